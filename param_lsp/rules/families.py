@@ -1,0 +1,1 @@
+"""Imports every rule family module so that the registry is complete."""
