@@ -1,1 +1,3 @@
 """Imports every rule family module so that the registry is complete."""
+
+from param_lsp.rules import params, references, syntax  # noqa: F401

@@ -1,0 +1,1 @@
+"""Command-line adapter: file discovery, reporting and exit codes around `analyze()`."""

@@ -1,0 +1,1 @@
+"""Output formats of `param-lsp check`. Positions are converted here (1-based for humans)."""

@@ -1,0 +1,47 @@
+"""`file:line:col: severity[CODE] message`, the source line and a caret underline."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TextIO
+
+from param_lsp.core.findings import Severity
+from param_lsp.cli.results import FileResult
+
+_COLOURS = {
+    Severity.ERROR: "\033[31m",
+    Severity.WARNING: "\033[33m",
+    Severity.INFORMATION: "\033[36m",
+    Severity.HINT: "\033[2m",
+}
+_RESET = "\033[0m"
+_BOLD = "\033[1m"
+
+
+def report(results: Sequence[FileResult], out: TextIO, *, colour: bool) -> None:
+    counts = dict.fromkeys(Severity, 0)
+    for result in results:
+        lines = result.text.splitlines() if result.text is not None else []
+        for finding in result.findings:
+            counts[finding.severity] += 1
+            start, end = finding.span
+            label = finding.severity.label
+            head = f"{result.display}:{start.line + 1}:{start.character + 1}"
+            tag = f"{label}[{finding.code}]"
+            if colour:
+                head = f"{_BOLD}{head}{_RESET}"
+                tag = f"{_COLOURS[finding.severity]}{tag}{_RESET}"
+            out.write(f"{head}: {tag} {finding.message}\n")
+            if 0 <= start.line < len(lines):
+                source = lines[start.line]
+                width = (end.character if end.line == start.line else len(source)) - start.character
+                caret = " " * start.character + "^" * max(1, width)
+                out.write(f"  {source}\n  {caret}\n")
+    total = sum(counts.values())
+    checked = len(results)
+    summary = (
+        f"{checked} file{'s' if checked != 1 else ''} checked: "
+        f"{counts[Severity.ERROR]} error(s), {counts[Severity.WARNING]} warning(s), "
+        f"{counts[Severity.INFORMATION] + counts[Severity.HINT]} note(s)"
+    )
+    out.write(("\n" if total else "") + summary + "\n")

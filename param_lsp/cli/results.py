@@ -1,0 +1,14 @@
+"""One checked file as the reporters see it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from param_lsp.core.findings import Finding
+
+
+@dataclass(slots=True)
+class FileResult:
+    display: str
+    text: str | None
+    findings: list[Finding] = field(default_factory=list)

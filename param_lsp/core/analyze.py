@@ -1,0 +1,219 @@
+"""`analyze(text)`: the one entry point the CLI and the language server share.
+
+Pipeline (Polyaxon's own order, spec §21.6): YAML → header → schema → component chain → compile
+(a run must exist) → params → DAG. Unlike Polyaxon, a failing stage does not hide the findings of
+independent later stages; a stage only skips what an earlier error made untrustworthy.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from param_lsp.core.context import CheckContext
+from param_lsp.core.findings import Finding, Severity
+from param_lsp.core.model import Layer, ParamDef, read_layer
+from param_lsp.core.settings import Settings
+from param_lsp.core.span import Span
+from param_lsp.core.workspace import MAX_FILE_BYTES, Workspace
+from param_lsp.core.yaml_tree import ParsedYaml, YMap, parse_yaml
+from param_lsp.rules import registry
+
+SUPPORTED_KINDS = (None, "operation", "component")
+
+
+@dataclass(slots=True, eq=False)
+class Analysis:
+    text: str
+    path: Path | None
+    settings: Settings
+    parsed: ParsedYaml | None = None
+    root: YMap | None = None
+    kind: str | None = None
+    layer: Layer | None = None
+    composed: Any = None  # rules.references.Composed
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def has_errors(self) -> bool:
+        return any(f.severity == Severity.ERROR for f in self.findings)
+
+
+def analyze(
+    text: str,
+    path: Path | str | None = None,
+    settings: Settings | None = None,
+    workspace: Workspace | None = None,
+) -> Analysis:
+    registry.load_all()
+    from param_lsp.rules import params as params_rules
+    from param_lsp.rules import references, syntax
+
+    settings = settings or Settings()
+    source = Path(path).absolute() if path is not None else None
+    if workspace is None:
+        root_dir = Path(settings.root) if settings.root else (source.parent if source else None)
+        workspace = Workspace(root=root_dir)
+    ctx = CheckContext(settings=settings, path=source)
+    analysis = Analysis(text=text, path=source, settings=settings)
+
+    if len(text) > MAX_FILE_BYTES:
+        ctx.report(
+            syntax.UNSAFE_DOCUMENT.at(
+                Span.of(0, 0, 0, 0),
+                f"Not analysed: the file has {len(text):,} characters, more than the "
+                f"{MAX_FILE_BYTES:,} analysed",
+            )
+        )
+        return _finish(analysis, ctx)
+    parsed = parse_yaml(text)
+    analysis.parsed = parsed
+    root = syntax.report_parse(parsed, text, ctx)
+    analysis.root = root
+    if root is None:
+        return _finish(analysis, ctx)
+
+    kind, broken = _check_structure(root, ctx)
+    analysis.kind = kind
+    if kind not in SUPPORTED_KINDS:
+        return _finish(analysis, ctx)
+    layer = read_layer(root, source, drop=frozenset(broken))
+    analysis.layer = layer
+    if references.report_top_level_dag_ref(layer, ctx):
+        return _finish(analysis, ctx)
+
+    is_component = kind == "component"
+    if not is_component and settings.strict_params is not None:
+        layer.strict_params = settings.strict_params
+    if not is_component:
+        layer.params = _with_cli_params(layer.params, settings)
+    composed = references.Composer(ctx, workspace).compose(layer)
+    if is_component:
+        composed.strict = composed.strict or bool(settings.strict_params)
+        composed.params = _with_cli_params(composed.params, settings) or {}
+    analysis.composed = composed
+    references.report_no_run(composed, root, ctx)
+
+    params_usable = not ({"params", "inputs", "outputs", "matrix", "joins"} & broken)
+    if composed.complete and not composed.broken and params_usable:
+        target = params_rules.ParamsTarget(
+            params=_with_joins(composed),
+            inputs=composed.inputs,
+            outputs=composed.outputs,
+            strict=composed.strict,
+            matrix=composed.matrix,
+            anchor=_params_anchor(root),
+            is_template=is_component and settings.components_as_templates,
+            check_ref=_ref_checker(),
+        )
+        params_rules.validate_params(target, ctx)
+        _check_dag(analysis, ctx, workspace)
+    return _finish(analysis, ctx)
+
+
+def _check_structure(root: YMap, ctx: CheckContext) -> tuple[str | None, set[str]]:
+    """Header and schema families (optional imports keep the core usable while they grow)."""
+    from param_lsp.core.model import str_value
+
+    kind = str_value(root.get("kind"))
+    broken: set[str] = set()
+    try:
+        from param_lsp.rules import document
+    except ImportError:
+        document = None  # type: ignore[assignment]
+    if document is not None:
+        kind = document.check_header(root, ctx)
+        if kind not in SUPPORTED_KINDS:
+            return kind, broken
+    try:
+        from param_lsp.rules import schema
+    except ImportError:
+        return kind, broken
+    broken = set(schema.check_schema(root, ctx, where="file"))
+    return kind, broken
+
+
+def _with_cli_params(
+    params: dict[str, ParamDef] | None, settings: Settings
+) -> dict[str, ParamDef] | None:
+    """`-P name=value` deep-merges into the file's params: only `value` is replaced (§1.6)."""
+    if not settings.params:
+        return params
+    merged = dict(params or {})
+    for name, value in settings.params.items():
+        existing = merged.get(name)
+        if existing is not None:
+            merged[name] = replace(existing, value=value, has_value=True, from_cli=True)
+        else:
+            merged[name] = ParamDef(name, None, None, True, value, True, from_cli=True)
+    return merged
+
+
+def _with_joins(composed: Any) -> dict[str, ParamDef]:
+    """Effective params: composed params, then join params not already set (last join wins)."""
+    params: dict[str, ParamDef] = dict(composed.params)
+    if composed.joins is None:
+        return params
+    try:
+        from param_lsp.rules import joins as join_rules
+    except ImportError:
+        return params
+    for param in join_rules.join_params(composed.joins):
+        if param.name not in composed.params:
+            params[param.name] = param
+    return params
+
+
+def _params_anchor(root: YMap) -> Span:
+    for key in ("params", "component", "pathRef", "hubRef", "urlRef", "inputs", "kind"):
+        node = root.key_node(key)
+        if node is not None:
+            return node.span
+    if root.pairs:
+        return root.pairs[0][0].span
+    return root.span
+
+
+def _ref_checker() -> Any:
+    try:
+        from param_lsp.rules import refs
+    except ImportError:
+        return None
+    return getattr(refs, "check_param_ref", None)
+
+
+def _check_dag(analysis: Analysis, ctx: CheckContext, workspace: Workspace) -> None:
+    composed = analysis.composed
+    if composed is None or composed.run_kind != "dag":
+        return
+    try:
+        from param_lsp.rules import dag
+    except ImportError:
+        return
+    dag.check_dag(analysis, ctx, workspace)
+
+
+def _finish(analysis: Analysis, ctx: CheckContext) -> Analysis:
+    analysis.findings = apply_severity_overrides(ctx.findings, analysis.settings)
+    analysis.findings.sort(key=Finding.sort_key)
+    return analysis
+
+
+def apply_severity_overrides(findings: list[Finding], settings: Settings) -> list[Finding]:
+    if not settings.severity:
+        return findings
+    rules = registry.RULES
+    by_name = {rule.name: code for code, rule in rules.items()}
+    overrides: dict[str, str] = {}
+    for key, level in settings.severity.items():
+        overrides[by_name.get(key, key)] = level
+    result: list[Finding] = []
+    for finding in findings:
+        level = overrides.get(finding.code)
+        if level is None:
+            result.append(finding)
+        elif level != "off":
+            finding.severity = Severity.parse(level)
+            result.append(finding)
+    return result

@@ -1,0 +1,108 @@
+"""Reading other files of the workspace (pathRef targets, hub components mapped to local files).
+
+Reads are confined to the workspace root (symlinks resolved first), sized-limited, and cached
+by (path, mtime, size) so that re-checking a DAG on every keystroke never re-parses its
+components. The language server registers open documents as overrides, so unsaved edits in a
+component are seen by the files that use it.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from param_lsp.core.yaml_tree import ParsedYaml, parse_yaml
+
+MAX_FILE_BYTES = 5 * 1024 * 1024
+
+
+@dataclass(frozen=True, slots=True)
+class ReadResult:
+    path: Path
+    parsed: ParsedYaml | None = None
+    text: str | None = None
+    error: str | None = None  # "missing", "outside", "too-large", "unreadable", "not-utf8"
+
+
+@dataclass
+class Workspace:
+    """A root folder plus in-memory overrides; shared by the CLI run and the language server."""
+
+    root: Path | None = None
+    overrides: dict[Path, str] = field(default_factory=dict)
+    _cache: dict[Path, tuple[object, ParsedYaml, str]] = field(default_factory=dict)
+    #: referenced file → files whose analysis read it (for re-checking dependants).
+    dependants: defaultdict[Path, set[Path]] = field(default_factory=lambda: defaultdict(set))
+
+    def set_override(self, path: Path, text: str) -> None:
+        self.overrides[_norm(path)] = text
+        self._cache.pop(_norm(path), None)
+
+    def drop_override(self, path: Path) -> None:
+        self.overrides.pop(_norm(path), None)
+        self._cache.pop(_norm(path), None)
+
+    def allowed(self, path: Path) -> bool:
+        if self.root is None:
+            return True
+        try:
+            return Path(os.path.realpath(path)).is_relative_to(os.path.realpath(self.root))
+        except OSError:
+            return False
+
+    def read(self, path: Path, *, by: Path | None = None) -> ReadResult:
+        path = _norm(path)
+        if by is not None:
+            self.dependants[path].add(_norm(by))
+        if not self.allowed(path):
+            return ReadResult(path, error="outside")
+        override = self.overrides.get(path)
+        if override is not None:
+            key: object = ("override", id(override))
+            cached = self._cache.get(path)
+            if cached is not None and cached[0] == key:
+                return ReadResult(path, cached[1], cached[2])
+            parsed = parse_yaml(override)
+            self._cache[path] = (key, parsed, override)
+            return ReadResult(path, parsed, override)
+        try:
+            stat = path.stat()
+        except OSError:
+            return ReadResult(path, error="missing")
+        if not path.is_file():
+            return ReadResult(path, error="missing")
+        if stat.st_size > MAX_FILE_BYTES:
+            return ReadResult(path, error="too-large")
+        key = (stat.st_mtime_ns, stat.st_size)
+        cached = self._cache.get(path)
+        if cached is not None and cached[0] == key:
+            return ReadResult(path, cached[1], cached[2])
+        try:
+            raw = path.read_bytes()
+        except OSError:
+            return ReadResult(path, error="unreadable")
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            return ReadResult(path, error="not-utf8")
+        parsed = parse_yaml(text)
+        self._cache[path] = (key, parsed, text)
+        return ReadResult(path, parsed, text)
+
+    def users_of(self, path: Path) -> set[Path]:
+        """Files whose last analysis read ``path`` (directly or through a chain)."""
+        seen: set[Path] = set()
+        todo = [_norm(path)]
+        while todo:
+            current = todo.pop()
+            for user in self.dependants.get(current, ()):
+                if user not in seen:
+                    seen.add(user)
+                    todo.append(user)
+        return seen
+
+
+def _norm(path: Path) -> Path:
+    return Path(os.path.abspath(path))

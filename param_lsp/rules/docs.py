@@ -1,0 +1,41 @@
+"""Rule documentation generated from the registry (`param-lsp rules`, `docs/rules.md`)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from param_lsp.rules.registry import RULES, load_all
+
+
+def rules_json() -> list[dict[str, Any]]:
+    load_all()
+    return [RULES[code].to_json() for code in sorted(RULES)]
+
+
+def rules_markdown() -> str:
+    load_all()
+    out = [
+        "# param-lsp rules",
+        "",
+        "Generated from the rule registry by `param-lsp rules`; do not edit by hand.",
+        "",
+        "`Polyaxon rejects` says whether Polyaxon itself refuses such a file; rules where it is",
+        "`no` are deliberately stricter than Polyaxon (or informational).",
+        "",
+        "| code | name | family | severity | Polyaxon rejects | summary |",
+        "|---|---|---|---|---|---|",
+    ]
+    ordered = [RULES[code] for code in sorted(RULES)]
+    for rule in ordered:
+        out.append(
+            f"| [{rule.code}](#{rule.code.lower()}) | `{rule.name}` | {rule.family} | "
+            f"{rule.severity.label} | {'yes' if rule.polyaxon_rejects else 'no'} | {rule.summary} |"
+        )
+    for rule in ordered:
+        out += ["", f"## {rule.code}", "", f"**{rule.name}** ({rule.family}, {rule.severity.label})"]
+        out += ["", rule.doc]
+        if rule.bad:
+            out += ["", "Bad:", "", "```yaml", rule.bad, "```"]
+        if rule.good:
+            out += ["", "Good:", "", "```yaml", rule.good, "```"]
+    return "\n".join(out) + "\n"

@@ -1,0 +1,507 @@
+"""Family "params": an operation's params against its component's inputs and outputs.
+
+Reproduces `validate_params` (spec §8, with the 2.18 changes of §21.8): the "no params" pre-check,
+the per-input and per-output loops (literal values typed and validated, templates skipped,
+matrix coverage, required inputs), then undeclared params. Polyaxon stops at the first error;
+here every independent one is reported at its own range.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from param_lsp.core.context import CheckContext
+from param_lsp.core.findings import Fix, Related, Severity
+from param_lsp.core.model import IODef, ParamDef
+from param_lsp.core.span import Span
+from param_lsp.core.yaml_tree import YMap, YNode
+from param_lsp.rules.registry import rule
+
+NO_PARAMS = rule(
+    "PLX300",
+    "missing-params",
+    family="params",
+    severity=Severity.ERROR,
+    polyaxon_rejects=True,
+    summary="The component has required inputs but the operation passes no params at all.",
+    doc="""
+    When a component declares an input (or output) that is neither optional nor delayed and the
+    operation has no `params` and no `matrix`, Polyaxon fails with "The Polyaxonfile has non
+    optional inputs/outputs, you need to pass valid params". A `kind: component` file is
+    checked as a template, so this is only reported for operations.
+    """,
+    bad="""
+    kind: operation
+    component:
+      inputs: [{name: lr, type: float}]
+      run: {kind: job, container: {image: python}}
+    """,
+    good="""
+    kind: operation
+    params: {lr: 0.01}
+    component:
+      inputs: [{name: lr, type: float}]
+      run: {kind: job, container: {image: python}}
+    """,
+)
+
+MISSING_INPUT = rule(
+    "PLX301",
+    "missing-required-input",
+    family="params",
+    severity=Severity.ERROR,
+    polyaxon_rejects=True,
+    summary="A required input gets no param.",
+    doc="""
+    Every input that is not `isOptional`, has no default `value` and is not
+    `delayValidation: true` must receive a param (or a matrix/join value). Polyaxon: "Input X is
+    required, no param was passed." Note that `validation: {delay: true}` and the snake_case
+    `delay_validation` do **not** make an input optional (Polyaxon never reads them).
+    """,
+    bad="""
+    params: {epochs: 10}
+    component:
+      inputs: [{name: epochs, type: int}, {name: lr, type: float}]
+    """,
+    good="""
+    params: {epochs: 10, lr: 0.01}
+    component:
+      inputs: [{name: epochs, type: int}, {name: lr, type: float}]
+    """,
+)
+
+INVALID_VALUE = rule(
+    "PLX302",
+    "invalid-param-value",
+    family="params",
+    severity=Severity.ERROR,
+    polyaxon_rejects=True,
+    summary="A literal param value does not convert to the IO's type or fails its validation.",
+    doc="""
+    Literal values are converted exactly as Polyaxon does (YAML 1.1 typing, JSON-decoding of
+    strings for loadable types, pydantic's lax coercions) and then checked against the IO's
+    `validation`/`options`. Values containing a `{{ … }}` template are not checked (Polyaxon
+    renders them later).
+    """,
+    bad="""
+    params: {epochs: 1.5}
+    component:
+      inputs: [{name: epochs, type: int}]
+    """,
+    good="""
+    params: {epochs: 2}
+    component:
+      inputs: [{name: epochs, type: int}]
+    """,
+)
+
+UNKNOWN_PARAM = rule(
+    "PLX303",
+    "unknown-param",
+    family="params",
+    severity=Severity.WARNING,
+    polyaxon_rejects=False,
+    summary="A param matches no input or output (Polyaxon 2.18 keeps it as a context value).",
+    doc="""
+    Polyaxon 2.18 accepts an undeclared param and only exposes it as `{{ name }}` in templates;
+    it is almost always a typo of an input name. Declare the input, fix the name, or mark the
+    param `contextOnly: true` to say it is meant as a context value. Deliberately stricter than
+    Polyaxon (a warning, not an error).
+    """,
+    bad="""
+    params: {learning_rat: 0.01}
+    component:
+      inputs: [{name: learning_rate, type: float}]
+    """,
+    good="""
+    params: {learning_rate: 0.01}
+    component:
+      inputs: [{name: learning_rate, type: float}]
+    """,
+)
+
+UNEXPECTED_PARAM = rule(
+    "PLX304",
+    "unexpected-param",
+    family="params",
+    severity=Severity.ERROR,
+    polyaxon_rejects=True,
+    summary="(Polyaxon 2.16) A param matches no input or output.",
+    doc="""
+    Polyaxon 2.16 rejects every param that matches no declared input or output and is not
+    `contextOnly: true` ("Received unexpected params"). Reported when the target version is 2.16.
+    """,
+    bad="""
+    params: {extra: 1}
+    component:
+      inputs: [{name: lr, type: float, isOptional: true}]
+    """,
+    good="""
+    params: {extra: {value: 1, contextOnly: true}}
+    component:
+      inputs: [{name: lr, type: float, isOptional: true}]
+    """,
+)
+
+UNDECLARED_STRICT = rule(
+    "PLX305",
+    "undeclared-param-strict",
+    family="params",
+    severity=Severity.ERROR,
+    polyaxon_rejects=True,
+    summary="With `strictParams`, a param must match an input/output or be `contextOnly: true`.",
+    doc="""
+    Under a strict policy (`strictParams: true` on the operation or any component of its chain,
+    or `--strict-params`) Polyaxon 2.18 rejects an undeclared param: "Received undeclared param
+    `x`; declare an input/output or set `contextOnly: true`."
+    """,
+    bad="""
+    strictParams: true
+    params: {extra: 1}
+    """,
+    good="""
+    strictParams: true
+    params: {extra: {value: 1, contextOnly: true}}
+    """,
+)
+
+CONTEXT_ONLY_FALSE = rule(
+    "PLX306",
+    "unmatched-declared-param",
+    family="params",
+    severity=Severity.ERROR,
+    polyaxon_rejects=True,
+    summary="A param with `contextOnly: false` must match a declared input or output.",
+    doc="""
+    `contextOnly: false` asks Polyaxon 2.18 to insist on a matching IO: "Param `x` requires a
+    matching input/output declaration."
+    """,
+    bad="""
+    params: {extra: {value: 1, contextOnly: false}}
+    """,
+    good="""
+    params: {extra: {value: 1, contextOnly: true}}
+    """,
+)
+
+INVALID_TO_ENV = rule(
+    "PLX307",
+    "invalid-to-env",
+    family="params",
+    severity=Severity.WARNING,
+    polyaxon_rejects=False,
+    summary="`toEnv` is not a valid environment variable name.",
+    doc="""
+    `toEnv` exposes the param as an environment variable of the main container. Polyaxon does not
+    check the name, but Kubernetes rejects names that are not `[A-Za-z_][A-Za-z0-9_]*` (dots and
+    dashes are tolerated by Kubernetes but not by shells), so the run would fail at start.
+    """,
+    bad="""
+    params: {lr: {value: 0.1, toEnv: 1-LR}}
+    """,
+    good="""
+    params: {lr: {value: 0.1, toEnv: LEARNING_RATE}}
+    """,
+)
+
+TO_INIT_INFEASIBLE = rule(
+    "PLX308",
+    "to-init-infeasible",
+    family="params",
+    severity=Severity.WARNING,
+    polyaxon_rejects=False,
+    summary="`toInit` cannot turn this param into an init container.",
+    doc="""
+    At compile time Polyaxon can only turn a param into an init container when its IO has a type,
+    and, without a `connection`, only for `git`, `artifacts` and `dockerfile` types. `polyaxon
+    check` does not test this; the run fails later.
+    """,
+    bad="""
+    params: {data: {value: /data, toInit: true}}
+    component:
+      inputs: [{name: data, type: path}]
+    """,
+    good="""
+    params: {data: {value: {files: [a.csv]}, toInit: true}}
+    component:
+      inputs: [{name: data, type: artifacts}]
+    """,
+)
+
+_ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
+_TEMPLATE = re.compile(r"{{\s*(.+)\s*}}")
+
+
+def is_template_value(value: Any) -> bool:
+    """§8.8: a str containing `{{ … }}` (not anchored, `.` does not match newlines)."""
+    return isinstance(value, str) and _TEMPLATE.search(value) is not None
+
+
+@dataclass(slots=True)
+class ParamsTarget:
+    """What `validate_params` works on: one (composed) operation."""
+
+    params: dict[str, ParamDef]
+    inputs: list[IODef]
+    outputs: list[IODef]
+    strict: bool
+    matrix: YNode | None
+    #: Where operation-wide problems are shown (the `params` key, the op name in a DAG, …).
+    anchor: Span
+    #: A `kind: component` file checked as a template: required inputs are not demanded.
+    is_template: bool = False
+    #: Appended to messages inside DAG ops (Polyaxon's "Please check: <op X>").
+    extra_info: str | None = None
+    #: Called for params that carry a `ref` (or a templated value): the refs family checks them.
+    check_ref: Callable[[ParamDef, IODef | None, CheckContext], None] | None = None
+
+
+def _suffix(target: ParamsTarget) -> str:
+    return f" Please check: {target.extra_info}" if target.extra_info else ""
+
+
+def requires_params(inputs: list[IODef], outputs: list[IODef]) -> bool:
+    """§8.3, with Polyaxon's carried-over delay flag (a later IO inherits an earlier flag)."""
+    delay = False
+    for io in inputs:
+        delay = io.delay_validation if io.delay_validation is not None else delay
+        if not io.is_optional and not delay:
+            return True
+    delay = True
+    for io in outputs:
+        delay = io.delay_validation if io.delay_validation is not None else delay
+        if not io.is_optional and not delay:
+            return True
+    return False
+
+
+def validate_params(target: ParamsTarget, ctx: CheckContext) -> None:
+    params = target.params
+    if (
+        not target.is_template
+        and not params
+        and target.matrix is None
+        and requires_params(target.inputs, target.outputs)
+    ):
+        required = [io for io in [*target.inputs, *target.outputs] if io.required]
+        ctx.report(
+            NO_PARAMS.at(
+                target.anchor,
+                "The Polyaxonfile has non optional inputs/outputs, you need to pass valid params"
+                + _suffix(target)
+                + (
+                    f" (required: {', '.join(io.name for io in required)})"
+                    if required
+                    else ""
+                ),
+                related=tuple(
+                    Related(f"required input `{io.name}`", io.name_node.span, _src(io))
+                    for io in required
+                ),
+            )
+        )
+        return
+    matched: set[str] = set()
+    for io in target.inputs:
+        param = params.get(io.name)
+        if param is not None:
+            matched.add(io.name)
+            _check_bound_param(param, io, target, ctx)
+            continue
+        if target.matrix is not None and _matrix_covers(target.matrix, io, ctx):
+            continue
+        if not (io.is_optional or io.delay_validation or target.is_template):
+            ctx.report(
+                MISSING_INPUT.at(
+                    target.anchor,
+                    f"Input {io.name} is required, no param was passed." + _suffix(target),
+                    related=(Related(f"input `{io.name}` is declared here", io.name_node.span,
+                                     _src(io)),),  # fmt: skip
+                    fixes=(),
+                    input=io.name,
+                )
+            )
+    for io in target.outputs:
+        param = params.get(io.name)
+        if param is not None:
+            matched.add(io.name)
+            _check_bound_param(param, io, target, ctx)
+    declared = {io.name for io in [*target.inputs, *target.outputs]}
+    for name, param in params.items():
+        if name in matched:
+            continue
+        _check_undeclared(param, declared, target, ctx)
+    for param in params.values():
+        _check_param_fields(param, target, ctx)
+
+
+def _src(io: IODef) -> str | None:
+    return str(io.source) if io.source is not None else None
+
+
+def _check_bound_param(
+    param: ParamDef, io: IODef, target: ParamsTarget, ctx: CheckContext
+) -> None:
+    if param.is_join:
+        if target.check_ref is not None:
+            target.check_ref(param, io, ctx)
+        return
+    if param.ref is not None or is_template_value(param.value):
+        if target.check_ref is not None:
+            target.check_ref(param, io, ctx)
+        return
+    from param_lsp.core import types
+
+    result = types.validate_io_value(
+        name=io.name,
+        io_type=io.io_type,
+        value=param.value,
+        is_optional=io.is_optional,
+        is_list=io.is_list,
+        default=io.value,
+        validation=io.validation,
+    )
+    if result.ok:
+        return
+    span = param.anchor or target.anchor
+    message = result.message or f"Could not parse value `{param.value}` for `{io.name}`"
+    if result.crash:
+        message = f"Polyaxon would crash on this value: {message}"
+    ctx.report(
+        INVALID_VALUE.at(
+            span,
+            message,
+            related=(Related(f"`{io.name}` is declared here", io.node.span, _src(io)),),
+            input=io.name,
+        )
+    )
+
+
+def _check_undeclared(
+    param: ParamDef, declared: set[str], target: ParamsTarget, ctx: CheckContext
+) -> None:
+    span = param.key_span or target.anchor
+    suggestion = did_you_mean(param.name, declared)
+    hint = f"; did you mean `{suggestion}`?" if suggestion else ""
+    fixes = (
+        (Fix(f"Rename to `{suggestion}`", param.key_node.span, suggestion),)
+        if suggestion and param.key_node is not None
+        else ()
+    )
+    if ctx.settings.is_216:
+        if param.context_only:
+            return
+        ctx.report(
+            UNEXPECTED_PARAM.at(
+                span,
+                f"Received unexpected params `{{'{param.name}'}}`{_suffix(target)}{hint}",
+                fixes=fixes,
+            )
+        )
+        return
+    if param.context_only is False:
+        ctx.report(
+            CONTEXT_ONLY_FALSE.at(
+                span,
+                f"Param `{param.name}` requires a matching input/output declaration."
+                + _suffix(target)
+                + hint,
+                fixes=fixes,
+            )
+        )
+        return
+    if target.strict and param.context_only is not True:
+        ctx.report(
+            UNDECLARED_STRICT.at(
+                span,
+                f"Received undeclared param `{param.name}`; declare an input/output or set "
+                f"`contextOnly: true`.{_suffix(target)}{hint}",
+                fixes=fixes,
+            )
+        )
+        return
+    if param.is_join:
+        return
+    if param.ref is not None and target.check_ref is not None:
+        target.check_ref(param, None, ctx)
+    if param.context_only is True or param.from_cli:
+        return
+    where = "no input or output" if declared else "no input or output (the component has none)"
+    ctx.report(
+        UNKNOWN_PARAM.at(
+            span,
+            f"Param `{param.name}` matches {where}; Polyaxon keeps it only as a context "
+            f"value{hint}",
+            fixes=fixes,
+        )
+    )
+
+
+def _check_param_fields(param: ParamDef, target: ParamsTarget, ctx: CheckContext) -> None:
+    if param.to_env is not None and not _ENV_NAME.match(param.to_env):
+        node = param.node.get("toEnv") or param.node.get("to_env") if isinstance(
+            param.node, YMap
+        ) else None
+        ctx.report(
+            INVALID_TO_ENV.at(
+                (node.span if node is not None else param.anchor) or target.anchor,
+                f"`toEnv: {param.to_env}` is not a valid environment variable name "
+                "(letters, digits and `_`, not starting with a digit)",
+            )
+        )
+    if param.to_init:
+        io = next((io for io in [*target.inputs, *target.outputs] if io.name == param.name), None)
+        if io is None or io.io_type is None:
+            problem = "its input/output has no type"
+        elif param.connection is None and io.io_type not in ("git", "artifacts", "dockerfile"):
+            problem = f"type `{io.io_type}` needs a `connection` to be turned into an init container"
+        else:
+            return
+        node = param.node.get("toInit") or param.node.get("to_init") if isinstance(
+            param.node, YMap
+        ) else None
+        ctx.report(
+            TO_INIT_INFEASIBLE.at(
+                (node.span if node is not None else param.anchor) or target.anchor,
+                f"Param `{param.name}` cannot be turned into an init container: {problem}",
+            )
+        )
+
+
+def _matrix_covers(matrix: YNode, io: IODef, ctx: CheckContext) -> bool:
+    """§11.3: whether the matrix satisfies an input without a param (and its type check)."""
+    try:
+        from param_lsp.rules import matrix as matrix_rules
+    except ImportError:
+        return False
+    return bool(matrix_rules.covers_input(matrix, io, ctx))
+
+
+def did_you_mean(name: str, candidates: set[str] | list[str]) -> str | None:
+    """The closest candidate by edit distance (at most a third of the name's length)."""
+    best: tuple[int, str] | None = None
+    for candidate in candidates:
+        distance = _edit_distance(name.lower(), candidate.lower())
+        if best is None or distance < best[0]:
+            best = (distance, candidate)
+    if best is None:
+        return None
+    limit = max(1, len(name) // 3)
+    return best[1] if best[0] <= limit else None
+
+
+def _edit_distance(a: str, b: str) -> int:
+    if abs(len(a) - len(b)) > 3:
+        return 99
+    previous = list(range(len(b) + 1))
+    for i, char_a in enumerate(a, 1):
+        current = [i]
+        for j, char_b in enumerate(b, 1):
+            current.append(
+                min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (char_a != char_b))
+            )
+        previous = current
+    return previous[-1]

@@ -1,0 +1,442 @@
+"""Family "references": resolving a document's component chain (inline, pathRef, hubRef, urlRef)
+and composing its layers the way Polyaxon 2.18 does (spec §21.3, §21.7)."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from param_lsp.core.context import CheckContext
+from param_lsp.core.findings import Finding, Related, Severity
+from param_lsp.core.model import IODef, Layer, ParamDef, read_layer
+from param_lsp.core.span import Span
+from param_lsp.core.workspace import Workspace
+from param_lsp.core.yaml_tree import YMap, YNode, YScalar
+from param_lsp.rules.registry import rule
+
+PATH_REF_MISSING = rule(
+    "PLX900",
+    "path-ref-not-found",
+    family="references",
+    severity=Severity.ERROR,
+    polyaxon_rejects=True,
+    summary="A `pathRef` names a file that does not exist.",
+    doc="""
+    `pathRef` is resolved relative to the file that contains it. Polyaxon rejects the operation
+    with "Path ref `…` does not exist or is not a file."
+    """,
+    bad="""
+    kind: operation
+    pathRef: ./componnets/train.yaml
+    """,
+    good="""
+    kind: operation
+    pathRef: ./components/train.yaml
+    """,
+)
+
+REFERENCE_CYCLE = rule(
+    "PLX901",
+    "reference-cycle",
+    family="references",
+    severity=Severity.ERROR,
+    polyaxon_rejects=True,
+    summary="`pathRef`s form a cycle.",
+    doc="""
+    Polyaxon 2.18 follows `pathRef`s recursively and rejects a chain that comes back to a file
+    already on it ("Polyaxonfile reference cycle").
+    """,
+    bad="""
+    # a.yaml
+    kind: operation
+    pathRef: b.yaml
+    # b.yaml
+    pathRef: a.yaml
+    """,
+    good="""
+    # a.yaml
+    kind: operation
+    pathRef: b.yaml
+    # b.yaml
+    kind: component
+    run: {kind: job, container: {image: python}}
+    """,
+)
+
+REFERENCED_INVALID = rule(
+    "PLX902",
+    "referenced-document-invalid",
+    family="references",
+    severity=Severity.ERROR,
+    polyaxon_rejects=True,
+    summary="The document a `pathRef` points to is itself invalid.",
+    doc="""
+    Polyaxon reports an error inside a referenced document as "Could not resolve pathRef `…`:
+    <the error>". The diagnostic sits on the `pathRef` value; its related location points
+    into the referenced file.
+    """,
+    bad="""
+    kind: operation
+    pathRef: broken.yaml   # broken.yaml is not valid YAML
+    """,
+    good="""
+    kind: operation
+    pathRef: component.yaml
+    """,
+)
+
+PATH_REF_OUTSIDE = rule(
+    "PLX903",
+    "path-ref-outside-workspace",
+    family="references",
+    severity=Severity.WARNING,
+    polyaxon_rejects=False,
+    summary="A `pathRef` points outside the workspace, so it is not read.",
+    doc="""
+    param-lsp never reads files outside the workspace root (symlinks are resolved first), so
+    params are not checked against such a component. Polyaxon itself would read the file.
+    """,
+    bad="""
+    kind: operation
+    pathRef: ../../../etc/passwd
+    """,
+    good="""
+    kind: operation
+    pathRef: components/train.yaml
+    """,
+)
+
+UNRESOLVED_REMOTE = rule(
+    "PLX904",
+    "unresolved-remote-component",
+    family="references",
+    severity=Severity.INFORMATION,
+    polyaxon_rejects=False,
+    summary="A `hubRef`/`urlRef` component can't be fetched offline; its params are not checked.",
+    doc="""
+    Polyaxon fetches hub and URL components from the network; param-lsp never does. Map a hub
+    component to a local file or folder with the `hub_map` setting
+    (`[tool.param-lsp.hub-map]` or the client settings) to check params against it.
+    """,
+    bad="""
+    kind: operation
+    hubRef: tensorboard:v1
+    """,
+    good="""
+    # .param-lsp.toml
+    [hub-map]
+    "tensorboard" = "components/hub/tensorboard"
+    """,
+)
+
+NO_RUN = rule(
+    "PLX905",
+    "no-run",
+    family="references",
+    severity=Severity.ERROR,
+    polyaxon_rejects=True,
+    summary="Nothing in the document or its component chain defines a `run`.",
+    doc="""
+    After composing the operation with its components Polyaxon needs a `run`; otherwise it
+    fails with "Compile operation received an invalid configuration: the resolved Polyaxonfile
+    has no run." Add a `run` section, an inline `component`, or a reference to one.
+    """,
+    bad="""
+    kind: operation
+    params:
+      lr: {value: 0.1}
+    """,
+    good="""
+    kind: operation
+    params:
+      lr: {value: 0.1}
+    pathRef: components/train.yaml
+    """,
+)
+
+DAG_REF_OUTSIDE_DAG = rule(
+    "PLX906",
+    "dag-ref-outside-dag",
+    family="references",
+    severity=Severity.ERROR,
+    polyaxon_rejects=True,
+    summary="`dagRef` is only meaningful for an operation inside a DAG.",
+    doc="""
+    `dagRef` names an entry of a DAG's `components`. Outside a DAG Polyaxon cannot compose it
+    ("Collect the Polyaxonfile reference before composing its local fields.").
+    """,
+    bad="""
+    kind: operation
+    dagRef: train
+    """,
+    good="""
+    kind: operation
+    pathRef: components/train.yaml
+    """,
+)
+
+_STRATEGIES = ("post_merge", "pre_merge", "replace", "isnull")
+
+
+@dataclass(slots=True, eq=False)
+class Composed:
+    """An operation with its whole component chain merged (what `validate_params` sees)."""
+
+    layers: list[Layer] = field(default_factory=list)
+    params: dict[str, ParamDef] = field(default_factory=dict)
+    inputs: list[IODef] = field(default_factory=list)
+    outputs: list[IODef] = field(default_factory=list)
+    strict: bool = False
+    run: YMap | None = None
+    run_kind: str | None = None
+    matrix: YNode | None = None
+    joins: YNode | None = None
+    #: False when a hub/url component could not be read: IO is unknown, params unchecked.
+    complete: bool = True
+    #: True when a referenced document is broken (reported already): params unchecked.
+    broken: bool = False
+
+    @property
+    def component_layer(self) -> Layer | None:
+        """The innermost layer (the one that declares the IO, usually)."""
+        return self.layers[-1] if self.layers else None
+
+
+def _null(node: YNode | None) -> bool:
+    return isinstance(node, YScalar) and node.value is None
+
+
+def _merge_ios(
+    inner: list[IODef], layer: list[IODef] | None, cleared: bool, strategy: str
+) -> list[IODef]:
+    if layer is None:
+        return [] if cleared and strategy in ("post_merge", "replace") else inner
+    if strategy == "replace":
+        return layer
+    if strategy == "isnull":
+        return inner if inner else layer
+    inner_defs = [io.definition() for io in inner]
+    extra = [io for io in layer if io.definition() not in inner_defs]
+    if strategy == "pre_merge":
+        layer_defs = [io.definition() for io in layer]
+        return layer + [io for io in inner if io.definition() not in layer_defs]
+    return inner + extra
+
+
+def _merge_params(
+    inner: dict[str, ParamDef], layer: dict[str, ParamDef] | None, cleared: bool, strategy: str
+) -> dict[str, ParamDef]:
+    if layer is None:
+        return {} if cleared and strategy in ("post_merge", "replace") else inner
+    if strategy == "replace":
+        return dict(layer)
+    if strategy == "isnull":
+        return inner if inner else dict(layer)
+    if strategy == "pre_merge":
+        merged = dict(layer)
+        merged.update(inner)
+        return {name: merged[name] for name in [*layer, *(n for n in inner if n not in layer)]}
+    merged = dict(inner)
+    merged.update(layer)
+    return merged
+
+
+class Composer:
+    """Resolves and composes component chains, reporting reference problems on the way."""
+
+    def __init__(self, ctx: CheckContext, workspace: Workspace) -> None:
+        self.ctx = ctx
+        self.workspace = workspace
+
+    def compose(self, layer: Layer, *, chain: tuple[Path, ...] = ()) -> Composed:
+        inner_layer, composed_inner = self._inner(layer, chain)
+        inner = composed_inner if composed_inner is not None else Composed()
+        if inner_layer is None and composed_inner is None:
+            inner = Composed()
+        strategy = layer.patch_strategy if layer.patch_strategy in _STRATEGIES else "post_merge"
+        root = layer.root
+        result = Composed(
+            layers=[layer, *inner.layers],
+            params=_merge_params(inner.params, layer.params, _null(root.get("params")), strategy),
+            inputs=_merge_ios(inner.inputs, layer.inputs, _null(root.get("inputs")), strategy),
+            outputs=_merge_ios(inner.outputs, layer.outputs, _null(root.get("outputs")), strategy),
+            strict=inner.strict or bool(layer.strict_params),
+            run=layer.run if layer.run is not None else inner.run,
+            run_kind=layer.run_kind or inner.run_kind,
+            matrix=root.get("matrix") if "matrix" in root else inner.matrix,
+            joins=root.get("joins") if "joins" in root else inner.joins,
+            complete=inner.complete,
+            broken=inner.broken,
+        )
+        return result
+
+    def _inner(self, layer: Layer, chain: tuple[Path, ...]) -> tuple[Layer | None, Composed | None]:
+        if layer.component is not None:
+            inline = read_layer(layer.component, layer.source)
+            return inline, self.compose(inline, chain=chain)
+        path_ref = layer.ref("pathRef")
+        if path_ref is not None:
+            return self._path_ref(layer, path_ref[1], chain)
+        hub_ref = layer.ref("hubRef")
+        if hub_ref is not None:
+            return self._hub_ref(layer, hub_ref[1], chain)
+        url_ref = layer.ref("urlRef")
+        if url_ref is not None:
+            self.ctx.report(
+                UNRESOLVED_REMOTE.at(
+                    url_ref[1].span,
+                    f"urlRef `{url_ref[1].to_py()}` is not fetched (no network access); params "
+                    "are not checked against its inputs and outputs",
+                )
+            )
+            return None, Composed(complete=False)
+        return None, None
+
+    def _hub_ref(
+        self, layer: Layer, node: YNode, chain: tuple[Path, ...]
+    ) -> tuple[Layer | None, Composed | None]:
+        ref = str(node.to_py())
+        target = self._hub_target(ref, layer.source)
+        if target is None:
+            self.ctx.report(
+                UNRESOLVED_REMOTE.at(
+                    node.span,
+                    f"hubRef `{ref}` is not fetched (no network access); map it to a local file "
+                    "with the `hub_map` setting to check params against it",
+                )
+            )
+            return None, Composed(complete=False)
+        return self._referenced(layer, node, target, chain, "hubRef")
+
+    def _hub_target(self, ref: str, source: Path | None) -> Path | None:
+        name, _, tag = ref.partition(":")
+        tag = tag or "latest"
+        hub_map = self.ctx.settings.hub_map
+        mapped = hub_map.get(ref) or hub_map.get(name)
+        if mapped is None:
+            return None
+        base = Path(mapped)
+        if not base.is_absolute():
+            anchor = self.workspace.root or (source.parent if source else Path.cwd())
+            base = anchor / base
+        for candidate in (base, base / f"{tag}.yaml", base / name / f"{tag}.yaml"):
+            if candidate.is_file():
+                return candidate
+        return None
+
+    def _path_ref(
+        self, layer: Layer, node: YNode, chain: tuple[Path, ...]
+    ) -> tuple[Layer | None, Composed | None]:
+        ref = str(node.to_py())
+        base = layer.source.parent if layer.source is not None else Path.cwd()
+        target = Path(os.path.abspath(base / ref))
+        return self._referenced(layer, node, target, chain, "pathRef")
+
+    def _referenced(
+        self, layer: Layer, node: YNode, target: Path, chain: tuple[Path, ...], kind: str
+    ) -> tuple[Layer | None, Composed | None]:
+        ref = str(node.to_py())
+        origin = layer.source
+        full_chain = chain or ((origin,) if origin is not None else ())
+        if target in full_chain:
+            names = " -> ".join(f"pathRef `{p}`" for p in (*full_chain, target))
+            self.ctx.report(
+                REFERENCE_CYCLE.at(node.span, f"Polyaxonfile reference cycle: {names}")
+            )
+            return None, Composed(broken=True)
+        result = self.workspace.read(target, by=self.ctx.path)
+        if result.error == "outside":
+            self.ctx.report(
+                PATH_REF_OUTSIDE.at(
+                    node.span,
+                    f"{kind} `{ref}` resolves outside the workspace ({target}); it is not read "
+                    "and params are not checked against it",
+                )
+            )
+            return None, Composed(complete=False)
+        if result.error is not None or result.parsed is None:
+            reason = {
+                "too-large": "is too large to read",
+                "unreadable": "cannot be read",
+                "not-utf8": "is not UTF-8 text",
+            }.get(result.error or "", "")
+            if reason:
+                message = f"Could not resolve {kind} `{ref}`: the file {reason}"
+                self.ctx.report(REFERENCED_INVALID.at(node.span, message))
+            else:
+                self.ctx.report(
+                    PATH_REF_MISSING.at(
+                        node.span, f"Path ref `{target}` does not exist or is not a file."
+                    )
+                )
+            return None, Composed(broken=True)
+        inner_findings = self._check_referenced(result.parsed, result.text or "", target)
+        errors = [f for f in inner_findings if f.severity == Severity.ERROR]
+        if errors:
+            first = errors[0]
+            self.ctx.report(
+                REFERENCED_INVALID.at(
+                    node.span,
+                    f"Could not resolve {kind} `{ref}`: {first.message}",
+                    related=tuple(
+                        Related(f"[{f.code}] {f.message}", f.span, str(target))
+                        for f in errors[:5]
+                    ),
+                )
+            )
+            return None, Composed(broken=True)
+        root = result.parsed.root
+        assert isinstance(root, YMap)
+        inner_layer = read_layer(root, target)
+        return inner_layer, self.compose(inner_layer, chain=(*full_chain, target))
+
+    def _check_referenced(self, parsed: object, text: str, target: Path) -> list[Finding]:
+        """Errors of the referenced document itself (read without the section check, R4)."""
+        from param_lsp.rules import syntax
+
+        sub = CheckContext(settings=self.ctx.settings, path=target)
+        root = syntax.report_parse(parsed, text, sub)  # type: ignore[arg-type]
+        if root is None:
+            if not sub.findings:
+                sub.report(
+                    syntax.UNREADABLE_DOCUMENT.at(
+                        Span.of(0, 0, 0, 0), "The Polyaxonfile must contain a mapping."
+                    )
+                )
+            return sub.findings
+        try:
+            from param_lsp.rules import schema
+        except ImportError:  # the schema family is optional while it is being built
+            return sub.findings
+        schema.check_schema(root, sub, where="referenced")
+        return sub.findings
+
+
+def report_no_run(composed: Composed, root: YMap, ctx: CheckContext) -> None:
+    """S12: after composition a complete chain must define a run."""
+    if composed.run is not None or not composed.complete or composed.broken:
+        return
+    anchor = root.key_node("kind") or (root.pairs[0][0] if root.pairs else root)
+    ctx.report(
+        NO_RUN.at(
+            anchor.span,
+            "The resolved Polyaxonfile has no run: add a `run` section, an inline `component` "
+            "or a `pathRef`/`hubRef` to one (Polyaxon: Compile operation received an invalid "
+            "configuration)",
+        )
+    )
+
+
+def report_top_level_dag_ref(layer: Layer, ctx: CheckContext) -> bool:
+    """S11: a top-level `dagRef` cannot be composed; True when reported."""
+    entry = layer.ref("dagRef")
+    if entry is None or layer.component is not None or layer.ref("pathRef") or layer.ref("hubRef"):
+        return False
+    ctx.report(
+        DAG_REF_OUTSIDE_DAG.at(
+            entry[1].span,
+            f"`dagRef: {entry[1].to_py()}` can only be used by an operation inside a DAG",
+        )
+    )
+    return True

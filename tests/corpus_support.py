@@ -1,0 +1,101 @@
+"""Comparing param-lsp's verdicts with Polyaxon's on the real-file corpus (shared, not copied)."""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from param_lsp.core.analyze import analyze
+from param_lsp.core.findings import Severity
+from param_lsp.core.settings import Settings
+from param_lsp.core.workspace import Workspace
+from param_lsp.rules.registry import RULES
+
+HERE = Path(__file__).resolve().parent
+DEFAULT_CORPUS = HERE.parent.parent / "shared" / "corpus" / "real"
+KNOWN = HERE / "data" / "corpus_known_disagreements.json"
+
+#: Component files are judged as templates: failing only for missing params is not a rejection.
+TEMPLATE_MESSAGES = (
+    "The Polyaxonfile has non optional inputs/outputs",
+    "is required, no param was passed",
+)
+
+
+def corpus_dir() -> Path:
+    return Path(os.environ.get("PARAM_LSP_CORPUS", DEFAULT_CORPUS))
+
+
+@dataclass
+class Verdict:
+    file: str
+    oracle_rejects: bool
+    ours_rejects: bool
+    oracle_message: str
+    our_codes: list[str]
+    stricter_only: bool  # every error of ours comes from a rule Polyaxon does not enforce
+
+    @property
+    def agrees(self) -> bool:
+        return self.oracle_rejects == self.ours_rejects
+
+
+def load_verdicts(corpus: Path, name: str = "oracle-verdicts.jsonl") -> list[dict[str, object]]:
+    with open(corpus / name, encoding="utf-8") as handle:
+        return [json.loads(line) for line in handle if line.strip()]
+
+
+def expected_rejects(row: dict[str, object]) -> bool:
+    if row["ok"]:
+        return False
+    message = str(row.get("message") or "")
+    if row.get("kind") == "component" and row.get("stage") == "params":
+        return not any(text in message for text in TEMPLATE_MESSAGES)
+    return True
+
+
+def judge(corpus: Path, target_version: str = "2.18") -> list[Verdict]:
+    name = "oracle-verdicts.jsonl" if target_version == "2.18" else "oracle-verdicts-2.16.4.jsonl"
+    settings = Settings(target_version=target_version, root=str(corpus))
+    workspace = Workspace(root=corpus)
+    verdicts = []
+    for row in load_verdicts(corpus, name):
+        path = corpus / str(row["file"])
+        text = path.read_bytes().decode("utf-8", errors="replace")
+        analysis = analyze(text, path, settings, workspace)
+        errors = [f for f in analysis.findings if f.severity == Severity.ERROR]
+        verdicts.append(
+            Verdict(
+                file=str(row["file"]),
+                oracle_rejects=expected_rejects(row),
+                ours_rejects=bool(errors),
+                oracle_message=str(row.get("message") or "")[:300],
+                our_codes=sorted({f.code for f in errors}),
+                stricter_only=bool(errors)
+                and all(not RULES[f.code].polyaxon_rejects for f in errors),
+            )
+        )
+    return verdicts
+
+
+def load_known() -> dict[str, str]:
+    if not KNOWN.exists():
+        return {}
+    data: dict[str, str] = json.loads(KNOWN.read_text(encoding="utf-8"))
+    return data
+
+
+if __name__ == "__main__":
+    import sys
+
+    version = sys.argv[1] if len(sys.argv) > 1 else "2.18"
+    results = judge(corpus_dir(), version)
+    known = load_known()
+    bad = [v for v in results if not v.agrees]
+    print(f"{len(results) - len(bad)}/{len(results)} agree")
+    for v in bad:
+        flag = "known" if v.file in known else ("stricter" if v.stricter_only else "NEW")
+        side = "we reject" if v.ours_rejects else "we accept"
+        print(f"[{flag}] {side}: {v.file} ours={v.our_codes} oracle={v.oracle_message[:160]!r}")

@@ -1,0 +1,30 @@
+"""Verdict agreement with Polyaxon 2.18.0 on the 346 real polyaxonfiles of the shared corpus."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.corpus_support import corpus_dir, judge, load_known
+
+CORPUS = corpus_dir()
+pytestmark = pytest.mark.skipif(
+    not (CORPUS / "oracle-verdicts.jsonl").exists(),
+    reason=f"corpus not found at {CORPUS} (set PARAM_LSP_CORPUS)",
+)
+
+
+def test_corpus_verdicts_agree_with_polyaxon() -> None:
+    known = load_known()
+    results = judge(CORPUS)
+    unexplained = [
+        v for v in results if not v.agrees and not v.stricter_only and v.file not in known
+    ]
+    report = "\n".join(
+        f"{'we reject' if v.ours_rejects else 'we accept'} {v.file}: ours={v.our_codes} "
+        f"polyaxon={v.oracle_message[:200]!r}"
+        for v in unexplained
+    )
+    assert not unexplained, f"{len(unexplained)} unexplained disagreements:\n{report}"
+    stale = sorted(f for f in known if any(v.file == f and v.agrees for v in results))
+    assert not stale, f"listed as known disagreements but now agree (remove them): {stale}"
+    assert len(results) >= 340
