@@ -1,3 +1,5 @@
 """Imports every rule family module so that the registry is complete."""
 
 from param_lsp.rules import params, references, syntax  # noqa: F401
+from param_lsp.rules import document  # noqa: F401
+from param_lsp.rules import schema  # noqa: F401

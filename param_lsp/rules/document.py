@@ -1,0 +1,251 @@
+"""The "document" rule family: the polyaxonfile header checks (spec §3, §21.2 S1–S3).
+
+``kind`` (and, for 2.16, ``version``) and the top-level section list are checked before the
+schema. In 2.18 a file without ``kind`` is a kind-less ``V1Polyaxonfile`` whose keys are checked
+by the schema instead (snake_case allowed); ``version`` is ignored unless it is not a number.
+"""
+
+from __future__ import annotations
+
+import difflib
+
+from param_lsp.core.context import CheckContext
+from param_lsp.core.findings import Severity
+from param_lsp.core.schema_spec import SECTIONS_216, SECTIONS_218
+from param_lsp.core.span import Position, Span
+from param_lsp.core.yaml_tree import YMap, YScalar
+from param_lsp.rules.registry import rule
+
+MISSING_KIND = rule(
+    "PLX100",
+    "missing-kind",
+    family="document",
+    severity=Severity.ERROR,
+    polyaxon_rejects=True,
+    summary="The polyaxonfile has no `kind` (Polyaxon 2.16 only).",
+    doc="""
+    Polyaxon 2.16 requires `kind: operation` or `kind: component`:
+    ``The Polyaxonfile `kind` must be specified.``. Polyaxon 2.18 reads a file without
+    `kind` as a kind-less polyaxonfile, so this rule only fires when targeting 2.16.
+    """,
+    bad="""
+    version: 1.1
+    run:
+      kind: job
+      container: {image: busybox}
+    """,
+    good="""
+    version: 1.1
+    kind: component
+    run:
+      kind: job
+      container: {image: busybox}
+    """,
+)
+UNSUPPORTED_KIND = rule(
+    "PLX101",
+    "unsupported-kind",
+    family="document",
+    severity=Severity.ERROR,
+    polyaxon_rejects=True,
+    summary="`kind` is not `operation` or `component`.",
+    doc="""
+    Only `kind: operation` and `kind: component` are polyaxonfiles that `polyaxon check`
+    accepts (or no `kind` at all in 2.18). Older kinds such as `group`, `experiment` or the
+    typo `operations` give ``The Polyaxonfile with kind `...` is not a supported value.``;
+    `compiled_operation` passes the header but crashes later.
+    """,
+    bad="""
+    kind: operations
+    hubRef: tensorboard
+    """,
+    good="""
+    kind: operation
+    hubRef: tensorboard
+    """,
+)
+UNEXPECTED_SECTION = rule(
+    "PLX102",
+    "unexpected-section",
+    family="document",
+    severity=Severity.ERROR,
+    polyaxon_rejects=True,
+    summary="A top-level key that is not a polyaxonfile section (top-level keys are camelCase).",
+    doc="""
+    With a `kind`, every top-level key must be one of the polyaxonfile sections, spelled in
+    camelCase: ``Unexpected section `...` in Polyaxonfile version `...`.``. snake_case
+    spellings such as `run_patch` or `hub_ref` are rejected at the top level (they are
+    accepted inside nested objects and in kind-less files).
+    """,
+    bad="""
+    kind: operation
+    hub_ref: tensorboard
+    """,
+    good="""
+    kind: operation
+    hubRef: tensorboard
+    """,
+)
+INVALID_VERSION = rule(
+    "PLX103",
+    "invalid-version",
+    family="document",
+    severity=Severity.ERROR,
+    polyaxon_rejects=True,
+    summary="`version` is not a number (2.18), or is missing / not 1.1 (2.16).",
+    doc="""
+    Polyaxon 2.18 ignores `version` but still requires it to be a number when present
+    (`Input should be a valid number`). Polyaxon 2.16 requires `version: 1.1` (a number; a
+    quoted `"1.1"` crashes the check).
+    """,
+    bad="""
+    version: v1
+    kind: component
+    run: {kind: job, container: {image: busybox}}
+    """,
+    good="""
+    version: 1.1
+    kind: component
+    run: {kind: job, container: {image: busybox}}
+    """,
+)
+
+KINDS = ("operation", "component")
+
+
+def _head_span(root: YMap) -> Span:
+    if root.pairs:
+        key = root.pairs[0][0]
+        return key.span
+    return Span(root.start, Position(root.start.line, root.start.character))
+
+
+def _is_number(value: object) -> bool:
+    if isinstance(value, (bool, int, float)):
+        return True
+    if isinstance(value, str):
+        try:
+            float(value.strip())
+        except ValueError:
+            return False
+        return True
+    return False
+
+
+def check_header(root: YMap, ctx: CheckContext) -> str | None:
+    """Check `kind`, `version` and the section list; return the kind (None when kind-less)."""
+    is_216 = ctx.settings.is_216
+    kind_entry = root.entry("kind")
+    kind_value = kind_entry[1].to_py() if kind_entry is not None else None
+    preset_node = root.get("isPreset")
+    is_preset = bool(preset_node.to_py()) if preset_node is not None else False
+
+    if kind_value is None:
+        if is_216:
+            anchor = kind_entry[1].span if kind_entry is not None else _head_span(root)
+            ctx.report(MISSING_KIND.at(anchor, "The Polyaxonfile `kind` must be specified."))
+        _check_version(root, ctx, is_216=is_216, is_preset=is_preset)
+        return None
+
+    assert kind_entry is not None
+    if kind_value not in KINDS:
+        note = ""
+        if kind_value == "compiled_operation":
+            note = " (`compiled_operation` files cannot be checked; use `operation`.)"
+        else:
+            close = difflib.get_close_matches(str(kind_value), KINDS, n=1, cutoff=0.6)
+            guess = f" (did you mean `{close[0]}`?)" if close else ""
+            note = f" Use `operation` or `component`{guess}."
+        ctx.report(
+            UNSUPPORTED_KIND.at(
+                kind_entry[1].span,
+                f"The Polyaxonfile with kind `{kind_value}` is not a supported value.{note}",
+            )
+        )
+    _check_version(root, ctx, is_216=is_216, is_preset=is_preset)
+
+    sections = SECTIONS_216 if is_216 else SECTIONS_218
+    version_node = root.get("version")
+    version = version_node.to_py() if version_node is not None else None
+    if is_preset:
+        where = "Polyaxonfile preset"
+    elif version:
+        where = f"Polyaxonfile version `{version}`"
+    else:
+        where = "Polyaxonfile"
+    for key, (key_node, _value) in root.items():
+        if key in sections:
+            continue
+        hint = ""
+        if isinstance(key, str):
+            camel = _camel(key)
+            if camel != key and camel in sections:
+                hint = f" Top-level keys must be camelCase: use `{camel}`."
+            else:
+                close = difflib.get_close_matches(key, sections, n=1, cutoff=0.75)
+                if close:
+                    hint = f" Did you mean `{close[0]}`?"
+        ctx.report(
+            UNEXPECTED_SECTION.at(
+                key_node.span,
+                f"Unexpected section `{key}` in {where}. Please check the Polyaxonfile "
+                f"specification for this version.{hint}",
+            )
+        )
+    if is_216 and "version" not in root and not is_preset:
+        ctx.report(
+            INVALID_VERSION.at(
+                _head_span(root), "version is a required section for a valid Polyaxonfile"
+            )
+        )
+    return str(kind_value)
+
+
+def _camel(key: str) -> str:
+    head, *rest = key.split("_")
+    return head + "".join(part[:1].upper() + part[1:] for part in rest)
+
+
+def _check_version(root: YMap, ctx: CheckContext, *, is_216: bool, is_preset: bool) -> None:
+    entry = root.entry("version")
+    if entry is None:
+        return
+    node = entry[1]
+    value = node.to_py()
+    if not is_216:
+        if value is not None and not _is_number(value):
+            ctx.report(
+                INVALID_VERSION.at(
+                    node.span,
+                    f"`version` must be a number, got {_shown(node)} (Polyaxon: Input should be a "
+                    "valid number, unable to parse string as a number). Polyaxon 2.18 ignores "
+                    "the version; `version: 1.1` is the usual value.",
+                )
+            )
+        return
+    if is_preset:
+        return
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        ctx.report(
+            INVALID_VERSION.at(
+                node.span,
+                f"`version` must be the number 1.1, got {_shown(node)} (Polyaxon 2.16 crashes: "
+                "'<=' not supported between instances of 'float' and "
+                f"'{type(value).__name__}').",
+            )
+        )
+    elif float(value) != 1.1:
+        ctx.report(
+            INVALID_VERSION.at(
+                node.span,
+                "The Polyaxonfile's version specified is not supported by your current CLI."
+                "Your CLI support Polyaxonfile versions between: 1.1 <= v <= 1.1."
+                "You can run `polyaxon upgrade` and check documentation for the specification",
+            )
+        )
+
+
+def _shown(node: object) -> str:
+    if isinstance(node, YScalar):
+        return f"`{node.text}`"
+    return "a collection"
