@@ -1,0 +1,39 @@
+# One plain entry point per job. `make check-examples` and `make test` work on a fresh machine.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+
+.PHONY: venv check-examples test lint typecheck rules-doc slow clean
+
+$(BIN)/param-lsp: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+venv: $(BIN)/param-lsp
+
+# The main job: lint the bundled examples (clean ones exit 0), then show the mistakes.
+check-examples: venv
+	$(BIN)/param-lsp check examples/train.yaml examples/pipeline.yaml examples/sweep.yaml examples/components
+	-$(BIN)/param-lsp check examples/mistakes
+
+lint: venv
+	$(BIN)/ruff check param_lsp tests
+	$(BIN)/ruff format --check param_lsp tests
+
+typecheck: venv
+	$(BIN)/mypy
+
+rules-doc: venv
+	$(BIN)/param-lsp rules > docs/rules.md
+
+# The whole default suite: style, types and tests (slow real-client jobs are separate).
+test: lint typecheck
+	$(BIN)/pytest -q
+
+slow: venv
+	$(BIN)/pytest -q -m slow
+
+clean:
+	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache
