@@ -670,12 +670,15 @@ class _Walker:
 
     def unknown(self, key: YNode, model_title: str, path: Path, shown: tuple[str, ...]) -> None:
         name = key.to_py() if isinstance(key, YScalar) else "?"
-        listed = ", ".join(f"`{k}`" for k in shown)
+        if len(shown) <= 20:
+            listed = "expected one of " + ", ".join(f"`{k}`" for k in shown) + "."
+        else:
+            listed = "it is not a polyaxonfile field."
         self.ctx.report(
             UNKNOWN_KEY.at(
                 key.span,
-                f"Unknown key `{name}` in {_where(path)} ({model_title}); expected one of "
-                f"{listed}.{_suggest(name, shown)} (Polyaxon: Extra inputs are not permitted)",
+                f"Unknown key `{name}` in {_where(path)} ({model_title}); {listed}"
+                f"{_suggest(name, shown)} (Polyaxon: Extra inputs are not permitted)",
             )
         )
 

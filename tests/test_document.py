@@ -1,0 +1,96 @@
+"""Document header rules (kind, version, sections), checked against Polyaxon's verdicts."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from param_lsp.core.context import CheckContext
+from param_lsp.core.settings import Settings
+from param_lsp.core.yaml_tree import YMap, parse_yaml
+from param_lsp.rules.document import check_header
+from param_lsp.rules.schema import check_schema
+
+DATA = Path(__file__).parent / "data" / "schema"
+ORACLE: dict[str, dict[str, object]] = json.loads(
+    (DATA / "oracle-verdicts.json").read_text(encoding="utf-8")
+)
+
+
+def header(text: str, version: str = "2.18") -> tuple[str | None, CheckContext]:
+    root = parse_yaml(text).root
+    assert isinstance(root, YMap)
+    ctx = CheckContext(Settings(target_version=version))
+    return check_header(root, ctx), ctx
+
+
+def test_unexpected_sections_each_reported_at_the_key() -> None:
+    name = "unexpected_sections.yaml"
+    assert ORACLE[name]["stage"] == "schema"
+    assert "Unexpected section `hub_ref`" in str(ORACLE[name]["message"])
+    kind, ctx = header((DATA / name).read_text(encoding="utf-8"))
+    assert kind == "operation"
+    got = [
+        (f.code, f.span.start.line, f.span.start.character, f.span.end.character)
+        for f in ctx.findings
+    ]
+    assert got == [("PLX102", 2, 0, 7), ("PLX102", 3, 0, 15)]
+    assert "Unexpected section `hub_ref` in Polyaxonfile version `1.1`" in ctx.findings[0].message
+    assert "use `hubRef`" in ctx.findings[0].message
+    assert "`secretResources`" in ctx.findings[1].message
+    # the schema check leaves those keys to the header (no double report)
+    root = parse_yaml((DATA / name).read_text(encoding="utf-8")).root
+    assert isinstance(root, YMap)
+    invalid = check_schema(root, ctx, where="file")
+    assert len(ctx.findings) == 2
+    assert invalid == {"hub_ref", "secretResources"}
+
+
+def test_unsupported_kind() -> None:
+    name = "unsupported_kind.yaml"
+    assert ORACLE[name]["message"] == "The Polyaxonfile with kind `group` is not a supported value."
+    kind, ctx = header((DATA / name).read_text(encoding="utf-8"))
+    assert kind == "group"
+    [finding] = ctx.findings
+    assert finding.code == "PLX101"
+    assert (finding.span.start.line, finding.span.start.character) == (0, 6)
+    assert (finding.span.end.line, finding.span.end.character) == (0, 11)
+    assert "kind `group` is not a supported value" in finding.message
+
+
+def test_version_must_be_a_number() -> None:
+    name = "version_string.yaml"
+    assert "valid number" in str(ORACLE[name]["message"])
+    _, ctx = header((DATA / name).read_text(encoding="utf-8"))
+    [finding] = ctx.findings
+    assert finding.code == "PLX103"
+    assert (finding.span.start.character, finding.span.end.character) == (9, 11)
+    assert "must be a number" in finding.message
+
+
+@pytest.mark.parametrize("name", ["ok_version_any.yaml", "ok_kindless_snake.yaml"])
+def test_accepted_headers(name: str) -> None:
+    assert ORACLE[name]["stage"] != "schema"
+    _, ctx = header((DATA / name).read_text(encoding="utf-8"))
+    assert ctx.findings == []
+
+
+def test_kindless_file_returns_none() -> None:
+    kind, ctx = header("hubRef: x\n")
+    assert kind is None
+    assert ctx.findings == []
+
+
+def test_216_requires_kind_and_version() -> None:
+    # Polyaxon 2.16.4: "The Polyaxonfile `kind` must be specified." (spec §3)
+    kind, ctx = header("version: 1.1\nhubRef: x\n", version="2.16")
+    assert kind is None
+    assert [f.code for f in ctx.findings] == ["PLX100"]
+    kind, ctx = header("kind: operation\nhubRef: x\nstrictParams: true\n", version="2.16")
+    codes = sorted(f.code for f in ctx.findings)
+    assert codes == ["PLX102", "PLX103"]  # strictParams is not a 2.16 section; version missing
+    _, ctx = header("version: 1.0\nkind: operation\nhubRef: x\n", version="2.16")
+    assert [f.code for f in ctx.findings] == ["PLX103"]
+    assert "1.1 <= v <= 1.1" in ctx.findings[0].message
