@@ -16,6 +16,7 @@ from param_lsp.core.findings import Finding, Severity
 from param_lsp.core.model import Layer, ParamDef, read_layer
 from param_lsp.core.settings import Settings
 from param_lsp.core.span import Span
+from param_lsp.core.suppress import apply_suppressions
 from param_lsp.core.workspace import MAX_FILE_BYTES, Workspace
 from param_lsp.core.yaml_tree import ParsedYaml, YMap, parse_yaml
 from param_lsp.rules import registry
@@ -195,7 +196,9 @@ def _check_dag(analysis: Analysis, ctx: CheckContext, workspace: Workspace) -> N
 
 
 def _finish(analysis: Analysis, ctx: CheckContext) -> Analysis:
-    analysis.findings = apply_severity_overrides(ctx.findings, analysis.settings)
+    # Suppress before severity overrides, so that `off` in settings also silences PLX010.
+    kept = apply_suppressions(ctx.findings, analysis.text, analysis.parsed)
+    analysis.findings = apply_severity_overrides(kept, analysis.settings)
     analysis.findings.sort(key=Finding.sort_key)
     return analysis
 

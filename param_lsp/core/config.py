@@ -1,0 +1,301 @@
+"""Project configuration: `[tool.param-lsp]` in pyproject.toml or a `.param-lsp.toml`.
+
+Where it is found: starting in the checked file's folder and walking up, the first folder holding
+a `.param-lsp.toml`, or a `pyproject.toml` with a `[tool.param-lsp]` table, wins (in one folder
+`.param-lsp.toml` beats pyproject.toml). Files are not merged: the nearest one is the whole
+project configuration.
+
+Precedence, lowest to highest:
+
+1. built-in defaults (:class:`~param_lsp.core.settings.Settings`);
+2. the nearest configuration file;
+3. overrides: `param-lsp check` flags, or the language client's settings. Scalars replace the
+   file's value when given (not None); tables (`severity`, `hub-map`, `params`) are merged key
+   by key, the override winning for the same key.
+
+Keys (kebab-case in files; snake_case and camelCase are accepted in overrides)::
+
+    target-version = "2.18"          # or "2.16"
+    strict-params = true             # like polyaxon check --strict-params
+    include = ["pipelines/**/*.yaml"]  # folder checks: only these files (content not sniffed)
+    exclude = ["vendor/**"]          # folder checks: never these files
+    [tool.param-lsp.severity]        # by code or rule name: off, hint, info, warning, error
+    PLX300 = "warning"
+    unused-suppression = "off"
+    [tool.param-lsp.hub-map]         # hubRef component → local file, relative to the config file
+    "my-org/trainer:v1" = "components/trainer.yaml"
+    [tool.param-lsp.params]          # like polyaxon check -P name=value
+    lr = "0.01"
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import json
+import os
+import re
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from pydantic import ValidationError
+
+from param_lsp.core.settings import Settings
+
+CONFIG_FILENAME = ".param-lsp.toml"
+PYPROJECT = "pyproject.toml"
+SEVERITY_LEVELS = ("off", "hint", "info", "information", "warning", "error")
+
+#: File key → Settings field (include/exclude live on ProjectConfig, not Settings).
+_SETTINGS_KEYS = {
+    "target-version": "target_version",
+    "strict-params": "strict_params",
+    "severity": "severity",
+    "hub-map": "hub_map",
+    "params": "params",
+}
+_FILE_ONLY_KEYS = ("include", "exclude")
+_TABLE_FIELDS = ("severity", "hub_map", "params")
+
+
+class ConfigError(Exception):
+    """A configuration file that cannot be used; the message names the file and the key."""
+
+
+@dataclass(frozen=True, slots=True)
+class ProjectConfig:
+    """The nearest configuration file's content (empty when there is none)."""
+
+    source: Path | None = None
+    values: Mapping[str, Any] = field(default_factory=dict)  # Settings field → value
+    include: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+
+    @property
+    def base(self) -> Path | None:
+        """The folder that relative globs and hub-map paths are relative to."""
+        return self.source.parent if self.source is not None else None
+
+    def selects(self, path: Path) -> bool | None:
+        """For a file found in a folder: False if excluded, True if included, None if neither."""
+        relative = self._relative(path)
+        if relative is None:
+            return None
+        if any(_glob_match(relative, pattern) for pattern in self.exclude):
+            return False
+        if self.include:
+            return any(_glob_match(relative, pattern) for pattern in self.include)
+        return None
+
+    def _relative(self, path: Path) -> str | None:
+        if self.base is None:
+            return None
+        try:
+            return Path(os.path.abspath(path)).relative_to(self.base).as_posix()
+        except ValueError:
+            return None
+
+
+EMPTY_CONFIG = ProjectConfig()
+
+
+def find_config_file(start: Path) -> Path | None:
+    """The nearest `.param-lsp.toml` or pyproject.toml with `[tool.param-lsp]`, upwards."""
+    folder = Path(os.path.abspath(start))
+    if not folder.is_dir():
+        folder = folder.parent
+    for candidate in (folder, *folder.parents):
+        dedicated = candidate / CONFIG_FILENAME
+        if dedicated.is_file():
+            return dedicated
+        pyproject = candidate / PYPROJECT
+        if pyproject.is_file() and _has_tool_table(pyproject):
+            return pyproject
+    return None
+
+
+def load_config(start: Path) -> ProjectConfig:
+    """The configuration that applies to a file or folder (raises ConfigError if unusable)."""
+    source = find_config_file(start)
+    if source is None:
+        return EMPTY_CONFIG
+    stat = source.stat()
+    return _load_config_file(source, stat.st_mtime_ns, stat.st_size)
+
+
+def load_settings(
+    for_path: Path | str | None,
+    overrides: Mapping[str, Any] | None = None,
+    *,
+    use_config_file: bool = True,
+) -> Settings:
+    """Settings for one file: defaults < nearest configuration file < ``overrides``.
+
+    ``overrides`` are CLI flags or the language client's settings (snake_case or camelCase
+    keys; None values are ignored). Raises ConfigError for an unusable file or override.
+    """
+    config = (
+        load_config(Path(for_path)) if use_config_file and for_path is not None else EMPTY_CONFIG
+    )
+    return settings_from(config, overrides)
+
+
+def settings_from(config: ProjectConfig, overrides: Mapping[str, Any] | None = None) -> Settings:
+    values: dict[str, Any] = {
+        key: dict(value) if isinstance(value, dict) else value
+        for key, value in config.values.items()
+    }
+    for key, value in (overrides or {}).items():
+        name = _field_name(key)
+        if value is None or name is None:
+            continue
+        if name in _TABLE_FIELDS and isinstance(value, Mapping):
+            merged = dict(values.get(name) or {})
+            merged.update(value)
+            values[name] = merged
+        else:
+            values[name] = value
+    if "params" in values:
+        values["params"] = {str(k): _param_text(v) for k, v in values["params"].items()}
+    try:
+        return Settings.model_validate(values)
+    except ValidationError as exc:
+        where = f" in {config.source}" if config.source else ""
+        raise ConfigError(f"invalid settings{where}: {_first_error(exc)}") from exc
+
+
+@lru_cache(maxsize=64)
+def _load_config_file(source: Path, _mtime_ns: int, _size: int) -> ProjectConfig:
+    """Parsed once per (path, mtime, size), so the language server can call this per keystroke."""
+    try:
+        data = tomllib.loads(source.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"cannot read {source}: {exc}") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{source}: invalid TOML: {exc}") from exc
+    if source.name == PYPROJECT:
+        table = data.get("tool", {}).get("param-lsp", {})
+        prefix = "tool.param-lsp."
+    else:
+        table, prefix = data, ""
+    if not isinstance(table, dict):
+        raise ConfigError(f"{source}: [{prefix.rstrip('.')}] must be a table")
+    return _parse_table(source, table, prefix)
+
+
+def _parse_table(source: Path, table: dict[str, Any], prefix: str) -> ProjectConfig:
+    known = (*_SETTINGS_KEYS, *_FILE_ONLY_KEYS)
+    unknown = sorted(set(table) - set(known))
+    if unknown:
+        raise ConfigError(
+            f"{source}: unknown key {prefix}{unknown[0]} (known keys: {', '.join(known)})"
+        )
+    values: dict[str, Any] = {}
+    for key, name in _SETTINGS_KEYS.items():
+        if key in table:
+            values[name] = table[key]
+    for name in _TABLE_FIELDS:
+        if name in values and not isinstance(values[name], dict):
+            key = next(k for k, v in _SETTINGS_KEYS.items() if v == name)
+            raise ConfigError(f"{source}: {prefix}{key} must be a table")
+    if "severity" in values:
+        _check_severities(source, values["severity"], prefix)
+    if "hub_map" in values:
+        values["hub_map"] = {
+            str(name): str((source.parent / str(target)).resolve())
+            for name, target in values["hub_map"].items()
+        }
+    globs: dict[str, tuple[str, ...]] = {}
+    for key in _FILE_ONLY_KEYS:
+        patterns = table.get(key, [])
+        if isinstance(patterns, str):
+            patterns = [patterns]
+        if not isinstance(patterns, list) or not all(isinstance(p, str) for p in patterns):
+            raise ConfigError(f"{source}: {prefix}{key} must be a list of glob patterns")
+        globs[key] = tuple(patterns)
+    config = ProjectConfig(source, values, globs["include"], globs["exclude"])
+    settings_from(config)  # report bad values (e.g. target-version) where they are written
+    return config
+
+
+def _check_severities(source: Path, table: dict[str, Any], prefix: str) -> None:
+    from param_lsp.rules.registry import RULES, load_all
+
+    load_all()
+    names = {rule.name for rule in RULES.values()}
+    for key, level in table.items():
+        if not isinstance(level, str) or level.lower() not in SEVERITY_LEVELS:
+            raise ConfigError(
+                f"{source}: {prefix}severity.{key} = {level!r}: expected one of "
+                f"{', '.join(SEVERITY_LEVELS)}"
+            )
+        table[key] = level.lower()
+        if key not in RULES and key not in names:
+            raise ConfigError(
+                f"{source}: {prefix}severity.{key}: no rule has this code or name "
+                "(see `param-lsp rules`)"
+            )
+
+
+def _has_tool_table(pyproject: Path) -> bool:
+    try:
+        text = pyproject.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return False
+    # Cheap pre-check before parsing: most pyproject.toml files have nothing for us.
+    return re.search(r"^\s*\[\s*tool\s*\.\s*[\"']?param-lsp", text, re.MULTILINE) is not None
+
+
+def _field_name(key: str) -> str | None:
+    if key in _SETTINGS_KEYS:
+        return _SETTINGS_KEYS[key]
+    snake = re.sub(r"(?<!^)(?=[A-Z])", "_", key).lower().replace("-", "_")
+    return snake if snake in Settings.model_fields else None
+
+
+def _param_text(value: Any) -> str:
+    """TOML values become the text a `-P name=value` would carry (JSON spelling for non-strings)."""
+    return value if isinstance(value, str) else json.dumps(value)
+
+
+def _first_error(exc: ValidationError) -> str:
+    error = exc.errors()[0]
+    location = ".".join(str(part) for part in error["loc"])
+    return f"{location}: {error['msg']}"
+
+
+def _glob_match(relative: str, pattern: str) -> bool:
+    """Gitignore-like globs: `**` spans folders, a pattern without `/` matches any file name."""
+    pattern = pattern.strip().removeprefix("./")
+    if pattern.endswith("/"):
+        pattern += "**"
+    if "/" not in pattern:
+        # Like .gitignore: a bare name matches a file or any folder on the way to it.
+        return any(fnmatch.fnmatchcase(part, pattern) for part in PurePosixPath(relative).parts)
+    return _glob_regex(pattern.removeprefix("/")).fullmatch(relative) is not None
+
+
+@lru_cache(maxsize=256)
+def _glob_regex(pattern: str) -> re.Pattern[str]:
+    out: list[str] = []
+    i = 0
+    while i < len(pattern):
+        if pattern.startswith("**/", i):
+            out.append(r"(?:.*/)?")
+            i += 3
+        elif pattern.startswith("**", i):
+            out.append(r".*")
+            i += 2
+        elif pattern[i] == "*":
+            out.append(r"[^/]*")
+            i += 1
+        elif pattern[i] == "?":
+            out.append(r"[^/]")
+            i += 1
+        else:
+            out.append(re.escape(pattern[i]))
+            i += 1
+    return re.compile("".join(out))
