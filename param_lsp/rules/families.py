@@ -3,3 +3,5 @@
 from param_lsp.rules import params, references, syntax  # noqa: F401
 from param_lsp.rules import document  # noqa: F401
 from param_lsp.rules import schema  # noqa: F401
+from param_lsp.rules import joins  # noqa: F401
+from param_lsp.rules import matrix  # noqa: F401
