@@ -110,6 +110,7 @@ def analyze(
         )
         params_rules.validate_params(target, ctx)
         _check_dag(analysis, ctx, workspace)
+        _check_templates(analysis, ctx)
     return _finish(analysis, ctx)
 
 
@@ -182,6 +183,14 @@ def _ref_checker() -> Any:
     except ImportError:
         return None
     return getattr(refs, "check_param_ref", None)
+
+
+def _check_templates(analysis: Analysis, ctx: CheckContext) -> None:
+    try:
+        from param_lsp.rules import templates
+    except ImportError:
+        return
+    templates.check_templates(analysis, ctx)
 
 
 def _check_dag(analysis: Analysis, ctx: CheckContext, workspace: Workspace) -> None:

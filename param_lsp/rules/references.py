@@ -4,6 +4,7 @@ and composing its layers the way Polyaxon 2.18 does (spec §21.3, §21.7)."""
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -245,12 +246,23 @@ def _merge_params(
 class Composer:
     """Resolves and composes component chains, reporting reference problems on the way."""
 
-    def __init__(self, ctx: CheckContext, workspace: Workspace) -> None:
+    def __init__(
+        self,
+        ctx: CheckContext,
+        workspace: Workspace,
+        dag_components: Mapping[str, YMap] | None = None,
+    ) -> None:
         self.ctx = ctx
         self.workspace = workspace
+        #: Inside a DAG: its `components[]` entries by name, so `dagRef` can be followed.
+        self.dag_components = dag_components
+        #: `dagRef` problems met while composing: ("unknown" | "cycle", dagRef node, names).
+        self.dag_ref_problems: list[tuple[str, YNode, tuple[str, ...]]] = []
 
-    def compose(self, layer: Layer, *, chain: tuple[Path, ...] = ()) -> Composed:
-        inner_layer, composed_inner = self._inner(layer, chain)
+    def compose(
+        self, layer: Layer, *, chain: tuple[Path, ...] = (), dag_chain: tuple[str, ...] = ()
+    ) -> Composed:
+        inner_layer, composed_inner = self._inner(layer, chain, dag_chain)
         inner = composed_inner if composed_inner is not None else Composed()
         if inner_layer is None and composed_inner is None:
             inner = Composed()
@@ -271,10 +283,12 @@ class Composer:
         )
         return result
 
-    def _inner(self, layer: Layer, chain: tuple[Path, ...]) -> tuple[Layer | None, Composed | None]:
+    def _inner(
+        self, layer: Layer, chain: tuple[Path, ...], dag_chain: tuple[str, ...] = ()
+    ) -> tuple[Layer | None, Composed | None]:
         if layer.component is not None:
             inline = read_layer(layer.component, layer.source)
-            return inline, self.compose(inline, chain=chain)
+            return inline, self.compose(inline, chain=chain, dag_chain=dag_chain)
         path_ref = layer.ref("pathRef")
         if path_ref is not None:
             return self._path_ref(layer, path_ref[1], chain)
@@ -291,7 +305,26 @@ class Composer:
                 )
             )
             return None, Composed(complete=False)
+        dag_ref = layer.ref("dagRef")
+        if dag_ref is not None and self.dag_components is not None:
+            return self._dag_ref(layer, dag_ref[1], chain, dag_chain)
         return None, None
+
+    def _dag_ref(
+        self, layer: Layer, node: YNode, chain: tuple[Path, ...], dag_chain: tuple[str, ...]
+    ) -> tuple[Layer | None, Composed | None]:
+        """D6: follow `dagRef` to the DAG's `components[]` entry (each link is a layer)."""
+        assert self.dag_components is not None
+        name = str(node.to_py())
+        if name in dag_chain:
+            self.dag_ref_problems.append(("cycle", node, (*dag_chain, name)))
+            return None, Composed(broken=True)
+        target = self.dag_components.get(name)
+        if target is None:
+            self.dag_ref_problems.append(("unknown", node, (name,)))
+            return None, Composed(broken=True)
+        inner = read_layer(target, layer.source)
+        return inner, self.compose(inner, chain=chain, dag_chain=(*dag_chain, name))
 
     def _hub_ref(
         self, layer: Layer, node: YNode, chain: tuple[Path, ...]

@@ -1,0 +1,734 @@
+"""Family "dag": pipelines (`run.kind: dag`) — structure, graph, per-op params (§12, §21.4).
+
+Polyaxon 2.18 runs, in order: the resolution pass (operations present, component names, op names,
+unresolved refs, `dagRef` → `components[]` with template cycles, DAG-node schedule, a run for
+every op), then the upstream graph (dependencies, `ops.X` param refs including component-level
+params, `events` refs), orphans, cycles, and finally each op's params against its composed
+component with the typed DAG reference table. Polyaxon stops at the first error; here each
+independent problem is reported at its own range, and a stage only skips ops that an earlier
+error made untrustworthy.
+
+Ops of a nested DAG (an op whose component is itself a DAG) are not validated by Polyaxon. They
+are checked here too, but what is found there is reported as a warning (rule PLX511).
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from param_lsp.core.context import CheckContext
+from param_lsp.core.findings import Finding, Related, Severity
+from param_lsp.core.model import IODef, Layer, ParamDef, read_layer, str_value
+from param_lsp.core.span import Span
+from param_lsp.core.workspace import Workspace
+from param_lsp.core.yaml_tree import YMap, YNode, YScalar, YSeq
+from param_lsp.rules import refs as ref_rules
+from param_lsp.rules import templates
+from param_lsp.rules.params import ParamsTarget, did_you_mean, validate_params
+from param_lsp.rules.references import Composed, Composer
+from param_lsp.rules.registry import rule
+
+NO_OPERATIONS = rule(
+    "PLX500",
+    "dag-no-operations",
+    family="dag",
+    severity=Severity.ERROR,
+    polyaxon_rejects=True,
+    summary="A DAG has no `operations` (missing or empty).",
+    doc="""
+    Polyaxon: "Pipeline is not valid, it has no ops to validate components." (2.16 crashed on a
+    missing `operations` key.)
+    """,
+    bad="""
+    run:
+      kind: dag
+      components: [...]
+    """,
+    good="""
+    run:
+      kind: dag
+      operations:
+        - name: train
+          dagRef: trainer
+    """,
+)
+
+COMPONENT_NO_NAME = rule(
+    "PLX501",
+    "dag-component-without-name",
+    family="dag",
+    severity=Severity.ERROR,
+    polyaxon_rejects=True,
+    summary="An entry of a DAG's `components` has no `name`.",
+    doc="""
+    Components of a DAG are referenced by `dagRef: <name>`; Polyaxon 2.18 rejects an entry
+    without a name even when nothing uses it: "Pipeline component requires a name."
+    """,
+    bad="""
+    components:
+      - run: {kind: job, container: {image: python}}
+    """,
+    good="""
+    components:
+      - name: trainer
+        run: {kind: job, container: {image: python}}
+    """,
+)
+
+DUPLICATE_COMPONENT = rule(
+    "PLX502",
+    "dag-duplicate-component",
+    family="dag",
+    severity=Severity.ERROR,
+    polyaxon_rejects=True,
+    summary="Two entries of a DAG's `components` have the same name.",
+    doc='Polyaxon: "Pipeline has multiple components with the same name `…`".',
+    bad="""
+    components:
+      - {name: trainer, run: {kind: job, container: {image: a}}}
+      - {name: trainer, run: {kind: job, container: {image: b}}}
+    """,
+    good="""
+    components:
+      - {name: trainer, run: {kind: job, container: {image: a}}}
+      - {name: evaluator, run: {kind: job, container: {image: b}}}
+    """,
+)
+
+OP_NO_NAME = rule(
+    "PLX503",
+    "dag-op-without-name",
+    family="dag",
+    severity=Severity.ERROR,
+    polyaxon_rejects=True,
+    summary="A DAG operation has no `name`.",
+    doc="""
+    Ops are nodes of the graph and are referenced by name (`dependencies`, `ops.<name>`).
+    Polyaxon 2.18: "Pipeline op requires a name." (2.16 said "Pipeline's graph is not acyclic.")
+    """,
+    bad="""
+    operations:
+      - dagRef: trainer
+    """,
+    good="""
+    operations:
+      - name: train
+        dagRef: trainer
+    """,
+)
+
+DUPLICATE_OP = rule(
+    "PLX504",
+    "dag-duplicate-op",
+    family="dag",
+    severity=Severity.ERROR,
+    polyaxon_rejects=True,
+    summary="Two DAG operations have the same name.",
+    doc='Polyaxon 2.18: "Pipeline has multiple ops with the same name `…`".',
+    bad="""
+    operations:
+      - {name: train, dagRef: trainer}
+      - {name: train, dagRef: trainer}
+    """,
+    good="""
+    operations:
+      - {name: train-a, dagRef: trainer}
+      - {name: train-b, dagRef: trainer}
+    """,
+)
+
+UNKNOWN_COMPONENT = rule(
+    "PLX505",
+    "dag-unknown-component",
+    family="dag",
+    severity=Severity.ERROR,
+    polyaxon_rejects=True,
+    summary="A `dagRef` names no entry of the DAG's `components`.",
+    doc="""
+    Polyaxon: "Pipeline op with name `…` requires a component with name `…`, which is not
+    defined on this pipeline."
+    """,
+    bad="""
+    operations: [{name: train, dagRef: trainr}]
+    components: [{name: trainer, run: {kind: job, container: {image: python}}}]
+    """,
+    good="""
+    operations: [{name: train, dagRef: trainer}]
+    components: [{name: trainer, run: {kind: job, container: {image: python}}}]
+    """,
+)
+
+TEMPLATE_CYCLE = rule(
+    "PLX506",
+    "dag-template-cycle",
+    family="dag",
+    severity=Severity.ERROR,
+    polyaxon_rejects=True,
+    summary="`dagRef`s between a DAG's components form a cycle.",
+    doc="""
+    In 2.18 a `components[]` entry may itself use `dagRef` (each link is a layer). A chain that
+    comes back to a component already on it fails: "Pipeline op `…` has a template reference
+    cycle: a -> b -> a".
+    """,
+    bad="""
+    components:
+      - {name: a, dagRef: b}
+      - {name: b, dagRef: a}
+    """,
+    good="""
+    components:
+      - {name: a, dagRef: b}
+      - {name: b, run: {kind: job, container: {image: python}}}
+    """,
+)
+
+NODE_SCHEDULE = rule(
+    "PLX507",
+    "dag-node-schedule",
+    family="dag",
+    severity=Severity.ERROR,
+    polyaxon_rejects=True,
+    summary="An op inside a DAG defines a `schedule`.",
+    doc='Only the pipeline itself can be scheduled: "DAG node `…` cannot define a schedule."',
+    bad="""
+    operations:
+      - name: train
+        dagRef: trainer
+        schedule: {kind: interval, frequency: 600}
+    """,
+    good="""
+    schedule: {kind: interval, frequency: 600}
+    run:
+      kind: dag
+      operations: [{name: train, dagRef: trainer}]
+    """,
+)
+
+OP_NO_DEFINITION = rule(
+    "PLX508",
+    "dag-op-without-definition",
+    family="dag",
+    severity=Severity.ERROR,
+    polyaxon_rejects=True,
+    summary="A DAG op has no component, no reference and no `run`.",
+    doc='Polyaxon: "Pipeline op has no definition field `…`".',
+    bad="""
+    operations:
+      - name: train
+        params: {lr: {value: 0.1}}
+    """,
+    good="""
+    operations:
+      - name: train
+        dagRef: trainer
+        params: {lr: {value: 0.1}}
+    """,
+)
+
+ORPHAN_OP = rule(
+    "PLX509",
+    "dag-orphan-op",
+    family="dag",
+    severity=Severity.ERROR,
+    polyaxon_rejects=True,
+    summary="A dependency, `ops.<name>` ref or event ref names an op that is not in the DAG.",
+    doc="""
+    Upstream ops come from `dependencies`, params with `ref: ops.<name>` (also params declared
+    by the op's component) and `events[].ref`. A name that is not an op of the DAG is an
+    "orphan": "Pipeline has a non valid dag, the dag contains an orphan ops: `{…}`, check if you
+    are referencing this op in a parameter or a condition". Reported at every reference to it.
+    """,
+    bad="""
+    operations:
+      - {name: train, dagRef: trainer}
+      - {name: evaluate, dagRef: evaluator, dependencies: [trian]}
+    """,
+    good="""
+    operations:
+      - {name: train, dagRef: trainer}
+      - {name: evaluate, dagRef: evaluator, dependencies: [train]}
+    """,
+)
+
+GRAPH_CYCLE = rule(
+    "PLX510",
+    "dag-cycle",
+    family="dag",
+    severity=Severity.ERROR,
+    polyaxon_rejects=True,
+    summary="The ops' dependencies form a cycle (including an op that references itself).",
+    doc="""
+    Polyaxon sorts the graph topologically and fails with "Pipeline's graph is not acyclic." The
+    diagnostic sits on every dependency entry or ref that is part of a cycle and names the
+    cycle path.
+    """,
+    bad="""
+    operations:
+      - {name: a, dagRef: c, dependencies: [b]}
+      - {name: b, dagRef: c, dependencies: [a]}
+    """,
+    good="""
+    operations:
+      - {name: a, dagRef: c}
+      - {name: b, dagRef: c, dependencies: [a]}
+    """,
+)
+
+NESTED_DAG_ISSUE = rule(
+    "PLX511",
+    "nested-dag-issue",
+    family="dag",
+    severity=Severity.WARNING,
+    polyaxon_rejects=False,
+    summary="A problem inside a nested DAG, which Polyaxon does not validate at check time.",
+    doc="""
+    `polyaxon check` validates the ops of the top-level DAG only; the ops of a DAG used as an op
+    of another DAG are first validated when that inner pipeline is compiled on the cluster.
+    param-lsp checks them with the same rules and reports what it finds as warnings.
+    Deliberately stricter than Polyaxon.
+    """,
+    bad="""
+    operations:
+      - name: inner
+        component:
+          run:
+            kind: dag
+            operations: [{name: a, dagRef: missing}]
+    """,
+    good="""
+    operations:
+      - name: inner
+        component:
+          run:
+            kind: dag
+            operations: [{name: a, dagRef: trainer}]
+            components: [{name: trainer, run: {kind: job, container: {image: python}}}]
+    """,
+)
+
+
+@dataclass(slots=True, eq=False)
+class OpNode:
+    name: str
+    item: YMap
+    name_node: YNode
+    composed: Composed | None = None
+    usable: bool = True
+    #: upstream op name → the nodes that create the edge (dependency entries, refs)
+    upstream: dict[str, list[YNode]] = field(default_factory=dict)
+
+
+def check_dag(analysis: Any, ctx: CheckContext, workspace: Workspace) -> None:
+    composed: Composed = analysis.composed
+    owner = next((layer for layer in composed.layers if layer.run is composed.run), None)
+    if owner is None or composed.run is None or owner.source != ctx.path:
+        return  # the pipeline lives in a referenced file, which is checked on its own
+    check_dag_run(composed.run, composed.inputs, owner.source, ctx, workspace)
+
+
+def check_dag_run(
+    run: YMap,
+    dag_inputs: list[IODef],
+    source: Path | None,
+    ctx: CheckContext,
+    workspace: Workspace,
+) -> None:
+    ops_node = run.get("operations")
+    if not isinstance(ops_node, YSeq) or not ops_node.items:
+        anchor = run.key_node("operations") or run.key_node("kind") or run
+        ctx.report(
+            NO_OPERATIONS.at(
+                anchor.span, "Pipeline is not valid, it has no ops to validate components."
+            )
+        )
+        return
+    components = _components(run.get("components"), ctx)
+    ops = _ops(ops_node, ctx)
+    composer = Composer(ctx, workspace, dag_components=components)
+    problems: list[tuple[str, YNode, tuple[str, ...], str]] = []
+    for op in ops.values():
+        problems += _compose_op(op, source, composer, ctx)
+    _report_dag_ref_problems(problems, components, ctx)
+    _build_graph(ops)
+    _report_orphans(ops, ctx)
+    _report_cycles(ops, ctx)
+    table = ref_rules.build_ref_table(
+        dag_inputs,
+        {
+            name: (op.composed.inputs, op.composed.outputs)
+            if op.composed is not None and op.composed.complete and not op.composed.broken
+            else None
+            for name, op in ops.items()
+        },
+    )
+    for op in ops.values():
+        if op.usable and op.composed is not None:
+            _check_op_params(op, table, source, ctx, workspace)
+
+
+def _components(node: YNode | None, ctx: CheckContext) -> dict[str, YMap]:
+    found: dict[str, YMap] = {}
+    first_nodes: dict[str, YNode] = {}
+    if not isinstance(node, YSeq):
+        return found
+    for item in node.items:
+        if not isinstance(item, YMap):
+            continue
+        name_node = item.get("name")
+        name = str_value(name_node)
+        if not name:
+            anchor = item.pairs[0][0] if item.pairs else item
+            ctx.report(COMPONENT_NO_NAME.at(anchor.span, "Pipeline component requires a name."))
+            continue
+        assert name_node is not None
+        if name in found:
+            ctx.report(
+                DUPLICATE_COMPONENT.at(
+                    name_node.span,
+                    f"Pipeline has multiple components with the same name `{name}`",
+                    related=(Related("first defined here", first_nodes[name].span),),
+                )
+            )
+            continue
+        found[name] = item
+        first_nodes[name] = name_node
+    return found
+
+
+def _ops(node: YSeq, ctx: CheckContext) -> dict[str, OpNode]:
+    ops: dict[str, OpNode] = {}
+    for item in node.items:
+        if not isinstance(item, YMap):
+            continue
+        name_node = item.get("name")
+        name = str_value(name_node)
+        if not name:
+            anchor = item.pairs[0][0] if item.pairs else item
+            ctx.report(OP_NO_NAME.at(anchor.span, "Pipeline op requires a name."))
+            continue
+        assert name_node is not None
+        if name in ops:
+            ctx.report(
+                DUPLICATE_OP.at(
+                    name_node.span,
+                    f"Pipeline has multiple ops with the same name `{name}`",
+                    related=(Related("first defined here", ops[name].name_node.span),),
+                )
+            )
+            continue
+        ops[name] = OpNode(name, item, name_node)
+    return ops
+
+
+def _compose_op(
+    op: OpNode, source: Path | None, composer: Composer, ctx: CheckContext
+) -> list[tuple[str, YNode, tuple[str, ...], str]]:
+    """Compose one op; returns the `dagRef` problems met, tagged with the op's name."""
+    layer = read_layer(op.item, source)
+    before = len(composer.dag_ref_problems)
+    composed = composer.compose(layer)
+    op.composed = composed
+    new = [(*problem, op.name) for problem in composer.dag_ref_problems[before:]]
+    if new:
+        op.usable = False
+    schedule_key = op.item.key_node("schedule")
+    schedule = op.item.get("schedule")
+    if schedule_key is not None and not (isinstance(schedule, YScalar) and schedule.value is None):
+        ctx.report(
+            NODE_SCHEDULE.at(schedule_key.span, f"DAG node `{op.name}` cannot define a schedule.")
+        )
+    if composed.broken:
+        op.usable = False
+    elif composed.complete and composed.run is None:
+        op.usable = False
+        ctx.report(
+            OP_NO_DEFINITION.at(
+                op.name_node.span,
+                f"Pipeline op has no definition field `{op.name}` (no component, reference or run)",
+            )
+        )
+    return new
+
+
+def _report_dag_ref_problems(
+    problems: list[tuple[str, YNode, tuple[str, ...], str]],
+    components: dict[str, YMap],
+    ctx: CheckContext,
+) -> None:
+    seen: set[tuple[int, str]] = set()
+    for kind, node, names, op_name in problems:
+        key = (id(node), kind)
+        if key in seen:
+            continue  # a component shared by several ops: one finding at its dagRef
+        seen.add(key)
+        if kind == "unknown":
+            guess = did_you_mean(names[0], list(components))
+            hint = f"; did you mean `{guess}`?" if guess else ""
+            ctx.report(
+                UNKNOWN_COMPONENT.at(
+                    node.span,
+                    f"Pipeline op with name `{op_name}` requires a component with name "
+                    f"`{names[0]}`, which is not defined on this pipeline.{hint}",
+                )
+            )
+        else:
+            ctx.report(
+                TEMPLATE_CYCLE.at(
+                    node.span,
+                    f"Pipeline op `{op_name}` has a template reference cycle: "
+                    + " -> ".join(names),
+                )
+            )
+
+
+# -------------------------------------------------------------------------------------- graph
+
+
+def _ref_op(ref: str | None) -> str | None:
+    """§12.1: the second segment of a ref whose first segment is `ops`."""
+    if not ref:
+        return None
+    parts = ref.split(".")
+    if parts[0] != "ops":
+        return None
+    return parts[1] if len(parts) > 1 else None
+
+
+def _event_refs(layers: list[Layer]) -> Iterator[tuple[str, YNode]]:
+    for layer in layers:
+        events = layer.root.get("events")
+        if not isinstance(events, YSeq):
+            continue
+        for event in events.items:
+            if isinstance(event, YMap):
+                ref_node = event.get("ref")
+                name = _ref_op(str_value(ref_node))
+                if name is not None and ref_node is not None:
+                    yield name, ref_node
+
+
+def _build_graph(ops: dict[str, OpNode]) -> None:
+    for op in ops.values():
+        upstream = op.upstream
+        dependencies = op.item.get("dependencies")
+        if isinstance(dependencies, YSeq):
+            for entry in dependencies.items:
+                if isinstance(entry, YScalar) and entry.value is not None:
+                    upstream.setdefault(str(entry.value), []).append(entry)
+        composed = op.composed
+        params = composed.params.values() if composed is not None else _own_params(op)
+        for param in params:
+            name = _ref_op(param.ref)
+            if name is not None:
+                anchor = param.ref_node if param.source == _source_of(op) else None
+                upstream.setdefault(name, []).append(anchor or op.name_node)
+        layers = composed.layers if composed is not None else []
+        for name, node in _event_refs(layers):
+            upstream.setdefault(name, []).append(node)
+
+
+def _own_params(op: OpNode) -> list[ParamDef]:
+    return list((read_layer(op.item, None).params or {}).values())
+
+
+def _source_of(op: OpNode) -> Path | None:
+    if op.composed is not None and op.composed.layers:
+        return op.composed.layers[0].source
+    return None
+
+
+def _report_orphans(ops: dict[str, OpNode], ctx: CheckContext) -> None:
+    orphans = sorted({name for op in ops.values() for name in op.upstream if name not in ops})
+    if not orphans:
+        return
+    listed = "{" + ", ".join(f"'{name}'" for name in orphans) + "}"
+    for op in ops.values():
+        for name, nodes in op.upstream.items():
+            if name in ops:
+                continue
+            guess = did_you_mean(name, list(ops))
+            hint = f"; did you mean `{guess}`?" if guess else ""
+            for node in nodes:
+                ctx.report(
+                    ORPHAN_OP.at(
+                        node.span,
+                        f"Pipeline has a non valid dag, the dag contains an orphan ops: "
+                        f"`{listed}`, check if you are referencing this op in a parameter or a "
+                        f"condition (`{name}` is not an op of this DAG{hint})",
+                    )
+                )
+
+
+def _report_cycles(ops: dict[str, OpNode], ctx: CheckContext) -> None:
+    edges = {name: [up for up in op.upstream if up in ops] for name, op in ops.items()}
+    for component in _strongly_connected(edges):
+        members = set(component)
+        if len(component) == 1 and component[0] not in edges[component[0]]:
+            continue
+        for name in component:
+            op = ops[name]
+            for upstream in edges[name]:
+                if upstream not in members:
+                    continue
+                path = _path(edges, upstream, name, members)
+                cycle = [name, *path]
+                if len(cycle) == 2 and cycle[0] == cycle[1]:
+                    detail = f"`{name}` depends on itself"
+                else:
+                    detail = "cycle: " + " -> ".join(f"`{step}`" for step in cycle)
+                for node in op.upstream[upstream]:
+                    ctx.report(
+                        GRAPH_CYCLE.at(
+                            node.span,
+                            f"Pipeline's graph is not acyclic ({detail}; `a -> b` means `a` "
+                            "waits for `b`)",
+                        )
+                    )
+
+
+def _path(edges: dict[str, list[str]], start: str, goal: str, members: set[str]) -> list[str]:
+    """Shortest upstream path start → … → goal inside one strongly connected component."""
+    previous: dict[str, str | None] = {start: None}
+    queue = deque([start])
+    while queue:
+        current = queue.popleft()
+        if current == goal:
+            break
+        for nxt in edges[current]:
+            if nxt in members and nxt not in previous:
+                previous[nxt] = current
+                queue.append(nxt)
+    path = [goal]
+    step = previous.get(goal)
+    while step is not None:
+        path.append(step)
+        step = previous[step]
+    path.reverse()
+    return path
+
+
+def _strongly_connected(edges: dict[str, list[str]]) -> list[list[str]]:
+    """Tarjan's algorithm, iterative (a 500-op chain must not hit the recursion limit)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    on_stack: set[str] = set()
+    stack: list[str] = []
+    result: list[list[str]] = []
+    counter = 0
+    for root in edges:
+        if root in index:
+            continue
+        work: list[tuple[str, int]] = [(root, 0)]
+        while work:
+            node, child_index = work.pop()
+            if child_index == 0:
+                index[node] = low[node] = counter
+                counter += 1
+                stack.append(node)
+                on_stack.add(node)
+            children = edges[node]
+            if child_index < len(children):
+                work.append((node, child_index + 1))
+                child = children[child_index]
+                if child not in index:
+                    work.append((child, 0))
+                elif child in on_stack:
+                    low[node] = min(low[node], index[child])
+                continue
+            if low[node] == index[node]:
+                component: list[str] = []
+                while True:
+                    member = stack.pop()
+                    on_stack.discard(member)
+                    component.append(member)
+                    if member == node:
+                        break
+                result.append(component)
+            if work:
+                parent = work[-1][0]
+                low[parent] = min(low[parent], low[node])
+    return result
+
+
+# ----------------------------------------------------------------------------- per-op params
+
+
+def _effective_params(op: OpNode, composed: Composed) -> dict[str, ParamDef]:
+    """Composed params, then the op entry's own join params (D10: joins of the entry only)."""
+    params = dict(composed.params)
+    joins_node = op.item.get("joins")
+    if joins_node is None:
+        return params
+    try:
+        from param_lsp.rules import joins as join_rules
+    except ImportError:
+        return params
+    for param in join_rules.join_params(joins_node, source=_source_of(op)):
+        if param.name not in params:
+            params[param.name] = param
+    return params
+
+
+def _check_op_params(
+    op: OpNode, table: ref_rules.RefTable, source: Path | None, ctx: CheckContext,
+    workspace: Workspace,
+) -> None:  # fmt: skip
+    composed = op.composed
+    assert composed is not None
+    if not composed.complete:
+        return  # hub/url component: its IO is unknown (reported as information already)
+    params = _effective_params(op, composed)
+
+    def check_ref(param: ParamDef, io: IODef | None, sub: CheckContext) -> None:
+        ref_rules.check_param_ref_in(param, io, sub, table)
+
+    target = ParamsTarget(
+        params=params,
+        inputs=composed.inputs,
+        outputs=composed.outputs,
+        strict=composed.strict,
+        matrix=composed.matrix,
+        anchor=op.name_node.span,
+        extra_info=f"<op {op.name}>",
+        check_ref=check_ref,
+    )
+    validate_params(target, ctx)
+    templates.check_composed(composed, ctx, params=params.values())
+    if composed.run_kind == "dag" and composed.run is not None:
+        _check_nested(op, composed, source, ctx, workspace)
+
+
+def _check_nested(
+    op: OpNode, composed: Composed, source: Path | None, ctx: CheckContext, workspace: Workspace
+) -> None:
+    owner = next((layer for layer in composed.layers if layer.run is composed.run), None)
+    if owner is None or owner.source != source or composed.run is None:
+        return
+    sub = CheckContext(settings=ctx.settings, path=ctx.path)
+    check_dag_run(composed.run, composed.inputs, source, sub, workspace)
+    for finding in sub.findings:
+        ctx.report(_as_nested(finding, op.name))
+
+
+def _as_nested(finding: Finding, op_name: str) -> Finding:
+    if finding.severity > Severity.WARNING:
+        return finding
+    return NESTED_DAG_ISSUE.at(
+        finding.span,
+        f"{finding.message} [{finding.code}, inside the nested DAG of op `{op_name}`, which "
+        "Polyaxon does not validate at check time]",
+        related=finding.related,
+        fixes=finding.fixes,
+    )
+
+
+def spans_of_ops(run: YMap) -> list[tuple[Span, YMap]]:
+    """Each op entry's range (for editor features that need the op under the cursor)."""
+    ops = run.get("operations")
+    if not isinstance(ops, YSeq):
+        return []
+    return [(item.span, item) for item in ops.items if isinstance(item, YMap)]

@@ -1,0 +1,586 @@
+"""Family "templates": `{{ … }}` expressions in param values, IO defaults and the run section.
+
+Polyaxon renders these with a default Jinja2 environment at compile time (spec §13.2), where an
+unknown last segment (`{{ globals.uuidd }}`) silently renders as an empty string. `polyaxon
+check` never renders, so every finding here is a warning that is deliberately stricter than
+Polyaxon.
+
+The parsing API is shared with the language server (completion and hover inside `{{ }}`):
+:func:`find_templates` splits a string into :class:`TemplateExpr` objects whose
+:class:`TemplatePath` segments carry offsets, :func:`scalar_sub_span` maps a string offset back
+to a document range, and :func:`scope_for` / :func:`namespaces_for` say which names exist.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from param_lsp.core.context import CheckContext
+from param_lsp.core.findings import Fix, Severity
+from param_lsp.core.model import IODef, ParamDef
+from param_lsp.core.span import Position, Span
+from param_lsp.core.yaml_tree import YMap, YNode, YScalar, YSeq
+from param_lsp.rules.registry import rule
+
+UNKNOWN_NAME = rule(
+    "PLX800",
+    "template-unknown-name",
+    family="templates",
+    severity=Severity.WARNING,
+    polyaxon_rejects=False,
+    summary="A `{{ name }}` names nothing in the template context.",
+    doc="""
+    Names available inside a template are the run's inputs, outputs and params (by name),
+    `params.<name>`, `globals.<key>`, `connections.<name>` and `init.<name>`. Jinja renders an
+    unknown name as an empty string (and fails only on attribute access), so Polyaxon accepts the
+    file and the run gets an empty value. Deliberately stricter than Polyaxon (a warning).
+    """,
+    bad="""
+    inputs: [{name: learning_rate, type: float}]
+    run:
+      kind: job
+      container: {image: python, args: ["--lr={{ learning_rat }}"]}
+    """,
+    good="""
+    inputs: [{name: learning_rate, type: float}]
+    run:
+      kind: job
+      container: {image: python, args: ["--lr={{ learning_rate }}"]}
+    """,
+)
+
+UNKNOWN_KEY = rule(
+    "PLX801",
+    "template-unknown-key",
+    family="templates",
+    severity=Severity.WARNING,
+    polyaxon_rejects=False,
+    summary="A `{{ namespace.key }}` names a key the namespace does not have.",
+    doc="""
+    `globals` has a fixed set of keys (which depends on the run kind: services add `ports`,
+    `base_url`, `base_urls`), `params.<name>` needs a declared input/output or param, and a
+    param entry offers `value`, `connection`, `type`, `as_str` and `as_arg`. Jinja renders an
+    unknown last key as an empty string, so Polyaxon accepts it silently. Deliberately stricter
+    than Polyaxon (a warning).
+    """,
+    bad="""
+    run:
+      kind: job
+      container: {image: python, args: ["--run={{ globals.run_uuid }}"]}
+    """,
+    good="""
+    run:
+      kind: job
+      container: {image: python, args: ["--run={{ globals.uuid }}"]}
+    """,
+)
+
+REF_NAMESPACE_IN_TEMPLATE = rule(
+    "PLX802",
+    "template-ref-namespace",
+    family="templates",
+    severity=Severity.WARNING,
+    polyaxon_rejects=False,
+    summary="`inputs`/`outputs`/`ops`/`dag` in a template without a `ref` are undefined.",
+    doc="""
+    `{{ inputs.x }}`, `{{ outputs.x }}`, `{{ artifacts.x }}` and `{{ io }}` are *ref values*:
+    they mean something only in a param that also has a `ref` (`ops.<name>`, `runs.<uuid>` or
+    `dag`). Elsewhere the run's own values are plain names (`{{ x }}`), and Jinja fails with
+    "'inputs' is undefined" when the template is rendered. Deliberately stricter than Polyaxon
+    (`polyaxon check` does not render templates).
+    """,
+    bad="""
+    params:
+      lr: {value: "{{ inputs.lr }}"}
+    """,
+    good="""
+    params:
+      lr: {value: "{{ lr }}"}
+    """,
+)
+
+# -------------------------------------------------------------------------------- namespaces
+
+#: `globals.*` of every run (spec §13.2); `run_artifacts_path`/`run_outputs_path` exist when
+#: artifacts are collected or a store is set, which is the normal setup.
+RUN_GLOBALS = (
+    "owner_name", "username", "user_email", "project_name", "project_uuid",
+    "project_unique_name", "run_info", "name", "uuid", "namespace", "iteration", "context_path",
+    "artifacts_path", "created_at", "compiled_at", "schedule_at", "started_at", "finished_at",
+    "duration", "cloning_kind", "original_uuid", "is_independent", "store_path",
+    "run_relative_outputs_path", "run_artifacts_path", "run_outputs_path",
+)  # fmt: skip
+SERVICE_GLOBALS = ("ports", "base_url", "base_urls")
+PARAM_ATTRIBUTES = ("value", "connection", "type", "as_str", "as_arg")
+#: Namespaces whose keys come from the cluster configuration (not knowable from the file).
+OPEN_NAMESPACES = frozenset({"connections", "init"})
+#: Ref-value namespaces: only meaningful inside a param with `ref`.
+REF_NAMESPACES = frozenset({"inputs", "outputs", "io", "artifacts", "ops", "dag"})
+#: Jinja words and literals that are not variables.
+_JINJA_WORDS = frozenset(
+    {"and", "or", "not", "in", "is", "if", "else", "elif", "for", "endfor", "endif", "set",
+     "true", "false", "none", "True", "False", "None", "loop", "range", "lipsum", "dict",
+     "cycler", "joiner", "namespace", "recursive", "with", "without", "context", "import",
+     "from", "as", "block", "endblock", "macro", "endmacro", "call", "filter", "raw", "endraw"}
+)  # fmt: skip
+
+
+@dataclass(slots=True)
+class TemplateScope:
+    """What a template can name at one place of a document."""
+
+    names: set[str] = field(default_factory=set)  # top-level names (IO, params, joins, matrix)
+    params: set[str] = field(default_factory=set)  # keys of `params.<name>`
+    globals: tuple[str, ...] = RUN_GLOBALS
+    #: False when the IO is unknown (hub/url component): names are not judged.
+    complete: bool = True
+
+    @property
+    def namespaces(self) -> dict[str, list[str] | None]:
+        """Namespace → known keys (None: open, any key accepted); for completion."""
+        return {
+            "globals": list(self.globals),
+            "params": [*sorted(self.params), "as_args"],
+            "connections": None,
+            "init": None,
+        }
+
+
+def scope_for(
+    inputs: Iterable[IODef],
+    outputs: Iterable[IODef],
+    params: Iterable[ParamDef] | Iterable[str],
+    *,
+    run_kind: str | None,
+    extra_names: Iterable[str] = (),
+    complete: bool = True,
+) -> TemplateScope:
+    scope = TemplateScope(complete=complete)
+    for io in [*inputs, *outputs]:
+        scope.names.add(io.name)
+        scope.params.add(io.name)
+    for param in params:
+        name = param if isinstance(param, str) else param.name
+        scope.names.add(name)
+        scope.params.add(name)
+    scope.names.update(extra_names)
+    if run_kind == "service":
+        scope.globals = RUN_GLOBALS + SERVICE_GLOBALS
+    return scope
+
+
+def matrix_names(matrix: YNode | None) -> list[str]:
+    """Names a matrix adds to the template context (its params, or the first mapping row)."""
+    if not isinstance(matrix, YMap):
+        return []
+    names: list[str] = []
+    params = matrix.get("params")
+    if isinstance(params, YMap):
+        names += [key for key in params.index if isinstance(key, str)]
+    values = matrix.get("values")
+    if isinstance(values, YSeq):
+        for row in values.items:
+            if isinstance(row, YMap):
+                names += [key for key in row.index if isinstance(key, str)]
+    resource = matrix.get("resource")
+    if isinstance(resource, YMap):
+        name = resource.get("name")
+        if isinstance(name, YScalar) and isinstance(name.value, str):
+            names.append(name.value)
+    return names
+
+
+# ----------------------------------------------------------------------------------- parsing
+
+
+@dataclass(slots=True)
+class Segment:
+    """One name of a dotted/indexed path; offsets are in the enclosing string."""
+
+    name: str
+    start: int
+    end: int
+
+
+@dataclass(slots=True)
+class TemplatePath:
+    """A variable reference such as `globals.uuid` or `params['lr'].value`."""
+
+    segments: list[Segment]
+    filters: list[str] = field(default_factory=list)
+
+    @property
+    def root(self) -> str:
+        return self.segments[0].name
+
+    @property
+    def dotted(self) -> str:
+        return ".".join(segment.name for segment in self.segments)
+
+
+@dataclass(slots=True)
+class TemplateExpr:
+    """One `{{ … }}` of a string: its span (offsets of `{{` and after `}}`) and its paths."""
+
+    start: int
+    end: int
+    inner: str
+    inner_start: int
+    paths: list[TemplatePath]
+    closed: bool = True
+
+
+_TOKEN = re.compile(
+    r"""(?P<ws>\s+)|(?P<name>[A-Za-z_][A-Za-z0-9_]*)|(?P<str>'[^'\\]*(?:\\.[^'\\]*)*'|"[^"\\]*(?:\\.[^"\\]*)*")"""
+    r"""|(?P<num>\d+(?:\.\d+)?)|(?P<op>[.\[\]|(),:=<>!+\-*/%~{}])"""
+)
+_BLOCK = re.compile(r"{%-?(.*?)-?%}", re.S)
+_BOUND = re.compile(r"\b(?:for|set)\s+([A-Za-z_][A-Za-z0-9_]*(?:\s*,\s*[A-Za-z_]\w*)*)")
+
+
+def find_templates(text: str) -> list[TemplateExpr]:
+    """Every `{{ … }}` in ``text`` (an unclosed one runs to the end, for completion)."""
+    found: list[TemplateExpr] = []
+    position = 0
+    while True:
+        start = text.find("{{", position)
+        if start < 0:
+            return found
+        close = text.find("}}", start + 2)
+        closed = close >= 0
+        inner_end = close if closed else len(text)
+        inner = text[start + 2 : inner_end]
+        found.append(
+            TemplateExpr(
+                start=start,
+                end=close + 2 if closed else len(text),
+                inner=inner,
+                inner_start=start + 2,
+                paths=parse_paths(inner, start + 2),
+                closed=closed,
+            )
+        )
+        if not closed:
+            return found
+        position = close + 2
+
+
+def bound_names(text: str) -> set[str]:
+    """Names bound by `{% for x in … %}` / `{% set x = … %}` blocks of ``text``."""
+    names: set[str] = set()
+    for block in _BLOCK.finditer(text):
+        for match in _BOUND.finditer(block.group(1)):
+            names.update(part.strip() for part in match.group(1).split(","))
+    return names
+
+
+def parse_paths(inner: str, base: int = 0) -> list[TemplatePath]:
+    """Variable paths of a Jinja expression; filter/test names and literals are skipped."""
+    tokens = [
+        (m.lastgroup or "", m.group(), m.start() + base)
+        for m in _TOKEN.finditer(inner)
+        if m.lastgroup != "ws"
+    ]
+    paths: list[TemplatePath] = []
+    index = 0
+    previous: tuple[str, str] | None = None
+    while index < len(tokens):
+        kind, text, offset = tokens[index]
+        is_member = previous is not None and previous[1] in (".", "|")
+        after_is = previous is not None and previous[1] == "is"
+        next_text = tokens[index + 1][1] if index + 1 < len(tokens) else ""
+        is_kwarg = next_text == "=" and (index + 2 >= len(tokens) or tokens[index + 2][1] != "=")
+        if (
+            kind == "name"
+            and not is_member
+            and not after_is
+            and not is_kwarg
+            and (text not in _JINJA_WORDS)
+        ):
+            segments = [Segment(text, offset, offset + len(text))]
+            index += 1
+            while index < len(tokens):
+                text2 = tokens[index][1]
+                if text2 == "." and index + 1 < len(tokens) and tokens[index + 1][0] == "name":
+                    name_token = tokens[index + 1]
+                    segments.append(
+                        Segment(name_token[1], name_token[2], name_token[2] + len(name_token[1]))
+                    )
+                    index += 2
+                    continue
+                if (
+                    text2 == "["
+                    and index + 2 < len(tokens)
+                    and tokens[index + 1][0] == "str"
+                    and tokens[index + 2][1] == "]"
+                ):
+                    quoted = tokens[index + 1]
+                    segments.append(Segment(quoted[1][1:-1], quoted[2] + 1,
+                                            quoted[2] + len(quoted[1]) - 1))  # fmt: skip
+                    index += 3
+                    continue
+                break
+            path = TemplatePath(segments)
+            while index + 1 < len(tokens) and tokens[index][1] == "|":
+                if tokens[index + 1][0] == "name":
+                    path.filters.append(tokens[index + 1][1])
+                index += 2
+            paths.append(path)
+            previous = (kind, segments[-1].name)
+            continue
+        previous = (kind, text)
+        index += 1
+    return paths
+
+
+def scalar_sub_span(node: YNode, start: int, end: int) -> Span:
+    """The document range of ``value[start:end]`` for a string scalar; the whole node when the
+    text does not map 1:1 to the source (multi-line, escapes, block scalars)."""
+    if not isinstance(node, YScalar) or node.start.line != node.end.line:
+        return node.span
+    style = node.style
+    text = node.text
+    if style in ('"', "'"):
+        if "\\" in text or ("'" in text and style == "'"):
+            return node.span
+        width = len(text) + 2
+        column = node.start.character + 1
+    elif not style:
+        width = len(text)
+        column = node.start.character
+    else:
+        return node.span
+    if node.end.character - node.start.character != width or end > len(text):
+        return node.span
+    line = node.start.line
+    return Span(Position(line, column + start), Position(line, column + end))
+
+
+# ---------------------------------------------------------------------------------- checking
+
+
+def check_string(
+    text: str, node: YNode, scope: TemplateScope, ctx: CheckContext, *, where: str = ""
+) -> None:
+    """Warn about unknown names/keys in every `{{ … }}` of ``text`` (a scalar's value)."""
+    if "{{" not in text or not scope.complete:
+        return
+    local = bound_names(text) if "{%" in text else set()
+    for expr in find_templates(text):
+        for path in expr.paths:
+            _check_path(path, node, scope, local, ctx)
+
+
+def _check_path(
+    path: TemplatePath, node: YNode, scope: TemplateScope, local: set[str], ctx: CheckContext
+) -> None:
+    from param_lsp.rules.params import did_you_mean
+
+    root = path.segments[0]
+    if root.name in local or root.name in OPEN_NAMESPACES:
+        return
+    if root.name == "globals":
+        if len(path.segments) < 2:
+            return
+        key = path.segments[1]
+        if key.name not in scope.globals:
+            _report_key(node, key, "globals", list(scope.globals), ctx)
+        return
+    if root.name == "params":
+        if len(path.segments) < 2:
+            return
+        key = path.segments[1]
+        if key.name == "as_args":
+            return
+        if key.name not in scope.params:
+            _report_key(node, key, "params", sorted(scope.params), ctx)
+            return
+        if len(path.segments) >= 3 and path.segments[2].name not in PARAM_ATTRIBUTES:
+            _report_key(node, path.segments[2], f"params.{key.name}", list(PARAM_ATTRIBUTES),
+                        ctx)  # fmt: skip
+        return
+    if root.name in scope.names:
+        return
+    span = scalar_sub_span(node, root.start, root.end)
+    if root.name in REF_NAMESPACES:
+        ctx.report(
+            REF_NAMESPACE_IN_TEMPLATE.at(
+                span,
+                f"`{{{{ {path.dotted} }}}}` is a ref value: `{root.name}` exists only in a param "
+                "that also sets `ref` (`ops.<name>`, `runs.<uuid>` or `dag`); here Jinja fails "
+                f"with \"'{root.name}' is undefined\""
+                + (
+                    f"; the run's own value is `{{{{ {path.segments[1].name} }}}}`"
+                    if len(path.segments) > 1 and path.segments[1].name in scope.names
+                    else ""
+                ),
+            )
+        )
+        return
+    guess = did_you_mean(root.name, sorted(scope.names | {"globals", "params"}))
+    hint = f"; did you mean `{guess}`?" if guess else ""
+    fixes = (Fix(f"Replace with `{guess}`", span, guess),) if guess and span != node.span else ()
+    consequence = (
+        f"Jinja fails with \"'{root.name}' is undefined\""
+        if len(path.segments) > 1
+        else "Jinja renders it as an empty string"
+    )
+    ctx.report(
+        UNKNOWN_NAME.at(
+            span,
+            f"`{root.name}` is not defined in this template context (not an input, output, "
+            f"param, `globals`, `params`, `connections` or `init`); {consequence}{hint}",
+            fixes=fixes,
+        )
+    )
+
+
+def _report_key(
+    node: YNode, key: Segment, namespace: str, candidates: list[str], ctx: CheckContext
+) -> None:
+    from param_lsp.rules.params import did_you_mean
+
+    span = scalar_sub_span(node, key.start, key.end)
+    guess = did_you_mean(key.name, candidates)
+    hint = f"; did you mean `{guess}`?" if guess else ""
+    fixes = (Fix(f"Replace with `{guess}`", span, guess),) if guess and span != node.span else ()
+    ctx.report(
+        UNKNOWN_KEY.at(
+            span,
+            f"`{namespace}` has no key `{key.name}`; Jinja renders it as an empty string{hint}",
+            fixes=fixes,
+        )
+    )
+
+
+def iter_strings(node: YNode | None) -> Iterator[tuple[str, YScalar]]:
+    """Every string scalar (values and keys) under ``node`` that contains `{{`."""
+    if node is None:
+        return
+    stack: list[YNode] = [node]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, YScalar):
+            if isinstance(current.value, str) and "{{" in current.value:
+                yield current.value, current
+        elif isinstance(current, YMap):
+            for key, value in current.pairs:
+                stack.append(value)
+                stack.append(key)
+        elif isinstance(current, YSeq):
+            stack.extend(current.items)
+
+
+#: Run-section keys that hold nested documents checked with their own scope.
+_NESTED_RUN_KEYS = frozenset({"operations", "components"})
+
+
+def check_run_section(run: YNode | None, scope: TemplateScope, ctx: CheckContext) -> None:
+    if not isinstance(run, YMap):
+        return
+    for key, value in run.pairs:
+        if isinstance(key, YScalar) and key.value in _NESTED_RUN_KEYS:
+            continue
+        for text, node in iter_strings(value):
+            check_string(text, node, scope, ctx)
+
+
+def check_params(params: Iterable[ParamDef], scope: TemplateScope, ctx: CheckContext) -> None:
+    """Templated literal param values (refs are the refs family's)."""
+    for param in params:
+        if param.ref is not None or param.is_join or param.value_node is None:
+            continue
+        for text, node in iter_strings(param.value_node):
+            check_string(text, node, scope, ctx)
+
+
+def check_io_defaults(ios: Iterable[IODef], scope: TemplateScope, ctx: CheckContext) -> None:
+    for io in ios:
+        value = io.node.get("value")
+        for text, node in iter_strings(value):
+            check_string(text, node, scope, ctx)
+
+
+def check_composed(composed: Any, ctx: CheckContext, *, params: Iterable[ParamDef]) -> None:
+    """All template positions of one composed operation (top level or a DAG op)."""
+    param_list = list(params)
+    scope = scope_for(
+        composed.inputs,
+        composed.outputs,
+        param_list,
+        run_kind=composed.run_kind,
+        extra_names=matrix_names(composed.matrix),
+        complete=composed.complete and not composed.broken,
+    )
+    check_params(param_list, scope, ctx)
+    check_io_defaults([*composed.inputs, *composed.outputs], scope, ctx)
+    check_run_section(composed.run, scope, ctx)
+
+
+def check_templates(analysis: Any, ctx: CheckContext) -> None:
+    """Entry point for a whole document (called from the analysis pipeline)."""
+    composed = analysis.composed
+    if composed is None:
+        return
+    from param_lsp.core.analyze import _with_joins
+
+    check_composed(composed, ctx, params=_with_joins(composed).values())
+
+
+def namespaces_for(analysis: Any, position: Position) -> TemplateScope | None:
+    """The template scope at ``position`` (for completion/hover): the DAG op under the cursor
+    when there is one, else the document's own operation; None when nothing was composed."""
+    composed = getattr(analysis, "composed", None)
+    if composed is None:
+        return None
+    from param_lsp.core.analyze import _with_joins
+
+    op_scope = _dag_op_scope(composed, analysis, position)
+    if op_scope is not None:
+        return op_scope
+    return scope_for(
+        composed.inputs,
+        composed.outputs,
+        list(_with_joins(composed).values()),
+        run_kind=composed.run_kind,
+        extra_names=matrix_names(composed.matrix),
+        complete=composed.complete,
+    )
+
+
+def _dag_op_scope(composed: Any, analysis: Any, position: Position) -> TemplateScope | None:
+    if composed.run_kind != "dag" or composed.run is None:
+        return None
+    from param_lsp.core.model import read_layer
+    from param_lsp.core.workspace import Workspace
+    from param_lsp.rules.dag import spans_of_ops
+    from param_lsp.rules.references import Composer
+
+    for span, item in spans_of_ops(composed.run):
+        if not span.contains(position):
+            continue
+        sub = CheckContext(settings=analysis.settings, path=analysis.path)
+        root = analysis.settings.root
+        workspace = Workspace(root=Path(root) if root else None)
+        components = {
+            str(entry.get("name").value): entry
+            for entry in _seq_items(composed.run.get("components"))
+            if isinstance(entry.get("name"), YScalar)
+        }
+        op = Composer(sub, workspace, dag_components=components).compose(
+            read_layer(item, analysis.path)
+        )
+        params = list(op.params.values())
+        return scope_for(op.inputs, op.outputs, params, run_kind=op.run_kind,
+                         extra_names=matrix_names(op.matrix), complete=op.complete)  # fmt: skip
+    return None
+
+
+def _seq_items(node: YNode | None) -> list[YMap]:
+    if not isinstance(node, YSeq):
+        return []
+    return [item for item in node.items if isinstance(item, YMap)]
