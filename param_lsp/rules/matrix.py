@@ -930,6 +930,13 @@ def _check_params(w: Walker, node: YNode, path: str, mode: _ParamsMode) -> bool:
     return ok
 
 
+def _kind_node(node: YNode | None) -> YNode:
+    """The `kind` value of a mapping (the mapping itself when it has none)."""
+    assert node is not None
+    kind = node.get("kind") if isinstance(node, YMap) else None
+    return kind if kind is not None else node
+
+
 def _kind_span(node: YNode) -> Span:
     if isinstance(node, YMap):
         kind = node.get("kind")
@@ -1086,7 +1093,7 @@ def check_matrix_schema(
         )
         return False
     fields = MATRIX_KINDS[kind]
-    what = f"a `{kind}` matrix"
+    what = f"{'an' if kind[0] in 'aeiou' else 'a'} `{kind}` matrix"
     walker.current_key = anchor
     walker.model(node, fields, "matrix", anchor, what=what, lookup=_LOOKUPS[kind])
     return walker.ok
@@ -1182,8 +1189,7 @@ def check_matrix_against_input(
     coverage = matrix_covers(matrix_node, input_name)
     related = (Related(f"input `{input_name}`", input_span),) if input_span else ()
     if coverage.crash is not None:
-        anchor = coverage.source or matrix_node
-        assert anchor is not None
+        anchor = coverage.source or _kind_node(matrix_node)
         return MATRIX_INPUT_CRASH.at(
             anchor.span,
             f"Polyaxon crashes when looking up input `{input_name}` in this matrix "
