@@ -467,7 +467,7 @@ def _report_dag_ref_problems(
         seen.add(key)
         if kind == "unknown":
             guess = did_you_mean(names[0], list(components))
-            hint = f"; did you mean `{guess}`?" if guess else ""
+            hint = f" Did you mean `{guess}`?" if guess else ""
             ctx.report(
                 UNKNOWN_COMPONENT.at(
                     node.span,
@@ -674,9 +674,12 @@ def _effective_params(op: OpNode, composed: Composed) -> dict[str, ParamDef]:
 
 
 def _check_op_params(
-    op: OpNode, table: ref_rules.RefTable, source: Path | None, ctx: CheckContext,
+    op: OpNode,
+    table: ref_rules.RefTable,
+    source: Path | None,
+    ctx: CheckContext,
     workspace: Workspace,
-) -> None:  # fmt: skip
+) -> None:
     composed = op.composed
     assert composed is not None
     if not composed.complete:

@@ -315,12 +315,15 @@ def parse_paths(inner: str, base: int = 0) -> list[TemplatePath]:
                 if (
                     text2 == "["
                     and index + 2 < len(tokens)
-                    and tokens[index + 1][0] == "str"
+                    and tokens[index + 1][0] in ("str", "name")
                     and tokens[index + 2][1] == "]"
                 ):
-                    quoted = tokens[index + 1]
-                    segments.append(Segment(quoted[1][1:-1], quoted[2] + 1,
-                                            quoted[2] + len(quoted[1]) - 1))  # fmt: skip
+                    # `x['key']`, and `connections[name]` as Polyaxon's docs write it (Jinja
+                    # would look `name` up as a variable; it is read as a key here).
+                    key_kind, key_text, key_offset = tokens[index + 1]
+                    if key_kind == "str":
+                        key_text, key_offset = key_text[1:-1], key_offset + 1
+                    segments.append(Segment(key_text, key_offset, key_offset + len(key_text)))
                     index += 3
                     continue
                 break
@@ -397,11 +400,12 @@ def _check_path(
         if key.name == "as_args":
             return
         if key.name not in scope.params:
-            _report_key(node, key, "params", sorted(scope.params), ctx)
+            _report_key(
+                node, key, "params", sorted(scope.params), ctx, fails=len(path.segments) > 2
+            )
             return
         if len(path.segments) >= 3 and path.segments[2].name not in PARAM_ATTRIBUTES:
-            _report_key(node, path.segments[2], f"params.{key.name}", list(PARAM_ATTRIBUTES),
-                        ctx)  # fmt: skip
+            _report_key(node, path.segments[2], f"params.{key.name}", list(PARAM_ATTRIBUTES), ctx)
         return
     if root.name in scope.names:
         return
@@ -440,7 +444,13 @@ def _check_path(
 
 
 def _report_key(
-    node: YNode, key: Segment, namespace: str, candidates: list[str], ctx: CheckContext
+    node: YNode,
+    key: Segment,
+    namespace: str,
+    candidates: list[str],
+    ctx: CheckContext,
+    *,
+    fails: bool = False,
 ) -> None:
     from param_lsp.rules.params import did_you_mean
 
@@ -451,7 +461,13 @@ def _report_key(
     ctx.report(
         UNKNOWN_KEY.at(
             span,
-            f"`{namespace}` has no key `{key.name}`; Jinja renders it as an empty string{hint}",
+            f"`{namespace}` has no key `{key.name}`; Jinja "
+            + (
+                "fails on the attribute access that follows"
+                if fails
+                else "renders it as an empty string"
+            )
+            + hint,
             fixes=fixes,
         )
     )
@@ -575,8 +591,14 @@ def _dag_op_scope(composed: Any, analysis: Any, position: Position) -> TemplateS
             read_layer(item, analysis.path)
         )
         params = list(op.params.values())
-        return scope_for(op.inputs, op.outputs, params, run_kind=op.run_kind,
-                         extra_names=matrix_names(op.matrix), complete=op.complete)  # fmt: skip
+        return scope_for(
+            op.inputs,
+            op.outputs,
+            params,
+            run_kind=op.run_kind,
+            extra_names=matrix_names(op.matrix),
+            complete=op.complete,
+        )
     return None
 
 
