@@ -11,9 +11,16 @@ from pathlib import Path
 from param_lsp import __version__
 from param_lsp.cli.results import FileResult
 from param_lsp.core.analyze import analyze
+from param_lsp.core.config import (
+    EMPTY_CONFIG,
+    ConfigError,
+    ProjectConfig,
+    load_config,
+    load_config_file,
+    settings_from,
+)
 from param_lsp.core.detect import looks_like_polyaxonfile
 from param_lsp.core.findings import Severity
-from param_lsp.core.settings import Settings
 from param_lsp.core.span import Span
 from param_lsp.core.workspace import Workspace
 
@@ -49,12 +56,13 @@ def _discover(paths: Sequence[str]) -> Iterator[tuple[Path, bool]]:
 
 
 def run_check(args: argparse.Namespace) -> int:
-    params = _parse_cli_params(args.param or [])
-    settings = Settings(
-        target_version=args.target_version,
-        strict_params=args.strict_params,
-        params=params,
-    )
+    # CLI flags override the nearest configuration file (see core/config.py for precedence).
+    overrides = {
+        "target_version": args.target_version,
+        "strict_params": args.strict_params,
+        "params": _parse_cli_params(args.param or []),
+    }
+    explicit_config = _explicit_config(args)
     results: list[FileResult] = []
     io_problem = False
     workspaces: dict[Path, Workspace] = {}
@@ -80,11 +88,24 @@ def run_check(args: argparse.Namespace) -> int:
                 FileResult(
                     display,
                     None,
-                    [NOT_UTF8.at(Span.of(0, 0, 0, 0), f"The file is not UTF-8 text ({exc.reason})")],
+                    [
+                        NOT_UTF8.at(
+                            Span.of(0, 0, 0, 0), f"The file is not UTF-8 text ({exc.reason})"
+                        )
+                    ],
                 )
             )
             continue
-        if not explicit and not looks_like_polyaxonfile(text):
+        try:
+            config = explicit_config if explicit_config is not None else load_config(path)
+            settings = settings_from(config, overrides)
+        except ConfigError as exc:
+            raise UsageError(str(exc)) from exc
+        # Named files are always checked; folder files by include/exclude, else by content.
+        selected = None if explicit else config.selects(path)
+        if selected is None:
+            selected = explicit or looks_like_polyaxonfile(text)
+        if not selected:
             continue
         root = Path(os.path.abspath(path)).parent
         workspace = workspaces.setdefault(root, Workspace(root=_workspace_root(root)))
@@ -96,6 +117,14 @@ def run_check(args: argparse.Namespace) -> int:
         from param_lsp.cli.reporters import json_report
 
         json_report.report(results, sys.stdout)
+    elif args.format == "sarif":
+        from param_lsp.cli.reporters import sarif
+
+        sarif.report(results, sys.stdout)
+    elif args.format == "github":
+        from param_lsp.cli.reporters import github
+
+        github.report(results, sys.stdout)
     else:
         from param_lsp.cli.reporters import text as text_report
 
@@ -105,6 +134,21 @@ def run_check(args: argparse.Namespace) -> int:
         return 2
     has_error = any(f.severity == Severity.ERROR for r in results for f in r.findings)
     return 1 if has_error else 0
+
+
+def _explicit_config(args: argparse.Namespace) -> ProjectConfig | None:
+    """`--no-config`: defaults only; `--config FILE`: that file for every checked file."""
+    if args.no_config:
+        return EMPTY_CONFIG
+    if args.config is None:
+        return None
+    path = Path(args.config)
+    if not path.is_file():
+        raise UsageError(f"configuration file not found: {path}")
+    try:
+        return load_config_file(path)
+    except ConfigError as exc:
+        raise UsageError(str(exc)) from exc
 
 
 def _workspace_root(start: Path) -> Path:
@@ -144,8 +188,25 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command")
     check = sub.add_parser("check", help="check polyaxonfiles (files or folders)")
     check.add_argument("paths", nargs="+", metavar="PATH")
-    check.add_argument("--format", choices=("text", "json"), default="text")
-    check.add_argument("--target-version", choices=("2.18", "2.16"), default="2.18")
+    check.add_argument(
+        "--format",
+        choices=("text", "json", "sarif", "github"),
+        default="text",
+        help="text (default), json (stable contract), sarif (SARIF 2.1.0), "
+        "github (GitHub Actions annotations)",
+    )
+    check.add_argument(
+        "--target-version", choices=("2.18", "2.16"), default=None, help="default: 2.18"
+    )
+    config = check.add_mutually_exclusive_group()
+    config.add_argument(
+        "--config",
+        metavar="FILE",
+        help="use this .param-lsp.toml / pyproject.toml instead of the nearest one",
+    )
+    config.add_argument(
+        "--no-config", action="store_true", help="ignore configuration files (defaults + flags)"
+    )
     strict = check.add_mutually_exclusive_group()
     strict.add_argument("--strict-params", dest="strict_params", action="store_true", default=None)
     strict.add_argument("--no-strict-params", dest="strict_params", action="store_false")

@@ -122,7 +122,16 @@ def load_config(start: Path) -> ProjectConfig:
     source = find_config_file(start)
     if source is None:
         return EMPTY_CONFIG
-    stat = source.stat()
+    return load_config_file(source)
+
+
+def load_config_file(source: Path) -> ProjectConfig:
+    """One named configuration file (`param-lsp check --config FILE`)."""
+    source = Path(os.path.abspath(source))
+    try:
+        stat = source.stat()
+    except OSError as exc:
+        raise ConfigError(f"cannot read {source}: {exc.strerror or exc}") from exc
     return _load_config_file(source, stat.st_mtime_ns, stat.st_size)
 
 

@@ -1,0 +1,197 @@
+"""SARIF 2.1.0 (for GitHub code scanning and other CI viewers).
+
+Every rule of the registry is listed in ``tool.driver.rules`` with its documentation as help
+text; results point at ``ruleIndex``. Regions are 1-based with an exclusive end column, in
+UTF-16 code units (SARIF's default ``columnKind``, stated explicitly on the run): the core
+counts code points, so columns after a character outside the BMP are shifted here.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, TextIO
+from urllib.parse import quote
+
+from param_lsp import __version__
+from param_lsp.cli.results import FileResult
+from param_lsp.core.findings import Finding, Severity
+from param_lsp.core.span import Position, Span
+from param_lsp.rules.registry import RULES, Rule, load_all
+
+SARIF_SCHEMA = (
+    "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
+)
+SRCROOT = "%SRCROOT%"
+
+_LEVELS = {
+    Severity.ERROR: "error",
+    Severity.WARNING: "warning",
+    Severity.INFORMATION: "note",
+    Severity.HINT: "note",
+}
+
+
+def utf16_column(line_text: str, code_points: int) -> int:
+    """The UTF-16 offset of a code-point offset in one line (astral characters count twice)."""
+    prefix = line_text[:code_points]
+    return code_points + sum(1 for ch in prefix if ord(ch) > 0xFFFF)
+
+
+class LineIndex:
+    """The lines of one text, for converting code-point columns to UTF-16 ones."""
+
+    def __init__(self, text: str | None) -> None:
+        self._lines = text.split("\n") if text is not None else []
+        self._plain = text is None or text.isascii()
+
+    def column(self, pos: Position) -> int:
+        if self._plain or not 0 <= pos.line < len(self._lines):
+            return pos.character
+        return utf16_column(self._lines[pos.line], pos.character)
+
+    def line_text(self, line: int) -> str | None:
+        return self._lines[line] if 0 <= line < len(self._lines) else None
+
+
+def region(span: Span, lines: LineIndex) -> dict[str, int]:
+    """A SARIF region: 1-based lines and columns, end column exclusive."""
+    start, end = span
+    if end < start:
+        end = start
+    return {
+        "startLine": start.line + 1,
+        "startColumn": lines.column(start) + 1,
+        "endLine": end.line + 1,
+        "endColumn": lines.column(end) + 1,
+    }
+
+
+def rule_descriptor(rule: Rule) -> dict[str, Any]:
+    help_markdown = [rule.doc]
+    help_text = [rule.doc]
+    for title, example in (("Bad", rule.bad), ("Good", rule.good)):
+        if example:
+            help_markdown += [f"{title}:", f"```yaml\n{example}\n```"]
+            help_text += [f"{title}:", example]
+    return {
+        "id": rule.code,
+        "name": rule.name,
+        "shortDescription": {"text": rule.summary},
+        "fullDescription": {"text": rule.doc},
+        "help": {"text": "\n\n".join(help_text), "markdown": "\n\n".join(help_markdown)},
+        "defaultConfiguration": {"level": _LEVELS[rule.severity]},
+        "properties": {
+            "family": rule.family,
+            "polyaxonRejects": rule.polyaxon_rejects,
+            "tags": [rule.family, "polyaxon"],
+        },
+    }
+
+
+def to_sarif(results: Sequence[FileResult], base: Path | None = None) -> dict[str, Any]:
+    load_all()
+    base = Path(os.path.abspath(base or Path.cwd()))
+    codes = sorted(RULES)
+    index_of = {code: i for i, code in enumerate(codes)}
+    locator = _Locator(base)
+    sarif_results: list[dict[str, Any]] = []
+    for result in results:
+        lines = LineIndex(result.text)
+        location = locator.artifact(result.display)
+        for finding in result.findings:
+            sarif_results.append(_result(finding, location, lines, index_of, locator))
+    run: dict[str, Any] = {
+        "tool": {
+            "driver": {
+                "name": "param-lsp",
+                "version": __version__,
+                "semanticVersion": __version__,
+                "rules": [rule_descriptor(RULES[code]) for code in codes],
+            }
+        },
+        "originalUriBaseIds": {SRCROOT: {"uri": base.as_uri().rstrip("/") + "/"}},
+        "columnKind": "utf16CodeUnits",
+        "results": sarif_results,
+        "properties": {
+            "columnKind": "utf16CodeUnits",
+            "positions": "1-based lines and columns; endColumn is exclusive",
+        },
+    }
+    return {"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [run]}
+
+
+def report(results: Sequence[FileResult], out: TextIO, base: Path | None = None) -> None:
+    json.dump(to_sarif(results, base), out, indent=2, ensure_ascii=False)
+    out.write("\n")
+
+
+def _result(
+    finding: Finding,
+    location: dict[str, Any],
+    lines: LineIndex,
+    index_of: dict[str, int],
+    locator: _Locator,
+) -> dict[str, Any]:
+    physical: dict[str, Any] = {"artifactLocation": location, "region": region(finding.span, lines)}
+    snippet = lines.line_text(finding.span.start.line)
+    if snippet is not None:
+        physical["contextRegion"] = {
+            "startLine": finding.span.start.line + 1,
+            "snippet": {"text": snippet},
+        }
+    out: dict[str, Any] = {
+        "ruleId": finding.code,
+        "level": _LEVELS[finding.severity],
+        "message": {"text": finding.message},
+        "locations": [{"physicalLocation": physical}],
+    }
+    if finding.code in index_of:
+        out["ruleIndex"] = index_of[finding.code]
+    related = []
+    for number, item in enumerate(finding.related, 1):
+        if item.path is None:
+            where, where_lines = location, lines
+        else:
+            where, where_lines = locator.artifact(item.path), locator.lines(item.path)
+        related.append(
+            {
+                "id": number,
+                "message": {"text": item.message},
+                "physicalLocation": {
+                    "artifactLocation": where,
+                    "region": region(item.span, where_lines),
+                },
+            }
+        )
+    if related:
+        out["relatedLocations"] = related
+    return out
+
+
+class _Locator:
+    """Artifact locations relative to the base folder (%SRCROOT%) when under it."""
+
+    def __init__(self, base: Path) -> None:
+        self.base = base
+        self._lines: dict[str, LineIndex] = {}
+
+    def artifact(self, display: str) -> dict[str, Any]:
+        absolute = Path(os.path.abspath(display))
+        try:
+            relative = absolute.relative_to(self.base)
+        except ValueError:
+            return {"uri": absolute.as_uri()}
+        return {"uri": quote(relative.as_posix()), "uriBaseId": SRCROOT}
+
+    def lines(self, path: str) -> LineIndex:
+        """Text of a related file (for its UTF-16 columns); unreadable files count as ASCII."""
+        if path not in self._lines:
+            try:
+                text: str | None = Path(path).read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError):
+                text = None
+            self._lines[path] = LineIndex(text)
+        return self._lines[path]

@@ -1,0 +1,135 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+
+import {
+  analysisSettings,
+  Backoff,
+  globToRegExp,
+  isPolyaxonFileName,
+  looksLikePolyaxonfile,
+  matchesGlob,
+  resolveServerCommand,
+  SNIFF_CHARS,
+} from "../src/logic";
+
+describe("file names", () => {
+  it("recognises the built-in polyaxonfile patterns", () => {
+    for (const file of [
+      "/repo/polyaxonfile.yaml",
+      "/repo/polyaxonfile.yml",
+      "/repo/sub/polyaxonfile-train.yaml",
+      "/repo/train.polyaxon.yml",
+      "C:\\work\\jobs\\eval.polyaxon.yaml",
+    ]) {
+      assert.ok(isPolyaxonFileName(file), file);
+    }
+  });
+
+  it("leaves other YAML files to content detection", () => {
+    for (const file of ["/repo/train.yaml", "/repo/polyaxon.yaml", "/repo/polyaxonfile.json", "/x/.github/ci.yml"]) {
+      assert.ok(!isPolyaxonFileName(file), file);
+    }
+  });
+
+  it("adds the user's globs: bare names match anywhere, paths match below any folder", () => {
+    assert.ok(isPolyaxonFileName("/repo/jobs/train.yaml", ["**/jobs/*.yaml"]));
+    assert.ok(isPolyaxonFileName("/repo/jobs/train.yaml", ["jobs/*.yaml"]));
+    assert.ok(isPolyaxonFileName("/repo/a/b/op-1.yml", ["op-*.{yaml,yml}"]));
+    assert.ok(!isPolyaxonFileName("/repo/other/train.yaml", ["jobs/*.yaml"]));
+    assert.ok(!isPolyaxonFileName("/repo/jobs/deep/train.yaml", ["jobs/*.yaml"]));
+  });
+
+  it("converts globs with **, *, ?, braces and classes", () => {
+    assert.ok(globToRegExp("**/a?.y*ml").test("x/y/ab.yaml"));
+    assert.ok(globToRegExp("**/a?.y*ml").test("ab.yml"));
+    assert.ok(!globToRegExp("*.yaml").test("dir/x.yaml"));
+    assert.ok(globToRegExp("[!x]*.yaml").test("a.yaml"));
+    assert.ok(!globToRegExp("[!x]*.yaml").test("x.yaml"));
+    assert.ok(globToRegExp("a+b(c).yaml").test("a+b(c).yaml"));
+    assert.ok(!matchesGlob("/r/a.yaml", "  "));
+  });
+});
+
+describe("content detection (same markers as param_lsp/core/detect.py)", () => {
+  it("accepts operations, components and Polyaxon sections", () => {
+    assert.ok(looksLikePolyaxonfile("version: 1.1\nkind: operation\n"));
+    assert.ok(looksLikePolyaxonfile("kind: 'component'\nrun: {}\n"));
+    assert.ok(looksLikePolyaxonfile("# a comment\nhubRef: org/comp:v1\n"));
+    assert.ok(looksLikePolyaxonfile("inputs:\n- name: lr\n"));
+  });
+
+  it("rejects other YAML, including indented look-alikes", () => {
+    assert.ok(!looksLikePolyaxonfile("kind: Deployment\napiVersion: apps/v1\n"));
+    assert.ok(!looksLikePolyaxonfile("jobs:\n  build:\n    run: make\n"));
+    assert.ok(!looksLikePolyaxonfile("on: push\n  kind: operation\n"));
+    assert.ok(!looksLikePolyaxonfile("kind: operations\n"));
+  });
+
+  it("sniffs only the head of big files", () => {
+    const padding = "# filler\n".repeat(SNIFF_CHARS / 9 + 10);
+    assert.ok(!looksLikePolyaxonfile(padding + "kind: operation\n"));
+    assert.ok(looksLikePolyaxonfile("kind: operation\n" + padding));
+  });
+});
+
+describe("server command", () => {
+  const onPath = (known: Record<string, string>) => (name: string) => known[name];
+
+  it("prefers the explicit command, then the interpreter, then PATH", () => {
+    const which = onPath({ "/v/bin/param-lsp": "/v/bin/param-lsp", "/v/bin/python": "/v/bin/python", "param-lsp": "/usr/bin/param-lsp" });
+    assert.deepEqual(resolveServerCommand({ command: ["/v/bin/param-lsp", "serve"], pythonPath: "/v/bin/python" }, which), {
+      command: "/v/bin/param-lsp",
+      args: ["serve"],
+      origin: "paramLsp.server.command",
+    });
+    assert.deepEqual(resolveServerCommand({ command: [], pythonPath: "/v/bin/python" }, which), {
+      command: "/v/bin/python",
+      args: ["-m", "param_lsp", "serve"],
+      origin: "paramLsp.server.pythonPath",
+    });
+    assert.deepEqual(resolveServerCommand({ command: [" "], pythonPath: " " }, which), {
+      command: "/usr/bin/param-lsp",
+      args: ["serve"],
+      origin: "PATH",
+    });
+  });
+
+  it("reports a missing server instead of falling through to another one", () => {
+    const which = onPath({ "param-lsp": "/usr/bin/param-lsp" });
+    assert.equal(resolveServerCommand({ command: ["/missing/param-lsp", "serve"], pythonPath: "" }, which), undefined);
+    assert.equal(resolveServerCommand({ command: [], pythonPath: "/missing/python" }, which), undefined);
+    assert.equal(resolveServerCommand({ command: [], pythonPath: "" }, onPath({})), undefined);
+  });
+});
+
+describe("restart back-off", () => {
+  it("doubles the delay up to the cap, then gives up after too many crashes", () => {
+    const backoff = new Backoff(500, 3000, 60_000, 5);
+    const delays = [0, 1, 2, 3, 4].map((i) => backoff.nextDelay(i * 1000));
+    assert.deepEqual(delays, [500, 1000, 2000, 3000, 3000]);
+    assert.equal(backoff.nextDelay(5000), undefined);
+  });
+
+  it("forgets crashes outside the window and after a manual reset", () => {
+    const backoff = new Backoff(500, 30_000, 60_000, 3);
+    assert.equal(backoff.nextDelay(0), 500);
+    assert.equal(backoff.nextDelay(1000), 1000);
+    assert.equal(backoff.nextDelay(60_500), 1000); // the crash at 0 is forgotten, not the one at 1000
+    assert.equal(backoff.recentCrashes, 2);
+    backoff.reset();
+    assert.equal(backoff.nextDelay(61_000), 500);
+  });
+});
+
+describe("settings sent to the server", () => {
+  it("drops unset values so the project configuration file keeps precedence", () => {
+    assert.deepEqual(analysisSettings({ targetVersion: null, strictParams: null, severity: {}, hubMap: {}, debounceMs: 150 }), {
+      debounceMs: 150,
+    });
+    assert.deepEqual(
+      analysisSettings({ targetVersion: "2.16", strictParams: false, severity: { PLX303: "off" }, debounceMs: -1 }),
+      { targetVersion: "2.16", strictParams: false, severity: { PLX303: "off" } },
+    );
+    assert.deepEqual(analysisSettings({ severity: { PLX303: 3 } }), {});
+  });
+});
