@@ -1,0 +1,119 @@
+"""Quick fixes: every finding's own fixes, plus "add missing required params"."""
+
+from __future__ import annotations
+
+from param_lsp.core.findings import Finding
+from param_lsp.core.locate import split_line
+from param_lsp.core.span import Span
+from param_lsp.core.yaml_tree import YMap
+from param_lsp.features import knowledge
+from param_lsp.features.document import DocumentView
+from param_lsp.features.index import CallSite
+from param_lsp.features.results import CodeAction, FileEdits, TextEdit
+
+MISSING_PARAM_CODES = frozenset({"PLX300", "PLX301"})
+
+
+def _overlaps(a: Span, b: Span) -> bool:
+    return a.start <= b.end and b.start <= a.end
+
+
+def code_actions(view: DocumentView, span: Span) -> list[CodeAction]:
+    actions: list[CodeAction] = []
+    missing_done: set[int] = set()
+    for finding in view.findings:
+        if not _overlaps(finding.span, span):
+            continue
+        for fix in finding.fixes:
+            actions.append(
+                CodeAction(
+                    title=fix.title,
+                    edits=(FileEdits(None, (TextEdit(fix.span, fix.new_text),)),),
+                    fixes_codes=(finding.code,),
+                    fixes_spans=(finding.span,),
+                    preferred=len(finding.fixes) == 1,
+                )
+            )
+        if finding.code in MISSING_PARAM_CODES:
+            site = _site_for_finding(view, finding)
+            if site is not None and id(site) not in missing_done:
+                missing_done.add(id(site))
+                action = add_missing_params(view, site, finding)
+                if action is not None:
+                    actions.append(action)
+    return actions
+
+
+def _site_for_finding(view: DocumentView, finding: Finding) -> CallSite | None:
+    best: CallSite | None = None
+    for site in view.index.sites():
+        node = site.node
+        if node.start <= finding.span.start <= node.end and (
+            best is None or best.node.start <= node.start
+        ):
+            best = site
+    return best
+
+
+def missing_required(site: CallSite) -> list[str]:
+    return [io.name for io in site.inputs if io.required and io.name not in site.params]
+
+
+def add_missing_params(view: DocumentView, site: CallSite, finding: Finding) -> CodeAction | None:
+    names = missing_required(site)
+    if not names:
+        return None
+    ios = {io.name: io for io in site.inputs}
+    params = site.params_node
+    lines = view.lines
+    if isinstance(params, YMap) and params.pairs and params.start.line != params.end.line:
+        # Block mapping: append after its last entry, at the column of its keys.
+        column = params.pairs[0][0].start.character
+        last_line = max(
+            value.end.line if value.end.character > 0 else value.end.line - 1
+            for _key, value in params.pairs
+        )
+        last_line = min(max(last_line, params.pairs[-1][0].start.line), len(lines) - 1)
+        insert_at = Span.of(last_line, len(lines[last_line]), last_line, len(lines[last_line]))
+        text = "".join(
+            f"\n{' ' * column}{name}: "
+            f"{knowledge.placeholder_for(ios[name].io_type, ios[name].is_list)}"
+            for name in names
+        )
+        edit = TextEdit(insert_at, text)
+    elif params is not None and isinstance(params, YMap) and params.start.line == params.end.line:
+        return None  # flow-style params: leave the layout to the user
+    else:
+        # No params key: add one right after the op's first line (its `name:` or first key).
+        first_key = site.node.pairs[0][0] if site.node.pairs else None
+        if first_key is None:
+            return None
+        line = first_key.start.line
+        column = first_key.start.character
+        part = split_line(lines[line])
+        del part
+        body = "".join(
+            f"\n{' ' * (column + 2)}{name}: "
+            f"{knowledge.placeholder_for(ios[name].io_type, ios[name].is_list)}"
+            for name in names
+        )
+        end_line = _entry_end_line(site.node, 0, lines)
+        edit = TextEdit(
+            Span.of(end_line, len(lines[end_line]), end_line, len(lines[end_line])),
+            f"\n{' ' * column}params:{body}",
+        )
+    return CodeAction(
+        title=f"Add missing required params: {', '.join(names)}",
+        edits=(FileEdits(None, (edit,)),),
+        fixes_codes=(finding.code,),
+        fixes_spans=(finding.span,),
+        preferred=True,
+    )
+
+
+def _entry_end_line(node: YMap, position: int, lines: list[str]) -> int:
+    """Last line of the ``position``-th entry of a block mapping."""
+    key, value = node.pairs[position]
+    end = value.end
+    line = end.line if end.character > 0 else end.line - 1
+    return min(max(line, key.start.line), len(lines) - 1)

@@ -1,0 +1,112 @@
+"""What every feature receives: the current text plus the best analysis available for it.
+
+While the user types, the YAML is often broken. Features then use a *recovered* analysis: the
+text re-parsed with the offending lines blanked (line numbers and columns elsewhere stay
+exact), or failing that the last analysis that had a tree. Diagnostics never come from the
+recovered analysis; they always describe the real text.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from param_lsp.core.analyze import Analysis, analyze
+from param_lsp.core.findings import Finding
+from param_lsp.core.settings import Settings
+from param_lsp.core.workspace import Workspace
+from param_lsp.core.yaml_tree import YMap, parse_yaml
+from param_lsp.features.index import DocumentIndex, build_index
+
+#: How many re-parses recovery may spend (each blanks one or two more lines).
+MAX_RECOVERY_PARSES = 6
+
+
+@dataclass(slots=True, eq=False)
+class DocumentView:
+    text: str
+    lines: list[str]
+    path: Path | None
+    #: Analysis whose tree features may use (fresh, recovered or last good); may be None.
+    analysis: Analysis | None
+    index: DocumentIndex
+    #: Findings of the real text at this version (empty when not analysed yet).
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def root(self) -> YMap | None:
+        return self.analysis.root if self.analysis is not None else None
+
+
+def split_lines(text: str) -> list[str]:
+    """Lines without their terminators, numbered like the YAML marks."""
+    return text.split("\n") if "\r" not in text else text.replace("\r\n", "\n").split("\n")
+
+
+def recover_text(text: str) -> str | None:
+    """The text with broken lines blanked until it parses; None when that does not help."""
+    import yaml
+
+    lines = text.split("\n")
+    blanked: set[int] = set()
+    for _ in range(MAX_RECOVERY_PARSES):
+        candidate = "\n".join("" if i in blanked else line for i, line in enumerate(lines))
+        try:
+            yaml.compose(candidate, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+        except yaml.MarkedYAMLError as exc:
+            marks = [m.line for m in (exc.context_mark, exc.problem_mark) if m is not None]
+            fresh = [line for line in marks if line not in blanked and line < len(lines)]
+            if not fresh:
+                return None
+            blanked.add(fresh[0])
+            continue
+        except yaml.YAMLError:
+            return None
+        return candidate if blanked else None
+    return None
+
+
+def recover_analysis(
+    text: str, path: Path | None, settings: Settings, workspace: Workspace | None
+) -> Analysis | None:
+    """An analysis of the text with its syntax errors blanked out (for features only)."""
+    parsed = parse_yaml(text)
+    if parsed.root is not None:
+        return None
+    candidate = recover_text(text)
+    if candidate is None:
+        return None
+    recovered = analyze(candidate, path, settings, workspace)
+    return recovered if recovered.root is not None else None
+
+
+def make_view(
+    text: str,
+    path: Path | None,
+    analysis: Analysis | None,
+    index: DocumentIndex | None,
+    findings: list[Finding] | None = None,
+) -> DocumentView:
+    return DocumentView(
+        text=text,
+        lines=split_lines(text),
+        path=path,
+        analysis=analysis,
+        index=index if index is not None else build_index(None, None),
+        findings=list(findings or []),
+    )
+
+
+def view_of(
+    text: str,
+    path: Path | None = None,
+    settings: Settings | None = None,
+    workspace: Workspace | None = None,
+) -> DocumentView:
+    """Analyse ``text`` and build a view (tests and one-shot use; the server caches instead)."""
+    settings = settings or Settings.model_validate({})
+    analysis = analyze(text, path, settings, workspace)
+    usable = analysis
+    if analysis.root is None:
+        usable = recover_analysis(text, path, settings, workspace) or analysis
+    return make_view(text, path, usable, build_index(usable, workspace), analysis.findings)

@@ -1,0 +1,121 @@
+"""Core ↔ protocol conversions; the only place where positions change units.
+
+The core counts columns in code points; the client uses the negotiated encoding (UTF-16 by
+default, UTF-8 for Neovim 0.11+). A :class:`Lines` holds one version's lines so that converting
+many ranges never re-splits the document.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from lsprotocol import types
+from pygls import uris
+from pygls.workspace.position_codec import PositionCodec, ServerTextPosition
+
+from param_lsp.core.findings import Finding
+from param_lsp.core.span import Position, Span
+
+SOURCE = "param-lsp"
+
+
+class Lines:
+    """One document version's lines plus the client's position codec."""
+
+    __slots__ = ("codec", "lines")
+
+    def __init__(self, lines: Sequence[str], codec: PositionCodec) -> None:
+        self.lines = lines
+        self.codec = codec
+
+    def to_client(self, pos: Position) -> types.Position:
+        if pos.line >= len(self.lines):
+            return types.Position(line=max(pos.line, 0), character=0)
+        text = self.lines[pos.line]
+        column = min(max(pos.character, 0), len(text))
+        return types.Position(line=pos.line, character=self.codec.client_num_units(text[:column]))
+
+    def range_to_client(self, span: Span) -> types.Range:
+        return types.Range(start=self.to_client(span.start), end=self.to_client(span.end))
+
+    def from_client(self, pos: types.Position) -> Position | None:
+        """Code-point position, or None when the line does not exist."""
+        if pos.line < 0 or pos.character < 0 or pos.line >= len(self.lines):
+            return None
+        text = self.lines[pos.line]
+        server = self.codec.position_from_client_units(
+            [text], types.Position(line=0, character=pos.character)
+        )
+        assert isinstance(server, ServerTextPosition)
+        return Position(pos.line, min(server.character, len(text)))
+
+    def range_from_client(self, rng: types.Range) -> Span | None:
+        start = self.from_client(rng.start)
+        end = self.from_client(rng.end)
+        if start is None:
+            return None
+        if end is None:
+            last = len(self.lines) - 1
+            end = Position(last, len(self.lines[last]))
+        return Span(start, end)
+
+
+def path_to_uri(path: Path) -> str:
+    return uris.from_fs_path(str(path)) or path.as_uri()
+
+
+def uri_to_path(uri: str) -> Path | None:
+    fs = uris.to_fs_path(uri)
+    return Path(fs) if fs else None
+
+
+_SEVERITY = {
+    1: types.DiagnosticSeverity.Error,
+    2: types.DiagnosticSeverity.Warning,
+    3: types.DiagnosticSeverity.Information,
+    4: types.DiagnosticSeverity.Hint,
+}
+
+
+def to_diagnostic(
+    finding: Finding,
+    lines: Lines,
+    uri: str,
+    *,
+    related_support: bool,
+    other_lines: Any = None,
+) -> types.Diagnostic:
+    """``other_lines(path) -> Lines | None`` converts related locations in other files."""
+    message = finding.message
+    related: list[types.DiagnosticRelatedInformation] | None = None
+    if finding.related:
+        if related_support:
+            related = []
+            for item in finding.related:
+                target_lines = lines
+                target_uri = uri
+                if item.path is not None:
+                    target_uri = path_to_uri(Path(item.path))
+                    if target_uri != uri:
+                        found = other_lines(Path(item.path)) if other_lines else None
+                        target_lines = found or lines
+                related.append(
+                    types.DiagnosticRelatedInformation(
+                        location=types.Location(
+                            uri=target_uri, range=target_lines.range_to_client(item.span)
+                        ),
+                        message=item.message,
+                    )
+                )
+        else:
+            message += "".join(f"\n{item.message}" for item in finding.related[:3])
+    return types.Diagnostic(
+        range=lines.range_to_client(finding.span),
+        message=message,
+        severity=_SEVERITY.get(int(finding.severity), types.DiagnosticSeverity.Error),
+        code=finding.code,
+        source=SOURCE,
+        related_information=related or None,
+    )

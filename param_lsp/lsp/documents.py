@@ -1,0 +1,249 @@
+"""Open documents: debounced analysis off the event loop, cached per version, never stale.
+
+Per document there is at most one analysis running (in a single worker thread) and at most one
+waiting (the newest edit): an edit cancels the waiting task, never the running one, and a
+result is published only when its version is still the document's version.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from param_lsp.core.analyze import Analysis
+    from param_lsp.core.settings import Settings
+    from param_lsp.core.workspace import Workspace
+    from param_lsp.features.document import DocumentView
+    from param_lsp.features.index import DocumentIndex
+
+log = logging.getLogger(__name__)
+
+YAML_SUFFIXES = (".yaml", ".yml")
+
+
+@dataclass(slots=True, eq=False)
+class DocState:
+    uri: str
+    path: Path | None
+    #: (document version, generation) the current ``analysis`` describes.
+    analysed: tuple[int | None, int] | None = None
+    analysis: Analysis | None = None
+    analysed_text: str | None = None
+    #: Best analysis for features (fresh, recovered from broken YAML, or the last good one).
+    features: Analysis | None = None
+    index: DocumentIndex | None = None
+    eligible: bool = False
+    #: Bumped when something the analysis read (a component file, settings) changed.
+    generation: int = 0
+    pending: asyncio.Task[None] | None = None
+    computing: asyncio.Task[Any] | None = None
+    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    published: bool = False
+    view_cache: tuple[Any, DocumentView] | None = None
+
+
+def is_yaml(path: Path | None, uri: str) -> bool:
+    name = path.name if path is not None else uri.rsplit("/", 1)[-1]
+    return name.lower().endswith(YAML_SUFFIXES)
+
+
+@dataclass(slots=True)
+class Computed:
+    analysis: Analysis
+    eligible: bool
+
+
+class DocumentStore:
+    """Owns per-document state and the analysis worker."""
+
+    def __init__(
+        self,
+        get_text: Callable[[str], tuple[str, int | None] | None],
+        on_result: Callable[[DocState, int | None], None],
+        on_dependants: Callable[[DocState], None],
+    ) -> None:
+        self.get_text = get_text
+        self.on_result = on_result
+        self.on_dependants = on_dependants
+        self.states: dict[str, DocState] = {}
+        self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="param-lsp-analysis")
+        self.debounce_s = 0.03
+        self.settings: Settings | None = None
+        self.workspace: Workspace | None = None
+        self.workspace_root: Path | None = None
+
+    # ------------------------------------------------------------ configuration
+
+    def configure(self, settings: Settings, debounce_s: float, root: Path | None) -> None:
+        self.settings = settings
+        self.debounce_s = debounce_s
+        if self.workspace is None or root != self.workspace_root:
+            from param_lsp.core.workspace import Workspace
+
+            self.workspace_root = root
+            self.workspace = Workspace(root=root)
+
+    def ensure_configured(self) -> None:
+        if self.settings is None:
+            from param_lsp.core.settings import Settings
+
+            self.configure(Settings.model_validate({}), self.debounce_s, self.workspace_root)
+
+    # ------------------------------------------------------------ state
+
+    def open(self, uri: str, path: Path | None) -> DocState:
+        state = self.states.get(uri)
+        if state is None:
+            state = DocState(uri=uri, path=path)
+            self.states[uri] = state
+        return state
+
+    def close(self, uri: str) -> DocState | None:
+        state = self.states.pop(uri, None)
+        if state is not None and state.pending is not None and state.pending is not state.computing:
+            state.pending.cancel()
+        if state is not None and state.path is not None and self.workspace is not None:
+            self.workspace.drop_override(state.path)
+        return state
+
+    def set_override(self, state: DocState, text: str) -> None:
+        if state.path is not None and self.workspace is not None:
+            self.workspace.set_override(state.path, text)
+
+    # ------------------------------------------------------------ scheduling
+
+    def schedule(self, state: DocState, delay: float | None = None) -> asyncio.Task[None]:
+        old = state.pending
+        if old is not None and not old.done() and old is not state.computing:
+            old.cancel()
+        wait = self.debounce_s if delay is None else delay
+        task = asyncio.get_running_loop().create_task(self._run(state, wait))
+        state.pending = task
+        return task
+
+    def is_current(self, state: DocState) -> bool:
+        current = self.get_text(state.uri)
+        if current is None:
+            return False
+        return state.analysed == (current[1], state.generation)
+
+    async def ensure_current(self, state: DocState, attempts: int = 20) -> None:
+        """Wait until the analysis describes the document as it is now."""
+        for _ in range(attempts):
+            if self.is_current(state) or state.uri not in self.states:
+                return
+            task = state.pending
+            if task is None or task.done():
+                task = self.schedule(state, 0)
+            try:
+                await asyncio.shield(task)
+            except asyncio.CancelledError:
+                if not task.cancelled():
+                    raise  # the request itself was cancelled
+                # superseded by a newer edit: wait for that one instead
+            except Exception:  # the task logs its own failure
+                return
+
+    async def _run(self, state: DocState, delay: float) -> None:
+        if delay > 0:
+            await asyncio.sleep(delay)
+        async with state.lock:
+            snapshot = self.get_text(state.uri)
+            if snapshot is None or state.uri not in self.states:
+                return
+            text, version = snapshot
+            key = (version, state.generation)
+            if state.analysed == key:
+                return
+            state.computing = asyncio.current_task()
+            try:
+                await self._analyse(state, text, version, key)
+            finally:
+                state.computing = None
+
+    async def _analyse(
+        self, state: DocState, text: str, version: int | None, key: tuple[int | None, int]
+    ) -> None:
+        self.ensure_configured()
+        loop = asyncio.get_running_loop()
+        settings, workspace = self.settings, self.workspace
+        assert settings is not None and workspace is not None
+        computed = await loop.run_in_executor(
+            self.executor, _compute, text, state.path, state.uri, settings, workspace
+        )
+        state.analysis = computed.analysis
+        state.analysed_text = text
+        state.analysed = key
+        state.eligible = computed.eligible
+        state.view_cache = None
+        self.on_result(state, version)
+        if not computed.eligible:
+            state.features = None
+            state.index = None
+            return
+        features, index = await loop.run_in_executor(
+            self.executor, _features_for, computed.analysis, text, state.path, settings, workspace
+        )
+        if features is not None:
+            state.features = features
+            state.index = index
+            state.view_cache = None
+        self.on_dependants(state)
+
+    # ------------------------------------------------------------ views
+
+    def view(self, state: DocState) -> DocumentView | None:
+        from param_lsp.features.document import make_view
+
+        snapshot = self.get_text(state.uri)
+        if snapshot is None:
+            return None
+        text, version = snapshot
+        key = (version, state.generation, id(state.features), id(state.analysis))
+        if state.view_cache is not None and state.view_cache[0] == key:
+            return state.view_cache[1]
+        findings = (
+            state.analysis.findings
+            if state.analysis is not None and (state.analysed_text == text)
+            else []
+        )
+        view = make_view(text, state.path, state.features, state.index, findings)
+        state.view_cache = (key, view)
+        return view
+
+    def shutdown(self) -> None:
+        self.executor.shutdown(wait=False, cancel_futures=True)
+
+
+def _compute(
+    text: str, path: Path | None, uri: str, settings: Settings, workspace: Workspace
+) -> Computed:
+    from param_lsp.core.analyze import analyze
+    from param_lsp.core.detect import looks_like_polyaxonfile
+
+    eligible = is_yaml(path, uri) and looks_like_polyaxonfile(text)
+    if not eligible:
+        from param_lsp.core.analyze import Analysis
+
+        return Computed(Analysis(text=text, path=path, settings=settings), False)
+    return Computed(analyze(text, path, settings, workspace), True)
+
+
+def _features_for(
+    analysis: Analysis, text: str, path: Path | None, settings: Settings, workspace: Workspace
+) -> tuple[Analysis | None, DocumentIndex | None]:
+    from param_lsp.features.document import recover_analysis
+    from param_lsp.features.index import build_index
+
+    usable: Analysis | None = analysis
+    if analysis.root is None:
+        usable = recover_analysis(text, path, settings, workspace)
+    if usable is None:
+        return None, None  # keep the last good analysis for features
+    return usable, build_index(usable, workspace)

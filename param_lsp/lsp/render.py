@@ -1,0 +1,161 @@
+"""Feature results (core types) → protocol types."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from lsprotocol import types
+
+from param_lsp.core.span import Position
+from param_lsp.features.results import (
+    CodeAction,
+    CompletionItem,
+    FileEdits,
+    ItemKind,
+    Location,
+    Symbol,
+    Token,
+)
+from param_lsp.lsp.convert import Lines, path_to_uri
+
+_ITEM_KINDS = {
+    ItemKind.FIELD: types.CompletionItemKind.Field,
+    ItemKind.VALUE: types.CompletionItemKind.Value,
+    ItemKind.VARIABLE: types.CompletionItemKind.Variable,
+    ItemKind.MODULE: types.CompletionItemKind.Module,
+    ItemKind.KEYWORD: types.CompletionItemKind.Keyword,
+    ItemKind.REFERENCE: types.CompletionItemKind.Reference,
+    ItemKind.PROPERTY: types.CompletionItemKind.Property,
+    ItemKind.ENUM: types.CompletionItemKind.EnumMember,
+}
+
+_SYMBOL_KINDS = {
+    "operation": types.SymbolKind.Function,
+    "component": types.SymbolKind.Class,
+    "section": types.SymbolKind.Namespace,
+    "param": types.SymbolKind.Field,
+    "input": types.SymbolKind.Property,
+    "output": types.SymbolKind.Event,
+    "op": types.SymbolKind.Method,
+    "run": types.SymbolKind.Module,
+}
+
+
+def completion_list(items: Sequence[CompletionItem], lines: Lines) -> types.CompletionList:
+    converted: list[types.CompletionItem] = []
+    for item in items:
+        text = item.insert_text if item.insert_text is not None else item.label
+        edit = None
+        if item.edit_span is not None:
+            edit = types.TextEdit(range=lines.range_to_client(item.edit_span), new_text=text)
+        converted.append(
+            types.CompletionItem(
+                label=item.label,
+                kind=_ITEM_KINDS.get(item.kind, types.CompletionItemKind.Text),
+                detail=item.detail,
+                documentation=types.MarkupContent(
+                    kind=types.MarkupKind.Markdown, value=item.documentation
+                )
+                if item.documentation
+                else None,
+                sort_text=item.sort_text,
+                filter_text=item.filter_text,
+                insert_text=None if edit is not None else text,
+                insert_text_format=types.InsertTextFormat.Snippet
+                if item.is_snippet
+                else types.InsertTextFormat.PlainText,
+                text_edit=edit,
+            )
+        )
+    return types.CompletionList(is_incomplete=False, items=converted)
+
+
+def _lines_for(ls: Any, path: Path | None, view: Any) -> Lines:
+    if path is None or path == view.path:
+        return Lines(view.lines, ls.workspace.position_codec)
+    found = ls._lines_of_path(path)
+    return found if found is not None else Lines([], ls.workspace.position_codec)
+
+
+def locations(ls: Any, uri: str, view: Any, found: Sequence[Location]) -> list[types.Location]:
+    result: list[types.Location] = []
+    for location in found:
+        path = location.path
+        target_uri = uri if path is None or path == view.path else path_to_uri(path)
+        lines = _lines_for(ls, path, view)
+        result.append(types.Location(uri=target_uri, range=lines.range_to_client(location.span)))
+    return result
+
+
+def workspace_edit(ls: Any, uri: str, view: Any, edits: Sequence[FileEdits]) -> types.WorkspaceEdit:
+    changes: dict[str, list[types.TextEdit]] = {}
+    for file_edits in edits:
+        path = file_edits.path
+        target_uri = uri if path is None or path == view.path else path_to_uri(path)
+        lines = _lines_for(ls, path, view)
+        changes.setdefault(target_uri, []).extend(
+            types.TextEdit(range=lines.range_to_client(edit.span), new_text=edit.new_text)
+            for edit in file_edits.edits
+        )
+    return types.WorkspaceEdit(changes=changes)
+
+
+def code_action_list(
+    ls: Any,
+    uri: str,
+    view: Any,
+    actions: Sequence[CodeAction],
+    diagnostics: Sequence[types.Diagnostic],
+) -> list[types.CodeAction]:
+    lines = Lines(view.lines, ls.workspace.position_codec)
+    result: list[types.CodeAction] = []
+    for action in actions:
+        matched = [
+            diagnostic
+            for diagnostic in diagnostics
+            if diagnostic.code in action.fixes_codes
+            and any(diagnostic.range == lines.range_to_client(s) for s in action.fixes_spans)
+        ]
+        result.append(
+            types.CodeAction(
+                title=action.title,
+                kind=types.CodeActionKind.QuickFix,
+                diagnostics=matched or None,
+                is_preferred=action.preferred or None,
+                edit=workspace_edit(ls, uri, view, action.edits),
+            )
+        )
+    return result
+
+
+def symbols(found: Sequence[Symbol], lines: Lines) -> list[types.DocumentSymbol]:
+    return [
+        types.DocumentSymbol(
+            name=symbol.name or "?",
+            kind=_SYMBOL_KINDS.get(symbol.kind, types.SymbolKind.Object),
+            range=lines.range_to_client(symbol.span),
+            selection_range=lines.range_to_client(symbol.selection),
+            detail=symbol.detail,
+            children=symbols(symbol.children, lines) or None,
+        )
+        for symbol in found
+    ]
+
+
+def encode_tokens(tokens: Sequence[Token], lines: Lines, legend: Sequence[str]) -> list[int]:
+    """LSP relative encoding, lengths and columns in the client's units."""
+    data: list[int] = []
+    previous_line = 0
+    previous_start = 0
+    for token in tokens:
+        if token.kind not in legend:
+            continue
+        start = lines.to_client(Position(token.line, token.start)).character
+        end = lines.to_client(Position(token.line, token.start + token.length)).character
+        delta_line = token.line - previous_line
+        delta_start = start - previous_start if delta_line == 0 else start
+        data += [delta_line, delta_start, end - start, legend.index(token.kind), 0]
+        previous_line, previous_start = token.line, start
+    return data

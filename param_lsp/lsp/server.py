@@ -1,0 +1,698 @@
+"""The pygls language server: protocol wiring only; every answer comes from `features/`.
+
+Import cost matters for start-up, so analysis and feature modules are imported on first use,
+not at module import; `initialize` only needs pygls and lsprotocol.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import functools
+import logging
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+from lsprotocol import types
+from pygls.exceptions import JsonRpcException
+from pygls.lsp.server import LanguageServer
+
+from param_lsp import __version__
+from param_lsp.lsp.convert import Lines, path_to_uri, to_diagnostic, uri_to_path
+from param_lsp.lsp.documents import DocState, DocumentStore, is_yaml
+from param_lsp.lsp.options import CONFIG_SECTION, OptionsError, parse_options
+
+log = logging.getLogger("param_lsp")
+
+TOKEN_TYPES = ["namespace", "variable", "property", "function", "keyword"]
+MAX_SCANNED_FILES = 2000
+SCAN_SKIP_DIRS = frozenset({".git", "node_modules", ".venv", "venv", "__pycache__", ".tox"})
+
+
+class RequestFailed(JsonRpcException):
+    """LSP `RequestFailed` (-32803): a valid request the server declines (e.g. a bad name)."""
+
+    CODE = -32803
+    MESSAGE = "Request failed"
+
+
+class ParamLanguageServer(LanguageServer):
+    def __init__(self) -> None:
+        super().__init__(
+            "param-lsp", __version__, text_document_sync_kind=types.TextDocumentSyncKind.Incremental
+        )
+        self.store = DocumentStore(self._snapshot, self._on_result, self._on_dependants)
+        self.pull_diagnostics = False
+        self.related_support = False
+        self.snippet_support = False
+        self.config_support = False
+        self.refresh_support = False
+        self.progress_support = False
+        self.init_options: Any = None
+        #: Files analysed by the workspace scan (for references/rename across files).
+        self.scanned: dict[Path, Any] = {}
+        self.scan_task: asyncio.Task[None] | None = None
+        self.event_loop: asyncio.AbstractEventLoop | None = None
+
+    # ------------------------------------------------------------ plumbing for the store
+
+    def _snapshot(self, uri: str) -> tuple[str, int | None] | None:
+        doc = self.workspace.text_documents.get(uri)
+        if doc is None:
+            return None
+        return doc.source, doc.version
+
+    def lines_of(self, text: str) -> Lines:
+        from param_lsp.features.document import split_lines
+
+        return Lines(split_lines(text), self.workspace.position_codec)
+
+    def _on_result(self, state: DocState, version: int | None) -> None:
+        current = self._snapshot(state.uri)
+        if current is None or current[1] != version:
+            return  # stale: a newer version is on its way
+        if self.pull_diagnostics:
+            return
+        if not state.eligible:
+            if state.published:
+                state.published = False
+                self.text_document_publish_diagnostics(
+                    types.PublishDiagnosticsParams(uri=state.uri, diagnostics=[], version=version)
+                )
+            return
+        diagnostics = self.diagnostics_for(state, current[0])
+        state.published = True
+        self.text_document_publish_diagnostics(
+            types.PublishDiagnosticsParams(uri=state.uri, diagnostics=diagnostics, version=version)
+        )
+
+    def diagnostics_for(self, state: DocState, text: str) -> list[types.Diagnostic]:
+        analysis = state.analysis
+        if analysis is None or not state.eligible:
+            return []
+        lines = self.lines_of(text)
+        return [
+            to_diagnostic(
+                finding,
+                lines,
+                state.uri,
+                related_support=self.related_support,
+                other_lines=self._lines_of_path,
+            )
+            for finding in analysis.findings
+        ]
+
+    def _lines_of_path(self, path: Path) -> Lines | None:
+        doc = self.workspace.text_documents.get(path_to_uri(path))
+        if doc is not None:
+            return self.lines_of(doc.source)
+        workspace = self.store.workspace
+        if workspace is None:
+            return None
+        result = workspace.read(path)
+        return self.lines_of(result.text) if result.text is not None else None
+
+    def _on_dependants(self, state: DocState) -> None:
+        """A document was re-analysed: re-check open documents that read it."""
+        workspace = self.store.workspace
+        if state.path is None or workspace is None:
+            return
+        users = workspace.users_of(state.path)
+        if not users:
+            return
+        touched = False
+        for other in self.store.states.values():
+            if other is state or other.path not in users:
+                continue
+            text = other.analysed_text
+            current = self._snapshot(other.uri)
+            if current is None or text is None:
+                continue
+            other.generation += 1
+            self.store.schedule(other)
+            touched = True
+        if touched and self.pull_diagnostics and self.refresh_support:
+            self.workspace_diagnostic_refresh(None)
+
+    # ------------------------------------------------------------ helpers for handlers
+
+    def state_of(self, uri: str) -> DocState | None:
+        state = self.store.states.get(uri)
+        if state is None or uri not in self.workspace.text_documents:
+            return None
+        return state
+
+    def view_of(self, uri: str) -> Any:
+        state = self.state_of(uri)
+        if state is None or not state.eligible:
+            return None
+        return self.store.view(state)
+
+    def other_views(self, uri: str) -> list[Any]:
+        views: list[Any] = []
+        open_paths: set[Path] = set()
+        for other_uri, state in self.store.states.items():
+            if other_uri == uri or not state.eligible:
+                continue
+            view = self.store.view(state)
+            if view is not None:
+                views.append(view)
+                if state.path is not None:
+                    open_paths.add(state.path)
+        views += [view for path, view in self.scanned.items() if path not in open_paths]
+        return views
+
+    def log_to_client(self, level: int, message: str) -> None:
+        kind = (
+            types.MessageType.Error
+            if level >= logging.ERROR
+            else types.MessageType.Warning
+            if level >= logging.WARNING
+            else types.MessageType.Info
+        )
+        with contextlib.suppress(Exception):  # never let logging break a handler
+            self.window_log_message(types.LogMessageParams(type=kind, message=message))
+
+
+server = ParamLanguageServer()
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def guarded(default: Any = None) -> Callable[[F], F]:
+    """Any exception inside a feature: log it, tell the client, answer ``default``."""
+
+    def wrap(func: F) -> F:
+        if asyncio.iscoroutinefunction(func):
+
+            @functools.wraps(func)
+            async def run_async(ls: ParamLanguageServer, params: Any) -> Any:
+                try:
+                    return await func(ls, params)
+                except (JsonRpcException, asyncio.CancelledError):
+                    raise
+                except Exception:
+                    log.exception("param-lsp: %s failed", func.__name__)
+                    return default
+
+            return run_async  # type: ignore[return-value]
+
+        @functools.wraps(func)
+        def run(ls: ParamLanguageServer, params: Any) -> Any:
+            try:
+                return func(ls, params)
+            except JsonRpcException:
+                raise
+            except Exception:
+                log.exception("param-lsp: %s failed", func.__name__)
+                return default
+
+        return run  # type: ignore[return-value]
+
+    return wrap
+
+
+# ---------------------------------------------------------------- lifecycle
+
+
+@server.feature(types.INITIALIZE)
+@guarded()
+def on_initialize(ls: ParamLanguageServer, params: types.InitializeParams) -> None:
+    ls.event_loop = asyncio.get_running_loop()
+    caps = params.capabilities
+    text = caps.text_document
+    ls.pull_diagnostics = text is not None and text.diagnostic is not None
+    publish = text.publish_diagnostics if text is not None else None
+    ls.related_support = bool(publish and publish.related_information)
+    completion = text.completion if text is not None else None
+    item = completion.completion_item if completion is not None else None
+    ls.snippet_support = bool(item and item.snippet_support)
+    workspace = caps.workspace
+    ls.config_support = bool(workspace and workspace.configuration)
+    ls.refresh_support = bool(
+        workspace and workspace.diagnostics and workspace.diagnostics.refresh_support
+    )
+    ls.progress_support = bool(caps.window and caps.window.work_done_progress)
+    ls.init_options = params.initialization_options
+    root: Path | None = None
+    if params.workspace_folders:
+        root = uri_to_path(params.workspace_folders[0].uri)
+    elif params.root_uri:
+        root = uri_to_path(params.root_uri)
+    elif params.root_path:
+        root = Path(params.root_path)
+    ls.store.workspace_root = root
+    _apply_options(ls, params.initialization_options, announce=True)
+
+
+def _apply_options(ls: ParamLanguageServer, raw: Any, *, announce: bool) -> bool:
+    try:
+        settings, debounce = parse_options(raw)
+    except OptionsError as exc:
+        from param_lsp.core.settings import Settings
+
+        settings, debounce = Settings.model_validate({}), ls.store.debounce_s
+        if announce:
+            message = f"param-lsp: invalid settings ({exc}); using defaults"
+            log.warning(message)
+            with contextlib.suppress(Exception):
+                ls.window_show_message(
+                    types.ShowMessageParams(type=types.MessageType.Warning, message=message)
+                )
+    changed = settings != ls.store.settings or debounce != ls.store.debounce_s
+    root = ls.store.workspace_root
+    if settings.root:
+        root = Path(settings.root)
+    ls.store.configure(settings, debounce, root)
+    return changed
+
+
+@server.feature(types.INITIALIZED)
+async def on_initialized(ls: ParamLanguageServer, params: types.InitializedParams) -> None:
+    await _pull_configuration(ls)
+    if os.environ.get("PARAM_LSP_NO_SCAN") != "1":
+        ls.scan_task = asyncio.get_running_loop().create_task(_scan_workspace(ls))
+
+
+async def _pull_configuration(ls: ParamLanguageServer) -> None:
+    if not ls.config_support:
+        return
+    try:
+        result = await ls.workspace_configuration_async(
+            types.ConfigurationParams(items=[types.ConfigurationItem(section=CONFIG_SECTION)])
+        )
+    except Exception as exc:
+        log.warning("workspace/configuration failed: %r", exc)
+        return
+    section = result[0] if result else None
+    if section is None:
+        return
+    merged = dict(ls.init_options) if isinstance(ls.init_options, dict) else {}
+    if isinstance(section, dict):
+        merged.update(section)
+    if _apply_options(ls, merged, announce=True):
+        for state in list(ls.store.states.values()):
+            state.generation += 1
+            ls.store.schedule(state)
+
+
+@server.feature(types.WORKSPACE_DID_CHANGE_CONFIGURATION)
+async def on_configuration(
+    ls: ParamLanguageServer, params: types.DidChangeConfigurationParams
+) -> None:
+    if ls.config_support:
+        await _pull_configuration(ls)
+        return
+    if isinstance(params.settings, dict) and _apply_options(ls, params.settings, announce=True):
+        for state in list(ls.store.states.values()):
+            state.generation += 1
+            ls.store.schedule(state)
+
+
+@server.feature(types.SHUTDOWN)
+def on_shutdown(ls: ParamLanguageServer, *args: Any) -> None:
+    if ls.scan_task is not None:
+        ls.scan_task.cancel()
+    ls.store.shutdown()
+
+
+# ---------------------------------------------------------------- documents
+
+
+@server.feature(types.TEXT_DOCUMENT_DID_OPEN)
+@guarded()
+def did_open(ls: ParamLanguageServer, params: types.DidOpenTextDocumentParams) -> None:
+    uri = params.text_document.uri
+    path = uri_to_path(uri)
+    state = ls.store.open(uri, path)
+    ls.store.ensure_configured()
+    if is_yaml(path, uri):
+        ls.store.set_override(state, params.text_document.text)
+        ls.scanned.pop(path, None) if path is not None else None
+    ls.store.schedule(state)
+
+
+@server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
+@guarded()
+def did_change(ls: ParamLanguageServer, params: types.DidChangeTextDocumentParams) -> None:
+    uri = params.text_document.uri
+    state = ls.store.states.get(uri)
+    if state is None:
+        return
+    snapshot = ls._snapshot(uri)
+    if snapshot is not None and is_yaml(state.path, uri):
+        ls.store.set_override(state, snapshot[0])
+    ls.store.schedule(state)
+
+
+@server.feature(types.TEXT_DOCUMENT_DID_SAVE)
+@guarded()
+def did_save(ls: ParamLanguageServer, params: types.DidSaveTextDocumentParams) -> None:
+    state = ls.store.states.get(params.text_document.uri)
+    if state is not None and not ls.store.is_current(state):
+        ls.store.schedule(state)
+
+
+@server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
+@guarded()
+def did_close(ls: ParamLanguageServer, params: types.DidCloseTextDocumentParams) -> None:
+    state = ls.store.close(params.text_document.uri)
+    if state is not None and state.published and not ls.pull_diagnostics:
+        ls.text_document_publish_diagnostics(
+            types.PublishDiagnosticsParams(uri=params.text_document.uri, diagnostics=[])
+        )
+
+
+@server.feature(
+    types.TEXT_DOCUMENT_DIAGNOSTIC,
+    types.DiagnosticOptions(
+        identifier="param-lsp", inter_file_dependencies=True, workspace_diagnostics=False
+    ),
+)
+@guarded(types.RelatedFullDocumentDiagnosticReport(items=[]))
+async def pull_diagnostics(
+    ls: ParamLanguageServer, params: types.DocumentDiagnosticParams
+) -> types.DocumentDiagnosticReport:
+    state = ls.state_of(params.text_document.uri)
+    if state is None:
+        return types.RelatedFullDocumentDiagnosticReport(items=[])
+    await ls.store.ensure_current(state)
+    snapshot = ls._snapshot(state.uri)
+    if snapshot is None or not state.eligible or state.analysed_text != snapshot[0]:
+        return types.RelatedFullDocumentDiagnosticReport(items=[])
+    result_id = f"{state.analysed[0] if state.analysed else ''}:{state.generation}"
+    if params.previous_result_id == result_id:
+        return types.RelatedUnchangedDocumentDiagnosticReport(result_id=result_id)
+    return types.RelatedFullDocumentDiagnosticReport(
+        items=ls.diagnostics_for(state, snapshot[0]), result_id=result_id
+    )
+
+
+# ---------------------------------------------------------------- workspace scan
+
+
+def _candidate_files(root: Path) -> list[Path]:
+    found: list[Path] = []
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames[:] = sorted(
+            d for d in dirnames if d not in SCAN_SKIP_DIRS and not d.startswith(".")
+        )
+        for name in sorted(filenames):
+            if name.lower().endswith((".yaml", ".yml")):
+                found.append(Path(dirpath) / name)
+                if len(found) >= MAX_SCANNED_FILES:
+                    return found
+    return found
+
+
+async def _scan_workspace(ls: ParamLanguageServer) -> None:
+    """Analyse the workspace's polyaxonfiles once (references, dependants), with progress."""
+    root = ls.store.workspace_root
+    if root is None or not root.is_dir():
+        return
+    loop = asyncio.get_running_loop()
+    files = await loop.run_in_executor(None, _candidate_files, root)
+    token: str | None = None
+    if ls.progress_support:
+        token = f"param-lsp-scan-{id(files)}"
+        try:
+            await ls.work_done_progress.create_async(token)
+            ls.work_done_progress.begin(
+                token,
+                types.WorkDoneProgressBegin(
+                    title="param-lsp: scanning workspace", percentage=0, cancellable=True
+                ),
+            )
+        except Exception as exc:
+            log.info("work done progress unavailable: %r", exc)
+            token = None
+    done = 0
+    try:
+        for done, path in enumerate(files, 1):
+            if token is not None and ls.work_done_progress.tokens[token].cancelled():
+                break
+            if path_to_uri(path) in ls.store.states:
+                continue
+            view = await loop.run_in_executor(ls.store.executor, _scan_one, path, ls.store)
+            if view is not None:
+                ls.scanned[path] = view
+            if token is not None and (done % 10 == 0 or done == len(files)):
+                ls.work_done_progress.report(
+                    token,
+                    types.WorkDoneProgressReport(
+                        message=f"{done}/{len(files)} files",
+                        percentage=int(done * 100 / max(len(files), 1)),
+                    ),
+                )
+    finally:
+        if token is not None:
+            ls.work_done_progress.end(
+                token, types.WorkDoneProgressEnd(message=f"{len(ls.scanned)} polyaxonfiles")
+            )
+
+
+def _scan_one(path: Path, store: DocumentStore) -> Any:
+    from param_lsp.core.analyze import analyze
+    from param_lsp.core.detect import looks_like_polyaxonfile
+    from param_lsp.features.document import make_view
+    from param_lsp.features.index import build_index
+
+    try:
+        if path.stat().st_size > 1_000_000:
+            return None
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+    if not looks_like_polyaxonfile(text):
+        return None
+    store.ensure_configured()
+    analysis = analyze(text, path, store.settings, store.workspace)
+    return make_view(text, path, analysis, build_index(analysis, store.workspace), [])
+
+
+# ---------------------------------------------------------------- features
+
+
+def _position(ls: ParamLanguageServer, uri: str, position: types.Position) -> tuple[Any, Any]:
+    view = ls.view_of(uri)
+    if view is None:
+        return None, None
+    pos = Lines(view.lines, ls.workspace.position_codec).from_client(position)
+    return view, pos
+
+
+@server.feature(
+    types.TEXT_DOCUMENT_COMPLETION,
+    types.CompletionOptions(trigger_characters=[".", " ", "{", ":"], resolve_provider=False),
+)
+@guarded(None)
+def completion(ls: ParamLanguageServer, params: types.CompletionParams) -> Any:
+    from param_lsp.features.completion import complete
+    from param_lsp.lsp.render import completion_list
+
+    view, pos = _position(ls, params.text_document.uri, params.position)
+    if pos is None:
+        return None
+    items = complete(view, pos, snippets=ls.snippet_support)
+    return completion_list(items, Lines(view.lines, ls.workspace.position_codec))
+
+
+@server.feature(types.TEXT_DOCUMENT_HOVER)
+@guarded(None)
+def hover(ls: ParamLanguageServer, params: types.HoverParams) -> types.Hover | None:
+    from param_lsp.features.hover import hover as feature_hover
+
+    view, pos = _position(ls, params.text_document.uri, params.position)
+    if pos is None:
+        return None
+    found = feature_hover(view, pos)
+    if found is None:
+        return None
+    lines = Lines(view.lines, ls.workspace.position_codec)
+    return types.Hover(
+        contents=types.MarkupContent(kind=types.MarkupKind.Markdown, value=found.markdown),
+        range=lines.range_to_client(found.span) if found.span is not None else None,
+    )
+
+
+@server.feature(types.TEXT_DOCUMENT_DEFINITION)
+@guarded(None)
+def definition(ls: ParamLanguageServer, params: types.DefinitionParams) -> Any:
+    from param_lsp.features.navigation import definition as feature_definition
+    from param_lsp.lsp.render import locations
+
+    view, pos = _position(ls, params.text_document.uri, params.position)
+    if pos is None:
+        return None
+    return locations(ls, params.text_document.uri, view, feature_definition(view, pos)) or None
+
+
+@server.feature(types.TEXT_DOCUMENT_REFERENCES)
+@guarded(None)
+def references(ls: ParamLanguageServer, params: types.ReferenceParams) -> Any:
+    from param_lsp.features.navigation import references as feature_references
+    from param_lsp.lsp.render import locations
+
+    view, pos = _position(ls, params.text_document.uri, params.position)
+    if pos is None:
+        return None
+    found = feature_references(
+        view,
+        pos,
+        ls.other_views(params.text_document.uri),
+        include_declaration=params.context.include_declaration,
+    )
+    return locations(ls, params.text_document.uri, view, found) or None
+
+
+@server.feature(types.TEXT_DOCUMENT_PREPARE_RENAME)
+@guarded(None)
+def prepare_rename(ls: ParamLanguageServer, params: types.PrepareRenameParams) -> Any:
+    from param_lsp.features.navigation import prepare_rename as feature_prepare
+
+    view, pos = _position(ls, params.text_document.uri, params.position)
+    if pos is None:
+        return None
+    found = feature_prepare(view, pos)
+    if found is None:
+        return None
+    span, name = found
+    lines = Lines(view.lines, ls.workspace.position_codec)
+    return types.PrepareRenamePlaceholder(range=lines.range_to_client(span), placeholder=name)
+
+
+@server.feature(types.TEXT_DOCUMENT_RENAME, types.RenameOptions(prepare_provider=True))
+@guarded(None)
+def rename(ls: ParamLanguageServer, params: types.RenameParams) -> Any:
+    from param_lsp.features.navigation import RenameError
+    from param_lsp.features.navigation import rename as feature_rename
+    from param_lsp.lsp.render import workspace_edit
+
+    view, pos = _position(ls, params.text_document.uri, params.position)
+    if pos is None:
+        return None
+    try:
+        edits = feature_rename(view, pos, params.new_name, ls.other_views(params.text_document.uri))
+    except RenameError as exc:
+        raise RequestFailed(str(exc)) from None
+    return workspace_edit(ls, params.text_document.uri, view, edits)
+
+
+@server.feature(
+    types.TEXT_DOCUMENT_CODE_ACTION,
+    types.CodeActionOptions(code_action_kinds=[types.CodeActionKind.QuickFix]),
+)
+@guarded(None)
+def code_action(ls: ParamLanguageServer, params: types.CodeActionParams) -> Any:
+    from param_lsp.features.code_actions import code_actions
+    from param_lsp.lsp.render import code_action_list
+
+    uri = params.text_document.uri
+    view = ls.view_of(uri)
+    if view is None:
+        return None
+    lines = Lines(view.lines, ls.workspace.position_codec)
+    span = lines.range_from_client(params.range)
+    if span is None:
+        return None
+    actions = code_actions(view, span)
+    return code_action_list(ls, uri, view, actions, params.context.diagnostics) or None
+
+
+@server.feature(types.TEXT_DOCUMENT_DOCUMENT_SYMBOL)
+@guarded(None)
+def document_symbol(ls: ParamLanguageServer, params: types.DocumentSymbolParams) -> Any:
+    from param_lsp.features.outline import document_symbols
+    from param_lsp.lsp.render import symbols
+
+    view = ls.view_of(params.text_document.uri)
+    if view is None:
+        return None
+    return symbols(document_symbols(view), Lines(view.lines, ls.workspace.position_codec))
+
+
+@server.feature(
+    types.TEXT_DOCUMENT_SEMANTIC_TOKENS_FULL,
+    types.SemanticTokensLegend(token_types=TOKEN_TYPES, token_modifiers=[]),
+)
+@guarded(None)
+def semantic_tokens(ls: ParamLanguageServer, params: types.SemanticTokensParams) -> Any:
+    from param_lsp.features.outline import semantic_tokens as feature_tokens
+    from param_lsp.lsp.render import encode_tokens
+
+    view = ls.view_of(params.text_document.uri)
+    if view is None:
+        return types.SemanticTokens(data=[])
+    lines = Lines(view.lines, ls.workspace.position_codec)
+    return types.SemanticTokens(data=encode_tokens(feature_tokens(view), lines, TOKEN_TYPES))
+
+
+@server.feature(types.TEXT_DOCUMENT_INLAY_HINT)
+@guarded(None)
+def inlay_hint(ls: ParamLanguageServer, params: types.InlayHintParams) -> Any:
+    from param_lsp.features.outline import inlay_hints
+
+    view = ls.view_of(params.text_document.uri)
+    if view is None:
+        return None
+    lines = Lines(view.lines, ls.workspace.position_codec)
+    span = lines.range_from_client(params.range)
+    if span is None:
+        return None
+    return [
+        types.InlayHint(
+            position=lines.to_client(type(span.start)(hint.line, hint.character)),
+            label=hint.label,
+            kind=types.InlayHintKind.Type,
+            tooltip=hint.tooltip,
+            padding_left=False,
+        )
+        for hint in inlay_hints(view, span)
+    ]
+
+
+@server.feature(types.TEXT_DOCUMENT_DOCUMENT_LINK)
+@guarded(None)
+def document_link(ls: ParamLanguageServer, params: types.DocumentLinkParams) -> Any:
+    from param_lsp.features.outline import document_links
+
+    view = ls.view_of(params.text_document.uri)
+    if view is None:
+        return None
+    lines = Lines(view.lines, ls.workspace.position_codec)
+    return [
+        types.DocumentLink(
+            range=lines.range_to_client(link.span),
+            target=path_to_uri(link.target),
+            tooltip=link.tooltip,
+        )
+        for link in document_links(view)
+    ]
+
+
+# ---------------------------------------------------------------- logging and entry point
+
+
+class ClientLogHandler(logging.Handler):
+    """Forwards warnings and errors to the client's log (window/logMessage), from any thread."""
+
+    def __init__(self, ls: ParamLanguageServer) -> None:
+        super().__init__(level=logging.WARNING)
+        self.ls = ls
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            message = self.format(record)
+            loop = self.ls.event_loop
+            if loop is not None and not loop.is_closed():
+                loop.call_soon_threadsafe(self.ls.log_to_client, record.levelno, message)
+        except Exception:
+            pass
+
+
+def serve() -> None:
+    logging.basicConfig(level=os.environ.get("PARAM_LSP_LOG", "WARNING"))
+    logging.getLogger("param_lsp").addHandler(ClientLogHandler(server))
+    server.start_io()
