@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from param_lsp.core.findings import Finding, Fix, Severity
 from param_lsp.core.span import Position, Span
@@ -71,6 +72,14 @@ _DIRECTIVE = re.compile(
     r"(?:[ \t]*\[(?P<codes>[^\]\n]*)\])?"
 )
 _QUICK_TEST = "param-lsp:"
+
+
+class _TextRange(NamedTuple):
+    """A scalar: where it starts, where its text starts (a `#` there is not a comment), its end."""
+
+    start: Position
+    text_start: Position
+    end: Position
 
 
 @dataclass(slots=True)
@@ -165,9 +174,9 @@ def suppression_fix(finding: Finding, text: str, parsed: ParsedYaml | None = Non
         return None
     scalars = list(_multiline_or_quoted_scalars(parsed))
     # A finding inside a multi-line scalar belongs to the line where that scalar starts.
-    for start, end in scalars:
-        if start.line < line_no <= _last_line(end):
-            line_no = start.line
+    for scalar in scalars:
+        if scalar.start.line < line_no <= _last_line(scalar.end):
+            line_no = scalar.start.line
             break
     line = lines[line_no]
     title = f"Suppress {finding.code} on this line"
@@ -257,7 +266,7 @@ def _directive_findings(directives: list[Directive]) -> list[Finding]:
 
 
 def _covered_lines(
-    kind: str, line: int, lines: list[str], scalars: list[tuple[Position, Position]]
+    kind: str, line: int, lines: list[str], scalars: list[_TextRange]
 ) -> tuple[int, int]:
     if kind == "ignore-file":
         return (0, len(lines))
@@ -267,9 +276,9 @@ def _covered_lines(
         while target < len(lines) and _is_blank_or_comment(lines[target]):
             target += 1
     last = target
-    for start, end in scalars:
-        if start.line == target:
-            last = max(last, _last_line(end))
+    for scalar in scalars:
+        if scalar.start.line == target:
+            last = max(last, _last_line(scalar.end))
     return (target, last)
 
 
@@ -283,20 +292,23 @@ def _last_line(end: Position) -> int:
     return end.line - 1 if end.character == 0 and end.line > 0 else end.line
 
 
-def _inside_scalar(scalars: list[tuple[Position, Position]], pos: Position) -> bool:
-    return any(start <= pos < end for start, end in scalars)
+def _inside_scalar(scalars: list[_TextRange], pos: Position) -> bool:
+    return any(s.text_start <= pos < s.end for s in scalars)
 
 
-def _multiline_or_quoted_scalars(parsed: ParsedYaml | None) -> Iterator[tuple[Position, Position]]:
-    """Spans of scalars where a `#` is text, not a comment (quoted or spanning several lines)."""
+def _multiline_or_quoted_scalars(parsed: ParsedYaml | None) -> Iterator[_TextRange]:
+    """Scalars where a `#` is text, not a comment (quoted, or spanning several lines)."""
     if parsed is None or parsed.root is None:
         return
     stack: list[YNode] = [parsed.root]
     while stack:
         node = stack.pop()
         if isinstance(node, YScalar):
-            if node.style or node.start.line != node.end.line:
-                yield (node.start, node.end)
+            if node.style in ("|", ">"):
+                # The header line (`key: |  # comment`) may carry a comment; text starts below.
+                yield _TextRange(node.start, Position(node.start.line + 1, 0), node.end)
+            elif node.style or node.start.line != node.end.line:
+                yield _TextRange(node.start, node.start, node.end)
         elif isinstance(node, YMap):
             for key, value in node.pairs:
                 stack.append(key)
