@@ -57,6 +57,8 @@ def is_yaml(path: Path | None, uri: str) -> bool:
 class Computed:
     analysis: Analysis
     eligible: bool
+    #: Built with the analysis when it has a tree, so features never see a half-done version.
+    index: DocumentIndex | None = None
 
 
 class DocumentStore:
@@ -181,20 +183,25 @@ class DocumentStore:
         state.analysed_text = text
         state.analysed = key
         state.eligible = computed.eligible
-        state.view_cache = None
-        self.on_result(state, version)
         if not computed.eligible:
             state.features = None
             state.index = None
-            return
-        features, index = await loop.run_in_executor(
-            self.executor, _features_for, computed.analysis, text, state.path, settings, workspace
-        )
-        if features is not None:
-            state.features = features
-            state.index = index
-            state.view_cache = None
-        self.on_dependants(state)
+        elif computed.index is not None:
+            state.features = computed.analysis
+            state.index = computed.index
+        state.view_cache = None
+        self.on_result(state, version)
+        if computed.eligible and computed.index is None:
+            # Broken YAML: recover a tree for features after the diagnostics are out.
+            features, index = await loop.run_in_executor(
+                self.executor, _recovered, computed.analysis, text, state.path, settings, workspace
+            )
+            if features is not None:
+                state.features = features
+                state.index = index
+                state.view_cache = None
+        if computed.eligible:
+            self.on_dependants(state)
 
     # ------------------------------------------------------------ views
 
@@ -224,26 +231,26 @@ class DocumentStore:
 def _compute(
     text: str, path: Path | None, uri: str, settings: Settings, workspace: Workspace
 ) -> Computed:
-    from param_lsp.core.analyze import analyze
+    from param_lsp.core.analyze import Analysis, analyze
     from param_lsp.core.detect import looks_like_polyaxonfile
+    from param_lsp.features.index import build_index
 
     eligible = is_yaml(path, uri) and looks_like_polyaxonfile(text)
     if not eligible:
-        from param_lsp.core.analyze import Analysis
-
         return Computed(Analysis(text=text, path=path, settings=settings), False)
-    return Computed(analyze(text, path, settings, workspace), True)
+    analysis = analyze(text, path, settings, workspace)
+    index = build_index(analysis, workspace) if analysis.root is not None else None
+    return Computed(analysis, True, index)
 
 
-def _features_for(
+def _recovered(
     analysis: Analysis, text: str, path: Path | None, settings: Settings, workspace: Workspace
 ) -> tuple[Analysis | None, DocumentIndex | None]:
+    """A tree for features when the text does not parse; (None, None) keeps the last good one."""
     from param_lsp.features.document import recover_analysis
     from param_lsp.features.index import build_index
 
-    usable: Analysis | None = analysis
-    if analysis.root is None:
-        usable = recover_analysis(text, path, settings, workspace)
+    usable = recover_analysis(text, path, settings, workspace)
     if usable is None:
-        return None, None  # keep the last good analysis for features
+        return None, None
     return usable, build_index(usable, workspace)

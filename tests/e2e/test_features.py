@@ -1,0 +1,457 @@
+"""Editor features end to end: completion, hover, navigation, rename, code actions, outline."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import pytest_lsp
+from lsprotocol import types
+from pytest_lsp import LanguageClient
+
+from tests.e2e.support import (
+    COMPONENT,
+    PIPELINE,
+    change_doc,
+    cursor,
+    doc_id,
+    open_doc,
+    pos,
+    server_config,
+    start,
+    wait_diagnostics,
+    write_workspace,
+)
+
+pytestmark = pytest.mark.asyncio(loop_scope="module")
+
+
+@pytest.fixture(scope="module")
+def workspace(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("features")
+    write_workspace(root)
+    return root
+
+
+@pytest_lsp.fixture(config=server_config(), scope="module")
+async def client(lsp_client: LanguageClient, workspace: Path):
+    await start(lsp_client, workspace)
+    yield
+    await lsp_client.shutdown_session()
+
+
+_counter = iter(range(1000))
+
+
+async def opened(client: LanguageClient, workspace: Path, text: str, name: str = "") -> str:
+    path = workspace / (name or f"doc{next(_counter)}.yaml")
+    uri = open_doc(client, path, text)
+    await wait_diagnostics(client, uri, 1)
+    return uri
+
+
+async def complete(
+    client: LanguageClient, uri: str, position: types.Position
+) -> list[types.CompletionItem]:
+    result = await client.text_document_completion_async(
+        types.CompletionParams(text_document=doc_id(uri), position=position)
+    )
+    assert result is not None
+    items = result.items if isinstance(result, types.CompletionList) else result
+    return sorted(items, key=lambda i: i.sort_text or i.label)
+
+
+def labels(items: list[types.CompletionItem]) -> list[str]:
+    return [item.label for item in items]
+
+
+# ---------------------------------------------------------------- completion
+
+
+async def test_param_names_required_first_as_snippets(
+    client: LanguageClient, workspace: Path
+) -> None:
+    text, at = cursor("kind: operation\npathRef: train.yaml\nparams:\n  epochs: 3\n  |\n")
+    uri = await opened(client, workspace, text)
+    items = await complete(client, uri, at)
+    assert labels(items) == ["dataset", "learning_rate", "model", "accuracy"]
+    dataset = items[0]
+    assert dataset.detail is not None and "path" in dataset.detail and "required" in dataset.detail
+    assert dataset.insert_text_format == types.InsertTextFormat.Snippet
+    assert dataset.text_edit is not None and dataset.text_edit.new_text.startswith("dataset: ${1:")
+    assert "0.001" in (items[1].detail or "")
+
+
+async def test_param_keys_of_a_full_form_param(client: LanguageClient, workspace: Path) -> None:
+    text, at = cursor(
+        "kind: operation\npathRef: train.yaml\nparams:\n  epochs:\n    value: 3\n    |\n"
+    )
+    uri = await opened(client, workspace, text)
+    got = labels(await complete(client, uri, at))
+    assert "ref" in got and "toEnv" in got and "value" not in got
+
+
+async def test_globals_inside_template(client: LanguageClient, workspace: Path) -> None:
+    text, at = cursor(COMPONENT.replace("{{ learning_rate }}", "{{ globals.art| }}"))
+    uri = await opened(client, workspace, text)
+    items = await complete(client, uri, at)
+    by_label = {item.label: item for item in items}
+    assert "artifacts_path" in by_label and "uuid" in by_label
+    doc = by_label["artifacts_path"].documentation
+    assert isinstance(doc, types.MarkupContent) and "artifacts" in doc.value
+    edit = by_label["artifacts_path"].text_edit
+    assert isinstance(edit, types.TextEdit)
+    assert edit.range.end.character - edit.range.start.character == len("art")
+
+
+async def test_template_names_and_params_fields(client: LanguageClient, workspace: Path) -> None:
+    text, at = cursor(COMPONENT.replace("{{ learning_rate }}", "{{ | }}"))
+    uri = await opened(client, workspace, text)
+    got = labels(await complete(client, uri, at))
+    assert {"dataset", "learning_rate", "epochs", "model", "globals", "params"} <= set(got)
+    assert "inputs" not in got  # only meaningful in a param value with a ref
+    text, at = cursor(COMPONENT.replace("{{ learning_rate }}", "{{ params.epochs.| }}"))
+    uri = await opened(client, workspace, text)
+    assert {"value", "as_arg", "type"} <= set(labels(await complete(client, uri, at)))
+    text, at = cursor(COMPONENT.replace("{{ learning_rate }}", "{{ connections.| }}"))
+    uri = await opened(client, workspace, text)
+    assert labels(await complete(client, uri, at)) == ["my-bucket"]
+
+
+async def test_inputs_namespace_lists_io_with_types(
+    client: LanguageClient, workspace: Path
+) -> None:
+    text, at = cursor(COMPONENT.replace("{{ learning_rate }}", "{{ inputs.| }}"))
+    uri = await opened(client, workspace, text)
+    items = await complete(client, uri, at)
+    assert labels(items)[:3] == ["dataset", "learning_rate", "epochs"]
+    assert "float" in (items[1].detail or "")
+
+
+async def test_dag_ref_and_ref_value(client: LanguageClient, workspace: Path) -> None:
+    text = PIPELINE.replace("            ref: ops.prepare\n", "            ref: |\n")
+    text, at = cursor(text)
+    uri = await opened(client, workspace, text)
+    got = labels(await complete(client, uri, at))
+    assert got[0] == "ops.prepare" and "dag" in got and "runs." in got
+    assert "ops.train" not in got  # not the op itself
+    text, at = cursor(PIPELINE.replace("value: outputs.dataset", "value: out|"))
+    uri = await opened(client, workspace, text)
+    items = await complete(client, uri, at)
+    assert items[0].label == "outputs.dataset"  # path → path: compatible first
+    assert "compatible" in (items[0].detail or "")
+    assert "outputs.rows" in labels(items)
+    assert labels(items).index("outputs.rows") > labels(items).index("outputs.dataset")
+
+
+async def test_ref_value_template_uses_the_referenced_op(
+    client: LanguageClient, workspace: Path
+) -> None:
+    text, at = cursor(PIPELINE.replace("value: outputs.dataset", 'value: "{{ outputs.| }}"'))
+    uri = await opened(client, workspace, text)
+    assert labels(await complete(client, uri, at))[:2] == ["dataset", "rows"]
+
+
+async def test_io_keys_types_and_sections(client: LanguageClient, workspace: Path) -> None:
+    text, at = cursor(
+        COMPONENT.replace("  - name: epochs\n    type: int\n", "  - name: epochs\n    type: |\n")
+    )
+    uri = await opened(client, workspace, text)
+    got = labels(await complete(client, uri, at))
+    assert {"int", "float", "path", "git"} <= set(got)
+    text, at = cursor(COMPONENT.replace("  - name: epochs\n", "  - name: epochs\n    |\n"))
+    uri = await opened(client, workspace, text)
+    got = labels(await complete(client, uri, at))
+    assert "isOptional" in got and "name" not in got and "type" not in got
+    text, at = cursor("kind: operation\n|\n")
+    uri = await opened(client, workspace, text)
+    got = labels(await complete(client, uri, at))
+    assert "pathRef" in got and "matrix" in got and "kind" not in got
+    text, at = cursor("kind: operation\nmatrix:\n  kind: |\n")
+    uri = await opened(client, workspace, text)
+    assert {"grid", "random", "bayes"} <= set(labels(await complete(client, uri, at)))
+    text, at = cursor("kind: operation\nmatrix:\n  kind: grid\n  params:\n    lr:\n      kind: |\n")
+    uri = await opened(client, workspace, text)
+    assert {"choice", "uniform", "linspace"} <= set(labels(await complete(client, uri, at)))
+
+
+async def test_completion_below_a_syntax_error(client: LanguageClient, workspace: Path) -> None:
+    text, at = cursor(
+        'kind: operation\ndescription: "unterminated\npathRef: train.yaml\nparams:\n  epochs: 3\n  |\n'
+    )
+    uri = open_doc(client, workspace / "broken.yaml", text)
+    diagnostics = await wait_diagnostics(client, uri, 1)
+    assert [d.code for d in diagnostics] == ["PLX001"]
+    assert labels(await complete(client, uri, at))[0] == "dataset"
+    # Typing a half key on a good document, then breaking it, keeps completion alive.
+    good, at = cursor("kind: operation\npathRef: train.yaml\nparams:\n  epochs: 3\n  da|\n")
+    uri = await opened(client, workspace, good.replace("  da\n", ""))
+    change_doc(client, uri, 2, good)
+    await wait_diagnostics(client, uri, 2)
+    items = await complete(client, uri, at)
+    assert items[0].label == "dataset"
+    assert items[0].text_edit is not None and items[0].text_edit.range.start == pos(4, 2)
+
+
+async def test_utf16_columns_with_non_ascii_before_the_cursor(
+    client: LanguageClient, workspace: Path
+) -> None:
+    text, at = cursor(COMPONENT.replace('"--lr={{ learning_rate }}"', '"é😀={{ globals.uu| }}"'))
+    uri = await opened(client, workspace, text)
+    line = text.split("\n")[at.line]
+    prefix = line[: at.character]
+    utf16 = len(prefix.encode("utf-16-le")) // 2
+    assert utf16 == at.character + 1  # the emoji is two UTF-16 units
+    items = await complete(client, uri, pos(at.line, utf16))
+    uuid = next(item for item in items if item.label == "uuid")
+    assert isinstance(uuid.text_edit, types.TextEdit)
+    assert uuid.text_edit.range.start.character == utf16 - 2
+    assert uuid.text_edit.range.end.character == utf16
+
+
+# ---------------------------------------------------------------- hover
+
+
+async def hover_text(client: LanguageClient, uri: str, position: types.Position) -> str:
+    result = await client.text_document_hover_async(
+        types.HoverParams(text_document=doc_id(uri), position=position)
+    )
+    assert result is not None
+    assert isinstance(result.contents, types.MarkupContent)
+    return result.contents.value
+
+
+async def test_hover_param_ref_global_and_rule(client: LanguageClient, workspace: Path) -> None:
+    text = "kind: operation\npathRef: train.yaml\nparams:\n  learning_rate: 0.1\n  learnin: 2\n"
+    uri = await opened(client, workspace, text)
+    value = await hover_text(client, uri, pos(3, 4))
+    assert "float" in value and "0.001" in value and "gt=0" in value
+    rule = await hover_text(client, uri, pos(4, 3))
+    assert "PLX303" in rule and "unknown-param" in rule
+    uri = await opened(client, workspace, PIPELINE)
+    lines = PIPELINE.split("\n")
+    ref_line = next(i for i, line in enumerate(lines) if "ref: ops.prepare" in line)
+    value = await hover_text(client, uri, pos(ref_line, lines[ref_line].index("prepare") + 1))
+    assert "op prepare" in value and "dataset" in value and "`path`" in value
+    value = await hover_text(client, uri, pos(ref_line + 1, lines[ref_line + 1].index("dataset")))
+    assert "path" in value and "compatible" in value
+    uri = await opened(client, workspace, COMPONENT)
+    lines = COMPONENT.split("\n")
+    args = next(i for i, line in enumerate(lines) if "args:" in line)
+    col = lines[args].index("learning_rate")
+    assert "float" in await hover_text(client, uri, pos(args, col + 2))
+
+
+async def test_hover_globals(client: LanguageClient, workspace: Path) -> None:
+    text = COMPONENT.replace("{{ learning_rate }}", "{{ globals.artifacts_path }}")
+    uri = await opened(client, workspace, text)
+    lines = text.split("\n")
+    args = next(i for i, line in enumerate(lines) if "args:" in line)
+    value = await hover_text(client, uri, pos(args, lines[args].index("artifacts_path") + 2))
+    assert "artifacts folder" in value
+
+
+# ---------------------------------------------------------------- navigation
+
+
+async def test_definition_param_to_input_across_path_ref(
+    client: LanguageClient, workspace: Path
+) -> None:
+    text = "kind: operation\npathRef: train.yaml\nparams:\n  epochs: 3\n"
+    uri = await opened(client, workspace, text)
+    result = await client.text_document_definition_async(
+        types.DefinitionParams(text_document=doc_id(uri), position=pos(3, 3))
+    )
+    assert isinstance(result, list) and len(result) == 1
+    assert result[0].uri == (workspace / "train.yaml").as_uri()
+    epochs_line = COMPONENT.split("\n").index("  - name: epochs")
+    assert result[0].range.start == pos(epochs_line, 10)
+    result = await client.text_document_definition_async(
+        types.DefinitionParams(text_document=doc_id(uri), position=pos(1, 12))
+    )
+    assert isinstance(result, list) and result[0].uri.endswith("train.yaml")
+    assert result[0].range.start == pos(0, 0)
+
+
+async def test_definition_of_ops_ref(client: LanguageClient, workspace: Path) -> None:
+    uri = await opened(client, workspace, PIPELINE)
+    lines = PIPELINE.split("\n")
+    ref_line = next(i for i, line in enumerate(lines) if "ref: ops.prepare" in line)
+    result = await client.text_document_definition_async(
+        types.DefinitionParams(
+            text_document=doc_id(uri), position=pos(ref_line, lines[ref_line].index("prepare"))
+        )
+    )
+    assert isinstance(result, list) and result[0].uri == uri
+    name_line = lines.index("      - name: prepare")
+    assert result[0].range.start == pos(name_line, 14)
+
+
+async def test_references_and_rename_of_an_input(client: LanguageClient, workspace: Path) -> None:
+    component_uri = await opened(client, workspace, COMPONENT, "train.yaml")
+    user_uri = await opened(
+        client,
+        workspace,
+        "kind: operation\npathRef: train.yaml\nparams:\n  learning_rate: 0.1\n",
+        "user1.yaml",
+    )
+    lines = COMPONENT.split("\n")
+    decl = lines.index("  - name: learning_rate")
+    refs = await client.text_document_references_async(
+        types.ReferenceParams(
+            text_document=doc_id(component_uri),
+            position=pos(decl, 12),
+            context=types.ReferenceContext(include_declaration=True),
+        )
+    )
+    assert refs is not None
+    found = {(r.uri, r.range.start.line) for r in refs}
+    args = next(i for i, line in enumerate(lines) if "args:" in line)
+    assert (component_uri, decl) in found
+    assert (component_uri, args) in found  # `{{ learning_rate }}`
+    assert (user_uri, 3) in found  # the param key in another document
+    edit = await client.text_document_rename_async(
+        types.RenameParams(text_document=doc_id(user_uri), position=pos(3, 4), new_name="lr")
+    )
+    assert edit is not None and edit.changes is not None
+    assert {component_uri, user_uri} <= set(edit.changes)
+    assert all(e.new_text == "lr" for edits in edit.changes.values() for e in edits)
+    assert len(edit.changes[component_uri]) == 2
+    with pytest.raises(Exception, match="not a usable"):
+        await client.text_document_rename_async(
+            types.RenameParams(
+                text_document=doc_id(user_uri), position=pos(3, 4), new_name="globals"
+            )
+        )
+
+
+async def test_rename_op(client: LanguageClient, workspace: Path) -> None:
+    uri = await opened(client, workspace, PIPELINE)
+    lines = PIPELINE.split("\n")
+    name_line = lines.index("      - name: prepare")
+    prepared = await client.text_document_prepare_rename_async(
+        types.PrepareRenameParams(text_document=doc_id(uri), position=pos(name_line, 15))
+    )
+    assert (
+        isinstance(prepared, types.PrepareRenamePlaceholder) and prepared.placeholder == "prepare"
+    )
+    edit = await client.text_document_rename_async(
+        types.RenameParams(text_document=doc_id(uri), position=pos(name_line, 15), new_name="clean")
+    )
+    assert edit is not None and edit.changes is not None
+    edited_lines = sorted(e.range.start.line for e in edit.changes[uri])
+    deps = next(i for i, line in enumerate(lines) if "dependencies" in line)
+    ref = next(i for i, line in enumerate(lines) if "ref: ops.prepare" in line)
+    assert edited_lines == [name_line, deps, ref]
+    ref_edit = next(e for e in edit.changes[uri] if e.range.start.line == ref)
+    assert ref_edit.range.start.character == lines[ref].index("prepare")
+
+
+# ---------------------------------------------------------------- code actions
+
+
+async def actions_for(client: LanguageClient, uri: str, code: str) -> list[types.CodeAction]:
+    diagnostics = [d for d in client.diagnostics[uri] if d.code == code]
+    assert diagnostics, f"no {code}"
+    result = await client.text_document_code_action_async(
+        types.CodeActionParams(
+            text_document=doc_id(uri),
+            range=diagnostics[0].range,
+            context=types.CodeActionContext(diagnostics=diagnostics),
+        )
+    )
+    return [a for a in result or [] if isinstance(a, types.CodeAction)]
+
+
+async def test_quick_fixes(client: LanguageClient, workspace: Path) -> None:
+    text = "kind: operation\npathRef: train.yaml\nparams:\n  learning_rat: 0.1\n"
+    uri = await opened(client, workspace, text)
+    (rename,) = [a for a in await actions_for(client, uri, "PLX303") if "Rename" in a.title]
+    assert rename.edit is not None and rename.edit.changes is not None
+    (edit,) = rename.edit.changes[uri]
+    assert edit.new_text == "learning_rate" and edit.range.start == pos(3, 2)
+    assert rename.diagnostics and rename.diagnostics[0].code == "PLX303"
+    (add,) = [a for a in await actions_for(client, uri, "PLX301") if "missing" in a.title]
+    assert add.edit is not None and add.edit.changes is not None
+    (edit,) = add.edit.changes[uri]
+    assert edit.new_text == '\n  dataset: ""\n  epochs: 0'
+    assert edit.range.start == pos(3, len("  learning_rat: 0.1"))
+
+
+async def test_add_params_section_when_missing(client: LanguageClient, workspace: Path) -> None:
+    uri = await opened(client, workspace, "kind: operation\npathRef: train.yaml\n")
+    actions = await actions_for(client, uri, "PLX300")
+    add = next(a for a in actions if "missing" in a.title)
+    assert add.edit is not None and add.edit.changes is not None
+    (edit,) = add.edit.changes[uri]
+    assert edit.new_text == '\nparams:\n  dataset: ""\n  epochs: 0'
+    assert edit.range.start == pos(0, len("kind: operation"))
+
+
+async def test_quote_template_fix(client: LanguageClient, workspace: Path) -> None:
+    text = "kind: operation\npathRef: train.yaml\nparams:\n  dataset: {{ globals.artifacts_path }}\n  epochs: 1\n"
+    uri = await opened(client, workspace, text)
+    (quote,) = [a for a in await actions_for(client, uri, "PLX002") if "Quote" in a.title]
+    assert quote.edit is not None and quote.edit.changes is not None
+    (edit,) = quote.edit.changes[uri]
+    assert edit.new_text == '"{{ globals.artifacts_path }}"'
+
+
+# ---------------------------------------------------------------- outline, tokens, hints, links
+
+
+async def test_document_symbols_tree(client: LanguageClient, workspace: Path) -> None:
+    uri = await opened(client, workspace, PIPELINE)
+    result = await client.text_document_document_symbol_async(
+        types.DocumentSymbolParams(text_document=doc_id(uri))
+    )
+    assert result is not None
+    (top,) = result
+    assert isinstance(top, types.DocumentSymbol) and top.name == "pipeline"
+    names = [child.name for child in top.children or []]
+    assert names == ["params", "component"]
+    component = (top.children or [])[1]
+    run = next(c for c in component.children or [] if c.name == "run")
+    assert [op.name for op in run.children or []] == ["prepare", "train"]
+    train = (run.children or [])[1]
+    params = next(c for c in train.children or [] if c.name == "params")
+    assert [p.name for p in params.children or []] == ["dataset", "epochs"]
+
+
+async def test_semantic_tokens_inlay_hints_and_links(
+    client: LanguageClient, workspace: Path
+) -> None:
+    uri = await opened(client, workspace, COMPONENT)
+    tokens = await client.text_document_semantic_tokens_full_async(
+        types.SemanticTokensParams(text_document=doc_id(uri))
+    )
+    assert tokens is not None and len(tokens.data) % 5 == 0
+    decoded = []
+    line = start_col = 0
+    for i in range(0, len(tokens.data), 5):
+        delta_line, delta_start, length, kind, _ = tokens.data[i : i + 5]
+        line += delta_line
+        start_col = start_col + delta_start if delta_line == 0 else delta_start
+        decoded.append((line, start_col, length, kind))
+    lines = COMPONENT.split("\n")
+    args = next(i for i, text in enumerate(lines) if "args:" in text)
+    texts = [lines[ln][c : c + n] for ln, c, n, _ in decoded if ln == args]
+    assert texts == ["learning_rate", "dataset", "params", "epochs", "as_arg"]
+    op_text = "kind: operation\npathRef: train.yaml\nparams:\n  epochs: 3\n  learning_rate: {value: 0.5}\n"
+    op_uri = await opened(client, workspace, op_text)
+    hints = await client.text_document_inlay_hint_async(
+        types.InlayHintParams(
+            text_document=doc_id(op_uri), range=types.Range(start=pos(0, 0), end=pos(5, 0))
+        )
+    )
+    assert hints is not None
+    assert [(h.position.line, h.position.character, h.label) for h in hints] == [
+        (3, 11, ": int"),
+        (4, 28, ": float"),
+    ]
+    links = await client.text_document_document_link_async(
+        types.DocumentLinkParams(text_document=doc_id(op_uri))
+    )
+    assert links is not None and len(links) == 1
+    assert links[0].target == (workspace / "train.yaml").as_uri()
+    assert links[0].range.start == pos(1, 9)
