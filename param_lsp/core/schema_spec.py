@@ -196,6 +196,9 @@ K8S_KEYS: dict[str, frozenset[str]] = {
     "V1PodDNSConfig": frozenset(["nameservers", "options", "searches"]),
 }
 
+#: Kubernetes client attributes that must not be None (client-side validation).
+K8S_REQUIRED: dict[str, tuple[str, ...]] = {"V1Volume": ("name",)}
+
 _ENV = ref(obj("Environment"))
 _CONNECTIONS = ref(lst(STR))
 _VOLUMES = k8slist("V1Volume", "`volumes` expects a list.")

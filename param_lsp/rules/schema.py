@@ -21,6 +21,7 @@ from param_lsp.core.schema_spec import (
     COMPONENT_ONLY_216,
     IO_RESERVED_NAMES,
     K8S_KEYS,
+    K8S_REQUIRED,
     KEY_LOOKUP,
     MODEL_TITLES,
     MODELS,
@@ -879,6 +880,17 @@ def _h_k8s(w: _Walker, node: YNode, t: Type, path: Path, owner: Span) -> bool:
             )
         )
         ok = False
+    for field in K8S_REQUIRED.get(cls, ()):
+        value = node.get(field)
+        if value is None or value.to_py() is None:
+            w.ctx.report(
+                MISSING_FIELD.at(
+                    owner,
+                    f"{_where(path)} requires the field `{field}` (Kubernetes {cls}: Invalid "
+                    f"value for `{field}`, must not be `None`).",
+                )
+            )
+            ok = False
     return ok
 
 
