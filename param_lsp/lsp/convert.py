@@ -45,6 +45,8 @@ class Lines:
         if pos.line < 0 or pos.character < 0 or pos.line >= len(self.lines):
             return None
         text = self.lines[pos.line]
+        if pos.character >= self.codec.client_num_units(text):
+            return Position(pos.line, len(text))  # past the end means the end (LSP spec)
         server = self.codec.position_from_client_units(
             [text], types.Position(line=0, character=pos.character)
         )

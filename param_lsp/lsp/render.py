@@ -43,7 +43,9 @@ _SYMBOL_KINDS = {
 }
 
 
-def completion_list(items: Sequence[CompletionItem], lines: Lines) -> types.CompletionList:
+def completion_list(
+    items: Sequence[CompletionItem], lines: Lines, *, markdown: bool = True
+) -> types.CompletionList:
     converted: list[types.CompletionItem] = []
     for item in items:
         text = item.insert_text if item.insert_text is not None else item.label
@@ -55,8 +57,10 @@ def completion_list(items: Sequence[CompletionItem], lines: Lines) -> types.Comp
                 label=item.label,
                 kind=_ITEM_KINDS.get(item.kind, types.CompletionItemKind.Text),
                 detail=item.detail,
-                documentation=types.MarkupContent(
-                    kind=types.MarkupKind.Markdown, value=item.documentation
+                documentation=(
+                    types.MarkupContent(kind=types.MarkupKind.Markdown, value=item.documentation)
+                    if markdown
+                    else item.documentation
                 )
                 if item.documentation
                 else None,

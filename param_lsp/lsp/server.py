@@ -16,8 +16,9 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from lsprotocol import types
-from pygls.exceptions import JsonRpcException
+from pygls.exceptions import JsonRpcException, JsonRpcInvalidParams
 from pygls.lsp.server import LanguageServer
+from pygls.protocol import LanguageServerProtocol
 
 from param_lsp import __version__
 from param_lsp.lsp.convert import Lines, path_to_uri, to_diagnostic, uri_to_path
@@ -38,15 +39,46 @@ class RequestFailed(JsonRpcException):
     MESSAGE = "Request failed"
 
 
+class AnsweringProtocol(LanguageServerProtocol):
+    """Answers a request whose params do not deserialize with InvalidParams (-32602).
+
+    pygls only logs such a message, so the client would wait for a response forever.
+    """
+
+    def structure_message(self, data: dict[str, Any]) -> Any:
+        try:
+            return super().structure_message(data)
+        except JsonRpcException as exc:
+            if "jsonrpc" in data and "id" in data and "method" in data:
+                self._send_response(
+                    data["id"],
+                    error=types.ResponseError(
+                        code=JsonRpcInvalidParams.CODE,
+                        message=f"Invalid params for {data['method']}",
+                    ),
+                )
+                # Hand the reader loop a notification nobody handles instead of raising.
+                return super().structure_message({"jsonrpc": "2.0", "method": IGNORED_METHOD})
+            raise exc
+
+
+IGNORED_METHOD = "$/param-lsp/ignored"
+
+
 class ParamLanguageServer(LanguageServer):
     def __init__(self) -> None:
         super().__init__(
-            "param-lsp", __version__, text_document_sync_kind=types.TextDocumentSyncKind.Incremental
+            "param-lsp",
+            __version__,
+            text_document_sync_kind=types.TextDocumentSyncKind.Incremental,
+            protocol_cls=AnsweringProtocol,
         )
         self.store = DocumentStore(self._snapshot, self._on_result, self._on_dependants)
         self.pull_diagnostics = False
         self.related_support = False
         self.snippet_support = False
+        self.completion_markdown = False
+        self.hover_markdown = True
         self.config_support = False
         self.refresh_support = False
         self.progress_support = False
@@ -229,6 +261,17 @@ def on_initialize(ls: ParamLanguageServer, params: types.InitializeParams) -> No
     completion = text.completion if text is not None else None
     item = completion.completion_item if completion is not None else None
     ls.snippet_support = bool(item and item.snippet_support)
+    ls.completion_markdown = bool(
+        item
+        and item.documentation_format
+        and types.MarkupKind.Markdown in item.documentation_format
+    )
+    hover_caps = text.hover if text is not None else None
+    ls.hover_markdown = bool(
+        hover_caps is None
+        or not hover_caps.content_format
+        or types.MarkupKind.Markdown in hover_caps.content_format
+    )
     workspace = caps.workspace
     ls.config_support = bool(workspace and workspace.configuration)
     ls.refresh_support = bool(
@@ -496,7 +539,8 @@ def completion(ls: ParamLanguageServer, params: types.CompletionParams) -> Any:
     if pos is None:
         return None
     items = complete(view, pos, snippets=ls.snippet_support)
-    return completion_list(items, Lines(view.lines, ls.workspace.position_codec))
+    lines = Lines(view.lines, ls.workspace.position_codec)
+    return completion_list(items, lines, markdown=ls.completion_markdown)
 
 
 @server.feature(types.TEXT_DOCUMENT_HOVER)
@@ -511,8 +555,9 @@ def hover(ls: ParamLanguageServer, params: types.HoverParams) -> types.Hover | N
     if found is None:
         return None
     lines = Lines(view.lines, ls.workspace.position_codec)
+    kind = types.MarkupKind.Markdown if ls.hover_markdown else types.MarkupKind.PlainText
     return types.Hover(
-        contents=types.MarkupContent(kind=types.MarkupKind.Markdown, value=found.markdown),
+        contents=types.MarkupContent(kind=kind, value=found.markdown),
         range=lines.range_to_client(found.span) if found.span is not None else None,
     )
 
@@ -646,7 +691,6 @@ def inlay_hint(ls: ParamLanguageServer, params: types.InlayHintParams) -> Any:
             position=lines.to_client(type(span.start)(hint.line, hint.character)),
             label=hint.label,
             kind=types.InlayHintKind.Type,
-            tooltip=hint.tooltip,
             padding_left=False,
         )
         for hint in inlay_hints(view, span)

@@ -64,7 +64,10 @@ def capabilities(
                 related_information=True
             ),
             completion=types.CompletionClientCapabilities(
-                completion_item=types.ClientCompletionItemOptions(snippet_support=snippets)
+                completion_item=types.ClientCompletionItemOptions(
+                    snippet_support=snippets,
+                    documentation_format=[types.MarkupKind.Markdown, types.MarkupKind.PlainText],
+                )
             ),
         ),
         window=types.WindowClientCapabilities(work_done_progress=True),

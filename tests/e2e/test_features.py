@@ -177,7 +177,8 @@ async def test_io_keys_types_and_sections(client: LanguageClient, workspace: Pat
 
 async def test_completion_below_a_syntax_error(client: LanguageClient, workspace: Path) -> None:
     text, at = cursor(
-        'kind: operation\ndescription: "unterminated\npathRef: train.yaml\nparams:\n  epochs: 3\n  |\n'
+        'kind: operation\ndescription: "unterminated\npathRef: train.yaml\n'
+        "params:\n  epochs: 3\n  |\n"
     )
     uri = open_doc(client, workspace / "broken.yaml", text)
     diagnostics = await wait_diagnostics(client, uri, 1)
@@ -389,7 +390,10 @@ async def test_add_params_section_when_missing(client: LanguageClient, workspace
 
 
 async def test_quote_template_fix(client: LanguageClient, workspace: Path) -> None:
-    text = "kind: operation\npathRef: train.yaml\nparams:\n  dataset: {{ globals.artifacts_path }}\n  epochs: 1\n"
+    text = (
+        "kind: operation\npathRef: train.yaml\nparams:\n"
+        "  dataset: {{ globals.artifacts_path }}\n  epochs: 1\n"
+    )
     uri = await opened(client, workspace, text)
     (quote,) = [a for a in await actions_for(client, uri, "PLX002") if "Quote" in a.title]
     assert quote.edit is not None and quote.edit.changes is not None
@@ -437,7 +441,10 @@ async def test_semantic_tokens_inlay_hints_and_links(
     args = next(i for i, text in enumerate(lines) if "args:" in text)
     texts = [lines[ln][c : c + n] for ln, c, n, _ in decoded if ln == args]
     assert texts == ["learning_rate", "dataset", "params", "epochs", "as_arg"]
-    op_text = "kind: operation\npathRef: train.yaml\nparams:\n  epochs: 3\n  learning_rate: {value: 0.5}\n"
+    op_text = (
+        "kind: operation\npathRef: train.yaml\nparams:\n  epochs: 3\n"
+        "  learning_rate: {value: 0.5}\n"
+    )
     op_uri = await opened(client, workspace, op_text)
     hints = await client.text_document_inlay_hint_async(
         types.InlayHintParams(
