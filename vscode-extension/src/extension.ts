@@ -18,7 +18,6 @@ import {
   RevealOutputChannelOn,
   ServerOptions,
   State,
-  TransportKind,
 } from "vscode-languageclient/node";
 
 import {
@@ -91,7 +90,7 @@ async function startClient(context: vscode.ExtensionContext): Promise<void> {
   const serverOptions: ServerOptions = {
     command: server.command,
     args: server.args,
-    transport: TransportKind.stdio,
+    // No `transport`: TransportKind.stdio would append `--stdio` to the arguments.
     options: { env: { ...process.env, PYTHONUNBUFFERED: "1" } },
   };
   const clientOptions: LanguageClientOptions = {
@@ -102,7 +101,15 @@ async function startClient(context: vscode.ExtensionContext): Promise<void> {
     outputChannel: output,
     revealOutputChannelOn: RevealOutputChannelOn.Never,
     initializationOptions: currentSettings(),
+    // Changes trigger workspace/didChangeConfiguration; the server then pulls its section
+    // ("param-lsp"), answered here with the analysis settings only (unset values dropped so
+    // that the project's .param-lsp.toml keeps precedence for them).
     synchronize: { configurationSection: SECTION },
+    middleware: {
+      workspace: {
+        configuration: (params) => params.items.map(() => currentSettings()),
+      },
+    },
     errorHandler: {
       error: (): ErrorHandlerResult => ({ action: ErrorAction.Continue }),
       closed: (): CloseHandlerResult => onServerClosed(context),
@@ -152,7 +159,7 @@ async function stopClient(): Promise<void> {
   stopping = true;
   try {
     if (current.state === State.Running) await current.stop(2000);
-    await current.dispose(2000);
+    if (current.state !== State.Stopped) await current.dispose(2000);
   } catch (error) {
     output.appendLine(`Stopping the server: ${String(error)}`);
   } finally {

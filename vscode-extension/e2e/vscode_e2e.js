@@ -1,0 +1,97 @@
+// Drives VS Code (code-server in Debian's chromium, through puppeteer-core) with the param-lsp
+// extension installed: an error squiggle appears, completion after `{{ globals.` lists
+// `artifacts_path`, and the squiggle clears once the value is fixed. Prints JSON lines.
+// Env: CS_URL, CHROMIUM, SHOT (screenshot path), PUPPETEER (puppeteer-core module path).
+const puppeteer = require(process.env.PUPPETEER || "puppeteer-core");
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+const t0 = Date.now();
+const log = (step, extra = {}) => console.log(JSON.stringify({ step, ms: Date.now() - t0, ...extra }));
+
+async function waitFor(fn, ms, what) {
+  const start = Date.now();
+  while (Date.now() - start < ms) {
+    const value = await fn();
+    if (value) return value;
+    await sleep(200);
+  }
+  throw new Error(`timeout waiting for ${what}`);
+}
+
+async function chord(page, modifiers, key) {
+  for (const m of modifiers) await page.keyboard.down(m);
+  await page.keyboard.press(key);
+  for (const m of [...modifiers].reverse()) await page.keyboard.up(m);
+}
+
+(async () => {
+  const browser = await puppeteer.launch({
+    executablePath: process.env.CHROMIUM || "chromium",
+    headless: true,
+    args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"],
+    defaultViewport: { width: 1280, height: 720 },
+  });
+  const page = await browser.newPage();
+  let ok = false;
+  try {
+    await page.goto(process.env.CS_URL, { waitUntil: "domcontentloaded", timeout: 60000 });
+    await page.waitForSelector(".monaco-workbench", { timeout: 60000 });
+    log("workbench");
+    const name = "polyaxonfile.yaml";
+    const row = await page.waitForSelector(`.explorer-folders-view .monaco-list-row[aria-label*="${name}"]`, { timeout: 30000 });
+    await row.click({ count: 2 });
+    await page.waitForSelector(`.tabs-container .tab[aria-label*="${name}"]`, { timeout: 20000 });
+    log("opened");
+    // The file name pattern gives it the extension's language.
+    await waitFor(
+      () => page.$$eval(".statusbar-item", (items) => items.some((i) => /Polyaxonfile/.test(i.textContent || ""))),
+      20000,
+      "Polyaxonfile language mode in the status bar",
+    );
+    await waitFor(() => page.$(".monaco-editor .squiggly-error"), 60000, "error squiggle on `2.5`");
+    log("diagnostic");
+
+    // Completion: type a template at the end of the file, cursor right after `globals.`.
+    await page.click(".editor-group-container .monaco-editor .view-lines");
+    await chord(page, ["Control"], "End");
+    await page.keyboard.type('      args: ["{{ globals. }}"]');
+    for (let i = 0; i < ' }}"]'.length; i++) await page.keyboard.press("ArrowLeft");
+    await chord(page, ["Control"], "Space");
+    await waitFor(() => page.$(".suggest-widget .monaco-list-row"), 20000, "the suggest widget");
+    // The list is virtualised: narrow it so that the expected item is rendered.
+    await page.keyboard.type("art");
+    const labels = await waitFor(
+      async () => {
+        const rows = await page.$$eval(".suggest-widget .monaco-list-row", (rs) =>
+          rs.map((r) => r.getAttribute("aria-label") || r.textContent || ""),
+        );
+        return rows.some((r) => /artifacts_path/.test(r)) ? rows : null;
+      },
+      20000,
+      "`artifacts_path` in the suggest widget",
+    );
+    log("completion", { labels: labels.slice(0, 5) });
+    if (process.env.SHOT) await page.screenshot({ path: process.env.SHOT });
+    await page.keyboard.press("Escape");
+    await page.keyboard.type("ifacts_path");
+
+    // Fix: replace 2.5 by 3 (Ctrl+H, replace all); the error squiggle must go away.
+    await chord(page, ["Control"], "KeyH");
+    await sleep(500);
+    await page.keyboard.type("2.5");
+    await page.keyboard.press("Tab");
+    await page.keyboard.type("3");
+    await chord(page, ["Control", "Alt"], "Enter");
+    await page.keyboard.press("Escape");
+    await waitFor(async () => (await page.$(".monaco-editor .squiggly-error")) === null, 30000, "error squiggle to clear");
+    log("cleared");
+    ok = true;
+  } catch (error) {
+    console.log(JSON.stringify({ ok: false, error: String(error) }));
+    if (process.env.SHOT) await page.screenshot({ path: process.env.SHOT.replace(/\.png$/, "-failure.png") });
+  } finally {
+    await browser.close();
+  }
+  console.log(JSON.stringify({ ok, ms: Date.now() - t0 }));
+  process.exit(ok ? 0 : 1);
+})();
