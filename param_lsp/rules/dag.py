@@ -365,9 +365,10 @@ def check_dag_run(
             for name, op in ops.items()
         },
     )
+    seen: set[int] = set()
     for op in ops.values():
         if op.usable and op.composed is not None:
-            _check_op_params(op, table, source, ctx, workspace)
+            _check_op_params(op, table, source, ctx, workspace, seen)
 
 
 def _components(node: YNode | None, ctx: CheckContext) -> dict[str, YMap]:
@@ -679,6 +680,7 @@ def _check_op_params(
     source: Path | None,
     ctx: CheckContext,
     workspace: Workspace,
+    seen: set[int],
 ) -> None:
     composed = op.composed
     assert composed is not None
@@ -700,7 +702,7 @@ def _check_op_params(
         check_ref=check_ref,
     )
     validate_params(target, ctx)
-    templates.check_composed(composed, ctx, params=params.values())
+    templates.check_composed(composed, ctx, params=params.values(), seen=seen)
     if composed.run_kind == "dag" and composed.run is not None:
         _check_nested(op, composed, source, ctx, workspace)
 

@@ -258,6 +258,8 @@ class Composer:
         self.dag_components = dag_components
         #: `dagRef` problems met while composing: ("unknown" | "cycle", dagRef node, names).
         self.dag_ref_problems: list[tuple[str, YNode, tuple[str, ...]]] = []
+        #: Composed `components[]` entries, shared by every op that uses them (composed once).
+        self._dag_cache: dict[tuple[str, tuple[str, ...]], tuple[Layer, Composed]] = {}
 
     def compose(
         self, layer: Layer, *, chain: tuple[Path, ...] = (), dag_chain: tuple[str, ...] = ()
@@ -323,8 +325,13 @@ class Composer:
         if target is None:
             self.dag_ref_problems.append(("unknown", node, (name,)))
             return None, Composed(broken=True)
-        inner = read_layer(target, layer.source)
-        return inner, self.compose(inner, chain=chain, dag_chain=(*dag_chain, name))
+        key = (name, dag_chain)
+        cached = self._dag_cache.get(key)
+        if cached is None:
+            inner = read_layer(target, layer.source)
+            cached = (inner, self.compose(inner, chain=chain, dag_chain=(*dag_chain, name)))
+            self._dag_cache[key] = cached
+        return cached
 
     def _hub_ref(
         self, layer: Layer, node: YNode, chain: tuple[Path, ...]
@@ -374,9 +381,7 @@ class Composer:
         full_chain = chain or ((origin,) if origin is not None else ())
         if target in full_chain:
             names = " -> ".join(f"pathRef `{p}`" for p in (*full_chain, target))
-            self.ctx.report(
-                REFERENCE_CYCLE.at(node.span, f"Polyaxonfile reference cycle: {names}")
-            )
+            self.ctx.report(REFERENCE_CYCLE.at(node.span, f"Polyaxonfile reference cycle: {names}"))
             return None, Composed(broken=True)
         result = self.workspace.read(target, by=self.ctx.path)
         if result.error == "outside":
@@ -413,8 +418,7 @@ class Composer:
                     node.span,
                     f"Could not resolve {kind} `{ref}`: {first.message}",
                     related=tuple(
-                        Related(f"[{f.code}] {f.message}", f.span, str(target))
-                        for f in errors[:5]
+                        Related(f"[{f.code}] {f.message}", f.span, str(target)) for f in errors[:5]
                     ),
                 )
             )

@@ -521,9 +521,37 @@ def check_io_defaults(ios: Iterable[IODef], scope: TemplateScope, ctx: CheckCont
             check_string(text, node, scope, ctx)
 
 
-def check_composed(composed: Any, ctx: CheckContext, *, params: Iterable[ParamDef]) -> None:
-    """All template positions of one composed operation (top level or a DAG op)."""
+def check_composed(
+    composed: Any,
+    ctx: CheckContext,
+    *,
+    params: Iterable[ParamDef],
+    seen: set[int] | None = None,
+) -> None:
+    """All template positions of one composed operation (top level or a DAG op) that lie in the
+    checked file; ``seen`` is shared by the ops of a DAG so a shared component is judged once."""
+    here = ctx.path
+    seen = seen if seen is not None else set()
     param_list = list(params)
+    strings: list[tuple[str, YScalar]] = []
+    for param in param_list:
+        if param.source == here and param.ref is None and not param.is_join:
+            strings += iter_strings(param.value_node)
+    for io in [*composed.inputs, *composed.outputs]:
+        if io.source == here and id(io.node) not in seen:
+            seen.add(id(io.node))
+            strings += iter_strings(io.node.get("value"))
+    run = composed.run
+    run_owner = next((layer for layer in composed.layers if layer.run is run), None)
+    # A run shared by several DAG ops (one component) is judged with the first op only.
+    in_file = run_owner is not None and run_owner.source == here
+    if isinstance(run, YMap) and in_file and id(run) not in seen:
+        seen.add(id(run))
+        for key, value in run.pairs:
+            if not (isinstance(key, YScalar) and key.value in _NESTED_RUN_KEYS):
+                strings += iter_strings(value)
+    if not strings:
+        return
     scope = scope_for(
         composed.inputs,
         composed.outputs,
@@ -532,9 +560,8 @@ def check_composed(composed: Any, ctx: CheckContext, *, params: Iterable[ParamDe
         extra_names=matrix_names(composed.matrix),
         complete=composed.complete and not composed.broken,
     )
-    check_params(param_list, scope, ctx)
-    check_io_defaults([*composed.inputs, *composed.outputs], scope, ctx)
-    check_run_section(composed.run, scope, ctx)
+    for text, node in strings:
+        check_string(text, node, scope, ctx)
 
 
 def check_templates(analysis: Any, ctx: CheckContext) -> None:

@@ -1,0 +1,187 @@
+"""DAG family (§12, §21.4): structure, graph (orphans, cycles), typed edges, per-op params.
+
+Verdicts come from Polyaxon 2.18 (tests/data/dag/oracle.json).
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+
+from param_lsp.core.workspace import Workspace
+from param_lsp.rules.dag import _strongly_connected
+from tests.oracle_cases import (
+    DATA,
+    analyze_case,
+    assert_agrees_with_oracle,
+    case_names,
+    errors,
+    find,
+    oracle,
+)
+
+FAMILY = "dag"
+
+EXPECTED = [
+    ("no_operations.yaml", "PLX500", "4:5-4:9", ["it has no ops to validate components"]),
+    ("empty_operations.yaml", "PLX500", "5:5-5:15", ["it has no ops to validate components"]),
+    ("component_without_name.yaml", "PLX501", "9:9-9:12", ["Pipeline component requires a name."]),
+    ("duplicate_component.yaml", "PLX502", "9:16-9:17",
+     ["multiple components with the same name `a`"]),
+    ("op_without_name.yaml", "PLX503", "7:9-7:15", ["Pipeline op requires a name."]),
+    ("duplicate_op.yaml", "PLX504", "7:15-7:20", ["multiple ops with the same name `train`"]),
+    ("unknown_dag_ref.yaml", "PLX505", "9:17-9:23",
+     ["op with name `train` requires a component with name `traner`", "Did you mean `trainer`?"]),
+    ("template_cycle.yaml", "PLX506", "10:27-10:28",
+     ["Pipeline op `train` has a template reference cycle: a -> b -> a"]),
+    ("node_schedule.yaml", "PLX507", "8:9-8:17", ["DAG node `train` cannot define a schedule."]),
+    ("op_without_definition.yaml", "PLX508", "6:15-6:20", ["no definition field `train`"]),
+    ("orphan_dependency.yaml", "PLX509", "12:24-12:29",
+     ["orphan ops: `{'trian'}`", "`trian` is not an op of this DAG"]),
+    ("orphan_param_ref.yaml", "PLX509", "13:23-13:34", ["orphan ops: `{'prepare'}`"]),
+    ("orphan_event.yaml", "PLX509", "13:50-13:61", ["orphan ops: `{'trainer'}`"]),
+    ("orphan_component_param.yaml", "PLX509", "14:25-14:36", ["orphan ops: `{'missing'}`"]),
+    ("cycle_1.yaml", "PLX510", "11:21-11:30", ["not acyclic", "`train` depends on itself"]),
+    ("cycle_2.yaml", "PLX510", "10:24-10:32", ["`train` -> `evaluate` -> `train`"]),
+    ("cycle_2.yaml", "PLX510", "14:23-14:32", ["`evaluate` -> `train` -> `evaluate`"]),
+    ("cycle_3.yaml", "PLX510", "10:24-10:25", ["`a` -> `c` -> `b` -> `a`"]),
+    ("cycle_3.yaml", "PLX510", "13:24-13:25", ["`b` -> `a` -> `c` -> `b`"]),
+    ("cycle_3.yaml", "PLX510", "17:23-17:28", ["`c` -> `b` -> `a` -> `c`"]),
+    ("missing_output.yaml", "PLX406", "13:49-13:52",
+     ["reference with name `ops.train` has no such information",
+      "`ops.train` has no output `los`; did you mean `loss`?"]),
+    ("missing_upstream_input.yaml", "PLX406", "13:48-13:51", ["has no input `lrr`"]),
+    ("path_ref_op.yaml", "PLX406", "14:49-14:53", ["has no output `lost`; did you mean `loss`?"]),
+    ("dag_outputs_key.yaml", "PLX406", "11:35-11:42", ["`ref: dag` offers no `outputs`"]),
+    ("dag_io.yaml", "PLX406", "11:35-11:37", ["`ref: dag` offers no `io`"]),
+    ("dag_unknown_input.yaml", "PLX406", "11:42-11:47",
+     ["the DAG has no input `epoch`; did you mean `epochs`?"]),
+    ("unknown_global.yaml", "PLX406", "13:51-13:67",
+     ["`run_outputs_path` is not a referenceable global"]),
+    ("type_mismatch.yaml", "PLX407", "13:42-13:54",
+     ["input type `int`", "received from `ops.train` with type `float`"]),
+    ("globals_typed_str.yaml", "PLX407", "13:42-13:59", ["with type `str`"]),
+    ("untyped_input.yaml", "PLX407", "13:44-13:56", ["input type `None`", "has no type"]),
+    ("list_mismatch.yaml", "PLX408", "13:41-13:53",
+     ["List[`str`]and it does not correspond", "isList omitted here, `false` there"]),
+    ("output_param_ref.yaml", "PLX405", "13:24-13:33", ["output params are checked without"]),
+    ("required_input_in_op.yaml", "PLX300", "6:15-6:20", ["Please check: <op train>"]),
+    ("strict_op.yaml", "PLX305", "11:11-11:16", ["undeclared param `extra`", "<op train>"]),
+    ("path_ref_missing.yaml", "PLX900", "7:18-7:41", ["does not exist"]),
+    ("nested_dag.yaml", "PLX511", "12:25-12:32",
+     ["requires a component with name `missing`", "nested DAG of op `outer`"]),
+    ("nested_dag.yaml", "PLX511", "15:32-15:37", ["orphan ops: `{'ghost'}`"]),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("name", case_names(FAMILY))
+def test_verdict_matches_polyaxon(name: str) -> None:
+    assert_agrees_with_oracle(FAMILY, name)
+
+
+@pytest.mark.parametrize(("name", "code", "where", "words"), EXPECTED)
+def test_finding_code_range_and_message(name: str, code: str, where: str, words: list[str]) -> None:
+    finding = find(analyze_case(FAMILY, name), code, where)
+    for word in words:
+        assert word in finding.message, finding.message
+
+
+def test_every_rejected_case_has_an_expectation() -> None:
+    rejected = {name for name, row in oracle(FAMILY).items() if not row["ok"]}
+    assert rejected <= {name for name, *_ in EXPECTED}
+
+
+@pytest.mark.parametrize(
+    "name", ["valid.yaml", "template_chain_ok.yaml", "hub_ref_op.yaml", "nested_dag.yaml"]
+)
+def test_accepted_pipelines_have_no_errors(name: str) -> None:
+    assert oracle(FAMILY)[name]["ok"]
+    assert not errors(analyze_case(FAMILY, name))
+
+
+def test_cycle_is_reported_at_every_edge_and_nothing_else() -> None:
+    analysis = analyze_case(FAMILY, "cycle_3.yaml")
+    assert [f.code for f in errors(analysis)] == ["PLX510"] * 3
+
+
+def test_unknown_upstream_is_an_orphan_not_a_missing_output() -> None:
+    """Polyaxon checks orphans before params: `ops.prepare` is reported once, as an orphan."""
+    analysis = analyze_case(FAMILY, "orphan_param_ref.yaml")
+    assert [f.code for f in errors(analysis)] == ["PLX509"]
+
+
+def test_hub_component_outputs_are_not_judged() -> None:
+    analysis = analyze_case(FAMILY, "hub_ref_op.yaml")
+    assert [f.code for f in analysis.findings] == ["PLX904"]
+
+
+def test_nested_dag_findings_are_warnings() -> None:
+    analysis = analyze_case(FAMILY, "nested_dag.yaml")
+    assert {f.code for f in analysis.findings} == {"PLX511"}
+    assert all(f.severity.label == "warning" for f in analysis.findings)
+
+
+def test_path_ref_component_change_rechecks_the_dag() -> None:
+    workspace = Workspace(root=DATA / FAMILY)
+    analyze_case(FAMILY, "path_ref_op.yaml", workspace)
+    component = DATA / FAMILY / "components" / "trainer.yaml"
+    assert (DATA / FAMILY / "path_ref_op.yaml") in workspace.users_of(component)
+    # An unsaved edit of the component is seen by the DAG: rename the output it refers to.
+    text = component.read_text(encoding="utf-8").replace("name: loss", "name: lost")
+    workspace.set_override(component, text)
+    analysis = analyze_case(FAMILY, "path_ref_op.yaml", workspace)
+    messages = [f.message for f in errors(analysis)]
+    assert any("has no output `loss`" in m for m in messages), messages
+    assert not any("has no output `lost`" in m for m in messages), messages
+
+
+def test_strongly_connected_components() -> None:
+    edges = {"a": ["b"], "b": ["c"], "c": ["a"], "d": ["d"], "e": ["a"]}
+    components = sorted(sorted(c) for c in _strongly_connected(edges))
+    assert components == [["a", "b", "c"], ["d"], ["e"]]
+
+
+def _big_dag(ops: int) -> str:
+    lines = [
+        "kind: operation",
+        "component:",
+        "  inputs: [{name: seed, type: int, isOptional: true, value: 1}]",
+        "  run:",
+        "    kind: dag",
+        "    operations:",
+    ]
+    for i in range(ops):
+        lines += [f"      - name: op{i}", "        dagRef: step"]
+        if i:
+            lines += [
+                f"        dependencies: [op{i - 1}]",
+                "        params:",
+                f"          x: {{ref: ops.op{i - 1}, value: outputs.y}}",
+                "          seed: {ref: dag, value: inputs.seed}",
+                "          note: {value: '{{ globals.uuid }}'}",
+            ]
+        else:
+            lines += ["        params:", "          x: {value: 0.5}"]
+    lines += [
+        "    components:",
+        "      - name: step",
+        "        inputs: [{name: x, type: float}, {name: seed, type: int, isOptional: true},",
+        "                 {name: note, type: str, isOptional: true}]",
+        "        outputs: [{name: y, type: float}]",
+        "        run: {kind: job, container: {image: python, args: ['{{ x }}']}}",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def test_large_dag_is_linear(tmp_path: Path) -> None:
+    """A 500-op chain (~4,500 lines) analyses without errors and well under a second."""
+    from param_lsp.core.analyze import analyze
+
+    text = _big_dag(500)
+    started = time.perf_counter()
+    analysis = analyze(text, tmp_path / "big.yaml")
+    elapsed = time.perf_counter() - started
+    assert not errors(analysis), [f.message for f in errors(analysis)][:3]
+    assert elapsed < 5.0
