@@ -121,6 +121,14 @@ def yaml_path_at(lines: list[str], line: int, column: int | None = None) -> Text
         threshold = column
     for current in range(min(line, len(lines)) - 1, -1, -1):
         text = lines[current]
+        # Cheap pre-check: a line indented at or past the threshold can only matter as an
+        # earlier item of the sequence being counted (this keeps long documents fast).
+        indent = len(text) - len(text.lstrip(" "))
+        if indent >= threshold and indent != builder.item_column:
+            continue
+        if indent == builder.item_column and text[indent : indent + 2] in ("- ", "-\t", "-"):
+            builder.item_count += 1  # an earlier item of the same sequence
+            continue
         if _is_blank(text):
             continue
         part = split_line(text)

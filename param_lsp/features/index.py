@@ -145,10 +145,11 @@ def build_index(analysis: Analysis | None, workspace: Workspace | None) -> Docum
                 if name is not None:
                     index.dag_components.setdefault(name, item)
     work = workspace or Workspace(root=analysis.path.parent if analysis.path else None)
+    shared: dict[tuple[str, str, str], Any] = {}
     for position, op in enumerate(operations.items):
         if isinstance(op, YMap):
-            index.ops.append(_op_site(analysis, work, op, (*index.operations_steps, position),
-                                      index.dag_components))  # fmt: skip
+            steps = (*index.operations_steps, position)
+            index.ops.append(_op_site(analysis, work, op, steps, index.dag_components, shared))
     return index
 
 
@@ -170,16 +171,26 @@ def _op_site(
     op: YMap,
     steps: tuple[PathStep, ...],
     components: dict[str, YMap],
+    shared: dict[tuple[str, str, str], Any],
 ) -> CallSite:
     from param_lsp.rules.references import Composer
 
     layer: Layer = read_layer(op, analysis.path)
-    scratch = CheckContext(settings=analysis.settings, path=analysis.path)
-    composed: Any = None
-    try:
-        composed = Composer(scratch, workspace, dag_components=components).compose(layer)
-    except Exception:  # a half-typed op must never break the whole index
-        composed = None
+    # Ops that only point at a component (the usual case) share its composition: a DAG of
+    # hundreds of ops calling one component composes it once.
+    key: tuple[str, str, str] | None = None
+    if not ({"component", "inputs", "outputs"} & set(op.index)) and len(layer.refs) == 1:
+        ((kind, (_node, value)),) = layer.refs.items()
+        key = (kind, str(value.to_py()), layer.patch_strategy or "")
+    composed: Any = shared.get(key) if key is not None else None
+    if composed is None:
+        scratch = CheckContext(settings=analysis.settings, path=analysis.path)
+        try:
+            composed = Composer(scratch, workspace, dag_components=components).compose(layer)
+        except Exception:  # a half-typed op must never break the whole index
+            composed = None
+        if key is not None and composed is not None:
+            shared[key] = composed
     inline = op.get("component")
     return CallSite(
         steps=steps,
