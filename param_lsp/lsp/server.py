@@ -287,7 +287,8 @@ def on_initialize(ls: ParamLanguageServer, params: types.InitializeParams) -> No
     elif params.root_path:
         root = Path(params.root_path)
     ls.store.workspace_root = root
-    _apply_options(ls, params.initialization_options, announce=True)
+    # Options are parsed in `initialized`: validating them imports pydantic, which would
+    # delay the initialize response.
 
 
 def _apply_options(ls: ParamLanguageServer, raw: Any, *, announce: bool) -> bool:
@@ -314,6 +315,10 @@ def _apply_options(ls: ParamLanguageServer, raw: Any, *, announce: bool) -> bool
 
 @server.feature(types.INITIALIZED)
 async def on_initialized(ls: ParamLanguageServer, params: types.InitializedParams) -> None:
+    if _apply_options(ls, ls.init_options, announce=True):
+        for state in list(ls.store.states.values()):
+            state.generation += 1
+            ls.store.schedule(state)
     await _pull_configuration(ls)
     if os.environ.get("PARAM_LSP_NO_SCAN") != "1":
         ls.scan_task = asyncio.get_running_loop().create_task(_scan_workspace(ls))

@@ -120,7 +120,7 @@ class Client:
 
 def percentile(values: list[float], fraction: float) -> float:
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(fraction * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
 
 
 def main() -> None:
@@ -169,7 +169,7 @@ def main() -> None:
                             "end": {"line": target, "character": 18},
                         },
                         "text": digit,
-                    }  # fmt: skip
+                    }
                 ],
             },
         )
@@ -190,8 +190,8 @@ def main() -> None:
         hover.append((time.perf_counter() - start) * 1000)
     client.request("shutdown", None)
     client.notify("exit", None)
-    print(f"file: {len(lines)} lines, {len(text):,} chars; findings on open: "
-          f"{len(first['diagnostics'])}")  # fmt: skip
+    findings = len(first["diagnostics"])
+    print(f"file: {len(lines)} lines, {len(text):,} chars; findings on open: {findings}")
     print(f"start → initialize response: {init_ms:.0f} ms")
     print(f"open → first diagnostics: {open_ms:.0f} ms")
     print(
