@@ -21,7 +21,8 @@ def codes(analysis: Analysis) -> list[str]:
 
 def only(analysis: Analysis, code: str) -> Finding:
     found = [f for f in analysis.findings if f.code == code]
-    assert len(found) == 1, f"expected one {code}, got {[(f.code, f.message) for f in analysis.findings]}"
+    got = [(f.code, f.message) for f in analysis.findings]
+    assert len(found) == 1, f"expected one {code}, got {got}"
     return found[0]
 
 

@@ -217,15 +217,15 @@ def apply_severity_overrides(findings: list[Finding], settings: Settings) -> lis
         return findings
     rules = registry.RULES
     by_name = {rule.name: code for code, rule in rules.items()}
-    overrides: dict[str, str] = {}
-    for key, level in settings.severity.items():
-        overrides[by_name.get(key, key)] = level
+    overrides: dict[str, str] = {}  # code → level
+    for key, wanted in settings.severity.items():
+        overrides[by_name.get(key, key)] = wanted
     result: list[Finding] = []
     for finding in findings:
-        level = overrides.get(finding.code)
-        if level is None:
+        override = overrides.get(finding.code)
+        if override is None:
             result.append(finding)
-        elif level != "off":
-            finding.severity = Severity.parse(level)
+        elif override != "off":
+            finding.severity = Severity.parse(override)
             result.append(finding)
     return result

@@ -90,7 +90,7 @@ class YSeq(YNode):
     def to_py(self) -> list[Any]:
         if self._py is None:
             self._py = [item.to_py() for item in self.items]
-        return self._py  # type: ignore[no-any-return]
+        return self._py
 
     def __iter__(self) -> Iterator[YNode]:
         return iter(self.items)
@@ -134,7 +134,7 @@ class YMap(YNode):
     def to_py(self) -> dict[Any, Any]:
         if self._py is None:
             self._py = {key: value.to_py() for key, (_k, value) in self.index.items()}
-        return self._py  # type: ignore[no-any-return]
+        return self._py
 
 
 @dataclass(slots=True)
@@ -232,7 +232,7 @@ class _Builder:
     def scalar(self, node: Any) -> YScalar:
         tag = node.tag
         value: Any
-        if tag == _STR or tag == _MERGE:
+        if tag in (_STR, _MERGE):
             value = node.value
         else:
             constructor = _CONSTRUCTOR.yaml_constructors.get(tag)

@@ -29,10 +29,12 @@ def rules_markdown() -> str:
     for rule in ordered:
         out.append(
             f"| [{rule.code}](#{rule.code.lower()}) | `{rule.name}` | {rule.family} | "
-            f"{rule.severity.label} | {'yes' if rule.polyaxon_rejects else 'no'} | {rule.summary} |"
+            f"{rule.severity.label} | {'yes' if rule.polyaxon_rejects else 'no'} | "
+            f"{rule.summary} |"
         )
     for rule in ordered:
-        out += ["", f"## {rule.code}", "", f"**{rule.name}** ({rule.family}, {rule.severity.label})"]
+        heading = f"**{rule.name}** ({rule.family}, {rule.severity.label})"
+        out += ["", f"## {rule.code}", "", heading]
         out += ["", rule.doc]
         if rule.bad:
             out += ["", "Bad:", "", "```yaml", rule.bad, "```"]

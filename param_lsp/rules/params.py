@@ -292,11 +292,7 @@ def validate_params(target: ParamsTarget, ctx: CheckContext) -> None:
                 target.anchor,
                 "The Polyaxonfile has non optional inputs/outputs, you need to pass valid params"
                 + _suffix(target)
-                + (
-                    f" (required: {', '.join(io.name for io in required)})"
-                    if required
-                    else ""
-                ),
+                + (f" (required: {', '.join(io.name for io in required)})" if required else ""),
                 related=tuple(
                     Related(f"required input `{io.name}`", io.name_node.span, _src(io))
                     for io in required
@@ -318,8 +314,9 @@ def validate_params(target: ParamsTarget, ctx: CheckContext) -> None:
                 MISSING_INPUT.at(
                     target.anchor,
                     f"Input {io.name} is required, no param was passed." + _suffix(target),
-                    related=(Related(f"input `{io.name}` is declared here", io.name_node.span,
-                                     _src(io)),),  # fmt: skip
+                    related=(
+                        Related(f"input `{io.name}` is declared here", io.name_node.span, _src(io)),
+                    ),
                     fixes=(),
                     input=io.name,
                 )
@@ -342,9 +339,7 @@ def _src(io: IODef) -> str | None:
     return str(io.source) if io.source is not None else None
 
 
-def _check_bound_param(
-    param: ParamDef, io: IODef, target: ParamsTarget, ctx: CheckContext
-) -> None:
+def _check_bound_param(param: ParamDef, io: IODef, target: ParamsTarget, ctx: CheckContext) -> None:
     if param.is_join:
         if target.check_ref is not None:
             target.check_ref(param, io, ctx)
@@ -442,9 +437,11 @@ def _check_undeclared(
 
 def _check_param_fields(param: ParamDef, target: ParamsTarget, ctx: CheckContext) -> None:
     if param.to_env is not None and not _ENV_NAME.match(param.to_env):
-        node = param.node.get("toEnv") or param.node.get("to_env") if isinstance(
-            param.node, YMap
-        ) else None
+        node = (
+            param.node.get("toEnv") or param.node.get("to_env")
+            if isinstance(param.node, YMap)
+            else None
+        )
         ctx.report(
             INVALID_TO_ENV.at(
                 (node.span if node is not None else param.anchor) or target.anchor,
@@ -457,12 +454,16 @@ def _check_param_fields(param: ParamDef, target: ParamsTarget, ctx: CheckContext
         if io is None or io.io_type is None:
             problem = "its input/output has no type"
         elif param.connection is None and io.io_type not in ("git", "artifacts", "dockerfile"):
-            problem = f"type `{io.io_type}` needs a `connection` to be turned into an init container"
+            problem = (
+                f"type `{io.io_type}` needs a `connection` to be turned into an init container"
+            )
         else:
             return
-        node = param.node.get("toInit") or param.node.get("to_init") if isinstance(
-            param.node, YMap
-        ) else None
+        node = (
+            param.node.get("toInit") or param.node.get("to_init")
+            if isinstance(param.node, YMap)
+            else None
+        )
         ctx.report(
             TO_INIT_INFEASIBLE.at(
                 (node.span if node is not None else param.anchor) or target.anchor,

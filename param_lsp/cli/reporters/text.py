@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TextIO
 
-from param_lsp.core.findings import Severity
 from param_lsp.cli.results import FileResult
+from param_lsp.core.findings import Severity
 
 _COLOURS = {
     Severity.ERROR: "\033[31m",
