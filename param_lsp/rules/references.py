@@ -426,7 +426,33 @@ class Composer:
         root = result.parsed.root
         assert isinstance(root, YMap)
         inner_layer = read_layer(root, target)
-        return inner_layer, self.compose(inner_layer, chain=(*full_chain, target))
+        # Problems deeper in the chain belong to other files: Polyaxon reports them through this
+        # reference ("Could not resolve pathRef `…`: …"), and so does the diagnostic.
+        sub = CheckContext(settings=self.ctx.settings, path=target)
+        composed = Composer(sub, self.workspace).compose(inner_layer, chain=(*full_chain, target))
+        for finding in sub.findings:
+            wrapped_rule = REFERENCE_CYCLE if finding.code == REFERENCE_CYCLE.code else None
+            if finding.severity == Severity.ERROR:
+                rule_ = wrapped_rule or REFERENCED_INVALID
+                self.ctx.report(
+                    rule_.at(
+                        node.span,
+                        f"Could not resolve {kind} `{ref}`: {finding.message}",
+                        related=(
+                            Related(
+                                f"[{finding.code}] {finding.message}", finding.span, str(target)
+                            ),
+                        ),
+                    )
+                )
+                composed.broken = True
+                break
+            self.ctx.report(
+                UNRESOLVED_REMOTE.at(node.span, f"Through {kind} `{ref}`: {finding.message}")
+                if finding.code == UNRESOLVED_REMOTE.code
+                else finding
+            )
+        return inner_layer, composed
 
     def _check_referenced(self, parsed: object, text: str, target: Path) -> list[Finding]:
         """Errors of the referenced document itself (read without the section check, R4)."""
