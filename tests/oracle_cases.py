@@ -33,12 +33,24 @@ def case_names(family: str) -> list[str]:
 
 
 def analyze_case(family: str, name: str, workspace: Workspace | None = None) -> Analysis:
+    """Analyse one case file (cached per file unless a workspace is given; do not mutate)."""
+    if workspace is None:
+        return _analyze_cached(family, name)
+    return _analyze(family, name, workspace)
+
+
+@cache
+def _analyze_cached(family: str, name: str) -> Analysis:
+    return _analyze(family, name, Workspace(root=DATA / family))
+
+
+def _analyze(family: str, name: str, workspace: Workspace) -> Analysis:
     path = DATA / family / name
     return analyze(
         path.read_text(encoding="utf-8"),
         path,
         Settings(root=str(DATA / family)),
-        workspace or Workspace(root=DATA / family),
+        workspace,
     )
 
 
@@ -70,7 +82,6 @@ def find(analysis: Analysis, code: str, where: str) -> Finding:
     wanted = span(where)
     matches = [f for f in analysis.findings if f.code == code and f.span == wanted]
     assert matches, (
-        f"no {code} at {where}; got "
-        f"{[(f.code, f.span, f.message) for f in analysis.findings]}"
+        f"no {code} at {where}; got {[(f.code, f.span, f.message) for f in analysis.findings]}"
     )
     return matches[0]
