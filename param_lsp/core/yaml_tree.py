@@ -18,15 +18,56 @@ from yaml.constructor import ConstructorError, SafeConstructor
 
 from param_lsp.core.span import Position, Span
 
-_Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_BaseLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _CONSTRUCTOR = SafeConstructor()
 _STR = "tag:yaml.org,2002:str"
 _MAP = "tag:yaml.org,2002:map"
 _SEQ = "tag:yaml.org,2002:seq"
 _MERGE = "tag:yaml.org,2002:merge"
+_ScalarNode = yaml.ScalarNode
+_SequenceNode = yaml.SequenceNode
+_MappingNode = yaml.MappingNode
+
+#: Implicit tag of a plain scalar's text (the resolver's answer depends on the text alone).
+_RESOLVED: dict[str, str] = {}
+#: Typed value of a (tag, text) pair for the tags whose safe constructor is a pure function of
+#: the text returning an immutable value.
+_TYPED: dict[tuple[str, str], Any] = {}
+_MEMO_TAGS = frozenset(
+    f"tag:yaml.org,2002:{name}" for name in ("int", "float", "bool", "null", "timestamp")
+)
+_MEMO_LIMIT = 50_000
+_MISSING = object()
+
+
+class _MemoLoader(_BaseLoader):  # type: ignore[misc, valid-type]
+    """The safe loader with its implicit-tag resolution memoised (identical tags, fewer regexes).
+
+    Without path resolvers (the safe loader has none) a scalar's tag depends only on its text
+    and on whether it is plain; collections always get the default tag.
+    """
+
+    def resolve(self, kind: Any, value: Any, implicit: Any) -> str:
+        if kind is _ScalarNode:
+            if not implicit[0]:
+                return _STR
+            tag = _RESOLVED.get(value)
+            if tag is None:
+                tag = super().resolve(kind, value, implicit)
+                if len(_RESOLVED) > _MEMO_LIMIT:
+                    _RESOLVED.clear()
+                _RESOLVED[value] = tag
+            return tag
+        return super().resolve(kind, value, implicit)  # type: ignore[no-any-return]
+
+
+_Loader: Any = _MemoLoader if not _BaseLoader.yaml_path_resolvers else _BaseLoader
 
 #: Deeper documents are refused before composing: LibYAML's composer recurses on the C stack.
 MAX_NESTING = 200
+#: Above this bound the exact depth is measured before composing (LibYAML's composer recurses on
+#: the C stack and crashes the process somewhere past 10,000 levels).
+COMPOSER_SAFE_DEPTH = 5_000
 #: Alias expansion budget (an alias bomb is a few lines that expand to billions of nodes).
 MAX_EXPANDED_NODES = 1_000_000
 
@@ -41,14 +82,26 @@ class YamlProblem:
 
 
 class YNode:
-    __slots__ = ("_py", "end", "start")
+    # The composer's marks are kept as they are; positions are only built when asked for, since
+    # most nodes of a document never need one.
+    __slots__ = ("_em", "_py", "_sm")
 
-    start: Position
-    end: Position
+    _sm: Any
+    _em: Any
+
+    @property
+    def start(self) -> Position:
+        return Position(self._sm.line, self._sm.column)
+
+    @property
+    def end(self) -> Position:
+        return Position(self._em.line, self._em.column)
 
     @property
     def span(self) -> Span:
-        return Span(self.start, self.end)
+        return Span(
+            Position(self._sm.line, self._sm.column), Position(self._em.line, self._em.column)
+        )
 
     def to_py(self) -> Any:
         raise NotImplementedError
@@ -58,14 +111,14 @@ class YScalar(YNode):
     __slots__ = ("style", "tag", "text", "value")
 
     def __init__(
-        self, value: Any, text: str, tag: str, style: str | None, start: Position, end: Position
+        self, value: Any, text: str, tag: str, style: str | None, sm: Any, em: Any
     ) -> None:
         self.value = value
         self.text = text
         self.tag = tag
         self.style = style
-        self.start = start
-        self.end = end
+        self._sm = sm
+        self._em = em
 
     def to_py(self) -> Any:
         return self.value
@@ -81,10 +134,10 @@ class YScalar(YNode):
 class YSeq(YNode):
     __slots__ = ("items",)
 
-    def __init__(self, items: list[YNode], start: Position, end: Position) -> None:
+    def __init__(self, items: list[YNode], sm: Any, em: Any) -> None:
         self.items = items
-        self.start = start
-        self.end = end
+        self._sm = sm
+        self._em = em
         self._py: Any = None
 
     def to_py(self) -> list[Any]:
@@ -107,11 +160,11 @@ class YMap(YNode):
 
     __slots__ = ("index", "pairs")
 
-    def __init__(self, pairs: list[Entry], start: Position, end: Position) -> None:
+    def __init__(self, pairs: list[Entry], sm: Any, em: Any) -> None:
         self.pairs = pairs
         self.index: dict[Hashable, Entry] = {}
-        self.start = start
-        self.end = end
+        self._sm = sm
+        self._em = em
         self._py: Any = None
 
     def get(self, key: Hashable) -> YNode | None:
@@ -167,6 +220,25 @@ def _nesting_upper_bound(text: str) -> int:
     return flow + indent + inline + 1
 
 
+def _may_nest_deeper_than(text: str, limit: int) -> bool:
+    """Whether :func:`_nesting_upper_bound` could exceed ``limit``, without listing every line.
+
+    indent + inline > room implies one of them reaches room // 2 + 1, which one regex search
+    each rules out for ordinary documents; only then is the full bound computed.
+    """
+    room = limit - 1 - text.count("[") - text.count("{")
+    if room < 0:
+        return True
+    half = room // 2 + 1
+    # An inline run `- - ? ` of length 2 * half is in particular that many characters of `-? `.
+    if (
+        re.search(r"^[ \t]{%d}" % half, text, re.M) is None
+        and re.search(r"[-? ]{%d}" % (2 * half), text) is None
+    ):
+        return False
+    return _nesting_upper_bound(text) > limit
+
+
 def _nesting_depth(text: str) -> int:
     depth = deepest = 0
     for event in yaml.parse(text, Loader=_Loader):
@@ -179,7 +251,16 @@ def _nesting_depth(text: str) -> int:
 
 
 class _Builder:
-    def __init__(self) -> None:
+    """Composed nodes → positioned tree, specialised for speed (it runs on every keystroke).
+
+    Scalars are typed through a per-(tag, text) memo of the safe constructors (pure functions of
+    the text returning immutable values), str-tagged scalars skip construction, and the hot paths
+    bind what they use to local variables.
+    """
+
+    def __init__(self, shares_nodes: bool) -> None:
+        # Without anchors no node can be reached twice, so the alias memo is skipped.
+        self.shares_nodes = shares_nodes
         self.problems: list[YamlProblem] = []
         self.duplicates: list[tuple[YNode, YNode]] = []
         self.built: dict[int, YNode] = {}
@@ -200,25 +281,46 @@ class _Builder:
         return size
 
     def build(self, node: Any, depth: int = 0) -> YNode:
-        done = self.built.get(id(node))
-        if done is not None:
-            return done
+        if self.shares_nodes:
+            done = self.built.get(id(node))
+            if done is not None:
+                return done
         if depth > MAX_NESTING:
             raise _TooDeepError(node)
         result: YNode
-        if isinstance(node, yaml.ScalarNode):
+        cls = node.__class__
+        if cls is _ScalarNode:
+            tag = node.tag
+            if tag == _STR or tag == _MERGE:
+                result = YScalar(
+                    node.value, node.value, tag, node.style, node.start_mark, node.end_mark
+                )
+            else:
+                result = self.scalar(node)
+        elif cls is _SequenceNode:
+            if node.tag != _SEQ:
+                self.check_collection_tag(node)
+            build = self.build
+            child = depth + 1
+            result = YSeq(
+                [build(item, child) for item in node.value], node.start_mark, node.end_mark
+            )
+        elif cls is _MappingNode:
+            result = self.mapping(node, depth)
+        elif isinstance(node, yaml.ScalarNode):
             result = self.scalar(node)
         elif isinstance(node, yaml.SequenceNode):
             if node.tag != _SEQ:
                 self.check_collection_tag(node)
             result = YSeq(
                 [self.build(item, depth + 1) for item in node.value],
-                _pos(node.start_mark),
-                _pos(node.end_mark),
+                node.start_mark,
+                node.end_mark,
             )
         else:
             result = self.mapping(node, depth)
-        self.built[id(node)] = result
+        if self.shares_nodes:
+            self.built[id(node)] = result
         return result
 
     def check_collection_tag(self, node: Any) -> None:
@@ -235,41 +337,71 @@ class _Builder:
         if tag in (_STR, _MERGE):
             value = node.value
         else:
-            constructor = _CONSTRUCTOR.yaml_constructors.get(tag)
-            if constructor is None:
-                self.problems.append(
-                    YamlProblem(
-                        "constructor",
-                        f"could not determine a constructor for the tag '{tag}'",
-                        Span(_pos(node.start_mark), _pos(node.end_mark)),
-                    )
+            memo_key = (tag, node.value)
+            value = _TYPED.get(memo_key, _MISSING)
+            if value is _MISSING:
+                value = self.construct(node)
+        return YScalar(value, node.value, tag, node.style, node.start_mark, node.end_mark)
+
+    def construct(self, node: Any) -> Any:
+        tag = node.tag
+        constructor = _CONSTRUCTOR.yaml_constructors.get(tag)
+        if constructor is None:
+            self.problems.append(
+                YamlProblem(
+                    "constructor",
+                    f"could not determine a constructor for the tag '{tag}'",
+                    Span(_pos(node.start_mark), _pos(node.end_mark)),
                 )
-                value = node.value
-            else:
-                try:
-                    value = constructor(_CONSTRUCTOR, node)
-                except (ConstructorError, ValueError, TypeError) as exc:
-                    self.problems.append(
-                        YamlProblem(
-                            "constructor",
-                            str(exc).replace("\n", " "),
-                            Span(_pos(node.start_mark), _pos(node.end_mark)),
-                        )
-                    )
-                    value = node.value
-        return YScalar(
-            value, node.value, tag, node.style, _pos(node.start_mark), _pos(node.end_mark)
-        )
+            )
+            return node.value
+        try:
+            value = constructor(_CONSTRUCTOR, node)
+        except (ConstructorError, ValueError, TypeError) as exc:
+            self.problems.append(
+                YamlProblem(
+                    "constructor",
+                    str(exc).replace("\n", " "),
+                    Span(_pos(node.start_mark), _pos(node.end_mark)),
+                )
+            )
+            return node.value
+        if tag in _MEMO_TAGS and value == value:  # a shared NaN would compare equal to itself
+            if len(_TYPED) > _MEMO_LIMIT:
+                _TYPED.clear()
+            _TYPED[(tag, node.value)] = value
+        return value
 
     def mapping(self, node: Any, depth: int) -> YMap:
         if node.tag != _MAP:
             self.check_collection_tag(node)
         pairs: list[Entry] = []
         merges: list[YNode] = []
-        result = YMap(pairs, _pos(node.start_mark), _pos(node.end_mark))
+        result = YMap(pairs, node.start_mark, node.end_mark)
+        index = result.index
+        build = self.build
+        child = depth + 1
+        fast_keys = not self.shares_nodes and child <= MAX_NESTING
         for key_node, value_node in node.value:
-            key = self.build(key_node, depth + 1)
-            value = self.build(value_node, depth + 1)
+            if (
+                fast_keys
+                and key_node.__class__ is _ScalarNode
+                and key_node.tag == _STR
+            ):
+                # The common case, a plain string key: built inline, always hashable.
+                text = key_node.value
+                key: YNode = YScalar(
+                    text, text, _STR, key_node.style, key_node.start_mark, key_node.end_mark
+                )
+                value = build(value_node, child)
+                pairs.append((key, value))
+                first = index.get(text)
+                if first is not None:
+                    self.duplicates.append((key, first[0]))
+                index[text] = (key, value)
+                continue
+            key = build(key_node, child)
+            value = build(value_node, child)
             pairs.append((key, value))
             if isinstance(key, YScalar) and key.tag == _MERGE:
                 merges.append(value)
@@ -289,10 +421,10 @@ class _Builder:
                 hash(key.value)
             except TypeError:
                 continue
-            first = result.index.get(key.value)
+            first = index.get(key.value)
             if first is not None:
                 self.duplicates.append((key, first[0]))
-            result.index[key.value] = (key, value)
+            index[key.value] = (key, value)
         for merged in merges:
             self.apply_merge(result, merged)
         return result
@@ -321,7 +453,7 @@ class _TooDeepError(Exception):
 def parse_yaml(text: str) -> ParsedYaml:
     """Compose ``text`` into a positioned tree; never raises."""
     problems: list[YamlProblem] = []
-    if _nesting_upper_bound(text) > MAX_NESTING:
+    if _may_nest_deeper_than(text, COMPOSER_SAFE_DEPTH):
         try:
             too_deep = _nesting_depth(text) > MAX_NESTING
         except yaml.YAMLError:
@@ -359,8 +491,8 @@ def parse_yaml(text: str) -> ParsedYaml:
     if composed is None:
         problems.append(YamlProblem("empty", "the document is empty", Span.of(0, 0, 0, 0)))
         return ParsedYaml(None, problems, [])
-    builder = _Builder()
-    if builder.expanded_size(composed) > MAX_EXPANDED_NODES:
+    builder = _Builder(shares_nodes="&" in text)
+    if builder.shares_nodes and builder.expanded_size(composed) > MAX_EXPANDED_NODES:
         problems.append(
             YamlProblem(
                 "alias-bomb",
