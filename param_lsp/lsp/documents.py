@@ -77,6 +77,9 @@ class DocumentStore:
         self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="param-lsp-analysis")
         self.debounce_s = 0.03
         self.settings: Settings | None = None
+        #: What the client set explicitly; each file's settings are its nearest configuration file
+        #: (`.param-lsp.toml`, `[tool.param-lsp]`) with these on top.
+        self.client_overrides: dict[str, Any] = {}
         self.workspace: Workspace | None = None
         self.workspace_root: Path | None = None
 
@@ -90,6 +93,19 @@ class DocumentStore:
 
             self.workspace_root = root
             self.workspace = Workspace(root=root)
+
+    def settings_for(self, path: Path | None) -> Settings:
+        self.ensure_configured()
+        assert self.settings is not None
+        if path is None:
+            return self.settings
+        from param_lsp.core.config import ConfigError, load_settings
+
+        try:
+            return load_settings(path, self.client_overrides)
+        except ConfigError as exc:
+            log.warning("param-lsp: %s; using the client settings", exc)
+            return self.settings
 
     def ensure_configured(self) -> None:
         if self.settings is None:
@@ -174,8 +190,8 @@ class DocumentStore:
     ) -> None:
         self.ensure_configured()
         loop = asyncio.get_running_loop()
-        settings, workspace = self.settings, self.workspace
-        assert settings is not None and workspace is not None
+        settings, workspace = self.settings_for(state.path), self.workspace
+        assert workspace is not None
         computed = await loop.run_in_executor(
             self.executor, _compute, text, state.path, state.uri, settings, workspace
         )

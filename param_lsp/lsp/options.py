@@ -48,3 +48,11 @@ def parse_options(raw: Any) -> tuple[Any, float]:
         where = ".".join(str(part) for part in first.get("loc", ())) or "options"
         raise OptionsError(f"{where}: {first.get('msg', 'invalid value')}") from None
     return settings, float(debounce_raw) / 1000.0
+
+
+def client_overrides(raw: Any) -> dict[str, Any]:
+    """The settings the client set explicitly (layered over the project's configuration file)."""
+    data = _unwrap(raw)
+    for key in ("debounceMs", "debounce_ms"):
+        data.pop(key, None)
+    return data

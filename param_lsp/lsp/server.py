@@ -23,9 +23,12 @@ from pygls.protocol import LanguageServerProtocol
 from param_lsp import __version__
 from param_lsp.lsp.convert import Lines, path_to_uri, to_diagnostic, uri_to_path
 from param_lsp.lsp.documents import DocState, DocumentStore, is_yaml
-from param_lsp.lsp.options import CONFIG_SECTION, OptionsError, parse_options
+from param_lsp.lsp.options import CONFIG_SECTION, OptionsError, client_overrides, parse_options
 
 log = logging.getLogger("param_lsp")
+
+#: Files whose change can alter the settings of open documents.
+CONFIG_FILE_NAMES = frozenset({".param-lsp.toml", "pyproject.toml"})
 
 TOKEN_TYPES = ["namespace", "variable", "property", "function", "keyword"]
 MAX_SCANNED_FILES = 2000
@@ -294,10 +297,11 @@ def on_initialize(ls: ParamLanguageServer, params: types.InitializeParams) -> No
 def _apply_options(ls: ParamLanguageServer, raw: Any, *, announce: bool) -> bool:
     try:
         settings, debounce = parse_options(raw)
+        overrides = client_overrides(raw)
     except OptionsError as exc:
         from param_lsp.core.settings import Settings
 
-        settings, debounce = Settings.model_validate({}), ls.store.debounce_s
+        settings, debounce, overrides = Settings.model_validate({}), ls.store.debounce_s, {}
         if announce:
             message = f"param-lsp: invalid settings ({exc}); using defaults"
             log.warning(message)
@@ -305,7 +309,12 @@ def _apply_options(ls: ParamLanguageServer, raw: Any, *, announce: bool) -> bool
                 ls.window_show_message(
                     types.ShowMessageParams(type=types.MessageType.Warning, message=message)
                 )
-    changed = settings != ls.store.settings or debounce != ls.store.debounce_s
+    changed = (
+        settings != ls.store.settings
+        or debounce != ls.store.debounce_s
+        or overrides != ls.store.client_overrides
+    )
+    ls.store.client_overrides = overrides
     root = ls.store.workspace_root
     if settings.root:
         root = Path(settings.root)
@@ -320,6 +329,7 @@ async def on_initialized(ls: ParamLanguageServer, params: types.InitializedParam
             state.generation += 1
             ls.store.schedule(state)
     await _pull_configuration(ls)
+    await _watch_config_files(ls)
     if os.environ.get("PARAM_LSP_NO_SCAN") != "1":
         ls.scan_task = asyncio.get_running_loop().create_task(_scan_workspace(ls))
 
@@ -398,9 +408,53 @@ def did_change(ls: ParamLanguageServer, params: types.DidChangeTextDocumentParam
 @server.feature(types.TEXT_DOCUMENT_DID_SAVE)
 @guarded()
 def did_save(ls: ParamLanguageServer, params: types.DidSaveTextDocumentParams) -> None:
+    saved = uri_to_path(params.text_document.uri)
+    if saved is not None and saved.name in CONFIG_FILE_NAMES:
+        _recheck_all(ls)
+        return
     state = ls.store.states.get(params.text_document.uri)
     if state is not None and not ls.store.is_current(state):
         ls.store.schedule(state)
+
+
+def _recheck_all(ls: ParamLanguageServer) -> None:
+    """A project configuration changed: every open document may have new settings."""
+    for state in list(ls.store.states.values()):
+        state.generation += 1
+        ls.store.schedule(state)
+
+
+@server.feature(types.WORKSPACE_DID_CHANGE_WATCHED_FILES)
+@guarded()
+def did_change_watched_files(
+    ls: ParamLanguageServer, params: types.DidChangeWatchedFilesParams
+) -> None:
+    changed = (uri_to_path(change.uri) for change in params.changes)
+    if any(path is not None and path.name in CONFIG_FILE_NAMES for path in changed):
+        _recheck_all(ls)
+
+
+async def _watch_config_files(ls: ParamLanguageServer) -> None:
+    """Ask the client to report changes of configuration files (dynamic registration)."""
+    caps = ls.client_capabilities.workspace
+    watched = caps.did_change_watched_files if caps else None
+    if not (watched and watched.dynamic_registration):
+        return
+    options = types.DidChangeWatchedFilesRegistrationOptions(
+        watchers=[types.FileSystemWatcher(glob_pattern=f"**/{name}") for name in CONFIG_FILE_NAMES]
+    )
+    with contextlib.suppress(Exception):
+        await ls.client_register_capability_async(
+            types.RegistrationParams(
+                registrations=[
+                    types.Registration(
+                        id="param-lsp-config-files",
+                        method=types.WORKSPACE_DID_CHANGE_WATCHED_FILES,
+                        register_options=options,
+                    )
+                ]
+            )
+        )
 
 
 @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
@@ -516,7 +570,7 @@ def _scan_one(path: Path, store: DocumentStore) -> Any:
     if not looks_like_polyaxonfile(text):
         return None
     store.ensure_configured()
-    analysis = analyze(text, path, store.settings, store.workspace)
+    analysis = analyze(text, path, store.settings_for(path), store.workspace)
     return make_view(text, path, analysis, build_index(analysis, store.workspace), [])
 
 

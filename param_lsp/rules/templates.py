@@ -610,9 +610,9 @@ def _dag_op_scope(composed: Any, analysis: Any, position: Position) -> TemplateS
         root = analysis.settings.root
         workspace = Workspace(root=Path(root) if root else None)
         components = {
-            str(entry.get("name").value): entry
+            str(name.value): entry
             for entry in _seq_items(composed.run.get("components"))
-            if isinstance(entry.get("name"), YScalar)
+            if isinstance(name := entry.get("name"), YScalar)
         }
         op = Composer(sub, workspace, dag_components=components).compose(
             read_layer(item, analysis.path)

@@ -222,3 +222,23 @@ async def test_invalid_options_fall_back_to_defaults(
         await asyncio.sleep(0.01)
     assert client.messages and "debounceMs" in client.messages[0].message
     assert client.messages[0].type == types.MessageType.Warning
+
+
+async def test_project_configuration_file_applies_under_client_settings(
+    client: LanguageClient, workspace: Path
+) -> None:
+    # `.param-lsp.toml` in a sub-folder: its severities apply to files below it; the client's
+    # own setting (unknown-param = error) stays on top of the file's.
+    project = workspace / "configured"
+    project.mkdir()
+    (project / "train.yaml").write_text(COMPONENT)
+    (project / ".param-lsp.toml").write_text(
+        '[severity]\nmissing-required-input = "warning"\nunknown-param = "off"\n'
+    )
+    uri = open_doc(client, project / "op.yaml", OPERATION)
+    report = await pull(client, uri)
+    by_code = {d.code: d.severity for d in report.items}
+    assert by_code == {
+        "PLX301": types.DiagnosticSeverity.Warning,  # from the configuration file
+        "PLX303": types.DiagnosticSeverity.Error,  # the client's override wins over "off"
+    }
