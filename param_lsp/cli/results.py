@@ -7,6 +7,10 @@ from dataclasses import dataclass, field
 from param_lsp.core.findings import Finding
 
 
+class UsageError(Exception):
+    """A command-line usage problem (exit code 2)."""
+
+
 @dataclass(slots=True)
 class FileResult:
     display: str
