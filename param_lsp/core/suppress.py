@@ -67,6 +67,9 @@ UNKNOWN_SUPPRESSION_CODE = rule(
     """,
 )
 
+#: Findings about suppressions themselves are not offered a suppression.
+SUPPRESSION_CODES = frozenset({UNUSED_SUPPRESSION.code, UNKNOWN_SUPPRESSION_CODE.code})
+
 _DIRECTIVE = re.compile(
     r"#[ \t]*param-lsp:[ \t]*(?P<kind>ignore-next-line|ignore-file|ignore)\b"
     r"(?:[ \t]*\[(?P<codes>[^\]\n]*)\])?"

@@ -41,6 +41,35 @@ def code_actions(view: DocumentView, span: Span) -> list[CodeAction]:
                 action = add_missing_params(view, site, finding)
                 if action is not None:
                     actions.append(action)
+    actions.extend(_suppressions(view, span))
+    return actions
+
+
+def _suppressions(view: DocumentView, span: Span) -> list[CodeAction]:
+    """ "Suppress this rule here / in this file", offered after the real fixes."""
+    from param_lsp.core.suppress import SUPPRESSION_CODES, file_suppression_fix, suppression_fix
+
+    parsed = view.analysis.parsed if view.analysis is not None else None
+    actions: list[CodeAction] = []
+    seen: set[tuple[str, int]] = set()
+    for finding in view.findings:
+        if not _overlaps(finding.span, span) or finding.code in SUPPRESSION_CODES:
+            continue
+        key = (finding.code, finding.span.start.line)
+        if key in seen:
+            continue
+        seen.add(key)
+        line_fix = suppression_fix(finding, view.text, parsed)
+        for fix in (line_fix, file_suppression_fix(finding, view.text)):
+            if fix is not None:
+                actions.append(
+                    CodeAction(
+                        title=fix.title,
+                        edits=(FileEdits(None, (TextEdit(fix.span, fix.new_text),)),),
+                        fixes_codes=(finding.code,),
+                        fixes_spans=(finding.span,),
+                    )
+                )
     return actions
 
 

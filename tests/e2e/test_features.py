@@ -13,6 +13,7 @@ from tests.e2e.support import (
     COMPONENT,
     PIPELINE,
     change_doc,
+    codes,
     cursor,
     doc_id,
     open_doc,
@@ -377,6 +378,26 @@ async def test_quick_fixes(client: LanguageClient, workspace: Path) -> None:
     (edit,) = add.edit.changes[uri]
     assert edit.new_text == '\n  dataset: ""\n  epochs: 0'
     assert edit.range.start == pos(3, len("  learning_rat: 0.1"))
+
+
+async def test_suppression_quick_fixes(client: LanguageClient, workspace: Path) -> None:
+    text = "kind: operation\npathRef: train.yaml\nparams:\n  learning_rat: 0.1\n  epochs: 1\n"
+    uri = await opened(client, workspace, text)
+    actions = await actions_for(client, uri, "PLX303")
+    by_title = {a.title: a for a in actions}
+    line = by_title["Suppress PLX303 on this line"]
+    assert line.edit is not None and line.edit.changes is not None
+    (edit,) = line.edit.changes[uri]
+    assert edit.range.start == pos(3, len("  learning_rat: 0.1"))
+    assert edit.new_text == "  # param-lsp: ignore[PLX303]"
+    whole = by_title["Suppress PLX303 in this file"]
+    assert whole.edit is not None and whole.edit.changes is not None
+    (edit,) = whole.edit.changes[uri]
+    assert edit.range.start == pos(0, 0)
+    assert edit.new_text == "# param-lsp: ignore-file[PLX303]\n"
+    # Applying the line fix silences the finding.
+    change_doc(client, uri, 2, text.replace("0.1\n", "0.1  # param-lsp: ignore[PLX303]\n"))
+    assert "PLX303" not in codes(await wait_diagnostics(client, uri, 2))
 
 
 async def test_add_params_section_when_missing(client: LanguageClient, workspace: Path) -> None:
