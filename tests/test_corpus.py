@@ -28,3 +28,25 @@ def test_corpus_verdicts_agree_with_polyaxon() -> None:
     stale = sorted(f for f in known if any(v.file == f and v.agrees for v in results))
     assert not stale, f"listed as known disagreements but now agree (remove them): {stale}"
     assert len(results) >= 340
+
+
+def test_every_finding_lies_inside_its_own_file() -> None:
+    """Problems found in other files (components, pathRefs) are reported through the reference,
+    never with a range that belongs to another document."""
+    from param_lsp.core.analyze import analyze
+    from param_lsp.core.settings import Settings
+    from param_lsp.core.workspace import Workspace
+    from tests.corpus_support import load_verdicts
+
+    settings = Settings(root=str(CORPUS))
+    workspace = Workspace(root=CORPUS)
+    outside = []
+    for row in load_verdicts(CORPUS):
+        path = CORPUS / str(row["file"])
+        text = path.read_bytes().decode("utf-8", errors="replace")
+        lines = text.split("\n")
+        for finding in analyze(text, path, settings, workspace).findings:
+            start, end = finding.span
+            if end.line >= len(lines) or end.character > len(lines[end.line]) or start > end:
+                outside.append(f"{row['file']}: {finding.code} {finding.span}")
+    assert not outside, "\n".join(outside)

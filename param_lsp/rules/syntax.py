@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from param_lsp.core.context import CheckContext
 from param_lsp.core.findings import Fix, Severity
-from param_lsp.core.span import Span
+from param_lsp.core.span import Position, Span
 from param_lsp.core.yaml_tree import ParsedYaml, YamlProblem, YMap, YNode
 from param_lsp.rules.registry import rule
 
@@ -130,8 +132,9 @@ def _template_fix(problem: YamlProblem, lines: list[str]) -> tuple[Fix, ...]:
 
 def report_parse(parsed: ParsedYaml, text: str, ctx: CheckContext) -> YMap | None:
     """Turn parse problems into findings; return the root mapping when analysis can go on."""
-    lines = text.splitlines()
+    lines = text.split("\n")
     for problem in parsed.problems:
+        problem = replace(problem, span=_clamp(problem.span, lines))
         if problem.kind == "unhashable-key":
             ctx.report(
                 UNQUOTED_TEMPLATE.at(
@@ -168,6 +171,17 @@ def report_parse(parsed: ParsedYaml, text: str, ctx: CheckContext) -> YMap | Non
     # Constructor problems (unquoted templates, unknown tags) leave a usable tree: keep going so
     # that every independent error is reported at once.
     return root
+
+
+def _clamp(span: Span, lines: list[str]) -> Span:
+    """Keep a parser mark's one-character span inside the text (marks can sit at line ends)."""
+    last = len(lines) - 1
+
+    def inside(pos: Position) -> Position:
+        line = min(pos.line, last)
+        return Position(line, min(pos.character, len(lines[line])))
+
+    return Span(inside(span.start), inside(span.end))
 
 
 def _key_text(node: YNode) -> str:
