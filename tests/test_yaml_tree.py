@@ -124,3 +124,18 @@ def test_invalid_characters_are_reported_with_position() -> None:
     assert parsed.root is None
     assert parsed.problems[0].kind == "syntax"
     assert parsed.problems[0].span.start.line == 1
+
+
+def test_syntax_error_after_an_unquoted_template_offers_quoting() -> None:
+    from param_lsp.core.analyze import analyze
+
+    text = "kind: operation\nparams:\n  data:\n    value: {{ globals.artifacts_path }}/data\n"
+    with pytest.raises(yaml.MarkedYAMLError):
+        yaml.safe_load(text)
+    (finding,) = analyze(text).findings
+    assert finding.code == "PLX001"
+    assert "unquoted `{{`" in finding.message
+    (fix,) = finding.fixes
+    assert fix.span == Span.of(3, 11, 3, 44)
+    assert fix.new_text == '"{{ globals.artifacts_path }}/data"'
+    assert yaml.safe_load(text.replace("{{ globals.artifacts_path }}/data", fix.new_text))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 from param_lsp.core.context import CheckContext
@@ -149,7 +150,19 @@ def report_parse(parsed: ParsedYaml, text: str, ctx: CheckContext) -> YMap | Non
         elif problem.kind in ("too-deep", "alias-bomb"):
             ctx.report(UNSAFE_DOCUMENT.at(problem.span, f"Not analysed: {problem.message}"))
         else:
-            ctx.report(YAML_SYNTAX.at(problem.span, f"Invalid YAML: {problem.message}"))
+            hint = _unquoted_template_near(problem.span, lines)
+            if hint is None:
+                ctx.report(YAML_SYNTAX.at(problem.span, f"Invalid YAML: {problem.message}"))
+            else:
+                ctx.report(
+                    YAML_SYNTAX.at(
+                        problem.span,
+                        f"Invalid YAML: {problem.message}; the value on line "
+                        f"{hint.span.start.line + 1} starts with an unquoted `{{{{`, which YAML "
+                        "reads as a mapping: quote it",
+                        fixes=(hint,),
+                    )
+                )
     for duplicate, first in parsed.duplicates:
         ctx.report(
             DUPLICATE_KEY.at(
@@ -171,6 +184,26 @@ def report_parse(parsed: ParsedYaml, text: str, ctx: CheckContext) -> YMap | Non
     # Constructor problems (unquoted templates, unknown tags) leave a usable tree: keep going so
     # that every independent error is reported at once.
     return root
+
+
+_UNQUOTED_TEMPLATE_VALUE = re.compile(r"(?:^|[:\-])[ \t]+(\{\{[^\n]*?)[ \t]*(?:#.*)?$")
+
+
+def _unquoted_template_near(span: Span, lines: list[str]) -> Fix | None:
+    """A quoting fix for an unquoted `{{ … }}` value on the error's line or the line above."""
+    for line_no in (span.start.line, span.start.line - 1):
+        if not 0 <= line_no < len(lines):
+            continue
+        match = _UNQUOTED_TEMPLATE_VALUE.search(lines[line_no])
+        if match is None or '"' in match.group(1):
+            continue
+        start, end = match.span(1)
+        return Fix(
+            'Quote the value: "{{ … }}"',
+            Span.of(line_no, start, line_no, end),
+            f'"{match.group(1)}"',
+        )
+    return None
 
 
 def _clamp(span: Span, lines: list[str]) -> Span:
