@@ -148,3 +148,19 @@ def test_target_216_rejects_undeclared_params() -> None:
     assert "Received unexpected params `{'learning_rat'}`" in unexpected[0][2]
     # 2.16 also requires `version: 1.1` (spec §3), which these 2.18 case files omit.
     assert {e[0] for e in found} == {"PLX304", "PLX103"}
+
+
+@pytest.mark.parametrize(
+    ("name", "candidates", "expected"),
+    [
+        ("learning_rat", ["learning_rate", "epochs"], "learning_rate"),
+        ("modle", ["model", "report"], "model"),  # neighbours swapped: one edit
+        ("trian", ["train"], "train"),
+        ("lr", ["learning_rate"], None),  # too far to be a typo
+        ("EPOCHS", ["epochs"], "epochs"),
+    ],
+)
+def test_did_you_mean(name: str, candidates: list[str], expected: str | None) -> None:
+    from param_lsp.rules.params import did_you_mean
+
+    assert did_you_mean(name, candidates) == expected

@@ -495,14 +495,17 @@ def did_you_mean(name: str, candidates: set[str] | list[str]) -> str | None:
 
 
 def _edit_distance(a: str, b: str) -> int:
+    """Optimal-string-alignment distance: a swap of two neighbours (`modle`) costs one edit."""
     if abs(len(a) - len(b)) > 3:
         return 99
+    before: list[int] = []
     previous = list(range(len(b) + 1))
     for i, char_a in enumerate(a, 1):
         current = [i]
         for j, char_b in enumerate(b, 1):
-            current.append(
-                min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (char_a != char_b))
-            )
-        previous = current
+            cost = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (char_a != char_b))
+            if i > 1 and j > 1 and char_a == b[j - 2] and a[i - 2] == char_b:
+                cost = min(cost, before[j - 2] + 1)
+            current.append(cost)
+        before, previous = previous, current
     return previous[-1]
