@@ -176,7 +176,8 @@ def read_param(
     if isinstance(node, YScalar) and node.value is None:
         return ParamDef(name, key_node, node, True, None, True, node, source=source,
                         is_join=is_join)  # fmt: skip
-    if isinstance(node, YMap) and (not node.index or PARAM_KEYS & set(_str_keys(node))):
+    # PARAM_KEYS holds strings only, so non-string keys never intersect it.
+    if isinstance(node, YMap) and (not node.index or not PARAM_KEYS.isdisjoint(node.index)):
         param = ParamDef(name, key_node, node, True, source=source, is_join=is_join)
         value_entry = node.entry("value")
         if value_entry is not None:
@@ -198,10 +199,6 @@ def read_param(
         return param
     return ParamDef(name, key_node, node, False, node.to_py(), True, node, source=source,
                     is_join=is_join)  # fmt: skip
-
-
-def _str_keys(node: YMap) -> list[str]:
-    return [key for key in node.index if isinstance(key, str)]
 
 
 def read_params(node: YNode | None, *, source: Path | None) -> dict[str, ParamDef]:

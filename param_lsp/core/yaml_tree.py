@@ -25,6 +25,7 @@ _MAP = "tag:yaml.org,2002:map"
 _SEQ = "tag:yaml.org,2002:seq"
 _MERGE = "tag:yaml.org,2002:merge"
 _ScalarNode = yaml.ScalarNode
+_new_tuple: Any = tuple.__new__
 _SequenceNode = yaml.SequenceNode
 _MappingNode = yaml.MappingNode
 
@@ -40,7 +41,7 @@ _MEMO_LIMIT = 50_000
 _MISSING = object()
 
 
-class _MemoLoader(_BaseLoader):  # type: ignore[misc, valid-type]
+class _MemoLoader(_BaseLoader):
     """The safe loader with its implicit-tag resolution memoised (identical tags, fewer regexes).
 
     Without path resolvers (the safe loader has none) a scalar's tag depends only on its text
@@ -58,7 +59,12 @@ class _MemoLoader(_BaseLoader):  # type: ignore[misc, valid-type]
                     _RESOLVED.clear()
                 _RESOLVED[value] = tag
             return tag
-        return super().resolve(kind, value, implicit)  # type: ignore[no-any-return]
+        return _SEQ if kind is _SequenceNode else _MAP
+
+    # Path resolvers are the only users of these hooks, which the composer calls on every node:
+    # builtins that accept the same arguments and do nothing cost a fraction of a Python call.
+    descend_resolver = staticmethod(slice)
+    ascend_resolver = staticmethod(tuple)
 
 
 _Loader: Any = _MemoLoader if not _BaseLoader.yaml_path_resolvers else _BaseLoader
@@ -89,18 +95,27 @@ class YNode:
     _sm: Any
     _em: Any
 
+    # The tuples are built with tuple.__new__: a NamedTuple's own __new__ is a Python function,
+    # and spans are asked for on every schema step.
     @property
     def start(self) -> Position:
-        return Position(self._sm.line, self._sm.column)
+        mark = self._sm
+        return _new_tuple(Position, (mark.line, mark.column))
 
     @property
     def end(self) -> Position:
-        return Position(self._em.line, self._em.column)
+        mark = self._em
+        return _new_tuple(Position, (mark.line, mark.column))
 
     @property
     def span(self) -> Span:
-        return Span(
-            Position(self._sm.line, self._sm.column), Position(self._em.line, self._em.column)
+        start, end = self._sm, self._em
+        return _new_tuple(
+            Span,
+            (
+                _new_tuple(Position, (start.line, start.column)),
+                _new_tuple(Position, (end.line, end.column)),
+            ),
         )
 
     def to_py(self) -> Any:
@@ -223,31 +238,31 @@ def _nesting_upper_bound(text: str) -> int:
 def _may_nest_deeper_than(text: str, limit: int) -> bool:
     """Whether :func:`_nesting_upper_bound` could exceed ``limit``, without listing every line.
 
-    indent + inline > room implies one of them reaches room // 2 + 1, which one regex search
-    each rules out for ordinary documents; only then is the full bound computed.
+    A line's indentation is at most its length and its inline `- ` run at most half of it, so
+    ordinary documents are ruled out by their longest line; only then is the full bound computed.
     """
-    room = limit - 1 - text.count("[") - text.count("{")
-    if room < 0:
-        return True
-    half = room // 2 + 1
-    # An inline run `- - ? ` of length 2 * half is in particular that many characters of `-? `.
-    if (
-        re.search(r"^[ \t]{%d}" % half, text, re.M) is None
-        and re.search(r"[-? ]{%d}" % (2 * half), text) is None
-    ):
+    widest = max(map(len, text.split("\n")))
+    if text.count("[") + text.count("{") + widest + widest // 2 + 1 <= limit:
         return False
     return _nesting_upper_bound(text) > limit
 
 
-def _nesting_depth(text: str) -> int:
-    depth = deepest = 0
+def _nests_deeper_than(text: str, limit: int) -> bool:
+    """Whether collections nest more than ``limit`` deep, stopping as soon as they do.
+
+    LibYAML's parser slows down quadratically with the depth of the open collections, so a
+    full scan of a 200,000-deep document would take minutes; stopping at ``limit`` keeps the
+    scan cheap.
+    """
+    depth = 0
     for event in yaml.parse(text, Loader=_Loader):
         if isinstance(event, yaml.CollectionStartEvent):
             depth += 1
-            deepest = max(deepest, depth)
+            if depth > limit:
+                return True
         elif isinstance(event, yaml.CollectionEndEvent):
             depth -= 1
-    return deepest
+    return False
 
 
 class _Builder:
@@ -291,7 +306,7 @@ class _Builder:
         cls = node.__class__
         if cls is _ScalarNode:
             tag = node.tag
-            if tag == _STR or tag == _MERGE:
+            if tag in (_STR, _MERGE):
                 result = YScalar(
                     node.value, node.value, tag, node.style, node.start_mark, node.end_mark
                 )
@@ -383,17 +398,23 @@ class _Builder:
         child = depth + 1
         fast_keys = not self.shares_nodes and child <= MAX_NESTING
         for key_node, value_node in node.value:
-            if (
-                fast_keys
-                and key_node.__class__ is _ScalarNode
-                and key_node.tag == _STR
-            ):
+            if fast_keys and key_node.__class__ is _ScalarNode and key_node.tag == _STR:
                 # The common case, a plain string key: built inline, always hashable.
                 text = key_node.value
                 key: YNode = YScalar(
                     text, text, _STR, key_node.style, key_node.start_mark, key_node.end_mark
                 )
-                value = build(value_node, child)
+                if value_node.__class__ is _ScalarNode and value_node.tag == _STR:
+                    value: YNode = YScalar(
+                        value_node.value,
+                        value_node.value,
+                        _STR,
+                        value_node.style,
+                        value_node.start_mark,
+                        value_node.end_mark,
+                    )
+                else:
+                    value = build(value_node, child)
                 pairs.append((key, value))
                 first = index.get(text)
                 if first is not None:
@@ -455,7 +476,7 @@ def parse_yaml(text: str) -> ParsedYaml:
     problems: list[YamlProblem] = []
     if _may_nest_deeper_than(text, COMPOSER_SAFE_DEPTH):
         try:
-            too_deep = _nesting_depth(text) > MAX_NESTING
+            too_deep = _nests_deeper_than(text, MAX_NESTING)
         except yaml.YAMLError:
             too_deep = False  # the compose below reports the syntax error
         if too_deep:

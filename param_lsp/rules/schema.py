@@ -1388,7 +1388,7 @@ def _check_document(w: _Walker, root: YMap, where: Where, path: Path) -> set[str
             continue
         mark = len(w.ctx.findings)
         ok = w.check(value, t, (*path, str(key)), key_node.span)
-        if not ok or w.ctx.has_errors_since(mark):
+        if not ok or (len(w.ctx.findings) > mark and w.ctx.has_errors_since(mark)):
             invalid.add(str(key))
     _check_references(w, root, path, invalid, kind)
     return invalid
@@ -1416,7 +1416,10 @@ def _check_references(w: _Walker, root: YMap, path: Path, invalid: set[str], kin
                 present.append((key, entry))
                 break
     component = root.get("component")
-    has_component = component is not None and component.to_py() is not None
+    # Only a null scalar reads as None (a mapping or list would be converted in full for nothing).
+    has_component = component is not None and not (
+        isinstance(component, YScalar) and component.value is None
+    )
     if w.is_216:
         if kind == "operation" and len(present) + (0 if present else int(has_component)) != 1:
             kind_node = root.key_node("kind")
