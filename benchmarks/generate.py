@@ -40,8 +40,21 @@ def operation(n_inputs: int) -> str:
     return "\n".join(lines) + "\n"
 
 
+def operation_lines(lines: int) -> str:
+    """An :func:`operation` of about ``lines`` lines (never fewer)."""
+    n_inputs = max(1, lines * 1000 // 4216)
+    text = operation(n_inputs)
+    while text.count("\n") < lines:
+        n_inputs += max(1, (lines - text.count("\n")) // 5)
+        text = operation(n_inputs)
+    return text
+
+
 def dag(n_ops: int) -> str:
-    """A DAG of ``n_ops`` operations with inline components and typed `ops.` refs (~10 lines/op)."""
+    """A DAG of ``n_ops`` operations with a shared inline component and typed `ops.` refs.
+
+    Ten lines per operation: 500 operations ≈ 5,000 lines.
+    """
     lines = [
         "version: 1.1",
         "kind: operation",
@@ -72,6 +85,8 @@ def dag(n_ops: int) -> str:
             f"          lr: {{value: {0.1 + i / 10000:.4f}}}",
             "        termination:",
             "          maxRetries: 2",
+            "        tags: [chain]",
+            "        queue: default",
             f"        description: step {i} of the chain",
         ]
     lines += ["params:", "  source: {value: s3://bucket/data}"]

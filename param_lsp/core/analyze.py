@@ -18,7 +18,7 @@ from param_lsp.core.settings import Settings
 from param_lsp.core.span import Span
 from param_lsp.core.suppress import apply_suppressions
 from param_lsp.core.workspace import MAX_FILE_BYTES, Workspace
-from param_lsp.core.yaml_tree import ParsedYaml, YMap, parse_yaml
+from param_lsp.core.yaml_tree import ParsedYaml, YMap, gc_paused, parse_yaml
 from param_lsp.rules import registry
 
 SUPPORTED_KINDS = (None, "operation", "component")
@@ -46,6 +46,13 @@ def analyze(
     path: Path | str | None = None,
     settings: Settings | None = None,
     workspace: Workspace | None = None,
+) -> Analysis:
+    with gc_paused():
+        return _analyze(text, path, settings, workspace)
+
+
+def _analyze(
+    text: str, path: Path | str | None, settings: Settings | None, workspace: Workspace | None
 ) -> Analysis:
     registry.load_all()
     from param_lsp.rules import params as params_rules

@@ -8,8 +8,10 @@ raise becomes a :class:`YamlProblem` and the tree is ``None`` when nothing usabl
 
 from __future__ import annotations
 
+import gc
 import re
 from collections.abc import Hashable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, TypeAlias
 
@@ -471,8 +473,31 @@ class _TooDeepError(Exception):
         self.node = node
 
 
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """Run a block without the cyclic garbage collector.
+
+    Composing, building and checking a document allocate tens of thousands of objects and
+    hardly any reference cycles: the collector would run dozens of times for nothing (a third
+    of the time of a 5,000-line analysis). Cycles left behind are collected afterwards.
+    """
+    paused = gc.isenabled()
+    if paused:
+        gc.disable()
+    try:
+        yield
+    finally:
+        if paused:
+            gc.enable()
+
+
 def parse_yaml(text: str) -> ParsedYaml:
     """Compose ``text`` into a positioned tree; never raises."""
+    with gc_paused():
+        return _parse_yaml(text)
+
+
+def _parse_yaml(text: str) -> ParsedYaml:
     problems: list[YamlProblem] = []
     if _may_nest_deeper_than(text, COMPOSER_SAFE_DEPTH):
         try:

@@ -82,6 +82,8 @@ class DocumentStore:
         self.client_overrides: dict[str, Any] = {}
         self.workspace: Workspace | None = None
         self.workspace_root: Path | None = None
+        #: Analyses started since start-up (read by benchmarks through `$/paramLsp/stats`).
+        self.analyses_run = 0
 
     # ------------------------------------------------------------ configuration
 
@@ -192,6 +194,7 @@ class DocumentStore:
         loop = asyncio.get_running_loop()
         settings, workspace = self.settings_for(state.path), self.workspace
         assert workspace is not None
+        self.analyses_run += 1
         computed = await loop.run_in_executor(
             self.executor, _compute, text, state.path, state.uri, settings, workspace
         )

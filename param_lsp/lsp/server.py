@@ -369,6 +369,15 @@ async def on_configuration(
             ls.store.schedule(state)
 
 
+STATS_METHOD = "$/paramLsp/stats"
+
+
+@server.feature(STATS_METHOD)
+def on_stats(ls: ParamLanguageServer, *args: Any) -> dict[str, int]:
+    """Counters for benchmarks and tests (how many analyses a burst of edits caused)."""
+    return {"analyses": ls.store.analyses_run, "open_documents": len(ls.store.states)}
+
+
 @server.feature(types.SHUTDOWN)
 def on_shutdown(ls: ParamLanguageServer, *args: Any) -> None:
     if ls.scan_task is not None:

@@ -1,0 +1,138 @@
+"""`python -m benchmarks` (or `make bench`): every performance figure, as a table and JSON.
+
+Options: --quick (fewer documents and repetitions), --skip-lsp, --json PATH.
+Results go to benchmarks/results/latest.json (git-ignored); the README's "Performance"
+section holds a copy of a full run's table.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import time
+from pathlib import Path
+from typing import Any
+
+from benchmarks import measure
+from benchmarks.generate import dag, operation_lines
+
+RESULTS = Path(__file__).parent / "results" / "latest.json"
+
+
+def _load() -> str:
+    one, five, _fifteen = os.getloadavg()
+    return f"load average {one:.2f} (1 min), {five:.2f} (5 min) on {os.cpu_count()} cores"
+
+
+def table(results: dict[str, Any]) -> str:
+    out = []
+    out.append("Analysis vs. the bare YAML parse (CSafeLoader), medians in ms:")
+    out.append(
+        f"{'document':<22}{'lines':>6}{'compose':>9}{'load':>8}{'tree':>8}{'analyze':>9}"
+        f"{'/compose':>10}{'/load':>7}"
+    )
+    for row in results["analysis"]:
+        out.append(
+            f"{row['document']:<22}{row['lines']:>6}{row['compose_ms']:>9.1f}{row['load_ms']:>8.1f}"
+            f"{row['parse_yaml_ms']:>8.1f}{row['analyze_ms']:>9.1f}"
+            f"{row['analyze_over_compose']:>9.2f}x{row['analyze_over_load']:>6.2f}x"
+        )
+    ws = results.get("workspace")
+    if ws:
+        out.append(
+            f"workspace ({ws['files']} files, pathRefs): cold {ws['cold_ms']:.0f} ms, warm "
+            f"{ws['warm_ms']:.0f} ms (compose of every file: {ws['compose_all_files_ms']:.0f} ms)"
+        )
+    check = results.get("check", {})
+    if "wall_ms" in check:
+        out.append(
+            f"param-lsp check corpus ({check['yaml_files']} YAML files, one process): "
+            f"{check['wall_ms']:.0f} ms wall = {check['files_per_s']:.0f} files/s, "
+            f"{check['ms_per_file']:.2f} ms/file (interpreter start + imports alone: "
+            f"{check['startup_and_import_ms']:.0f} ms)"
+        )
+    start = results.get("lsp_start")
+    if start:
+        init = start["initialize"]
+        out.append(
+            f"server start → initialize result: median {init['median']:.0f} ms, p95 "
+            f"{init['p95']:.0f} ms (bare `python -c pass`: {start['bare_interpreter_ms']:.0f} ms)"
+        )
+    for session in results.get("lsp", []):
+        out.append(f"LSP, {session['document']} ({session['lines']} lines):")
+        out.append(
+            f"  open → diagnostics {session['open_to_diagnostics_ms']:.0f} ms "
+            f"(compose alone {session['parse_compose_ms']:.0f} ms)"
+        )
+        key = session["keystroke_to_diagnostics_ms"]
+        out.append(
+            f"  keystroke → diagnostics (debounce incl.): median {key['median']:.0f} ms, "
+            f"p95 {key['p95']:.0f} ms"
+        )
+        burst = session["burst_20x50ms"]
+        out.append(
+            "  burst 20 keys × 50 ms: last key → final diagnostics median "
+            f"{burst['last_key_to_diagnostics_ms']['median']:.0f} ms, p95 "
+            f"{burst['last_key_to_diagnostics_ms']['p95']:.0f} ms; analyses per burst "
+            f"{burst['analyses_per_burst']}"
+        )
+        for name, value in session.items():
+            if name.startswith(("completion_", "hover_")):
+                out.append(
+                    f"  {name[:-3]:<22} median {value['median']:.2f} ms, p95 {value['p95']:.2f} ms"
+                )
+        rss = session["rss_every_250_edits_kb"]
+        out.append(
+            f"  RSS: idle {session['rss_idle_kb'] / 1024:.0f} MB, after open "
+            f"{session['rss_after_open_kb'] / 1024:.0f} MB, every 250 edits "
+            + ", ".join(f"{kb / 1024:.0f}" for kb in rss)
+            + " MB"
+        )
+    out.append(f"({results['machine']})")
+    return "\n".join(out)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks")
+    parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--skip-lsp", action="store_true")
+    parser.add_argument("--json", type=Path, default=RESULTS)
+    args = parser.parse_args()
+    repeat = 5 if args.quick else 15
+    results: dict[str, Any] = {
+        "when": time.strftime("%Y-%m-%d %H:%M:%S"),
+        "python": platform.python_version(),
+        "load_before": _load(),
+    }
+    results["analysis"] = measure.analysis_speed(repeat, args.quick)
+    results["workspace"] = measure.workspace_speed(300)
+    results["check"] = measure.check_throughput(3 if args.quick else 5)
+    if not args.skip_lsp:
+        results["lsp_start"] = measure.lsp_start(5 if args.quick else 15)
+        results["lsp"] = [
+            measure.lsp_session(
+                "operation 5k lines",
+                operation_lines(5000),
+                repeat=10 if args.quick else 30,
+                requests=50 if args.quick else 200,
+                edits=250 if args.quick else 1000,
+            ),
+            measure.lsp_session(
+                "DAG 500 ops",
+                dag(500),
+                repeat=10 if args.quick else 30,
+                requests=50 if args.quick else 200,
+                edits=250 if args.quick else 1000,
+            ),
+        ]
+    results["machine"] = f"{platform.machine()}, {_load()} at the end"
+    args.json.parent.mkdir(parents=True, exist_ok=True)
+    args.json.write_text(json.dumps(results, indent=2) + "\n")
+    print(table(results))
+    print(f"JSON: {args.json}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,275 @@
+"""The measurements behind `python -m benchmarks`: analysis vs. YAML parse, CLI, language server.
+
+Every figure is a median (and p95 where a latency distribution matters) over repetitions that
+are interleaved with the parse baseline they are compared to, so a busy machine slows both
+sides of a ratio alike.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from benchmarks.generate import dag, operation_lines, workspace
+from benchmarks.lsp_client import RawClient
+
+LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+CORPUS = Path(os.environ.get("PARAM_LSP_CORPUS", "/work/shared/corpus/real"))
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
+
+
+def summary(values: list[float]) -> dict[str, float]:
+    return {
+        "median": round(statistics.median(values), 2),
+        "p95": round(percentile(values, 0.95), 2),
+        "max": round(max(values), 2),
+        "n": len(values),
+    }
+
+
+def _timed(fn: Callable[[], object]) -> float:
+    started = time.perf_counter()
+    fn()
+    return (time.perf_counter() - started) * 1000
+
+
+def documents(quick: bool) -> list[tuple[str, str]]:
+    docs = [
+        ("operation 100 lines", operation_lines(100)),
+        ("operation 1k lines", operation_lines(1000)),
+        ("operation 5k lines", operation_lines(5000)),
+        ("DAG 50 ops", dag(50)),
+        ("DAG 500 ops", dag(500)),
+    ]
+    return [d for d in docs if not quick or "5k" in d[0] or "500" in d[0]]
+
+
+# ---------------------------------------------------------------------------- analysis
+
+
+def analysis_speed(repeat: int, quick: bool) -> list[dict[str, Any]]:
+    """analyze() against `yaml.compose` and `yaml.load` (CSafeLoader) of the same text."""
+    from param_lsp.core.analyze import analyze
+    from param_lsp.core.yaml_tree import parse_yaml
+
+    rows = []
+    for label, text in documents(quick):
+        analyze(text)  # imports, rule registry, memo tables
+        times: dict[str, list[float]] = {"compose": [], "load": [], "parse_yaml": [], "analyze": []}
+        for _ in range(repeat):
+            times["compose"].append(_timed(lambda text=text: yaml.compose(text, Loader=LOADER)))
+            times["load"].append(_timed(lambda text=text: yaml.load(text, Loader=LOADER)))
+            times["parse_yaml"].append(_timed(lambda text=text: parse_yaml(text)))
+            times["analyze"].append(_timed(lambda text=text: analyze(text)))
+        med = {key: statistics.median(values) for key, values in times.items()}
+        rows.append(
+            {
+                "document": label,
+                "lines": text.count("\n"),
+                "findings": len(analyze(text).findings),
+                **{f"{key}_ms": round(value, 2) for key, value in med.items()},
+                "analyze_over_compose": round(med["analyze"] / med["compose"], 2),
+                "analyze_over_load": round(med["analyze"] / med["load"], 2),
+            }
+        )
+    return rows
+
+
+def workspace_speed(n_components: int) -> dict[str, Any]:
+    """300 operation files, each with a pathRef to its own component, in one Workspace."""
+    from param_lsp.core.analyze import analyze
+    from param_lsp.core.settings import Settings
+    from param_lsp.core.workspace import Workspace
+
+    with tempfile.TemporaryDirectory(prefix="param-lsp-ws-") as tmp:
+        root = Path(tmp)
+        operations = workspace(root, n_components)
+        texts = [(path, path.read_text()) for path in operations]
+        settings = Settings(root=str(root))
+        space = Workspace(root=root)
+        cold = _timed(lambda: [analyze(t, p, settings, space) for p, t in texts])
+        warm = [
+            _timed(lambda: [analyze(t, p, settings, space) for p, t in texts]) for _ in range(3)
+        ]
+        findings = sum(len(analyze(t, p, settings, space).findings) for p, t in texts)
+        compose = _timed(
+            lambda: [
+                yaml.compose(path.read_text(), Loader=LOADER)
+                for path in [*operations, *sorted((root / "components").iterdir())]
+            ]
+        )
+    return {
+        "files": n_components * 2,
+        "cold_ms": round(cold, 1),
+        "warm_ms": round(statistics.median(warm), 1),
+        "findings": findings,
+        "compose_all_files_ms": round(compose, 1),
+    }
+
+
+# ---------------------------------------------------------------------------- CLI
+
+
+def check_throughput(repeat: int) -> dict[str, Any]:
+    """`param-lsp check CORPUS` in one process (wall time includes interpreter start)."""
+    if not CORPUS.is_dir():
+        return {"skipped": f"no corpus at {CORPUS}"}
+    files = [p for p in CORPUS.rglob("*") if p.suffix in (".yaml", ".yml")]
+    command = [sys.executable, "-m", "param_lsp", "check", "--format", "json", str(CORPUS)]
+    walls = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+        walls.append((time.perf_counter() - started) * 1000)
+    started = time.perf_counter()
+    subprocess.run([sys.executable, "-c", "import param_lsp.cli.main"], check=False)
+    import_ms = (time.perf_counter() - started) * 1000
+    wall = statistics.median(walls)
+    return {
+        "yaml_files": len(files),
+        "wall_ms": round(wall, 1),
+        "startup_and_import_ms": round(import_ms, 1),
+        "files_per_s": round(len(files) / (wall / 1000), 1),
+        "ms_per_file": round(wall / len(files), 2),
+    }
+
+
+# ---------------------------------------------------------------------------- language server
+
+
+def _position_of(text: str, needle: str, after: str = "", occurrence: str = "middle") -> dict:
+    lines = text.split("\n")
+    hits = [i for i, line in enumerate(lines) if needle in line]
+    line = hits[len(hits) // 2] if occurrence == "middle" else hits[0]
+    column = lines[line].index(needle) + len(after or needle)
+    return {"line": line, "character": column}
+
+
+def lsp_start(repeat: int) -> dict[str, Any]:
+    """Process start → initialize result (no document)."""
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        client = RawClient()
+        client.initialize(None)
+        times.append((time.perf_counter() - started) * 1000)
+        client.close()
+    started = time.perf_counter()
+    subprocess.run([sys.executable, "-c", "pass"], check=False)
+    bare = (time.perf_counter() - started) * 1000
+    return {"initialize": summary(times), "bare_interpreter_ms": round(bare, 1)}
+
+
+def lsp_session(label: str, text: str, repeat: int, requests: int, edits: int) -> dict[str, Any]:
+    """Open → diagnostics, keystrokes, a burst, completion/hover, RSS over many edits."""
+    out: dict[str, Any] = {"document": label, "lines": text.count("\n")}
+    with tempfile.TemporaryDirectory(prefix="param-lsp-bench-") as tmp:
+        root = Path(tmp)
+        path = root / "big.yaml"
+        path.write_text(text)
+        uri = path.as_uri()
+        client = RawClient()
+        try:
+            client.initialize(root)
+            out["rss_idle_kb"] = client.rss_kb()
+            opened = time.perf_counter()
+            client.open(uri, text)
+            first = client.wait_diagnostics(uri, 1, timeout=120)
+            out["open_to_diagnostics_ms"] = round((time.perf_counter() - opened) * 1000, 1)
+            out["findings_on_open"] = len(first["diagnostics"])
+            out["rss_after_open_kb"] = client.rss_kb()
+            out["parse_compose_ms"] = round(
+                statistics.median(
+                    _timed(lambda: yaml.compose(text, Loader=LOADER)) for _ in range(5)
+                ),
+                1,
+            )
+            version = 1
+            lines = text.split("\n")
+            middle = len(lines) // 2
+            target = next(i for i in range(middle, len(lines)) if lines[i].rstrip()[-1:].isdigit())
+            column = len(lines[target].rstrip()) - 1
+
+            def keystroke(digit: str) -> None:
+                nonlocal version
+                version += 1
+                client.change(uri, version, digit, (target, column, target, column + 1))
+
+            # one keystroke in the middle → diagnostics (debounce included)
+            latencies = []
+            for i in range(repeat):
+                started = time.perf_counter()
+                keystroke("2" if i % 2 else "3")
+                client.wait_diagnostics(uri, version)
+                latencies.append((time.perf_counter() - started) * 1000)
+            out["keystroke_to_diagnostics_ms"] = summary(latencies)
+
+            # bursts of 20 keystrokes 50 ms apart
+            bursts = []
+            for _ in range(max(2, repeat // 6)):
+                before = client.request("$/paramLsp/stats", None)["analyses"]
+                for i in range(20):
+                    keystroke("2" if i % 2 else "3")
+                    last_sent = time.perf_counter()
+                    if i < 19:
+                        time.sleep(0.05)
+                client.wait_diagnostics(uri, version)
+                after_last = (time.perf_counter() - last_sent) * 1000
+                client.drain(0.3)
+                analyses = client.request("$/paramLsp/stats", None)["analyses"] - before
+                bursts.append((after_last, analyses))
+            out["burst_20x50ms"] = {
+                "last_key_to_diagnostics_ms": summary([b[0] for b in bursts]),
+                "analyses_per_burst": [b[1] for b in bursts],
+            }
+
+            # completion / hover
+            for name, needle, after in (
+                ("globals", "{{ globals.", ""),
+                ("params", "params:", None),
+                ("ref", "ref: ops.", ""),
+                ("template", "{{ param_", "{{ "),
+            ):
+                if needle not in text:
+                    continue
+                if after is None:  # the first key under `params:`
+                    line = next(i for i, ln in enumerate(lines) if ln.startswith("params:")) + 1
+                    position = {"line": line, "character": 2}
+                else:
+                    position = _position_of(text, needle, after)
+                for method in ("textDocument/completion", "textDocument/hover"):
+                    times = []
+                    for _ in range(requests):
+                        started = time.perf_counter()
+                        client.request(method, {"textDocument": {"uri": uri}, "position": position})
+                        times.append((time.perf_counter() - started) * 1000)
+                    out[f"{method.split('/')[1]}_{name}_ms"] = summary(times)
+
+            # memory over many edits: RSS after every 250 edits
+            rss = []
+            for i in range(edits):
+                keystroke(str(i % 10))
+                if (i + 1) % 50 == 0:
+                    client.wait_diagnostics(uri, version, timeout=120)
+                else:
+                    time.sleep(0.002)
+                if (i + 1) % 250 == 0:
+                    rss.append(client.rss_kb())
+            out["rss_every_250_edits_kb"] = rss
+            out["analyses_total"] = client.request("$/paramLsp/stats", None)["analyses"]
+        finally:
+            client.close()
+    return out
