@@ -7,15 +7,19 @@ import pytest
 from tests.corpus_support import corpus_dir, judge, load_known
 
 CORPUS = corpus_dir()
+VERDICT_FILES = {"2.18": "oracle-verdicts.jsonl", "2.16": "oracle-verdicts-2.16.4.jsonl"}
 pytestmark = pytest.mark.skipif(
     not (CORPUS / "oracle-verdicts.jsonl").exists(),
     reason=f"corpus not found at {CORPUS} (set PARAM_LSP_CORPUS)",
 )
 
 
-def test_corpus_verdicts_agree_with_polyaxon() -> None:
+@pytest.mark.parametrize("version", ["2.18", "2.16"])
+def test_corpus_verdicts_agree_with_polyaxon(version: str) -> None:
+    if not (CORPUS / VERDICT_FILES[version]).exists():
+        pytest.skip(f"no Polyaxon {version} verdicts in {CORPUS}")
     known = load_known()
-    results = judge(CORPUS)
+    results = judge(CORPUS, version)
     unexplained = [
         v for v in results if not v.agrees and not v.stricter_only and v.file not in known
     ]
