@@ -6,6 +6,9 @@ line and below a syntax error; what can be offered there comes from the document
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 from param_lsp.core.locate import LinePart, PathStep, block_keys, split_line, yaml_path_at
 from param_lsp.core.model import IODef
 from param_lsp.core.span import Position, Span
@@ -16,16 +19,28 @@ from param_lsp.features.index import CallSite, DocumentIndex
 from param_lsp.features.results import CompletionItem, ItemKind
 
 
-def complete(view: DocumentView, pos: Position, *, snippets: bool = True) -> list[CompletionItem]:
+def complete(
+    view: DocumentView,
+    pos: Position,
+    *,
+    snippets: bool = True,
+    workspace_root: Path | None = None,
+) -> list[CompletionItem]:
+    """Items at ``pos``; file paths (after `pathRef:`) never leave ``workspace_root`` (the
+    document's own folder when there is no root)."""
     if not 0 <= pos.line < len(view.lines):
         return []
     line_text = view.lines[pos.line]
     column = min(pos.character, len(line_text))
     template = open_template_at(line_text, column)
     if template is not None:
+        if template.is_filter:
+            return _filter_items(pos.line, template)
         return _template_items(view, pos.line, template)
     part = split_line(line_text)
     if part.key is not None and part.value_start is not None and column >= part.key_end + 1:
+        if part.key in PATH_REF_KEYS:
+            return path_items(view, pos.line, column, part, workspace_root)
         return _value_items(view, pos.line, column, part)
     return _key_items(view, pos.line, column, part, snippets)
 
@@ -517,3 +532,121 @@ def _connections(site: CallSite | None) -> list[str]:
             i.value for i in node.items if isinstance(i, YScalar) and isinstance(i.value, str)
         ]
     return found
+
+
+def _filter_items(line: int, template: OpenTemplate) -> list[CompletionItem]:
+    edit = Span.of(
+        line, template.partial_start, line, template.partial_start + len(template.partial)
+    )
+    return [
+        CompletionItem(
+            label=name,
+            kind=ItemKind.FUNCTION,
+            detail="Polyaxon filter" if name == "map_format" else "Jinja filter",
+            documentation=doc,
+            sort_text=f"{n:03d}",
+            edit_span=edit,
+        )
+        for n, (name, doc) in enumerate(sorted(knowledge.JINJA_FILTERS.items()))
+    ]
+
+
+# ---------------------------------------------------------------- file paths
+
+PATH_REF_KEYS = frozenset({"pathRef", "path_ref"})
+#: Folders never offered (tooling and caches, as in the workspace scan).
+_SKIPPED_FOLDERS = frozenset({"node_modules", "__pycache__", "venv"})
+MAX_PATH_ITEMS = 500
+
+
+def _inside(path: str, root: str) -> bool:
+    return path == root or path.startswith(root.rstrip(os.sep) + os.sep)
+
+
+def path_items(
+    view: DocumentView, line: int, column: int, part: LinePart, workspace_root: Path | None
+) -> list[CompletionItem]:
+    """YAML files and folders for a `pathRef` value, relative to the document's folder.
+
+    Listing stays inside the workspace root: the folder typed so far and every symlink offered
+    must resolve (realpath) inside it, so a link pointing out of the workspace is not followed.
+    """
+    assert part.value_start is not None
+    if view.path is None:
+        return []
+    text = view.lines[line]
+    start = min(part.value_start, column)
+    typed = text[start:column]
+    quote = typed[:1] if typed[:1] in ("'", '"') else ""
+    typed = typed[len(quote) :]
+    if "{{" in typed or "#" in typed:
+        return []
+    document_folder = view.path.parent
+    root = os.path.realpath(workspace_root or document_folder)
+    slash = typed.rfind("/")
+    folder_part, partial = typed[: slash + 1], typed[slash + 1 :]
+    folder = Path(folder_part) if folder_part.startswith("/") else document_folder / folder_part
+    real_folder = os.path.realpath(folder)
+    if not _inside(real_folder, root):
+        return []
+    try:
+        entries = sorted(os.scandir(real_folder), key=lambda entry: entry.name)
+    except OSError:
+        return []
+    begin = start + len(quote) + len(folder_part)
+    edit = Span.of(line, begin, line, column)
+    # Right after `pathRef:` (the `:` trigger) the value needs its separating space.
+    lead = " " if start == column and text[column - 1 : column] == ":" else ""
+    own = os.path.realpath(view.path)
+    items: list[CompletionItem] = []
+    for entry in entries:
+        if len(items) >= MAX_PATH_ITEMS:
+            break
+        name = entry.name
+        if name.startswith(".") or name in _SKIPPED_FOLDERS:
+            continue
+        real = os.path.realpath(entry.path)
+        if not _inside(real, root) or real == own:
+            continue
+        try:
+            is_folder = entry.is_dir()
+        except OSError:
+            continue
+        if is_folder:
+            items.append(
+                CompletionItem(
+                    label=f"{name}/",
+                    kind=ItemKind.FOLDER,
+                    detail="folder",
+                    insert_text=f"{lead}{name}/",
+                    sort_text=f"1{name}",
+                    filter_text=f"{name}/",
+                    edit_span=edit,
+                )
+            )
+        elif name.lower().endswith((".yaml", ".yml")):
+            items.append(
+                CompletionItem(
+                    label=name,
+                    kind=ItemKind.FILE,
+                    detail="YAML file",
+                    insert_text=f"{lead}{name}",
+                    sort_text=f"0{name}",
+                    filter_text=name,
+                    edit_span=edit,
+                )
+            )
+    parent = os.path.dirname(real_folder)
+    if partial in ("", ".", "..") and real_folder != root and _inside(parent, root):
+        items.append(
+            CompletionItem(
+                label="../",
+                kind=ItemKind.FOLDER,
+                detail="parent folder",
+                insert_text=f"{lead}../",
+                sort_text="2",
+                filter_text="../",
+                edit_span=edit,
+            )
+        )
+    return items

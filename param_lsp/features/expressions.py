@@ -18,6 +18,7 @@ _NAME_CHAIN = re.compile(r"[A-Za-z_][\w-]*(?:\s*\.\s*[A-Za-z_][\w-]*)*")
 _SEGMENT = re.compile(r"[A-Za-z_][\w-]*")
 _STRING = re.compile(r"""'[^']*'|"[^"]*\"""")
 _TRAILING_CHAIN = re.compile(r"(?:[A-Za-z_][\w-]*\s*\.\s*)*[A-Za-z_]?[\w-]*$")
+_TRAILING_FILTER = re.compile(r"\|\s*([A-Za-z_]\w*)?$")
 _KEYWORDS = frozenset({"and", "or", "not", "in", "is", "if", "else", "true", "false", "none",
                        "True", "False", "None"})  # fmt: skip
 
@@ -148,6 +149,8 @@ class OpenTemplate:
     #: The partial segment (`"ar"`) and where it starts.
     partial: str
     partial_start: int
+    #: The name being typed follows `|`: a filter, not a variable.
+    is_filter: bool = False
 
 
 def open_template_at(line_text: str, column: int) -> OpenTemplate | None:
@@ -156,6 +159,11 @@ def open_template_at(line_text: str, column: int) -> OpenTemplate | None:
     if start < 0 or _CLOSE in before[start:]:
         return None
     inner = before[start + 2 :]
+    masked = _STRING.sub(lambda m: " " * len(m.group(0)), inner)
+    piped = _TRAILING_FILTER.search(masked)
+    if piped is not None:
+        partial = piped.group(1) or ""
+        return OpenTemplate((), partial, column - len(partial), is_filter=True)
     match = _TRAILING_CHAIN.search(inner)
     chain = match.group(0) if match else ""
     parts = [part.strip() for part in chain.split(".")]

@@ -259,3 +259,68 @@ def types_compatible(expected: str | None, actual: str | None) -> bool:
     if expected is None or actual is None:
         return False
     return expected == actual or (expected in STRING_LIKE_TYPES and actual in STRING_LIKE_TYPES)
+
+
+#: Filters of a default Jinja2 environment (the builtin set of Jinja 3.1) plus Polyaxon's own
+#: `map_format` (§13.2): what may follow `|` inside `{{ }}`. Written out here so that the
+#: language server needs no Jinja installed.
+JINJA_FILTERS: dict[str, str] = {
+    "abs": "Absolute value of a number.",
+    "attr": "`attr(name)`: an attribute of an object (not an item).",
+    "batch": "`batch(n, fill_with=None)`: split a sequence into lists of `n` items.",
+    "capitalize": "First character upper case, the rest lower case.",
+    "center": "`center(width=80)`: centre the text in a field of `width`.",
+    "count": "Number of items (alias of `length`).",
+    "d": "Alias of `default`.",
+    "default": "`default(value, boolean=False)`: `value` when the input is undefined "
+    "(or falsy with `boolean=true`).",
+    "dictsort": "`dictsort(case_sensitive=False, by='key')`: sorted `(key, value)` pairs.",
+    "e": "Alias of `escape`.",
+    "escape": "HTML-escape the text (`&`, `<`, `>`, `'`, `\"`).",
+    "filesizeformat": "`filesizeformat(binary=False)`: a byte count as `13.5 MB`.",
+    "first": "First item of a sequence.",
+    "float": "`float(default=0.0)`: convert to a float.",
+    "forceescape": "HTML-escape even already safe text.",
+    "format": "`format(*args, **kwargs)`: printf-style formatting (`'%s-%d'|format(a, b)`).",
+    "groupby": "`groupby(attribute)`: group items by an attribute.",
+    "indent": "`indent(width=4, first=False, blank=False)`: indent every line.",
+    "int": "`int(default=0, base=10)`: convert to an integer.",
+    "items": "`(key, value)` pairs of a mapping.",
+    "join": "`join(d='', attribute=None)`: concatenate the items with a separator.",
+    "last": "Last item of a sequence.",
+    "length": "Number of items.",
+    "list": "Convert to a list.",
+    "lower": "Lower-case the text.",
+    "map": "`map(attribute=…)` or `map('filter', …)`: apply to every item.",
+    "max": "`max(case_sensitive=False, attribute=None)`: largest item.",
+    "min": "`min(case_sensitive=False, attribute=None)`: smallest item.",
+    "pprint": "Pretty-print a value (debugging).",
+    "random": "A random item of a sequence.",
+    "reject": "`reject('test', …)`: items for which the test fails.",
+    "rejectattr": "`rejectattr(attribute, 'test', …)`: items whose attribute fails the test.",
+    "replace": "`replace(old, new, count=None)`: replace a substring.",
+    "reverse": "Reverse a sequence or string.",
+    "round": "`round(precision=0, method='common')`: round a number.",
+    "safe": "Mark the text as safe (no auto-escaping).",
+    "select": "`select('test', …)`: items for which the test passes.",
+    "selectattr": "`selectattr(attribute, 'test', …)`: items whose attribute passes the test.",
+    "slice": "`slice(n, fill_with=None)`: split a sequence into `n` slices.",
+    "sort": "`sort(reverse=False, case_sensitive=False, attribute=None)`: sorted items.",
+    "string": "Convert to a string.",
+    "striptags": "Remove SGML/XML tags and collapse whitespace.",
+    "sum": "`sum(attribute=None, start=0)`: sum of the items.",
+    "title": "Title-case the text.",
+    "tojson": "`tojson(indent=None)`: serialise to JSON.",
+    "trim": "`trim(chars=None)`: strip leading and trailing characters.",
+    "truncate": "`truncate(length=255, killwords=False, end='...')`: shorten the text.",
+    "unique": "`unique(case_sensitive=False, attribute=None)`: items without duplicates.",
+    "upper": "Upper-case the text.",
+    "urlencode": "Percent-encode for use in URLs.",
+    "urlize": "Turn URLs in the text into links.",
+    "wordcount": "Number of words.",
+    "wordwrap": "`wordwrap(width=79, …)`: wrap the text.",
+    "xmlattr": "A mapping rendered as XML/HTML attributes.",
+    "map_format": "Polyaxon: `map_format(pattern, variable_name=None)` renders `pattern % value` "
+    "(printf-style; with `variable_name`, `pattern % {variable_name: value}`), e.g. "
+    "`items|map('map_format', '--x=%s')|join(' ')`.",
+}

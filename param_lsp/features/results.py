@@ -21,6 +21,9 @@ class ItemKind(Enum):
     REFERENCE = "reference"
     PROPERTY = "property"
     ENUM = "enum"
+    FUNCTION = "function"
+    FILE = "file"
+    FOLDER = "folder"
 
 
 @dataclass(frozen=True, slots=True)

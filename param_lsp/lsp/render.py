@@ -29,6 +29,9 @@ _ITEM_KINDS = {
     ItemKind.REFERENCE: types.CompletionItemKind.Reference,
     ItemKind.PROPERTY: types.CompletionItemKind.Property,
     ItemKind.ENUM: types.CompletionItemKind.EnumMember,
+    ItemKind.FUNCTION: types.CompletionItemKind.Function,
+    ItemKind.FILE: types.CompletionItemKind.File,
+    ItemKind.FOLDER: types.CompletionItemKind.Folder,
 }
 
 _SYMBOL_KINDS = {

@@ -596,7 +596,9 @@ def _position(ls: ParamLanguageServer, uri: str, position: types.Position) -> tu
 
 @server.feature(
     types.TEXT_DOCUMENT_COMPLETION,
-    types.CompletionOptions(trigger_characters=[".", " ", "{", ":"], resolve_provider=False),
+    types.CompletionOptions(
+        trigger_characters=[".", " ", "{", ":", "/", "|"], resolve_provider=False
+    ),
 )
 @guarded(None)
 def completion(ls: ParamLanguageServer, params: types.CompletionParams) -> Any:
@@ -606,7 +608,9 @@ def completion(ls: ParamLanguageServer, params: types.CompletionParams) -> Any:
     view, pos = _position(ls, params.text_document.uri, params.position)
     if pos is None:
         return None
-    items = complete(view, pos, snippets=ls.snippet_support)
+    workspace = ls.store.workspace
+    root = workspace.root if workspace is not None else ls.store.workspace_root
+    items = complete(view, pos, snippets=ls.snippet_support, workspace_root=root)
     lines = Lines(view.lines, ls.workspace.position_codec)
     return completion_list(items, lines, markdown=ls.completion_markdown)
 

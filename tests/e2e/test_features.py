@@ -176,6 +176,90 @@ async def test_io_keys_types_and_sections(client: LanguageClient, workspace: Pat
     assert {"choice", "uniform", "linspace"} <= set(labels(await complete(client, uri, at)))
 
 
+async def test_path_ref_completion_stays_in_the_workspace(
+    client: LanguageClient, workspace: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    outside = tmp_path_factory.mktemp("outside")
+    (outside / "secret.yaml").write_text("kind: component\n")
+    folder = workspace / "paths"
+    (folder / "components").mkdir(parents=True)
+    (folder / "components" / "clean.yml").write_text("kind: component\n")
+    (folder / "local.yaml").write_text("kind: component\n")
+    (folder / "notes.txt").write_text("not yaml\n")
+    (folder / ".hidden.yaml").write_text("kind: component\n")
+    (folder / "escape").symlink_to(outside, target_is_directory=True)
+    (folder / "inside").symlink_to(folder / "components", target_is_directory=True)
+    text, at = cursor("kind: operation\nname: x\npathRef: |\n")
+    uri = await opened(client, workspace, text, "paths/op.yaml")
+    items = await complete(client, uri, at)
+    # YAML files first, then folders; no .txt, no hidden file, no link leaving the workspace.
+    assert labels(items) == ["local.yaml", "components/", "inside/", "../"]
+    local = items[0]
+    assert local.kind == types.CompletionItemKind.File
+    assert isinstance(local.text_edit, types.TextEdit) and local.text_edit.new_text == "local.yaml"
+    assert local.text_edit.range == types.Range(start=at, end=at)
+    assert items[1].kind == types.CompletionItemKind.Folder
+    # Inside a quoted, partly typed folder: the edit covers only the last segment.
+    text, at = cursor('kind: operation\nname: x\npathRef: "components/cl|"\n')
+    change_doc(client, uri, 2, text)
+    items = await complete(client, uri, at)
+    assert labels(items) == ["clean.yml"]
+    edit = items[0].text_edit
+    assert isinstance(edit, types.TextEdit)
+    assert edit.range.start == pos(at.line, len('pathRef: "components/'))
+    # Through a link that leaves the workspace, and above the workspace root: nothing.
+    for version, typed in ((3, "escape/"), (4, "../../")):
+        text, at = cursor(f"kind: operation\nname: x\npathRef: {typed}|\n")
+        change_doc(client, uri, version, text)
+        assert labels(await complete(client, uri, at)) == []
+    # `../` reaches the root's files (this document's own folder is listed as a folder).
+    text, at = cursor("kind: operation\nname: x\npathRef: ../|\n")
+    change_doc(client, uri, 5, text)
+    found = labels(await complete(client, uri, at))
+    assert {"train.yaml", "prepare.yaml", "paths/"} <= set(found) and "../" not in found
+
+
+async def test_jinja_filter_names_after_a_pipe(client: LanguageClient, workspace: Path) -> None:
+    text, at = cursor(
+        COMPONENT.replace('"--data={{ dataset }}"', '"--data={{ dataset | lo^ }}"'), "^"
+    )
+    uri = await opened(client, workspace, text)
+    items = await complete(client, uri, at)
+    names = labels(items)
+    assert {"lower", "default", "join", "map_format", "tojson"} <= set(names)
+    assert "dataset" not in names and "globals" not in names  # filters, not variables
+    lower = next(i for i in items if i.label == "lower")
+    assert lower.kind == types.CompletionItemKind.Function
+    assert isinstance(lower.text_edit, types.TextEdit)
+    assert lower.text_edit.range.start == pos(at.line, at.character - 2)
+    map_format = next(i for i in items if i.label == "map_format")
+    assert map_format.detail == "Polyaxon filter"
+    # A `|` inside a string literal is not a filter position.
+    text, at = cursor(
+        COMPONENT.replace('"--data={{ dataset }}"', "\"--data={{ 'a|b' ~ glo^ }}\""), "^"
+    )
+    change_doc(client, uri, 2, text)
+    assert "globals" in labels(await complete(client, uri, at))
+
+
+async def test_ops_names_are_not_offered_as_template_variables(
+    client: LanguageClient, workspace: Path
+) -> None:
+    # Polyaxon 2.18 has no `ops` in the Jinja context: an upstream value is a param with
+    # `ref: ops.<name>` (completed on `ref:`), and `{{ ops.… }}` renders as undefined (PLX802).
+    text, at = cursor(
+        PIPELINE.replace(
+            "          epochs: 3", '          epochs: 3\n          learning_rate: "{{ |"'
+        )
+    )
+    uri = await opened(client, workspace, text)
+    roots = labels(await complete(client, uri, at))
+    assert "globals" in roots and "ops" not in roots
+    text, at = cursor(PIPELINE.replace("ref: ops.prepare", "ref: |"))
+    change_doc(client, uri, 2, text)
+    assert "ops.prepare" in labels(await complete(client, uri, at))
+
+
 async def test_completion_below_a_syntax_error(client: LanguageClient, workspace: Path) -> None:
     text, at = cursor(
         'kind: operation\ndescription: "unterminated\npathRef: train.yaml\n'
