@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from param_lsp.core.findings import Finding
 from param_lsp.core.locate import split_line
+from param_lsp.core.model import IODef
 from param_lsp.core.span import Span
-from param_lsp.core.yaml_tree import YMap
+from param_lsp.core.yaml_tree import YMap, YScalar
 from param_lsp.features import knowledge
 from param_lsp.features.document import DocumentView
 from param_lsp.features.index import CallSite
@@ -95,7 +96,9 @@ def add_missing_params(view: DocumentView, site: CallSite, finding: Finding) -> 
     ios = {io.name: io for io in site.inputs}
     params = site.params_node
     lines = view.lines
-    if isinstance(params, YMap) and params.pairs and params.start.line != params.end.line:
+    if isinstance(params, YMap) and _is_flow(params, lines):
+        edit = _flow_insert(params, names, ios, lines)
+    elif isinstance(params, YMap) and params.pairs:
         # Block mapping: append after its last entry, at the column of its keys.
         column = params.pairs[0][0].start.character
         last_line = max(
@@ -110,8 +113,20 @@ def add_missing_params(view: DocumentView, site: CallSite, finding: Finding) -> 
             for name in names
         )
         edit = TextEdit(insert_at, text)
-    elif params is not None and isinstance(params, YMap) and params.start.line == params.end.line:
-        return None  # flow-style params: leave the layout to the user
+    elif isinstance(params, YScalar) and params.value is None and params.start == params.end:
+        # `params:` with nothing after it: the entries go below the key.
+        key = site.node.key_node("params")
+        if key is None:
+            return None
+        line = key.start.line
+        body = "".join(
+            f"\n{' ' * (key.start.character + 2)}{name}: "
+            f"{knowledge.placeholder_for(ios[name].io_type, ios[name].is_list)}"
+            for name in names
+        )
+        edit = TextEdit(Span.of(line, len(lines[line]), line, len(lines[line])), body)
+    elif params is not None and not isinstance(params, YMap):
+        return None  # `params:` holds something else (a list, a string): not ours to rewrite
     else:
         # No params key: add one right after the op's first line (its `name:` or first key).
         first_key = site.node.pairs[0][0] if site.node.pairs else None
@@ -138,6 +153,34 @@ def add_missing_params(view: DocumentView, site: CallSite, finding: Finding) -> 
         fixes_spans=(finding.span,),
         preferred=True,
     )
+
+
+def _is_flow(node: YMap, lines: list[str]) -> bool:
+    start = node.start
+    return (
+        start.line < len(lines) and lines[start.line][start.character : start.character + 1] == "{"
+    )
+
+
+def _flow_insert(
+    params: YMap, names: list[str], ios: dict[str, IODef], lines: list[str]
+) -> TextEdit:
+    """Entries for a flow mapping, inside its braces: after the last entry (`, name: value`,
+    or after its trailing comma) or, when it is empty, right after `{`."""
+    entries = ", ".join(
+        f"{name}: {knowledge.placeholder_for(ios[name].io_type, ios[name].is_list)}"
+        for name in names
+    )
+    if params.pairs:
+        end = params.pairs[-1][1].end
+        rest = lines[end.line][end.character :] if end.line < len(lines) else ""
+        if rest.lstrip().startswith(","):
+            comma = end.character + len(rest) - len(rest.lstrip()) + 1
+            return TextEdit(Span.of(end.line, comma, end.line, comma), f" {entries}")
+        return TextEdit(Span(end, end), f", {entries}")
+    start = params.start
+    after_brace = Span.of(start.line, start.character + 1, start.line, start.character + 1)
+    return TextEdit(after_brace, entries)
 
 
 def _entry_end_line(node: YMap, position: int, lines: list[str]) -> int:

@@ -494,6 +494,30 @@ async def test_add_params_section_when_missing(client: LanguageClient, workspace
     assert edit.range.start == pos(0, len("kind: operation"))
 
 
+async def test_add_missing_params_inside_flow_braces(
+    client: LanguageClient, workspace: Path
+) -> None:
+    cases = {
+        "params: {learning_rate: 0.1}": ('params: {learning_rate: 0.1, dataset: "", epochs: 0}'),
+        "params: {}": 'params: {dataset: "", epochs: 0}',
+        "params: {learning_rate: 0.1, }": ('params: {learning_rate: 0.1, dataset: "", epochs: 0 }'),
+    }
+    for before, after in cases.items():
+        text = f"kind: operation\npathRef: train.yaml\n{before}\n"
+        uri = await opened(client, workspace, text)
+        code = "PLX300" if before == "params: {}" else "PLX301"  # no params at all / some
+        add = next(a for a in await actions_for(client, uri, code) if "missing" in a.title)
+        assert add.edit is not None and add.edit.changes is not None
+        (edit,) = add.edit.changes[uri]
+        line = text.split("\n")[2]
+        start, end = edit.range.start.character, edit.range.end.character
+        assert edit.range.start.line == 2 and start == end
+        assert line[:start] + edit.new_text + line[end:] == after
+        # The edited document is valid and complete.
+        change_doc(client, uri, 2, text.replace(before, after))
+        assert codes(await wait_diagnostics(client, uri, 2)) == []
+
+
 async def test_quote_template_fix(client: LanguageClient, workspace: Path) -> None:
     text = (
         "kind: operation\npathRef: train.yaml\nparams:\n"
