@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: venv check-examples test lint typecheck rules-doc slow clean
+.PHONY: venv check-examples test lint typecheck rules-doc slow bench fuzz clean
 
 $(BIN)/param-lsp: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,16 @@ test: lint typecheck
 
 slow: venv
 	$(BIN)/pytest -q -m slow
+
+# Performance figures (not part of the tests): table on stdout, JSON in benchmarks/results/.
+bench: venv
+	$(BIN)/python -m benchmarks
+
+# Long random-edit fuzzing of the real server (tests/fuzz/README.md); FUZZ_EXAMPLES sessions.
+FUZZ_EXAMPLES ?= 10000
+fuzz: venv
+	PARAM_LSP_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/pytest -q -p no:cacheprovider \
+		tests/test_robustness.py -k random_edits
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache

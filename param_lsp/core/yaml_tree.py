@@ -502,7 +502,7 @@ def _parse_yaml(text: str) -> ParsedYaml:
     if _may_nest_deeper_than(text, COMPOSER_SAFE_DEPTH):
         try:
             too_deep = _nests_deeper_than(text, MAX_NESTING)
-        except yaml.YAMLError:
+        except (yaml.YAMLError, UnicodeEncodeError):
             too_deep = False  # the compose below reports the syntax error
         if too_deep:
             problems.append(
@@ -533,6 +533,19 @@ def _parse_yaml(text: str) -> ParsedYaml:
         return ParsedYaml(None, problems, [])
     except yaml.YAMLError as exc:
         problems.append(YamlProblem("syntax", str(exc), Span.of(0, 0, 0, 0)))
+        return ParsedYaml(None, problems, [])
+    except UnicodeEncodeError as exc:
+        # A lone surrogate (possible in an editor buffer, never in a UTF-8 file): LibYAML cannot
+        # even encode it; PyYAML's reader rejects it as a special character.
+        start = _index_to_position(text, exc.start)
+        problems.append(
+            YamlProblem(
+                "syntax",
+                f"unacceptable character #x{ord(text[exc.start]):04x}: special characters are "
+                "not allowed",
+                Span(start, Position(start.line, start.character + 1)),
+            )
+        )
         return ParsedYaml(None, problems, [])
     if composed is None:
         problems.append(YamlProblem("empty", "the document is empty", Span.of(0, 0, 0, 0)))
