@@ -96,6 +96,13 @@ def expressions_in_line(text: str, line: int) -> list[Expression]:
             for path in template.paths
             if path.segments
         )
+        if "|" in template.inner:
+            from param_lsp.rules.templates import filter_segments
+
+            chains += tuple(
+                NameChain((Segment(f.name, Span.of(line, f.start, line, f.end)),), is_filter=True)
+                for f in filter_segments(template.inner, template.inner_start)
+            )
         found.append(
             Expression(Span.of(line, template.start, line, template.end), template.inner, chains)
         )

@@ -58,6 +58,8 @@ def target_at(view: DocumentView, pos: Position) -> Target | None:
         return None
     hit = expression_at(view.lines, pos)
     if hit is not None and hit[1] is not None:
+        if hit[1].is_filter:
+            return None  # a filter names no input, output or op
         return _template_target(view, pos, hit[1].names, hit[1].segments)
     line_text = view.lines[pos.line]
     part = split_line(line_text)

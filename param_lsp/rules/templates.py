@@ -340,6 +340,22 @@ def parse_paths(inner: str, base: int = 0) -> list[TemplatePath]:
     return paths
 
 
+def filter_segments(inner: str, base: int = 0) -> list[Segment]:
+    """Names that follow `|` in a Jinja expression (filters), with their offsets; strings are
+    skipped by the tokenizer, so `'a|b'` holds none."""
+    found: list[Segment] = []
+    after_pipe = False
+    for match in _TOKEN.finditer(inner):
+        kind = match.lastgroup
+        if kind == "ws":
+            continue
+        if after_pipe and kind == "name":
+            start = match.start() + base
+            found.append(Segment(match.group(), start, start + len(match.group())))
+        after_pipe = match.group() == "|"
+    return found
+
+
 def scalar_sub_span(node: YNode, start: int, end: int) -> Span:
     """The document range of ``value[start:end]`` for a string scalar; the whole node when the
     text does not map 1:1 to the source (multi-line, escapes, block scalars)."""

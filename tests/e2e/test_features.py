@@ -591,3 +591,45 @@ async def test_semantic_tokens_inlay_hints_and_links(
     assert links is not None and len(links) == 1
     assert links[0].target == (workspace / "train.yaml").as_uri()
     assert links[0].range.start == pos(1, 9)
+
+
+async def test_semantic_tokens_and_hover_of_jinja_filters(
+    client: LanguageClient, workspace: Path
+) -> None:
+    text = COMPONENT.replace(
+        '"--data={{ dataset }}"', "\"--data={{ dataset | default('a|b') | upper }}\""
+    )
+    uri = await opened(client, workspace, text)
+    tokens = await client.text_document_semantic_tokens_full_async(
+        types.SemanticTokensParams(text_document=doc_id(uri))
+    )
+    assert tokens is not None
+    legend = ["namespace", "variable", "property", "function", "keyword"]
+    decoded = []
+    line = start_col = 0
+    for i in range(0, len(tokens.data), 5):
+        delta_line, delta_start, length, kind, _ = tokens.data[i : i + 5]
+        line += delta_line
+        start_col = start_col + delta_start if delta_line == 0 else delta_start
+        decoded.append((line, start_col, length, legend[kind]))
+    lines = text.split("\n")
+    args = next(i for i, row in enumerate(lines) if "args:" in row)
+    on_args = [(lines[ln][c : c + n], kind) for ln, c, n, kind in decoded if ln == args]
+    assert on_args == [
+        ("learning_rate", "variable"),
+        ("dataset", "variable"),
+        ("default", "function"),  # `'a|b'` is a string: no token for `b`
+        ("upper", "function"),
+        ("params", "namespace"),
+        ("epochs", "property"),
+        ("as_arg", "property"),
+    ]
+    hover = await hover_text(client, uri, pos(args, lines[args].index("upper") + 1))
+    assert "upper" in hover and "filter" in hover
+    # A filter is not a variable: no definition, no rename.
+    prepared = await client.text_document_prepare_rename_async(
+        types.PrepareRenameParams(
+            text_document=doc_id(uri), position=pos(args, lines[args].index("default") + 1)
+        )
+    )
+    assert prepared is None
