@@ -102,8 +102,8 @@ def _template_hover(view: DocumentView, pos: Position) -> Hover | None:
     if chain.is_filter:
         name = chain.segments[0].name
         doc = knowledge.JINJA_FILTERS.get(name)
-        text = f"**{name}** (filter)\n\n{doc}" if doc else f"**{name}**: not a Jinja filter"
-        return Hover(text, chain.segments[0].span)
+        about = f"**{name}** (filter)\n\n{doc}" if doc else f"**{name}**: not a Jinja filter"
+        return Hover(about, chain.segments[0].span)
     upto = next(i for i, seg in enumerate(chain.segments) if seg.span.contains(pos))
     text = describe_chain(_site_for_line(view, pos.line), chain.names, upto)
     if text is None:
