@@ -29,6 +29,8 @@ log = logging.getLogger("param_lsp")
 
 #: Files whose change can alter the settings of open documents.
 CONFIG_FILE_NAMES = frozenset({".param-lsp.toml", "pyproject.toml"})
+#: Workspace files the index follows after the initial scan (`.yaml` and `.yml`).
+YAML_WATCH_GLOB = "**/*.y*ml"
 
 TOKEN_TYPES = ["namespace", "variable", "property", "function", "keyword"]
 MAX_SCANNED_FILES = 2000
@@ -89,6 +91,10 @@ class ParamLanguageServer(LanguageServer):
         #: Files analysed by the workspace scan (for references/rename across files).
         self.scanned: dict[Path, Any] = {}
         self.scan_task: asyncio.Task[None] | None = None
+        self.scan_enabled = True
+        #: Files reported by workspace/didChangeWatchedFiles, not yet re-indexed.
+        self.watched_changes: dict[Path, types.FileChangeType] = {}
+        self.watch_task: asyncio.Task[None] | None = None
         self.event_loop: asyncio.AbstractEventLoop | None = None
 
     # ------------------------------------------------------------ plumbing for the store
@@ -329,8 +335,9 @@ async def on_initialized(ls: ParamLanguageServer, params: types.InitializedParam
             state.generation += 1
             ls.store.schedule(state)
     await _pull_configuration(ls)
-    await _watch_config_files(ls)
-    if os.environ.get("PARAM_LSP_NO_SCAN") != "1":
+    await _watch_files(ls)
+    ls.scan_enabled = os.environ.get("PARAM_LSP_NO_SCAN") != "1"
+    if ls.scan_enabled:
         ls.scan_task = asyncio.get_running_loop().create_task(_scan_workspace(ls))
 
 
@@ -380,8 +387,9 @@ def on_stats(ls: ParamLanguageServer, *args: Any) -> dict[str, int]:
 
 @server.feature(types.SHUTDOWN)
 def on_shutdown(ls: ParamLanguageServer, *args: Any) -> None:
-    if ls.scan_task is not None:
-        ls.scan_task.cancel()
+    for task in (ls.scan_task, ls.watch_task):
+        if task is not None:
+            task.cancel()
     ls.store.shutdown()
 
 
@@ -438,26 +446,91 @@ def _recheck_all(ls: ParamLanguageServer) -> None:
 def did_change_watched_files(
     ls: ParamLanguageServer, params: types.DidChangeWatchedFilesParams
 ) -> None:
-    changed = (uri_to_path(change.uri) for change in params.changes)
-    if any(path is not None and path.name in CONFIG_FILE_NAMES for path in changed):
+    config_changed = False
+    for change in params.changes:
+        path = uri_to_path(change.uri)
+        if path is None:
+            continue
+        if path.name in CONFIG_FILE_NAMES:
+            config_changed = True
+        elif is_yaml(path, change.uri):
+            ls.watched_changes[path] = change.type
+    if config_changed:
         _recheck_all(ls)
+    if ls.watched_changes and (ls.watch_task is None or ls.watch_task.done()):
+        ls.watch_task = asyncio.get_running_loop().create_task(_apply_watched_changes(ls))
 
 
-async def _watch_config_files(ls: ParamLanguageServer) -> None:
-    """Ask the client to report changes of configuration files (dynamic registration)."""
+def _indexable(ls: ParamLanguageServer, path: Path) -> bool:
+    """Inside the workspace (symlinks resolved) and not under a folder the scan skips."""
+    workspace, root = ls.store.workspace, ls.store.workspace_root
+    if workspace is None or root is None or not workspace.allowed(path):
+        return False
+    try:
+        folders = path.relative_to(root).parts[:-1]
+    except ValueError:
+        return False
+    return not any(part in SCAN_SKIP_DIRS or part.startswith(".") for part in folders)
+
+
+async def _apply_watched_changes(ls: ParamLanguageServer) -> None:
+    """Files created, changed or deleted on disk: update the index (what references and rename
+    search besides open documents) and re-check the open documents that read them."""
+    loop = asyncio.get_running_loop()
+    while ls.watched_changes:
+        path, kind = next(iter(ls.watched_changes.items()))
+        del ls.watched_changes[path]
+        if not _indexable(ls, path) or path_to_uri(path) in ls.store.states:
+            continue  # an open document's text comes from the editor, not the disk
+        if kind == types.FileChangeType.Deleted:
+            ls.scanned.pop(path, None)
+        elif ls.scan_enabled and (path in ls.scanned or len(ls.scanned) < MAX_SCANNED_FILES):
+            await _reindex(ls, loop, path)
+        workspace = ls.store.workspace
+        users = workspace.users_of(path) if workspace is not None else set()
+        _recheck_open_users(ls, users)
+        # Indexed files that compose this one describe its old inputs/outputs: index them again.
+        for user in sorted(users):
+            if user in ls.scanned and path_to_uri(user) not in ls.store.states:
+                await _reindex(ls, loop, user)
+
+
+async def _reindex(ls: ParamLanguageServer, loop: asyncio.AbstractEventLoop, path: Path) -> None:
+    view = await loop.run_in_executor(ls.store.executor, _scan_one, path, ls.store)
+    if view is None:
+        ls.scanned.pop(path, None)  # gone, or no longer a polyaxonfile
+    elif path_to_uri(path) not in ls.store.states:
+        ls.scanned[path] = view
+
+
+def _recheck_open_users(ls: ParamLanguageServer, users: set[Path]) -> None:
+    touched = False
+    for state in list(ls.store.states.values()):
+        if state.path is not None and state.path in users:
+            state.generation += 1
+            ls.store.schedule(state)
+            touched = True
+    if touched and ls.pull_diagnostics and ls.refresh_support:
+        ls.workspace_diagnostic_refresh(None)
+
+
+async def _watch_files(ls: ParamLanguageServer) -> None:
+    """Ask the client to report changes of configuration files and of the workspace's YAML
+    files (one dynamic registration)."""
     caps = ls.client_capabilities.workspace
     watched = caps.did_change_watched_files if caps else None
     if not (watched and watched.dynamic_registration):
         return
+    globs = [f"**/{name}" for name in sorted(CONFIG_FILE_NAMES)] + [YAML_WATCH_GLOB]
     options = types.DidChangeWatchedFilesRegistrationOptions(
-        watchers=[types.FileSystemWatcher(glob_pattern=f"**/{name}") for name in CONFIG_FILE_NAMES]
+        watchers=[types.FileSystemWatcher(glob_pattern=glob) for glob in globs]
     )
     with contextlib.suppress(Exception):
         await ls.client_register_capability_async(
             types.RegistrationParams(
                 registrations=[
                     types.Registration(
-                        id="param-lsp-config-files",
+                        id="param-lsp-watched-files",
                         method=types.WORKSPACE_DID_CHANGE_WATCHED_FILES,
                         register_options=options,
                     )
