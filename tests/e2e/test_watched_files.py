@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 
 import pytest
@@ -44,7 +44,7 @@ def workspace(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest_lsp.fixture(config=server_config(PARAM_LSP_NO_SCAN="0"), scope="module")
-async def client(lsp_client: LanguageClient, workspace: Path):
+async def client(lsp_client: LanguageClient, workspace: Path) -> AsyncIterator[None]:
     registrations: list[types.Registration] = []
 
     @lsp_client.feature(types.CLIENT_REGISTER_CAPABILITY)
