@@ -8,7 +8,7 @@ from typing import Any
 
 from lsprotocol import types
 
-from param_lsp.core.span import Position
+from param_lsp.core.span import Position, Span
 from param_lsp.features.results import (
     CodeAction,
     CompletionItem,
@@ -50,11 +50,16 @@ def completion_list(
     items: Sequence[CompletionItem], lines: Lines, *, markdown: bool = True
 ) -> types.CompletionList:
     converted: list[types.CompletionItem] = []
+    #: Items usually share one edit range: convert it to client units once.
+    ranges: dict[Span, types.Range] = {}
     for item in items:
         text = item.insert_text if item.insert_text is not None else item.label
         edit = None
         if item.edit_span is not None:
-            edit = types.TextEdit(range=lines.range_to_client(item.edit_span), new_text=text)
+            rng = ranges.get(item.edit_span)
+            if rng is None:
+                rng = ranges[item.edit_span] = lines.range_to_client(item.edit_span)
+            edit = types.TextEdit(range=rng, new_text=text)
         converted.append(
             types.CompletionItem(
                 label=item.label,

@@ -3,7 +3,8 @@
 Run: `.venv/bin/python -m tests.e2e.measure_latency [--lines 5000]`
 
 Prints start → initialize time, keystroke → diagnostics (incl. the debounce) on a generated
-DAG of about N lines, and completion/hover round trips (p50/p95).
+DAG of about N lines, and completion/hover round trips (p50/p95): param keys, a `pathRef` file
+path, a Jinja filter after `|` and a name after `{{ globals.`.
 """
 
 from __future__ import annotations
@@ -38,8 +39,8 @@ run:
 
 
 def generate(lines: int) -> str:
-    head = ["kind: operation", "name: big", "component:", "  run:", "    kind: dag",
-            "    operations:"]  # fmt: skip
+    head = ["kind: operation", "name: big", 'description: "{{ globals.uuid | up }}"',
+            "component:", "  run:", "    kind: dag", "    operations:"]  # fmt: skip
     body: list[str] = []
     index = 0
     while len(head) + len(body) < lines:
@@ -175,16 +176,29 @@ def main() -> None:
         )
         client.wait_diagnostics(uri, version)
         keystroke.append((time.perf_counter() - start) * 1000)
-    completion: list[float] = []
     hover: list[float] = []
     position = {"line": target, "character": 10}
+    path_line = next(i for i in range(target, len(lines)) if "pathRef:" in lines[i])
+    description = lines[2]
+    # Where each completion kind is asked: (line, character, a label it must offer).
+    places: dict[str, tuple[int, int, str | None]] = {
+        "completion: param keys": (target + 1, 10, None),
+        "completion: pathRef file": (path_line, len(lines[path_line]), "step.yaml"),
+        "completion: filter after |": (2, description.index("up") + 2, "upper"),
+        "completion: {{ globals.": (2, description.index("uuid") + 2, "uuid"),
+    }
+    timings: dict[str, list[float]] = {name: [] for name in places}
     for _ in range(args.requests):
-        start = time.perf_counter()
-        client.request(
-            "textDocument/completion",
-            {"textDocument": {"uri": uri}, "position": {"line": target + 1, "character": 10}},
-        )
-        completion.append((time.perf_counter() - start) * 1000)
+        for name, (line, character, expected) in places.items():
+            start = time.perf_counter()
+            result = client.request(
+                "textDocument/completion",
+                {"textDocument": {"uri": uri}, "position": {"line": line, "character": character}},
+            )
+            timings[name].append((time.perf_counter() - start) * 1000)
+            offered = {item["label"] for item in (result or {}).get("items", [])}
+            if expected is not None and expected not in offered:
+                raise SystemExit(f"{name}: `{expected}` not offered")
         start = time.perf_counter()
         client.request("textDocument/hover", {"textDocument": {"uri": uri}, "position": position})
         hover.append((time.perf_counter() - start) * 1000)
@@ -198,7 +212,7 @@ def main() -> None:
         f"keystroke → diagnostics (debounce 30 ms incl.): p50 {statistics.median(keystroke):.1f}"
         f" ms, p95 {percentile(keystroke, 0.95):.1f} ms, max {max(keystroke):.1f} ms"
     )
-    for name, values in (("completion", completion), ("hover", hover)):
+    for name, values in (*timings.items(), ("hover", hover)):
         print(
             f"{name}: p50 {statistics.median(values):.2f} ms, "
             f"p95 {percentile(values, 0.95):.2f} ms, max {max(values):.2f} ms"
