@@ -42,8 +42,9 @@ bench: venv
 # Long random-edit fuzzing of the real server (tests/fuzz/README.md); FUZZ_EXAMPLES sessions.
 FUZZ_EXAMPLES ?= 10000
 fuzz: venv
-	PARAM_LSP_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/pytest -q -p no:cacheprovider \
-		tests/test_robustness.py -k random_edits
+	mkdir -p benchmarks/results
+	PARAM_LSP_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) PARAM_LSP_FUZZ_LOG=benchmarks/results/fuzz-sessions.log \
+		$(BIN)/pytest -q -p no:cacheprovider tests/test_robustness.py -k random_edits
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache

@@ -7,6 +7,7 @@ edit sequence to a corpus file, and compares the last published diagnostics with
 
 from __future__ import annotations
 
+import json
 import os
 import time
 from dataclasses import dataclass
@@ -117,11 +118,13 @@ def run_session(
     start_count = len(client.published)
     client.open(uri, text, 1)
     version = 1
-    for kind, where, length, payload in sequence:
+    for kind, where, length, raw_payload in sequence:
+        # What the server receives: JSON joins an escaped surrogate pair into one character.
+        payload = json.loads(json.dumps(raw_payload))
         version += 1
         offset = int(where * len(text))
         if kind == "full":
-            text = text[:offset] + payload
+            text = json.loads(json.dumps(text[:offset] + payload))
             client.change(uri, version, text)
             continue
         end = offset if kind == "insert" else min(len(text), offset + length)

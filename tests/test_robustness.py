@@ -277,3 +277,7 @@ def test_random_edits_end_with_fresh_diagnostics(
     )
     assert result.published_versions == sorted(result.published_versions)
     assert client.proc.poll() is None
+    progress = os.environ.get("PARAM_LSP_FUZZ_LOG")
+    if progress:  # the long run reports how many sessions passed even if it is stopped
+        with open(progress, "a") as log:
+            log.write(f"{source.name} {len(sequence)} {len(result.final_diagnostics)}\n")
