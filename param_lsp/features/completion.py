@@ -650,3 +650,25 @@ def path_items(
             )
         )
     return items
+
+
+#: Longer lists are narrowed to the typed prefix and marked incomplete, so that the client asks
+#: again as the user types (a component with 1,000 inputs must not ship 1,000 items a keystroke).
+MAX_ITEMS = 200
+
+
+def narrow(
+    items: list[CompletionItem], lines: list[str], position: Position
+) -> tuple[list[CompletionItem], bool]:
+    """(items, is_incomplete): at most MAX_ITEMS, preferring labels that start with the prefix."""
+    if len(items) <= MAX_ITEMS:
+        return items, False
+    line = lines[position.line] if 0 <= position.line < len(lines) else ""
+    start = position.character
+    while start > 0 and (line[start - 1].isalnum() or line[start - 1] in "_-"):
+        start -= 1
+    prefix = line[start : position.character].lower()
+    matching = [
+        item for item in items if (item.filter_text or item.label).lower().startswith(prefix)
+    ]
+    return matching[:MAX_ITEMS], True

@@ -47,7 +47,11 @@ _SYMBOL_KINDS = {
 
 
 def completion_list(
-    items: Sequence[CompletionItem], lines: Lines, *, markdown: bool = True
+    items: Sequence[CompletionItem],
+    lines: Lines,
+    *,
+    markdown: bool = True,
+    incomplete: bool = False,
 ) -> types.CompletionList:
     converted: list[types.CompletionItem] = []
     #: Items usually share one edit range: convert it to client units once.
@@ -81,7 +85,7 @@ def completion_list(
                 text_edit=edit,
             )
         )
-    return types.CompletionList(is_incomplete=False, items=converted)
+    return types.CompletionList(is_incomplete=incomplete, items=converted)
 
 
 def _lines_for(ls: Any, path: Path | None, view: Any) -> Lines:

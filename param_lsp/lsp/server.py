@@ -675,7 +675,7 @@ def _position(ls: ParamLanguageServer, uri: str, position: types.Position) -> tu
 )
 @guarded(None)
 def completion(ls: ParamLanguageServer, params: types.CompletionParams) -> Any:
-    from param_lsp.features.completion import complete
+    from param_lsp.features.completion import complete, narrow
     from param_lsp.lsp.render import completion_list
 
     view, pos = _position(ls, params.text_document.uri, params.position)
@@ -683,9 +683,11 @@ def completion(ls: ParamLanguageServer, params: types.CompletionParams) -> Any:
         return None
     workspace = ls.store.workspace
     root = workspace.root if workspace is not None else ls.store.workspace_root
-    items = complete(view, pos, snippets=ls.snippet_support, workspace_root=root)
+    items, incomplete = narrow(
+        complete(view, pos, snippets=ls.snippet_support, workspace_root=root), view.lines, pos
+    )
     lines = Lines(view.lines, ls.workspace.position_codec)
-    return completion_list(items, lines, markdown=ls.completion_markdown)
+    return completion_list(items, lines, markdown=ls.completion_markdown, incomplete=incomplete)
 
 
 @server.feature(types.TEXT_DOCUMENT_HOVER)
