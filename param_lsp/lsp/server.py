@@ -419,7 +419,7 @@ def did_change(ls: ParamLanguageServer, params: types.DidChangeTextDocumentParam
     snapshot = ls._snapshot(uri)
     if snapshot is not None and is_yaml(state.path, uri):
         ls.store.set_override(state, snapshot[0])
-    ls.store.schedule(state)
+    ls.store.schedule(state, ls.store.typing_delay(state))
 
 
 @server.feature(types.TEXT_DOCUMENT_DID_SAVE)
