@@ -245,6 +245,10 @@ def block_keys(lines: list[str], line: int, column: int) -> dict[str, int]:
     # Downwards from the line itself: stop at anything left of the column.
     for current in range(max(line, 0), len(lines)):
         text = lines[current]
+        # Lines indented deeper than the column hold neither its keys nor its end: skip them
+        # without parsing (most lines of a big params block are values).
+        if len(text) - len(text.lstrip(" ")) > column and current != line:
+            continue
         if _is_blank(text):
             continue
         part = split_line(text)
@@ -257,6 +261,8 @@ def block_keys(lines: list[str], line: int, column: int) -> dict[str, int]:
     # Upwards: an item opener `- key:` still belongs to the block, then nothing above it.
     for current in range(min(line, len(lines)) - 1, -1, -1):
         text = lines[current]
+        if len(text) - len(text.lstrip(" ")) > column:
+            continue
         if _is_blank(text):
             continue
         part = split_line(text)

@@ -201,9 +201,20 @@ def _escape_snippet(text: str) -> str:
 def _with_edit(item: CompletionItem, edit: Span | None) -> CompletionItem:
     if edit is None:
         return item
-    from dataclasses import replace
-
-    return replace(item, edit_span=edit)
+    # Positional construction: `dataclasses.replace` costs ~15 µs an item, too much for lists of
+    # a thousand inputs.
+    return CompletionItem(
+        item.label,
+        item.kind,
+        item.detail,
+        item.documentation,
+        item.insert_text,
+        item.is_snippet,
+        item.plain_text,
+        item.sort_text,
+        item.filter_text,
+        edit,
+    )
 
 
 # ---------------------------------------------------------------- values
