@@ -665,7 +665,7 @@ def path_items(
 
 #: Longer lists are narrowed to the typed prefix and marked incomplete, so that the client asks
 #: again as the user types (a component with 1,000 inputs must not ship 1,000 items a keystroke).
-MAX_ITEMS = 200
+MAX_ITEMS = 100
 
 
 def narrow(

@@ -158,16 +158,16 @@ class DocumentStore:
     def typing_delay(self, state: DocState) -> float:
         """The debounce for an edit: while the user types, wait for a pause in their own pace.
 
-        A lone edit waits the configured debounce; edits arriving every ~50 ms wait 1.5 times
-        that interval (at most 150 ms), so a burst ends in one or two analyses instead of one
-        per pause between keys.
+        A lone edit waits the configured debounce; edits arriving every ~50 ms wait twice that
+        interval (at most 150 ms), so a burst ends in one or two analyses instead of one per
+        pause between keys.
         """
         now = time.monotonic()
         interval = None if state.last_change is None else now - state.last_change
         state.last_change = now
         if interval is None or interval > TYPING_WINDOW_S:
             return self.debounce_s
-        return max(self.debounce_s, min(1.5 * interval, MAX_TYPING_DEBOUNCE_S))
+        return max(self.debounce_s, min(2 * interval, MAX_TYPING_DEBOUNCE_S))
 
     def is_current(self, state: DocState) -> bool:
         current = self.get_text(state.uri)
