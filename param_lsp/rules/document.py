@@ -15,6 +15,7 @@ from param_lsp.core.schema_spec import SECTIONS_216, SECTIONS_218
 from param_lsp.core.span import Position, Span
 from param_lsp.core.yaml_tree import YMap, YScalar
 from param_lsp.rules.registry import rule
+from param_lsp.rules.schema import is_number
 
 MISSING_KIND = rule(
     "PLX100",
@@ -120,18 +121,6 @@ def _head_span(root: YMap) -> Span:
     return Span(root.start, Position(root.start.line, root.start.character))
 
 
-def _is_number(value: object) -> bool:
-    if isinstance(value, (bool, int, float)):
-        return True
-    if isinstance(value, str):
-        try:
-            float(value.strip())
-        except ValueError:
-            return False
-        return True
-    return False
-
-
 def check_header(root: YMap, ctx: CheckContext) -> str | None:
     """Check `kind`, `version` and the section list; return the kind (None when kind-less)."""
     is_216 = ctx.settings.is_216
@@ -213,7 +202,7 @@ def _check_version(root: YMap, ctx: CheckContext, *, is_216: bool, is_preset: bo
     node = entry[1]
     value = node.to_py()
     if not is_216:
-        if value is not None and not _is_number(value):
+        if value is not None and not is_number(value):
             ctx.report(
                 INVALID_VERSION.at(
                     node.span,

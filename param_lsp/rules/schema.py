@@ -17,6 +17,7 @@ from typing import Any, Literal
 
 from param_lsp.core.context import CheckContext
 from param_lsp.core.findings import Severity
+from param_lsp.core.model import lax_bool
 from param_lsp.core.schema_spec import (
     COMPONENT_ONLY_216,
     IO_RESERVED_NAMES,
@@ -460,8 +461,6 @@ IO_FLAG_NOT_BOOL = rule(
 
 TEMPLATE_RE = re.compile(r"{{\s*(.+)\s*}}")
 NAME_RE = re.compile(r"^[-a-zA-Z0-9_]+\Z")
-_TRUE = frozenset({"1", "on", "t", "true", "y", "yes"})
-_FALSE = frozenset({"0", "off", "f", "false", "n", "no"})
 _CAMEL1 = re.compile(r"([A-Z]+)([A-Z][a-z])")
 _CAMEL2 = re.compile(r"([a-z\d])([A-Z])")
 _NUMBER = r"(\d+(\.\d*)?|\.\d+)"
@@ -554,24 +553,8 @@ def _expected(t: Type) -> str:
     return "a valid value"
 
 
-def _lax_bool(value: Any) -> bool | None:
-    """pydantic's lax bool: the parsed boolean, or None when not a boolean."""
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, int) and value in (0, 1):
-        return bool(value)
-    if isinstance(value, float) and value in (0.0, 1.0):
-        return bool(value)
-    if isinstance(value, str):
-        low = value.strip().lower()
-        if low in _TRUE:
-            return True
-        if low in _FALSE:
-            return False
-    return None
-
-
-def _is_float(value: Any) -> bool:
+def is_number(value: Any) -> bool:
+    """A float in pydantic's lax sense (numbers, booleans, numeric strings)."""
     if isinstance(value, (bool, int, float)):
         return True
     if isinstance(value, str):
@@ -611,7 +594,7 @@ def _scalar_ok(tag: str, value: Any) -> bool | None:
     if tag == "str" or tag == "name":
         return isinstance(value, str)
     if tag == "bool":
-        return _lax_bool(value) is not None
+        return lax_bool(value) is not None
     if tag == "int":
         return isinstance(value, int) and not isinstance(value, bool)
     if tag == "laxint":
@@ -624,7 +607,7 @@ def _scalar_ok(tag: str, value: Any) -> bool | None:
         except (TypeError, ValueError):
             return False
     if tag == "float":
-        return _is_float(value)
+        return is_number(value)
     if tag == "sfloat":
         return isinstance(value, (int, float)) and not isinstance(value, bool)
     if tag in ("datetime", "timedelta"):
@@ -1069,18 +1052,18 @@ def _h_io(w: _Walker, node: YNode, t: Type, path: Path, owner: Span) -> bool:
     # `validate_io` (after field validation)
     value = value_entry[1].to_py() if value_entry is not None else None
     flag_node = node.get("isFlag") or node.get("is_flag")
-    is_flag = bool(_lax_bool(flag_node.to_py())) if flag_node is not None else False
+    is_flag = bool(lax_bool(flag_node.to_py())) if flag_node is not None else False
     if value is None and not is_flag:
         return True
     if optional_entry is not None:
-        is_optional = bool(_lax_bool(optional_entry[1].to_py()))
+        is_optional = bool(lax_bool(optional_entry[1].to_py()))
     else:
         is_optional = value_entry is not None
     type_node = node.get("type")
     io_type = type_node.to_py() if type_node is not None else None
     if io_type and value is not None and value_entry is not None:
         list_node = node.get("isList") or node.get("is_list")
-        is_list = bool(_lax_bool(list_node.to_py())) if list_node is not None else False
+        is_list = bool(lax_bool(list_node.to_py())) if list_node is not None else False
         message = _validate_default(name, io_type, value, is_optional, is_list, node)
         if message is not None:
             w.ctx.report(IO_BAD_DEFAULT.at(value_entry[1].span, message))
