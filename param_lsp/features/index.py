@@ -88,6 +88,15 @@ class DocumentIndex:
 EMPTY_INDEX = DocumentIndex(path=None)
 
 
+def _own_params(analysis: Analysis, node: YNode | None) -> dict[str, ParamDef]:
+    """The document's own params: the analysis already read them unless `-P` params were merged
+    in or the schema dropped the section."""
+    layer = analysis.layer
+    if layer is not None and layer.params is not None and not analysis.settings.params:
+        return layer.params
+    return read_params(node, source=analysis.path)
+
+
 def build_index(analysis: Analysis | None, workspace: Workspace | None) -> DocumentIndex:
     if analysis is None or analysis.root is None:
         return DocumentIndex(path=analysis.path if analysis else None)
@@ -106,7 +115,7 @@ def build_index(analysis: Analysis | None, workspace: Workspace | None) -> Docum
             node=root,
             name=str_value(root.get("name")),
             name_node=root.get("name"),
-            params=read_params(own_params, source=analysis.path),
+            params=_own_params(analysis, own_params),
             params_node=own_params,
             inputs=list(composed.inputs),
             outputs=list(composed.outputs),
@@ -120,7 +129,7 @@ def build_index(analysis: Analysis | None, workspace: Workspace | None) -> Docum
             node=root,
             name=str_value(root.get("name")),
             name_node=root.get("name"),
-            params=read_params(own_params, source=analysis.path),
+            params=_own_params(analysis, own_params),
             params_node=own_params,
             inputs=[],
             outputs=[],
