@@ -139,3 +139,13 @@ def test_syntax_error_after_an_unquoted_template_offers_quoting() -> None:
     assert fix.span == Span.of(3, 11, 3, 44)
     assert fix.new_text == '"{{ globals.artifacts_path }}/data"'
     assert yaml.safe_load(text.replace("{{ globals.artifacts_path }}/data", fix.new_text))
+
+
+@pytest.mark.parametrize("text", ["a: !!int\n", "a: !!float ''\n", "a: !!timestamp x\n"])
+def test_any_constructor_failure_is_a_problem_not_a_crash(text: str) -> None:
+    # safe_load itself fails on these (PyYAML's int constructor even raises IndexError).
+    with pytest.raises(Exception):  # noqa: B017  (whatever PyYAML raises)
+        yaml.safe_load(text)
+    parsed = parse_yaml(text)
+    assert [p.kind for p in parsed.problems] == ["constructor"]
+    assert parsed.problems[0].span.start == (0, 3)

@@ -218,6 +218,12 @@ def _pos(mark: Any) -> Position:
     return Position(mark.line, mark.column)
 
 
+def _constructor_message(exc: Exception) -> str:
+    if isinstance(exc, (ConstructorError, ValueError, TypeError)):
+        return str(exc).replace("\n", " ")
+    return f"PyYAML cannot construct this value ({type(exc).__name__}: {exc})"
+
+
 def _mark_span(mark: Any) -> Span:
     start = _pos(mark)
     return Span(start, Position(start.line, start.character + 1))
@@ -343,9 +349,9 @@ class _Builder:
     def check_collection_tag(self, node: Any) -> None:
         try:
             _CONSTRUCTOR.construct_object(node, deep=True)
-        except (ConstructorError, TypeError, ValueError) as exc:
+        except Exception as exc:  # any constructor failure is safe_load's failure too
             self.problems.append(
-                YamlProblem("constructor", str(exc).replace("\n", " "), _mark_span(node.start_mark))
+                YamlProblem("constructor", _constructor_message(exc), _mark_span(node.start_mark))
             )
 
     def scalar(self, node: Any) -> YScalar:
@@ -374,11 +380,11 @@ class _Builder:
             return node.value
         try:
             value = constructor(_CONSTRUCTOR, node)
-        except (ConstructorError, ValueError, TypeError) as exc:
+        except Exception as exc:  # PyYAML's constructors also raise IndexError (`!!int ''`), …
             self.problems.append(
                 YamlProblem(
                     "constructor",
-                    str(exc).replace("\n", " "),
+                    _constructor_message(exc),
                     Span(_pos(node.start_mark), _pos(node.end_mark)),
                 )
             )
