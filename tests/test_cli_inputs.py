@@ -124,3 +124,21 @@ def test_rules_command_lists_every_rule(capsys: pytest.CaptureFixture[str]) -> N
         assert rule["doc"] and rule["summary"] and rule["severity"] in {
             "error", "warning", "information", "hint"
         }  # fmt: skip
+
+
+def test_an_internal_error_becomes_a_diagnostic_not_a_crash(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from param_lsp.rules import params
+
+    def broken(*_args: object, **_kwargs: object) -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(params, "validate_params", broken)
+    path = tmp_path / "op.yaml"
+    path.write_text("kind: operation\nparams: {a: 1}\ncomponent: {run: {kind: job}}\n")
+    code, files = check_json(capsys, str(path))
+    (diagnostic,) = files[0]["diagnostics"]  # type: ignore[misc]
+    assert diagnostic["code"] == "PLX007"
+    assert "RuntimeError: boom" in str(diagnostic["message"])
+    assert code == 0  # a bug of ours is a warning, not a verdict on the file

@@ -7,6 +7,7 @@ independent later stages; a stage only skips what an earlier error made untrustw
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -48,7 +49,25 @@ def analyze(
     workspace: Workspace | None = None,
 ) -> Analysis:
     with gc_paused():
-        return _analyze(text, path, settings, workspace)
+        try:
+            return _analyze(text, path, settings, workspace)
+        except Exception as exc:  # a bug of ours must not leave an editor with stale diagnostics
+            from param_lsp.rules import syntax
+
+            logging.getLogger("param_lsp").exception("analysis failed")
+            analysis = Analysis(
+                text=text,
+                path=Path(path).absolute() if path is not None else None,
+                settings=settings or Settings(),
+            )
+            analysis.findings = [
+                syntax.INTERNAL_ERROR.at(
+                    Span.of(0, 0, 0, 0),
+                    f"param-lsp could not analyse this file ({type(exc).__name__}: {exc}); "
+                    "please report it with the file",
+                )
+            ]
+            return analysis
 
 
 def _analyze(

@@ -251,3 +251,24 @@ NOT_UTF8 = rule(
     kind: operation
     """,
 )
+
+
+INTERNAL_ERROR = rule(
+    "PLX007",
+    "internal-error",
+    family="syntax",
+    severity=Severity.WARNING,
+    polyaxon_rejects=False,
+    summary="param-lsp failed while analysing the file (a bug in param-lsp, not in the file).",
+    doc="""
+    Reported instead of crashing when the analysis itself raises an unexpected error, so that
+    editors never keep stale diagnostics and CI sees the problem. Please report it together with
+    the file that triggers it.
+    """,
+    bad="""
+    # (any file that triggers a bug in param-lsp)
+    """,
+    good="""
+    kind: operation
+    """,
+)
