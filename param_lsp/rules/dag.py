@@ -30,7 +30,7 @@ from param_lsp.rules import refs as ref_rules
 from param_lsp.rules import templates
 from param_lsp.rules.params import ParamsTarget, did_you_mean, validate_params
 from param_lsp.rules.references import Composed, Composer
-from param_lsp.rules.registry import rule
+from param_lsp.rules.registry import Rule, rule
 
 NO_OPERATIONS = rule(
     "PLX500",
@@ -371,9 +371,11 @@ def check_dag_run(
             _check_op_params(op, table, source, ctx, workspace, seen)
 
 
-def _components(node: YNode | None, ctx: CheckContext) -> dict[str, YMap]:
-    found: dict[str, YMap] = {}
-    first_nodes: dict[str, YNode] = {}
+def _named_items(
+    node: YNode | None, ctx: CheckContext, what: str, no_name: Rule, duplicate: Rule
+) -> dict[str, tuple[YMap, YNode]]:
+    """Items of a DAG list by name (first wins); a missing or repeated name is reported."""
+    found: dict[str, tuple[YMap, YNode]] = {}
     if not isinstance(node, YSeq):
         return found
     for item in node.items:
@@ -383,46 +385,30 @@ def _components(node: YNode | None, ctx: CheckContext) -> dict[str, YMap]:
         name = str_value(name_node)
         if not name:
             anchor = item.pairs[0][0] if item.pairs else item
-            ctx.report(COMPONENT_NO_NAME.at(anchor.span, "Pipeline component requires a name."))
+            ctx.report(no_name.at(anchor.span, f"Pipeline {what} requires a name."))
             continue
         assert name_node is not None
         if name in found:
             ctx.report(
-                DUPLICATE_COMPONENT.at(
+                duplicate.at(
                     name_node.span,
-                    f"Pipeline has multiple components with the same name `{name}`",
-                    related=(Related("first defined here", first_nodes[name].span),),
+                    f"Pipeline has multiple {what}s with the same name `{name}`",
+                    related=(Related("first defined here", found[name][1].span),),
                 )
             )
             continue
-        found[name] = item
-        first_nodes[name] = name_node
+        found[name] = (item, name_node)
     return found
 
 
+def _components(node: YNode | None, ctx: CheckContext) -> dict[str, YMap]:
+    named = _named_items(node, ctx, "component", COMPONENT_NO_NAME, DUPLICATE_COMPONENT)
+    return {name: item for name, (item, _node) in named.items()}
+
+
 def _ops(node: YSeq, ctx: CheckContext) -> dict[str, OpNode]:
-    ops: dict[str, OpNode] = {}
-    for item in node.items:
-        if not isinstance(item, YMap):
-            continue
-        name_node = item.get("name")
-        name = str_value(name_node)
-        if not name:
-            anchor = item.pairs[0][0] if item.pairs else item
-            ctx.report(OP_NO_NAME.at(anchor.span, "Pipeline op requires a name."))
-            continue
-        assert name_node is not None
-        if name in ops:
-            ctx.report(
-                DUPLICATE_OP.at(
-                    name_node.span,
-                    f"Pipeline has multiple ops with the same name `{name}`",
-                    related=(Related("first defined here", ops[name].name_node.span),),
-                )
-            )
-            continue
-        ops[name] = OpNode(name, item, name_node)
-    return ops
+    named = _named_items(node, ctx, "op", OP_NO_NAME, DUPLICATE_OP)
+    return {name: OpNode(name, item, name_node) for name, (item, name_node) in named.items()}
 
 
 def _compose_op(
