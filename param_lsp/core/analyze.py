@@ -12,8 +12,10 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from param_lsp.core.chunked import parse_incremental
 from param_lsp.core.context import CheckContext
 from param_lsp.core.findings import Finding, Severity
+from param_lsp.core.memo import DocumentCache
 from param_lsp.core.model import Layer, ParamDef, read_layer
 from param_lsp.core.settings import Settings
 from param_lsp.core.span import Span
@@ -47,13 +49,17 @@ def analyze(
     path: Path | str | None = None,
     settings: Settings | None = None,
     workspace: Workspace | None = None,
+    cache: DocumentCache | None = None,
 ) -> Analysis:
+    """Analyse ``text``; ``cache`` (one per document) makes the next version's analysis cheap."""
     with gc_paused():
         try:
-            return _analyze(text, path, settings, workspace)
+            return _analyze(text, path, settings, workspace, cache)
         except Exception as exc:  # a bug of ours must not leave an editor with stale diagnostics
             from param_lsp.rules import syntax
 
+            if cache is not None:
+                cache.forget()
             logging.getLogger("param_lsp").exception("analysis failed")
             analysis = Analysis(
                 text=text,
@@ -71,7 +77,11 @@ def analyze(
 
 
 def _analyze(
-    text: str, path: Path | str | None, settings: Settings | None, workspace: Workspace | None
+    text: str,
+    path: Path | str | None,
+    settings: Settings | None,
+    workspace: Workspace | None,
+    cache: DocumentCache | None,
 ) -> Analysis:
     registry.load_all()
     from param_lsp.rules import params as params_rules
@@ -82,7 +92,9 @@ def _analyze(
     if workspace is None:
         root_dir = Path(settings.root) if settings.root else (source.parent if source else None)
         workspace = Workspace(root=root_dir)
-    ctx = CheckContext(settings=settings, path=source)
+    ctx = CheckContext(settings=settings, path=source, memo=cache)
+    if cache is not None:
+        cache.begin((settings, source))
     analysis = Analysis(text=text, path=source, settings=settings)
 
     if len(text) > MAX_FILE_BYTES:
@@ -94,7 +106,7 @@ def _analyze(
             )
         )
         return _finish(analysis, ctx)
-    parsed = parse_yaml(text)
+    parsed = parse_yaml(text) if cache is None else parse_incremental(text, cache.parse)
     analysis.parsed = parsed
     root = syntax.report_parse(parsed, text, ctx)
     analysis.root = root
@@ -252,6 +264,5 @@ def apply_severity_overrides(findings: list[Finding], settings: Settings) -> lis
         if override is None:
             result.append(finding)
         elif override != "off":
-            finding.severity = Severity.parse(override)
-            result.append(finding)
+            result.append(replace(finding, severity=Severity.parse(override)))
     return result

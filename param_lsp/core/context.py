@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from param_lsp.core.findings import Finding
 from param_lsp.core.settings import Settings
+
+if TYPE_CHECKING:
+    from param_lsp.core.memo import DocumentCache
 
 
 @dataclass(slots=True)
@@ -14,6 +18,8 @@ class CheckContext:
     settings: Settings
     path: Path | None = None
     findings: list[Finding] = field(default_factory=list)
+    #: Results remembered from the document's previous version (language server only).
+    memo: DocumentCache | None = None
 
     def report(self, finding: Finding) -> None:
         self.findings.append(finding)

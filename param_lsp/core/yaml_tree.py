@@ -92,31 +92,34 @@ class YamlProblem:
 class YNode:
     # The composer's marks are kept as they are; positions are only built when asked for, since
     # most nodes of a document never need one.
-    __slots__ = ("_em", "_py", "_sm")
+    __slots__ = ("_dl", "_em", "_py", "_sm")
 
     _sm: Any
     _em: Any
+    #: Lines to add to the marks: a region composed on its own (see ``chunked``) has marks
+    #: relative to its first line, and keeps them when an edit above it moves it.
+    _dl: int
 
     # The tuples are built with tuple.__new__: a NamedTuple's own __new__ is a Python function,
     # and spans are asked for on every schema step.
     @property
     def start(self) -> Position:
         mark = self._sm
-        return _new_tuple(Position, (mark.line, mark.column))
+        return _new_tuple(Position, (mark.line + self._dl, mark.column))
 
     @property
     def end(self) -> Position:
         mark = self._em
-        return _new_tuple(Position, (mark.line, mark.column))
+        return _new_tuple(Position, (mark.line + self._dl, mark.column))
 
     @property
     def span(self) -> Span:
-        start, end = self._sm, self._em
+        start, end, shift = self._sm, self._em, self._dl
         return _new_tuple(
             Span,
             (
-                _new_tuple(Position, (start.line, start.column)),
-                _new_tuple(Position, (end.line, end.column)),
+                _new_tuple(Position, (start.line + shift, start.column)),
+                _new_tuple(Position, (end.line + shift, end.column)),
             ),
         )
 
@@ -136,6 +139,7 @@ class YScalar(YNode):
         self.style = style
         self._sm = sm
         self._em = em
+        self._dl = 0
 
     def to_py(self) -> Any:
         return self.value
@@ -155,6 +159,7 @@ class YSeq(YNode):
         self.items = items
         self._sm = sm
         self._em = em
+        self._dl = 0
         self._py: Any = None
 
     def to_py(self) -> list[Any]:
@@ -182,6 +187,7 @@ class YMap(YNode):
         self.index: dict[Hashable, Entry] = {}
         self._sm = sm
         self._em = em
+        self._dl = 0
         self._py: Any = None
 
     def get(self, key: Hashable) -> YNode | None:
@@ -503,7 +509,12 @@ def parse_yaml(text: str) -> ParsedYaml:
         return _parse_yaml(text)
 
 
-def _parse_yaml(text: str) -> ParsedYaml:
+def parse_region(text: str, depth: int) -> ParsedYaml:
+    """Compose one region of a larger document whose collection sits ``depth`` levels deep."""
+    return _parse_yaml(text, depth)
+
+
+def _parse_yaml(text: str, depth: int = 0) -> ParsedYaml:
     problems: list[YamlProblem] = []
     if _may_nest_deeper_than(text, COMPOSER_SAFE_DEPTH):
         try:
@@ -567,7 +578,7 @@ def _parse_yaml(text: str) -> ParsedYaml:
         )
         return ParsedYaml(None, problems, [])
     try:
-        root = builder.build(composed)
+        root = builder.build(composed, depth)
     except _TooDeepError as exc:
         problems.append(
             YamlProblem(

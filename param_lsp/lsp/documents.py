@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from param_lsp.core.analyze import Analysis
+    from param_lsp.core.memo import DocumentCache
     from param_lsp.core.settings import Settings
     from param_lsp.core.workspace import Workspace
     from param_lsp.features.document import DocumentView
@@ -54,6 +55,8 @@ class DocState:
     view_cache: tuple[Any, DocumentView] | None = None
     #: When the last edit arrived (monotonic seconds), to tell typing from a single edit.
     last_change: float | None = None
+    #: What the last analysis can lend the next one (regions, checks of unchanged nodes).
+    cache: DocumentCache = field(default_factory=lambda: _new_cache())
 
 
 def is_yaml(path: Path | None, uri: str) -> bool:
@@ -218,7 +221,7 @@ class DocumentStore:
         assert workspace is not None
         self.analyses_run += 1
         computed = await loop.run_in_executor(
-            self.executor, _compute, text, state.path, state.uri, settings, workspace
+            self.executor, _compute, text, state.path, state.uri, settings, workspace, state.cache
         )
         state.analysis = computed.analysis
         state.analysed_text = text
@@ -269,8 +272,19 @@ class DocumentStore:
         self.executor.shutdown(wait=False, cancel_futures=True)
 
 
+def _new_cache() -> DocumentCache:
+    from param_lsp.core.memo import DocumentCache
+
+    return DocumentCache()
+
+
 def _compute(
-    text: str, path: Path | None, uri: str, settings: Settings, workspace: Workspace
+    text: str,
+    path: Path | None,
+    uri: str,
+    settings: Settings,
+    workspace: Workspace,
+    cache: DocumentCache | None = None,
 ) -> Computed:
     from param_lsp.core.analyze import Analysis, analyze
     from param_lsp.core.detect import looks_like_polyaxonfile
@@ -279,7 +293,7 @@ def _compute(
     eligible = is_yaml(path, uri) and looks_like_polyaxonfile(text)
     if not eligible:
         return Computed(Analysis(text=text, path=path, settings=settings), False)
-    analysis = analyze(text, path, settings, workspace)
+    analysis = analyze(text, path, settings, workspace, cache)
     index = build_index(analysis, workspace) if analysis.root is not None else None
     return Computed(analysis, True, index)
 

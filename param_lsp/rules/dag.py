@@ -350,8 +350,22 @@ def check_dag_run(
     ops = _ops(ops_node, ctx)
     composer = Composer(ctx, workspace, dag_components=components)
     problems: list[tuple[str, YNode, tuple[str, ...], str]] = []
+    memo = ctx.memo
+    # An op's composition depends on its own nodes and on the `components[]` entries.
+    memo_key = ("dag-op", source, tuple((name, id(item)) for name, item in components.items()))
     for op in ops.values():
-        problems += _compose_op(op, source, composer, ctx)
+        if memo is None:
+            problems += _compose_op(op, source, composer, ctx)
+            continue
+        composed, usable, new = memo.run(
+            ctx,
+            op.item,
+            (*memo_key, op.name),
+            lambda op=op: _composed_op(op, source, composer, ctx),  # type: ignore[misc]
+            keep=lambda _result: not (composer.read_files or composer.used_noisy_component),
+        )
+        op.composed, op.usable = composed, usable
+        problems += new
     _report_dag_ref_problems(problems, components, ctx)
     _build_graph(ops)
     _report_orphans(ops, ctx)
@@ -409,6 +423,15 @@ def _components(node: YNode | None, ctx: CheckContext) -> dict[str, YMap]:
 def _ops(node: YSeq, ctx: CheckContext) -> dict[str, OpNode]:
     named = _named_items(node, ctx, "op", OP_NO_NAME, DUPLICATE_OP)
     return {name: OpNode(name, item, name_node) for name, (item, name_node) in named.items()}
+
+
+def _composed_op(
+    op: OpNode, source: Path | None, composer: Composer, ctx: CheckContext
+) -> tuple[Composed | None, bool, list[tuple[str, YNode, tuple[str, ...], str]]]:
+    """:func:`_compose_op` as a pure result (for the memo): composition, usability, problems."""
+    composer.read_files = composer.used_noisy_component = False
+    problems = _compose_op(op, source, composer, ctx)
+    return op.composed, op.usable, problems
 
 
 def _compose_op(

@@ -260,6 +260,12 @@ class Composer:
         self.dag_ref_problems: list[tuple[str, YNode, tuple[str, ...]]] = []
         #: Composed `components[]` entries, shared by every op that uses them (composed once).
         self._dag_cache: dict[tuple[str, tuple[str, ...]], tuple[Layer, Composed]] = {}
+        #: What a composition depended on besides its own nodes (reset by the caller): files
+        #: read, and `components[]` entries whose first composition reported something (the
+        #: op that composes such an entry first is the one that reports it).
+        self.read_files = False
+        self.used_noisy_component = False
+        self._noisy: set[tuple[str, tuple[str, ...]]] = set()
 
     def compose(
         self, layer: Layer, *, chain: tuple[Path, ...] = (), dag_chain: tuple[str, ...] = ()
@@ -328,9 +334,14 @@ class Composer:
         key = (name, dag_chain)
         cached = self._dag_cache.get(key)
         if cached is None:
+            before = (len(self.ctx.findings), len(self.dag_ref_problems))
             inner = read_layer(target, layer.source)
             cached = (inner, self.compose(inner, chain=chain, dag_chain=(*dag_chain, name)))
             self._dag_cache[key] = cached
+            if (len(self.ctx.findings), len(self.dag_ref_problems)) != before:
+                self._noisy.add(key)
+        if key in self._noisy:
+            self.used_noisy_component = True
         return cached
 
     def _hub_ref(
@@ -356,6 +367,7 @@ class Composer:
         mapped = hub_map.get(ref) or hub_map.get(name)
         if mapped is None:
             return None
+        self.read_files = True
         base = Path(mapped)
         if not base.is_absolute():
             anchor = self.workspace.root or (source.parent if source else Path.cwd())
@@ -383,6 +395,7 @@ class Composer:
             names = " -> ".join(f"pathRef `{p}`" for p in (*full_chain, target))
             self.ctx.report(REFERENCE_CYCLE.at(node.span, f"Polyaxonfile reference cycle: {names}"))
             return None, Composed(broken=True)
+        self.read_files = True
         result = self.workspace.read(target, by=self.ctx.path)
         if result.error == "outside":
             self.ctx.report(

@@ -771,8 +771,21 @@ def _h_list(w: _Walker, node: YNode, t: Type, path: Path, owner: Span) -> bool:
         return w.wrong(node, t, path)
     ok = True
     item_t = t[1]
+    memo = w.ctx.memo
     for i, item in enumerate(node.items):
-        ok = w.check(item, item_t, (*path, i), item.span) and ok
+        if memo is not None and item.__class__ is YMap:
+            # Items of long lists (DAG ops, inputs) are the unit an edit usually changes.
+            ok = (
+                memo.run(
+                    w.ctx,
+                    item,
+                    ("schema", id(item_t), (*path, i)),
+                    lambda item=item, i=i: w.check(item, item_t, (*path, i), item.span),  # type: ignore[misc]
+                )
+                and ok
+            )
+        else:
+            ok = w.check(item, item_t, (*path, i), item.span) and ok
     return ok
 
 
@@ -941,6 +954,7 @@ def _h_params(w: _Walker, node: YNode, t: Type, path: Path, owner: Span) -> bool
     if not isinstance(node, YMap):
         return w.wrong(node, t, path, " (Polyaxon: Input should be a valid dictionary)")
     ok = True
+    memo = w.ctx.memo
     for key, (key_node, value) in node.index.items():
         if not isinstance(key, str):
             w.ctx.report(
@@ -954,7 +968,20 @@ def _h_params(w: _Walker, node: YNode, t: Type, path: Path, owner: Span) -> bool
         if isinstance(value, YMap) and (
             not value.index or any(k in PARAM_KEYS for k in value.index)
         ):
-            ok = w.check_model(value, "Param", (*path, key), key_node.span) and ok
+            if memo is not None:
+                ok = (
+                    memo.run(
+                        w.ctx,
+                        value,
+                        ("schema-param", (*path, key), id(key_node)),
+                        lambda value=value, key=key, key_node=key_node: w.check_model(  # type: ignore[misc]
+                            value, "Param", (*path, key), key_node.span
+                        ),
+                    )
+                    and ok
+                )
+            else:
+                ok = w.check_model(value, "Param", (*path, key), key_node.span) and ok
     return ok
 
 

@@ -1,0 +1,294 @@
+"""Incremental parsing: an edit re-composes only the block items whose text it changed.
+
+A large block collection is cut at the lines that start its items (``key:`` or ``- `` at the
+collection's indentation), each item is composed on its own and remembered by its exact text,
+and the collection is assembled from the items. Items an edit did not touch are reused as they
+are, moved to their new line when lines were added or removed above them (``YNode._dl``).
+
+The assembled tree is the one ``parse_yaml`` gives for the whole text, node for node and mark
+for mark (``tests/test_chunked.py`` compares them on the corpus and on random edits). Whatever
+could make the two differ falls back to one whole compose: a region that does not compose on
+its own, a problem or a duplicate key anywhere, document markers, directives, tabs in
+indentation, anchors with aliases, unusual line breaks.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from param_lsp.core.yaml_tree import (
+    ParsedYaml,
+    YMap,
+    YNode,
+    YScalar,
+    YSeq,
+    gc_paused,
+    parse_region,
+    parse_yaml,
+)
+
+#: Regions with fewer lines are composed whole: below this, cutting costs more than it saves.
+SPLIT_MIN_LINES = 48
+
+_MERGE = "tag:yaml.org,2002:merge"
+#: First characters of a line that would not start a plain block entry (complex keys, flows).
+_NOT_BLOCK_START = "?:{[&!*|>%@`"
+_UNSAFE = re.compile(r"^(?:---|\.\.\.|%|[ ]*\t)|[\r\x85\u2028\u2029]", re.M)
+#: Anchors and aliases tie regions together (and a shared node cannot move with one region).
+_ANCHOR_OR_ALIAS = re.compile(r"(?:^|[\s\[{,])[&*]\S")
+#: A key line whose value starts on the next line: `name:` with an optional comment.
+_BARE_KEY = re.compile(r"[ ]*[A-Za-z_][\w.\-/]*[ ]*:[ ]*(?:#.*)?")
+
+
+class _Fallback(Exception):
+    """The text cannot be assembled from its regions exactly: compose it whole."""
+
+
+@dataclass(slots=True)
+class _Piece:
+    """A composed region: the entry or item it holds, and every node, to move them together."""
+
+    value: Any  # an Entry (key, value) for a mapping region, a YNode for a sequence item
+    nodes: list[YNode]
+    line: int  # the line the nodes' marks currently count from
+
+
+@dataclass(slots=True)
+class ParseCache:
+    """What one document's last parse composed, by region text; owned by one document."""
+
+    pieces: dict[tuple[Any, ...], _Piece] = field(default_factory=dict)
+    composed: int = 0  # regions composed by the last parse (the rest were reused)
+    reused: int = 0
+    whole: bool = True  # whether the last parse composed the whole text at once
+
+
+class _Mark:
+    """A mark of an assembled collection (the composer's own marks are read-only)."""
+
+    __slots__ = ("column", "line")
+
+    def __init__(self, line: int, column: int) -> None:
+        self.line = line
+        self.column = column
+
+
+def parse_incremental(text: str, cache: ParseCache | None) -> ParsedYaml:
+    """``parse_yaml(text)``, reusing the regions ``cache`` holds from the previous version."""
+    if cache is None:
+        return parse_yaml(text)
+    with gc_paused():
+        if (
+            text.count("\n") >= SPLIT_MIN_LINES
+            and not _UNSAFE.search(text)
+            and not _ANCHOR_OR_ALIAS.search(text)
+        ):
+            try:
+                return _Assembler(text, cache).parse()
+            except _Fallback:
+                pass
+        cache.whole = True
+        cache.composed, cache.reused = 1, 0
+        return parse_yaml(text)
+
+
+class _Assembler:
+    def __init__(self, text: str, cache: ParseCache) -> None:
+        self.cache = cache
+        self.known = cache.pieces
+        self.pieces: dict[tuple[Any, ...], _Piece] = {}
+        self.composed = 0
+        self.reused = 0
+        lines = text.split("\n")
+        self.lines = lines
+        self.count = len(lines)
+        indents: list[int] = []
+        content: list[bool] = []
+        for line in lines:
+            stripped = line.lstrip(" ")
+            indents.append(len(line) - len(stripped))
+            content.append(stripped != "" and stripped[0] != "#")
+        self.indents = indents
+        self.content = content
+
+    def parse(self) -> ParsedYaml:
+        first = self._next_content(0, self.count)
+        if first is None:
+            raise _Fallback
+        root = self._collection(0, self.count, first, depth=0)
+        cache = self.cache
+        cache.pieces = self.pieces
+        cache.composed, cache.reused, cache.whole = self.composed, self.reused, False
+        return ParsedYaml(root, [], [])
+
+    # ------------------------------------------------------------ regions
+
+    def _next_content(self, start: int, stop: int) -> int | None:
+        content = self.content
+        for number in range(start, stop):
+            if content[number]:
+                return number
+        return None
+
+    def _end_mark(self, stop: int, indent: int) -> _Mark:
+        """Where a block collection at ``indent`` ending before line ``stop`` ends.
+
+        Before another line, at that line's first token. At the end of the text, where LibYAML
+        closes it: a last line without a line break that holds only spaces or a comment closes
+        the collections indented deeper than its end, and the stream's end (the start of the
+        next line) closes the others.
+        """
+        if stop < self.count:
+            return _Mark(stop, self.indents[stop])
+        last = self.lines[-1]
+        if last == "":
+            return _Mark(self.count - 1, 0)
+        if not self.content[-1] and indent > len(last):
+            return _Mark(self.count - 1, len(last))
+        return _Mark(self.count, 0)
+
+    def _text(self, start: int, stop: int) -> str:
+        text = "\n".join(self.lines[start:stop])
+        return text + "\n" if stop < self.count else text
+
+    def _collection(self, start: int, stop: int, first: int, depth: int) -> YNode:
+        """The block collection in lines [start, stop) whose first content line is ``first``."""
+        indent = self.indents[first]
+        lines, indents, content = self.lines, self.indents, self.content
+        if lines[first][indent] in _NOT_BLOCK_START:
+            raise _Fallback
+        is_sequence = _starts_item(lines[first], indent)
+        cuts = [start]
+        for number in range(first + 1, stop):
+            if not content[number]:
+                continue
+            column = indents[number]
+            if column < indent:
+                raise _Fallback
+            if column > indent:
+                continue
+            line = lines[number]
+            if _starts_item(line, indent):
+                if is_sequence:
+                    cuts.append(number)
+            elif is_sequence or line[indent] in _NOT_BLOCK_START:
+                raise _Fallback
+            else:
+                cuts.append(number)
+        cuts.append(stop)
+        # A block collection starts at its first key or dash and ends at the next token.
+        spans = list(itertools.pairwise(cuts))
+        if is_sequence:
+            items = [self._item(a, b, depth) for a, b in spans]
+            return YSeq(items, _Mark(first, indent), self._end_mark(stop, indent))
+        entries = [self._entry(a, b, depth) for a, b in spans]
+        mapping = YMap(entries, _Mark(first, indent), self._end_mark(stop, indent))
+        index = mapping.index
+        for key, value in entries:
+            if not isinstance(key, YScalar) or key.tag == _MERGE:
+                raise _Fallback
+            try:
+                if key.value in index:
+                    raise _Fallback  # duplicates are reported by the whole compose
+            except TypeError:
+                raise _Fallback from None
+            index[key.value] = (key, value)
+        return mapping
+
+    def _entry(self, start: int, stop: int, depth: int) -> tuple[YNode, YNode]:
+        if stop - start >= SPLIT_MIN_LINES:
+            key_line = self._next_content(start, stop)
+            assert key_line is not None
+            if _BARE_KEY.fullmatch(self.lines[key_line]):
+                first = self._next_content(key_line + 1, stop)
+                if first is not None and (
+                    self.indents[first] > self.indents[key_line]
+                    or (
+                        self.indents[first] == self.indents[key_line]
+                        and _starts_item(self.lines[first], self.indents[first])
+                    )
+                ):
+                    key = self._piece(start, key_line + 1, depth, "key").value[0]
+                    return key, self._collection(key_line + 1, stop, first, depth + 1)
+        entry: tuple[YNode, YNode] = self._piece(start, stop, depth, "entry").value
+        return entry
+
+    def _item(self, start: int, stop: int, depth: int) -> YNode:
+        item: YNode = self._piece(start, stop, depth, "item").value
+        return item
+
+    def _piece(self, start: int, stop: int, depth: int, kind: str) -> _Piece:
+        text = self._text(start, stop)
+        follows = self.indents[stop] if stop < self.count else -1
+        base: tuple[Any, ...] = (kind, depth, follows, text)
+        key = base
+        repeat = 0
+        while key in self.pieces:  # the same text twice in one document
+            repeat += 1
+            key = (*base, repeat)
+        piece = self.known.get(key)
+        if piece is None:
+            piece = self._compose(text, start, stop, depth, kind)
+            self.composed += 1
+        else:
+            self.reused += 1
+            if piece.line != start:
+                for node in piece.nodes:
+                    node._dl = start
+                piece.line = start
+        self.pieces[key] = piece
+        return piece
+
+    def _compose(self, text: str, start: int, stop: int, depth: int, kind: str) -> _Piece:
+        parsed = parse_region(text, depth)
+        root = parsed.root
+        if parsed.problems or parsed.duplicates or root is None:
+            raise _Fallback
+        nodes = _nodes_of(root)
+        # A block collection that runs to the end of the region ends, in the whole text, at
+        # the next token (same line, that token's column); alone it ends at the stream end.
+        if stop < self.count:
+            relative_end = (stop - start, 0)
+            column = self.indents[stop]
+            for node in nodes:
+                mark = node._em
+                if (
+                    node.__class__ is not YScalar
+                    and (mark.line, mark.column) == relative_end
+                    and column
+                ):
+                    node._em = _Mark(relative_end[0], column)
+        for node in nodes:
+            node._dl = start
+        value: Any
+        if kind == "item":
+            if not isinstance(root, YSeq) or len(root.items) != 1:
+                raise _Fallback
+            value = root.items[0]
+        else:
+            if not isinstance(root, YMap) or len(root.pairs) != 1 or len(root.index) != 1:
+                raise _Fallback
+            value = root.pairs[0]
+        return _Piece(value, nodes, start)
+
+
+def _starts_item(line: str, indent: int) -> bool:
+    return line.startswith("-", indent) and (len(line) == indent + 1 or line[indent + 1] == " ")
+
+
+def _nodes_of(root: YNode) -> list[YNode]:
+    nodes: list[YNode] = []
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        nodes.append(node)
+        if isinstance(node, YMap):
+            for key, value in node.pairs:
+                stack.append(key)
+                stack.append(value)
+        elif isinstance(node, YSeq):
+            stack.extend(node.items)
+    return nodes

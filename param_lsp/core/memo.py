@@ -1,0 +1,117 @@
+"""What one document's analysis keeps between versions, so an edit re-checks only what changed.
+
+The incremental parse (``chunked``) hands back the very same node objects for the regions an
+edit did not touch. A check whose result depends only on such a node (and on inputs that are
+themselves unchanged objects) is remembered under the node and replayed: its findings are
+moved by the lines the node moved, everything else is reused as it is.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass, field, replace
+from typing import Any, TypeVar
+
+from param_lsp.core.chunked import ParseCache
+from param_lsp.core.context import CheckContext
+from param_lsp.core.findings import Finding, Fix, Related
+from param_lsp.core.span import Position, Span
+from param_lsp.core.yaml_tree import YNode
+
+T = TypeVar("T")
+
+
+@dataclass(slots=True)
+class _Entry:
+    node: YNode  # kept alive, so that its id cannot be reused by another node
+    line: int  # the node's first line when the findings were made
+    findings: list[Finding]
+    result: Any
+
+
+@dataclass(slots=True)
+class DocumentCache:
+    """Owned by one document; used by one analysis at a time."""
+
+    parse: ParseCache = field(default_factory=ParseCache)
+    #: What the remembered results also depend on (settings, workspace state): a change
+    #: forgets them all.
+    context: Hashable = None
+    _previous: dict[Hashable, _Entry] = field(default_factory=dict)
+    _current: dict[Hashable, _Entry] = field(default_factory=dict)
+    hits: int = 0
+    misses: int = 0
+
+    def begin(self, context: Hashable) -> None:
+        """Start an analysis: results not used by it are forgotten when it ends."""
+        if context != self.context:
+            self._current.clear()
+            self.context = context
+        self._previous, self._current = self._current, {}
+        self.hits = self.misses = 0
+
+    def forget(self) -> None:
+        """After a failed analysis nothing remembered can be trusted."""
+        self.parse = ParseCache()
+        self._previous.clear()
+        self._current.clear()
+
+    def run(
+        self,
+        ctx: CheckContext,
+        node: YNode,
+        key: Hashable,
+        compute: Callable[[], T],
+        keep: Callable[[T], bool] | None = None,
+    ) -> T:
+        """``compute()`` — or its remembered result and findings, if ``node`` and ``key`` match.
+
+        ``key`` must name everything besides ``node`` that the result depends on (by identity
+        for objects that are reused across versions); ``keep`` can refuse to remember a result
+        that turned out to depend on something else.
+        """
+        memo_key = (id(node), key)
+        entry = self._previous.get(memo_key) or self._current.get(memo_key)
+        line = node._sm.line + node._dl
+        if entry is not None and entry.node is node:
+            self.hits += 1
+            if entry.line != line:
+                delta = line - entry.line
+                entry.findings = [_moved(finding, delta) for finding in entry.findings]
+                entry.line = line
+            ctx.findings.extend(entry.findings)
+            self._current[memo_key] = entry
+            result: T = entry.result
+            return result
+        self.misses += 1
+        before = len(ctx.findings)
+        result = compute()
+        if keep is None or keep(result):
+            self._current[memo_key] = _Entry(node, line, ctx.findings[before:], result)
+        return result
+
+
+def _moved(finding: Finding, delta: int) -> Finding:
+    return replace(
+        finding,
+        span=_move(finding.span, delta),
+        related=tuple(
+            replace(item, span=_move(item.span, delta)) if item.path is None else item
+            for item in finding.related
+        ),
+        fixes=tuple(replace(fix, span=_move(fix.span, delta)) for fix in finding.fixes),
+        data={
+            name: _move(value, delta) if isinstance(value, Span) else value
+            for name, value in finding.data.items()
+        },
+    )
+
+
+def _move(span: Span, delta: int) -> Span:
+    start, end = span
+    return Span(
+        Position(start.line + delta, start.character), Position(end.line + delta, end.character)
+    )
+
+
+__all__ = ["DocumentCache", "Fix", "Related"]

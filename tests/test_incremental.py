@@ -1,0 +1,274 @@
+"""Incremental analysis gives exactly what a fresh analysis of the same text gives.
+
+The language server re-analyses a document on every edit, re-composing only the regions the
+edit touched (``core.chunked``) and replaying remembered checks of unchanged nodes
+(``core.memo``). These tests hold that to the standard of a fresh analysis: same tree, node for
+node and mark for mark, and the same findings at the same positions, over the real-file corpus
+and over random edit sessions.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from benchmarks.generate import dag, operation
+from param_lsp.core import chunked
+from param_lsp.core.analyze import analyze
+from param_lsp.core.chunked import ParseCache, parse_incremental
+from param_lsp.core.findings import Finding
+from param_lsp.core.memo import DocumentCache
+from param_lsp.core.span import Span
+from param_lsp.core.workspace import Workspace
+from param_lsp.core.yaml_tree import YMap, YNode, YScalar, YSeq, parse_yaml
+from tests.corpus_support import corpus_dir
+
+DATA = Path(__file__).parent / "data" / "incremental"
+CORPUS = corpus_dir()
+needs_corpus = pytest.mark.skipif(
+    not CORPUS.is_dir(), reason=f"the real-file corpus is not at {CORPUS}"
+)
+
+#: Text typed or deleted by the random sessions: structure (indentation, dashes, colons, line
+#: breaks, flows, quotes, comments, a last line without a line break) as well as words.
+SNIPPETS = [
+    "a", " ", "\n", ":", "- ", "  ", "{", "}", "[", "]", "'", '"', "#", "|", ",", "é", "1",
+    " \n", "  #c", "\n#", "x:\n", "\n    z: 2", "- a: 1\n  b: 2\n", "\n  ", "{{ x }}", "0.5",
+    "ref: ", "value: ", "ops.op-1", "\n      - name: z\n        dagRef: step\n", "&a ", "*a",
+    "\t", "---\n", "? ",
+]  # fmt: skip
+
+
+def _differences(a: YNode, b: YNode, path: str = "$") -> str | None:
+    """Where two trees differ (type, span, scalar, order, index), or None."""
+    if type(a) is not type(b):
+        return f"{path}: {type(a).__name__} != {type(b).__name__}"
+    if a.span != b.span:
+        return f"{path}: {a.span} != {b.span}"
+    if isinstance(a, YScalar):
+        assert isinstance(b, YScalar)
+        same_value = a.value == b.value or (a.value != a.value and b.value != b.value)
+        if (a.tag, a.text, a.style) != (b.tag, b.text, b.style) or not same_value:
+            return f"{path}: {a!r} != {b!r}"
+        return None
+    if isinstance(a, YSeq):
+        assert isinstance(b, YSeq)
+        if len(a.items) != len(b.items):
+            return f"{path}: {len(a.items)} items != {len(b.items)}"
+        for number, (x, y) in enumerate(zip(a.items, b.items, strict=True)):
+            found = _differences(x, y, f"{path}[{number}]")
+            if found:
+                return found
+        return None
+    assert isinstance(a, YMap) and isinstance(b, YMap)
+    if len(a.pairs) != len(b.pairs) or list(a.index) != list(b.index):
+        return f"{path}: keys {list(a.index)} != {list(b.index)}"
+    for (k1, v1), (k2, v2) in zip(a.pairs, b.pairs, strict=True):
+        name = f"{path}.{k1.text if isinstance(k1, YScalar) else '?'}"
+        found = _differences(k1, k2, name + "#key") or _differences(v1, v2, name)
+        if found:
+            return found
+    return None
+
+
+def _assert_same_parse(text: str, cache: ParseCache) -> None:
+    fresh = parse_yaml(text)
+    incremental = parse_incremental(text, cache)
+    assert [(p.kind, p.message, p.span) for p in incremental.problems] == [
+        (p.kind, p.message, p.span) for p in fresh.problems
+    ]
+    assert [(a.span, b.span) for a, b in incremental.duplicates] == [
+        (a.span, b.span) for a, b in fresh.duplicates
+    ]
+    assert (fresh.root is None) == (incremental.root is None)
+    if fresh.root is not None and incremental.root is not None:
+        assert _differences(fresh.root, incremental.root) is None, text
+
+
+def _finding_keys(findings: list[Finding]) -> list[str]:
+    return sorted(
+        repr((f.code, f.message, f.span, f.severity, f.related, f.fixes)) for f in findings
+    )
+
+
+def _random_edits(text: str, rng: random.Random, count: int) -> Iterator[str]:
+    for _ in range(count):
+        where = rng.randrange(len(text) + 1)
+        lines = text.split("\n")
+        choice = rng.random()
+        if choice < 0.45:
+            text = text[:where] + rng.choice(SNIPPETS) + text[where:]
+        elif choice < 0.7:
+            text = text[:where] + text[where + rng.randint(1, 5) :]
+        elif choice < 0.85:
+            line = rng.randrange(len(lines))
+            lines.insert(line, lines[line])
+            text = "\n".join(lines)
+        else:
+            first = rng.randrange(len(lines))
+            del lines[first : first + rng.randint(1, 4)]
+            text = "\n".join(lines)
+        yield text
+
+
+@pytest.fixture
+def cut_everything(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Cut every region, however small, so that the corpus exercises every assembly path."""
+    monkeypatch.setattr(chunked, "SPLIT_MIN_LINES", 1)
+
+
+# --------------------------------------------------------------------------------- the parse
+
+
+@needs_corpus
+@pytest.mark.usefixtures("cut_everything")
+def test_assembled_tree_equals_the_whole_compose_on_the_corpus() -> None:
+    assembled = 0
+    for path in sorted(CORPUS.rglob("*.y*ml")):
+        cache = ParseCache()
+        _assert_same_parse(path.read_text(encoding="utf-8"), cache)
+        assembled += not cache.whole
+    assert assembled > 150  # most files are cut into regions (the rest fall back, still equal)
+
+
+@needs_corpus
+@pytest.mark.usefixtures("cut_everything")
+def test_assembled_tree_equals_the_whole_compose_after_random_edits() -> None:
+    rng = random.Random(20261123)
+    files = sorted(CORPUS.rglob("*.y*ml"))
+    for path in rng.sample(files, 120):
+        cache = ParseCache()
+        text = path.read_text(encoding="utf-8")
+        _assert_same_parse(text, cache)
+        for edited in _random_edits(text, rng, 25):
+            _assert_same_parse(edited, cache)
+
+
+def test_an_edit_in_one_dag_op_recomposes_only_that_op() -> None:
+    text = dag(500)
+    cache = ParseCache()
+    parse_incremental(text, cache)
+    assert not cache.whole
+    regions = cache.composed
+    at = text.index("lr: {value: 0.1250}") + len("lr: {value: 0.12")
+    edited = text[:at] + "7" + text[at:]
+    parsed = parse_incremental(edited, cache)
+    assert (cache.composed, cache.reused) == (1, regions - 1)
+    assert _differences(parse_yaml(edited).root, parsed.root) is None  # type: ignore[arg-type]
+
+
+def test_a_new_line_moves_the_regions_below_it() -> None:
+    text = operation(200)
+    cache = ParseCache()
+    parse_incremental(text, cache)
+    at = text.index("  param_100:")
+    edited = text[:at] + "\n" + text[at:]
+    parsed = parse_incremental(edited, cache)
+    assert cache.composed <= 2
+    fresh = parse_yaml(edited)
+    assert _differences(fresh.root, parsed.root) is None  # type: ignore[arg-type]
+    params = parsed.root.get("params")  # type: ignore[union-attr]
+    assert isinstance(params, YMap)
+    moved = params.key_node("param_150")
+    assert moved is not None
+    assert moved.span.start.line == text[: text.index("  param_150:")].count("\n") + 1
+
+
+@pytest.mark.parametrize(
+    ("change", "why"),
+    [
+        (lambda t: t.replace("  source: {value", "  source: &a {value"), "an anchor"),
+        (lambda t: t.replace("params:\n", "params:\n  dup: 1\n  dup: 2\n"), "a duplicate key"),
+        (lambda t: t.replace("        queue: default\n", "        queue: [default\n", 1), "syntax"),
+        (lambda t: "%YAML 1.1\n---\n" + t, "a directive"),
+        (lambda t: t.replace("\n", "\r\n"), "CRLF line breaks"),
+    ],
+)
+def test_texts_that_cannot_be_cut_are_composed_whole(change: object, why: str) -> None:
+    cache = ParseCache()
+    parse_incremental(dag(60), cache)
+    assert not cache.whole
+    text = change(dag(60))  # type: ignore[operator]
+    _assert_same_parse(text, cache)
+    assert cache.whole, why
+
+
+# ------------------------------------------------------------------------------ the analysis
+
+
+def _assert_same_analysis(
+    text: str, path: Path, workspace: Workspace, cache: DocumentCache
+) -> None:
+    incremental = analyze(text, path, None, workspace, cache)
+    fresh = analyze(text, path, None, workspace)
+    assert _finding_keys(incremental.findings) == _finding_keys(fresh.findings), text
+
+
+def test_random_edit_sessions_on_a_dag_with_problems_match_fresh_analyses() -> None:
+    """Components that report problems, cycles, unknown and remote refs, duplicate ops."""
+    text = (DATA / "dag_with_problems.yaml").read_text(encoding="utf-8")
+    path = DATA / "dag_with_problems.yaml"
+    rng = random.Random(7)
+    for _session in range(12):
+        cache = DocumentCache()
+        workspace = Workspace(root=DATA)
+        _assert_same_analysis(text, path, workspace, cache)
+        for edited in _random_edits(text, rng, 30):
+            _assert_same_analysis(edited, path, workspace, cache)
+
+
+@pytest.mark.usefixtures("cut_everything")
+def test_random_edit_sessions_on_generated_documents_match_fresh_analyses() -> None:
+    rng = random.Random(11)
+    for text in (dag(30), operation(40)):
+        cache = DocumentCache()
+        workspace = Workspace(root=DATA)
+        for edited in _random_edits(text, rng, 60):
+            _assert_same_analysis(edited, DATA / "generated.yaml", workspace, cache)
+
+
+@needs_corpus
+@pytest.mark.usefixtures("cut_everything")
+def test_random_edit_sessions_on_the_corpus_match_fresh_analyses() -> None:
+    rng = random.Random(5)
+    files = sorted(CORPUS.rglob("*.y*ml"))
+    for path in rng.sample(files, 60):
+        cache = DocumentCache()
+        workspace = Workspace(root=CORPUS)
+        text = path.read_text(encoding="utf-8")
+        _assert_same_analysis(text, path, workspace, cache)
+        for edited in _random_edits(text, rng, 15):
+            _assert_same_analysis(edited, path, workspace, cache)
+
+
+def test_findings_of_unchanged_ops_are_replayed_at_their_new_lines() -> None:
+    text = (DATA / "dag_with_problems.yaml").read_text(encoding="utf-8")
+    path = DATA / "dag_with_problems.yaml"
+    cache = DocumentCache()
+    workspace = Workspace(root=DATA)
+    before = analyze(text, path, None, workspace, cache)
+    schedule = next(f for f in before.findings if f.code == "PLX507")
+    # a new line inside the first op, above the op with the schedule
+    at = text.index("          data: {ref: dag")
+    after = analyze(text[:at] + "\n" + text[at:], path, None, workspace, cache)
+    assert cache.hits > 0
+    moved = next(f for f in after.findings if f.code == "PLX507")
+    assert moved.span == Span(
+        schedule.span.start._replace(line=schedule.span.start.line + 1),
+        schedule.span.end._replace(line=schedule.span.end.line + 1),
+    )
+
+
+def test_an_edit_in_one_op_rechecks_that_op_only() -> None:
+    text = dag(200)
+    cache = DocumentCache()
+    analyze(text, None, None, None, cache)
+    at = text.index("lr: {value: 0.1150}") + len("lr: {value: 0.11")
+    analyze(text[:at] + "9" + text[at:], None, None, None, cache)
+    # per op: a schema check (with one per param inside it) and a composition; only the edited
+    # op's are recomputed
+    assert cache.misses <= 4
+    assert cache.hits >= 2 * 199
