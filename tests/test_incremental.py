@@ -207,12 +207,13 @@ def _assert_same_analysis(
     assert _finding_keys(incremental.findings) == _finding_keys(fresh.findings), text
 
 
+@pytest.mark.usefixtures("cut_everything")
 def test_random_edit_sessions_on_a_dag_with_problems_match_fresh_analyses() -> None:
     """Components that report problems, cycles, unknown and remote refs, duplicate ops."""
     text = (DATA / "dag_with_problems.yaml").read_text(encoding="utf-8")
     path = DATA / "dag_with_problems.yaml"
     rng = random.Random(7)
-    for _session in range(12):
+    for _session in range(16):
         cache = DocumentCache()
         workspace = Workspace(root=DATA)
         _assert_same_analysis(text, path, workspace, cache)
@@ -268,7 +269,25 @@ def test_an_edit_in_one_op_rechecks_that_op_only() -> None:
     analyze(text, None, None, None, cache)
     at = text.index("lr: {value: 0.1150}") + len("lr: {value: 0.11")
     analyze(text[:at] + "9" + text[at:], None, None, None, cache)
-    # per op: a schema check (with one per param inside it) and a composition; only the edited
-    # op's are recomputed
-    assert cache.misses <= 4
-    assert cache.hits >= 2 * 199
+    # per op: a schema check (with one per param inside it), a composition and a params check.
+    # Recomputed: the edited op's, and the params check of the op whose ref names it.
+    assert cache.misses <= 6
+    assert cache.hits >= 3 * 198
+
+
+@pytest.mark.usefixtures("cut_everything")
+def test_a_related_location_outside_the_op_is_never_replayed_stale() -> None:
+    """`lr: {value: fast}` points at the declaration of `lr` in a component above the op."""
+    text = (DATA / "dag_with_problems.yaml").read_text(encoding="utf-8")
+    path = DATA / "dag_with_problems.yaml"
+    cache = DocumentCache()
+    workspace = Workspace(root=DATA)
+    analyze(text, path, None, workspace, cache)
+    # a new line between the declaration and the op: the op moves, the declaration does not
+    at = text.index("      - name: op-1\n")
+    edited = text[:at] + "        description: first\n" + text[at:]
+    after = analyze(edited, path, None, workspace, cache)
+    assert cache.hits > 0
+    wrong_value = next(f for f in after.findings if f.code == "PLX302")
+    declared = edited[: edited.index("- {name: lr, type: float")].count("\n")
+    assert [item.span.start.line for item in wrong_value.related] == [declared]

@@ -37,6 +37,8 @@ class Analysis:
     kind: str | None = None
     layer: Layer | None = None
     composed: Any = None  # rules.references.Composed
+    #: The file's own DAG ops as the DAG check composed them, by id of their node.
+    dag_ops: dict[int, Any] = field(default_factory=dict)
     findings: list[Finding] = field(default_factory=list)
 
     @property

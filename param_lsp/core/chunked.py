@@ -36,9 +36,9 @@ SPLIT_MIN_LINES = 48
 _MERGE = "tag:yaml.org,2002:merge"
 #: First characters of a line that would not start a plain block entry (complex keys, flows).
 _NOT_BLOCK_START = "?:{[&!*|>%@`"
-_UNSAFE = re.compile(r"^(?:---|\.\.\.|%|[ ]*\t)|[\r\x85\u2028\u2029]", re.M)
+_TAB_INDENT = re.compile(r"^[ ]*\t", re.M)
 #: Anchors and aliases tie regions together (and a shared node cannot move with one region).
-_ANCHOR_OR_ALIAS = re.compile(r"(?:^|[\s\[{,])[&*]\S")
+_ANCHOR_OR_ALIAS = re.compile(r"[&*]\S")
 #: A key line whose value starts on the next line: `name:` with an optional comment.
 _BARE_KEY = re.compile(r"[ ]*[A-Za-z_][\w.\-/]*[ ]*:[ ]*(?:#.*)?")
 
@@ -81,11 +81,7 @@ def parse_incremental(text: str, cache: ParseCache | None) -> ParsedYaml:
     if cache is None:
         return parse_yaml(text)
     with gc_paused():
-        if (
-            text.count("\n") >= SPLIT_MIN_LINES
-            and not _UNSAFE.search(text)
-            and not _ANCHOR_OR_ALIAS.search(text)
-        ):
+        if text.count("\n") >= SPLIT_MIN_LINES and _may_cut(text):
             try:
                 return _Assembler(text, cache).parse()
             except _Fallback:
@@ -93,6 +89,24 @@ def parse_incremental(text: str, cache: ParseCache | None) -> ParsedYaml:
         cache.whole = True
         cache.composed, cache.reused = 1, 0
         return parse_yaml(text)
+
+
+def _may_cut(text: str) -> bool:
+    """Whether nothing rules out cutting ``text`` (substring tests first: regexes are slow)."""
+    if any(mark in text for mark in "\r\x85\u2028\u2029"):
+        return False
+    if text.startswith(("---", "...", "%")) or any(
+        mark in text for mark in ("\n---", "\n...", "\n%")
+    ):
+        return False
+    if "\t" in text and _TAB_INDENT.search(text):
+        return False
+    if "&" in text or "*" in text:
+        for match in _ANCHOR_OR_ALIAS.finditer(text):
+            at = match.start()
+            if at == 0 or text[at - 1] in " \t\n[{,":
+                return False
+    return True
 
 
 class _Assembler:

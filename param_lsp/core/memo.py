@@ -27,6 +27,7 @@ class _Entry:
     line: int  # the node's first line when the findings were made
     findings: list[Finding]
     result: Any
+    pins: tuple[object, ...]  # the objects ``key`` names by id, kept alive for the same reason
 
 
 @dataclass(slots=True)
@@ -63,12 +64,13 @@ class DocumentCache:
         key: Hashable,
         compute: Callable[[], T],
         keep: Callable[[T], bool] | None = None,
+        pins: tuple[object, ...] = (),
     ) -> T:
         """``compute()`` — or its remembered result and findings, if ``node`` and ``key`` match.
 
         ``key`` must name everything besides ``node`` that the result depends on (by identity
-        for objects that are reused across versions); ``keep`` can refuse to remember a result
-        that turned out to depend on something else.
+        for objects that are reused across versions, which must then be in ``pins``); ``keep``
+        can refuse to remember a result that turned out to depend on something else.
         """
         memo_key = (id(node), key)
         entry = self._previous.get(memo_key) or self._current.get(memo_key)
@@ -86,19 +88,37 @@ class DocumentCache:
         self.misses += 1
         before = len(ctx.findings)
         result = compute()
-        if keep is None or keep(result):
-            self._current[memo_key] = _Entry(node, line, ctx.findings[before:], result)
+        made = ctx.findings[before:]
+        here = str(ctx.path) if ctx.path is not None else None
+        if (keep is None or keep(result)) and _all_inside(made, node.span, here):
+            self._current[memo_key] = _Entry(node, line, made, result, pins)
         return result
+
+
+def _all_inside(findings: list[Finding], span: Span, here: str | None) -> bool:
+    """Whether every position of ``findings`` lies in this file, inside ``span``.
+
+    Only those move with the node; a finding that also points elsewhere (a related location
+    at a component's declaration, or in another file) is not remembered.
+    """
+    start, end = span
+    for finding in findings:
+        if any(item.path is not None and item.path != here for item in finding.related):
+            return False
+        spans = [finding.span, *(fix.span for fix in finding.fixes)]
+        spans += [item.span for item in finding.related]
+        spans += [value for value in finding.data.values() if isinstance(value, Span)]
+        for inner in spans:
+            if inner.start < start or inner.end > end:
+                return False
+    return True
 
 
 def _moved(finding: Finding, delta: int) -> Finding:
     return replace(
         finding,
         span=_move(finding.span, delta),
-        related=tuple(
-            replace(item, span=_move(item.span, delta)) if item.path is None else item
-            for item in finding.related
-        ),
+        related=tuple(replace(item, span=_move(item.span, delta)) for item in finding.related),
         fixes=tuple(replace(fix, span=_move(fix.span, delta)) for fix in finding.fixes),
         data={
             name: _move(value, delta) if isinstance(value, Span) else value

@@ -184,6 +184,12 @@ def _op_site(
 ) -> CallSite:
     from param_lsp.rules.references import Composer
 
+    checked = analysis.dag_ops.get(id(op))
+    if checked is not None and checked.item is op and checked.composed is not None:
+        # Composed by the DAG check already: its first layer is the op's own.
+        done = checked.composed
+        own = done.layers[0] if done.layers else None
+        return _site(op, steps, own.params if own is not None else {}, done)
     layer: Layer = read_layer(op, analysis.path)
     # Ops that only point at a component (the usual case) share its composition: a DAG of
     # hundreds of ops calling one component composes it once.
@@ -200,13 +206,19 @@ def _op_site(
             composed = None
         if key is not None and composed is not None:
             shared[key] = composed
+    return _site(op, steps, layer.params, composed)
+
+
+def _site(
+    op: YMap, steps: tuple[PathStep, ...], params: dict[str, ParamDef] | None, composed: Any
+) -> CallSite:
     inline = op.get("component")
     return CallSite(
         steps=steps,
         node=op,
         name=str_value(op.get("name")),
         name_node=op.get("name"),
-        params=layer.params or {},
+        params=params or {},
         params_node=op.get("params"),
         inputs=list(composed.inputs) if composed is not None else [],
         outputs=list(composed.outputs) if composed is not None else [],

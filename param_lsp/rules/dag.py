@@ -327,7 +327,9 @@ def check_dag(analysis: Any, ctx: CheckContext, workspace: Workspace) -> None:
     owner = next((layer for layer in composed.layers if layer.run is composed.run), None)
     if owner is None or composed.run is None or owner.source != ctx.path:
         return  # the pipeline lives in a referenced file, which is checked on its own
-    check_dag_run(composed.run, composed.inputs, owner.source, ctx, workspace)
+    ops = check_dag_run(composed.run, composed.inputs, owner.source, ctx, workspace)
+    # Editor features reuse these compositions instead of composing every op again.
+    analysis.dag_ops = {id(op.item): op for op in ops.values()}
 
 
 def check_dag_run(
@@ -336,7 +338,8 @@ def check_dag_run(
     source: Path | None,
     ctx: CheckContext,
     workspace: Workspace,
-) -> None:
+) -> dict[str, OpNode]:
+    """Check one DAG run; returns its ops by name, composed (empty without operations)."""
     ops_node = run.get("operations")
     if not isinstance(ops_node, YSeq) or not ops_node.items:
         anchor = run.key_node("operations") or run.key_node("kind") or run
@@ -345,7 +348,7 @@ def check_dag_run(
                 anchor.span, "Pipeline is not valid, it has no ops to validate components."
             )
         )
-        return
+        return {}
     components = _components(run.get("components"), ctx)
     ops = _ops(ops_node, ctx)
     composer = Composer(ctx, workspace, dag_components=components)
@@ -353,6 +356,7 @@ def check_dag_run(
     memo = ctx.memo
     # An op's composition depends on its own nodes and on the `components[]` entries.
     memo_key = ("dag-op", source, tuple((name, id(item)) for name, item in components.items()))
+    component_items = tuple(components.values())
     for op in ops.values():
         if memo is None:
             problems += _compose_op(op, source, composer, ctx)
@@ -363,6 +367,7 @@ def check_dag_run(
             (*memo_key, op.name),
             lambda op=op: _composed_op(op, source, composer, ctx),  # type: ignore[misc]
             keep=lambda _result: not (composer.read_files or composer.used_noisy_component),
+            pins=component_items,
         )
         op.composed, op.usable = composed, usable
         problems += new
@@ -382,7 +387,8 @@ def check_dag_run(
     seen: set[int] = set()
     for op in ops.values():
         if op.usable and op.composed is not None:
-            _check_op_params(op, table, source, ctx, workspace, seen)
+            _check_op_params(op, table, source, ctx, workspace, seen, ops, dag_inputs)
+    return ops
 
 
 def _named_items(
@@ -690,6 +696,8 @@ def _check_op_params(
     ctx: CheckContext,
     workspace: Workspace,
     seen: set[int],
+    ops: dict[str, OpNode],
+    dag_inputs: list[IODef],
 ) -> None:
     composed = op.composed
     assert composed is not None
@@ -697,6 +705,32 @@ def _check_op_params(
         return  # hub/url component: its IO is unknown (reported as information already)
     params = _effective_params(op, composed)
 
+    memo = ctx.memo
+    if memo is None:
+        _validate_op_params(op, composed, params, table, ctx)
+    else:
+        # The params check reads the op, its composition and, for refs, the IO of the ops and
+        # DAG inputs they name.
+        upstream = [ops[str(p.ref)[4:]] for p in params.values() if _names_op(p.ref, ops)]
+        memo.run(
+            ctx,
+            op.item,
+            ("op-params", id(composed), _ref_fingerprint(params, ops, dag_inputs)),
+            lambda: _validate_op_params(op, composed, params, table, ctx),
+            pins=(composed, *(other.composed for other in upstream)),
+        )
+    templates.check_composed(composed, ctx, params=params.values(), seen=seen)
+    if composed.run_kind == "dag" and composed.run is not None:
+        _check_nested(op, composed, source, ctx, workspace)
+
+
+def _validate_op_params(
+    op: OpNode,
+    composed: Composed,
+    params: dict[str, ParamDef],
+    table: ref_rules.RefTable,
+    ctx: CheckContext,
+) -> None:
     def check_ref(param: ParamDef, io: IODef | None, sub: CheckContext) -> None:
         ref_rules.check_param_ref_in(param, io, sub, table)
 
@@ -711,9 +745,30 @@ def _check_op_params(
         check_ref=check_ref,
     )
     validate_params(target, ctx)
-    templates.check_composed(composed, ctx, params=params.values(), seen=seen)
-    if composed.run_kind == "dag" and composed.run is not None:
-        _check_nested(op, composed, source, ctx, workspace)
+
+
+def _names_op(ref: object, ops: dict[str, OpNode]) -> bool:
+    return isinstance(ref, str) and ref.startswith("ops.") and ref[4:] in ops
+
+
+def _ref_fingerprint(
+    params: dict[str, ParamDef], ops: dict[str, OpNode], dag_inputs: list[IODef]
+) -> tuple[object, ...]:
+    """What a params check reads outside its op: the compositions (kept across versions) of the
+    ops its refs name, and the DAG's inputs by value."""
+    named: list[object] = []
+    for param in params.values():
+        ref = param.ref
+        if not isinstance(ref, str):
+            continue
+        if ref.startswith("ops."):
+            upstream = ops.get(ref[4:])
+            named.append((ref, id(upstream.composed) if upstream is not None else None))
+        elif ref.split(".")[0] == "dag":
+            named.append(
+                (ref, tuple((io.name, io.io_type, io.is_list, io.is_output) for io in dag_inputs))
+            )
+    return tuple(named)
 
 
 def _check_nested(

@@ -977,6 +977,7 @@ def _h_params(w: _Walker, node: YNode, t: Type, path: Path, owner: Span) -> bool
                         lambda value=value, key=key, key_node=key_node: w.check_model(  # type: ignore[misc]
                             value, "Param", (*path, key), key_node.span
                         ),
+                        pins=(key_node,),
                     )
                     and ok
                 )
