@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from param_lsp.core import memo
 from param_lsp.core.chunked import parse_incremental
 from param_lsp.core.context import CheckContext
 from param_lsp.core.findings import Finding, Severity
@@ -54,7 +55,7 @@ def analyze(
     cache: DocumentCache | None = None,
 ) -> Analysis:
     """Analyse ``text``; ``cache`` (one per document) makes the next version's analysis cheap."""
-    with gc_paused():
+    with gc_paused(), memo.active(cache):
         try:
             return _analyze(text, path, settings, workspace, cache)
         except Exception as exc:  # a bug of ours must not leave an editor with stale diagnostics

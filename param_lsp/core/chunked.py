@@ -54,6 +54,8 @@ class _Piece:
     value: Any  # an Entry (key, value) for a mapping region, a YNode for a sequence item
     nodes: list[YNode]
     line: int  # the line the nodes' marks currently count from
+    #: For a collection: the regions inside it (moved and kept along with it).
+    inner: list[tuple[tuple[Any, ...], _Piece]] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -82,10 +84,11 @@ def parse_incremental(text: str, cache: ParseCache | None) -> ParsedYaml:
         return parse_yaml(text)
     with gc_paused():
         if text.count("\n") >= SPLIT_MIN_LINES and _may_cut(text):
+            assembler = _Assembler(text, cache)
             try:
-                return _Assembler(text, cache).parse()
+                return assembler.parse()
             except _Fallback:
-                pass
+                assembler.undo_moves()
         cache.whole = True
         cache.composed, cache.reused = 1, 0
         return parse_yaml(text)
@@ -116,15 +119,25 @@ class _Assembler:
         self.pieces: dict[tuple[Any, ...], _Piece] = {}
         self.composed = 0
         self.reused = 0
+        #: Every region this parse composed or reused, in order (a collection keeps the slice
+        #: made while it was assembled, to take it along when it is reused whole).
+        self.made: list[tuple[tuple[Any, ...], _Piece]] = []
+        self.moves: list[tuple[_Piece, int]] = []
         lines = text.split("\n")
         self.lines = lines
         self.count = len(lines)
+        self.text = text
         indents: list[int] = []
         content: list[bool] = []
+        offsets = [0]
+        offset = 0
         for line in lines:
             stripped = line.lstrip(" ")
             indents.append(len(line) - len(stripped))
             content.append(stripped != "" and stripped[0] != "#")
+            offset += len(line) + 1
+            offsets.append(offset)
+        self.offsets = offsets
         self.indents = indents
         self.content = content
 
@@ -132,7 +145,7 @@ class _Assembler:
         first = self._next_content(0, self.count)
         if first is None:
             raise _Fallback
-        root = self._collection(0, self.count, first, depth=0)
+        root = self._collection(0, self.count, first, depth=0).value
         cache = self.cache
         cache.pieces = self.pieces
         cache.composed, cache.reused, cache.whole = self.composed, self.reused, False
@@ -165,11 +178,31 @@ class _Assembler:
         return _Mark(self.count, 0)
 
     def _text(self, start: int, stop: int) -> str:
-        text = "\n".join(self.lines[start:stop])
-        return text + "\n" if stop < self.count else text
+        return self.text[self.offsets[start] : self.offsets[stop]]
 
-    def _collection(self, start: int, stop: int, first: int, depth: int) -> YNode:
-        """The block collection in lines [start, stop) whose first content line is ``first``."""
+    def _collection(self, start: int, stop: int, first: int, depth: int) -> _Piece:
+        """The block collection in lines [start, stop) whose first content line is ``first``.
+
+        Remembered whole as well: an edit elsewhere reuses it without visiting its items.
+        """
+        text = self._text(start, stop)
+        key = self._key("collection", depth, stop, text)
+        found = self.known.get(key)
+        if found is not None:
+            self._reuse(key, found, start)
+            return found
+        made = len(self.made)
+        node, children = self._assemble(start, stop, first, depth)
+        nodes = [node]
+        for child in children:
+            nodes += child.nodes
+        record = _Piece(node, nodes, start, self.made[made:])
+        self._remember(key, record)
+        return record
+
+    def _assemble(
+        self, start: int, stop: int, first: int, depth: int
+    ) -> tuple[YNode, list[_Piece]]:
         indent = self.indents[first]
         lines, indents, content = self.lines, self.indents, self.content
         if lines[first][indent] in _NOT_BLOCK_START:
@@ -193,13 +226,27 @@ class _Assembler:
             else:
                 cuts.append(number)
         cuts.append(stop)
-        # A block collection starts at its first key or dash and ends at the next token.
+        # A block collection starts at its first key or dash and ends at the next token; its
+        # marks count from the region's first line, like a composed region's.
+        start_mark = _Mark(first - start, indent)
+        end_mark = self._end_mark(stop, indent)
+        end_mark.line -= start
         spans = list(itertools.pairwise(cuts))
+        children: list[_Piece] = []
+        node: YNode
         if is_sequence:
-            items = [self._item(a, b, depth) for a, b in spans]
-            return YSeq(items, _Mark(first, indent), self._end_mark(stop, indent))
-        entries = [self._entry(a, b, depth) for a, b in spans]
-        mapping = YMap(entries, _Mark(first, indent), self._end_mark(stop, indent))
+            for a, b in spans:
+                children.append(self._piece(a, b, depth, "item"))
+            node = YSeq([child.value for child in children], start_mark, end_mark)
+            node._dl = start
+            return node, children
+        entries: list[tuple[YNode, YNode]] = []
+        for a, b in spans:
+            entry, parts = self._entry(a, b, depth)
+            entries.append(entry)
+            children += parts
+        mapping = YMap(entries, start_mark, end_mark)
+        mapping._dl = start
         index = mapping.index
         for key, value in entries:
             if not isinstance(key, YScalar) or key.tag == _MERGE:
@@ -210,9 +257,9 @@ class _Assembler:
             except TypeError:
                 raise _Fallback from None
             index[key.value] = (key, value)
-        return mapping
+        return mapping, children
 
-    def _entry(self, start: int, stop: int, depth: int) -> tuple[YNode, YNode]:
+    def _entry(self, start: int, stop: int, depth: int) -> tuple[tuple[YNode, YNode], list[_Piece]]:
         if stop - start >= SPLIT_MIN_LINES:
             key_line = self._next_content(start, stop)
             assert key_line is not None
@@ -225,17 +272,13 @@ class _Assembler:
                         and _starts_item(self.lines[first], self.indents[first])
                     )
                 ):
-                    key = self._piece(start, key_line + 1, depth, "key").value[0]
-                    return key, self._collection(key_line + 1, stop, first, depth + 1)
-        entry: tuple[YNode, YNode] = self._piece(start, stop, depth, "entry").value
-        return entry
+                    key = self._piece(start, key_line + 1, depth, "key")
+                    value = self._collection(key_line + 1, stop, first, depth + 1)
+                    return (key.value[0], value.value), [key, value]
+        piece = self._piece(start, stop, depth, "entry")
+        return piece.value, [piece]
 
-    def _item(self, start: int, stop: int, depth: int) -> YNode:
-        item: YNode = self._piece(start, stop, depth, "item").value
-        return item
-
-    def _piece(self, start: int, stop: int, depth: int, kind: str) -> _Piece:
-        text = self._text(start, stop)
+    def _key(self, kind: str, depth: int, stop: int, text: str) -> tuple[Any, ...]:
         follows = self.indents[stop] if stop < self.count else -1
         base: tuple[Any, ...] = (kind, depth, follows, text)
         key = base
@@ -243,18 +286,48 @@ class _Assembler:
         while key in self.pieces:  # the same text twice in one document
             repeat += 1
             key = (*base, repeat)
+        return key
+
+    def _piece(self, start: int, stop: int, depth: int, kind: str) -> _Piece:
+        text = self._text(start, stop)
+        key = self._key(kind, depth, stop, text)
         piece = self.known.get(key)
         if piece is None:
             piece = self._compose(text, start, stop, depth, kind)
             self.composed += 1
+            self._remember(key, piece)
         else:
-            self.reused += 1
-            if piece.line != start:
-                for node in piece.nodes:
-                    node._dl = start
-                piece.line = start
-        self.pieces[key] = piece
+            self._reuse(key, piece, start)
         return piece
+
+    def _remember(self, key: tuple[Any, ...], record: _Piece) -> None:
+        self.pieces[key] = record
+        self.made.append((key, record))
+
+    def _reuse(self, key: tuple[Any, ...], record: _Piece, start: int) -> None:
+        """Take a remembered region (and what it holds) into this parse, at line ``start``."""
+        self.reused += 1
+        delta = start - record.line
+        if delta:
+            self.moves.append((record, delta))
+            for node in record.nodes:
+                node._dl += delta
+            record.line = start
+            for _key, inner in record.inner:
+                inner.line += delta
+        self._remember(key, record)
+        for inner_key, inner in record.inner:
+            self._remember(inner_key, inner)
+
+    def undo_moves(self) -> None:
+        """Put reused regions back where they were (the text is composed whole instead)."""
+        for record, delta in reversed(self.moves):
+            for node in record.nodes:
+                node._dl -= delta
+            record.line -= delta
+            for _key, inner in record.inner:
+                inner.line -= delta
+        self.moves.clear()
 
     def _compose(self, text: str, start: int, stop: int, depth: int, kind: str) -> _Piece:
         parsed = parse_region(text, depth)

@@ -8,7 +8,9 @@ moved by the lines the node moved, everything else is reused as it is.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
 from typing import Any, TypeVar
 
@@ -57,6 +59,24 @@ class DocumentCache:
         self._previous.clear()
         self._current.clear()
 
+    def value(
+        self,
+        node: YNode,
+        key: Hashable,
+        compute: Callable[[], T],
+        pins: tuple[object, ...] = (),
+    ) -> T:
+        """Like :meth:`run` for a computation that reports nothing."""
+        memo_key = (id(node), key)
+        entry = self._previous.get(memo_key) or self._current.get(memo_key)
+        if entry is not None and entry.node is node:
+            self._current[memo_key] = entry
+            result: T = entry.result
+            return result
+        computed = compute()
+        self._current[memo_key] = _Entry(node, 0, [], computed, pins)
+        return computed
+
     def run(
         self,
         ctx: CheckContext,
@@ -93,6 +113,30 @@ class DocumentCache:
         if (keep is None or keep(result)) and _all_inside(made, node.span, here):
             self._current[memo_key] = _Entry(node, line, made, result, pins)
         return result
+
+
+_ACTIVE: ContextVar[DocumentCache | None] = ContextVar("param_lsp_document_cache", default=None)
+
+
+@contextmanager
+def active(cache: DocumentCache | None) -> Iterator[None]:
+    """Make ``cache`` the one :func:`remembered` uses while a document is analysed."""
+    token = _ACTIVE.set(cache)
+    try:
+        yield
+    finally:
+        _ACTIVE.reset(token)
+
+
+def remembered(
+    node: YNode, key: Hashable, compute: Callable[[], T], pins: tuple[object, ...] = ()
+) -> T:
+    """``compute()``, a pure function of ``node`` and ``key`` (no findings), remembered by the
+    document being analysed, if any (readers of the model use it, deep below the checks)."""
+    cache = _ACTIVE.get()
+    if cache is None:
+        return compute()
+    return cache.value(node, key, compute, pins)
 
 
 def _all_inside(findings: list[Finding], span: Span, here: str | None) -> bool:

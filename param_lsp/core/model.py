@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from param_lsp.core.memo import remembered
 from param_lsp.core.span import Span
 from param_lsp.core.yaml_tree import YMap, YNode, YScalar, YSeq
 
@@ -91,6 +92,12 @@ class IODef:
 def read_io(node: YNode, *, is_output: bool, source: Path | None) -> IODef | None:
     if not isinstance(node, YMap):
         return None
+    return remembered(
+        node, ("io", is_output, source), lambda: _read_io(node, is_output=is_output, source=source)
+    )
+
+
+def _read_io(node: YMap, *, is_output: bool, source: Path | None) -> IODef | None:
     name = str_value(node.get("name"))
     if name is None:
         return None
@@ -173,6 +180,17 @@ def read_param(
     name: str, key_node: YNode | None, node: YNode, *, source: Path | None, is_join: bool = False
 ) -> ParamDef:
     """Normalise one params entry (§7.1 short form vs full form)."""
+    return remembered(
+        node,
+        ("param", name, id(key_node), source, is_join),
+        lambda: _read_param(name, key_node, node, source=source, is_join=is_join),
+        pins=(key_node,),
+    )
+
+
+def _read_param(
+    name: str, key_node: YNode | None, node: YNode, *, source: Path | None, is_join: bool
+) -> ParamDef:
     if isinstance(node, YScalar) and node.value is None:
         return ParamDef(name, key_node, node, True, None, True, node, source=source,
                         is_join=is_join)  # fmt: skip
