@@ -29,7 +29,9 @@ log = logging.getLogger(__name__)
 #: Edits closer together than this count as typing.
 TYPING_WINDOW_S = 0.2
 #: The longest wait for a pause in typing.
-MAX_TYPING_DEBOUNCE_S = 0.15
+MAX_TYPING_DEBOUNCE_S = 0.1
+#: While typing, wait this many times the interval between the last two edits.
+TYPING_MARGIN = 1.2
 
 YAML_SUFFIXES = (".yaml", ".yml")
 
@@ -55,6 +57,7 @@ class DocState:
     view_cache: tuple[Any, DocumentView] | None = None
     #: When the last edit arrived (monotonic seconds), to tell typing from a single edit.
     last_change: float | None = None
+    last_interval: float | None = None
     #: What the last analysis can lend the next one (regions, checks of unchanged nodes).
     cache: DocumentCache = field(default_factory=lambda: _new_cache())
 
@@ -159,18 +162,24 @@ class DocumentStore:
         return task
 
     def typing_delay(self, state: DocState) -> float:
-        """The debounce for an edit: while the user types, wait for a pause in their own pace.
+        """The debounce for an edit: while the user types faster than we analyse, wait for a
+        pause in their own pace.
 
-        A lone edit waits the configured debounce; edits arriving every ~50 ms wait twice that
-        interval (at most 150 ms), so a burst ends in one or two analyses instead of one per
-        pause between keys.
+        An edit that finds the previous one analysed and published waits the configured
+        debounce. One that arrives while the previous edit is still waiting or being analysed
+        (a burst) waits a little longer than the interval between the two (at most 100 ms): the
+        next key then supersedes it, and a burst ends in one analysis after its last key.
         """
         now = time.monotonic()
         interval = None if state.last_change is None else now - state.last_change
         state.last_change = now
-        if interval is None or interval > TYPING_WINDOW_S:
+        previous, state.last_interval = state.last_interval, interval
+        behind = state.pending is not None and not state.pending.done()
+        if interval is None or interval > TYPING_WINDOW_S or not behind:
             return self.debounce_s
-        return max(self.debounce_s, min(2 * interval, MAX_TYPING_DEBOUNCE_S))
+        # The slower of the last two intervals: an edit read late makes the next one look early.
+        pace = max(interval, previous or 0.0) if (previous or 1) <= TYPING_WINDOW_S else interval
+        return max(self.debounce_s, min(TYPING_MARGIN * pace, MAX_TYPING_DEBOUNCE_S))
 
     def is_current(self, state: DocState) -> bool:
         current = self.get_text(state.uri)
