@@ -11,6 +11,9 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
 from param_lsp.core.analyze import Analysis, analyze
 from param_lsp.core.findings import Severity
@@ -164,3 +167,22 @@ def test_did_you_mean(name: str, candidates: list[str], expected: str | None) ->
     from param_lsp.rules.params import did_you_mean
 
     assert did_you_mean(name, candidates) == expected
+
+
+@given(st.text(alphabet="abc_", max_size=8), st.text(alphabet="abc_", max_size=8))
+@hypothesis_settings(max_examples=3000, deadline=None)
+def test_did_you_mean_distance_skips_common_ends_without_changing_it(a: str, b: str) -> None:
+    """Stripping a shared prefix and suffix is only a shortcut: the full distance agrees."""
+    from param_lsp.rules.params import _edit_distance, _osa
+
+    if abs(len(a) - len(b)) <= 3:
+        assert _edit_distance(a, b) == _osa(a, b)
+
+
+def test_did_you_mean_finds_the_transposed_name_among_many() -> None:
+    from param_lsp.rules.params import did_you_mean
+
+    names = [f"param_{i}" for i in range(1200)]
+    assert did_you_mean("parma_1150", names) == "param_1150"
+    assert did_you_mean("param_1105x", names) == "param_1105"
+    assert did_you_mean("completely_else", names) is None

@@ -30,6 +30,9 @@ class _Entry:
     findings: list[Finding]
     result: Any
     pins: tuple[object, ...]  # the objects ``key`` names by id, kept alive for the same reason
+    #: Entries used while this one was computed: kept along with it when it is reused, so
+    #: that an edit inside the node later finds them.
+    inner: tuple[Hashable, ...] = ()
 
 
 @dataclass(slots=True)
@@ -42,6 +45,10 @@ class DocumentCache:
     context: Hashable = None
     _previous: dict[Hashable, _Entry] = field(default_factory=dict)
     _current: dict[Hashable, _Entry] = field(default_factory=dict)
+    _canon_previous: dict[Hashable, Hashable] = field(default_factory=dict)
+    _canon_current: dict[Hashable, Hashable] = field(default_factory=dict)
+    #: Keys of the entries used by this analysis, in order.
+    _used: list[Hashable] = field(default_factory=list)
     hits: int = 0
     misses: int = 0
 
@@ -51,6 +58,8 @@ class DocumentCache:
             self._current.clear()
             self.context = context
         self._previous, self._current = self._current, {}
+        self._canon_previous, self._canon_current = self._canon_current, {}
+        self._used = []
         self.hits = self.misses = 0
 
     def forget(self) -> None:
@@ -58,6 +67,17 @@ class DocumentCache:
         self.parse = ParseCache()
         self._previous.clear()
         self._current.clear()
+        self._canon_previous.clear()
+        self._canon_current.clear()
+
+    def canonical(self, value: Hashable) -> Hashable:
+        """An object equal to ``value`` that stays the same object while the value does, so
+        that keys can name a large value (a template scope, say) by identity."""
+        known = self._canon_current.get(value)
+        if known is None:
+            known = self._canon_previous.get(value, value)
+            self._canon_current[known] = known
+        return known
 
     def value(
         self,
@@ -65,17 +85,31 @@ class DocumentCache:
         key: Hashable,
         compute: Callable[[], T],
         pins: tuple[object, ...] = (),
+        *,
+        carry: bool = False,
     ) -> T:
         """Like :meth:`run` for a computation that reports nothing."""
         memo_key = (id(node), key)
         entry = self._previous.get(memo_key) or self._current.get(memo_key)
         if entry is not None and entry.node is node:
-            self._current[memo_key] = entry
+            self._keep(memo_key, entry)
             result: T = entry.result
             return result
+        used = len(self._used)
         computed = compute()
-        self._current[memo_key] = _Entry(node, 0, [], computed, pins)
+        inner = tuple(self._used[used:]) if carry else ()
+        self._current[memo_key] = _Entry(node, 0, [], computed, pins, inner)
+        self._used.append(memo_key)
         return computed
+
+    def _keep(self, memo_key: Hashable, entry: _Entry) -> None:
+        self._current[memo_key] = entry
+        self._used.append(memo_key)
+        for inner_key in entry.inner:
+            inner = self._previous.get(inner_key)
+            if inner is not None and inner_key not in self._current:
+                self._current[inner_key] = inner
+                self._used.append(inner_key)
 
     def run(
         self,
@@ -85,12 +119,16 @@ class DocumentCache:
         compute: Callable[[], T],
         keep: Callable[[T], bool] | None = None,
         pins: tuple[object, ...] = (),
+        *,
+        carry: bool = False,
     ) -> T:
         """``compute()`` — or its remembered result and findings, if ``node`` and ``key`` match.
 
         ``key`` must name everything besides ``node`` that the result depends on (by identity
         for objects that are reused across versions, which must then be in ``pins``); ``keep``
-        can refuse to remember a result that turned out to depend on something else.
+        can refuse to remember a result that turned out to depend on something else. With
+        ``carry`` (for a large collection assembled from regions) the entries used inside are
+        kept along with this one, ready for the next edit inside it.
         """
         memo_key = (id(node), key)
         entry = self._previous.get(memo_key) or self._current.get(memo_key)
@@ -102,16 +140,19 @@ class DocumentCache:
                 entry.findings = [_moved(finding, delta) for finding in entry.findings]
                 entry.line = line
             ctx.findings.extend(entry.findings)
-            self._current[memo_key] = entry
+            self._keep(memo_key, entry)
             result: T = entry.result
             return result
         self.misses += 1
         before = len(ctx.findings)
+        used = len(self._used)
         result = compute()
         made = ctx.findings[before:]
         here = str(ctx.path) if ctx.path is not None else None
         if (keep is None or keep(result)) and _all_inside(made, node.span, here):
-            self._current[memo_key] = _Entry(node, line, made, result, pins)
+            inner = tuple(self._used[used:]) if carry else ()
+            self._current[memo_key] = _Entry(node, line, made, result, pins, inner)
+            self._used.append(memo_key)
         return result
 
 
@@ -129,14 +170,25 @@ def active(cache: DocumentCache | None) -> Iterator[None]:
 
 
 def remembered(
-    node: YNode, key: Hashable, compute: Callable[[], T], pins: tuple[object, ...] = ()
+    node: YNode,
+    key: Hashable,
+    compute: Callable[[], T],
+    pins: tuple[object, ...] = (),
+    *,
+    carry: bool = False,
 ) -> T:
     """``compute()``, a pure function of ``node`` and ``key`` (no findings), remembered by the
     document being analysed, if any (readers of the model use it, deep below the checks)."""
     cache = _ACTIVE.get()
     if cache is None:
         return compute()
-    return cache.value(node, key, compute, pins)
+    return cache.value(node, key, compute, pins, carry=carry)
+
+
+def canonical(value: Hashable) -> Hashable:
+    """:meth:`DocumentCache.canonical` of the document being analysed (``value`` without one)."""
+    cache = _ACTIVE.get()
+    return value if cache is None else cache.canonical(value)
 
 
 def _all_inside(findings: list[Finding], span: Span, here: str | None) -> bool:

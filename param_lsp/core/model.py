@@ -140,7 +140,18 @@ def _read_io(node: YMap, *, is_output: bool, source: Path | None) -> IODef | Non
 def read_ios(node: YNode | None, *, is_output: bool, source: Path | None) -> list[IODef]:
     if not isinstance(node, YSeq):
         return []
-    return [io for item in node.items if (io := read_io(item, is_output=is_output, source=source))]
+    return list(
+        remembered(
+            node,
+            ("ios", is_output, source),
+            lambda: [
+                io
+                for item in node.items
+                if (io := read_io(item, is_output=is_output, source=source))
+            ],
+            carry=True,
+        )
+    )
 
 
 @dataclass(slots=True, eq=False)
@@ -222,6 +233,13 @@ def _read_param(
 def read_params(node: YNode | None, *, source: Path | None) -> dict[str, ParamDef]:
     if not isinstance(node, YMap):
         return {}
+    # A copy: callers merge into what they get.
+    return dict(
+        remembered(node, ("params", source), lambda: _read_params(node, source=source), carry=True)
+    )
+
+
+def _read_params(node: YMap, *, source: Path | None) -> dict[str, ParamDef]:
     params: dict[str, ParamDef] = {}
     for key, (key_node, value_node) in node.items():
         if not isinstance(key, str):

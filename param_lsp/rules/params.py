@@ -349,15 +349,22 @@ def _check_bound_param(param: ParamDef, io: IODef, target: ParamsTarget, ctx: Ch
             target.check_ref(param, io, ctx)
         return
     from param_lsp.core import types
+    from param_lsp.core.memo import remembered
 
-    result = types.validate_io_value(
-        name=io.name,
-        io_type=io.io_type,
-        value=param.value,
-        is_optional=io.is_optional,
-        is_list=io.is_list,
-        default=io.value,
-        validation=io.validation,
+    # Both objects are remembered per node while their text does not change.
+    result = remembered(
+        io.node,
+        ("io-value", id(param)),
+        lambda: types.validate_io_value(
+            name=io.name,
+            io_type=io.io_type,
+            value=param.value,
+            is_optional=io.is_optional,
+            is_list=io.is_list,
+            default=io.value,
+            validation=io.validation,
+        ),
+        pins=(param,),
     )
     if result.ok:
         return
@@ -379,7 +386,7 @@ def _check_undeclared(
     param: ParamDef, declared: set[str], target: ParamsTarget, ctx: CheckContext
 ) -> None:
     span = param.key_span or target.anchor
-    suggestion = did_you_mean(param.name, declared)
+    suggestion = _remembered_guess(param, declared)
     hint = f"; did you mean `{suggestion}`?" if suggestion else ""
     fixes = (
         (Fix(f"Rename to `{suggestion}`", param.key_node.span, suggestion),)
@@ -481,11 +488,27 @@ def _matrix_covers(matrix: YNode, io: IODef, ctx: CheckContext) -> bool:
     return bool(matrix_rules.covers_input(matrix, io, ctx))
 
 
-def did_you_mean(name: str, candidates: set[str] | list[str]) -> str | None:
+def _remembered_guess(param: ParamDef, declared: set[str]) -> str | None:
+    """:func:`did_you_mean` over many names is costly; while the names stay, its answer does."""
+    from param_lsp.core.memo import canonical, remembered
+
+    if param.key_node is None:
+        return did_you_mean(param.name, declared)
+    names = canonical(frozenset(declared))
+    return remembered(
+        param.key_node,
+        ("did-you-mean", param.name, id(names)),
+        lambda: did_you_mean(param.name, declared),
+        pins=(names,),
+    )
+
+
+def did_you_mean(name: str, candidates: set[str] | list[str] | frozenset[str]) -> str | None:
     """The closest candidate by edit distance (at most a third of the name's length)."""
     best: tuple[int, str] | None = None
+    lowered = name.lower()
     for candidate in candidates:
-        distance = _edit_distance(name.lower(), candidate.lower())
+        distance = _edit_distance(lowered, candidate.lower())
         if best is None or distance < best[0]:
             best = (distance, candidate)
     if best is None:
@@ -498,6 +521,20 @@ def _edit_distance(a: str, b: str) -> int:
     """Optimal-string-alignment distance: a swap of two neighbours (`modle`) costs one edit."""
     if abs(len(a) - len(b)) > 3:
         return 99
+    # A common prefix or suffix never costs an edit: compare only what differs (names in one
+    # file share long prefixes, `param_12` vs `param_21`).
+    start = 0
+    shortest = min(len(a), len(b))
+    while start < shortest and a[start] == b[start]:
+        start += 1
+    end = 0
+    while end < shortest - start and a[-1 - end] == b[-1 - end]:
+        end += 1
+    a, b = a[start : len(a) - end], b[start : len(b) - end]
+    return _osa(a, b)
+
+
+def _osa(a: str, b: str) -> int:
     before: list[int] = []
     previous = list(range(len(b) + 1))
     for i, char_a in enumerate(a, 1):

@@ -769,6 +769,20 @@ class _Walker:
 def _h_list(w: _Walker, node: YNode, t: Type, path: Path, owner: Span) -> bool:
     if not isinstance(node, YSeq):
         return w.wrong(node, t, path)
+    memo = w.ctx.memo
+    if memo is not None and len(node.items) > 1:
+        # A whole list an edit did not touch (the incremental parse keeps it as it was).
+        return memo.run(
+            w.ctx,
+            node,
+            ("schema-list", id(t), path),
+            lambda: _list_items(w, node, t, path),
+            carry=True,
+        )
+    return _list_items(w, node, t, path)
+
+
+def _list_items(w: _Walker, node: YSeq, t: Type, path: Path) -> bool:
     ok = True
     item_t = t[1]
     memo = w.ctx.memo
@@ -953,6 +967,15 @@ def _h_strlist(w: _Walker, node: YNode, t: Type, path: Path, owner: Span) -> boo
 def _h_params(w: _Walker, node: YNode, t: Type, path: Path, owner: Span) -> bool:
     if not isinstance(node, YMap):
         return w.wrong(node, t, path, " (Polyaxon: Input should be a valid dictionary)")
+    memo = w.ctx.memo
+    if memo is not None and len(node.pairs) > 1:
+        return memo.run(
+            w.ctx, node, ("schema-params", path), lambda: _param_entries(w, node, path), carry=True
+        )
+    return _param_entries(w, node, path)
+
+
+def _param_entries(w: _Walker, node: YMap, path: Path) -> bool:
     ok = True
     memo = w.ctx.memo
     for key, (key_node, value) in node.index.items():

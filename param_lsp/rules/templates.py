@@ -576,8 +576,25 @@ def check_composed(
         extra_names=matrix_names(composed.matrix),
         complete=composed.complete and not composed.broken,
     )
+    memo = ctx.memo
+    if memo is None:
+        for text, node in strings:
+            check_string(text, node, scope, ctx)
+        return
+    # A string's findings depend on its text and on the scope (by value): both usually
+    # survive an edit elsewhere.
+    token = memo.canonical(
+        ("template-scope", frozenset(scope.names), frozenset(scope.params), scope.globals,
+         scope.complete)
+    )  # fmt: skip
     for text, node in strings:
-        check_string(text, node, scope, ctx)
+        memo.run(
+            ctx,
+            node,
+            ("template", id(token)),
+            lambda text=text, node=node: check_string(text, node, scope, ctx),  # type: ignore[misc]
+            pins=(token,),
+        )
 
 
 def check_templates(analysis: Any, ctx: CheckContext) -> None:
