@@ -8,6 +8,7 @@ result is published only when its version is still the document's version.
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import time
 from collections.abc import Callable
@@ -62,6 +63,30 @@ class DocState:
     cache: DocumentCache = field(default_factory=lambda: _new_cache())
 
 
+class CollectorPolicy:
+    """The cyclic garbage collector in a long-lived server.
+
+    Every analysis leaves a few hundred thousand live objects (trees, remembered results)
+    that the collector would traverse again and again, at the first allocations after each
+    analysis: ~10 ms on every keystroke of a 5,000-line file. They hold no reference cycles,
+    so once an analysis is published everything alive is frozen (left out of collections;
+    freed by reference counting as usual), and a full collection runs every
+    ``FULL_EVERY`` analyses for cycles made elsewhere.
+    """
+
+    FULL_EVERY = 200
+
+    def __init__(self) -> None:
+        self.analyses = 0
+
+    def after_analysis(self) -> None:
+        self.analyses += 1
+        if self.analyses % self.FULL_EVERY == 0:
+            gc.unfreeze()
+            gc.collect()
+        gc.freeze()
+
+
 def is_yaml(path: Path | None, uri: str) -> bool:
     name = path.name if path is not None else uri.rsplit("/", 1)[-1]
     return name.lower().endswith(YAML_SUFFIXES)
@@ -98,6 +123,7 @@ class DocumentStore:
         self.workspace_root: Path | None = None
         #: Analyses started since start-up (read by benchmarks through `$/paramLsp/stats`).
         self.analyses_run = 0
+        self.collector = CollectorPolicy()
 
     # ------------------------------------------------------------ configuration
 
@@ -244,6 +270,7 @@ class DocumentStore:
             state.index = computed.index
         state.view_cache = None
         self.on_result(state, version)
+        self.collector.after_analysis()
         if computed.eligible and computed.index is None:
             # Broken YAML: recover a tree for features after the diagnostics are out.
             features, index = await loop.run_in_executor(

@@ -14,6 +14,7 @@ are checked here too, but what is found there is reported as a warning (rule PLX
 
 from __future__ import annotations
 
+import functools
 from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -22,6 +23,7 @@ from typing import Any
 
 from param_lsp.core.context import CheckContext
 from param_lsp.core.findings import Finding, Related, Severity
+from param_lsp.core.memo import remembered
 from param_lsp.core.model import IODef, Layer, ParamDef, read_layer, str_value
 from param_lsp.core.span import Span
 from param_lsp.core.workspace import Workspace
@@ -383,6 +385,7 @@ def check_dag_run(
             else None
             for name, op in ops.items()
         },
+        entries_of=lambda name, inputs, outputs: _ref_entries(ops[name], inputs, outputs),
     )
     seen: set[int] = set()
     for op in ops.values():
@@ -527,24 +530,48 @@ def _event_refs(layers: list[Layer]) -> Iterator[tuple[str, YNode]]:
                     yield name, ref_node
 
 
+def _ref_entries(
+    op: OpNode, inputs: list[IODef], outputs: list[IODef]
+) -> dict[str, ref_rules.RefEntry]:
+    # The same composition (kept across versions while the op is unchanged), the same entries.
+    return remembered(
+        op.item,
+        ("ref-entries", op.name, id(op.composed)),
+        lambda: ref_rules.op_ref_entries(op.name, inputs, outputs),
+        pins=(op.composed,),
+    )
+
+
 def _build_graph(ops: dict[str, OpNode]) -> None:
     for op in ops.values():
-        upstream = op.upstream
-        dependencies = op.item.get("dependencies")
-        if isinstance(dependencies, YSeq):
-            for entry in dependencies.items:
-                if isinstance(entry, YScalar) and entry.value is not None:
-                    upstream.setdefault(str(entry.value), []).append(entry)
-        composed = op.composed
-        params = composed.params.values() if composed is not None else _own_params(op)
-        for param in params:
-            name = _ref_op(param.ref)
-            if name is not None:
-                anchor = param.ref_node if param.source == _source_of(op) else None
-                upstream.setdefault(name, []).append(anchor or op.name_node)
-        layers = composed.layers if composed is not None else []
-        for name, node in _event_refs(layers):
-            upstream.setdefault(name, []).append(node)
+        # What an op names upstream depends on its node and its composition only.
+        edges: dict[str, list[YNode]] = remembered(
+            op.item,
+            ("upstream", id(op.composed)),
+            functools.partial(_upstream, op),
+            pins=(op.composed,),
+        )
+        op.upstream = {name: list(nodes) for name, nodes in edges.items()}
+
+
+def _upstream(op: OpNode) -> dict[str, list[YNode]]:
+    upstream: dict[str, list[YNode]] = {}
+    dependencies = op.item.get("dependencies")
+    if isinstance(dependencies, YSeq):
+        for entry in dependencies.items:
+            if isinstance(entry, YScalar) and entry.value is not None:
+                upstream.setdefault(str(entry.value), []).append(entry)
+    composed = op.composed
+    params = composed.params.values() if composed is not None else _own_params(op)
+    for param in params:
+        name = _ref_op(param.ref)
+        if name is not None:
+            anchor = param.ref_node if param.source == _source_of(op) else None
+            upstream.setdefault(name, []).append(anchor or op.name_node)
+    layers = composed.layers if composed is not None else []
+    for name, node in _event_refs(layers):
+        upstream.setdefault(name, []).append(node)
+    return upstream
 
 
 def _own_params(op: OpNode) -> list[ParamDef]:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from param_lsp.core.context import CheckContext
@@ -363,8 +363,12 @@ _STR = RefEntry("str")
 
 
 def build_ref_table(
-    dag_inputs: list[IODef], ops: Mapping[str, tuple[list[IODef], list[IODef]] | None]
+    dag_inputs: list[IODef],
+    ops: Mapping[str, tuple[list[IODef], list[IODef]] | None],
+    entries_of: Callable[[str, list[IODef], list[IODef]], dict[str, RefEntry]] | None = None,
 ) -> RefTable:
+    """What each `ops.<name>.…` and `dag.…` reference resolves to; ``entries_of`` can supply
+    an op's entries (remembered by the caller) instead of :func:`op_ref_entries`."""
     table = RefTable()
     entries = table.entries
     for key in GLOBALS_CONTEXTS:
@@ -375,28 +379,36 @@ def build_ref_table(
     for io in dag_inputs:
         entries[f"dag.inputs.{io.name}"] = RefEntry(io.io_type, io.is_list, io)
         table.dag_inputs.append(io.name)
+    make = entries_of or op_ref_entries
     for name, ios in ops.items():
         if ios is None:
             table.ops[name] = None
             continue
         inputs, outputs = ios
-        for io in outputs:
-            entries[f"ops.{name}.outputs.{io.name}"] = RefEntry(io.io_type, io.is_list, io)
-            if io.io_type == "artifacts":
-                entries[f"ops.{name}.artifacts.{io.name}"] = RefEntry(io.io_type, io.is_list, io)
-        for io in inputs:
-            entries[f"ops.{name}.inputs.{io.name}"] = RefEntry(io.io_type, io.is_list, io)
-            if io.io_type == "artifacts":
-                entries[f"ops.{name}.artifacts.{io.name}"] = RefEntry(io.io_type, io.is_list, io)
-        for key in GLOBALS_CONTEXTS:
-            entries[f"ops.{name}.globals.{key}"] = _STR
-        entries[f"ops.{name}.inputs"] = _DICT
-        entries[f"ops.{name}.outputs"] = _DICT
-        entries[f"ops.{name}.globals"] = _STR
-        entries[f"ops.{name}.artifacts"] = _STR
-        entries[f"ops.{name}.io"] = _STR
+        entries.update(make(name, inputs, outputs))
         table.ops[name] = ([io.name for io in inputs], [io.name for io in outputs])
     return table
+
+
+def op_ref_entries(name: str, inputs: list[IODef], outputs: list[IODef]) -> dict[str, RefEntry]:
+    """The reference entries one op contributes (`ops.<name>.outputs.<x>`, …)."""
+    entries: dict[str, RefEntry] = {}
+    for io in outputs:
+        entries[f"ops.{name}.outputs.{io.name}"] = RefEntry(io.io_type, io.is_list, io)
+        if io.io_type == "artifacts":
+            entries[f"ops.{name}.artifacts.{io.name}"] = RefEntry(io.io_type, io.is_list, io)
+    for io in inputs:
+        entries[f"ops.{name}.inputs.{io.name}"] = RefEntry(io.io_type, io.is_list, io)
+        if io.io_type == "artifacts":
+            entries[f"ops.{name}.artifacts.{io.name}"] = RefEntry(io.io_type, io.is_list, io)
+    for key in GLOBALS_CONTEXTS:
+        entries[f"ops.{name}.globals.{key}"] = _STR
+    entries[f"ops.{name}.inputs"] = _DICT
+    entries[f"ops.{name}.outputs"] = _DICT
+    entries[f"ops.{name}.globals"] = _STR
+    entries[f"ops.{name}.artifacts"] = _STR
+    entries[f"ops.{name}.io"] = _STR
+    return entries
 
 
 # ------------------------------------------------------------------------------ value syntax
