@@ -6,6 +6,7 @@ line and below a syntax error; what can be offered there comes from the document
 
 from __future__ import annotations
 
+import functools
 import os
 from pathlib import Path
 
@@ -433,8 +434,8 @@ def _io_items(ios: list[IODef], kind: ItemKind = ItemKind.VARIABLE) -> list[Comp
         CompletionItem(
             label=io.name,
             kind=kind,
-            detail=_io_detail(io),
-            documentation=io_markdown(io),
+            detail=functools.partial(_io_detail, io),
+            documentation=functools.partial(io_markdown, io),
             sort_text=f"{n:03d}",
         )
         for n, io in enumerate(ios)

@@ -5,6 +5,7 @@ The language server converts them to protocol types; nothing here knows about th
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
@@ -26,12 +27,17 @@ class ItemKind(Enum):
     FOLDER = "folder"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class CompletionItem:
+    """One completion (not frozen: items are made by the thousand, and frozen fields cost
+    twice as much to set)."""
+
     label: str
     kind: ItemKind
-    detail: str | None = None
-    documentation: str | None = None  # markdown
+    #: Detail and markdown documentation, or functions making them: long lists are cut
+    #: before the texts of every item are made.
+    detail: str | Callable[[], str] | None = None
+    documentation: str | Callable[[], str] | None = None
     insert_text: str | None = None
     #: ``insert_text`` is an LSP snippet (``$1``/``${1:x}``); a plain fallback is ``plain_text``.
     is_snippet: bool = False
@@ -40,6 +46,14 @@ class CompletionItem:
     filter_text: str | None = None
     #: The text the item replaces (None: the client's word at the cursor).
     edit_span: Span | None = None
+
+    def detail_text(self) -> str | None:
+        detail = self.detail
+        return detail() if callable(detail) else detail
+
+    def documentation_text(self) -> str | None:
+        doc = self.documentation
+        return doc() if callable(doc) else doc
 
 
 @dataclass(frozen=True, slots=True)

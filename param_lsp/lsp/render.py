@@ -64,17 +64,18 @@ def completion_list(
             if rng is None:
                 rng = ranges[item.edit_span] = lines.range_to_client(item.edit_span)
             edit = types.TextEdit(range=rng, new_text=text)
+        doc = item.documentation_text()
         converted.append(
             types.CompletionItem(
                 label=item.label,
                 kind=_ITEM_KINDS.get(item.kind, types.CompletionItemKind.Text),
-                detail=item.detail,
+                detail=item.detail_text(),
                 documentation=(
-                    types.MarkupContent(kind=types.MarkupKind.Markdown, value=item.documentation)
+                    types.MarkupContent(kind=types.MarkupKind.Markdown, value=doc)
                     if markdown
-                    else item.documentation
+                    else doc
                 )
-                if item.documentation
+                if doc
                 else None,
                 sort_text=item.sort_text,
                 filter_text=item.filter_text,
