@@ -14,11 +14,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
 from benchmarks.generate import dag, operation
 from param_lsp.core import chunked
 from param_lsp.core.analyze import analyze
-from param_lsp.core.chunked import ParseCache, parse_incremental
+from param_lsp.core.chunked import LineTable, ParseCache, parse_incremental
 from param_lsp.core.findings import Finding
 from param_lsp.core.memo import DocumentCache
 from param_lsp.core.span import Span
@@ -292,3 +295,30 @@ def test_a_related_location_outside_the_op_is_never_replayed_stale() -> None:
     wrong_value = next(f for f in after.findings if f.code == "PLX302")
     declared = edited[: edited.index("- {name: lr, type: float")].count("\n")
     assert [item.span.start.line for item in wrong_value.related] == [declared]
+
+
+@given(
+    st.text(alphabet="ab #\n", max_size=40),
+    st.lists(
+        st.tuples(st.integers(0, 40), st.integers(0, 4), st.text(alphabet="ab #\n", max_size=4)),
+        min_size=1,
+        max_size=3,
+    ),
+)
+@hypothesis_settings(max_examples=2000, deadline=None)
+def test_line_table_after_an_edit_equals_a_fresh_one(
+    old: str, edits: list[tuple[int, int, str]]
+) -> None:
+    """Only the lines an edit touched are measured again; the rest are moved."""
+    new = old
+    for at, length, text in edits:
+        at = min(at, len(new))
+        new = new[:at] + text + new[at + length :]
+    incremental = LineTable.of(new, LineTable.of(old))
+    fresh = LineTable.of(new)
+    assert (incremental.lines, incremental.indents, incremental.content, incremental.offsets) == (
+        fresh.lines,
+        fresh.indents,
+        fresh.content,
+        fresh.offsets,
+    )

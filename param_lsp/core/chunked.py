@@ -14,6 +14,7 @@ indentation, anchors with aliases, unusual line breaks.
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import re
 from dataclasses import dataclass, field
@@ -59,10 +60,100 @@ class _Piece:
 
 
 @dataclass(slots=True)
+class LineTable:
+    """Each line of a text with its indentation, whether it holds content (not blank, not a
+    comment) and where it starts (``offsets`` has one more entry: the text's length + 1)."""
+
+    text: str
+    lines: list[str]
+    indents: list[int]
+    content: list[bool]
+    offsets: list[int]
+
+    @classmethod
+    def of(cls, text: str, previous: LineTable | None = None) -> LineTable:
+        """The table of ``text``; only the lines that differ from ``previous`` are measured."""
+        if previous is None:
+            return cls._measured(text, text.split("\n"), 0)
+        old = previous.text
+        prefix = _common_prefix(old, text)
+        suffix = _common_suffix(old, text, min(len(old), len(text)) - prefix)
+        first = bisect.bisect_right(previous.offsets, prefix) - 1
+        # Old lines that start after the common suffix starts (with their line break before
+        # them in it) are unchanged, only moved.
+        tail = bisect.bisect_right(previous.offsets, len(old) - suffix)
+        count = len(previous.lines)
+        delta = len(text) - len(old)
+        start = previous.offsets[first]
+        if tail < count:
+            middle = text[start : previous.offsets[tail] + delta - 1].split("\n")
+        else:
+            middle = text[start:].split("\n")
+        measured = cls._measured(text, middle, start)
+        table = cls(
+            text,
+            previous.lines[:first] + measured.lines + previous.lines[tail:],
+            previous.indents[:first] + measured.indents + previous.indents[tail:],
+            previous.content[:first] + measured.content + previous.content[tail:],
+            previous.offsets[:first] + measured.offsets[:-1],
+        )
+        if tail < count:
+            table.offsets += [offset + delta for offset in previous.offsets[tail:]]
+        else:
+            table.offsets.append(measured.offsets[-1])
+        return table
+
+    @classmethod
+    def _measured(cls, text: str, lines: list[str], start: int) -> LineTable:
+        indents: list[int] = []
+        content: list[bool] = []
+        offsets = [start]
+        offset = start
+        for line in lines:
+            stripped = line.lstrip(" ")
+            indents.append(len(line) - len(stripped))
+            content.append(stripped != "" and stripped[0] != "#")
+            offset += len(line) + 1
+            offsets.append(offset)
+        return cls(text, lines, indents, content, offsets)
+
+
+def _common_prefix(a: str, b: str) -> int:
+    """Length of the longest common prefix (slice comparisons run at memory speed)."""
+    size = min(len(a), len(b))
+    if a[:size] == b[:size]:
+        return size
+    low, high = 0, size  # a[:low] == b[:low], a[:high] != b[:high]
+    while high - low > 1:
+        middle = (low + high) // 2
+        if a[low:middle] == b[low:middle]:
+            low = middle
+        else:
+            high = middle
+    return low
+
+
+def _common_suffix(a: str, b: str, limit: int) -> int:
+    """Length of the longest common suffix, at most ``limit``."""
+    end_a, end_b = len(a), len(b)
+    if a[end_a - limit :] == b[end_b - limit :]:
+        return limit
+    low, high = 0, limit
+    while high - low > 1:
+        middle = (low + high) // 2
+        if a[end_a - middle : end_a - low] == b[end_b - middle : end_b - low]:
+            low = middle
+        else:
+            high = middle
+    return low
+
+
+@dataclass(slots=True)
 class ParseCache:
     """What one document's last parse composed, by region text; owned by one document."""
 
     pieces: dict[tuple[Any, ...], _Piece] = field(default_factory=dict)
+    lines: LineTable | None = None
     composed: int = 0  # regions composed by the last parse (the rest were reused)
     reused: int = 0
     whole: bool = True  # whether the last parse composed the whole text at once
@@ -123,23 +214,14 @@ class _Assembler:
         #: made while it was assembled, to take it along when it is reused whole).
         self.made: list[tuple[tuple[Any, ...], _Piece]] = []
         self.moves: list[tuple[_Piece, int]] = []
-        lines = text.split("\n")
-        self.lines = lines
-        self.count = len(lines)
+        table = LineTable.of(text, cache.lines)
+        self.table = table
+        self.lines = table.lines
+        self.count = len(table.lines)
         self.text = text
-        indents: list[int] = []
-        content: list[bool] = []
-        offsets = [0]
-        offset = 0
-        for line in lines:
-            stripped = line.lstrip(" ")
-            indents.append(len(line) - len(stripped))
-            content.append(stripped != "" and stripped[0] != "#")
-            offset += len(line) + 1
-            offsets.append(offset)
-        self.offsets = offsets
-        self.indents = indents
-        self.content = content
+        self.offsets = table.offsets
+        self.indents = table.indents
+        self.content = table.content
 
     def parse(self) -> ParsedYaml:
         first = self._next_content(0, self.count)
@@ -148,6 +230,7 @@ class _Assembler:
         root = self._collection(0, self.count, first, depth=0).value
         cache = self.cache
         cache.pieces = self.pieces
+        cache.lines = self.table
         cache.composed, cache.reused, cache.whole = self.composed, self.reused, False
         return ParsedYaml(root, [], [])
 
