@@ -52,3 +52,24 @@ def test_open_template_reports_parents_and_partial() -> None:
     assert found is not None
     assert found.parents == ("params", "lr") and found.partial == "as"
     assert open_template_at('args: ["{{ x }}" ', 16) is None
+
+
+def test_block_keys_reads_plain_quoted_and_dashed_lines_alike() -> None:
+    lines = [
+        "params:",
+        "  lr: 0.1",
+        "  'quoted key': 1",
+        "  # a comment",
+        "  nested:",
+        "    deeper: 1",
+        "  - not-a-key: 2",
+        "  dotted.name/x-y: 3",
+        "  a:b",
+        "other: 1",
+    ]
+    assert block_keys(lines, 1, 2) == {
+        "lr": 1,
+        "quoted key": 2,
+        "nested": 4,
+        "dotted.name/x-y": 7,
+    }

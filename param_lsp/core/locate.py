@@ -36,6 +36,11 @@ class LinePart:
     value_start: int | None
 
 
+#: A plain `key:` (what most lines at a block's column are), parsed without :func:`split_line`.
+_PLAIN_KEY_RE = re.compile(r"([A-Za-z0-9_][\w.\-/]*)[ ]*:(?:[ ]|$)")
+_NOT_PLAIN_KEY_START = frozenset("-'\"#?:{[&*!|>%@` \t")
+
+
 def split_line(line: str) -> LinePart:
     """Parse one block-style line: `  - - key: value` → dashes at 2 and 4, key at 6."""
     indent = len(line) - len(line.lstrip(" "))
@@ -245,10 +250,19 @@ def block_keys(lines: list[str], line: int, column: int) -> dict[str, int]:
     # Downwards from the line itself: stop at anything left of the column.
     for current in range(max(line, 0), len(lines)):
         text = lines[current]
-        # Lines indented deeper than the column hold neither its keys nor its end: skip them
-        # without parsing (most lines of a big params block are values).
-        if len(text) - len(text.lstrip(" ")) > column and current != line:
-            continue
+        if current != line:
+            # Lines indented deeper than the column hold neither its keys nor its end: skip
+            # them without parsing (most lines of a big params block are values); a plain
+            # `key:` at the column needs no full parse either.
+            rest = text.lstrip(" ")
+            indent = len(text) - len(rest)
+            if indent > column:
+                continue
+            if indent == column and rest[:1] not in _NOT_PLAIN_KEY_START:
+                plain = _PLAIN_KEY_RE.match(rest)
+                if plain is not None:
+                    keys.setdefault(plain.group(1), current)
+                    continue
         if _is_blank(text):
             continue
         part = split_line(text)
