@@ -61,19 +61,30 @@ def documents(quick: bool) -> list[tuple[str, str]]:
 
 
 def analysis_speed(repeat: int, quick: bool) -> list[dict[str, Any]]:
-    """analyze() against `yaml.compose` and `yaml.load` (CSafeLoader) of the same text."""
+    """analyze() against `yaml.compose` and `yaml.load` (CSafeLoader) of the same text, and
+    the analysis of a one-character edit with the document's cache (what the server runs)."""
     from param_lsp.core.analyze import analyze
+    from param_lsp.core.memo import DocumentCache
     from param_lsp.core.yaml_tree import parse_yaml
 
     rows = []
     for label, text in documents(quick):
         analyze(text)  # imports, rule registry, memo tables
-        times: dict[str, list[float]] = {"compose": [], "load": [], "parse_yaml": [], "analyze": []}
-        for _ in range(repeat):
+        edits = _one_key_edits(text)
+        cache = DocumentCache()
+        analyze(text, cache=cache)
+        times: dict[str, list[float]] = {
+            "compose": [], "load": [], "parse_yaml": [], "analyze": [], "edit": []
+        }  # fmt: skip
+        for number in range(repeat):
             times["compose"].append(_timed(lambda text=text: yaml.compose(text, Loader=LOADER)))
             times["load"].append(_timed(lambda text=text: yaml.load(text, Loader=LOADER)))
             times["parse_yaml"].append(_timed(lambda text=text: parse_yaml(text)))
             times["analyze"].append(_timed(lambda text=text: analyze(text)))
+            edited = edits[number % 2]
+            times["edit"].append(
+                _timed(lambda edited=edited, cache=cache: analyze(edited, cache=cache))
+            )
         med = {key: statistics.median(values) for key, values in times.items()}
         rows.append(
             {
@@ -83,9 +94,22 @@ def analysis_speed(repeat: int, quick: bool) -> list[dict[str, Any]]:
                 **{f"{key}_ms": round(value, 2) for key, value in med.items()},
                 "analyze_over_compose": round(med["analyze"] / med["compose"], 2),
                 "analyze_over_load": round(med["analyze"] / med["load"], 2),
+                "edit_over_compose": round(med["edit"] / med["compose"], 2),
             }
         )
     return rows
+
+
+def _one_key_edits(text: str) -> tuple[str, str]:
+    """Two versions of ``text`` differing in one digit near the middle (a keystroke)."""
+    lines = text.split("\n")
+    target = next(i for i in range(len(lines) // 2, len(lines)) if lines[i].rstrip()[-1:].isdigit())
+    versions = []
+    for digit in "23":
+        changed = list(lines)
+        changed[target] = changed[target].rstrip()[:-1] + digit
+        versions.append("\n".join(changed))
+    return versions[0], versions[1]
 
 
 def workspace_speed(n_components: int) -> dict[str, Any]:

@@ -32,7 +32,7 @@ TYPING_WINDOW_S = 0.2
 #: The longest wait for a pause in typing.
 MAX_TYPING_DEBOUNCE_S = 0.1
 #: While typing, wait this many times the interval between the last two edits.
-TYPING_MARGIN = 1.2
+TYPING_MARGIN = 1.1
 
 YAML_SUFFIXES = (".yaml", ".yml")
 
