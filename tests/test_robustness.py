@@ -20,6 +20,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from benchmarks.generate import dag, operation_lines
 from benchmarks.lsp_client import RawClient
 from param_lsp.core.analyze import analyze
 from param_lsp.core.settings import Settings
@@ -251,6 +252,13 @@ def test_protocol_misuse_is_answered_and_the_server_keeps_serving(
 # ---------------------------------------------------------------- random edit sessions
 
 CORPUS_FILES = corpus_files()
+#: Large documents, so that sessions also go through the incremental parse and the remembered
+#: checks (corpus files are mostly too small to be cut into regions).
+LARGE_DOCUMENTS = [
+    dag(60),
+    operation_lines(400),
+    (Path(__file__).parent / "data" / "incremental" / "dag_with_problems.yaml").read_text(),
+]
 
 
 @pytest.mark.skipif(not CORPUS_FILES, reason="corpus not available (PARAM_LSP_CORPUS)")
@@ -269,8 +277,11 @@ def test_random_edits_end_with_fresh_diagnostics(
         with contextlib.suppress(RuntimeError):  # already initialised by the protocol test
             client.initialize(root)
         client._ready = True  # type: ignore[attr-defined]
-    source = CORPUS_FILES[index % len(CORPUS_FILES)]
-    text = source.read_text(encoding="utf-8", errors="replace")
+    if index % 5 == 0:
+        name, text = "generated", LARGE_DOCUMENTS[index // 5 % len(LARGE_DOCUMENTS)]
+    else:
+        source = CORPUS_FILES[index % len(CORPUS_FILES)]
+        name, text = source.name, source.read_text(encoding="utf-8", errors="replace")
     result = run_session(client, root, f"f{index}-{len(sequence)}.yaml", text, sequence)
     assert result.final_diagnostics == result.expected, json.dumps(
         {"final": result.final_text[:2000]}, ensure_ascii=True
@@ -280,4 +291,4 @@ def test_random_edits_end_with_fresh_diagnostics(
     progress = os.environ.get("PARAM_LSP_FUZZ_LOG")
     if progress:  # the long run reports how many sessions passed even if it is stopped
         with open(progress, "a") as log:
-            log.write(f"{source.name} {len(sequence)} {len(result.final_diagnostics)}\n")
+            log.write(f"{name} {len(sequence)} {len(result.final_diagnostics)}\n")
