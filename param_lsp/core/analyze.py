@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from param_lsp.core import memo
 from param_lsp.core.chunked import parse_incremental
@@ -95,9 +95,11 @@ def _analyze(
     if workspace is None:
         root_dir = Path(settings.root) if settings.root else (source.parent if source else None)
         workspace = Workspace(root=root_dir)
-    ctx = CheckContext(settings=settings, path=source, memo=cache)
     if cache is not None:
         cache.begin((settings, source))
+        # The same path object as the last analysis: what was remembered compares by identity.
+        source = cast(Path | None, cache.canonical(source))
+    ctx = CheckContext(settings=settings, path=source, memo=cache)
     analysis = Analysis(text=text, path=source, settings=settings)
 
     if len(text) > MAX_FILE_BYTES:

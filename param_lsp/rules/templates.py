@@ -21,6 +21,7 @@ from typing import Any
 
 from param_lsp.core.context import CheckContext
 from param_lsp.core.findings import Fix, Severity
+from param_lsp.core.memo import remembered
 from param_lsp.core.model import IODef, ParamDef
 from param_lsp.core.span import Position, Span
 from param_lsp.core.yaml_tree import YMap, YNode, YScalar, YSeq
@@ -388,10 +389,16 @@ def check_string(
     """Warn about unknown names/keys in every `{{ … }}` of ``text`` (a scalar's value)."""
     if "{{" not in text or not scope.complete:
         return
+    # Parsing the expressions is the costly part and depends on the text alone (remembered
+    # while the node is unchanged); names are judged against the scope every time.
+    local, paths = remembered(node, ("template-paths", text), lambda: _paths_of(text))
+    for path in paths:
+        _check_path(path, node, scope, local, ctx)
+
+
+def _paths_of(text: str) -> tuple[set[str], list[TemplatePath]]:
     local = bound_names(text) if "{%" in text else set()
-    for expr in find_templates(text):
-        for path in expr.paths:
-            _check_path(path, node, scope, local, ctx)
+    return local, [path for expr in find_templates(text) for path in expr.paths]
 
 
 def _check_path(
@@ -551,10 +558,15 @@ def check_composed(
     param_list = list(params)
     strings: list[tuple[str, YScalar]] = []
     for param in param_list:
-        if param.source == here and param.ref is None and not param.is_join:
+        # `is` first: Path equality costs half a microsecond even for the same object.
+        if (
+            (param.source is here or param.source == here)
+            and param.ref is None
+            and not param.is_join
+        ):
             strings += iter_strings(param.value_node)
     for io in [*composed.inputs, *composed.outputs]:
-        if io.source == here and id(io.node) not in seen:
+        if (io.source is here or io.source == here) and id(io.node) not in seen:
             seen.add(id(io.node))
             strings += iter_strings(io.node.get("value"))
     run = composed.run
@@ -576,25 +588,8 @@ def check_composed(
         extra_names=matrix_names(composed.matrix),
         complete=composed.complete and not composed.broken,
     )
-    memo = ctx.memo
-    if memo is None:
-        for text, node in strings:
-            check_string(text, node, scope, ctx)
-        return
-    # A string's findings depend on its text and on the scope (by value): both usually
-    # survive an edit elsewhere.
-    token = memo.canonical(
-        ("template-scope", frozenset(scope.names), frozenset(scope.params), scope.globals,
-         scope.complete)
-    )  # fmt: skip
     for text, node in strings:
-        memo.run(
-            ctx,
-            node,
-            ("template", id(token)),
-            lambda text=text, node=node: check_string(text, node, scope, ctx),  # type: ignore[misc]
-            pins=(token,),
-        )
+        check_string(text, node, scope, ctx)
 
 
 def check_templates(analysis: Any, ctx: CheckContext) -> None:
