@@ -13,8 +13,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from param_lsp.core import types as value_types
 from param_lsp.core.context import CheckContext
 from param_lsp.core.findings import Fix, Related, Severity
+from param_lsp.core.memo import canonical, remembered
 from param_lsp.core.model import IODef, ParamDef
 from param_lsp.core.span import Span
 from param_lsp.core.yaml_tree import YMap, YNode
@@ -348,23 +350,14 @@ def _check_bound_param(param: ParamDef, io: IODef, target: ParamsTarget, ctx: Ch
         if target.check_ref is not None:
             target.check_ref(param, io, ctx)
         return
-    from param_lsp.core import types
-    from param_lsp.core.memo import remembered
-
-    # Both objects are remembered per node while their text does not change.
-    result = remembered(
-        io.node,
-        ("io-value", id(param)),
-        lambda: types.validate_io_value(
-            name=io.name,
-            io_type=io.io_type,
-            value=param.value,
-            is_optional=io.is_optional,
-            is_list=io.is_list,
-            default=io.value,
-            validation=io.validation,
-        ),
-        pins=(param,),
+    result = value_types.validate_io_value(
+        name=io.name,
+        io_type=io.io_type,
+        value=param.value,
+        is_optional=io.is_optional,
+        is_list=io.is_list,
+        default=io.value,
+        validation=io.validation,
     )
     if result.ok:
         return
@@ -490,8 +483,6 @@ def _matrix_covers(matrix: YNode, io: IODef, ctx: CheckContext) -> bool:
 
 def _remembered_guess(param: ParamDef, declared: set[str]) -> str | None:
     """:func:`did_you_mean` over many names is costly; while the names stay, its answer does."""
-    from param_lsp.core.memo import canonical, remembered
-
     if param.key_node is None:
         return did_you_mean(param.name, declared)
     names = canonical(frozenset(declared))
