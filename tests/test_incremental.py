@@ -322,3 +322,17 @@ def test_line_table_after_an_edit_equals_a_fresh_one(
         fresh.content,
         fresh.offsets,
     )
+
+
+def test_an_edit_elsewhere_keeps_the_checks_inside_an_unchanged_list() -> None:
+    """A list reused whole carries the checks of its items, ready for an edit inside it."""
+    text = dag(200)
+    cache = DocumentCache()
+    analyze(text, None, None, None, cache)
+    outside = text.replace("s3://bucket/data", "s3://bucket/other")
+    analyze(outside, None, None, None, cache)
+    assert cache.misses <= 4
+    at = outside.index("lr: {value: 0.1150}") + len("lr: {value: 0.11")
+    analyze(outside[:at] + "9" + outside[at:], None, None, None, cache)
+    assert cache.misses <= 8
+    assert cache.hits >= 3 * 198

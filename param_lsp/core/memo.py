@@ -47,8 +47,9 @@ class DocumentCache:
     _current: dict[Hashable, _Entry] = field(default_factory=dict)
     _canon_previous: dict[Hashable, Hashable] = field(default_factory=dict)
     _canon_current: dict[Hashable, Hashable] = field(default_factory=dict)
-    #: Keys of the entries used by this analysis, in order.
+    #: Keys of the entries used while carrying entries are computed, in order.
     _used: list[Hashable] = field(default_factory=list)
+    _carrying: int = 0
     hits: int = 0
     misses: int = 0
 
@@ -60,6 +61,7 @@ class DocumentCache:
         self._previous, self._current = self._current, {}
         self._canon_previous, self._canon_current = self._canon_current, {}
         self._used = []
+        self._carrying = 0
         self.hits = self.misses = 0
 
     def forget(self) -> None:
@@ -95,21 +97,40 @@ class DocumentCache:
             self._keep(memo_key, entry)
             result: T = entry.result
             return result
-        used = len(self._used)
-        computed = compute()
-        inner = tuple(self._used[used:]) if carry else ()
+        used = self._start(carry)
+        try:
+            computed = compute()
+        finally:
+            inner = self._stop(carry, used)
         self._current[memo_key] = _Entry(node, 0, [], computed, pins, inner)
-        self._used.append(memo_key)
+        if self._carrying:
+            self._used.append(memo_key)
         return computed
+
+    def _start(self, carry: bool) -> int:
+        # Keys are logged only while a carrying entry is being computed (the log is what it
+        # keeps along); the usual lookup pays nothing for it.
+        if carry:
+            self._carrying += 1
+        return len(self._used)
+
+    def _stop(self, carry: bool, used: int) -> tuple[Hashable, ...]:
+        if not carry:
+            return ()
+        self._carrying -= 1
+        return tuple(self._used[used:])
 
     def _keep(self, memo_key: Hashable, entry: _Entry) -> None:
         self._current[memo_key] = entry
-        self._used.append(memo_key)
+        logging = self._carrying
+        if logging:
+            self._used.append(memo_key)
         for inner_key in entry.inner:
             inner = self._previous.get(inner_key)
             if inner is not None and inner_key not in self._current:
                 self._current[inner_key] = inner
-                self._used.append(inner_key)
+                if logging:
+                    self._used.append(inner_key)
 
     def run(
         self,
@@ -145,14 +166,17 @@ class DocumentCache:
             return result
         self.misses += 1
         before = len(ctx.findings)
-        used = len(self._used)
-        result = compute()
+        used = self._start(carry)
+        try:
+            result = compute()
+        finally:
+            inner = self._stop(carry, used)
         made = ctx.findings[before:]
         here = str(ctx.path) if ctx.path is not None else None
         if (keep is None or keep(result)) and _all_inside(made, node.span, here):
-            inner = tuple(self._used[used:]) if carry else ()
             self._current[memo_key] = _Entry(node, line, made, result, pins, inner)
-            self._used.append(memo_key)
+            if self._carrying:
+                self._used.append(memo_key)
         return result
 
 
