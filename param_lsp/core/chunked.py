@@ -29,6 +29,7 @@ from param_lsp.core.yaml_tree import (
     gc_paused,
     parse_region,
     parse_yaml,
+    walk,
 )
 
 #: Regions with fewer lines are composed whole: below this, cutting costs more than it saves.
@@ -417,7 +418,7 @@ class _Assembler:
         root = parsed.root
         if parsed.problems or parsed.duplicates or root is None:
             raise _Fallback
-        nodes = _nodes_of(root)
+        nodes = list(walk(root))
         # A block collection that runs to the end of the region ends, in the whole text, at
         # the next token (same line, that token's column); alone it ends at the stream end.
         if stop < self.count:
@@ -447,18 +448,3 @@ class _Assembler:
 
 def _starts_item(line: str, indent: int) -> bool:
     return line.startswith("-", indent) and (len(line) == indent + 1 or line[indent + 1] == " ")
-
-
-def _nodes_of(root: YNode) -> list[YNode]:
-    nodes: list[YNode] = []
-    stack = [root]
-    while stack:
-        node = stack.pop()
-        nodes.append(node)
-        if isinstance(node, YMap):
-            for key, value in node.pairs:
-                stack.append(key)
-                stack.append(value)
-        elif isinstance(node, YSeq):
-            stack.extend(node.items)
-    return nodes

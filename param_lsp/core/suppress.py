@@ -23,7 +23,7 @@ from typing import NamedTuple
 
 from param_lsp.core.findings import Finding, Fix, Severity
 from param_lsp.core.span import Position, Span
-from param_lsp.core.yaml_tree import ParsedYaml, YMap, YNode, YScalar, YSeq
+from param_lsp.core.yaml_tree import ParsedYaml, YScalar, walk
 from param_lsp.rules.registry import RULES, rule
 
 UNUSED_SUPPRESSION = rule(
@@ -303,18 +303,10 @@ def _multiline_or_quoted_scalars(parsed: ParsedYaml | None) -> Iterator[_TextRan
     """Scalars where a `#` is text, not a comment (quoted, or spanning several lines)."""
     if parsed is None or parsed.root is None:
         return
-    stack: list[YNode] = [parsed.root]
-    while stack:
-        node = stack.pop()
+    for node in walk(parsed.root):
         if isinstance(node, YScalar):
             if node.style in ("|", ">"):
                 # The header line (`key: |  # comment`) may carry a comment; text starts below.
                 yield _TextRange(node.start, Position(node.start.line + 1, 0), node.end)
             elif node.style or node.start.line != node.end.line:
                 yield _TextRange(node.start, node.start, node.end)
-        elif isinstance(node, YMap):
-            for key, value in node.pairs:
-                stack.append(key)
-                stack.append(value)
-        elif isinstance(node, YSeq):
-            stack.extend(node.items)

@@ -213,6 +213,20 @@ class YMap(YNode):
         return self._py
 
 
+def walk(root: YNode) -> Iterator[YNode]:
+    """Every node under ``root`` (itself included), keys and values alike, in no set order."""
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        yield node
+        if isinstance(node, YMap):
+            for key, value in node.pairs:
+                stack.append(key)
+                stack.append(value)
+        elif isinstance(node, YSeq):
+            stack.extend(node.items)
+
+
 @dataclass(slots=True)
 class ParsedYaml:
     root: YNode | None

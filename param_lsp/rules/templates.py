@@ -24,7 +24,7 @@ from param_lsp.core.findings import Fix, Severity
 from param_lsp.core.memo import remembered
 from param_lsp.core.model import IODef, ParamDef
 from param_lsp.core.span import Position, Span
-from param_lsp.core.yaml_tree import YMap, YNode, YScalar, YSeq
+from param_lsp.core.yaml_tree import YMap, YNode, YScalar, YSeq, walk
 from param_lsp.rules.registry import rule
 
 UNKNOWN_NAME = rule(
@@ -500,18 +500,13 @@ def iter_strings(node: YNode | None) -> Iterator[tuple[str, YScalar]]:
     """Every string scalar (values and keys) under ``node`` that contains `{{`."""
     if node is None:
         return
-    stack: list[YNode] = [node]
-    while stack:
-        current = stack.pop()
-        if isinstance(current, YScalar):
-            if isinstance(current.value, str) and "{{" in current.value:
-                yield current.value, current
-        elif isinstance(current, YMap):
-            for key, value in current.pairs:
-                stack.append(value)
-                stack.append(key)
-        elif isinstance(current, YSeq):
-            stack.extend(current.items)
+    for current in walk(node):
+        if (
+            isinstance(current, YScalar)
+            and isinstance(current.value, str)
+            and "{{" in current.value
+        ):
+            yield current.value, current
 
 
 #: Run-section keys that hold nested documents checked with their own scope.
