@@ -18,6 +18,8 @@ from param_lsp.core.workspace import Workspace
 from param_lsp.rules.registry import RULES
 
 DATA = Path(__file__).resolve().parent / "data"
+#: Settings a family's cases are checked with (`v216` holds Polyaxon 2.16.4's verdicts).
+FAMILY_SETTINGS: dict[str, dict[str, str]] = {"v216": {"targetVersion": "2.16"}}
 
 
 @cache
@@ -46,12 +48,10 @@ def _analyze_cached(family: str, name: str) -> Analysis:
 
 def _analyze(family: str, name: str, workspace: Workspace) -> Analysis:
     path = DATA / family / name
-    return analyze(
-        path.read_text(encoding="utf-8"),
-        path,
-        Settings(root=str(DATA / family)),
-        workspace,
+    settings = Settings.model_validate(
+        {"root": str(DATA / family), **FAMILY_SETTINGS.get(family, {})}
     )
+    return analyze(path.read_text(encoding="utf-8"), path, settings, workspace)
 
 
 def errors(analysis: Analysis) -> list[Finding]:

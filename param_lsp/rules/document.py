@@ -181,12 +181,6 @@ def check_header(root: YMap, ctx: CheckContext) -> str | None:
                 f"specification for this version.{hint}",
             )
         )
-    if is_216 and "version" not in root and not is_preset:
-        ctx.report(
-            INVALID_VERSION.at(
-                _head_span(root), "version is a required section for a valid Polyaxonfile"
-            )
-        )
     return str(kind_value)
 
 
@@ -198,6 +192,13 @@ def _camel(key: str) -> str:
 def _check_version(root: YMap, ctx: CheckContext, *, is_216: bool, is_preset: bool) -> None:
     entry = root.entry("version")
     if entry is None:
+        if is_216 and not is_preset:
+            # Polyaxon 2.16.4's own words (its "required section" check never gets that far).
+            ctx.report(
+                INVALID_VERSION.at(
+                    _head_span(root), "The Polyaxonfile `version` must be specified."
+                )
+            )
         return
     node = entry[1]
     value = node.to_py()

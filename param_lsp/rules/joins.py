@@ -484,20 +484,21 @@ def any_value(walker: Walker, node: YNode, path: str) -> bool:
     return True
 
 
-def _v1param_fields(is_216: bool) -> tuple[Field, ...]:
+def _v1param_fields() -> tuple[Field, ...]:
     bool_leaf = leaf("bool")
     return (
         Field("value", any_value),
         Field("ref", leaf("str")),
-        Field("contextOnly", bool_leaf, snake="context_only", nullable=not is_216),
+        # Null is accepted in both releases (Polyaxon 2.16.4 checked with the oracle, too).
+        Field("contextOnly", bool_leaf, snake="context_only", nullable=True),
         Field("connection", leaf("str")),
         Field("toInit", bool_leaf, snake="to_init"),
         Field("toEnv", leaf("str"), snake="to_env"),
     )
 
 
-_PARAM_FIELDS = {False: _v1param_fields(False), True: _v1param_fields(True)}
-_PARAM_LOOKUP = {k: field_lookup(v) for k, v in _PARAM_FIELDS.items()}
+_PARAM_FIELDS = _v1param_fields()
+_PARAM_LOOKUP = field_lookup(_PARAM_FIELDS)
 
 
 def check_full_form_params(walker: Walker, node: YNode, path: str, *, what: str) -> bool:
@@ -507,8 +508,8 @@ def check_full_form_params(walker: Walker, node: YNode, path: str, *, what: str)
             return True
         return walker.invalid(node, path, "a mapping of params or a `{{ }}` template")
     ok = True
-    fields = _PARAM_FIELDS[walker.is_216]
-    lookup = _PARAM_LOOKUP[walker.is_216]
+    fields = _PARAM_FIELDS
+    lookup = _PARAM_LOOKUP
     for name, (key_node, value_node) in node.items():
         if not isinstance(name, str):
             ok = False
