@@ -70,20 +70,39 @@ class CollectorPolicy:
     that the collector would traverse again and again, at the first allocations after each
     analysis: ~10 ms on every keystroke of a 5,000-line file. They hold no reference cycles,
     so once an analysis is published everything alive is frozen (left out of collections;
-    freed by reference counting as usual), and a full collection runs every
-    ``FULL_EVERY`` analyses for cycles made elsewhere.
+    freed by reference counting as usual). A full collection, for cycles made elsewhere, runs
+    after every ``FULL_EVERY`` analyses once the user has stopped typing for ``QUIET_S``: it
+    takes tens of milliseconds, which a burst of keys must not wait for.
     """
 
     FULL_EVERY = 200
+    QUIET_S = 2.0
 
     def __init__(self) -> None:
         self.analyses = 0
+        self.collections = 0
+        self.scheduled = False
 
-    def after_analysis(self) -> None:
+    def after_analysis(self, quiet_since: Callable[[], float]) -> None:
         self.analyses += 1
-        if self.analyses % self.FULL_EVERY == 0:
-            gc.unfreeze()
-            gc.collect()
+        gc.freeze()
+        if self.analyses % self.FULL_EVERY == 0 and not self.scheduled:
+            self.scheduled = True
+            asyncio.get_running_loop().call_later(
+                self.QUIET_S, self._collect_when_quiet, quiet_since
+            )
+
+    def _collect_when_quiet(self, quiet_since: Callable[[], float]) -> None:
+        waited = time.monotonic() - quiet_since()
+        if waited < self.QUIET_S:
+            asyncio.get_running_loop().call_later(
+                self.QUIET_S - waited, self._collect_when_quiet, quiet_since
+            )
+            return
+        self.scheduled = False
+        self.collections += 1
+        gc.unfreeze()
+        gc.collect()
         gc.freeze()
 
 
@@ -187,6 +206,10 @@ class DocumentStore:
         state.pending = task
         return task
 
+    def last_edit(self) -> float:
+        """When the latest edit to any open document arrived (monotonic seconds)."""
+        return max((s.last_change or 0.0 for s in self.states.values()), default=0.0)
+
     def typing_delay(self, state: DocState) -> float:
         """The debounce for an edit: while the user types faster than we analyse, wait for a
         pause in their own pace.
@@ -270,7 +293,7 @@ class DocumentStore:
             state.index = computed.index
         state.view_cache = None
         self.on_result(state, version)
-        self.collector.after_analysis()
+        self.collector.after_analysis(self.last_edit)
         if computed.eligible and computed.index is None:
             # Broken YAML: recover a tree for features after the diagnostics are out.
             features, index = await loop.run_in_executor(

@@ -1,0 +1,46 @@
+"""The server's collector policy: a full collection waits until the user stops typing."""
+
+from __future__ import annotations
+
+import asyncio
+import gc
+import time
+
+from param_lsp.lsp.documents import CollectorPolicy
+
+
+def test_full_collection_waits_for_a_quiet_moment() -> None:
+    async def scenario() -> tuple[int, int]:
+        policy = CollectorPolicy()
+        policy.FULL_EVERY = 2
+        policy.QUIET_S = 0.05
+        last_edit = [time.monotonic()]
+        policy.after_analysis(lambda: last_edit[0])
+        policy.after_analysis(lambda: last_edit[0])  # the second analysis makes one due
+        typing_until = time.monotonic() + 0.15
+        while time.monotonic() < typing_until:  # keys every 10 ms: not quiet yet
+            last_edit[0] = time.monotonic()
+            await asyncio.sleep(0.01)
+        during_typing = policy.collections
+        await asyncio.sleep(0.12)
+        after_pause = policy.collections
+        return during_typing, after_pause
+
+    try:
+        during_typing, after_pause = asyncio.run(scenario())
+    finally:
+        gc.unfreeze()
+    assert during_typing == 0
+    assert after_pause == 1
+
+
+def test_objects_alive_after_an_analysis_are_frozen() -> None:
+    async def scenario() -> int:
+        policy = CollectorPolicy()
+        policy.after_analysis(time.monotonic)
+        return gc.get_freeze_count()
+
+    try:
+        assert asyncio.run(scenario()) > 0
+    finally:
+        gc.unfreeze()
