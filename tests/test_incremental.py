@@ -150,6 +150,29 @@ def test_assembled_tree_equals_the_whole_compose_after_random_edits() -> None:
             _assert_same_parse(edited, cache)
 
 
+@needs_corpus
+@pytest.mark.usefixtures("cut_everything")
+def test_crlf_documents_are_cut_and_assembled_like_the_whole_compose() -> None:
+    """Windows line breaks: the same tree, and an edit still recomposes one region."""
+    rng = random.Random(13)
+    files = sorted(CORPUS.rglob("*.y*ml"))
+    assembled = 0
+    for path in rng.sample(files, 80):
+        cache = ParseCache()
+        text = path.read_text(encoding="utf-8").replace("\n", "\r\n")
+        _assert_same_parse(text, cache)
+        assembled += not cache.whole
+        for edited in _random_edits(text, rng, 10):
+            _assert_same_parse(edited, cache)
+    assert assembled > 40
+    text = dag(100).replace("\n", "\r\n")
+    cache = ParseCache()
+    parse_incremental(text, cache)
+    at = text.index("lr: {value: 0.1050}") + len("lr: {value: 0.10")
+    _assert_same_parse(text[:at] + "7" + text[at:], cache)
+    assert (cache.whole, cache.composed) == (False, 1)
+
+
 def test_an_edit_in_one_dag_op_recomposes_only_that_op() -> None:
     text = dag(500)
     cache = ParseCache()
@@ -187,7 +210,7 @@ def test_a_new_line_moves_the_regions_below_it() -> None:
         (lambda t: t.replace("params:\n", "params:\n  dup: 1\n  dup: 2\n"), "a duplicate key"),
         (lambda t: t.replace("        queue: default\n", "        queue: [default\n", 1), "syntax"),
         (lambda t: "%YAML 1.1\n---\n" + t, "a directive"),
-        (lambda t: t.replace("\n", "\r\n"), "CRLF line breaks"),
+        (lambda t: t.replace("\n", "\r", 3), "a lone CR (a line break for YAML only)"),
     ],
 )
 def test_texts_that_cannot_be_cut_are_composed_whole(change: object, why: str) -> None:

@@ -42,7 +42,7 @@ _TAB_INDENT = re.compile(r"^[ ]*\t", re.M)
 #: Anchors and aliases tie regions together (and a shared node cannot move with one region).
 _ANCHOR_OR_ALIAS = re.compile(r"[&*]\S")
 #: A key line whose value starts on the next line: `name:` with an optional comment.
-_BARE_KEY = re.compile(r"[ ]*[A-Za-z_][\w.\-/]*[ ]*:[ ]*(?:#.*)?")
+_BARE_KEY = re.compile(r"[ ]*[A-Za-z_][\w.\-/]*[ ]*:[ ]*(?:#.*)?\r?")
 
 
 class _Fallback(Exception):
@@ -113,7 +113,8 @@ class LineTable:
         for line in lines:
             stripped = line.lstrip(" ")
             indents.append(len(line) - len(stripped))
-            content.append(stripped != "" and stripped[0] != "#")
+            # A CRLF text splits into lines ending in CR: such a line is blank.
+            content.append(stripped != "" and stripped[0] not in "#\r")
             offset += len(line) + 1
             offsets.append(offset)
         return cls(text, lines, indents, content, offsets)
@@ -188,8 +189,10 @@ def parse_incremental(text: str, cache: ParseCache | None) -> ParsedYaml:
 
 def _may_cut(text: str) -> bool:
     """Whether nothing rules out cutting ``text`` (substring tests first: regexes are slow)."""
-    if any(mark in text for mark in "\r\x85\u2028\u2029"):
+    if any(mark in text for mark in "\x85\u2028\u2029"):
         return False
+    if "\r" in text and text.count("\r") != text.count("\r\n"):
+        return False  # a lone CR breaks a line for YAML, not for the cut (CRLF is fine)
     if text.startswith(("---", "...", "%")) or any(
         mark in text for mark in ("\n---", "\n...", "\n%")
     ):
@@ -447,4 +450,4 @@ class _Assembler:
 
 
 def _starts_item(line: str, indent: int) -> bool:
-    return line.startswith("-", indent) and (len(line) == indent + 1 or line[indent + 1] == " ")
+    return line.startswith("-", indent) and (len(line) == indent + 1 or line[indent + 1] in " \r")
