@@ -3,13 +3,14 @@
 A large block collection is cut at the lines that start its items (``key:`` or ``- `` at the
 collection's indentation), each item is composed on its own and remembered by its exact text,
 and the collection is assembled from the items. Items an edit did not touch are reused as they
-are, moved to their new line when lines were added or removed above them (``YNode._dl``).
+are, moved to their new line when lines were added or removed above them (``YNode._dl``), and
+so are whole collections an edit did not touch.
 
 The assembled tree is the one ``parse_yaml`` gives for the whole text, node for node and mark
-for mark (``tests/test_chunked.py`` compares them on the corpus and on random edits). Whatever
-could make the two differ falls back to one whole compose: a region that does not compose on
-its own, a problem or a duplicate key anywhere, document markers, directives, tabs in
-indentation, anchors with aliases, unusual line breaks.
+for mark (``tests/test_incremental.py`` compares them on the corpus and on random edits).
+Whatever could make the two differ falls back to one whole compose: a region that does not
+compose on its own, a problem or a duplicate key anywhere, document markers, directives, tabs in
+indentation, anchors with aliases, a lone CR or a Unicode line break.
 """
 
 from __future__ import annotations
@@ -208,6 +209,8 @@ def _may_cut(text: str) -> bool:
 
 
 class _Assembler:
+    """One incremental parse of ``text`` against what ``cache`` kept from the last one."""
+
     def __init__(self, text: str, cache: ParseCache) -> None:
         self.cache = cache
         self.known = cache.pieces

@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 
 from param_lsp.core.chunked import ParseCache
 from param_lsp.core.context import CheckContext
-from param_lsp.core.findings import Finding, Fix, Related
+from param_lsp.core.findings import Finding
 from param_lsp.core.span import Position, Span
 from param_lsp.core.yaml_tree import YNode
 
@@ -252,6 +252,3 @@ def _move(span: Span, delta: int) -> Span:
     return Span(
         Position(start.line + delta, start.character), Position(end.line + delta, end.character)
     )
-
-
-__all__ = ["DocumentCache", "Fix", "Related"]
