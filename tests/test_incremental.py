@@ -117,6 +117,11 @@ def _random_edits(text: str, rng: random.Random, count: int) -> Iterator[str]:
         yield text
 
 
+def _corpus_sample(rng: random.Random, count: int) -> Iterator[tuple[Path, str]]:
+    for path in rng.sample(sorted(CORPUS.rglob("*.y*ml")), count):
+        yield path, path.read_text(encoding="utf-8")
+
+
 @pytest.fixture
 def cut_everything(monkeypatch: pytest.MonkeyPatch) -> None:
     """Cut every region, however small, so that the corpus exercises every assembly path."""
@@ -141,10 +146,8 @@ def test_assembled_tree_equals_the_whole_compose_on_the_corpus() -> None:
 @pytest.mark.usefixtures("cut_everything")
 def test_assembled_tree_equals_the_whole_compose_after_random_edits() -> None:
     rng = random.Random(20261123)
-    files = sorted(CORPUS.rglob("*.y*ml"))
-    for path in rng.sample(files, 120):
+    for _path, text in _corpus_sample(rng, 120):
         cache = ParseCache()
-        text = path.read_text(encoding="utf-8")
         _assert_same_parse(text, cache)
         for edited in _random_edits(text, rng, 25):
             _assert_same_parse(edited, cache)
@@ -155,11 +158,10 @@ def test_assembled_tree_equals_the_whole_compose_after_random_edits() -> None:
 def test_crlf_documents_are_cut_and_assembled_like_the_whole_compose() -> None:
     """Windows line breaks: the same tree, and an edit still recomposes one region."""
     rng = random.Random(13)
-    files = sorted(CORPUS.rglob("*.y*ml"))
     assembled = 0
-    for path in rng.sample(files, 80):
+    for _path, lf_text in _corpus_sample(rng, 80):
         cache = ParseCache()
-        text = path.read_text(encoding="utf-8").replace("\n", "\r\n")
+        text = lf_text.replace("\n", "\r\n")
         _assert_same_parse(text, cache)
         assembled += not cache.whole
         for edited in _random_edits(text, rng, 10):
@@ -261,11 +263,9 @@ def test_random_edit_sessions_on_generated_documents_match_fresh_analyses() -> N
 @pytest.mark.usefixtures("cut_everything")
 def test_random_edit_sessions_on_the_corpus_match_fresh_analyses() -> None:
     rng = random.Random(5)
-    files = sorted(CORPUS.rglob("*.y*ml"))
-    for path in rng.sample(files, 60):
+    for path, text in _corpus_sample(rng, 60):
         cache = DocumentCache()
         workspace = Workspace(root=CORPUS)
-        text = path.read_text(encoding="utf-8")
         _assert_same_analysis(text, path, workspace, cache)
         for edited in _random_edits(text, rng, 15):
             _assert_same_analysis(edited, path, workspace, cache)
