@@ -359,3 +359,21 @@ def test_an_edit_elsewhere_keeps_the_checks_inside_an_unchanged_list() -> None:
     analyze(outside[:at] + "9" + outside[at:], None, None, None, cache)
     assert cache.misses <= 8
     assert cache.hits >= 3 * 198
+
+
+def test_did_you_mean_after_an_edit_matches_a_fresh_analysis() -> None:
+    """Found by the long fuzz: equally close names (`param_2`, `param_17` for `param_7`) must
+    be chosen by declaration order, never by a set's order, or a remembered answer differs."""
+    text = operation(60)
+    cache = DocumentCache()
+    workspace = Workspace(root=DATA)
+    _assert_same_analysis(text, DATA / "op.yaml", workspace, cache)
+    at = len(text) // 2
+    edited = text[:at] + "{{ " + text[at:]
+    _assert_same_analysis(edited, DATA / "op.yaml", workspace, cache)
+    renamed = text.replace("- name: param_7\n", "- name: param_7x\n")
+    _assert_same_analysis(renamed, DATA / "op.yaml", workspace, cache)
+    found = analyze(renamed, DATA / "op.yaml", None, workspace).findings
+    guess = next(f for f in found if "param_7`" in f.message and "did you mean" in f.message)
+    # `param_0`, `param_1`, … and `param_7x` are all one edit away: the first declared wins.
+    assert "did you mean `param_0`" in guess.message

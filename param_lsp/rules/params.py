@@ -9,7 +9,7 @@ here every independent one is reported at its own range.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -328,7 +328,8 @@ def validate_params(target: ParamsTarget, ctx: CheckContext) -> None:
         if param is not None:
             matched.add(io.name)
             _check_bound_param(param, io, target, ctx)
-    declared = {io.name for io in [*target.inputs, *target.outputs]}
+    # Declaration order: did-you-mean breaks ties by it (a set's order changes run to run).
+    declared = list(dict.fromkeys(io.name for io in [*target.inputs, *target.outputs]))
     for name, param in params.items():
         if name in matched:
             continue
@@ -376,7 +377,7 @@ def _check_bound_param(param: ParamDef, io: IODef, target: ParamsTarget, ctx: Ch
 
 
 def _check_undeclared(
-    param: ParamDef, declared: set[str], target: ParamsTarget, ctx: CheckContext
+    param: ParamDef, declared: list[str], target: ParamsTarget, ctx: CheckContext
 ) -> None:
     span = param.key_span or target.anchor
     suggestion = _remembered_guess(param, declared)
@@ -481,11 +482,11 @@ def _matrix_covers(matrix: YNode, io: IODef, ctx: CheckContext) -> bool:
     return bool(matrix_rules.covers_input(matrix, io, ctx))
 
 
-def _remembered_guess(param: ParamDef, declared: set[str]) -> str | None:
+def _remembered_guess(param: ParamDef, declared: list[str]) -> str | None:
     """:func:`did_you_mean` over many names is costly; while the names stay, its answer does."""
     if param.key_node is None:
         return did_you_mean(param.name, declared)
-    names = canonical(frozenset(declared))
+    names = canonical(tuple(declared))
     return remembered(
         param.key_node,
         ("did-you-mean", param.name, id(names)),
@@ -494,8 +495,9 @@ def _remembered_guess(param: ParamDef, declared: set[str]) -> str | None:
     )
 
 
-def did_you_mean(name: str, candidates: set[str] | list[str] | frozenset[str]) -> str | None:
-    """The closest candidate by edit distance (at most a third of the name's length)."""
+def did_you_mean(name: str, candidates: Sequence[str]) -> str | None:
+    """The closest candidate by edit distance (at most a third of the name's length); ties go
+    to the first candidate, so pass an ordered sequence (a set's order is not reproducible)."""
     best: tuple[int, str] | None = None
     lowered = name.lower()
     for candidate in candidates:
