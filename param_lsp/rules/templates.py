@@ -565,10 +565,8 @@ def check_composed(
             seen.add(id(io.node))
             strings += iter_strings(io.node.get("value"))
     run = composed.run
-    run_owner = next((layer for layer in composed.layers if layer.run is run), None)
     # A run shared by several DAG ops (one component) is judged with the first op only.
-    in_file = run_owner is not None and run_owner.source == here
-    if isinstance(run, YMap) and in_file and id(run) not in seen:
+    if isinstance(run, YMap) and id(run) not in seen and _run_in_file(composed, here):
         seen.add(id(run))
         for key, value in run.pairs:
             if not (isinstance(key, YScalar) and key.value in _NESTED_RUN_KEYS):
@@ -585,6 +583,11 @@ def check_composed(
     )
     for text, node in strings:
         check_string(text, node, scope, ctx)
+
+
+def _run_in_file(composed: Any, here: Any) -> bool:
+    owner = next((layer for layer in composed.layers if layer.run is composed.run), None)
+    return owner is not None and (owner.source is here or owner.source == here)
 
 
 def check_templates(analysis: Any, ctx: CheckContext) -> None:
