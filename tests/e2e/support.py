@@ -158,6 +158,19 @@ def cursor(text: str, marker: str = "|") -> tuple[str, types.Position]:
     return text[:offset] + text[offset + 1 :], pos(line, column)
 
 
+def decode_tokens(data: Sequence[int]) -> list[tuple[int, int, int, int]]:
+    """LSP's relative semantic-token encoding → (line, column, length, kind index) per token."""
+    assert len(data) % 5 == 0
+    decoded = []
+    line = start_col = 0
+    for i in range(0, len(data), 5):
+        delta_line, delta_start, length, kind, _ = data[i : i + 5]
+        line += delta_line
+        start_col = start_col + delta_start if delta_line == 0 else delta_start
+        decoded.append((line, start_col, length, kind))
+    return decoded
+
+
 def doc_id(uri: str) -> types.TextDocumentIdentifier:
     return types.TextDocumentIdentifier(uri=uri)
 

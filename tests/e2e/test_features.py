@@ -15,6 +15,7 @@ from tests.e2e.support import (
     change_doc,
     codes,
     cursor,
+    decode_tokens,
     doc_id,
     open_doc,
     pos,
@@ -558,14 +559,8 @@ async def test_semantic_tokens_inlay_hints_and_links(
     tokens = await client.text_document_semantic_tokens_full_async(
         types.SemanticTokensParams(text_document=doc_id(uri))
     )
-    assert tokens is not None and len(tokens.data) % 5 == 0
-    decoded = []
-    line = start_col = 0
-    for i in range(0, len(tokens.data), 5):
-        delta_line, delta_start, length, kind, _ = tokens.data[i : i + 5]
-        line += delta_line
-        start_col = start_col + delta_start if delta_line == 0 else delta_start
-        decoded.append((line, start_col, length, kind))
+    assert tokens is not None
+    decoded = decode_tokens(tokens.data)
     lines = COMPONENT.split("\n")
     args = next(i for i, text in enumerate(lines) if "args:" in text)
     texts = [lines[ln][c : c + n] for ln, c, n, _ in decoded if ln == args]
@@ -605,13 +600,7 @@ async def test_semantic_tokens_and_hover_of_jinja_filters(
     )
     assert tokens is not None
     legend = ["namespace", "variable", "property", "function", "keyword"]
-    decoded = []
-    line = start_col = 0
-    for i in range(0, len(tokens.data), 5):
-        delta_line, delta_start, length, kind, _ = tokens.data[i : i + 5]
-        line += delta_line
-        start_col = start_col + delta_start if delta_line == 0 else delta_start
-        decoded.append((line, start_col, length, legend[kind]))
+    decoded = [(ln, col, n, legend[kind]) for ln, col, n, kind in decode_tokens(tokens.data)]
     lines = text.split("\n")
     args = next(i for i, row in enumerate(lines) if "args:" in row)
     on_args = [(lines[ln][c : c + n], kind) for ln, c, n, kind in decoded if ln == args]
