@@ -13,7 +13,6 @@ are put on `load-path` (`-Q` skips them), eglot is started with `eglot` instead 
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import subprocess
@@ -21,6 +20,8 @@ import sys
 from pathlib import Path
 
 import pytest
+
+from tests.editors.support import run_editor
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 EMACS = shutil.which("emacs")
@@ -142,22 +143,16 @@ def test_emacs_eglot_client(tmp_path: Path) -> None:
         "PARAM_LSP_NO_SCAN": "1",
         "HOME": str(tmp_path),  # eglot/flymake state stays out of the real home
     }
-    proc = subprocess.run(
+    by_step = run_editor(
         [EMACS, "--batch", "-Q", "-l", str(script)],
-        capture_output=True,
-        text=True,
-        env=env,
-        stdin=subprocess.DEVNULL,
+        env,
         timeout=120,
+        stderr_tail=3000,
     )
-    steps = [json.loads(line) for line in proc.stdout.splitlines() if line.startswith("{")]
-    report = proc.stdout + proc.stderr[-3000:]
-    assert proc.returncode == 0 and steps and steps[-1].get("ok") is True, report
-    by_step = {s["step"]: s for s in steps if "step" in s}
     diagnostics = by_step["diagnostics"]["diagnostics"]
     # The value `2.5` of `epochs` (0-based line 6, column 10), shown as an error, once.
     epochs = [d for d in diagnostics if d["line"] == 6]
-    assert [(d["column"], d["type"]) for d in epochs] == [(10, "eglot-error")], report
+    assert [(d["column"], d["type"]) for d in epochs] == [(10, "eglot-error")], diagnostics
     assert epochs[0]["text"].startswith("param-lsp [PLX302]: ")
     labels = by_step["completion"]["labels"]
     assert "artifacts_path" in labels and "uuid" in labels

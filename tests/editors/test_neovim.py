@@ -10,7 +10,6 @@ Real-client tests are slow (a server start per Neovim): `pytest -m slow tests/ed
 from __future__ import annotations
 
 import importlib.util
-import json
 import os
 import shutil
 import subprocess
@@ -18,6 +17,8 @@ import sys
 from pathlib import Path
 
 import pytest
+
+from tests.editors.support import run_editor
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
@@ -68,7 +69,7 @@ def test_neovim_client(nvim: str, tmp_path: Path) -> None:
         "PARAM_LSP_NO_SCAN": "1",
         "XDG_STATE_HOME": str(tmp_path / "state"),  # nvim's LSP log stays out of $HOME
     }
-    proc = subprocess.run(
+    by_step = run_editor(
         [
             nvim,
             "--headless",
@@ -81,16 +82,10 @@ def test_neovim_client(nvim: str, tmp_path: Path) -> None:
             "-c",
             f"luafile {SCRIPT}",
         ],
-        capture_output=True,
-        text=True,
-        env=env,
-        stdin=subprocess.DEVNULL,
+        env,
         timeout=90,
+        stderr_tail=2000,
     )
-    steps = [json.loads(line) for line in proc.stdout.splitlines() if line.startswith("{")]
-    report = proc.stdout + proc.stderr[-2000:]
-    assert proc.returncode == 0 and steps and steps[-1].get("ok") is True, report
-    by_step = {s["step"]: s for s in steps if "step" in s}
     diagnostics = by_step["diagnostics"]["diagnostics"]
     # `epochs: 2.5` for an int input: the value itself, once (no push + pull duplicates).
     value_errors = [d for d in diagnostics if d["code"] == "PLX302" and d["lnum"] == 6]
