@@ -738,13 +738,13 @@ def _check_op_params(
     else:
         # The params check reads the op, its composition and, for refs, the IO of the ops and
         # DAG inputs they name.
-        upstream = [ops[str(p.ref)[4:]] for p in params.values() if _names_op(p.ref, ops)]
+        read, pins = _read_through_refs(params, ops, dag_inputs)
         memo.run(
             ctx,
             op.item,
-            ("op-params", id(composed), _ref_fingerprint(params, ops, dag_inputs)),
+            ("op-params", id(composed), read),
             lambda: _validate_op_params(op, composed, params, table, ctx),
-            pins=(composed, *(other.composed for other in upstream)),
+            pins=(composed, *pins),
         )
     templates.check_composed(composed, ctx, params=params.values(), seen=seen)
     if composed.run_kind == "dag" and composed.run is not None:
@@ -774,28 +774,29 @@ def _validate_op_params(
     validate_params(target, ctx)
 
 
-def _names_op(ref: object, ops: dict[str, OpNode]) -> bool:
-    return isinstance(ref, str) and ref.startswith("ops.") and ref[4:] in ops
-
-
-def _ref_fingerprint(
+def _read_through_refs(
     params: dict[str, ParamDef], ops: dict[str, OpNode], dag_inputs: list[IODef]
-) -> tuple[object, ...]:
-    """What a params check reads outside its op: the compositions (kept across versions) of the
-    ops its refs name, and the DAG's inputs by value."""
-    named: list[object] = []
+) -> tuple[tuple[object, ...], tuple[object, ...]]:
+    """What a params check reads outside its op: the compositions (kept across versions, named
+    by id and returned to be pinned) of the ops its refs name, and the DAG's inputs by value."""
+    read: list[object] = []
+    pins: list[object] = []
     for param in params.values():
         ref = param.ref
         if not isinstance(ref, str):
             continue
         if ref.startswith("ops."):
             upstream = ops.get(ref[4:])
-            named.append((ref, id(upstream.composed) if upstream is not None else None))
+            if upstream is None:
+                read.append((ref, None))
+            else:
+                read.append((ref, id(upstream.composed)))
+                pins.append(upstream.composed)
         elif ref.split(".")[0] == "dag":
-            named.append(
+            read.append(
                 (ref, tuple((io.name, io.io_type, io.is_list, io.is_output) for io in dag_inputs))
             )
-    return tuple(named)
+    return tuple(read), tuple(pins)
 
 
 def _check_nested(
