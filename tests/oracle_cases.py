@@ -48,7 +48,7 @@ def _analyze_cached(family: str, name: str) -> Analysis:
 
 def _analyze(family: str, name: str, workspace: Workspace) -> Analysis:
     path = DATA / family / name
-    settings = Settings.model_validate(
+    settings = Settings.from_mapping(
         {"root": str(DATA / family), **FAMILY_SETTINGS.get(family, {})}
     )
     return analyze(path.read_text(encoding="utf-8"), path, settings, workspace)

@@ -22,7 +22,7 @@ ORACLE: dict[str, dict[str, object]] = json.loads(
 def header(text: str, version: str = "2.18") -> tuple[str | None, CheckContext]:
     root = parse_yaml(text).root
     assert isinstance(root, YMap)
-    ctx = CheckContext(Settings.model_validate({"targetVersion": version}))
+    ctx = CheckContext(Settings.from_mapping({"targetVersion": version}))
     return check_header(root, ctx), ctx
 
 

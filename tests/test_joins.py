@@ -35,7 +35,7 @@ def _parse(text: str) -> YMap:
 
 def check_text(text: str, version: str = "2.18") -> tuple[bool, list[Finding]]:
     root = _parse(text)
-    ctx = CheckContext(Settings.model_validate({"targetVersion": version}))
+    ctx = CheckContext(Settings.from_mapping({"targetVersion": version}))
     ok = join_rules.check_joins_schema(root.get("joins"), ctx, root.key_node("joins"))
     return ok, ctx.findings
 
@@ -219,7 +219,7 @@ def test_corpus_joins() -> None:
         if not nodes:
             continue
         seen += 1
-        ctx = CheckContext(Settings.model_validate({}))
+        ctx = CheckContext(Settings.from_mapping({}))
         for key_node, node in nodes:
             join_rules.check_joins_schema(node, ctx, key_node)
         errors = [f for f in ctx.findings if f.severity == 1]

@@ -36,7 +36,7 @@ def _root(path: Path) -> YMap:
 
 def check(path: Path, version: str = "2.18") -> tuple[bool, list[Finding]]:
     root = _root(path)
-    ctx = CheckContext(Settings.model_validate({"targetVersion": version}))
+    ctx = CheckContext(Settings.from_mapping({"targetVersion": version}))
     ok = matrix_rules.check_matrix_schema(root.get("matrix"), ctx, root.key_node("matrix"))
     return ok, ctx.findings
 
@@ -350,7 +350,7 @@ def _parse(text: str) -> YMap:
 
 def _check_text(text: str, version: str = "2.18") -> tuple[bool, list[Finding]]:
     root = _parse(text)
-    ctx = CheckContext(Settings.model_validate({"targetVersion": version}))
+    ctx = CheckContext(Settings.from_mapping({"targetVersion": version}))
     ok = matrix_rules.check_matrix_schema(root.get("matrix"), ctx, root.key_node("matrix"))
     return ok, ctx.findings
 
@@ -381,7 +381,7 @@ def test_hyperopt_is_216_only() -> None:
 
 def test_matrix_null_and_absent_are_valid() -> None:
     assert _check_text("matrix: null") == (True, [])
-    ctx = CheckContext(Settings.model_validate({}))
+    ctx = CheckContext(Settings.from_mapping({}))
     assert matrix_rules.check_matrix_schema(None, ctx) and not ctx.findings
 
 
@@ -421,7 +421,7 @@ def test_covers_input_reports_through_context() -> None:
     assert isinstance(inputs, YSeq)
     lr, x = (read_io(item, is_output=False, source=None) for item in inputs.items)
     assert lr is not None and x is not None
-    ctx = CheckContext(Settings.model_validate({}))
+    ctx = CheckContext(Settings.from_mapping({}))
     assert matrix_rules.covers_input(root.get("matrix"), lr, ctx)
     assert [f.code for f in ctx.findings] == ["PLX730"]
     assert not matrix_rules.covers_input(root.get("matrix"), x, ctx)
@@ -491,7 +491,7 @@ def test_corpus_matrix() -> None:
         nodes = section_nodes(root, "matrix")
         if not nodes:
             continue
-        ctx = CheckContext(Settings.model_validate({}))
+        ctx = CheckContext(Settings.from_mapping({}))
         for key_node, node in nodes:
             matrix_rules.check_matrix_schema(node, ctx, key_node)
         errors = [f for f in ctx.findings if f.severity == 1]

@@ -33,7 +33,7 @@ CORPUS = Path(
 def run(text: str, version: str = "2.18") -> tuple[list[Finding], set[str]]:
     parsed = parse_yaml(text)
     assert isinstance(parsed.root, YMap), parsed.problems
-    ctx = CheckContext(Settings.model_validate({"targetVersion": version}))
+    ctx = CheckContext(Settings.from_mapping({"targetVersion": version}))
     check_header(parsed.root, ctx)
     invalid = check_schema(parsed.root, ctx, where="file")
     return ctx.findings, invalid
@@ -152,7 +152,7 @@ def _check_file(path: Path) -> list[Finding] | None:
     parsed = parse_yaml(path.read_text(encoding="utf-8"))
     if not isinstance(parsed.root, YMap) or parsed.problems:
         return None
-    ctx = CheckContext(Settings.model_validate({}))
+    ctx = CheckContext(Settings.from_mapping({}))
     check_header(parsed.root, ctx)
     check_schema(parsed.root, ctx, where="file")
     return errors(ctx.findings)

@@ -41,9 +41,7 @@ from functools import lru_cache
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from pydantic import ValidationError
-
-from param_lsp.core.settings import Settings
+from param_lsp.core.settings import Settings, SettingsError, field_name
 
 CONFIG_FILENAME = ".param-lsp.toml"
 PYPROJECT = "pyproject.toml"
@@ -170,10 +168,10 @@ def settings_from(config: ProjectConfig, overrides: Mapping[str, Any] | None = N
     if "params" in values:
         values["params"] = {str(k): _param_text(v) for k, v in values["params"].items()}
     try:
-        return Settings.model_validate(values)
-    except ValidationError as exc:
+        return Settings.from_mapping(values)
+    except SettingsError as exc:
         where = f" in {config.source}" if config.source else ""
-        raise ConfigError(f"invalid settings{where}: {_first_error(exc)}") from exc
+        raise ConfigError(f"invalid settings{where}: {exc}") from exc
 
 
 @lru_cache(maxsize=64)
@@ -261,19 +259,12 @@ def _has_tool_table(pyproject: Path) -> bool:
 def _field_name(key: str) -> str | None:
     if key in _SETTINGS_KEYS:
         return _SETTINGS_KEYS[key]
-    snake = re.sub(r"(?<!^)(?=[A-Z])", "_", key).lower().replace("-", "_")
-    return snake if snake in Settings.model_fields else None
+    return field_name(key)
 
 
 def _param_text(value: Any) -> str:
     """TOML values become the text a `-P name=value` would carry (JSON spelling for non-strings)."""
     return value if isinstance(value, str) else json.dumps(value)
-
-
-def _first_error(exc: ValidationError) -> str:
-    error = exc.errors()[0]
-    location = ".".join(str(part) for part in error["loc"])
-    return f"{location}: {error['msg']}"
 
 
 def _glob_match(relative: str, pattern: str) -> bool:

@@ -104,7 +104,7 @@ def view_of(
     workspace: Workspace | None = None,
 ) -> DocumentView:
     """Analyse ``text`` and build a view (tests and one-shot use; the server caches instead)."""
-    settings = settings or Settings.model_validate({})
+    settings = settings or Settings()
     analysis = analyze(text, path, settings, workspace)
     usable = analysis
     if analysis.root is None:

@@ -172,7 +172,7 @@ class DocumentStore:
         if self.settings is None:
             from param_lsp.core.settings import Settings
 
-            self.configure(Settings.model_validate({}), self.debounce_s, self.workspace_root)
+            self.configure(Settings(), self.debounce_s, self.workspace_root)
 
     # ------------------------------------------------------------ state
 

@@ -31,9 +31,7 @@ def _unwrap(raw: Any) -> dict[str, Any]:
 
 def parse_options(raw: Any) -> tuple[Any, float]:
     """(core Settings, debounce in seconds); raises OptionsError naming the bad field."""
-    from pydantic import ValidationError
-
-    from param_lsp.core.settings import Settings
+    from param_lsp.core.settings import Settings, SettingsError
 
     data = _unwrap(raw)
     debounce_raw = data.pop("debounceMs", data.pop("debounce_ms", DEFAULT_DEBOUNCE_MS))
@@ -42,11 +40,9 @@ def parse_options(raw: Any) -> tuple[Any, float]:
     if not 0 <= debounce_raw <= 10_000:
         raise OptionsError(f"debounceMs must be between 0 and 10000, got {debounce_raw!r}")
     try:
-        settings = Settings.model_validate(data)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(part) for part in first.get("loc", ())) or "options"
-        raise OptionsError(f"{where}: {first.get('msg', 'invalid value')}") from None
+        settings = Settings.from_mapping(data)
+    except SettingsError as exc:
+        raise OptionsError(str(exc)) from None
     return settings, float(debounce_raw) / 1000.0
 
 

@@ -297,8 +297,8 @@ def on_initialize(ls: ParamLanguageServer, params: types.InitializeParams) -> No
     elif params.root_path:
         root = Path(params.root_path)
     ls.store.workspace_root = root
-    # Options are parsed in `initialized`: validating them imports pydantic, which would
-    # delay the initialize response.
+    # Options are parsed in `initialized`, so the initialize result goes out before any
+    # analysis module is imported.
 
 
 def _apply_options(ls: ParamLanguageServer, raw: Any, *, announce: bool) -> bool:
@@ -308,7 +308,7 @@ def _apply_options(ls: ParamLanguageServer, raw: Any, *, announce: bool) -> bool
     except OptionsError as exc:
         from param_lsp.core.settings import Settings
 
-        settings, debounce, overrides = Settings.model_validate({}), ls.store.debounce_s, {}
+        settings, debounce, overrides = Settings(), ls.store.debounce_s, {}
         if announce:
             message = f"param-lsp: invalid settings ({exc}); using defaults"
             log.warning(message)

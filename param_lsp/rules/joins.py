@@ -16,16 +16,6 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import (
-    NonNegativeFloat,
-    PositiveInt,
-    StrictFloat,
-    StrictInt,
-    StrictStr,
-    TypeAdapter,
-    ValidationError,
-)
-
 from param_lsp.core.context import CheckContext
 from param_lsp.core.findings import Severity
 from param_lsp.core.model import ParamDef, read_param
@@ -245,41 +235,63 @@ def is_template(value: Any) -> bool:
     return isinstance(value, str) and TEMPLATE_RE.search(value) is not None
 
 
-def _adapter(tp: Any) -> TypeAdapter[Any]:
-    return TypeAdapter(tp)
-
-
-#: Leaf types: pydantic's own validators give the exact lax/strict coercions Polyaxon applies.
-LEAVES: dict[str, tuple[TypeAdapter[Any], str]] = {
-    "str": (_adapter(StrictStr), "a string"),
-    "int": (_adapter(int), "an integer"),
-    "strict_int": (_adapter(StrictInt), "an integer (not a string or a float)"),
-    "positive_int": (_adapter(PositiveInt), "a positive integer"),
-    "float": (_adapter(float), "a number"),
-    "nonneg_float": (_adapter(NonNegativeFloat), "a number ≥ 0"),
-    "bool": (_adapter(bool), "a boolean"),
-    "int_or_float": (_adapter(StrictInt | StrictFloat | float), "a number"),
-    "date": (_adapter(date), "a date (YYYY-MM-DD)"),
-    "datetime": (_adapter(datetime), "a datetime"),
-    "timedelta": (_adapter(timedelta), "a duration (seconds or ISO 8601)"),
-    "float_or_optimization": (
-        _adapter(StrictFloat | Literal["maximize", "minimize"]),
-        "a number or `maximize`/`minimize`",
-    ),
+#: Leaf type name → what a message says the value must be.
+LEAVES: dict[str, str] = {
+    "str": "a string",
+    "int": "an integer",
+    "strict_int": "an integer (not a string or a float)",
+    "positive_int": "a positive integer",
+    "float": "a number",
+    "nonneg_float": "a number ≥ 0",
+    "bool": "a boolean",
+    "int_or_float": "a number",
+    "date": "a date (YYYY-MM-DD)",
+    "datetime": "a datetime",
+    "timedelta": "a duration (seconds or ISO 8601)",
+    "float_or_optimization": "a number or `maximize`/`minimize`",
 }
+_ENUM_VALUES: dict[str, tuple[str, ...]] = {}
+_ADAPTERS: dict[str, Any] = {}
 
 
 def enum_leaf(name: str, values: tuple[str, ...]) -> str:
     """Register (once) a leaf accepting exactly one of ``values``; returns its leaf name."""
     if name not in LEAVES:
-        options = ", ".join(f"`{v}`" for v in values)
-        LEAVES[name] = (_adapter(Literal[values]), f"one of {options}")
+        LEAVES[name] = "one of " + ", ".join(f"`{v}`" for v in values)
+        _ENUM_VALUES[name] = values
     return name
+
+
+def _leaf_type(leaf: str) -> Any:
+    # pydantic's own validators give the exact lax/strict coercions Polyaxon applies. It is
+    # imported on the first joins or matrix value, not before: ~11 MB the server rarely needs.
+    from pydantic import NonNegativeFloat, PositiveInt, StrictFloat, StrictInt, StrictStr
+
+    if leaf in _ENUM_VALUES:
+        return Literal[_ENUM_VALUES[leaf]]
+    return {
+        "str": StrictStr,
+        "int": int,
+        "strict_int": StrictInt,
+        "positive_int": PositiveInt,
+        "float": float,
+        "nonneg_float": NonNegativeFloat,
+        "bool": bool,
+        "int_or_float": StrictInt | StrictFloat | float,
+        "date": date,
+        "datetime": datetime,
+        "timedelta": timedelta,
+        "float_or_optimization": StrictFloat | Literal["maximize", "minimize"],
+    }[leaf]
 
 
 def leaf_value(leaf: str, value: Any) -> tuple[bool, Any]:
     """(valid, converted value) for one leaf type."""
-    adapter = LEAVES[leaf][0]
+    from pydantic import TypeAdapter, ValidationError
+
+    adapter = _ADAPTERS.get(leaf)
+    if adapter is None:
+        adapter = _ADAPTERS[leaf] = TypeAdapter(_leaf_type(leaf))
     try:
         return True, adapter.validate_python(value)
     except ValidationError:
@@ -458,7 +470,7 @@ class Walker:
             return True
         if ref and is_template(value):
             return True
-        expected = LEAVES[leaf][1]
+        expected = LEAVES[leaf]
         if ref:
             expected += " or a `{{ }}` template"
         return self.invalid(node, path, expected)

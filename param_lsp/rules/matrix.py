@@ -594,7 +594,7 @@ def _check_range_values(
             w.report(
                 HP_VALUE,
                 node.span,
-                f"{label}: `{key}` must be {LEAVES[hp.leaves[index]][1]}; got {shown}.",
+                f"{label}: `{key}` must be {LEAVES[hp.leaves[index]]}; got {shown}.",
             )
             continue
         converted[key] = result
