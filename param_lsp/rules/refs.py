@@ -357,9 +357,26 @@ class RefTable:
     #: The op whose params are being checked (its own ops.<self> refs are cycles, reported there).
     current_op: str | None = None
 
+    def lookup(self, ref: str, inner: str) -> RefEntry | None:
+        """What `<ref>.<inner>` resolves to (`ops.train` + `outputs.loss`, say), if anything."""
+        entry = self.entries.get(f"{ref}.{inner}")
+        if entry is None and ref.startswith("ops.") and self.ops.get(ref[4:]) is not None:
+            # Every op has these: answered here rather than stored 27 times per op.
+            return _OP_SECTIONS.get(inner)
+        return entry
+
 
 _DICT = RefEntry("dict")
 _STR = RefEntry("str")
+#: What every op with known IO resolves, whatever its IO.
+_OP_SECTIONS: dict[str, RefEntry] = {
+    **{f"globals.{key}": _STR for key in GLOBALS_CONTEXTS},
+    "inputs": _DICT,
+    "outputs": _DICT,
+    "globals": _STR,
+    "artifacts": _STR,
+    "io": _STR,
+}
 
 
 def build_ref_table(
@@ -401,13 +418,6 @@ def op_ref_entries(name: str, inputs: list[IODef], outputs: list[IODef]) -> dict
         entries[f"ops.{name}.inputs.{io.name}"] = RefEntry(io.io_type, io.is_list, io)
         if io.io_type == "artifacts":
             entries[f"ops.{name}.artifacts.{io.name}"] = RefEntry(io.io_type, io.is_list, io)
-    for key in GLOBALS_CONTEXTS:
-        entries[f"ops.{name}.globals.{key}"] = _STR
-    entries[f"ops.{name}.inputs"] = _DICT
-    entries[f"ops.{name}.outputs"] = _DICT
-    entries[f"ops.{name}.globals"] = _STR
-    entries[f"ops.{name}.artifacts"] = _STR
-    entries[f"ops.{name}.io"] = _STR
     return entries
 
 
@@ -617,8 +627,7 @@ def _resolve(
 ) -> None:
     ref = param.ref or ""
     inner, parts = split_ref_value(value)
-    searchable = f"{ref}.{inner}"
-    entry = table.entries.get(searchable) if table is not None else None
+    entry = table.lookup(ref, inner) if table is not None else None
     if entry is None:
         if inner.split(".")[0] == "artifacts":
             return  # artifacts may be logged at run time
