@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import gc
 import time
+import weakref
 
 from param_lsp.lsp.documents import CollectorPolicy
 
@@ -42,5 +43,28 @@ def test_objects_alive_after_an_analysis_are_frozen() -> None:
 
     try:
         assert asyncio.run(scenario()) > 0
+    finally:
+        gc.unfreeze()
+
+
+def test_garbage_cycles_are_collected_before_freezing() -> None:
+    """Requests and tasks leave reference cycles: frozen, they would live until the next full
+    collection (the server's memory grew by ~0.4 MB per 250 keystrokes)."""
+
+    class Node:
+        pass
+
+    async def scenario() -> weakref.ref[Node]:
+        policy = CollectorPolicy()
+        cycle = Node()
+        cycle.self = cycle  # type: ignore[attr-defined]
+        alive = weakref.ref(cycle)
+        del cycle
+        policy.after_analysis(time.monotonic)
+        return alive
+
+    try:
+        alive = asyncio.run(scenario())
+        assert alive() is None
     finally:
         gc.unfreeze()

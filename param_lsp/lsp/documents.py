@@ -67,10 +67,12 @@ class CollectorPolicy:
     """The cyclic garbage collector in a long-lived server.
 
     Every analysis leaves a few hundred thousand live objects (trees, remembered results)
-    that the collector would traverse again and again, at the first allocations after each
-    analysis: ~10 ms on every keystroke of a 5,000-line file. They hold no reference cycles,
-    so once an analysis is published everything alive is frozen (left out of collections;
-    freed by reference counting as usual). A full collection, for cycles made elsewhere, runs
+    that the collector would traverse again and again: ~10 ms on every keystroke of a
+    5,000-line file. They hold no reference cycles, so the analysis freezes what it made
+    (left out of collections; freed by reference counting as usual) before the collector is
+    back on. After each published analysis, a collection of the objects made since then (a
+    millisecond: requests, tasks, messages, which do leave cycles) frees their garbage
+    before they are frozen in turn. A full collection, for any cycle that got frozen, runs
     after every ``FULL_EVERY`` analyses once the user has stopped typing for ``QUIET_S``: it
     takes tens of milliseconds, which a burst of keys must not wait for.
     """
@@ -85,6 +87,7 @@ class CollectorPolicy:
 
     def after_analysis(self, quiet_since: Callable[[], float]) -> None:
         self.analyses += 1
+        gc.collect()
         gc.freeze()
         if self.analyses % self.FULL_EVERY == 0 and not self.scheduled:
             self.scheduled = True
@@ -347,13 +350,18 @@ def _compute(
 ) -> Computed:
     from param_lsp.core.analyze import Analysis, analyze
     from param_lsp.core.detect import looks_like_polyaxonfile
+    from param_lsp.core.yaml_tree import gc_paused
     from param_lsp.features.index import build_index
 
     eligible = is_yaml(path, uri) and looks_like_polyaxonfile(text)
     if not eligible:
         return Computed(Analysis(text=text, path=path, settings=settings), False)
-    analysis = analyze(text, path, settings, workspace, cache)
-    index = build_index(analysis, workspace) if analysis.root is not None else None
+    with gc_paused():
+        analysis = analyze(text, path, settings, workspace, cache)
+        index = build_index(analysis, workspace) if analysis.root is not None else None
+        # Frozen before the collector is back on, which would otherwise walk all of it at
+        # its first allocation and free nothing (see CollectorPolicy).
+        gc.freeze()
     return Computed(analysis, True, index)
 
 
