@@ -249,6 +249,23 @@ def test_protocol_misuse_is_answered_and_the_server_keeps_serving(
     assert client.proc.poll() is None
 
 
+def test_handled_notifications_leave_nothing_behind(tmp_path: Path) -> None:
+    """pygls files each didChange's future among the pending requests and never removes it:
+    the server must, or every keystroke grows its memory for good."""
+    client = RawClient()
+    try:
+        client.initialize(tmp_path)
+        uri = (tmp_path / "op.yaml").as_uri()
+        client.open(uri, "kind: operation\nparams:\n  lr: 0.1\n")
+        client.wait_diagnostics(uri, 1)
+        for version in range(2, 62):
+            client.change(uri, version, str(version % 10), (2, 8, 2, 9))
+        client.wait_diagnostics(uri, 61)
+        assert client.request("$/paramLsp/stats", None)["pending_futures"] == 0
+    finally:
+        client.close()
+
+
 # ---------------------------------------------------------------- random edit sessions
 
 CORPUS_FILES = corpus_files()

@@ -7,8 +7,10 @@ not at module import; `initialize` only needs pygls and lsprotocol.
 from __future__ import annotations
 
 import asyncio
+import collections
 import contextlib
 import functools
+import gc
 import logging
 import os
 import sys
@@ -46,10 +48,41 @@ class RequestFailed(JsonRpcException):
 
 
 class AnsweringProtocol(LanguageServerProtocol):
-    """Answers a request whose params do not deserialize with InvalidParams (-32602).
+    """Answers a request whose params do not deserialize with InvalidParams (-32602), and
+    forgets the futures of handled notifications.
 
-    pygls only logs such a message, so the client would wait for a response forever.
+    pygls only logs a request it cannot read, so the client would wait for a response
+    forever. And it files the future of a notification handled by a generator or coroutine
+    (`didChange`, `didOpen`, …) among the request futures under a fresh id that nothing ever
+    removes: one future per keystroke for the life of the server.
     """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        #: (id, future) of the handled notifications, oldest first.
+        self._notification_futures: collections.deque[tuple[Any, Any]] = collections.deque()
+
+    def _execute_handler(
+        self,
+        msg_id: Any,
+        handler: Any,
+        callback: Any,
+        args: tuple[Any, ...] | None = None,
+        kwargs: dict[str, Any] | None = None,
+    ) -> None:
+        # Removed here rather than in a done callback: pygls cancels (and so completes) futures
+        # while it iterates over them at shutdown.
+        pending, futures = self._notification_futures, self._request_futures
+        while pending and pending[0][1].done():
+            done_id, done = pending.popleft()
+            if futures.get(done_id) is done:
+                del futures[done_id]
+        super()._execute_handler(msg_id, handler, callback, args, kwargs)
+        answers_request = (
+            isinstance(callback, functools.partial) and callback.func == self._send_handler_result
+        )
+        if not answers_request and msg_id in futures:
+            pending.append((msg_id, futures[msg_id]))
 
     def structure_message(self, data: dict[str, Any]) -> Any:
         try:
@@ -383,7 +416,13 @@ STATS_METHOD = "$/paramLsp/stats"
 @server.feature(STATS_METHOD)
 def on_stats(ls: ParamLanguageServer, *args: Any) -> dict[str, int]:
     """Counters for benchmarks and tests (how many analyses a burst of edits caused)."""
-    return {"analyses": ls.store.analyses_run, "open_documents": len(ls.store.states)}
+    return {
+        "analyses": ls.store.analyses_run,
+        "open_documents": len(ls.store.states),
+        "frozen_objects": gc.get_freeze_count(),
+        "full_collections": ls.store.collector.collections,
+        "pending_futures": len(ls.protocol._request_futures),
+    }
 
 
 @server.feature(types.SHUTDOWN)
@@ -636,6 +675,7 @@ async def _scan_workspace(ls: ParamLanguageServer) -> None:
             ls.work_done_progress.end(
                 token, types.WorkDoneProgressEnd(message=f"{len(ls.scanned)} polyaxonfiles")
             )
+            ls.work_done_progress.tokens.pop(token, None)  # pygls keeps ended tokens forever
 
 
 def _scan_one(path: Path, store: DocumentStore) -> Any:
