@@ -27,6 +27,7 @@ from param_lsp.core.memo import DocumentCache
 from param_lsp.core.span import Span
 from param_lsp.core.workspace import Workspace
 from param_lsp.core.yaml_tree import YMap, YNode, YScalar, YSeq, parse_yaml
+from param_lsp.rules.dag import GRAPH_CYCLE
 from tests.corpus_support import corpus_dir
 
 DATA = Path(__file__).parent / "data" / "incremental"
@@ -377,3 +378,41 @@ def test_did_you_mean_after_an_edit_matches_a_fresh_analysis() -> None:
     guess = next(f for f in found if "param_7`" in f.message and "did you mean" in f.message)
     # `param_0`, `param_1`, … and `param_7x` are all one edit away: the first declared wins.
     assert "did you mean `param_0`" in guess.message
+
+
+def test_latest_reuses_a_result_only_for_an_equal_key() -> None:
+    cache = DocumentCache()
+    calls: list[str] = []
+
+    def components(edges: dict[str, list[str]]) -> list[str]:
+        calls.append("computed")
+        return sorted(edges)
+
+    assert cache.latest("graph", {"a": ["b"]}, lambda: components({"a": ["b"]})) == ["a"]
+    assert cache.latest("graph", {"a": ["b"]}, lambda: components({"a": ["b"]})) == ["a"]
+    assert len(calls) == 1
+    assert cache.latest("graph", {"a": [], "c": []}, lambda: components({"a": [], "c": []})) == [
+        "a",
+        "c",
+    ]
+    cache.forget()
+    cache.latest("graph", {"a": [], "c": []}, lambda: components({"a": [], "c": []}))
+    assert len(calls) == 3
+
+
+@pytest.mark.usefixtures("cut_everything")
+def test_an_edit_that_closes_a_cycle_is_reported_like_a_fresh_analysis() -> None:
+    """The graph's components are reused across versions only while the edges are equal."""
+    text = dag(6)
+    cache = DocumentCache()
+    assert not analyze(text, None, cache=cache).findings
+    closed = text.replace(
+        "{ref: dag, value: inputs.source}", "{ref: ops.op-5, value: outputs.result}"
+    )
+    assert closed != text
+    again = analyze(closed, None, cache=cache)
+    fresh = analyze(closed, None)
+    assert again.findings == fresh.findings
+    assert {f.code for f in fresh.findings} == {GRAPH_CYCLE.code}
+    reopened = analyze(text, None, cache=cache)
+    assert not reopened.findings

@@ -50,6 +50,8 @@ class DocumentCache:
     #: Keys of the entries used while carrying entries are computed, in order.
     _used: list[Hashable] = field(default_factory=list)
     _carrying: int = 0
+    #: slot → (key, result) of the last analysis (see :meth:`latest`).
+    _latest: dict[str, tuple[object, Any]] = field(default_factory=dict)
     hits: int = 0
     misses: int = 0
 
@@ -64,8 +66,20 @@ class DocumentCache:
         self._carrying = 0
         self.hits = self.misses = 0
 
+    def latest(self, slot: str, key: object, compute: Callable[[], T]) -> T:
+        """``compute()``, a pure function of ``key`` (compared by equality), or what the last
+        computation for ``slot`` returned when its key was equal."""
+        found = self._latest.get(slot)
+        if found is not None and found[0] == key:
+            result: T = found[1]
+            return result
+        computed = compute()
+        self._latest[slot] = (key, computed)
+        return computed
+
     def forget(self) -> None:
         """After a failed analysis nothing remembered can be trusted."""
+        self._latest.clear()
         self.parse = ParseCache()
         self._previous.clear()
         self._current.clear()
@@ -207,6 +221,14 @@ def remembered(
     if cache is None:
         return compute()
     return cache.value(node, key, compute, pins, carry=carry)
+
+
+def latest(slot: str, key: object, compute: Callable[[], T]) -> T:
+    """:meth:`DocumentCache.latest` of the document being analysed (``compute()`` without one)."""
+    cache = _ACTIVE.get()
+    if cache is None:
+        return compute()
+    return cache.latest(slot, key, compute)
 
 
 def canonical(value: Hashable) -> Hashable:

@@ -14,6 +14,7 @@ from typing import Any
 from param_lsp.core.analyze import Analysis
 from param_lsp.core.context import CheckContext
 from param_lsp.core.locate import PathStep
+from param_lsp.core.memo import remembered
 from param_lsp.core.model import IODef, Layer, ParamDef, read_layer, read_params, str_value
 from param_lsp.core.workspace import Workspace
 from param_lsp.core.yaml_tree import YMap, YNode, YSeq
@@ -189,7 +190,14 @@ def _op_site(
         # Composed by the DAG check already: its first layer is the op's own.
         done = checked.composed
         own = done.layers[0] if done.layers else None
-        return _site(op, steps, own.params if own is not None else {}, done)
+        params = own.params if own is not None else {}
+        # CallSites are never changed once built: the one of an unchanged op is reused.
+        return remembered(
+            op,
+            ("call-site", steps, id(done), id(params)),
+            lambda: _site(op, steps, params, done),
+            pins=(done, params),
+        )
     layer: Layer = read_layer(op, analysis.path)
     # Ops that only point at a component (the usual case) share its composition: a DAG of
     # hundreds of ops calling one component composes it once.

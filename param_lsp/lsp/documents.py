@@ -348,6 +348,7 @@ def _compute(
     workspace: Workspace,
     cache: DocumentCache | None = None,
 ) -> Computed:
+    from param_lsp.core import memo
     from param_lsp.core.analyze import Analysis, analyze
     from param_lsp.core.detect import looks_like_polyaxonfile
     from param_lsp.core.yaml_tree import gc_paused
@@ -358,7 +359,8 @@ def _compute(
         return Computed(Analysis(text=text, path=path, settings=settings), False)
     with gc_paused():
         analysis = analyze(text, path, settings, workspace, cache)
-        index = build_index(analysis, workspace) if analysis.root is not None else None
+        with memo.active(cache):
+            index = build_index(analysis, workspace) if analysis.root is not None else None
         # Frozen before the collector is back on, which would otherwise walk all of it at
         # its first allocation and free nothing (see CollectorPolicy).
         gc.freeze()

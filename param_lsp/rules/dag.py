@@ -23,7 +23,7 @@ from typing import Any
 
 from param_lsp.core.context import CheckContext
 from param_lsp.core.findings import Finding, Related, Severity
-from param_lsp.core.memo import remembered
+from param_lsp.core.memo import latest, remembered
 from param_lsp.core.model import IODef, Layer, ParamDef, read_layer, str_value
 from param_lsp.core.span import Span
 from param_lsp.core.workspace import Workspace
@@ -545,13 +545,13 @@ def _ref_entries(
 def _build_graph(ops: dict[str, OpNode]) -> None:
     for op in ops.values():
         # What an op names upstream depends on its node and its composition only.
-        edges: dict[str, list[YNode]] = remembered(
+        # Shared with the remembered result: read only.
+        op.upstream = remembered(
             op.item,
             ("upstream", id(op.composed)),
             functools.partial(_upstream, op),
             pins=(op.composed,),
         )
-        op.upstream = {name: list(nodes) for name, nodes in edges.items()}
 
 
 def _upstream(op: OpNode) -> dict[str, list[YNode]]:
@@ -608,7 +608,8 @@ def _report_orphans(ops: dict[str, OpNode], ctx: CheckContext) -> None:
 
 def _report_cycles(ops: dict[str, OpNode], ctx: CheckContext) -> None:
     edges = {name: [up for up in op.upstream if up in ops] for name, op in ops.items()}
-    for component in _strongly_connected(edges):
+    # Most edits leave the graph as it was: its components are those of the last analysis.
+    for component in latest("dag-components", edges, lambda: _strongly_connected(edges)):
         members = set(component)
         if len(component) == 1 and component[0] not in edges[component[0]]:
             continue

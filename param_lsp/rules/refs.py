@@ -350,20 +350,26 @@ class RefEntry:
 class RefTable:
     """The DAG reference context (§12.3), built once per DAG."""
 
+    #: `dag.…` entries.
     entries: dict[str, RefEntry] = field(default_factory=dict)
-    #: op name → (input names, output names); ops whose IO is unknown (hub/url) map to None.
-    ops: dict[str, tuple[list[str], list[str]] | None] = field(default_factory=dict)
+    #: op name → its `ops.<name>.…` entries (kept per op, so that building the table does not
+    #: merge thousands of keys on every keystroke); None when its IO is unknown (hub/url).
+    op_entries: dict[str, dict[str, RefEntry] | None] = field(default_factory=dict)
+    #: op name → (inputs, outputs); None as above.
+    ops: dict[str, tuple[list[IODef], list[IODef]] | None] = field(default_factory=dict)
     dag_inputs: list[str] = field(default_factory=list)
     #: The op whose params are being checked (its own ops.<self> refs are cycles, reported there).
     current_op: str | None = None
 
     def lookup(self, ref: str, inner: str) -> RefEntry | None:
         """What `<ref>.<inner>` resolves to (`ops.train` + `outputs.loss`, say), if anything."""
-        entry = self.entries.get(f"{ref}.{inner}")
-        if entry is None and ref.startswith("ops.") and self.ops.get(ref[4:]) is not None:
-            # Every op has these: answered here rather than stored 27 times per op.
-            return _OP_SECTIONS.get(inner)
-        return entry
+        if not ref.startswith("ops."):
+            return self.entries.get(f"{ref}.{inner}")
+        entries = self.op_entries.get(ref[4:])
+        if entries is None:
+            return None
+        # Every op with known IO has the sections: answered here rather than stored per op.
+        return entries.get(f"{ref}.{inner}") or _OP_SECTIONS.get(inner)
 
 
 _DICT = RefEntry("dict")
@@ -386,7 +392,7 @@ def build_ref_table(
 ) -> RefTable:
     """What each `ops.<name>.…` and `dag.…` reference resolves to; ``entries_of`` can supply
     an op's entries (remembered by the caller) instead of :func:`op_ref_entries`."""
-    table = RefTable()
+    table = RefTable(ops=dict(ops))
     entries = table.entries
     for key in GLOBALS_CONTEXTS:
         entries[f"dag.globals.{key}"] = _STR
@@ -397,13 +403,9 @@ def build_ref_table(
         entries[f"dag.inputs.{io.name}"] = RefEntry(io.io_type, io.is_list, io)
         table.dag_inputs.append(io.name)
     make = entries_of or op_ref_entries
-    for name, ios in ops.items():
-        if ios is None:
-            table.ops[name] = None
-            continue
-        inputs, outputs = ios
-        entries.update(make(name, inputs, outputs))
-        table.ops[name] = ([io.name for io in inputs], [io.name for io in outputs])
+    table.op_entries = {
+        name: None if ios is None else make(name, *ios) for name, ios in ops.items()
+    }
     return table
 
 
@@ -727,7 +729,7 @@ def _missing(
         owner = f"`{ref}`"
         ios = table.ops.get(op_name)
         if ios is not None:
-            candidates = ios[0] if namespace == "inputs" else ios[1]
+            candidates = [io.name for io in (ios[0] if namespace == "inputs" else ios[1])]
     if namespace == "globals":
         candidates = list(GLOBALS_CONTEXTS)
     if key is None:
