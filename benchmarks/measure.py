@@ -232,9 +232,11 @@ def lsp_session(label: str, text: str, repeat: int, requests: int, edits: int) -
                 version += 1
                 client.change(uri, version, digit, (target, column, target, column + 1))
 
-            # one keystroke in the middle → diagnostics (debounce included)
+            # one keystroke in the middle → diagnostics (debounce included); keystrokes
+            # 0.3 s apart, so each is a single edit rather than part of a typing burst
             latencies = []
             for i in range(repeat):
+                time.sleep(0.3)
                 started = time.perf_counter()
                 keystroke("2" if i % 2 else "3")
                 client.wait_diagnostics(uri, version)

@@ -217,21 +217,26 @@ class DocumentStore:
         """The debounce for an edit: while the user types faster than we analyse, wait for a
         pause in their own pace.
 
-        An edit that finds the previous one analysed and published waits the configured
-        debounce. One that arrives while the previous edit is still waiting or being analysed
-        (a burst) waits a little longer than the interval between the two (at most 100 ms): the
-        next key then supersedes it, and a burst ends in one analysis after its last key.
+        An edit long after the previous one waits the configured debounce. One that follows
+        the previous edit closely waits a little longer than the interval between the two, so
+        that the next key supersedes it and a burst ends in one analysis after its last key:
+        when that wait is at most 100 ms (keys under ~90 ms apart), or when the previous edit
+        is still waiting or being analysed (then 100 ms at most). Keys further apart are each
+        analysed after the configured debounce.
         """
         now = time.monotonic()
         interval = None if state.last_change is None else now - state.last_change
         state.last_change = now
         previous, state.last_interval = state.last_interval, interval
-        behind = state.pending is not None and not state.pending.done()
-        if interval is None or interval > TYPING_WINDOW_S or not behind:
+        if interval is None or interval > TYPING_WINDOW_S:
             return self.debounce_s
         # The slower of the last two intervals: an edit read late makes the next one look early.
         pace = max(interval, previous or 0.0) if (previous or 1) <= TYPING_WINDOW_S else interval
-        return max(self.debounce_s, min(TYPING_MARGIN * pace, MAX_TYPING_DEBOUNCE_S))
+        wait = TYPING_MARGIN * pace
+        behind = state.pending is not None and not state.pending.done()
+        if wait <= MAX_TYPING_DEBOUNCE_S or behind:
+            return max(self.debounce_s, min(wait, MAX_TYPING_DEBOUNCE_S))
+        return self.debounce_s
 
     def is_current(self, state: DocState) -> bool:
         current = self.get_text(state.uri)
