@@ -23,16 +23,18 @@ from param_lsp.core.yaml_tree import YNode
 T = TypeVar("T")
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)
 class _Entry:
     node: YNode  # kept alive, so that its id cannot be reused by another node
     line: int  # the node's first line when the findings were made
     findings: list[Finding]
     result: Any
     pins: tuple[object, ...]  # the objects ``key`` names by id, kept alive for the same reason
+    #: The analysis that last used it.
+    generation: int
     #: Entries used while this one was computed: kept along with it when it is reused, so
     #: that an edit inside the node later finds them.
-    inner: tuple[Hashable, ...] = ()
+    inner: tuple[_Entry, ...] = ()
 
 
 @dataclass(slots=True)
@@ -43,12 +45,17 @@ class DocumentCache:
     #: What the remembered results also depend on (settings, workspace state): a change
     #: forgets them all.
     context: Hashable = None
-    _previous: dict[Hashable, _Entry] = field(default_factory=dict)
-    _current: dict[Hashable, _Entry] = field(default_factory=dict)
+    #: One table across analyses: a hit only stamps the entry with the analysis' generation.
+    #: Entries the last analysis did not use are dropped once they outnumber those it used.
+    _entries: dict[Hashable, _Entry] = field(default_factory=dict)
+    _generation: int = 0
+    #: Entries stamped by the current analysis, and by the last one.
+    _stamped: int = 0
+    _stamped_before: int = 0
     _canon_previous: dict[Hashable, Hashable] = field(default_factory=dict)
     _canon_current: dict[Hashable, Hashable] = field(default_factory=dict)
-    #: Keys of the entries used while carrying entries are computed, in order.
-    _used: list[Hashable] = field(default_factory=list)
+    #: The entries used while carrying entries are computed, in order.
+    _used: list[_Entry] = field(default_factory=list)
     _carrying: int = 0
     #: slot → (key, result) of the last analysis (see :meth:`latest`).
     _latest: dict[str, tuple[object, Any]] = field(default_factory=dict)
@@ -56,11 +63,17 @@ class DocumentCache:
     misses: int = 0
 
     def begin(self, context: Hashable) -> None:
-        """Start an analysis: results not used by it are forgotten when it ends."""
+        """Start an analysis."""
         if context != self.context:
-            self._current.clear()
+            self._entries.clear()
             self.context = context
-        self._previous, self._current = self._current, {}
+        self._generation += 1
+        self._stamped_before, self._stamped = self._stamped, 0
+        if len(self._entries) > 2 * self._stamped_before + 1024:
+            last = self._generation - 1
+            self._entries = {
+                key: entry for key, entry in self._entries.items() if entry.generation >= last
+            }
         self._canon_previous, self._canon_current = self._canon_current, {}
         self._used = []
         self._carrying = 0
@@ -81,8 +94,7 @@ class DocumentCache:
         """After a failed analysis nothing remembered can be trusted."""
         self._latest.clear()
         self.parse = ParseCache()
-        self._previous.clear()
-        self._current.clear()
+        self._entries.clear()
         self._canon_previous.clear()
         self._canon_current.clear()
 
@@ -106,9 +118,9 @@ class DocumentCache:
     ) -> T:
         """Like :meth:`run` for a computation that reports nothing."""
         memo_key = (id(node), key)
-        entry = self._previous.get(memo_key) or self._current.get(memo_key)
+        entry = self._entries.get(memo_key)
         if entry is not None and entry.node is node:
-            self._keep(memo_key, entry)
+            self._keep(entry)
             result: T = entry.result
             return result
         used = self._start(carry)
@@ -116,9 +128,7 @@ class DocumentCache:
             computed = compute()
         finally:
             inner = self._stop(carry, used)
-        self._current[memo_key] = _Entry(node, 0, [], computed, pins, inner)
-        if self._carrying:
-            self._used.append(memo_key)
+        self._store(memo_key, _Entry(node, 0, [], computed, pins, self._generation, inner))
         return computed
 
     def _start(self, carry: bool) -> int:
@@ -128,23 +138,30 @@ class DocumentCache:
             self._carrying += 1
         return len(self._used)
 
-    def _stop(self, carry: bool, used: int) -> tuple[Hashable, ...]:
+    def _stop(self, carry: bool, used: int) -> tuple[_Entry, ...]:
         if not carry:
             return ()
         self._carrying -= 1
-        return tuple(self._used[used:])
+        return tuple(dict.fromkeys(self._used[used:]))
 
-    def _keep(self, memo_key: Hashable, entry: _Entry) -> None:
-        self._current[memo_key] = entry
-        logging = self._carrying
-        if logging:
-            self._used.append(memo_key)
-        for inner_key in entry.inner:
-            inner = self._previous.get(inner_key)
-            if inner is not None and inner_key not in self._current:
-                self._current[inner_key] = inner
-                if logging:
-                    self._used.append(inner_key)
+    def _store(self, memo_key: Hashable, entry: _Entry) -> None:
+        self._entries[memo_key] = entry
+        self._stamped += 1
+        if self._carrying:
+            self._used.append(entry)
+
+    def _keep(self, entry: _Entry) -> None:
+        generation = self._generation
+        if entry.generation != generation:
+            entry.generation = generation
+            self._stamped += 1
+        for inner in entry.inner:
+            if inner.generation != generation:
+                inner.generation = generation
+                self._stamped += 1
+        if self._carrying:
+            self._used.append(entry)
+            self._used.extend(entry.inner)
 
     def run(
         self,
@@ -166,7 +183,7 @@ class DocumentCache:
         kept along with this one, ready for the next edit inside it.
         """
         memo_key = (id(node), key)
-        entry = self._previous.get(memo_key) or self._current.get(memo_key)
+        entry = self._entries.get(memo_key)
         line = node._sm.line + node._dl
         if entry is not None and entry.node is node:
             self.hits += 1
@@ -175,7 +192,7 @@ class DocumentCache:
                 entry.findings = [_moved(finding, delta) for finding in entry.findings]
                 entry.line = line
             ctx.findings.extend(entry.findings)
-            self._keep(memo_key, entry)
+            self._keep(entry)
             result: T = entry.result
             return result
         self.misses += 1
@@ -188,9 +205,7 @@ class DocumentCache:
         made = ctx.findings[before:]
         here = str(ctx.path) if ctx.path is not None else None
         if (keep is None or keep(result)) and _all_inside(made, node.span, here):
-            self._current[memo_key] = _Entry(node, line, made, result, pins, inner)
-            if self._carrying:
-                self._used.append(memo_key)
+            self._store(memo_key, _Entry(node, line, made, result, pins, self._generation, inner))
         return result
 
 
