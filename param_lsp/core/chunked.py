@@ -163,7 +163,7 @@ class ParseCache:
 
 
 class _Mark:
-    """A mark of an assembled collection (the composer's own marks are read-only)."""
+    """A mark of an assembled collection, shaped like the composer's."""
 
     __slots__ = ("column", "line")
 
@@ -431,13 +431,12 @@ class _Assembler:
             relative_end = (stop - start, 0)
             column = self.indents[stop]
             for node in nodes:
-                mark = node._em
                 if (
                     node.__class__ is not YScalar
-                    and (mark.line, mark.column) == relative_end
+                    and (node._el, node._ec) == relative_end
                     and column
                 ):
-                    node._em = _Mark(relative_end[0], column)
+                    node._ec = column
         for node in nodes:
             node._dl = start
         value: Any

@@ -184,7 +184,7 @@ class DocumentCache:
         """
         memo_key = (id(node), key)
         entry = self._entries.get(memo_key)
-        line = node._sm.line + node._dl
+        line = node._sl + node._dl
         if entry is not None and entry.node is node:
             self.hits += 1
             if entry.line != line:

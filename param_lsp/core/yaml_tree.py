@@ -90,36 +90,37 @@ class YamlProblem:
 
 
 class YNode:
-    # The composer's marks are kept as they are; positions are only built when asked for, since
-    # most nodes of a document never need one.
-    __slots__ = ("_dl", "_em", "_py", "_sm")
+    # Positions are four ints, the very line/column objects of the composer's marks (small
+    # columns are shared ints): the marks themselves cost ~200 bytes per node. Position tuples
+    # are only built when asked for, since most nodes of a document never need one.
+    __slots__ = ("_dl", "_ec", "_el", "_py", "_sc", "_sl")
 
-    _sm: Any
-    _em: Any
-    #: Lines to add to the marks: a region composed on its own (see ``chunked``) has marks
-    #: relative to its first line, and keeps them when an edit above it moves it.
+    _sl: int
+    _sc: int
+    _el: int
+    _ec: int
+    #: Lines to add: a region composed on its own (see ``chunked``) has lines relative to its
+    #: first line, and keeps them when an edit above it moves it.
     _dl: int
 
     # The tuples are built with tuple.__new__: a NamedTuple's own __new__ is a Python function,
     # and spans are asked for on every schema step.
     @property
     def start(self) -> Position:
-        mark = self._sm
-        return _new_tuple(Position, (mark.line + self._dl, mark.column))
+        return _new_tuple(Position, (self._sl + self._dl, self._sc))
 
     @property
     def end(self) -> Position:
-        mark = self._em
-        return _new_tuple(Position, (mark.line + self._dl, mark.column))
+        return _new_tuple(Position, (self._el + self._dl, self._ec))
 
     @property
     def span(self) -> Span:
-        start, end, shift = self._sm, self._em, self._dl
+        shift = self._dl
         return _new_tuple(
             Span,
             (
-                _new_tuple(Position, (start.line + shift, start.column)),
-                _new_tuple(Position, (end.line + shift, end.column)),
+                _new_tuple(Position, (self._sl + shift, self._sc)),
+                _new_tuple(Position, (self._el + shift, self._ec)),
             ),
         )
 
@@ -137,8 +138,10 @@ class YScalar(YNode):
         self.text = text
         self.tag = tag
         self.style = style
-        self._sm = sm
-        self._em = em
+        self._sl = sm.line
+        self._sc = sm.column
+        self._el = em.line
+        self._ec = em.column
         self._dl = 0
 
     def to_py(self) -> Any:
@@ -157,8 +160,10 @@ class YSeq(YNode):
 
     def __init__(self, items: list[YNode], sm: Any, em: Any) -> None:
         self.items = items
-        self._sm = sm
-        self._em = em
+        self._sl = sm.line
+        self._sc = sm.column
+        self._el = em.line
+        self._ec = em.column
         self._dl = 0
         self._py: Any = None
 
@@ -185,8 +190,10 @@ class YMap(YNode):
     def __init__(self, pairs: list[Entry], sm: Any, em: Any) -> None:
         self.pairs = pairs
         self.index: dict[Hashable, Entry] = {}
-        self._sm = sm
-        self._em = em
+        self._sl = sm.line
+        self._sc = sm.column
+        self._el = em.line
+        self._ec = em.column
         self._dl = 0
         self._py: Any = None
 
