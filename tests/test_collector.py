@@ -68,3 +68,23 @@ def test_garbage_cycles_are_collected_before_freezing() -> None:
         assert alive() is None
     finally:
         gc.unfreeze()
+
+
+def test_generated_sources_are_dropped_and_nothing_else() -> None:
+    import linecache
+
+    import attrs
+
+    from param_lsp.lsp.documents import drop_generated_sources
+
+    @attrs.define
+    class Generated:  # attrs keeps the source of its __init__ (and so on) in linecache
+        value: int
+
+    linecache.getline(__file__, 1)
+    assert any(name.startswith("<attrs generated") for name in linecache.cache)
+    drop_generated_sources()
+    assert not any(
+        name.startswith(("<attrs generated", "<cattrs generated")) for name in linecache.cache
+    )
+    assert __file__ in linecache.cache

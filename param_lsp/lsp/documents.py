@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import linecache
 import logging
 import time
 from collections.abc import Callable
@@ -87,6 +88,8 @@ class CollectorPolicy:
 
     def after_analysis(self, quiet_since: Callable[[], float]) -> None:
         self.analyses += 1
+        if self.analyses == 1:
+            drop_generated_sources()
         gc.collect()
         gc.freeze()
         if self.analyses % self.FULL_EVERY == 0 and not self.scheduled:
@@ -107,6 +110,21 @@ class CollectorPolicy:
         gc.unfreeze()
         gc.collect()
         gc.freeze()
+
+
+def drop_generated_sources() -> None:
+    """Forget the source text attrs and cattrs keep for the methods they generate.
+
+    lsprotocol's ~1,000 attrs classes (and pygls' converter) leave ~1.7 MB of generated source
+    in `linecache`, only ever read to print those lines in a traceback. Dropped once the
+    server is initialized, and again after the first published analysis, by which time the
+    classes and converters the server uses are all built.
+    """
+    for name in [name for name in linecache.cache if name.startswith(_GENERATED_SOURCES)]:
+        del linecache.cache[name]
+
+
+_GENERATED_SOURCES = ("<attrs generated", "<cattrs generated")
 
 
 def is_yaml(path: Path | None, uri: str) -> bool:

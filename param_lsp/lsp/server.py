@@ -25,7 +25,7 @@ from pygls.protocol import LanguageServerProtocol
 
 from param_lsp import __version__
 from param_lsp.lsp.convert import Lines, path_to_uri, to_diagnostic, uri_to_path
-from param_lsp.lsp.documents import DocState, DocumentStore, is_yaml
+from param_lsp.lsp.documents import DocState, DocumentStore, drop_generated_sources, is_yaml
 from param_lsp.lsp.options import CONFIG_SECTION, OptionsError, client_overrides, parse_options
 
 log = logging.getLogger("param_lsp")
@@ -368,6 +368,7 @@ async def on_initialized(ls: ParamLanguageServer, params: types.InitializedParam
         for state in list(ls.store.states.values()):
             state.generation += 1
             ls.store.schedule(state)
+    drop_generated_sources()  # the memory is then reused by the first analysis
     await _pull_configuration(ls)
     await _watch_files(ls)
     ls.scan_enabled = os.environ.get("PARAM_LSP_NO_SCAN") != "1"
