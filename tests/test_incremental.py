@@ -416,3 +416,50 @@ def test_an_edit_that_closes_a_cycle_is_reported_like_a_fresh_analysis() -> None
     assert {f.code for f in fresh.findings} == {GRAPH_CYCLE.code}
     reopened = analyze(text, None, cache=cache)
     assert not reopened.findings
+
+
+def test_random_edit_sessions_on_a_long_operation_match_fresh_analyses() -> None:
+    """300 params and inputs: the params and template checks run in chunks (core.memo.CHUNK)."""
+    rng = random.Random(13)
+    text = operation(300)
+    cache = DocumentCache()
+    workspace = Workspace(root=DATA)
+    _assert_same_analysis(text, DATA / "generated.yaml", workspace, cache)
+    for edited in _random_edits(text, rng, 40):
+        _assert_same_analysis(edited, DATA / "generated.yaml", workspace, cache)
+
+
+def test_a_clean_chunk_is_checked_again_when_what_it_reads_changes() -> None:
+    text = operation(300)
+    uses_10 = text.replace("'{{ globals.uuid }}-152'", "'{{ param_10 }}-152'")
+    steps = [
+        # a param value the input's type refuses
+        (text.replace("  param_151: 3\n", "  param_151: three\n"), True),
+        # the input's declaration changes instead (the params section is untouched)
+        (
+            text.replace(
+                "    - name: param_151\n      type: int\n",
+                "    - name: param_151\n      type: bool\n",
+            ),
+            True,
+        ),
+        # a template naming something unknown
+        (text.replace("'{{ globals.uuid }}-152'", "'{{ globals.uuidd }}-152'"), True),
+        (uses_10, False),
+        # the name the template uses leaves the scope (renamed far from the template's chunk)
+        (
+            uses_10.replace("  param_10: ", "  param_10x: ").replace(
+                "- name: param_10\n", "- name: param_10x\n"
+            ),
+            True,
+        ),
+        (text, False),
+    ]
+    cache = DocumentCache()
+    assert not analyze(text, None, cache=cache).findings
+    for step, has_findings in steps:
+        assert step.count("\n") == text.count("\n")
+        again = analyze(step, None, cache=cache)
+        fresh = analyze(step, None)
+        assert _finding_keys(again.findings) == _finding_keys(fresh.findings)
+        assert bool(fresh.findings) == has_findings

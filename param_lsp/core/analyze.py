@@ -150,6 +150,7 @@ def _analyze(
             anchor=_params_anchor(root),
             is_template=is_component and settings.components_as_templates,
             check_ref=_ref_checker(),
+            chunk_slot="document",
         )
         params_rules.validate_params(target, ctx)
         _check_dag(analysis, ctx, workspace)

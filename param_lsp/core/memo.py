@@ -8,7 +8,7 @@ moved by the lines the node moved, everything else is reused as it is.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Iterator
+from collections.abc import Callable, Hashable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
@@ -21,6 +21,8 @@ from param_lsp.core.span import Position, Span
 from param_lsp.core.yaml_tree import YNode
 
 T = TypeVar("T")
+#: Items per chunk of :meth:`DocumentCache.check_in_chunks`.
+CHUNK = 64
 
 
 @dataclass(slots=True, eq=False)
@@ -59,6 +61,10 @@ class DocumentCache:
     _carrying: int = 0
     #: slot → (key, result) of the last analysis (see :meth:`latest`).
     _latest: dict[str, tuple[object, Any]] = field(default_factory=dict)
+    #: slot → (ids, objects, generation) of a chunk of checks that reported nothing.
+    _clean: dict[Hashable, tuple[tuple[int, ...], tuple[object, ...], int]] = field(
+        default_factory=dict
+    )
     hits: int = 0
     misses: int = 0
 
@@ -66,6 +72,8 @@ class DocumentCache:
         """Start an analysis."""
         if context != self.context:
             self._entries.clear()
+            self._latest.clear()
+            self._clean.clear()
             self.context = context
         self._generation += 1
         self._stamped_before, self._stamped = self._stamped, 0
@@ -74,6 +82,9 @@ class DocumentCache:
             self._entries = {
                 key: entry for key, entry in self._entries.items() if entry.generation >= last
             }
+        if len(self._clean) > 64:
+            last = self._generation - 1
+            self._clean = {key: c for key, c in self._clean.items() if c[2] >= last}
         self._canon_previous, self._canon_current = self._canon_current, {}
         self._used = []
         self._carrying = 0
@@ -90,9 +101,43 @@ class DocumentCache:
         self._latest[slot] = (key, computed)
         return computed
 
+    def check_in_chunks(
+        self,
+        ctx: CheckContext,
+        slot: Hashable,
+        items: Sequence[T],
+        reads: Callable[[T], tuple[object, ...]],
+        check: Callable[[T], None],
+    ) -> None:
+        """``check(item)`` for every item, except in the chunks of items that the last
+        analysis checked without a finding and whose ``reads`` are the very same objects.
+
+        For long lists (a 1,000-param operation) where looking up each item's remembered
+        result would cost as much as checking it. ``check`` must be a pure function of what
+        ``reads`` returns and of ``slot``; chunks that reported something are checked again.
+        """
+        generation = self._generation
+        for start in range(0, len(items), CHUNK):
+            chunk = items[start : start + CHUNK]
+            objects = tuple(obj for item in chunk for obj in reads(item))
+            ids = tuple(map(id, objects))
+            key = (slot, start)
+            found = self._clean.get(key)
+            if found is not None and found[0] == ids:
+                self._clean[key] = (ids, objects, generation)
+                continue
+            before = len(ctx.findings)
+            for item in chunk:
+                check(item)
+            if len(ctx.findings) == before:
+                self._clean[key] = (ids, objects, generation)
+            else:
+                self._clean.pop(key, None)
+
     def forget(self) -> None:
         """After a failed analysis nothing remembered can be trusted."""
         self._latest.clear()
+        self._clean.clear()
         self.parse = ParseCache()
         self._entries.clear()
         self._canon_previous.clear()
@@ -244,6 +289,23 @@ def latest(slot: str, key: object, compute: Callable[[], T]) -> T:
     if cache is None:
         return compute()
     return cache.latest(slot, key, compute)
+
+
+def check_in_chunks(
+    ctx: CheckContext,
+    slot: Hashable,
+    items: Sequence[T],
+    reads: Callable[[T], tuple[object, ...]],
+    check: Callable[[T], None],
+) -> None:
+    """:meth:`DocumentCache.check_in_chunks` with the document being analysed; without one,
+    or for a short list, every item is checked."""
+    cache = _ACTIVE.get()
+    if cache is None or len(items) < 2 * CHUNK:
+        for item in items:
+            check(item)
+        return
+    cache.check_in_chunks(ctx, slot, items, reads, check)
 
 
 def canonical(value: Hashable) -> Hashable:

@@ -9,14 +9,14 @@ here every independent one is reported at its own range.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from param_lsp.core import types as value_types
 from param_lsp.core.context import CheckContext
 from param_lsp.core.findings import Fix, Related, Severity
-from param_lsp.core.memo import canonical, remembered
+from param_lsp.core.memo import canonical, check_in_chunks, remembered
 from param_lsp.core.model import IODef, ParamDef
 from param_lsp.core.span import Span
 from param_lsp.core.yaml_tree import YMap, YNode
@@ -259,6 +259,10 @@ class ParamsTarget:
     extra_info: str | None = None
     #: Called for params that carry a `ref` (or a templated value): the refs family checks them.
     check_ref: Callable[[ParamDef, IODef | None, CheckContext], None] | None = None
+    #: Set when each param's checks depend on nothing but the param, its input/output and
+    #: the fields above (no DAG context in ``check_ref``): long lists are then checked in
+    #: chunks that an unchanged, clean chunk of the last analysis lets skip.
+    chunk_slot: Hashable | None = None
 
 
 def _suffix(target: ParamsTarget) -> str:
@@ -302,15 +306,15 @@ def validate_params(target: ParamsTarget, ctx: CheckContext) -> None:
             )
         )
         return
-    matched: set[str] = set()
-    for io in target.inputs:
+    matched = {io.name for io in [*target.inputs, *target.outputs] if io.name in params}
+
+    def check_input(io: IODef) -> None:
         param = params.get(io.name)
         if param is not None:
-            matched.add(io.name)
             _check_bound_param(param, io, target, ctx)
-            continue
+            return
         if target.matrix is not None and _matrix_covers(target.matrix, io, ctx):
-            continue
+            return
         if not (io.is_optional or io.delay_validation or target.is_template):
             ctx.report(
                 MISSING_INPUT.at(
@@ -323,19 +327,55 @@ def validate_params(target: ParamsTarget, ctx: CheckContext) -> None:
                     input=io.name,
                 )
             )
-    for io in target.outputs:
+
+    def check_output(io: IODef) -> None:
         param = params.get(io.name)
         if param is not None:
-            matched.add(io.name)
             _check_bound_param(param, io, target, ctx)
+
+    by_name: dict[str, IODef] = {}
+    for io in [*target.inputs, *target.outputs]:
+        by_name.setdefault(io.name, io)
+    slot = target.chunk_slot
+    if slot is None:
+        for io in target.inputs:
+            check_input(io)
+        for io in target.outputs:
+            check_output(io)
+    else:
+        # A clean chunk reported nothing, so the anchor and message suffix it did not use
+        # are not part of what it read.
+        check_in_chunks(
+            ctx,
+            ("bound-inputs", slot, target.is_template),
+            target.inputs,
+            lambda io: (io, params.get(io.name), target.matrix),
+            check_input,
+        )
+        check_in_chunks(
+            ctx,
+            ("bound-outputs", slot),
+            target.outputs,
+            lambda io: (io, params.get(io.name)),
+            check_output,
+        )
     # Declaration order: did-you-mean breaks ties by it (a set's order changes run to run).
-    declared = list(dict.fromkeys(io.name for io in [*target.inputs, *target.outputs]))
+    declared = list(by_name)
     for name, param in params.items():
         if name in matched:
             continue
         _check_undeclared(param, declared, target, ctx)
-    for param in params.values():
-        _check_param_fields(param, target, ctx)
+    if slot is None:
+        for param in params.values():
+            _check_param_fields(param, target, ctx)
+    else:
+        check_in_chunks(
+            ctx,
+            ("param-fields", slot),
+            list(params.values()),
+            lambda param: (param, by_name.get(param.name)),
+            lambda param: _check_param_fields(param, target, ctx),
+        )
 
 
 def _src(io: IODef) -> str | None:

@@ -14,14 +14,14 @@ to a document range, and :func:`scope_for` / :func:`namespaces_for` say which na
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Hashable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from param_lsp.core.context import CheckContext
 from param_lsp.core.findings import Fix, Severity
-from param_lsp.core.memo import remembered
+from param_lsp.core.memo import canonical, check_in_chunks, remembered
 from param_lsp.core.model import IODef, ParamDef
 from param_lsp.core.span import Position, Span
 from param_lsp.core.yaml_tree import YMap, YNode, YScalar, YSeq, walk
@@ -545,44 +545,84 @@ def check_composed(
     *,
     params: Iterable[ParamDef],
     seen: set[int] | None = None,
+    chunk_slot: Hashable | None = None,
 ) -> None:
     """All template positions of one composed operation (top level or a DAG op) that lie in the
-    checked file; ``seen`` is shared by the ops of a DAG so a shared component is judged once."""
+    checked file; ``seen`` is shared by the ops of a DAG so a shared component is judged once.
+
+    With ``chunk_slot`` (the document's own operation), long lists of params and inputs are
+    checked in chunks that an unchanged, clean chunk of the last analysis lets skip.
+    """
     here = ctx.path
     seen = seen if seen is not None else set()
     param_list = list(params)
-    strings: list[tuple[str, YScalar]] = []
-    for param in param_list:
-        # `is` first: Path equality costs half a microsecond even for the same object.
-        if (
-            (param.source is here or param.source == here)
-            and param.ref is None
-            and not param.is_join
-        ):
-            strings += iter_strings(param.value_node)
+    # `is` first: Path equality costs half a microsecond even for the same object.
+    own_params = [
+        param
+        for param in param_list
+        if (param.source is here or param.source == here)
+        and param.ref is None
+        and not param.is_join
+    ]
+    own_ios: list[IODef] = []
     for io in [*composed.inputs, *composed.outputs]:
         if (io.source is here or io.source == here) and id(io.node) not in seen:
             seen.add(id(io.node))
-            strings += iter_strings(io.node.get("value"))
+            own_ios.append(io)
+    run_strings: list[tuple[str, YScalar]] = []
     run = composed.run
     # A run shared by several DAG ops (one component) is judged with the first op only.
     if isinstance(run, YMap) and id(run) not in seen and _run_in_file(composed, here):
         seen.add(id(run))
         for key, value in run.pairs:
             if not (isinstance(key, YScalar) and key.value in _NESTED_RUN_KEYS):
-                strings += iter_strings(value)
-    if not strings:
+                run_strings += iter_strings(value)
+
+    def scope() -> TemplateScope:
+        return scope_for(
+            composed.inputs,
+            composed.outputs,
+            param_list,
+            run_kind=composed.run_kind,
+            extra_names=matrix_names(composed.matrix),
+            complete=composed.complete and not composed.broken,
+        )
+
+    if chunk_slot is None:
+        strings = [found for param in own_params for found in iter_strings(param.value_node)]
+        strings += [found for io in own_ios for found in iter_strings(io.node.get("value"))]
+        strings += run_strings
+        if strings:
+            judged = scope()
+            for text, node in strings:
+                check_string(text, node, judged, ctx)
         return
-    scope = scope_for(
-        composed.inputs,
-        composed.outputs,
-        param_list,
-        run_kind=composed.run_kind,
-        extra_names=matrix_names(composed.matrix),
-        complete=composed.complete and not composed.broken,
+    judged = scope()
+    # The same object while the scope's content is the same: chunks name it by identity.
+    same = canonical(
+        (frozenset(judged.names), frozenset(judged.params), judged.globals, judged.complete)
     )
-    for text, node in strings:
-        check_string(text, node, scope, ctx)
+
+    def check_value(node: YNode | None) -> None:
+        for text, found in iter_strings(node):
+            check_string(text, found, judged, ctx)
+
+    check_in_chunks(
+        ctx,
+        ("template-params", chunk_slot, id(same)),
+        own_params,
+        lambda param: (param.value_node, same),
+        lambda param: check_value(param.value_node),
+    )
+    check_in_chunks(
+        ctx,
+        ("template-defaults", chunk_slot, id(same)),
+        own_ios,
+        lambda io: (io.node, same),
+        lambda io: check_value(io.node.get("value")),
+    )
+    for text, node in run_strings:
+        check_string(text, node, judged, ctx)
 
 
 def _run_in_file(composed: Any, here: Any) -> bool:
@@ -597,7 +637,7 @@ def check_templates(analysis: Any, ctx: CheckContext) -> None:
         return
     from param_lsp.core.analyze import _with_joins
 
-    check_composed(composed, ctx, params=_with_joins(composed).values())
+    check_composed(composed, ctx, params=_with_joins(composed).values(), chunk_slot="document")
 
 
 def namespaces_for(analysis: Any, position: Position) -> TemplateScope | None:
