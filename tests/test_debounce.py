@@ -43,16 +43,16 @@ def test_keys_50_ms_apart_wait_for_a_pause_from_the_second_key(clock: Clock) -> 
     first two keys of a burst two analyses, and the burst three."""
     waits = delays(clock, [50] * 5)
     assert waits[0] == 30.0
-    assert waits[1:] == [55.0] * 5
+    assert waits[1:] == [60.0] * 5
 
 
 def test_a_key_read_late_does_not_shorten_the_wait(clock: Clock) -> None:
     # 58 then 42 ms: the second key was read late, the third looks early.
-    assert delays(clock, [50, 58, 42])[-1] == pytest.approx(1.1 * 58, abs=0.1)
+    assert delays(clock, [50, 58, 42])[-1] == pytest.approx(1.2 * 58, abs=0.1)
 
 
 def test_keys_too_far_apart_to_wait_for_are_each_analysed_after_the_debounce(
     clock: Clock,
 ) -> None:
-    # 1.1 × 120 ms is more than the 100 ms a burst may wait: no point waiting.
+    # 1.2 × 120 ms is more than the 100 ms a burst may wait: no point waiting.
     assert delays(clock, [120, 120]) == [30.0, 30.0, 30.0]

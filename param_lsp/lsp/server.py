@@ -84,6 +84,11 @@ class AnsweringProtocol(LanguageServerProtocol):
         if not answers_request and msg_id in futures:
             pending.append((msg_id, futures[msg_id]))
 
+    @property
+    def pending_futures(self) -> int:
+        """Futures of requests and notifications still held (for `$/paramLsp/stats`)."""
+        return len(self._request_futures)
+
     def structure_message(self, data: dict[str, Any]) -> Any:
         try:
             return super().structure_message(data)
@@ -417,12 +422,14 @@ STATS_METHOD = "$/paramLsp/stats"
 @server.feature(STATS_METHOD)
 def on_stats(ls: ParamLanguageServer, *args: Any) -> dict[str, int]:
     """Counters for benchmarks and tests (how many analyses a burst of edits caused)."""
+    protocol = ls.protocol
+    assert isinstance(protocol, AnsweringProtocol)
     return {
         "analyses": ls.store.analyses_run,
         "open_documents": len(ls.store.states),
         "frozen_objects": gc.get_freeze_count(),
         "full_collections": ls.store.collector.collections,
-        "pending_futures": len(ls.protocol._request_futures),
+        "pending_futures": protocol.pending_futures,
     }
 
 
