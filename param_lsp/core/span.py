@@ -2,7 +2,18 @@
 
 from __future__ import annotations
 
+import re
 from typing import NamedTuple
+
+#: What YAML counts as a line break (LibYAML's marks count lines by these).
+YAML_LINE_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
+
+
+def split_lines(text: str) -> list[str]:
+    """Lines without their terminators, numbered like the YAML marks."""
+    if "\r" in text or "\x85" in text or "\u2028" in text or "\u2029" in text:
+        return YAML_LINE_BREAK.split(text)
+    return text.split("\n")
 
 
 class Position(NamedTuple):

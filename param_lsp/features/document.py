@@ -14,6 +14,7 @@ from pathlib import Path
 from param_lsp.core.analyze import Analysis, analyze
 from param_lsp.core.findings import Finding
 from param_lsp.core.settings import Settings
+from param_lsp.core.span import split_lines
 from param_lsp.core.workspace import Workspace
 from param_lsp.core.yaml_tree import YMap, parse_yaml
 from param_lsp.features.index import DocumentIndex, build_index
@@ -36,11 +37,6 @@ class DocumentView:
     @property
     def root(self) -> YMap | None:
         return self.analysis.root if self.analysis is not None else None
-
-
-def split_lines(text: str) -> list[str]:
-    """Lines without their terminators, numbered like the YAML marks."""
-    return text.split("\n") if "\r" not in text else text.replace("\r\n", "\n").split("\n")
 
 
 def recover_text(text: str) -> str | None:

@@ -91,7 +91,7 @@ def completion_list(
 
 def _lines_for(ls: Any, path: Path | None, view: Any) -> Lines:
     if path is None or path == view.path:
-        return Lines(view.lines, ls.workspace.position_codec)
+        return Lines(view.lines, ls.workspace.position_codec, view.text)
     found = ls._lines_of_path(path)
     return found if found is not None else Lines([], ls.workspace.position_codec)
 
@@ -126,7 +126,7 @@ def code_action_list(
     actions: Sequence[CodeAction],
     diagnostics: Sequence[types.Diagnostic],
 ) -> list[types.CodeAction]:
-    lines = Lines(view.lines, ls.workspace.position_codec)
+    lines = Lines(view.lines, ls.workspace.position_codec, view.text)
     result: list[types.CodeAction] = []
     for action in actions:
         matched = [

@@ -27,6 +27,7 @@ from param_lsp import __version__
 from param_lsp.lsp.convert import Lines, path_to_uri, to_diagnostic, uri_to_path
 from param_lsp.lsp.documents import DocState, DocumentStore, drop_generated_sources, is_yaml
 from param_lsp.lsp.options import CONFIG_SECTION, OptionsError, client_overrides, parse_options
+from param_lsp.lsp.textsync import adopt
 
 log = logging.getLogger("param_lsp")
 
@@ -145,9 +146,7 @@ class ParamLanguageServer(LanguageServer):
         return doc.source, doc.version
 
     def lines_of(self, text: str) -> Lines:
-        from param_lsp.features.document import split_lines
-
-        return Lines(split_lines(text), self.workspace.position_codec)
+        return Lines.of(text, self.workspace.position_codec)
 
     def _on_result(self, state: DocState, version: int | None) -> None:
         current = self._snapshot(state.uri)
@@ -301,6 +300,7 @@ def guarded(default: Any = None) -> Callable[[F], F]:
 @guarded()
 def on_initialize(ls: ParamLanguageServer, params: types.InitializeParams) -> None:
     ls.event_loop = asyncio.get_running_loop()
+    adopt(ls.workspace)
     caps = params.capabilities
     text = caps.text_document
     ls.pull_diagnostics = text is not None and text.diagnostic is not None
@@ -712,7 +712,7 @@ def _position(ls: ParamLanguageServer, uri: str, position: types.Position) -> tu
     view = ls.view_of(uri)
     if view is None:
         return None, None
-    pos = Lines(view.lines, ls.workspace.position_codec).from_client(position)
+    pos = Lines(view.lines, ls.workspace.position_codec, view.text).from_client(position)
     return view, pos
 
 
@@ -735,7 +735,7 @@ def completion(ls: ParamLanguageServer, params: types.CompletionParams) -> Any:
     items, incomplete = narrow(
         complete(view, pos, snippets=ls.snippet_support, workspace_root=root), view.lines, pos
     )
-    lines = Lines(view.lines, ls.workspace.position_codec)
+    lines = Lines(view.lines, ls.workspace.position_codec, view.text)
     return completion_list(items, lines, markdown=ls.completion_markdown, incomplete=incomplete)
 
 
@@ -750,7 +750,7 @@ def hover(ls: ParamLanguageServer, params: types.HoverParams) -> types.Hover | N
     found = feature_hover(view, pos)
     if found is None:
         return None
-    lines = Lines(view.lines, ls.workspace.position_codec)
+    lines = Lines(view.lines, ls.workspace.position_codec, view.text)
     kind = types.MarkupKind.Markdown if ls.hover_markdown else types.MarkupKind.PlainText
     return types.Hover(
         contents=types.MarkupContent(kind=kind, value=found.markdown),
@@ -800,7 +800,7 @@ def prepare_rename(ls: ParamLanguageServer, params: types.PrepareRenameParams) -
     if found is None:
         return None
     span, name = found
-    lines = Lines(view.lines, ls.workspace.position_codec)
+    lines = Lines(view.lines, ls.workspace.position_codec, view.text)
     return types.PrepareRenamePlaceholder(range=lines.range_to_client(span), placeholder=name)
 
 
@@ -834,7 +834,7 @@ def code_action(ls: ParamLanguageServer, params: types.CodeActionParams) -> Any:
     view = ls.view_of(uri)
     if view is None:
         return None
-    lines = Lines(view.lines, ls.workspace.position_codec)
+    lines = Lines(view.lines, ls.workspace.position_codec, view.text)
     span = lines.range_from_client(params.range)
     if span is None:
         return None
@@ -851,7 +851,9 @@ def document_symbol(ls: ParamLanguageServer, params: types.DocumentSymbolParams)
     view = ls.view_of(params.text_document.uri)
     if view is None:
         return None
-    return symbols(document_symbols(view), Lines(view.lines, ls.workspace.position_codec))
+    return symbols(
+        document_symbols(view), Lines(view.lines, ls.workspace.position_codec, view.text)
+    )
 
 
 @server.feature(
@@ -866,7 +868,7 @@ def semantic_tokens(ls: ParamLanguageServer, params: types.SemanticTokensParams)
     view = ls.view_of(params.text_document.uri)
     if view is None:
         return types.SemanticTokens(data=[])
-    lines = Lines(view.lines, ls.workspace.position_codec)
+    lines = Lines(view.lines, ls.workspace.position_codec, view.text)
     return types.SemanticTokens(data=encode_tokens(feature_tokens(view), lines, TOKEN_TYPES))
 
 
@@ -878,7 +880,7 @@ def inlay_hint(ls: ParamLanguageServer, params: types.InlayHintParams) -> Any:
     view = ls.view_of(params.text_document.uri)
     if view is None:
         return None
-    lines = Lines(view.lines, ls.workspace.position_codec)
+    lines = Lines(view.lines, ls.workspace.position_codec, view.text)
     span = lines.range_from_client(params.range)
     if span is None:
         return None
@@ -901,7 +903,7 @@ def document_link(ls: ParamLanguageServer, params: types.DocumentLinkParams) -> 
     view = ls.view_of(params.text_document.uri)
     if view is None:
         return None
-    lines = Lines(view.lines, ls.workspace.position_codec)
+    lines = Lines(view.lines, ls.workspace.position_codec, view.text)
     return [
         types.DocumentLink(
             range=lines.range_to_client(link.span),

@@ -150,3 +150,19 @@ async def test_component_change_rechecks_its_users(client: LanguageClient, works
         await asyncio.sleep(0.01)
     assert "PLX303" not in codes(client.diagnostics[op_uri])
     change_doc(client, component_uri, 3, COMPONENT)
+
+
+async def test_yaml_only_line_breaks_keep_ranges_and_edits_on_the_client_lines(
+    client: LanguageClient, workspace: Path
+) -> None:
+    """U+2028 breaks a line for YAML, not for the client: ranges are mapped, and an edit below
+    it lands where the client made it (pygls' `splitlines` put it a line off)."""
+    text = OPERATION.replace("kind: operation\n", "kind: operation\ndescription: 'a\u2028b'\n")
+    uri = open_doc(client, workspace / "op_breaks.yaml", text)
+    diagnostics = await wait_diagnostics(client, uri, 1)
+    assert codes(diagnostics) == ["PLX301", "PLX303"]
+    unknown = next(d for d in diagnostics if d.code == "PLX303")
+    # the client's line 3 (YAML's line 4): `  learning_rat: 0.1`
+    assert unknown.range.start == pos(3, 2) and unknown.range.end == pos(3, 14)
+    change_doc(client, uri, 2, "learning_rate", types.Range(start=pos(3, 2), end=pos(3, 14)))
+    assert codes(await wait_diagnostics(client, uri, 2)) == ["PLX301"]  # dataset is still missing
