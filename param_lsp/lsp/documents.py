@@ -384,7 +384,7 @@ def _compute(
         return Computed(Analysis(text=text, path=path, settings=settings), False)
     with gc_paused():
         analysis = analyze(text, path, settings, workspace, cache)
-        with memo.active(cache):
+        with memo.active(cache):  # the index reuses the call sites of unchanged DAG ops
             index = build_index(analysis, workspace) if analysis.root is not None else None
         # Frozen before the collector is back on, which would otherwise walk all of it at
         # its first allocation and free nothing (see CollectorPolicy).
