@@ -245,7 +245,7 @@ def lsp_session(label: str, text: str, repeat: int, requests: int, edits: int) -
 
             # bursts of 20 keystrokes 50 ms apart
             bursts = []
-            for _ in range(max(2, repeat // 6)):
+            for _ in range(max(2, repeat // 3)):
                 before = client.request("$/paramLsp/stats", None)["analyses"]
                 for i in range(20):
                     keystroke("2" if i % 2 else "3")
