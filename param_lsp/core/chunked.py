@@ -16,6 +16,7 @@ indentation, anchors with aliases, a lone CR or a Unicode line break.
 from __future__ import annotations
 
 import bisect
+import hashlib
 import itertools
 import re
 from dataclasses import dataclass, field
@@ -172,6 +173,19 @@ class _Mark:
         self.column = column
 
 
+#: Texts longer than this are remembered by a digest: the collections that hold a whole
+#: document (root, `component`, `run`, `operations`) would each keep a copy of it.
+_DIGEST_OVER = 4096
+
+
+def _fingerprint(text: str) -> object:
+    """``text`` itself, or a 128-bit digest of a long one (a collision is out of reach)."""
+    if len(text) <= _DIGEST_OVER:
+        return text
+    data = text.encode("utf-8", "surrogatepass")
+    return ("blake2b", len(text), hashlib.blake2b(data, digest_size=16).digest())
+
+
 def parse_incremental(text: str, cache: ParseCache | None) -> ParsedYaml:
     """``parse_yaml(text)``, reusing the regions ``cache`` holds from the previous version."""
     if cache is None:
@@ -275,8 +289,7 @@ class _Assembler:
 
         Remembered whole as well: an edit elsewhere reuses it without visiting its items.
         """
-        text = self._text(start, stop)
-        key = self._key("collection", depth, stop, text)
+        key = self._key("collection", depth, stop, _fingerprint(self._text(start, stop)))
         found = self.known.get(key)
         if found is not None:
             self._reuse(key, found, start)
@@ -368,7 +381,7 @@ class _Assembler:
         piece = self._piece(start, stop, depth, "entry")
         return piece.value, [piece]
 
-    def _key(self, kind: str, depth: int, stop: int, text: str) -> tuple[Any, ...]:
+    def _key(self, kind: str, depth: int, stop: int, text: object) -> tuple[Any, ...]:
         follows = self.indents[stop] if stop < self.count else -1
         base: tuple[Any, ...] = (kind, depth, follows, text)
         key = base
