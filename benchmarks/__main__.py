@@ -90,11 +90,15 @@ def table(results: dict[str, Any]) -> str:
                     f"  {name[:-3]:<22} median {value['median']:.2f} ms, p95 {value['p95']:.2f} ms"
                 )
         rss = session["rss_every_250_edits_kb"]
+
+        def mb(kib: float) -> str:
+            return f"{kib * 1024 / 1e6:.1f}"
+
         out.append(
-            f"  RSS: idle {session['rss_idle_kb'] / 1024:.0f} MB, after open "
-            f"{session['rss_after_open_kb'] / 1024:.0f} MB, every 250 edits "
-            + ", ".join(f"{kb / 1024:.0f}" for kb in rss)
-            + " MB"
+            f"  RSS (MB = 10^6 bytes): idle {mb(session['rss_idle_kb'])}, after open "
+            f"{mb(session['rss_after_open_kb'])}, after every 250 edits "
+            + ", ".join(mb(kb) for kb in rss)
+            + f" ({session.get('analyses_over_the_edits', '?')} analyses)"
         )
     out.append(f"({results['machine']})")
     return "\n".join(out)

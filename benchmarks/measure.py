@@ -284,17 +284,19 @@ def lsp_session(label: str, text: str, repeat: int, requests: int, edits: int) -
                         times.append((time.perf_counter() - started) * 1000)
                     out[f"{method.split('/')[1]}_{name}_ms"] = summary(times)
 
-            # memory over many edits: RSS after every 250 edits
+            # memory over many edits, each analysed (what leaks per analysis shows up here):
+            # RSS after every 250 edits
             rss = []
+            before = client.request("$/paramLsp/stats", None)["analyses"]
             for i in range(edits):
                 keystroke(str(i % 10))
-                if (i + 1) % 50 == 0:
-                    client.wait_diagnostics(uri, version, timeout=120)
-                else:
-                    time.sleep(0.002)
+                client.wait_diagnostics(uri, version, timeout=120)
                 if (i + 1) % 250 == 0:
                     rss.append(client.rss_kb())
             out["rss_every_250_edits_kb"] = rss
+            out["analyses_over_the_edits"] = (
+                client.request("$/paramLsp/stats", None)["analyses"] - before
+            )
             out["analyses_total"] = client.request("$/paramLsp/stats", None)["analyses"]
         finally:
             client.close()

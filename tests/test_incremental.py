@@ -23,7 +23,7 @@ from param_lsp.core import chunked
 from param_lsp.core.analyze import analyze
 from param_lsp.core.chunked import LineTable, ParseCache, parse_incremental
 from param_lsp.core.findings import Finding
-from param_lsp.core.memo import DocumentCache
+from param_lsp.core.memo import UNUSED_ENTRIES, DocumentCache
 from param_lsp.core.span import Span
 from param_lsp.core.workspace import Workspace
 from param_lsp.core.yaml_tree import YMap, YNode, YScalar, YSeq, parse_yaml
@@ -463,3 +463,21 @@ def test_a_clean_chunk_is_checked_again_when_what_it_reads_changes() -> None:
         fresh = analyze(step, None)
         assert _finding_keys(again.findings) == _finding_keys(fresh.findings)
         assert bool(fresh.findings) == has_findings
+
+
+@pytest.mark.parametrize("document", [operation(400), dag(40)], ids=["operation", "dag"])
+def test_what_an_edit_leaves_behind_is_dropped_within_a_few_keystrokes(document: str) -> None:
+    """Every keystroke leaves remembered results nobody will ask for again (those of the
+    collections it changed, tens of KB each on a large document): the table must not grow
+    with the number of edits."""
+    lines = document.split("\n")
+    target = next(i for i in range(len(lines) // 2, len(lines)) if lines[i][-1:].isdigit())
+    cache = DocumentCache()
+    analyze(document, cache=cache)
+    sizes = []
+    for digit in "2345678923456789" * 10:  # 160 keystrokes on one value
+        lines[target] = lines[target][:-1] + digit
+        analyze("\n".join(lines), cache=cache)
+        sizes.append(len(cache._entries))
+    settled = sizes[2:]  # the first edits drop what only the opening analysis needed
+    assert max(settled) - min(settled) <= UNUSED_ENTRIES + 16, (min(settled), max(settled))
