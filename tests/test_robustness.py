@@ -266,6 +266,24 @@ def test_handled_notifications_leave_nothing_behind(tmp_path: Path) -> None:
         client.close()
 
 
+def test_the_served_process_holds_no_tls_library(tmp_path: Path) -> None:
+    """The server never opens a connection: OpenSSL (~4.5 MB resident) is not loaded."""
+    client = RawClient()
+    try:
+        client.initialize(tmp_path)
+        uri = (tmp_path / "op.yaml").as_uri()
+        client.open(uri, "kind: operation\nparams:\n  lr: 0.1\n")
+        client.wait_diagnostics(uri, 1)
+        maps = Path(f"/proc/{client.proc.pid}/maps")
+        if not maps.exists():
+            pytest.skip("no /proc on this system")
+        mapped = {line.split()[-1] for line in maps.read_text().splitlines() if "/" in line}
+        assert not [name for name in mapped if "libssl" in name or "libcrypto" in name]
+        assert not [name for name in mapped if "/_ssl." in name]
+    finally:
+        client.close()
+
+
 # ---------------------------------------------------------------- random edit sessions
 
 CORPUS_FILES = corpus_files()

@@ -34,6 +34,10 @@ def run_rules(args: argparse.Namespace) -> int:
 
 
 def run_serve(args: argparse.Namespace) -> int:
+    # The server talks over stdio and never opens a connection, so TLS stays out of the
+    # process: asyncio imports `ssl` only if it can, and OpenSSL's libraries cost ~4.5 MB of
+    # resident memory and ~8 ms of start-up.
+    sys.modules.setdefault("ssl", None)  # type: ignore[arg-type]
     from param_lsp.lsp.server import serve
 
     serve()

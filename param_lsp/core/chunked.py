@@ -16,11 +16,15 @@ indentation, anchors with aliases, a lone CR or a Unicode line break.
 from __future__ import annotations
 
 import bisect
-import hashlib
 import itertools
 import re
 from dataclasses import dataclass, field
 from typing import Any
+
+try:  # hashlib's own BLAKE2; importing hashlib would also load OpenSSL's libcrypto (~3 MB)
+    from _blake2 import blake2b
+except ImportError:  # pragma: no cover - an interpreter built without it
+    from hashlib import blake2b
 
 from param_lsp.core.yaml_tree import (
     ParsedYaml,
@@ -183,7 +187,7 @@ def _fingerprint(text: str) -> object:
     if len(text) <= _DIGEST_OVER:
         return text
     data = text.encode("utf-8", "surrogatepass")
-    return ("blake2b", len(text), hashlib.blake2b(data, digest_size=16).digest())
+    return ("blake2b", len(text), blake2b(data, digest_size=16).digest())
 
 
 def parse_incremental(text: str, cache: ParseCache | None) -> ParsedYaml:
