@@ -36,7 +36,6 @@ from param_lsp.core.schema_spec import (
     UNIONS,
     Type,
 )
-from param_lsp.core.span import Span
 from param_lsp.core.yaml_tree import YMap, YNode, YScalar, YSeq
 from param_lsp.rules.registry import rule
 
@@ -666,15 +665,15 @@ class _Walker:
             )
         )
 
-    def missing(self, owner: Span, field: str, path: Path) -> None:
+    def missing(self, owner: YNode, field: str, path: Path) -> None:
         self.ctx.report(
             MISSING_FIELD.at(
-                owner, f"{_where(path)} requires the field `{field}` (Field required)."
+                owner.span, f"{_where(path)} requires the field `{field}` (Field required)."
             )
         )
 
     # -- generic --
-    def check(self, node: YNode, t: Type, path: Path, owner: Span) -> bool:
+    def check(self, node: YNode, t: Type, path: Path, owner: YNode) -> bool:
         tag = t[0]
         if isinstance(node, YScalar):
             ok = _scalar_ok(tag, node.value)
@@ -721,7 +720,7 @@ class _Walker:
             return self.wrong(node, t, path)
         return handler(self, node, t, path, owner)
 
-    def check_model(self, node: YMap, model: str, path: Path, owner: Span) -> bool:
+    def check_model(self, node: YMap, model: str, path: Path, owner: YNode) -> bool:
         fields = MODELS[model]
         lookup = KEY_LOOKUP[model]
         ok = True
@@ -738,7 +737,7 @@ class _Walker:
             _alias, t, required = fields[name]
             if not required and isinstance(value, YScalar) and value.value is None:
                 continue
-            ok = self.check(value, t, (*path, str(key)), key_node.span) and ok
+            ok = self.check(value, t, (*path, str(key)), key_node) and ok
         for name, (alias, _t, required) in fields.items():
             if required and name not in seen:
                 self.missing(owner, alias or name, path)
@@ -766,7 +765,7 @@ class _Walker:
 # -- handlers for non-scalar and special tags --------------------------------------------------
 
 
-def _h_list(w: _Walker, node: YNode, t: Type, path: Path, owner: Span) -> bool:
+def _h_list(w: _Walker, node: YNode, t: Type, path: Path, owner: YNode) -> bool:
     if not isinstance(node, YSeq):
         return w.wrong(node, t, path)
     memo = w.ctx.memo
@@ -794,16 +793,16 @@ def _list_items(w: _Walker, node: YSeq, t: Type, path: Path) -> bool:
                     w.ctx,
                     item,
                     ("schema", id(item_t), (*path, i)),
-                    lambda item=item, i=i: w.check(item, item_t, (*path, i), item.span),  # type: ignore[misc]
+                    lambda item=item, i=i: w.check(item, item_t, (*path, i), item),  # type: ignore[misc]
                 )
                 and ok
             )
         else:
-            ok = w.check(item, item_t, (*path, i), item.span) and ok
+            ok = w.check(item, item_t, (*path, i), item) and ok
     return ok
 
 
-def _h_dict(w: _Walker, node: YNode, t: Type, path: Path, owner: Span) -> bool:
+def _h_dict(w: _Walker, node: YNode, t: Type, path: Path, owner: YNode) -> bool:
     if not isinstance(node, YMap):
         return w.wrong(node, t, path)
     ok = True
@@ -818,21 +817,21 @@ def _h_dict(w: _Walker, node: YNode, t: Type, path: Path, owner: Span) -> bool:
             )
             ok = False
             continue
-        ok = w.check(value, value_t, (*path, key), key_node.span) and ok
+        ok = w.check(value, value_t, (*path, key), key_node) and ok
     return ok
 
 
-def _h_anydict(w: _Walker, node: YNode, t: Type, path: Path, owner: Span) -> bool:
+def _h_anydict(w: _Walker, node: YNode, t: Type, path: Path, owner: YNode) -> bool:
     return True if isinstance(node, YMap) else w.wrong(node, t, path)
 
 
-def _h_obj(w: _Walker, node: YNode, t: Type, path: Path, owner: Span) -> bool:
+def _h_obj(w: _Walker, node: YNode, t: Type, path: Path, owner: YNode) -> bool:
     if not isinstance(node, YMap):
         return w.wrong(node, t, path)
     return w.check_model(node, t[1], path, owner)
 
 
-def _h_disc(w: _Walker, node: YNode, t: Type, path: Path, owner: Span) -> bool:
+def _h_disc(w: _Walker, node: YNode, t: Type, path: Path, owner: YNode) -> bool:
     if not isinstance(node, YMap):
         return w.wrong(node, t, path)
     members, title = UNIONS[t[1]]
@@ -840,7 +839,7 @@ def _h_disc(w: _Walker, node: YNode, t: Type, path: Path, owner: Span) -> bool:
     if kind_entry is None:
         w.ctx.report(
             MISSING_FIELD.at(
-                owner,
+                owner.span,
                 f"{_where(path)} requires a `kind` ({title} kind: "
                 + ", ".join(f"`{m}`" for m in members)
                 + "). (Polyaxon: Unable to extract tag using discriminator 'kind')",
@@ -862,7 +861,7 @@ def _h_disc(w: _Walker, node: YNode, t: Type, path: Path, owner: Span) -> bool:
     return w.check_model(node, kind, path, owner)
 
 
-def _h_k8s(w: _Walker, node: YNode, t: Type, path: Path, owner: Span) -> bool:
+def _h_k8s(w: _Walker, node: YNode, t: Type, path: Path, owner: YNode) -> bool:
     cls = t[1]
     if not isinstance(node, YMap):
         w.ctx.report(
@@ -895,7 +894,7 @@ def _h_k8s(w: _Walker, node: YNode, t: Type, path: Path, owner: Span) -> bool:
         if value is None or value.to_py() is None:
             w.ctx.report(
                 MISSING_FIELD.at(
-                    owner,
+                    owner.span,
                     f"{_where(path)} requires the field `{field}` (Kubernetes {cls}: Invalid "
                     f"value for `{field}`, must not be `None`).",
                 )
@@ -904,7 +903,7 @@ def _h_k8s(w: _Walker, node: YNode, t: Type, path: Path, owner: Span) -> bool:
     return ok
 
 
-def _h_k8slist(w: _Walker, node: YNode, t: Type, path: Path, owner: Span) -> bool:
+def _h_k8slist(w: _Walker, node: YNode, t: Type, path: Path, owner: YNode) -> bool:
     if not isinstance(node, YSeq):
         message = t[2]
         if message is None:
@@ -919,7 +918,7 @@ def _h_k8slist(w: _Walker, node: YNode, t: Type, path: Path, owner: Span) -> boo
     ok = True
     item_t = ("k8s", t[1])
     for i, item in enumerate(node.items):
-        ok = _h_k8s(w, item, item_t, (*path, i), item.span) and ok
+        ok = _h_k8s(w, item, item_t, (*path, i), item) and ok
     return ok
 
 
@@ -943,7 +942,7 @@ def _shape_ok(node: YNode, t: Type) -> bool:
     return tag in ("obj", "anydict")
 
 
-def _h_oneof(w: _Walker, node: YNode, t: Type, path: Path, owner: Span) -> bool:
+def _h_oneof(w: _Walker, node: YNode, t: Type, path: Path, owner: YNode) -> bool:
     alternatives = t[1:]
     if isinstance(node, YMap):
         for alt in alternatives:
@@ -958,13 +957,13 @@ def _h_oneof(w: _Walker, node: YNode, t: Type, path: Path, owner: Span) -> bool:
     return w.wrong(node, t, path)
 
 
-def _h_strlist(w: _Walker, node: YNode, t: Type, path: Path, owner: Span) -> bool:
+def _h_strlist(w: _Walker, node: YNode, t: Type, path: Path, owner: YNode) -> bool:
     if isinstance(node, YScalar) and isinstance(node.value, str):
         return True
     return _h_list(w, node, ("list", ("str",)), path, owner)
 
 
-def _h_params(w: _Walker, node: YNode, t: Type, path: Path, owner: Span) -> bool:
+def _h_params(w: _Walker, node: YNode, t: Type, path: Path, owner: YNode) -> bool:
     if not isinstance(node, YMap):
         return w.wrong(node, t, path, " (Polyaxon: Input should be a valid dictionary)")
     memo = w.ctx.memo
@@ -998,18 +997,18 @@ def _param_entries(w: _Walker, node: YMap, path: Path) -> bool:
                         value,
                         ("schema-param", (*path, key), id(key_node)),
                         lambda value=value, key=key, key_node=key_node: w.check_model(  # type: ignore[misc]
-                            value, "Param", (*path, key), key_node.span
+                            value, "Param", (*path, key), key_node
                         ),
                         pins=(key_node,),
                     )
                     and ok
                 )
             else:
-                ok = w.check_model(value, "Param", (*path, key), key_node.span) and ok
+                ok = w.check_model(value, "Param", (*path, key), key_node) and ok
     return ok
 
 
-def _h_fullparam(w: _Walker, node: YNode, t: Type, path: Path, owner: Span) -> bool:
+def _h_fullparam(w: _Walker, node: YNode, t: Type, path: Path, owner: YNode) -> bool:
     if not isinstance(node, YMap):
         return w.wrong(
             node,
@@ -1020,7 +1019,7 @@ def _h_fullparam(w: _Walker, node: YNode, t: Type, path: Path, owner: Span) -> b
     return w.check_model(node, "Param", path, owner)
 
 
-def _post_param(w: _Walker, node: YMap, path: Path, owner: Span) -> bool:
+def _post_param(w: _Walker, node: YMap, path: Path, owner: YNode) -> bool:
     ref_entry = node.entry("ref")
     if ref_entry is None or not ref_entry[1].to_py():
         return True
@@ -1045,13 +1044,13 @@ _INIT_SOURCES = (
 )  # fmt: skip
 
 
-def _post_init(w: _Walker, node: YMap, path: Path, owner: Span) -> bool:
+def _post_init(w: _Walker, node: YMap, path: Path, owner: YNode) -> bool:
     sources = _INIT_SOURCES
     count = sum(1 for s in sources if (v := node.get(s)) is not None and v.to_py())
     if count > 1:
         w.ctx.report(
             INVALID_OBJECT.at(
-                owner,
+                owner.span,
                 f"{_where(path)}: only one of artifacts, paths, git, file, or dockerfile can be "
                 f"set (found {count} init sources).",
             )
@@ -1064,7 +1063,7 @@ def _post_init(w: _Walker, node: YMap, path: Path, owner: Span) -> bool:
         if url is None or not url.to_py():
             w.ctx.report(
                 INVALID_OBJECT.at(
-                    owner,
+                    owner.span,
                     f"{_where(path)}: git field without a valid url requires a connection to be "
                     "passed.",
                 )
@@ -1073,7 +1072,7 @@ def _post_init(w: _Walker, node: YMap, path: Path, owner: Span) -> bool:
     return True
 
 
-def _h_io(w: _Walker, node: YNode, t: Type, path: Path, owner: Span) -> bool:
+def _h_io(w: _Walker, node: YNode, t: Type, path: Path, owner: YNode) -> bool:
     if not isinstance(node, YMap):
         return w.wrong(node, t, path)
     ok = True
@@ -1191,7 +1190,7 @@ def _validate_default(
     )
 
 
-def _h_run(w: _Walker, node: YNode, t: Type, path: Path, owner: Span) -> bool:
+def _h_run(w: _Walker, node: YNode, t: Type, path: Path, owner: YNode) -> bool:
     if not isinstance(node, YMap):
         return w.wrong(node, t, path, " (Polyaxon: Input should be a valid dictionary)")
     kind_entry = node.entry("kind")
@@ -1212,7 +1211,7 @@ def _h_run(w: _Walker, node: YNode, t: Type, path: Path, owner: Span) -> bool:
     return w.check_model(node, kind, path, owner)
 
 
-def _h_cmd(w: _Walker, node: YNode, t: Type, path: Path, owner: Span) -> bool:
+def _h_cmd(w: _Walker, node: YNode, t: Type, path: Path, owner: YNode) -> bool:
     if isinstance(node, YScalar):
         if not isinstance(node.value, str):
             return w.wrong(node, ("oneof", ("str",), ("list", ("str",))), path)
@@ -1235,7 +1234,7 @@ def _h_cmd(w: _Walker, node: YNode, t: Type, path: Path, owner: Span) -> bool:
     return w.wrong(node, ("oneof", ("str",), ("list", ("str",))), path)
 
 
-def _h_env(w: _Walker, node: YNode, t: Type, path: Path, owner: Span) -> bool:
+def _h_env(w: _Walker, node: YNode, t: Type, path: Path, owner: YNode) -> bool:
     if not isinstance(node, YMap):
         w.ctx.report(
             INVALID_SHORTCUT.at(node.span, "env must be a mapping of names to string values.")
@@ -1307,7 +1306,7 @@ def _resource_error(key: str, value: Any) -> str | None:
     return None
 
 
-def _h_resources(w: _Walker, node: YNode, t: Type, path: Path, owner: Span) -> bool:
+def _h_resources(w: _Walker, node: YNode, t: Type, path: Path, owner: YNode) -> bool:
     if not isinstance(node, YMap):
         w.ctx.report(
             INVALID_SHORTCUT.at(
@@ -1336,13 +1335,13 @@ def _h_resources(w: _Walker, node: YNode, t: Type, path: Path, owner: Span) -> b
     return True
 
 
-def _h_poly(w: _Walker, node: YNode, t: Type, path: Path, owner: Span) -> bool:
+def _h_poly(w: _Walker, node: YNode, t: Type, path: Path, owner: YNode) -> bool:
     if not isinstance(node, YMap):
         return w.wrong(node, t, path)
     return not _check_document(w, node, t[1], path)
 
 
-def _h_matrix(w: _Walker, node: YNode, t: Type, path: Path, owner: Span) -> bool:
+def _h_matrix(w: _Walker, node: YNode, t: Type, path: Path, owner: YNode) -> bool:
     try:
         from param_lsp.rules.matrix import check_matrix_schema
     except ImportError:
@@ -1350,7 +1349,7 @@ def _h_matrix(w: _Walker, node: YNode, t: Type, path: Path, owner: Span) -> bool
     return bool(check_matrix_schema(node, w.ctx))
 
 
-def _h_joins(w: _Walker, node: YNode, t: Type, path: Path, owner: Span) -> bool:
+def _h_joins(w: _Walker, node: YNode, t: Type, path: Path, owner: YNode) -> bool:
     try:
         from param_lsp.rules.joins import check_joins_schema
     except ImportError:
@@ -1358,7 +1357,7 @@ def _h_joins(w: _Walker, node: YNode, t: Type, path: Path, owner: Span) -> bool:
     return bool(check_joins_schema(node, w.ctx))
 
 
-_Handler = Callable[[_Walker, YNode, Type, Path, Span], bool]
+_Handler = Callable[[_Walker, YNode, Type, Path, YNode], bool]
 _HANDLERS: dict[str, _Handler] = {
     "list": _h_list,
     "dict": _h_dict,
@@ -1380,7 +1379,7 @@ _HANDLERS: dict[str, _Handler] = {
     "matrix": _h_matrix,
     "joins": _h_joins,
 }
-_POST: dict[str, Callable[[_Walker, YMap, Path, Span], bool]] = {
+_POST: dict[str, Callable[[_Walker, YMap, Path, YNode], bool]] = {
     "Param": _post_param,
     "Init": _post_init,
 }
@@ -1421,7 +1420,7 @@ def _check_document(w: _Walker, root: YMap, where: Where, path: Path) -> set[str
         if isinstance(value, YScalar) and value.value is None:
             continue
         mark = len(w.ctx.findings)
-        ok = w.check(value, t, (*path, str(key)), key_node.span)
+        ok = w.check(value, t, (*path, str(key)), key_node)
         if not ok or (len(w.ctx.findings) > mark and w.ctx.has_errors_since(mark)):
             invalid.add(str(key))
     _check_references(w, root, path, invalid, kind)
