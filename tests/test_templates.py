@@ -7,10 +7,13 @@ Polyaxon never renders templates in `polyaxon check`, so every case here is acce
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from param_lsp.core.span import Position
 from param_lsp.rules.registry import RULES
 from param_lsp.rules.templates import (
+    _tokenized_paths,
     bound_names,
     find_templates,
     namespaces_for,
@@ -99,6 +102,19 @@ def test_find_templates_offsets_and_unclosed() -> None:
 )
 def test_parse_paths(expression: str, paths: list[str]) -> None:
     assert [p.dotted for p in parse_paths(expression)] == paths
+
+
+@given(
+    st.lists(
+        st.sampled_from(
+            ["a", "globals", "uuid", "_x1", "9", "loop", "true", "in", ".", " ", "\t", "|", "["]
+        ),
+        max_size=8,
+    ).map("".join),
+    st.integers(0, 40),
+)
+def test_a_lone_dotted_name_is_read_as_the_tokenizer_reads_it(inner: str, base: int) -> None:
+    assert parse_paths(inner, base) == _tokenized_paths(inner, base)
 
 
 def test_bound_names_of_jinja_blocks() -> None:

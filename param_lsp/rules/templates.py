@@ -279,8 +279,25 @@ def bound_names(text: str) -> set[str]:
     return names
 
 
+#: A lone dotted name (`globals.uuid`), by far the most common expression.
+_DOTTED = re.compile(r"\s*([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*)\s*")
+
+
 def parse_paths(inner: str, base: int = 0) -> list[TemplatePath]:
     """Variable paths of a Jinja expression; filter/test names and literals are skipped."""
+    dotted = _DOTTED.fullmatch(inner)
+    if dotted is not None:
+        # The tokenizer's answer, without the tokens.
+        offset = dotted.start(1) + base
+        segments = []
+        for name in dotted.group(1).split("."):
+            segments.append(Segment(name, offset, offset + len(name)))
+            offset += len(name) + 1
+        return [] if segments[0].name in _JINJA_WORDS else [TemplatePath(segments)]
+    return _tokenized_paths(inner, base)
+
+
+def _tokenized_paths(inner: str, base: int) -> list[TemplatePath]:
     tokens = [
         (m.lastgroup or "", m.group(), m.start() + base)
         for m in _TOKEN.finditer(inner)
@@ -604,6 +621,11 @@ def check_composed(
     )
 
     def check_value(node: YNode | None) -> None:
+        if node.__class__ is YScalar:  # most values: no walk
+            text = node.value
+            if text.__class__ is str and "{{" in text:
+                check_string(text, node, judged, ctx)
+            return
         for text, found in iter_strings(node):
             check_string(text, found, judged, ctx)
 
