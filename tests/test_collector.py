@@ -88,3 +88,57 @@ def test_generated_sources_are_dropped_and_nothing_else() -> None:
         name.startswith(("<attrs generated", "<cattrs generated")) for name in linecache.cache
     )
     assert __file__ in linecache.cache
+
+
+def _cold_analysis() -> object:
+    from benchmarks.generate import operation
+    from param_lsp.core.analyze import analyze
+
+    return analyze(operation(300))
+
+
+def test_a_cold_analysis_leaves_no_young_collection_due_and_nothing_frozen() -> None:
+    """What an analysis keeps goes to the oldest generation at once: the first allocations
+    after it must not walk it all in a young collection (~2 ms at 5,000 lines)."""
+    from benchmarks.generate import operation
+    from param_lsp.core.analyze import analyze
+
+    text = operation(300)
+    analyze(text)
+    gc.collect()
+    collections: list[int] = []
+
+    def count(phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            collections.append(info["generation"])
+
+    gc.callbacks.append(count)
+    try:
+        kept = analyze(text)
+        _ = [[] for _ in range(300)]  # tracked allocations, under the young threshold
+    finally:
+        gc.callbacks.remove(count)
+    assert kept.findings is not None
+    assert collections == []
+    assert gc.get_freeze_count() == 0
+
+
+def test_a_cold_analysis_leaves_frozen_objects_frozen_and_cycles_collectable() -> None:
+    class Node:
+        pass
+
+    gc.collect()
+    gc.freeze()
+    try:
+        frozen = gc.get_freeze_count()
+        _cold_analysis()
+        assert gc.get_freeze_count() > frozen // 2  # not released by the analysis
+    finally:
+        gc.unfreeze()
+    cycle = Node()
+    cycle.self = cycle  # type: ignore[attr-defined]
+    alive = weakref.ref(cycle)
+    del cycle
+    _cold_analysis()
+    gc.collect()
+    assert alive() is None

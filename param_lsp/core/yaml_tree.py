@@ -513,6 +513,12 @@ def gc_paused() -> Iterator[None]:
     Composing, building and checking a document allocate tens of thousands of objects and
     hardly any reference cycles: the collector would run dozens of times for nothing (a third
     of the time of a 5,000-line analysis). Cycles left behind are collected afterwards.
+
+    What the block made and kept is then moved to the oldest generation in one step (freeze,
+    then unfreeze), where only a full collection looks at it: otherwise the first allocation
+    after the block would walk all of it in a young collection (~2 ms at 5,000 lines). Not
+    when something is frozen already: unfreezing would release it (the server keeps its
+    analyses frozen on purpose).
     """
     paused = gc.isenabled()
     if paused:
@@ -521,6 +527,9 @@ def gc_paused() -> Iterator[None]:
         yield
     finally:
         if paused:
+            if gc.get_freeze_count() == 0:
+                gc.freeze()
+                gc.unfreeze()
             gc.enable()
 
 
