@@ -15,7 +15,7 @@ from param_lsp.cli.main import main
 from param_lsp.cli.reporters import github, sarif
 from param_lsp.cli.results import FileResult
 from param_lsp.core.findings import Finding, Related, Severity
-from param_lsp.core.span import Span
+from param_lsp.core.span import EditorLines, Position, Span
 from param_lsp.rules.registry import RULES, load_all
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -205,3 +205,48 @@ def test_github_format_on_an_example(capsys: pytest.CaptureFixture[str]) -> None
     )
     assert all(pattern.match(line) for line in lines), lines
     assert any(line.startswith("::error ") for line in lines)
+
+
+def test_every_format_numbers_lines_as_editors_do(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """YAML also breaks lines at U+2028 and U+0085; editors, GitHub and SARIF viewers do not.
+    The unknown section `foo` is on the third line of what they show (YAML's fifth)."""
+    text = "kind: operation\ndescription: 'one\u2028two\x85three'\nfoo: 1\n"
+    path = tmp_path / "op.yaml"
+    path.write_text(text, encoding="utf-8")
+    line = text.split("\n").index("foo: 1")  # 0-based, as editors count
+    assert line == 2
+
+    _, out, _ = run_cli(["check", str(path)], capsys)
+    assert f"{path}:{line + 1}:1: error[PLX102]" in out
+    assert "\n  foo: 1\n  ^^^\n" in out
+
+    _, out, _ = run_cli(["check", str(path), "--format", "json"], capsys)
+    found = [d for d in json.loads(out)["files"][0]["diagnostics"] if d["code"] == "PLX102"]
+    assert [d["range"] for d in found] == [
+        {"start": {"line": line, "character": 0}, "end": {"line": line, "character": 3}}
+    ]
+
+    _, out, _ = run_cli(["check", str(path), "--format", "sarif"], capsys)
+    run = json.loads(out)["runs"][0]
+    (result,) = [r for r in run["results"] if r["ruleId"] == "PLX102"]
+    physical = result["locations"][0]["physicalLocation"]
+    assert physical["region"] == {
+        "startLine": line + 1, "startColumn": 1, "endLine": line + 1, "endColumn": 4
+    }  # fmt: skip
+    assert physical["contextRegion"]["snippet"]["text"] == "foo: 1"
+
+    _, out, _ = run_cli(["check", str(path), "--format", "github"], capsys)
+    assert f"line={line + 1},col=1,endLine={line + 1},endColumn=4,title=PLX102" in out
+
+
+def test_a_position_inside_a_line_with_a_yaml_only_break_keeps_its_column() -> None:
+    text = "a: 'x\u2028y'\nb: 1\n"
+    lines = EditorLines(text)
+    assert lines.lines == ["a: 'x", "y'", "b: 1", ""]
+    assert lines.to_editor(Position(1, 0)) == Position(0, 6)  # `y` after `a: 'x` and U+2028
+    assert lines.to_editor(Position(2, 3)) == Position(1, 3)
+    assert lines.editor_line(0) == "a: 'x\u2028y'"
+    assert lines.from_editor(Position(0, 6)) == Position(1, 0)
+    assert lines.from_editor(Position(3, 0)) is None

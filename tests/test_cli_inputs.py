@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -142,3 +144,19 @@ def test_an_internal_error_becomes_a_diagnostic_not_a_crash(
     assert diagnostic["code"] == "PLX007"
     assert "RuntimeError: boom" in str(diagnostic["message"])
     assert code == 0  # a bug of ours is a warning, not a verdict on the file
+
+
+def test_a_reader_that_goes_away_ends_the_check_quietly(tmp_path: Path) -> None:
+    """`param-lsp check … | head`: no traceback when the pipe closes early."""
+    path = tmp_path / "op.yaml"
+    path.write_text("kind: operation\nparams:\n  lr: 0.1\nfoo: 1\n")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "param_lsp", "check", "--format", "json", str(path)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert proc.stdout is not None and proc.stderr is not None
+    proc.stdout.close()  # before the process has written anything
+    errors = proc.stderr.read().decode()
+    assert proc.wait(timeout=60) == 1
+    assert errors == ""

@@ -7,6 +7,7 @@ starts without loading the analysis core.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 
@@ -105,3 +106,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UsageError as exc:
         sys.stderr.write(f"param-lsp: {exc}\n")
         return 2
+    except BrokenPipeError:
+        # The reader went away (`param-lsp check … | head`): no traceback, and none at exit
+        # when the interpreter flushes stdout again.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 1

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import bisect
 import re
+from collections.abc import Sequence
 from typing import NamedTuple
 
 #: What YAML counts as a line break (LibYAML's marks count lines by these).
 YAML_LINE_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
+#: What editors, the Language Server Protocol (3.17), GitHub and SARIF viewers count.
+EDITOR_LINE_BREAK = re.compile("\r\n|[\r\n]")
+_YAML_ONLY_BREAKS = ("\x85", "\u2028", "\u2029")
 
 
 def split_lines(text: str) -> list[str]:
@@ -40,3 +45,64 @@ class Span(NamedTuple):
 
 
 DOCUMENT_START = Span.of(0, 0, 0, 0)
+
+
+class EditorLines:
+    """A text's lines as editors number them, with the core's positions mapped onto them.
+
+    YAML, and so every position of the core, also breaks lines at U+0085, U+2028 and U+2029,
+    which editors show inside a line. Without such a character both numberings agree and
+    nothing is mapped; with one, positions go through offsets in the text.
+    """
+
+    __slots__ = ("_editor_starts", "_text", "_yaml_starts", "lines")
+
+    def __init__(self, text: str, lines: Sequence[str] | None = None) -> None:
+        #: The core's (YAML's) lines; ``lines`` when the caller has them already.
+        self.lines = split_lines(text) if lines is None else lines
+        self._text = ""
+        self._yaml_starts: list[int] = []
+        self._editor_starts: list[int] = []
+        if any(char in text for char in _YAML_ONLY_BREAKS):
+            self._text = text
+            self._yaml_starts = _line_starts(YAML_LINE_BREAK, text)
+            self._editor_starts = _line_starts(EDITOR_LINE_BREAK, text)
+
+    def to_editor(self, pos: Position) -> Position:
+        """The editor line and code-point column of a core position (clamped to its line)."""
+        if not 0 <= pos.line < len(self.lines):
+            return Position(max(pos.line, 0), 0)
+        column = min(max(pos.character, 0), len(self.lines[pos.line]))
+        if not self._yaml_starts:
+            return Position(pos.line, column)
+        offset = self._yaml_starts[pos.line] + column
+        line = bisect.bisect_right(self._editor_starts, offset) - 1
+        return Position(line, offset - self._editor_starts[line])
+
+    def editor_line(self, line: int) -> str | None:
+        """The text of an editor line, without its line break; None past the end."""
+        if not self._yaml_starts:
+            return self.lines[line] if 0 <= line < len(self.lines) else None
+        if not 0 <= line < len(self._editor_starts):
+            return None
+        start = self._editor_starts[line]
+        found = EDITOR_LINE_BREAK.search(self._text, start)
+        return self._text[start : found.start() if found else len(self._text)]
+
+    def from_editor(self, pos: Position) -> Position | None:
+        """The core position of an editor line and code-point column (clamped to the line);
+        None when the line does not exist."""
+        text = self.editor_line(pos.line)
+        if text is None or pos.character < 0:
+            return None
+        column = min(pos.character, len(text))
+        if not self._yaml_starts:
+            return Position(pos.line, column)
+        offset = self._editor_starts[pos.line] + column
+        line = bisect.bisect_right(self._yaml_starts, offset) - 1
+        return Position(line, min(offset - self._yaml_starts[line], len(self.lines[line])))
+
+
+def _line_starts(breaks: re.Pattern[str], text: str) -> list[int]:
+    """Offset of each line's first character."""
+    return [0, *(match.end() for match in breaks.finditer(text))]

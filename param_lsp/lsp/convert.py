@@ -6,13 +6,11 @@ many ranges never re-splits the document.
 
 Lines differ too: YAML (and so every position of the core) also breaks lines at U+0085,
 U+2028 and U+2029, which LSP clients treat as ordinary characters; a text with one of them
-has its positions mapped through offsets.
+has its positions mapped (:class:`~param_lsp.core.span.EditorLines`).
 """
 
 from __future__ import annotations
 
-import bisect
-import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -22,60 +20,44 @@ from pygls import uris
 from pygls.workspace.position_codec import PositionCodec, ServerTextPosition
 
 from param_lsp.core.findings import Finding
-from param_lsp.core.span import YAML_LINE_BREAK, Position, Span, split_lines
+from param_lsp.core.span import EditorLines, Position, Span, split_lines
 
 SOURCE = "param-lsp"
-
-
-#: Line breaks of the protocol (LSP 3.17: `\n`, `\r\n` and `\r`).
-CLIENT_LINE_BREAK = re.compile("\r\n|[\r\n]")
-#: Line breaks YAML has and the protocol does not.
-_YAML_ONLY_BREAKS = ("\x85", "\u2028", "\u2029")
 
 
 class Lines:
     """One document version's lines (as the core numbers them) plus the client's codec."""
 
-    __slots__ = ("_client_starts", "_text", "_yaml_starts", "codec", "lines")
+    __slots__ = ("codec", "editor", "lines")
 
     def __init__(self, lines: Sequence[str], codec: PositionCodec, text: str | None = None) -> None:
         self.lines = lines
         self.codec = codec
-        self._text = ""
-        self._yaml_starts: list[int] = []
-        self._client_starts: list[int] = []
-        if text is not None and any(char in text for char in _YAML_ONLY_BREAKS):
-            self._text = text
-            self._yaml_starts = _starts(YAML_LINE_BREAK, text)
-            self._client_starts = _starts(CLIENT_LINE_BREAK, text)
+        self.editor = EditorLines(text if text is not None else "", lines)
 
     @classmethod
     def of(cls, text: str, codec: PositionCodec) -> Lines:
         return cls(split_lines(text), codec, text)
 
     def to_client(self, pos: Position) -> types.Position:
-        if pos.line >= len(self.lines):
-            return types.Position(line=max(pos.line, 0), character=0)
-        text = self.lines[pos.line]
-        column = min(max(pos.character, 0), len(text))
-        if self._yaml_starts:
-            offset = self._yaml_starts[pos.line] + column
-            line = bisect.bisect_right(self._client_starts, offset) - 1
-            before = self._text[self._client_starts[line] : offset]
-            return types.Position(line=line, character=self.codec.client_num_units(before))
-        return types.Position(line=pos.line, character=self.codec.client_num_units(text[:column]))
+        where = self.editor.to_editor(pos)
+        text = self.editor.editor_line(where.line)
+        if text is None:
+            return types.Position(line=where.line, character=0)
+        units = self.codec.client_num_units(text[: where.character])
+        return types.Position(line=where.line, character=units)
 
     def range_to_client(self, span: Span) -> types.Range:
         return types.Range(start=self.to_client(span.start), end=self.to_client(span.end))
 
     def from_client(self, pos: types.Position) -> Position | None:
         """Code-point position, or None when the line does not exist."""
-        if self._yaml_starts:
-            return self._from_client_mapped(pos)
-        if pos.line < 0 or pos.character < 0 or pos.line >= len(self.lines):
+        if pos.line < 0 or pos.character < 0:
             return None
-        text = self.lines[pos.line]
-        return Position(pos.line, self._column(text, pos.character))
+        text = self.editor.editor_line(pos.line)
+        if text is None:
+            return None
+        return self.editor.from_editor(Position(pos.line, self._column(text, pos.character)))
 
     def _column(self, text: str, units: int) -> int:
         if units >= self.codec.client_num_units(text):
@@ -86,17 +68,6 @@ class Lines:
         assert isinstance(server, ServerTextPosition)
         return min(server.character, len(text))
 
-    def _from_client_mapped(self, pos: types.Position) -> Position | None:
-        starts = self._client_starts
-        if pos.line < 0 or pos.character < 0 or pos.line >= len(starts):
-            return None
-        start = starts[pos.line]
-        match = CLIENT_LINE_BREAK.search(self._text, start)
-        text = self._text[start : match.start() if match else len(self._text)]
-        offset = start + self._column(text, pos.character)
-        line = bisect.bisect_right(self._yaml_starts, offset) - 1
-        return Position(line, min(offset - self._yaml_starts[line], len(self.lines[line])))
-
     def range_from_client(self, rng: types.Range) -> Span | None:
         start = self.from_client(rng.start)
         end = self.from_client(rng.end)
@@ -106,11 +77,6 @@ class Lines:
             last = len(self.lines) - 1
             end = Position(last, len(self.lines[last]))
         return Span(start, end)
-
-
-def _starts(breaks: re.Pattern[str], text: str) -> list[int]:
-    """Offset of each line's first character."""
-    return [0, *(match.end() for match in breaks.finditer(text))]
 
 
 def path_to_uri(path: Path) -> str:

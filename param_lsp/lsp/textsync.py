@@ -15,7 +15,7 @@ from typing import Any
 from lsprotocol import types
 from pygls.workspace import TextDocument, Workspace
 
-from param_lsp.lsp.convert import CLIENT_LINE_BREAK
+from param_lsp.core.span import EDITOR_LINE_BREAK
 
 
 class ClientTextDocument(TextDocument):
@@ -24,7 +24,7 @@ class ClientTextDocument(TextDocument):
     @property
     def lines(self) -> Sequence[str]:
         source = self.source
-        ends = [match.end() for match in CLIENT_LINE_BREAK.finditer(source)]
+        ends = [match.end() for match in EDITOR_LINE_BREAK.finditer(source)]
         starts = [0, *ends]
         if starts[-1] == len(source):
             starts.pop()  # like splitlines: no empty line after a final line break

@@ -3,7 +3,9 @@
 Every rule of the registry is listed in ``tool.driver.rules`` with its documentation as help
 text; results point at ``ruleIndex``. Regions are 1-based with an exclusive end column, in
 UTF-16 code units (SARIF's default ``columnKind``, stated explicitly on the run): the core
-counts code points, so columns after a character outside the BMP are shifted here.
+counts code points, so columns after a character outside the BMP are shifted here. Lines are
+the editors' (``newlineSequences``), mapped from YAML's where a document has U+0085, U+2028
+or U+2029.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from urllib.parse import quote
 from param_lsp import __version__
 from param_lsp.cli.results import FileResult
 from param_lsp.core.findings import Finding, Severity
-from param_lsp.core.span import Position, Span
+from param_lsp.core.span import EditorLines, Position, Span
 from param_lsp.rules.registry import RULES, Rule, load_all
 
 SARIF_SCHEMA = (
@@ -41,19 +43,25 @@ def utf16_column(line_text: str, code_points: int) -> int:
 
 
 class LineIndex:
-    """The lines of one text, for converting code-point columns to UTF-16 ones."""
+    """The lines of one text as editors number them, for SARIF's lines and UTF-16 columns."""
 
     def __init__(self, text: str | None) -> None:
-        self._lines = text.split("\n") if text is not None else []
+        self._lines = EditorLines(text) if text is not None else None
         self._plain = text is None or text.isascii()
 
-    def column(self, pos: Position) -> int:
-        if self._plain or not 0 <= pos.line < len(self._lines):
-            return pos.character
-        return utf16_column(self._lines[pos.line], pos.character)
+    def position(self, pos: Position) -> tuple[int, int]:
+        """0-based editor line and UTF-16 column of a core position."""
+        if self._lines is None:
+            return pos.line, pos.character
+        line, column = self._lines.to_editor(pos)
+        text = self._lines.editor_line(line)
+        if self._plain or text is None:
+            return line, column
+        return line, utf16_column(text, column)
 
     def line_text(self, line: int) -> str | None:
-        return self._lines[line] if 0 <= line < len(self._lines) else None
+        """An editor line's text."""
+        return self._lines.editor_line(line) if self._lines is not None else None
 
 
 def region(span: Span, lines: LineIndex) -> dict[str, int]:
@@ -61,11 +69,13 @@ def region(span: Span, lines: LineIndex) -> dict[str, int]:
     start, end = span
     if end < start:
         end = start
+    start_line, start_column = lines.position(start)
+    end_line, end_column = lines.position(end)
     return {
-        "startLine": start.line + 1,
-        "startColumn": lines.column(start) + 1,
-        "endLine": end.line + 1,
-        "endColumn": lines.column(end) + 1,
+        "startLine": start_line + 1,
+        "startColumn": start_column + 1,
+        "endLine": end_line + 1,
+        "endColumn": end_column + 1,
     }
 
 
@@ -114,6 +124,8 @@ def to_sarif(results: Sequence[FileResult], base: Path | None = None) -> dict[st
         },
         "originalUriBaseIds": {SRCROOT: {"uri": base.as_uri().rstrip("/") + "/"}},
         "columnKind": "utf16CodeUnits",
+        # Lines as editors count them; YAML's other breaks (U+0085, U+2028, U+2029) are not.
+        "newlineSequences": ["\r\n", "\n", "\r"],
         "results": sarif_results,
         "properties": {
             "columnKind": "utf16CodeUnits",
@@ -135,11 +147,12 @@ def _result(
     index_of: dict[str, int],
     locator: _Locator,
 ) -> dict[str, Any]:
-    physical: dict[str, Any] = {"artifactLocation": location, "region": region(finding.span, lines)}
-    snippet = lines.line_text(finding.span.start.line)
+    where_found = region(finding.span, lines)
+    physical: dict[str, Any] = {"artifactLocation": location, "region": where_found}
+    snippet = lines.line_text(where_found["startLine"] - 1)
     if snippet is not None:
         physical["contextRegion"] = {
-            "startLine": finding.span.start.line + 1,
+            "startLine": where_found["startLine"],
             "snippet": {"text": snippet},
         }
     out: dict[str, Any] = {

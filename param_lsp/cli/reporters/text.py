@@ -1,4 +1,7 @@
-"""`file:line:col: severity[CODE] message`, the source line and a caret underline."""
+"""`file:line:col: severity[CODE] message`, the source line and a caret underline.
+
+Lines are numbered as editors number them (`\n`, `\r\n`, `\r`), columns count code points.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +10,7 @@ from typing import TextIO
 
 from param_lsp.cli.results import FileResult
 from param_lsp.core.findings import Severity
+from param_lsp.core.span import EditorLines
 
 _COLOURS = {
     Severity.ERROR: "\033[31m",
@@ -21,10 +25,12 @@ _BOLD = "\033[1m"
 def report(results: Sequence[FileResult], out: TextIO, *, colour: bool) -> None:
     counts = dict.fromkeys(Severity, 0)
     for result in results:
-        lines = result.text.splitlines() if result.text is not None else []
+        lines = EditorLines(result.text) if result.text is not None else None
         for finding in result.findings:
             counts[finding.severity] += 1
             start, end = finding.span
+            if lines is not None:
+                start, end = lines.to_editor(start), lines.to_editor(end)
             label = finding.severity.label
             head = f"{result.display}:{start.line + 1}:{start.character + 1}"
             tag = f"{label}[{finding.code}]"
@@ -32,8 +38,8 @@ def report(results: Sequence[FileResult], out: TextIO, *, colour: bool) -> None:
                 head = f"{_BOLD}{head}{_RESET}"
                 tag = f"{_COLOURS[finding.severity]}{tag}{_RESET}"
             out.write(f"{head}: {tag} {finding.message}\n")
-            if 0 <= start.line < len(lines):
-                source = lines[start.line]
+            source = lines.editor_line(start.line) if lines is not None else None
+            if source is not None:
                 width = (end.character if end.line == start.line else len(source)) - start.character
                 caret = " " * start.character + "^" * max(1, width)
                 out.write(f"  {source}\n  {caret}\n")
