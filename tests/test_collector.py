@@ -6,8 +6,14 @@ import asyncio
 import gc
 import time
 import weakref
+from pathlib import Path
 
-from param_lsp.lsp.documents import CollectorPolicy
+import pytest
+
+from param_lsp.core import yaml_tree
+from param_lsp.core.settings import Settings
+from param_lsp.core.workspace import Workspace
+from param_lsp.lsp.documents import CollectorPolicy, _compute
 
 
 def test_full_collection_waits_for_a_quiet_moment() -> None:
@@ -97,11 +103,15 @@ def _cold_analysis() -> object:
     return analyze(operation(300))
 
 
-def test_a_cold_analysis_leaves_no_young_collection_due_and_nothing_frozen() -> None:
+def test_a_cold_analysis_leaves_no_young_collection_due_and_nothing_frozen(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     """What an analysis keeps goes to the oldest generation at once: the first allocations
     after it must not walk it all in a young collection (~2 ms at 5,000 lines)."""
     from benchmarks.generate import operation
     from param_lsp.core.analyze import analyze
+
+    monkeypatch.setattr(yaml_tree, "_promote_after_pause", True)  # as in the CLI
 
     text = operation(300)
     analyze(text)
@@ -123,18 +133,28 @@ def test_a_cold_analysis_leaves_no_young_collection_due_and_nothing_frozen() -> 
     assert gc.get_freeze_count() == 0
 
 
-def test_a_cold_analysis_leaves_frozen_objects_frozen_and_cycles_collectable() -> None:
-    class Node:
-        pass
-
+def test_in_the_server_an_analysis_leaves_frozen_objects_frozen(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(yaml_tree, "_promote_after_pause", True)
     gc.collect()
     gc.freeze()
     try:
         frozen = gc.get_freeze_count()
-        _cold_analysis()
-        assert gc.get_freeze_count() > frozen // 2  # not released by the analysis
+        _compute("kind: operation\nparams:\n  lr: 0.1\n", None, "file:///op.yaml", Settings(),
+                 Workspace(root=Path("/nonexistent")))  # fmt: skip
+        assert gc.get_freeze_count() >= frozen  # not released; the analysis' own added
+        frozen = gc.get_freeze_count()
+        _cold_analysis()  # analyses after the server's first, outside its worker
+        assert gc.get_freeze_count() > frozen // 2
     finally:
         gc.unfreeze()
+
+
+def test_a_cold_analysis_leaves_cycles_collectable() -> None:
+    class Node:
+        pass
+
     cycle = Node()
     cycle.self = cycle  # type: ignore[attr-defined]
     alive = weakref.ref(cycle)

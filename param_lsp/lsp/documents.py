@@ -376,9 +376,10 @@ def _compute(
     from param_lsp.core import memo
     from param_lsp.core.analyze import Analysis, analyze
     from param_lsp.core.detect import looks_like_polyaxonfile
-    from param_lsp.core.yaml_tree import gc_paused
+    from param_lsp.core.yaml_tree import gc_paused, keep_frozen_objects
     from param_lsp.features.index import build_index
 
+    keep_frozen_objects()  # what this process freezes stays frozen (see CollectorPolicy)
     eligible = is_yaml(path, uri) and looks_like_polyaxonfile(text)
     if not eligible:
         return Computed(Analysis(text=text, path=path, settings=settings), False)
