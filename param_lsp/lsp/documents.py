@@ -138,8 +138,6 @@ def is_yaml(path: Path | None, uri: str) -> bool:
 class Computed:
     analysis: Analysis
     eligible: bool
-    #: Built with the analysis when it has a tree, so features never see a half-done version.
-    index: DocumentIndex | None = None
 
 
 class DocumentStore:
@@ -311,18 +309,25 @@ class DocumentStore:
         )
         state.analysis = computed.analysis
         state.analysed_text = text
-        state.analysed = key
         state.eligible = computed.eligible
+        self.on_result(state, version)  # the diagnostics do not wait for the index
+        index = None
+        if computed.eligible and computed.analysis.root is not None:
+            index = await loop.run_in_executor(
+                self.executor, _index, computed.analysis, workspace, state.cache
+            )
+        # Requests wait for this (see `ensure_current`): features never see the new analysis
+        # with the old index.
+        state.analysed = key
         if not computed.eligible:
             state.features = None
             state.index = None
-        elif computed.index is not None:
+        elif index is not None:
             state.features = computed.analysis
-            state.index = computed.index
+            state.index = index
         state.view_cache = None
-        self.on_result(state, version)
         self.collector.after_analysis(self.last_edit)
-        if computed.eligible and computed.index is None:
+        if computed.eligible and index is None:
             # Broken YAML: recover a tree for features after the diagnostics are out.
             features, index = await loop.run_in_executor(
                 self.executor, _recovered, computed.analysis, text, state.path, settings, workspace
@@ -373,11 +378,9 @@ def _compute(
     workspace: Workspace,
     cache: DocumentCache | None = None,
 ) -> Computed:
-    from param_lsp.core import memo
     from param_lsp.core.analyze import Analysis, analyze
     from param_lsp.core.detect import looks_like_polyaxonfile
     from param_lsp.core.yaml_tree import gc_paused, keep_frozen_objects
-    from param_lsp.features.index import build_index
 
     keep_frozen_objects()  # what this process freezes stays frozen (see CollectorPolicy)
     eligible = is_yaml(path, uri) and looks_like_polyaxonfile(text)
@@ -385,12 +388,23 @@ def _compute(
         return Computed(Analysis(text=text, path=path, settings=settings), False)
     with gc_paused():
         analysis = analyze(text, path, settings, workspace, cache)
-        with memo.active(cache):  # the index reuses the call sites of unchanged DAG ops
-            index = build_index(analysis, workspace) if analysis.root is not None else None
         # Frozen before the collector is back on, which would otherwise walk all of it at
         # its first allocation and free nothing (see CollectorPolicy).
         gc.freeze()
-    return Computed(analysis, True, index)
+    return Computed(analysis, True)
+
+
+def _index(analysis: Analysis, workspace: Workspace, cache: DocumentCache) -> DocumentIndex:
+    """The features' index of an analysis that has a tree (after its diagnostics are out)."""
+    from param_lsp.core import memo
+    from param_lsp.core.yaml_tree import gc_paused
+    from param_lsp.features.index import build_index
+
+    with gc_paused():
+        with memo.active(cache):  # the index reuses the call sites of unchanged DAG ops
+            index = build_index(analysis, workspace)
+        gc.freeze()
+    return index
 
 
 def _recovered(
