@@ -149,3 +149,13 @@ def test_any_constructor_failure_is_a_problem_not_a_crash(text: str) -> None:
     parsed = parse_yaml(text)
     assert [p.kind for p in parsed.problems] == ["constructor"]
     assert parsed.problems[0].span.start == (0, 3)
+
+
+def test_the_scalar_memos_stay_bounded_over_a_long_typing_session() -> None:
+    """Every keystroke in a plain scalar is a new text for the resolver memo."""
+    from param_lsp.core import yaml_tree
+
+    for number in range(25_000):
+        parse_yaml(f"a: {number}.5x\nb: {number}\n")
+    assert len(yaml_tree._RESOLVED) <= yaml_tree._MEMO_LIMIT + 1 <= 10_001
+    assert len(yaml_tree._TYPED) <= yaml_tree._MEMO_LIMIT + 1

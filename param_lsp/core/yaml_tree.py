@@ -39,7 +39,9 @@ _TYPED: dict[tuple[str, str], Any] = {}
 _MEMO_TAGS = frozenset(
     f"tag:yaml.org,2002:{name}" for name in ("int", "float", "bool", "null", "timestamp")
 )
-_MEMO_LIMIT = 50_000
+#: Both memos are cleared when they outgrow this: a 5,000-line document has ~2,000 distinct
+#: plain scalars, and every keystroke in one adds an entry that a long session would keep.
+_MEMO_LIMIT = 10_000
 _MISSING = object()
 
 
