@@ -9,7 +9,7 @@ from pygls.workspace import TextDocument
 from pygls.workspace.position_codec import PositionCodec
 
 from param_lsp.core.analyze import analyze
-from param_lsp.core.span import Position, Span, split_lines
+from param_lsp.core.span import EditorLines, Position, Span, split_lines
 from param_lsp.lsp.convert import Lines
 from param_lsp.lsp.textsync import ClientTextDocument
 
@@ -85,3 +85,31 @@ def test_edits_apply_as_pygls_applies_them_without_unusual_breaks(
     ours = ClientTextDocument("file:///t.yaml", text)
     theirs = TextDocument("file:///t.yaml", text)
     assert _change(ours, start, end, insert) == _change(theirs, start, end, insert)
+
+
+MIXED = st.text(alphabet=st.sampled_from(list("ab é😀\n\r\x85\u2028\u2029")), max_size=30)
+
+
+def _offsets(text: str, breaks: str) -> list[tuple[int, int]]:
+    """(start, end) offsets of each line when ``breaks`` (a regex) ends lines."""
+    import re
+
+    spans, start = [], 0
+    for found in re.finditer(breaks, text):
+        spans.append((start, found.start()))
+        start = found.end()
+    return [*spans, (start, len(text))]
+
+
+@given(MIXED)
+def test_every_core_position_lands_on_the_same_character_in_the_editor(text: str) -> None:
+    yaml_lines = _offsets(text, "\r\n|[\r\n\x85\u2028\u2029]")
+    editor_lines = _offsets(text, "\r\n|[\r\n]")
+    mapped = EditorLines(text)
+    for line, (start, end) in enumerate(yaml_lines):
+        for column in range(end - start + 1):
+            where = mapped.to_editor(Position(line, column))
+            editor_start, editor_end = editor_lines[where.line]
+            assert editor_start + where.character == start + column
+            assert where.character <= editor_end - editor_start
+            assert mapped.from_editor(where) == Position(line, column)
