@@ -44,8 +44,9 @@ def lax_bool(value: Any) -> bool | None:
 
 def first_of(node: YMap, *keys: str) -> tuple[YNode, YNode] | None:
     """The entry of the first key present (camelCase and snake_case spellings)."""
+    index = node.index
     for key in keys:
-        entry = node.entry(key)
+        entry = index.get(key)
         if entry is not None:
             return entry
     return None
@@ -199,6 +200,9 @@ def read_param(
     )
 
 
+_VALUE_AND_REF = frozenset({"value", "ref"})
+
+
 def _read_param(
     name: str, key_node: YNode | None, node: YNode, *, source: Path | None, is_join: bool
 ) -> ParamDef:
@@ -217,6 +221,8 @@ def _read_param(
         if ref is not None:
             param.ref_node = ref
             param.ref = ref.to_py() if isinstance(ref.to_py(), str) else str(ref.to_py())
+        if _VALUE_AND_REF.issuperset(node.index):  # the usual `{value: …}` or `{ref, value}`
+            return param
         context_only = first_of(node, "contextOnly", "context_only")
         if context_only is not None:
             param.context_only = lax_bool(context_only[1].to_py())

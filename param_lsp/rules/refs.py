@@ -16,6 +16,7 @@ import re
 import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from param_lsp.core.context import CheckContext
 from param_lsp.core.findings import Finding, Fix, Related, Severity
@@ -426,14 +427,15 @@ def op_ref_entries(name: str, inputs: list[IODef], outputs: list[IODef]) -> dict
 # ------------------------------------------------------------------------------ value syntax
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, frozen=True)
 class ValuePart:
     text: str  # stripped, as Polyaxon compares it
     start: int  # offset of the stripped text in the original value string
     end: int
 
 
-def split_ref_value(value: str) -> tuple[str, list[ValuePart]]:
+@lru_cache(maxsize=4096)  # the same few values (`outputs.result`) on every op of a DAG
+def split_ref_value(value: str) -> tuple[str, tuple[ValuePart, ...]]:
     """§9.1 steps 1–2: the inner text (without `{{ }}`) and its stripped `.`-parts with offsets."""
     match = PARAM_REGEX.search(value)
     if match:
@@ -451,7 +453,7 @@ def split_ref_value(value: str) -> tuple[str, list[ValuePart]]:
         start = base + offset + lead
         parts.append(ValuePart(stripped, start, start + len(stripped)))
         offset += len(piece) + 1
-    return inner, parts
+    return inner, tuple(parts)
 
 
 def _value_span(param: ParamDef, start: int | None = None, end: int | None = None) -> Span:
@@ -696,7 +698,7 @@ def _declared(io: IODef) -> Related:
 
 
 def _missing(
-    param: ParamDef, value: str, parts: list[ValuePart], io: IODef, table: RefTable | None
+    param: ParamDef, value: str, parts: tuple[ValuePart, ...], io: IODef, table: RefTable | None
 ) -> Finding:
     ref = param.ref or ""
     base = (

@@ -1392,6 +1392,9 @@ _REF_KEYS = (
 )
 
 
+_DOCUMENT_TITLES = {"component": "V1Component", "operation": "V1Operation"}
+
+
 def _check_document(w: _Walker, root: YMap, where: Where, path: Path) -> set[str]:
     """Validate one polyaxonfile mapping; returns the top-level keys with invalid contents."""
     invalid: set[str] = set()
@@ -1401,9 +1404,7 @@ def _check_document(w: _Walker, root: YMap, where: Where, path: Path) -> set[str
     kind = kind_node.to_py() if kind_node is not None else None
     header_owned = where == "file" and kind is not None
     sections = SECTIONS_216 if w.is_216 else SECTIONS_218
-    title = {"component": "V1Component", "operation": "V1Operation"}.get(
-        kind if isinstance(kind, str) else "", "V1Polyaxonfile"
-    )
+    title = _DOCUMENT_TITLES.get(kind if isinstance(kind, str) else "", "V1Polyaxonfile")
     for key, (key_node, value) in root.index.items():
         if header_owned and (key in ("kind", "version") or key not in sections):
             if key not in sections:
