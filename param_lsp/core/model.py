@@ -292,21 +292,22 @@ class Layer:
 def read_layer(root: YMap, source: Path | None, *, drop: frozenset[str] = frozenset()) -> Layer:
     """Read the fields composition needs; keys listed in ``drop`` failed the schema."""
     layer = Layer(root=root, source=source, kind=str_value(root.get("kind")))
+    index = root.index
 
     def usable(*keys: str) -> YNode | None:
         for key in keys:
             if key in drop:
                 return None
-            entry = root.entry(key)
+            entry = index.get(key)
             if entry is not None:
                 return entry[1]
         return None
 
-    if "inputs" in root and "inputs" not in drop:
+    if "inputs" in index and "inputs" not in drop:
         layer.inputs = read_ios(usable("inputs"), is_output=False, source=source)
-    if "outputs" in root and "outputs" not in drop:
+    if "outputs" in index and "outputs" not in drop:
         layer.outputs = read_ios(usable("outputs"), is_output=True, source=source)
-    if "params" in root and "params" not in drop:
+    if "params" in index and "params" not in drop:
         layer.params = read_params(usable("params"), source=source)
     strict = usable("strictParams", "strict_params")
     if strict is not None:
