@@ -249,39 +249,39 @@ def test_protocol_misuse_is_answered_and_the_server_keeps_serving(
     assert client.proc.poll() is None
 
 
-def test_handled_notifications_leave_nothing_behind(tmp_path: Path) -> None:
-    """pygls files each didChange's future among the pending requests and never removes it:
-    the server must, or every keystroke grows its memory for good."""
+@contextlib.contextmanager
+def _serving_one_operation(root: Path) -> Iterator[tuple[RawClient, str]]:
+    """A fresh server with `op.yaml` (`lr: 0.1` on line 2) open and its diagnostics in."""
     client = RawClient()
     try:
-        client.initialize(tmp_path)
-        uri = (tmp_path / "op.yaml").as_uri()
+        client.initialize(root)
+        uri = (root / "op.yaml").as_uri()
         client.open(uri, "kind: operation\nparams:\n  lr: 0.1\n")
         client.wait_diagnostics(uri, 1)
-        for version in range(2, 62):
-            client.change(uri, version, str(version % 10), (2, 8, 2, 9))
-        client.wait_diagnostics(uri, 61)
-        assert client.request("$/paramLsp/stats", None)["pending_futures"] == 0
+        yield client, uri
     finally:
         client.close()
 
 
+def test_handled_notifications_leave_nothing_behind(tmp_path: Path) -> None:
+    """pygls files each didChange's future among the pending requests and never removes it:
+    the server must, or every keystroke grows its memory for good."""
+    with _serving_one_operation(tmp_path) as (client, uri):
+        for version in range(2, 62):
+            client.change(uri, version, str(version % 10), (2, 8, 2, 9))
+        client.wait_diagnostics(uri, 61)
+        assert client.request("$/paramLsp/stats", None)["pending_futures"] == 0
+
+
 def test_the_served_process_holds_no_tls_library(tmp_path: Path) -> None:
     """The server never opens a connection: OpenSSL (~4.5 MB resident) is not loaded."""
-    client = RawClient()
-    try:
-        client.initialize(tmp_path)
-        uri = (tmp_path / "op.yaml").as_uri()
-        client.open(uri, "kind: operation\nparams:\n  lr: 0.1\n")
-        client.wait_diagnostics(uri, 1)
+    with _serving_one_operation(tmp_path) as (client, _uri):
         maps = Path(f"/proc/{client.proc.pid}/maps")
         if not maps.exists():
             pytest.skip("no /proc on this system")
         mapped = {line.split()[-1] for line in maps.read_text().splitlines() if "/" in line}
         assert not [name for name in mapped if "libssl" in name or "libcrypto" in name]
         assert not [name for name in mapped if "/_ssl." in name]
-    finally:
-        client.close()
 
 
 # ---------------------------------------------------------------- random edit sessions
