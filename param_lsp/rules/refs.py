@@ -642,7 +642,6 @@ def _resolve(
         ctx.report(_missing(param, value, parts, io, table))
         return
     target = f"`{ref}`"
-    related = _related_for(entry)
     if not are_compatible(io.io_type, entry.io_type):
         why = (
             "the receiving input has no type, so it accepts no ref"
@@ -655,7 +654,7 @@ def _resolve(
                 f"Param `{param.name}` has a an input type `{io.io_type}` and it does not "
                 f"correspond to the type of the value `{value}` received from {target} with type "
                 f"`{entry.io_type}` ({why})",
-                related=(*related, _declared(io)),
+                related=(*_related_for(entry), _declared(io)),
             )
         )
         return
@@ -666,7 +665,7 @@ def _resolve(
                 f"Param `{param.name}` has a an input type List[`{io.io_type}`]and it does not "
                 f"correspond to the output value `{value}` received from {target} (isList "
                 f"{_list_text(io.is_list)} here, {_list_text(entry.is_list)} there)",
-                related=(*related, _declared(io)),
+                related=(*_related_for(entry), _declared(io)),
             )
         )
 
