@@ -987,9 +987,7 @@ def _param_entries(w: _Walker, node: YMap, path: Path) -> bool:
             )
             ok = False
             continue
-        if isinstance(value, YMap) and (
-            not value.index or any(k in PARAM_KEYS for k in value.index)
-        ):
+        if isinstance(value, YMap) and (not value.index or not PARAM_KEYS.isdisjoint(value.index)):
             if memo is not None:
                 ok = (
                     memo.run(
@@ -1443,9 +1441,10 @@ def _check_references(w: _Walker, root: YMap, path: Path, invalid: set[str], kin
     if preset is not None and preset.to_py():
         return
     present = []
+    index = root.index
     for camel, snake in _REF_KEYS:
         for key in (camel, snake):
-            entry = root.entry(key)
+            entry = index.get(key)
             if entry is not None and entry[1].to_py():
                 present.append((key, entry))
                 break
