@@ -452,11 +452,11 @@ class _Builder:
                     )
                 else:
                     value = build(value_node, child)
-                pairs.append((key, value))
-                first = index.get(text)
-                if first is not None:
-                    self.duplicates.append((key, first[0]))
-                index[text] = (key, value)
+                entry = (key, value)
+                pairs.append(entry)
+                if text in index:
+                    self.duplicates.append((key, index[text][0]))
+                index[text] = entry
                 continue
             key = build(key_node, child)
             value = build(value_node, child)
