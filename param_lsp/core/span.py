@@ -79,6 +79,10 @@ class EditorLines:
         line = bisect.bisect_right(self._editor_starts, offset) - 1
         return Position(line, offset - self._editor_starts[line])
 
+    def span_to_editor(self, span: Span) -> Span:
+        """:meth:`to_editor` of both ends."""
+        return Span(self.to_editor(span.start), self.to_editor(span.end))
+
     def editor_line(self, line: int) -> str | None:
         """The text of an editor line, without its line break; None past the end."""
         if not self._yaml_starts:

@@ -7,36 +7,28 @@ from collections.abc import Sequence
 from typing import Any, TextIO
 
 from param_lsp.cli.results import FileResult
-from param_lsp.core.span import EditorLines, Span
+from param_lsp.core.span import EditorLines
 
 
 def to_json(results: Sequence[FileResult]) -> dict[str, Any]:
+    return {"version": 1, "files": [_file(result) for result in results]}
+
+
+def _file(result: FileResult) -> dict[str, Any]:
+    # Positions on the lines editors show (see EditorLines).
+    lines = EditorLines(result.text) if result.text is not None else None
     return {
-        "version": 1,
-        "files": [
+        "path": result.display,
+        "diagnostics": [
             {
-                "path": result.display,
-                "diagnostics": [
-                    {
-                        "code": f.code,
-                        "severity": f.severity.label,
-                        "message": f.message,
-                        "range": _editor_span(f.span, lines).to_json(),
-                    }
-                    for f in result.findings
-                ],
+                "code": f.code,
+                "severity": f.severity.label,
+                "message": f.message,
+                "range": (lines.span_to_editor(f.span) if lines else f.span).to_json(),
             }
-            for result in results
-            for lines in [EditorLines(result.text) if result.text is not None else None]
+            for f in result.findings
         ],
     }
-
-
-def _editor_span(span: Span, lines: EditorLines | None) -> Span:
-    """The span on the lines editors show (see :class:`EditorLines`)."""
-    if lines is None:
-        return span
-    return Span(lines.to_editor(span.start), lines.to_editor(span.end))
 
 
 def report(results: Sequence[FileResult], out: TextIO) -> None:

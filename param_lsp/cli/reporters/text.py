@@ -28,9 +28,7 @@ def report(results: Sequence[FileResult], out: TextIO, *, colour: bool) -> None:
         lines = EditorLines(result.text) if result.text is not None else None
         for finding in result.findings:
             counts[finding.severity] += 1
-            start, end = finding.span
-            if lines is not None:
-                start, end = lines.to_editor(start), lines.to_editor(end)
+            start, end = lines.span_to_editor(finding.span) if lines else finding.span
             label = finding.severity.label
             head = f"{result.display}:{start.line + 1}:{start.character + 1}"
             tag = f"{label}[{finding.code}]"
