@@ -28,6 +28,7 @@ _SEQ = "tag:yaml.org,2002:seq"
 _MERGE = "tag:yaml.org,2002:merge"
 _ScalarNode = yaml.ScalarNode
 _new_tuple: Any = tuple.__new__
+_new_object: Any = object.__new__
 _SequenceNode = yaml.SequenceNode
 _MappingNode = yaml.MappingNode
 
@@ -155,6 +156,24 @@ class YScalar(YNode):
 
     def __repr__(self) -> str:
         return f"YScalar({self.value!r})"
+
+
+def _scalar_of(node: Any, value: Any, tag: str, text: str) -> YScalar:
+    """A scalar from its composed node and typed value (without a constructor call: a plain
+    function is inlined by the interpreter, a class's ``__init__`` is not)."""
+    scalar = _new_object(YScalar)
+    scalar.value = value
+    scalar.text = text
+    scalar.tag = tag
+    scalar.style = node.style
+    mark = node.start_mark
+    scalar._sl = mark.line
+    scalar._sc = mark.column
+    mark = node.end_mark
+    scalar._el = mark.line
+    scalar._ec = mark.column
+    scalar._dl = 0
+    return scalar
 
 
 class YSeq(YNode):
@@ -350,13 +369,7 @@ class _Builder:
             else:
                 result = self.scalar(node)
         elif cls is _SequenceNode:
-            if node.tag != _SEQ:
-                self.check_collection_tag(node)
-            build = self.build
-            child = depth + 1
-            result = YSeq(
-                [build(item, child) for item in node.value], node.start_mark, node.end_mark
-            )
+            result = self.sequence(node, depth)
         elif cls is _MappingNode:
             result = self.mapping(node, depth)
         elif isinstance(node, yaml.ScalarNode):
@@ -374,6 +387,33 @@ class _Builder:
         if self.shares_nodes:
             self.built[id(node)] = result
         return result
+
+    def sequence(self, node: Any, depth: int) -> YSeq:
+        if node.tag != _SEQ:
+            self.check_collection_tag(node)
+        build = self.build
+        child = depth + 1
+        if self.shares_nodes or child > MAX_NESTING:
+            return YSeq([build(item, child) for item in node.value], node.start_mark, node.end_mark)
+        items: list[YNode] = []
+        scalar_of = _scalar_of
+        typed_memo = _TYPED
+        for item_node in node.value:
+            item: YNode
+            if item_node.__class__ is _ScalarNode:
+                tag = item_node.tag
+                raw = item_node.value
+                typed = raw if tag == _STR else typed_memo.get((tag, raw), _MISSING)
+                if typed is _MISSING:
+                    item = self.scalar(item_node)
+                else:
+                    item = scalar_of(item_node, typed, tag, raw)
+            elif item_node.__class__ is _MappingNode:
+                item = self.mapping(item_node, child)
+            else:
+                item = build(item_node, child)
+            items.append(item)
+        return YSeq(items, node.start_mark, node.end_mark)
 
     def check_collection_tag(self, node: Any) -> None:
         try:
@@ -433,23 +473,27 @@ class _Builder:
         index = result.index
         build = self.build
         child = depth + 1
-        fast_keys = not self.shares_nodes and child <= MAX_NESTING
+        fast = not self.shares_nodes and child <= MAX_NESTING
+        scalar_of = _scalar_of
+        typed_memo = _TYPED
         for key_node, value_node in node.value:
-            if fast_keys and key_node.__class__ is _ScalarNode and key_node.tag == _STR:
-                # The common case, a plain string key: built inline, always hashable.
+            if fast and key_node.__class__ is _ScalarNode and key_node.tag == _STR:
+                # The common case, a string key (always hashable): its scalar or mapping
+                # value is built without the generic dispatch of `build`.
                 text = key_node.value
-                key: YNode = YScalar(
-                    text, text, _STR, key_node.style, key_node.start_mark, key_node.end_mark
-                )
-                if value_node.__class__ is _ScalarNode and value_node.tag == _STR:
-                    value: YNode = YScalar(
-                        value_node.value,
-                        value_node.value,
-                        _STR,
-                        value_node.style,
-                        value_node.start_mark,
-                        value_node.end_mark,
-                    )
+                key: YNode = scalar_of(key_node, text, _STR, text)
+                value_class = value_node.__class__
+                value: YNode
+                if value_class is _ScalarNode:
+                    tag = value_node.tag
+                    raw = value_node.value
+                    typed = raw if tag == _STR else typed_memo.get((tag, raw), _MISSING)
+                    if typed is _MISSING:
+                        value = self.scalar(value_node)
+                    else:
+                        value = scalar_of(value_node, typed, tag, raw)
+                elif value_class is _MappingNode:
+                    value = self.mapping(value_node, child)
                 else:
                     value = build(value_node, child)
                 entry = (key, value)
