@@ -271,6 +271,11 @@ def active(cache: DocumentCache | None) -> Iterator[None]:
         _ACTIVE.reset(token)
 
 
+def remembering() -> bool:
+    """Whether a document's cache is active (without one, callers skip building memo keys)."""
+    return _ACTIVE.get() is not None
+
+
 def remembered(
     node: YNode,
     key: Hashable,

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from param_lsp.core.memo import remembered
+from param_lsp.core.memo import remembered, remembering
 from param_lsp.core.span import Span
 from param_lsp.core.yaml_tree import YMap, YNode, YScalar, YSeq
 
@@ -93,6 +93,8 @@ class IODef:
 def read_io(node: YNode, *, is_output: bool, source: Path | None) -> IODef | None:
     if not isinstance(node, YMap):
         return None
+    if not remembering():
+        return _read_io(node, is_output=is_output, source=source)
     return remembered(
         node, ("io", is_output, source), lambda: _read_io(node, is_output=is_output, source=source)
     )
@@ -138,9 +140,15 @@ def _read_io(node: YMap, *, is_output: bool, source: Path | None) -> IODef | Non
     return io
 
 
+def _read_io_item(node: YNode, is_output: bool, source: Path | None) -> IODef | None:
+    return _read_io(node, is_output=is_output, source=source) if isinstance(node, YMap) else None
+
+
 def read_ios(node: YNode | None, *, is_output: bool, source: Path | None) -> list[IODef]:
     if not isinstance(node, YSeq):
         return []
+    if not remembering():
+        return [io for item in node.items if (io := _read_io_item(item, is_output, source))]
     return list(
         remembered(
             node,
@@ -192,6 +200,8 @@ def read_param(
     name: str, key_node: YNode | None, node: YNode, *, source: Path | None, is_join: bool = False
 ) -> ParamDef:
     """Normalise one params entry (§7.1 short form vs full form)."""
+    if not remembering():
+        return _read_param(name, key_node, node, source=source, is_join=is_join)
     return remembered(
         node,
         ("param", name, id(key_node), source, is_join),
@@ -239,6 +249,8 @@ def _read_param(
 def read_params(node: YNode | None, *, source: Path | None) -> dict[str, ParamDef]:
     if not isinstance(node, YMap):
         return {}
+    if not remembering():
+        return _read_params(node, source=source)
     # A copy: callers merge into what they get.
     return dict(
         remembered(node, ("params", source), lambda: _read_params(node, source=source), carry=True)
@@ -255,6 +267,15 @@ def _read_params(node: YMap, *, source: Path | None) -> dict[str, ParamDef]:
 
 
 REF_KEYS = ("pathRef", "path_ref", "hubRef", "hub_ref", "urlRef", "url_ref", "dagRef", "dag_ref")
+_REF_KEY_SET = frozenset(REF_KEYS)
+_REF_SPELLINGS = (("pathRef", "path_ref"), ("hubRef", "hub_ref"), ("urlRef", "url_ref"),
+                  ("dagRef", "dag_ref"))  # fmt: skip
+#: The camelCase spelling of a snake_case layer key (read first, so it hides the other).
+_CAMEL_OF = {
+    snake: camel
+    for camel, snake in (*_REF_SPELLINGS, ("strictParams", "strict_params"),
+                         ("patchStrategy", "patch_strategy"))
+}  # fmt: skip
 
 
 @dataclass(slots=True, eq=False)
@@ -291,37 +312,41 @@ class Layer:
 
 def read_layer(root: YMap, source: Path | None, *, drop: frozenset[str] = frozenset()) -> Layer:
     """Read the fields composition needs; keys listed in ``drop`` failed the schema."""
-    layer = Layer(root=root, source=source, kind=str_value(root.get("kind")))
     index = root.index
-
-    def usable(*keys: str) -> YNode | None:
-        for key in keys:
-            if key in drop:
-                return None
-            entry = index.get(key)
-            if entry is not None:
-                return entry[1]
-        return None
-
-    if "inputs" in index and "inputs" not in drop:
-        layer.inputs = read_ios(usable("inputs"), is_output=False, source=source)
-    if "outputs" in index and "outputs" not in drop:
-        layer.outputs = read_ios(usable("outputs"), is_output=True, source=source)
-    if "params" in index and "params" not in drop:
-        layer.params = read_params(usable("params"), source=source)
-    strict = usable("strictParams", "strict_params")
-    if strict is not None:
-        layer.strict_params = lax_bool(strict.to_py())
-    layer.patch_strategy = str_value(usable("patchStrategy", "patch_strategy"))
-    run = usable("run")
-    if isinstance(run, YMap):
-        layer.run = run
-    component = usable("component")
-    if isinstance(component, YMap):
-        layer.component = component
-    for camel, snake in (("pathRef", "path_ref"), ("hubRef", "hub_ref"), ("urlRef", "url_ref"),
-                         ("dagRef", "dag_ref")):  # fmt: skip
-        entry = first_of(root, camel, snake)
-        if entry is not None and camel not in drop and isinstance(entry[1].to_py(), str):
-            layer.refs[camel] = entry
+    kind = index.get("kind")
+    layer = Layer(root, source, str_value(kind[1]) if kind is not None else None)
+    if drop:
+        # A camelCase key that failed the schema also hides its snake_case spelling.
+        index = {
+            key: entry
+            for key, entry in index.items()
+            if key not in drop and _CAMEL_OF.get(key) not in drop  # type: ignore[call-overload]
+        }
+    get = index.get
+    entry = get("inputs")
+    if entry is not None:
+        layer.inputs = read_ios(entry[1], is_output=False, source=source)
+    entry = get("outputs")
+    if entry is not None:
+        layer.outputs = read_ios(entry[1], is_output=True, source=source)
+    entry = get("params")
+    if entry is not None:
+        layer.params = read_params(entry[1], source=source)
+    entry = get("strictParams") or get("strict_params")
+    if entry is not None:
+        layer.strict_params = lax_bool(entry[1].to_py())
+    entry = get("patchStrategy") or get("patch_strategy")
+    if entry is not None:
+        layer.patch_strategy = str_value(entry[1])
+    entry = get("run")
+    if entry is not None and isinstance(entry[1], YMap):
+        layer.run = entry[1]
+    entry = get("component")
+    if entry is not None and isinstance(entry[1], YMap):
+        layer.component = entry[1]
+    if not _REF_KEY_SET.isdisjoint(index):
+        for camel, snake in _REF_SPELLINGS:
+            entry = get(camel) or get(snake)
+            if entry is not None and isinstance(entry[1].to_py(), str):
+                layer.refs[camel] = entry
     return layer
