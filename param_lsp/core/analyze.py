@@ -22,7 +22,7 @@ from param_lsp.core.settings import Settings
 from param_lsp.core.span import Span
 from param_lsp.core.suppress import apply_suppressions
 from param_lsp.core.workspace import MAX_FILE_BYTES, Workspace
-from param_lsp.core.yaml_tree import ParsedYaml, YMap, gc_paused, parse_yaml
+from param_lsp.core.yaml_tree import ParsedYaml, YMap, YNode, gc_paused, parse_yaml
 from param_lsp.rules import registry
 
 SUPPORTED_KINDS = (None, "operation", "component")
@@ -147,7 +147,7 @@ def _analyze(
             outputs=composed.outputs,
             strict=composed.strict,
             matrix=composed.matrix,
-            anchor=_params_anchor(root),
+            anchor_at=_params_anchor(root),
             is_template=is_component and settings.components_as_templates,
             check_ref=_ref_checker(),
             chunk_slot="document",
@@ -211,14 +211,14 @@ def _with_joins(composed: Any) -> dict[str, ParamDef]:
     return params
 
 
-def _params_anchor(root: YMap) -> Span:
+def _params_anchor(root: YMap) -> YNode:
     for key in ("params", "component", "pathRef", "hubRef", "urlRef", "inputs", "kind"):
         node = root.key_node(key)
         if node is not None:
-            return node.span
+            return node
     if root.pairs:
-        return root.pairs[0][0].span
-    return root.span
+        return root.pairs[0][0]
+    return root
 
 
 def _ref_checker() -> Any:

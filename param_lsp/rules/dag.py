@@ -768,7 +768,7 @@ def _validate_op_params(
         outputs=composed.outputs,
         strict=composed.strict,
         matrix=composed.matrix,
-        anchor=op.name_node.span,
+        anchor_at=op.name_node,
         extra_info=f"<op {op.name}>",
         check_ref=check_ref,
     )

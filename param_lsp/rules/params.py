@@ -251,8 +251,9 @@ class ParamsTarget:
     outputs: list[IODef]
     strict: bool
     matrix: YNode | None
-    #: Where operation-wide problems are shown (the `params` key, the op name in a DAG, …).
-    anchor: Span
+    #: Where operation-wide problems are shown (the `params` key, the op name in a DAG, …):
+    #: a node's range is only computed when a problem is shown there.
+    anchor_at: YNode | Span
     #: A `kind: component` file checked as a template: required inputs are not demanded.
     is_template: bool = False
     #: Appended to messages inside DAG ops (Polyaxon's "Please check: <op X>").
@@ -263,6 +264,11 @@ class ParamsTarget:
     #: the fields above (no DAG context in ``check_ref``): long lists are then checked in
     #: chunks that an unchanged, clean chunk of the last analysis lets skip.
     chunk_slot: Hashable | None = None
+
+    @property
+    def anchor(self) -> Span:
+        at = self.anchor_at
+        return at if isinstance(at, Span) else at.span
 
 
 def _suffix(target: ParamsTarget) -> str:
@@ -306,7 +312,10 @@ def validate_params(target: ParamsTarget, ctx: CheckContext) -> None:
             )
         )
         return
-    matched = {io.name for io in [*target.inputs, *target.outputs] if io.name in params}
+    ios = [*target.inputs, *target.outputs]
+    by_name: dict[str, IODef] = {}
+    for io in ios:
+        by_name.setdefault(io.name, io)
 
     def check_input(io: IODef) -> None:
         param = params.get(io.name)
@@ -333,9 +342,6 @@ def validate_params(target: ParamsTarget, ctx: CheckContext) -> None:
         if param is not None:
             _check_bound_param(param, io, target, ctx)
 
-    by_name: dict[str, IODef] = {}
-    for io in [*target.inputs, *target.outputs]:
-        by_name.setdefault(io.name, io)
     slot = target.chunk_slot
     if slot is None:
         for io in target.inputs:
@@ -360,14 +366,17 @@ def validate_params(target: ParamsTarget, ctx: CheckContext) -> None:
             check_output,
         )
     # Declaration order: did-you-mean breaks ties by it (a set's order changes run to run).
-    declared = list(by_name)
+    declared: list[str] | None = None
     for name, param in params.items():
-        if name in matched:
+        if name in by_name:
             continue
+        if declared is None:
+            declared = list(by_name)
         _check_undeclared(param, declared, target, ctx)
     if slot is None:
         for param in params.values():
-            _check_param_fields(param, target, ctx)
+            if param.to_env is not None or param.to_init:
+                _check_param_fields(param, target, ctx)
     else:
         check_in_chunks(
             ctx,

@@ -548,11 +548,10 @@ def check_ref_syntax(param: ParamDef, ref: str, ctx: CheckContext) -> bool:
     """§9.2 (M8–M10); True when the ref is well-formed."""
     name = param.name
     parts = ref.split(".")
-    span = _ref_span(param)
     if len(parts) > 2:
         ctx.report(
             REF_UNPARSABLE.at(
-                span,
+                _ref_span(param),
                 f"Could not parse ref `{ref}` for param `{name}`. A ref is `ops.<name>`, "
                 "`runs.<uuid>` or `dag`",
             )
@@ -564,7 +563,7 @@ def check_ref_syntax(param: ParamDef, ref: str, ctx: CheckContext) -> bool:
             hint = f"; `{parts[0]}` needs a name: `{parts[0]}.<name>`"
         ctx.report(
             REF_UNPARSABLE.at(
-                span,
+                _ref_span(param),
                 f"Could not parse ref `{parts[0]}` for param `{name}`. A ref is `ops.<name>`, "
                 f"`runs.<uuid>` or `dag`{hint}",
             )
@@ -575,7 +574,7 @@ def check_ref_syntax(param: ParamDef, ref: str, ctx: CheckContext) -> bool:
         hint = f"; did you mean `{guess}.{parts[1]}`?" if guess else ""
         ctx.report(
             REF_UNPARSABLE.at(
-                span,
+                _ref_span(param),
                 f"Could not parse ref `{parts[0]}` for param `{name}`. Operation ref must be one "
                 f"of `{_set_repr(ENTITIES)}`{hint}",
             )
@@ -587,7 +586,7 @@ def check_ref_syntax(param: ParamDef, ref: str, ctx: CheckContext) -> bool:
         except ValueError:
             ctx.report(
                 INVALID_RUN_UUID.at(
-                    span,
+                    _ref_span(param),
                     f"Param value `{parts[1]}` should reference a valid run uuid.",
                 )
             )

@@ -723,8 +723,9 @@ class _Walker:
     def check_model(self, node: YMap, model: str, path: Path, owner: YNode) -> bool:
         fields = MODELS[model]
         lookup = KEY_LOOKUP[model]
+        required_fields = _REQUIRED[model]
+        check = self.check
         ok = True
-        seen: set[str] = set()
         for key, (key_node, value) in node.index.items():
             name = lookup.get(key) if isinstance(key, str) else None
             if name is None:
@@ -733,14 +734,13 @@ class _Walker:
                 )
                 ok = False
                 continue
-            seen.add(name)
             _alias, t, required = fields[name]
-            if not required and isinstance(value, YScalar) and value.value is None:
+            if not required and value.__class__ is YScalar and value.value is None:
                 continue
-            ok = self.check(value, t, (*path, str(key)), key_node) and ok
-        for name, (alias, _t, required) in fields.items():
-            if required and name not in seen:
-                self.missing(owner, alias or name, path)
+            ok = check(value, t, (*path, str(key)), key_node) and ok
+        for name, shown in required_fields:
+            if not any(lookup.get(key) == name for key in node.index if isinstance(key, str)):
+                self.missing(owner, shown, path)
                 ok = False
         post = _POST.get(model)
         if post is not None and ok:
@@ -1354,6 +1354,14 @@ def _h_joins(w: _Walker, node: YNode, t: Type, path: Path, owner: YNode) -> bool
         return True
     return bool(check_joins_schema(node, w.ctx))
 
+
+#: model → its required fields, as (field name, key shown in messages).
+_REQUIRED: dict[str, tuple[tuple[str, str], ...]] = {
+    model: tuple(
+        (name, alias or name) for name, (alias, _t, required) in fields.items() if required
+    )
+    for model, fields in MODELS.items()
+}
 
 _Handler = Callable[[_Walker, YNode, Type, Path, YNode], bool]
 _HANDLERS: dict[str, _Handler] = {
