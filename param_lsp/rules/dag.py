@@ -23,7 +23,7 @@ from typing import Any
 
 from param_lsp.core.context import CheckContext
 from param_lsp.core.findings import Finding, Related, Severity
-from param_lsp.core.memo import latest, remembered
+from param_lsp.core.memo import latest, remembered, remembering
 from param_lsp.core.model import IODef, Layer, ParamDef, read_layer, str_value
 from param_lsp.core.span import Span
 from param_lsp.core.workspace import Workspace
@@ -533,6 +533,8 @@ def _event_refs(layers: list[Layer]) -> Iterator[tuple[str, YNode]]:
 def _ref_entries(
     op: OpNode, inputs: list[IODef], outputs: list[IODef]
 ) -> dict[str, ref_rules.RefEntry]:
+    if not remembering():
+        return ref_rules.op_ref_entries(op.name, inputs, outputs)
     # The same composition (kept across versions while the op is unchanged), the same entries.
     return remembered(
         op.item,
@@ -543,6 +545,10 @@ def _ref_entries(
 
 
 def _build_graph(ops: dict[str, OpNode]) -> None:
+    if not remembering():
+        for op in ops.values():
+            op.upstream = _upstream(op)
+        return
     for op in ops.values():
         # What an op names upstream depends on its node and its composition only.
         # Shared with the remembered result: read only.
@@ -563,10 +569,13 @@ def _upstream(op: OpNode) -> dict[str, list[YNode]]:
                 upstream.setdefault(str(entry.value), []).append(entry)
     composed = op.composed
     params = composed.params.values() if composed is not None else _own_params(op)
+    source = _source_of(op)
     for param in params:
         name = _ref_op(param.ref)
         if name is not None:
-            anchor = param.ref_node if param.source == _source_of(op) else None
+            # `is` first: comparing paths costs half a microsecond even for the same object.
+            own = param.source is source or param.source == source
+            anchor = param.ref_node if own else None
             upstream.setdefault(name, []).append(anchor or op.name_node)
     layers = composed.layers if composed is not None else []
     for name, node in _event_refs(layers):

@@ -40,7 +40,9 @@ from param_lsp.core.yaml_tree import YMap, YNode, YScalar, YSeq
 from param_lsp.rules.registry import rule
 
 Where = Literal["file", "inline", "dag-op", "dag-component", "referenced"]
-Path = tuple[str | int, ...]
+#: Where a node sits, for messages and memo keys: ``()`` at the top, else ``(parent, key)``
+#: (built on every step of the walk, so appending one key must not copy the whole path).
+Path = tuple[()] | tuple["Path", str | int]
 
 # --------------------------------------------------------------------------------------------
 # Rules
@@ -477,9 +479,18 @@ def _snake(key: str) -> str:
     return _CAMEL2.sub(r"\1_\2", _CAMEL1.sub(r"\1_\2", key)).lower()
 
 
+def _segments(path: Path) -> list[str | int]:
+    segments: list[str | int] = []
+    while path:
+        path, segment = path
+        segments.append(segment)
+    segments.reverse()
+    return segments
+
+
 def _fmt_path(path: Path) -> str:
     out = ""
-    for seg in path:
+    for seg in _segments(path):
         if isinstance(seg, int):
             out += f"[{seg}]"
         else:
@@ -737,7 +748,7 @@ class _Walker:
             _alias, t, required = fields[name]
             if not required and value.__class__ is YScalar and value.value is None:
                 continue
-            ok = check(value, t, (*path, str(key)), key_node) and ok
+            ok = check(value, t, (path, str(key)), key_node) and ok
         for name, shown in required_fields:
             if not any(lookup.get(key) == name for key in node.index if isinstance(key, str)):
                 self.missing(owner, shown, path)
@@ -792,13 +803,13 @@ def _list_items(w: _Walker, node: YSeq, t: Type, path: Path) -> bool:
                 memo.run(
                     w.ctx,
                     item,
-                    ("schema", id(item_t), (*path, i)),
-                    lambda item=item, i=i: w.check(item, item_t, (*path, i), item),  # type: ignore[misc]
+                    ("schema", id(item_t), (path, i)),
+                    lambda item=item, i=i: w.check(item, item_t, (path, i), item),  # type: ignore[misc]
                 )
                 and ok
             )
         else:
-            ok = w.check(item, item_t, (*path, i), item) and ok
+            ok = w.check(item, item_t, (path, i), item) and ok
     return ok
 
 
@@ -817,7 +828,7 @@ def _h_dict(w: _Walker, node: YNode, t: Type, path: Path, owner: YNode) -> bool:
             )
             ok = False
             continue
-        ok = w.check(value, value_t, (*path, key), key_node) and ok
+        ok = w.check(value, value_t, (path, key), key_node) and ok
     return ok
 
 
@@ -852,7 +863,7 @@ def _h_disc(w: _Walker, node: YNode, t: Type, path: Path, owner: YNode) -> bool:
         w.ctx.report(
             INVALID_ENUM.at(
                 kind_node.span,
-                f"`{_fmt_path((*path, 'kind'))}` must be one of "
+                f"`{_fmt_path((path, 'kind'))}` must be one of "
                 + ", ".join(f"`{m}`" for m in members)
                 + f", got {_describe(kind_node)}.",
             )
@@ -918,7 +929,7 @@ def _h_k8slist(w: _Walker, node: YNode, t: Type, path: Path, owner: YNode) -> bo
     ok = True
     item_t = ("k8s", t[1])
     for i, item in enumerate(node.items):
-        ok = _h_k8s(w, item, item_t, (*path, i), item) and ok
+        ok = _h_k8s(w, item, item_t, (path, i), item) and ok
     return ok
 
 
@@ -993,16 +1004,16 @@ def _param_entries(w: _Walker, node: YMap, path: Path) -> bool:
                     memo.run(
                         w.ctx,
                         value,
-                        ("schema-param", (*path, key), id(key_node)),
+                        ("schema-param", (path, key), id(key_node)),
                         lambda value=value, key=key, key_node=key_node: w.check_model(  # type: ignore[misc]
-                            value, "Param", (*path, key), key_node
+                            value, "Param", (path, key), key_node
                         ),
                         pins=(key_node,),
                     )
                     and ok
                 )
             else:
-                ok = w.check_model(value, "Param", (*path, key), key_node) and ok
+                ok = w.check_model(value, "Param", (path, key), key_node) and ok
     return ok
 
 
@@ -1224,7 +1235,7 @@ def _h_cmd(w: _Walker, node: YNode, t: Type, path: Path, owner: YNode) -> bool:
         ok = True
         for i, item in enumerate(node.items):
             if not (isinstance(item, YScalar) and isinstance(item.value, str)):
-                ok = w.wrong(item, ("str",), (*path, i))
+                ok = w.wrong(item, ("str",), (path, i))
             elif not item.value.strip():
                 w.ctx.report(INVALID_SHORTCUT.at(item.span, f"cmd[{i}] must not be blank."))
                 ok = False
@@ -1250,9 +1261,9 @@ def _h_env(w: _Walker, node: YNode, t: Type, path: Path, owner: YNode) -> bool:
             )
             return False  # Polyaxon stops at the first one
         if not isinstance(key, str):
-            ok = w.wrong(key_node, ("str",), (*path, str(key)))
+            ok = w.wrong(key_node, ("str",), (path, str(key)))
         elif not isinstance(py, str):
-            ok = w.wrong(value, ("str",), (*path, key))
+            ok = w.wrong(value, ("str",), (path, key))
     return ok
 
 
@@ -1427,7 +1438,7 @@ def _check_document(w: _Walker, root: YMap, where: Where, path: Path) -> set[str
         if isinstance(value, YScalar) and value.value is None:
             continue
         mark = len(w.ctx.findings)
-        ok = w.check(value, t, (*path, str(key)), key_node)
+        ok = w.check(value, t, (path, str(key)), key_node)
         if not ok or (len(w.ctx.findings) > mark and w.ctx.has_errors_since(mark)):
             invalid.add(str(key))
     _check_references(w, root, path, invalid, kind)
