@@ -395,25 +395,25 @@ class _Builder:
         child = depth + 1
         if self.shares_nodes or child > MAX_NESTING:
             return YSeq([build(item, child) for item in node.value], node.start_mark, node.end_mark)
-        items: list[YNode] = []
-        scalar_of = _scalar_of
-        typed_memo = _TYPED
-        for item_node in node.value:
-            item: YNode
-            if item_node.__class__ is _ScalarNode:
-                tag = item_node.tag
-                raw = item_node.value
-                typed = raw if tag == _STR else typed_memo.get((tag, raw), _MISSING)
-                if typed is _MISSING:
-                    item = self.scalar(item_node)
-                else:
-                    item = scalar_of(item_node, typed, tag, raw)
-            elif item_node.__class__ is _MappingNode:
-                item = self.mapping(item_node, child)
-            else:
-                item = build(item_node, child)
-            items.append(item)
-        return YSeq(items, node.start_mark, node.end_mark)
+        plain_child = self.plain_child
+        return YSeq(
+            [plain_child(item, child) for item in node.value], node.start_mark, node.end_mark
+        )
+
+    def plain_child(self, node: Any, depth: int) -> YNode:
+        """A node of a document without anchors, at a depth known to be allowed: scalars and
+        mappings skip the generic dispatch of `build`."""
+        cls = node.__class__
+        if cls is _ScalarNode:
+            tag = node.tag
+            raw = node.value
+            typed = raw if tag == _STR else _TYPED.get((tag, raw), _MISSING)
+            if typed is _MISSING:
+                return self.scalar(node)
+            return _scalar_of(node, typed, tag, raw)
+        if cls is _MappingNode:
+            return self.mapping(node, depth)
+        return self.build(node, depth)
 
     def check_collection_tag(self, node: Any) -> None:
         try:
@@ -474,32 +474,16 @@ class _Builder:
         build = self.build
         child = depth + 1
         fast = not self.shares_nodes and child <= MAX_NESTING
-        scalar_of = _scalar_of
-        typed_memo = _TYPED
+        plain_child = self.plain_child
         for key_node, value_node in node.value:
             if fast and key_node.__class__ is _ScalarNode and key_node.tag == _STR:
                 # The common case, a string key (always hashable): its scalar or mapping
                 # value is built without the generic dispatch of `build`.
                 text = key_node.value
-                key: YNode = scalar_of(key_node, text, _STR, text)
-                value_class = value_node.__class__
-                value: YNode
-                if value_class is _ScalarNode:
-                    tag = value_node.tag
-                    raw = value_node.value
-                    typed = raw if tag == _STR else typed_memo.get((tag, raw), _MISSING)
-                    if typed is _MISSING:
-                        value = self.scalar(value_node)
-                    else:
-                        value = scalar_of(value_node, typed, tag, raw)
-                elif value_class is _MappingNode:
-                    value = self.mapping(value_node, child)
-                else:
-                    value = build(value_node, child)
-                entry = (key, value)
+                entry = (_scalar_of(key_node, text, _STR, text), plain_child(value_node, child))
                 pairs.append(entry)
                 if text in index:
-                    self.duplicates.append((key, index[text][0]))
+                    self.duplicates.append((entry[0], index[text][0]))
                 index[text] = entry
                 continue
             key = build(key_node, child)
