@@ -310,7 +310,12 @@ class DocumentStore:
         state.analysis = computed.analysis
         state.analysed_text = text
         state.eligible = computed.eligible
-        self.on_result(state, version)  # the diagnostics do not wait for the index
+        # The diagnostics of an edit do not wait for the index: until it is rebuilt, requests
+        # answer from the last one. A document without one yet would answer without its
+        # model, so its first diagnostics wait (a client that waits for them sees both).
+        early = state.index is not None
+        if early:
+            self.on_result(state, version)
         index = None
         if computed.eligible and computed.analysis.root is not None:
             index = await loop.run_in_executor(
@@ -326,6 +331,8 @@ class DocumentStore:
             state.features = computed.analysis
             state.index = index
         state.view_cache = None
+        if not early:
+            self.on_result(state, version)
         self.collector.after_analysis(self.last_edit)
         if computed.eligible and index is None:
             # Broken YAML: recover a tree for features after the diagnostics are out.
