@@ -140,24 +140,20 @@ def _read_io(node: YMap, *, is_output: bool, source: Path | None) -> IODef | Non
     return io
 
 
-def _read_io_item(node: YNode, is_output: bool, source: Path | None) -> IODef | None:
-    return _read_io(node, is_output=is_output, source=source) if isinstance(node, YMap) else None
+def _read_ios(node: YSeq, *, is_output: bool, source: Path | None) -> list[IODef]:
+    return [io for item in node.items if (io := read_io(item, is_output=is_output, source=source))]
 
 
 def read_ios(node: YNode | None, *, is_output: bool, source: Path | None) -> list[IODef]:
     if not isinstance(node, YSeq):
         return []
     if not remembering():
-        return [io for item in node.items if (io := _read_io_item(item, is_output, source))]
+        return _read_ios(node, is_output=is_output, source=source)
     return list(
         remembered(
             node,
             ("ios", is_output, source),
-            lambda: [
-                io
-                for item in node.items
-                if (io := read_io(item, is_output=is_output, source=source))
-            ],
+            lambda: _read_ios(node, is_output=is_output, source=source),
             carry=True,
         )
     )

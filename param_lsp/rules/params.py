@@ -312,9 +312,8 @@ def validate_params(target: ParamsTarget, ctx: CheckContext) -> None:
             )
         )
         return
-    ios = [*target.inputs, *target.outputs]
     by_name: dict[str, IODef] = {}
-    for io in ios:
+    for io in [*target.inputs, *target.outputs]:
         by_name.setdefault(io.name, io)
 
     def check_input(io: IODef) -> None:
@@ -375,8 +374,7 @@ def validate_params(target: ParamsTarget, ctx: CheckContext) -> None:
         _check_undeclared(param, declared, target, ctx)
     if slot is None:
         for param in params.values():
-            if param.to_env is not None or param.to_init:
-                _check_param_fields(param, target, ctx)
+            _check_param_fields(param, target, ctx)
     else:
         check_in_chunks(
             ctx,
