@@ -1,17 +1,35 @@
 # One plain entry point per job. `make check-examples` and `make test` work on a fresh machine.
+# Dependencies come from uv.lock (exact versions and hashes); uv itself is pinned and bootstrapped
+# into .uv/ with the machine's Python, so only Python >= 3.11 and make are needed.
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
+UV_VERSION := 0.13.9
+UV := .uv/bin/uv
+export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: venv check-examples test lint typecheck rules-doc slow bench fuzz clean
+.PHONY: venv check-examples test test-latest lint typecheck rules-doc slow bench fuzz clean
 
-$(BIN)/param-lsp: pyproject.toml
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
+$(UV):
+	$(PYTHON) -m venv .uv
+	.uv/bin/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+
+$(BIN)/param-lsp: pyproject.toml uv.lock $(UV)
+	UV_PROJECT_ENVIRONMENT=$(VENV) $(UV) sync --quiet --frozen --extra dev --python $(PYTHON)
 	touch $@
 
 venv: $(BIN)/param-lsp
+
+# The newest versions pyproject.toml allows, in a separate venv (the locked .venv is untouched):
+# run it to notice an upgrade that breaks something before `uv lock --upgrade` adopts it.
+test-latest: $(UV)
+	rm -rf .venv-latest
+	$(UV) venv --quiet --python $(PYTHON) .venv-latest
+	VIRTUAL_ENV=.venv-latest $(UV) pip install --quiet --upgrade -e '.[dev]'
+	VIRTUAL_ENV=.venv-latest $(UV) pip list
+	.venv-latest/bin/ruff check param_lsp tests
+	.venv-latest/bin/mypy
+	.venv-latest/bin/pytest -q
 
 # The main job: lint the bundled examples (clean ones exit 0), then show the mistakes.
 check-examples: venv
@@ -47,4 +65,4 @@ fuzz: venv
 		$(BIN)/pytest -q -p no:cacheprovider tests/test_robustness.py -k random_edits
 
 clean:
-	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .venv-latest .uv build *.egg-info .pytest_cache .mypy_cache .ruff_cache

@@ -114,6 +114,31 @@ def test_deep_nesting_is_refused_without_crashing(depth: int) -> None:
     assert [p.kind for p in parsed.problems] == ["too-deep"]
 
 
+# Below and above LibYAML's own limit of 1,000 levels (PyYAML 6.0.4+ wheels stop there with a
+# scanner error): the first node deeper than 200 levels is named either way. Each position is
+# the node at depth 201, counted from the root mapping at depth 0.
+@pytest.mark.parametrize(
+    ("text", "start"),
+    [
+        ("a: " + "[" * 300 + "]" * 300, (0, 203)),
+        ("a: " + "[" * 1500 + "]" * 1500, (0, 203)),
+        ("a:\n" + "".join(" " * (2 * i) + "- \n" for i in range(1200)), (201, 400)),
+        ("".join(" " * i + "k:\n" for i in range(1100)) + " " * 1100 + "v", (200, 200)),
+        ("x: 1\ny:\n  z: " + "{a: " * 1200 + "1" + "}" * 1200, (2, 798)),
+    ],
+    ids=["flow-300", "flow-1500", "block-seq-1200", "block-map-1100", "flow-map-1200"],
+)
+def test_too_deep_names_the_first_node_past_the_limit(text: str, start: tuple[int, int]) -> None:
+    parsed = parse_yaml(text)
+    assert parsed.root is None
+    assert [(p.kind, p.message) for p in parsed.problems] == [
+        ("too-deep", "the document nests collections more than 200 levels deep")
+    ]
+    span = parsed.problems[0].span
+    assert (span.start.line, span.start.character) == start
+    assert (span.end.line, span.end.character) == (start[0], start[1] + 1)
+
+
 def test_moderate_nesting_is_fine() -> None:
     parsed = parse_yaml("a: " + "[" * 50 + "1" + "]" * 50)
     assert parsed.problems == []

@@ -311,14 +311,45 @@ def _nests_deeper_than(text: str, limit: int) -> bool:
     scan cheap.
     """
     depth = 0
-    for event in yaml.parse(text, Loader=_Loader):
-        if isinstance(event, yaml.CollectionStartEvent):
-            depth += 1
-            if depth > limit:
-                return True
-        elif isinstance(event, yaml.CollectionEndEvent):
-            depth -= 1
+    try:
+        for event in yaml.parse(text, Loader=_Loader):
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                if depth > limit:
+                    return True
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+    except yaml.MarkedYAMLError as exc:
+        if _is_libyaml_nesting_error(exc):
+            return True  # LibYAML's own limit (1,000 levels) is far above ``limit``
+        raise
     return False
+
+
+#: LibYAML 0.2.6 (bundled from PyYAML 6.0.4) stops at 1,000 open collections with this problem.
+_LIBYAML_NESTING_PROBLEM = "exceeded maximum nesting depth"
+
+
+def _is_libyaml_nesting_error(exc: yaml.MarkedYAMLError) -> bool:
+    return exc.problem == _LIBYAML_NESTING_PROBLEM
+
+
+def _first_too_deep_mark(text: str, depth: int) -> Any:
+    """The start mark of the first node nested deeper than :data:`MAX_NESTING`.
+
+    Used when LibYAML refuses the document with its own nesting limit before the tree builder
+    could name the node: the pure-Python parser (no limit, lazy) replays the events up to it, so
+    the range is the one the builder reports where LibYAML has no limit.
+    """
+    open_collections = depth
+    for event in yaml.parse(text, Loader=yaml.SafeLoader):
+        if isinstance(event, yaml.NodeEvent) and open_collections > MAX_NESTING:
+            return event.start_mark
+        if isinstance(event, yaml.CollectionStartEvent):
+            open_collections += 1
+        elif isinstance(event, yaml.CollectionEndEvent):
+            open_collections -= 1
+    return None
 
 
 class _Builder:
@@ -586,6 +617,17 @@ def parse_region(text: str, depth: int) -> ParsedYaml:
     return _parse_yaml(text, depth)
 
 
+def _too_deep_problem(text: str, depth: int) -> YamlProblem:
+    try:
+        mark = _first_too_deep_mark(text, depth)
+    except yaml.YAMLError:
+        mark = None
+    span = _mark_span(mark) if mark is not None else Span.of(0, 0, 0, 0)
+    return YamlProblem(
+        "too-deep", f"the document nests collections more than {MAX_NESTING} levels deep", span
+    )
+
+
 def _parse_yaml(text: str, depth: int = 0) -> ParsedYaml:
     problems: list[YamlProblem] = []
     if _may_nest_deeper_than(text, COMPOSER_SAFE_DEPTH):
@@ -605,6 +647,9 @@ def _parse_yaml(text: str, depth: int = 0) -> ParsedYaml:
     try:
         composed = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
+        if _is_libyaml_nesting_error(exc):
+            problems.append(_too_deep_problem(text, depth))
+            return ParsedYaml(None, problems, [])
         mark = exc.problem_mark or exc.context_mark
         span = _mark_span(mark) if mark is not None else Span.of(0, 0, 0, 0)
         message = " ".join(part for part in (exc.context, exc.problem) if part)

