@@ -24,14 +24,22 @@ class ServerGone(RuntimeError):
 
 
 class RawClient:
-    def __init__(self, command: list[str] | None = None, env: dict[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        command: list[str] | None = None,
+        env: dict[str, str] | None = None,
+        *,
+        scan: bool = False,
+    ) -> None:
         self.proc = subprocess.Popen(
             command or SERVER_COMMAND,
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
-            env={**os.environ, "PARAM_LSP_NO_SCAN": "1", **(env or {})},
+            env={**os.environ, "PARAM_LSP_NO_SCAN": "0" if scan else "1", **(env or {})},
         )
+        #: `$/progress` notifications seen, with the monotonic time they arrived.
+        self.progress: list[tuple[float, dict[str, Any]]] = []
         self.messages: queue.Queue[dict[str, Any] | None] = queue.Queue()
         self.next_id = 0
         #: Every publishDiagnostics seen, with the monotonic time it arrived.
@@ -63,6 +71,8 @@ class RawClient:
                 message = json.loads(body)
                 if message.get("method") == "textDocument/publishDiagnostics":
                     self.published.append((time.perf_counter(), message["params"]))
+                elif message.get("method") == "$/progress":
+                    self.progress.append((time.perf_counter(), message["params"]))
                 self.messages.put(message)
         finally:
             self.messages.put(None)
@@ -134,18 +144,23 @@ class RawClient:
 
     # ------------------------------------------------------------ session helpers
 
-    def initialize(self, root: Path | None, options: dict[str, Any] | None = None) -> Any:
+    def initialize(
+        self, root: Path | None, options: dict[str, Any] | None = None, *, progress: bool = False
+    ) -> Any:
+        capabilities: dict[str, Any] = {
+            "textDocument": {
+                "publishDiagnostics": {"relatedInformation": True},
+                "completion": {"completionItem": {"snippetSupport": True}},
+            }
+        }
+        if progress:
+            capabilities["window"] = {"workDoneProgress": True}
         result = self.request(
             "initialize",
             {
                 "processId": os.getpid(),
                 "rootUri": root.as_uri() if root is not None else None,
-                "capabilities": {
-                    "textDocument": {
-                        "publishDiagnostics": {"relatedInformation": True},
-                        "completion": {"completionItem": {"snippetSupport": True}},
-                    }
-                },
+                "capabilities": capabilities,
                 "initializationOptions": options or {},
             },
         )
@@ -171,6 +186,21 @@ class RawClient:
             "textDocument/didChange",
             {"textDocument": {"uri": uri, "version": version}, "contentChanges": [change]},
         )
+
+    def wait_progress_end(self, timeout: float = 600) -> float:
+        """Waits for a `$/progress` end; the monotonic time it arrived."""
+        deadline = time.monotonic() + timeout
+        while True:
+            for at, params in self.progress:
+                if params.get("value", {}).get("kind") == "end":
+                    return at
+            self._next(max(0.001, deadline - time.monotonic()))
+
+    def cpu_seconds(self) -> float:
+        """User + system CPU time of the server process so far."""
+        with open(f"/proc/{self.proc.pid}/stat") as stat:
+            fields = stat.read().rpartition(")")[2].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
     def rss_kb(self) -> int:
         with open(f"/proc/{self.proc.pid}/status") as status:

@@ -1,58 +1,87 @@
-"""How long an edit waits before it is analysed: the configured debounce, or the typist's pace."""
+"""When an edit is analysed: at once when the analyser is idle; edits made during an analysis
+are coalesced (the newest wins) and stale versions are never published."""
 
 from __future__ import annotations
 
-import pytest
+import asyncio
+import threading
+from pathlib import Path
+from typing import Any
 
 from param_lsp.lsp import documents
 from param_lsp.lsp.documents import DocState, DocumentStore
+from param_lsp.lsp.options import parse_options
+
+OPERATION = "kind: operation\nparams:\n  lr: {value: 0.1}\nrun: {kind: job, container: {image: x}}\n"
 
 
-class Clock:
-    def __init__(self) -> None:
-        self.now = 100.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
-@pytest.fixture()
-def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
-    fake = Clock()
-    monkeypatch.setattr(documents.time, "monotonic", fake)
-    return fake
-
-
-def delays(clock: Clock, intervals_ms: list[float]) -> list[float]:
-    """The wait (ms) of each edit of a session, the first edit at the clock's time."""
+def test_the_default_debounce_is_zero() -> None:
+    _settings, debounce = parse_options(None)
+    assert debounce == 0.0
     store = DocumentStore(lambda uri: None, lambda state, version: None, lambda state: None)
-    state = DocState("file:///op.yaml", None)
-    out = [round(store.typing_delay(state) * 1000, 1)]
-    for interval in intervals_ms:
-        clock.now += interval / 1000
-        out.append(round(store.typing_delay(state) * 1000, 1))
-    return out
+    assert store.typing_delay(DocState("file:///op.yaml", None)) == 0.0
 
 
-def test_an_isolated_edit_waits_the_debounce(clock: Clock) -> None:
-    assert delays(clock, [500, 300]) == [30.0, 30.0, 30.0]
+def test_a_configured_debounce_is_kept() -> None:
+    _settings, debounce = parse_options({"debounceMs": 40})
+    assert debounce == 0.04
 
 
-def test_keys_50_ms_apart_wait_for_a_pause_from_the_second_key(clock: Clock) -> None:
-    """Even when the first key's analysis is already done: otherwise a fast analysis makes the
-    first two keys of a burst two analyses, and the burst three."""
-    waits = delays(clock, [50] * 5)
-    assert waits[0] == 30.0
-    assert waits[1:] == [60.0] * 5
+class Editor:
+    """A document whose versions the test sets, and a store whose analyses can be held."""
+
+    def __init__(self) -> None:
+        self.text, self.version = OPERATION, 1
+        self.published: list[int | None] = []
+        self.store = DocumentStore(self.snapshot, self.on_result, lambda state: None)
+        self.analysed: list[int] = []
+        self.release = threading.Event()
+        self.release.set()
+
+    def snapshot(self, uri: str) -> tuple[str, int | None]:
+        return self.text, self.version
+
+    def on_result(self, state: DocState, version: int | None) -> None:
+        if version == self.version:  # the server's own staleness check
+            self.published.append(version)
+
+    def edit(self, version: int) -> None:
+        self.version = version
+        self.text = OPERATION.replace("0.1", f"0.{version}")
 
 
-def test_a_key_read_late_does_not_shorten_the_wait(clock: Clock) -> None:
-    # 58 then 42 ms: the second key was read late, the third looks early.
-    assert delays(clock, [50, 58, 42])[-1] == pytest.approx(1.2 * 58, abs=0.1)
-
-
-def test_keys_too_far_apart_to_wait_for_are_each_analysed_after_the_debounce(
-    clock: Clock,
+async def test_an_idle_analyser_starts_at_once_and_a_burst_during_an_analysis_is_one_more(
+    monkeypatch: Any,
 ) -> None:
-    # 1.2 × 120 ms is more than the 100 ms a burst may wait: no point waiting.
-    assert delays(clock, [120, 120]) == [30.0, 30.0, 30.0]
+    editor = Editor()
+    real = documents._compute
+
+    def held(*args: Any, **kwargs: Any) -> Any:
+        editor.analysed.append(int(args[0].split("0.")[1].split("}")[0]))
+        editor.release.wait(10)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(documents, "_compute", held)
+    store = editor.store
+    state = store.open("file:///op.yaml", Path("/nonexistent/op.yaml"))
+    editor.release.clear()
+    first = store.schedule(state, store.typing_delay(state))
+    # Started without waiting: the analysis of version 1 is running within a loop turn or two.
+    for _ in range(50):
+        await asyncio.sleep(0.001)
+        if editor.analysed:
+            break
+    assert editor.analysed == [1]
+    # Keys typed while it runs: each replaces the waiting one.
+    tasks = []
+    for version in range(2, 7):
+        editor.edit(version)
+        tasks.append(store.schedule(state, store.typing_delay(state)))
+    editor.release.set()
+    await first
+    await tasks[-1]
+    assert all(task.cancelled() for task in tasks[:-1])
+    # Version 1 was analysed but never published (stale); then only the newest text.
+    assert editor.analysed == [1, 6]
+    assert editor.published == [6]
+    store.shutdown()

@@ -115,6 +115,57 @@ def find_config_file(start: Path) -> Path | None:
     return None
 
 
+def _own_config_file(folder: Path) -> Path | None:
+    dedicated = folder / CONFIG_FILENAME
+    if dedicated.is_file():
+        return dedicated
+    pyproject = folder / PYPROJECT
+    if pyproject.is_file() and _has_tool_table(pyproject):
+        return pyproject
+    return None
+
+
+class ConfigFinder:
+    """:func:`find_config_file` for many files: each folder is looked at once.
+
+    For one `param-lsp check` run, or for the language server until a configuration file
+    changes (:meth:`clear`). Files in the same folder, or below a folder already looked at,
+    cost a dictionary look-up instead of a walk over every parent folder.
+    """
+
+    def __init__(self) -> None:
+        self._folders: dict[Path, Path | None] = {}
+
+    def clear(self) -> None:
+        self._folders.clear()
+
+    def for_file(self, path: Path) -> Path | None:
+        """The configuration file of a file (its folder need not be checked to be one)."""
+        return self.for_folder(Path(os.path.abspath(path)).parent)
+
+    def for_folder(self, folder: Path) -> Path | None:
+        seen: list[Path] = []
+        found: Path | None = None
+        current = folder
+        while True:
+            if current in self._folders:
+                found = self._folders[current]
+                break
+            seen.append(current)
+            found = _own_config_file(current)
+            if found is not None or current.parent == current:
+                break
+            current = current.parent
+        for visited in seen:
+            self._folders[visited] = found
+        return found
+
+    def load(self, path: Path) -> ProjectConfig:
+        """The configuration of a file (raises ConfigError if unusable)."""
+        source = self.for_file(path)
+        return EMPTY_CONFIG if source is None else load_config_file(source)
+
+
 def load_config(start: Path) -> ProjectConfig:
     """The configuration that applies to a file or folder (raises ConfigError if unusable)."""
     source = find_config_file(start)
@@ -138,15 +189,19 @@ def load_settings(
     overrides: Mapping[str, Any] | None = None,
     *,
     use_config_file: bool = True,
+    finder: ConfigFinder | None = None,
 ) -> Settings:
     """Settings for one file: defaults < nearest configuration file < ``overrides``.
 
     ``overrides`` are CLI flags or the language client's settings (snake_case or camelCase
     keys; None values are ignored). Raises ConfigError for an unusable file or override.
     """
-    config = (
-        load_config(Path(for_path)) if use_config_file and for_path is not None else EMPTY_CONFIG
-    )
+    if not use_config_file or for_path is None:
+        config = EMPTY_CONFIG
+    elif finder is not None:
+        config = finder.load(Path(for_path))
+    else:
+        config = load_config(Path(for_path))
     return settings_from(config, overrides)
 
 

@@ -12,6 +12,7 @@ import os
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from param_lsp.core.yaml_tree import ParsedYaml, parse_yaml
 
@@ -35,6 +36,11 @@ class Workspace:
     _cache: dict[Path, tuple[object, ParsedYaml, str]] = field(default_factory=dict)
     #: referenced file → files whose analysis read it (for re-checking dependants).
     dependants: defaultdict[Path, set[Path]] = field(default_factory=lambda: defaultdict(set))
+    #: Work shared by the files analysed with this workspace (e.g. referenced components
+    #: checked and composed once: `rules.references`), valid while the files it read are.
+    shared: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+    #: (root, its real path): resolved once, not on every read.
+    _real_root: tuple[Path, Path] | None = field(default=None, repr=False, compare=False)
 
     def set_override(self, path: Path, text: str) -> None:
         self.overrides[_norm(path)] = text
@@ -48,11 +54,15 @@ class Workspace:
         if self.root is None:
             return True
         try:
-            return Path(os.path.realpath(path)).is_relative_to(os.path.realpath(self.root))
+            if self._real_root is None or self._real_root[0] != self.root:
+                self._real_root = (self.root, Path(os.path.realpath(self.root)))
+            return Path(os.path.realpath(path)).is_relative_to(self._real_root[1])
         except OSError:
             return False
 
-    def read(self, path: Path, *, by: Path | None = None) -> ReadResult:
+    def read(self, path: Path, *, by: Path | None = None, keep: bool = True) -> ReadResult:
+        """``keep=False``: a parse made for this read is not cached (a file read once, e.g. by
+        the workspace index, whose tree would otherwise stay in memory)."""
         path = _norm(path)
         if by is not None:
             self.dependants[path].add(_norm(by))
@@ -88,8 +98,24 @@ class Workspace:
         except UnicodeDecodeError:
             return ReadResult(path, error="not-utf8")
         parsed = parse_yaml(text)
-        self._cache[path] = (key, parsed, text)
+        if keep:
+            self._cache[path] = (key, parsed, text)
         return ReadResult(path, parsed, text)
+
+    def unchanged(self, path: Path, parsed: object) -> bool:
+        """Whether ``parsed`` is still the cached tree of ``path`` (one stat, no read)."""
+        path = _norm(path)
+        cached = self._cache.get(path)
+        if cached is None or cached[1] is not parsed:
+            return False
+        override = self.overrides.get(path)
+        if override is not None:
+            return cached[0] == ("override", id(override))
+        try:
+            stat = path.stat()
+        except OSError:
+            return False
+        return cached[0] == (stat.st_mtime_ns, stat.st_size)
 
     def users_of(self, path: Path) -> set[Path]:
         """Files whose last analysis read ``path`` (directly or through a chain)."""

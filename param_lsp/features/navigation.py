@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -227,13 +228,20 @@ def _io_uses(view: DocumentView, io: IODef) -> list[Span]:
     return spans
 
 
+#: The workspace index's answer for an input/output: where files not among the views name it.
+IndexedUses = Callable[[IODef], Iterable[Location]]
+
+
 def references(
     view: DocumentView,
     pos: Position,
     others: list[DocumentView],
     *,
     include_declaration: bool = True,
+    indexed: IndexedUses | None = None,
 ) -> list[Location]:
+    """``others`` are analysed documents (the open ones); ``indexed`` answers for the rest of
+    the workspace from its index."""
     found = target_at(view, pos)
     if found is None:
         return []
@@ -252,11 +260,16 @@ def references(
                 continue
             seen_paths.add(other.path)
             locations += [Location(other.path, span) for span in _io_uses(other, io)]
+        if indexed is not None:
+            locations += [loc for loc in indexed(io) if loc.path not in seen_paths]
     elif found.op is not None:
         locations += [
             Location(view.path, span) for span in _op_uses(view, found.name, include_declaration)
         ]
     return _dedupe(locations)
+
+
+io_uses = _io_uses
 
 
 def _dedupe(locations: list[Location]) -> list[Location]:
@@ -308,7 +321,11 @@ def prepare_rename(view: DocumentView, pos: Position) -> tuple[Span, str] | None
 
 
 def rename(
-    view: DocumentView, pos: Position, new_name: str, others: list[DocumentView]
+    view: DocumentView,
+    pos: Position,
+    new_name: str,
+    others: list[DocumentView],
+    indexed: IndexedUses | None = None,
 ) -> list[FileEdits]:
     found = target_at(view, pos)
     if found is None:
@@ -324,7 +341,7 @@ def rename(
     if found.kind == "op" and view.index.op(new_name) is not None:
         raise RenameError(f"An op named `{new_name}` already exists in this DAG.")
     by_path: dict[Path | None, list[TextEdit]] = {}
-    for location in references(view, pos, others, include_declaration=True):
+    for location in references(view, pos, others, include_declaration=True, indexed=indexed):
         path = None if location.path == view.path else location.path
         by_path.setdefault(path, []).append(TextEdit(location.span, new_name))
     return [FileEdits(path, tuple(edits)) for path, edits in by_path.items()]

@@ -1,8 +1,10 @@
-"""Open documents: debounced analysis off the event loop, cached per version, never stale.
+"""Open documents: analysis off the event loop, cached per version, never stale.
 
 Per document there is at most one analysis running (in a single worker thread) and at most one
-waiting (the newest edit): an edit cancels the waiting task, never the running one, and a
-result is published only when its version is still the document's version.
+waiting. An edit that finds the document's analyser idle is analysed at once (after the
+optional ``debounceMs``, 0 by default); edits that arrive while an analysis runs replace the
+waiting one, so the next analysis takes the newest text, and a result is published only when
+its version is still the document's version.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from param_lsp.core.analyze import Analysis
+    from param_lsp.core.config import ConfigFinder, ProjectConfig
     from param_lsp.core.memo import DocumentCache
     from param_lsp.core.settings import Settings
     from param_lsp.core.workspace import Workspace
@@ -27,15 +30,6 @@ if TYPE_CHECKING:
     from param_lsp.features.index import DocumentIndex
 
 log = logging.getLogger(__name__)
-
-#: Edits closer together than this count as typing.
-TYPING_WINDOW_S = 0.2
-#: The longest wait for a pause in typing.
-MAX_TYPING_DEBOUNCE_S = 0.1
-#: While typing, wait this many times the interval between the last two edits. With 1.1 a key
-#: sent 10 % late came after its predecessor's analysis had started (keys 50 ms apart: 3
-#: analyses in 2 bursts of 20); with 1.2, in none of 60.
-TYPING_MARGIN = 1.2
 
 YAML_SUFFIXES = (".yaml", ".yml")
 
@@ -59,9 +53,8 @@ class DocState:
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     published: bool = False
     view_cache: tuple[Any, DocumentView] | None = None
-    #: When the last edit arrived (monotonic seconds), to tell typing from a single edit.
+    #: When the last edit arrived (monotonic seconds).
     last_change: float | None = None
-    last_interval: float | None = None
     #: What the last analysis can lend the next one (regions, checks of unchanged nodes).
     cache: DocumentCache = field(default_factory=lambda: _new_cache())
 
@@ -154,8 +147,12 @@ class DocumentStore:
         self.on_dependants = on_dependants
         self.states: dict[str, DocState] = {}
         self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="param-lsp-analysis")
-        self.debounce_s = 0.03
+        self.debounce_s = 0.0
         self.settings: Settings | None = None
+        #: Nearest configuration file per folder (cleared when a configuration file changes),
+        #: and the settings made of each configuration.
+        self.config_finder: ConfigFinder | None = None
+        self._settings_of: dict[int, tuple[ProjectConfig, Settings]] = {}
         #: What the client set explicitly; each file's settings are its nearest configuration file
         #: (`.param-lsp.toml`, `[tool.param-lsp]`) with these on top.
         self.client_overrides: dict[str, Any] = {}
@@ -168,6 +165,8 @@ class DocumentStore:
     # ------------------------------------------------------------ configuration
 
     def configure(self, settings: Settings, debounce_s: float, root: Path | None) -> None:
+        if settings != self.settings:
+            self._settings_of.clear()
         self.settings = settings
         self.debounce_s = debounce_s
         if self.workspace is None or root != self.workspace_root:
@@ -181,13 +180,45 @@ class DocumentStore:
         assert self.settings is not None
         if path is None:
             return self.settings
-        from param_lsp.core.config import ConfigError, load_settings
+        from param_lsp.core.config import ConfigError, settings_from
 
         try:
-            return load_settings(path, self.client_overrides)
+            config = self._finder().load(path)
+            known = self._settings_of.get(id(config))
+            if known is not None and known[0] is config:
+                return known[1]
+            settings = settings_from(config, self.client_overrides)
+            self._settings_of[id(config)] = (config, settings)
+            return settings
         except ConfigError as exc:
             log.warning("param-lsp: %s; using the client settings", exc)
             return self.settings
+
+    def selected(self, path: Path) -> bool | None:
+        """A workspace file by the configuration's include/exclude (as `param-lsp check` on a
+        folder): False excluded, True included, None decided by the content."""
+        from param_lsp.core.config import ConfigError
+
+        try:
+            return self._finder().load(path).selects(path)
+        except ConfigError:
+            return None
+
+    def config_changed(self) -> None:
+        """A configuration file changed: look for and read configuration files again."""
+        if self.config_finder is not None:
+            self.config_finder.clear()
+        self._settings_of.clear()
+
+    def _finder(self) -> ConfigFinder:
+        if self.config_finder is None:
+            from param_lsp.core.config import ConfigFinder
+
+            self.config_finder = ConfigFinder()
+        return self.config_finder
+
+    def open_paths(self) -> set[Path]:
+        return {state.path for state in self.states.values() if state.path is not None}
 
     def ensure_configured(self) -> None:
         if self.settings is None:
@@ -232,28 +263,13 @@ class DocumentStore:
         return max((s.last_change or 0.0 for s in self.states.values()), default=0.0)
 
     def typing_delay(self, state: DocState) -> float:
-        """The debounce for an edit: while the user types faster than we analyse, wait for a
-        pause in their own pace.
+        """The wait before an edit is analysed: the configured debounce (0 by default).
 
-        An edit long after the previous one waits the configured debounce. One that follows
-        the previous edit closely waits a little longer than the interval between the two, so
-        that the next key supersedes it and a burst ends in one analysis after its last key:
-        when that wait is at most 100 ms (keys under ~80 ms apart), or when the previous edit
-        is still waiting or being analysed (then 100 ms at most). Keys further apart are each
-        analysed after the configured debounce.
+        No wait is needed to coalesce a burst of keys: an edit that arrives while the previous
+        one is analysed replaces the waiting task, which analyses the newest text once the
+        running analysis is done.
         """
-        now = time.monotonic()
-        interval = None if state.last_change is None else now - state.last_change
-        state.last_change = now
-        previous, state.last_interval = state.last_interval, interval
-        if interval is None or interval > TYPING_WINDOW_S:
-            return self.debounce_s
-        # The slower of the last two intervals: an edit read late makes the next one look early.
-        pace = max(interval, previous or 0.0) if (previous or 1) <= TYPING_WINDOW_S else interval
-        wait = TYPING_MARGIN * pace
-        behind = state.pending is not None and not state.pending.done()
-        if wait <= MAX_TYPING_DEBOUNCE_S or behind:
-            return max(self.debounce_s, min(wait, MAX_TYPING_DEBOUNCE_S))
+        state.last_change = time.monotonic()
         return self.debounce_s
 
     def is_current(self, state: DocState) -> bool:
@@ -282,6 +298,9 @@ class DocumentStore:
     async def _run(self, state: DocState, delay: float) -> None:
         if delay > 0:
             await asyncio.sleep(delay)
+        else:
+            # Let the edits that arrived in the same read from the client land first.
+            await asyncio.sleep(0)
         async with state.lock:
             snapshot = self.get_text(state.uri)
             if snapshot is None or state.uri not in self.states:

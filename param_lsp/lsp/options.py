@@ -10,7 +10,8 @@ from __future__ import annotations
 from typing import Any
 
 CONFIG_SECTION = "param-lsp"
-DEFAULT_DEBOUNCE_MS = 30
+#: An idle analyser starts at once; edits made during an analysis are coalesced anyway.
+DEFAULT_DEBOUNCE_MS = 0
 
 
 class OptionsError(ValueError):

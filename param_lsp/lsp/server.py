@@ -26,6 +26,7 @@ from pygls.protocol import LanguageServerProtocol
 from param_lsp import __version__
 from param_lsp.lsp.convert import Lines, path_to_uri, to_diagnostic, uri_to_path
 from param_lsp.lsp.documents import DocState, DocumentStore, drop_generated_sources, is_yaml
+from param_lsp.lsp.indexing import Indexer
 from param_lsp.lsp.options import CONFIG_SECTION, OptionsError, client_overrides, parse_options
 from param_lsp.lsp.textsync import adopt
 
@@ -37,8 +38,6 @@ CONFIG_FILE_NAMES = frozenset({".param-lsp.toml", "pyproject.toml"})
 YAML_WATCH_GLOB = "**/*.y*ml"
 
 TOKEN_TYPES = ["namespace", "variable", "property", "function", "keyword"]
-MAX_SCANNED_FILES = 2000
-SCAN_SKIP_DIRS = frozenset({".git", "node_modules", ".venv", "venv", "__pycache__", ".tox"})
 
 
 class RequestFailed(JsonRpcException):
@@ -128,8 +127,8 @@ class ParamLanguageServer(LanguageServer):
         self.refresh_support = False
         self.progress_support = False
         self.init_options: Any = None
-        #: Files analysed by the workspace scan (for references/rename across files).
-        self.scanned: dict[Path, Any] = {}
+        #: The workspace's polyaxonfiles that are not open (references/rename across files).
+        self.indexer = Indexer(self.store)
         self.scan_task: asyncio.Task[None] | None = None
         self.scan_enabled = True
         #: Files reported by workspace/didChangeWatchedFiles, not yet re-indexed.
@@ -230,18 +229,19 @@ class ParamLanguageServer(LanguageServer):
         return self.store.view(state)
 
     def other_views(self, uri: str) -> list[Any]:
+        """Views of the other open documents (the index answers for the rest)."""
         views: list[Any] = []
-        open_paths: set[Path] = set()
         for other_uri, state in self.store.states.items():
             if other_uri == uri or not state.eligible:
                 continue
             view = self.store.view(state)
             if view is not None:
                 views.append(view)
-                if state.path is not None:
-                    open_paths.add(state.path)
-        views += [view for path, view in self.scanned.items() if path not in open_paths]
         return views
+
+    def indexed_uses(self) -> Any:
+        """Sites in the workspace's files that are not open (from the index)."""
+        return self.indexer.index.io_uses(exclude=self.store.open_paths())
 
     def log_to_client(self, level: int, message: str) -> None:
         kind = (
@@ -430,6 +430,7 @@ def on_stats(ls: ParamLanguageServer, *args: Any) -> dict[str, int]:
         "frozen_objects": gc.get_freeze_count(),
         "full_collections": ls.store.collector.collections,
         "pending_futures": protocol.pending_futures,
+        **ls.indexer.stats(),
     }
 
 
@@ -453,7 +454,6 @@ def did_open(ls: ParamLanguageServer, params: types.DidOpenTextDocumentParams) -
     ls.store.ensure_configured()
     if is_yaml(path, uri):
         ls.store.set_override(state, params.text_document.text)
-        ls.scanned.pop(path, None) if path is not None else None
     ls.store.schedule(state)
 
 
@@ -484,6 +484,7 @@ def did_save(ls: ParamLanguageServer, params: types.DidSaveTextDocumentParams) -
 
 def _recheck_all(ls: ParamLanguageServer) -> None:
     """A project configuration changed: every open document may have new settings."""
+    ls.store.config_changed()
     for state in list(ls.store.states.values()):
         state.generation += 1
         ls.store.schedule(state)
@@ -511,44 +512,35 @@ def did_change_watched_files(
 
 def _indexable(ls: ParamLanguageServer, path: Path) -> bool:
     """Inside the workspace (symlinks resolved) and not under a folder the scan skips."""
+    from param_lsp.features.workspace_index import skipped_folder
+
     workspace, root = ls.store.workspace, ls.store.workspace_root
     if workspace is None or root is None or not workspace.allowed(path):
         return False
-    try:
-        folders = path.relative_to(root).parts[:-1]
-    except ValueError:
-        return False
-    return not any(part in SCAN_SKIP_DIRS or part.startswith(".") for part in folders)
+    return not skipped_folder(root, path)
 
 
 async def _apply_watched_changes(ls: ParamLanguageServer) -> None:
     """Files created, changed or deleted on disk: update the index (what references and rename
     search besides open documents) and re-check the open documents that read them."""
-    loop = asyncio.get_running_loop()
+    indexer = ls.indexer
     while ls.watched_changes:
         path, kind = next(iter(ls.watched_changes.items()))
         del ls.watched_changes[path]
         if not _indexable(ls, path) or path_to_uri(path) in ls.store.states:
             continue  # an open document's text comes from the editor, not the disk
         if kind == types.FileChangeType.Deleted:
-            ls.scanned.pop(path, None)
-        elif ls.scan_enabled and (path in ls.scanned or len(ls.scanned) < MAX_SCANNED_FILES):
-            await _reindex(ls, loop, path)
+            indexer.forget(path)
+        elif ls.scan_enabled:
+            await indexer.reindex(path)
         workspace = ls.store.workspace
         users = workspace.users_of(path) if workspace is not None else set()
         _recheck_open_users(ls, users)
         # Indexed files that compose this one describe its old inputs/outputs: index them again.
-        for user in sorted(users):
-            if user in ls.scanned and path_to_uri(user) not in ls.store.states:
-                await _reindex(ls, loop, user)
-
-
-async def _reindex(ls: ParamLanguageServer, loop: asyncio.AbstractEventLoop, path: Path) -> None:
-    view = await loop.run_in_executor(ls.store.executor, _scan_one, path, ls.store)
-    if view is None:
-        ls.scanned.pop(path, None)  # gone, or no longer a polyaxonfile
-    elif path_to_uri(path) not in ls.store.states:
-        ls.scanned[path] = view
+        open_paths = ls.store.open_paths()
+        stale = sorted(user for user in users if user in indexer.index and user not in open_paths)
+        for start in range(0, len(stale), 64):
+            await indexer.reindex_many(stale[start : start + 64])
 
 
 def _recheck_open_users(ls: ParamLanguageServer, users: set[Path]) -> None:
@@ -595,6 +587,11 @@ def did_close(ls: ParamLanguageServer, params: types.DidCloseTextDocumentParams)
         ls.text_document_publish_diagnostics(
             types.PublishDiagnosticsParams(uri=params.text_document.uri, diagnostics=[])
         )
+    if state is not None and state.path is not None and ls.scan_enabled:
+        # Its text on disk is what the index describes again (an unsaved edit is dropped).
+        ls.watched_changes[state.path] = types.FileChangeType.Changed
+        if ls.watch_task is None or ls.watch_task.done():
+            ls.watch_task = asyncio.get_running_loop().create_task(_apply_watched_changes(ls))
 
 
 @server.feature(
@@ -625,84 +622,9 @@ async def pull_diagnostics(
 # ---------------------------------------------------------------- workspace scan
 
 
-def _candidate_files(root: Path) -> list[Path]:
-    found: list[Path] = []
-    for dirpath, dirnames, filenames in os.walk(root):
-        dirnames[:] = sorted(
-            d for d in dirnames if d not in SCAN_SKIP_DIRS and not d.startswith(".")
-        )
-        for name in sorted(filenames):
-            if name.lower().endswith((".yaml", ".yml")):
-                found.append(Path(dirpath) / name)
-                if len(found) >= MAX_SCANNED_FILES:
-                    return found
-    return found
-
-
 async def _scan_workspace(ls: ParamLanguageServer) -> None:
-    """Analyse the workspace's polyaxonfiles once (references, dependants), with progress."""
-    root = ls.store.workspace_root
-    if root is None or not root.is_dir():
-        return
-    loop = asyncio.get_running_loop()
-    files = await loop.run_in_executor(None, _candidate_files, root)
-    token: str | None = None
-    if ls.progress_support:
-        token = f"param-lsp-scan-{id(files)}"
-        try:
-            await ls.work_done_progress.create_async(token)
-            ls.work_done_progress.begin(
-                token,
-                types.WorkDoneProgressBegin(
-                    title="param-lsp: scanning workspace", percentage=0, cancellable=True
-                ),
-            )
-        except Exception as exc:
-            log.info("work done progress unavailable: %r", exc)
-            token = None
-    done = 0
-    try:
-        for done, path in enumerate(files, 1):
-            if token is not None and ls.work_done_progress.tokens[token].cancelled():
-                break
-            if path_to_uri(path) in ls.store.states:
-                continue
-            view = await loop.run_in_executor(ls.store.executor, _scan_one, path, ls.store)
-            if view is not None:
-                ls.scanned[path] = view
-            if token is not None and (done % 10 == 0 or done == len(files)):
-                ls.work_done_progress.report(
-                    token,
-                    types.WorkDoneProgressReport(
-                        message=f"{done}/{len(files)} files",
-                        percentage=int(done * 100 / max(len(files), 1)),
-                    ),
-                )
-    finally:
-        if token is not None:
-            ls.work_done_progress.end(
-                token, types.WorkDoneProgressEnd(message=f"{len(ls.scanned)} polyaxonfiles")
-            )
-            ls.work_done_progress.tokens.pop(token, None)  # pygls keeps ended tokens forever
-
-
-def _scan_one(path: Path, store: DocumentStore) -> Any:
-    from param_lsp.core.analyze import analyze
-    from param_lsp.core.detect import looks_like_polyaxonfile
-    from param_lsp.features.document import make_view
-    from param_lsp.features.index import build_index
-
-    try:
-        if path.stat().st_size > 1_000_000:
-            return None
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
-        return None
-    if not looks_like_polyaxonfile(text):
-        return None
-    store.ensure_configured()
-    analysis = analyze(text, path, store.settings_for(path), store.workspace)
-    return make_view(text, path, analysis, build_index(analysis, store.workspace), [])
+    """Index the workspace's polyaxonfiles (references, rename, dependants), with progress."""
+    await ls.indexer.scan(ls)
 
 
 # ---------------------------------------------------------------- features
@@ -784,6 +706,7 @@ def references(ls: ParamLanguageServer, params: types.ReferenceParams) -> Any:
         pos,
         ls.other_views(params.text_document.uri),
         include_declaration=params.context.include_declaration,
+        indexed=ls.indexed_uses(),
     )
     return locations(ls, params.text_document.uri, view, found) or None
 
@@ -815,7 +738,13 @@ def rename(ls: ParamLanguageServer, params: types.RenameParams) -> Any:
     if pos is None:
         return None
     try:
-        edits = feature_rename(view, pos, params.new_name, ls.other_views(params.text_document.uri))
+        edits = feature_rename(
+            view,
+            pos,
+            params.new_name,
+            ls.other_views(params.text_document.uri),
+            indexed=ls.indexed_uses(),
+        )
     except RenameError as exc:
         raise RequestFailed(str(exc)) from None
     return workspace_edit(ls, params.text_document.uri, view, edits)

@@ -13,7 +13,7 @@ from param_lsp.core.findings import Finding, Related, Severity
 from param_lsp.core.model import IODef, Layer, ParamDef, read_layer
 from param_lsp.core.span import Span
 from param_lsp.core.workspace import Workspace
-from param_lsp.core.yaml_tree import YMap, YNode, YScalar
+from param_lsp.core.yaml_tree import ParsedYaml, YMap, YNode, YScalar
 from param_lsp.rules.registry import rule
 
 PATH_REF_MISSING = rule(
@@ -243,6 +243,20 @@ def _merge_params(
     return merged
 
 
+@dataclass(slots=True, eq=False)
+class _Shared:
+    """One referenced file's check and composition, shared by the files that reference it."""
+
+    parsed: object
+    settings: object
+    #: (file, tree) of the referenced file and of every file its composition read.
+    deps: tuple[tuple[Path, object], ...]
+    findings: list[Finding]
+    layer: Layer | None
+    composed: Composed | None
+    sub_findings: list[Finding]
+
+
 class Composer:
     """Resolves and composes component chains, reporting reference problems on the way."""
 
@@ -260,6 +274,8 @@ class Composer:
         self.dag_ref_problems: list[tuple[str, YNode, tuple[str, ...]]] = []
         #: Composed `components[]` entries, shared by every op that uses them (composed once).
         self._dag_cache: dict[tuple[str, tuple[str, ...]], tuple[Layer, Composed]] = {}
+        #: Every (file, tree) the compositions of this composer read, transitively.
+        self.reads: list[tuple[Path, object]] = []
         #: What a composition depended on besides its own nodes (reset by the caller): files
         #: read, and `components[]` entries whose first composition reported something (the
         #: op that composes such an entry first is the one that reports it).
@@ -422,7 +438,8 @@ class Composer:
                     )
                 )
             return None, Composed(broken=True)
-        inner_findings = self._check_referenced(result.parsed, result.text or "", target)
+        resolved = self._resolved(target, result.parsed, result.text or "", full_chain)
+        inner_findings, inner_layer, composed, sub_findings = resolved
         errors = [f for f in inner_findings if f.severity == Severity.ERROR]
         if errors:
             first = errors[0]
@@ -436,14 +453,10 @@ class Composer:
                 )
             )
             return None, Composed(broken=True)
-        root = result.parsed.root
-        assert isinstance(root, YMap)
-        inner_layer = read_layer(root, target)
+        assert inner_layer is not None and composed is not None
         # Problems deeper in the chain belong to other files: Polyaxon reports them through this
         # reference ("Could not resolve pathRef `…`: …"), and so does the diagnostic.
-        sub = CheckContext(settings=self.ctx.settings, path=target)
-        composed = Composer(sub, self.workspace).compose(inner_layer, chain=(*full_chain, target))
-        for finding in sub.findings:
+        for finding in sub_findings:
             wrapped_rule = REFERENCE_CYCLE if finding.code == REFERENCE_CYCLE.code else None
             if finding.severity == Severity.ERROR:
                 rule_ = wrapped_rule or REFERENCED_INVALID
@@ -466,6 +479,62 @@ class Composer:
                 else finding
             )
         return inner_layer, composed
+
+    def _resolved(
+        self, target: Path, parsed: ParsedYaml, text: str, chain: tuple[Path, ...]
+    ) -> tuple[list[Finding], Layer | None, Composed | None, list[Finding]]:
+        """The referenced file checked and composed: (its own findings, its layer, its
+        composition, the composition's findings).
+
+        Shared by every file of the workspace that references ``target`` (a component used by
+        200 operations is checked and composed once), for as long as ``target`` and every file
+        its composition read are unchanged, with the same settings. A composition that read a
+        file of the referencing chain is not shared (cycles depend on the chain).
+        """
+        shared: dict[Path, list[_Shared]] = self.workspace.shared.setdefault("composed", {})
+        settings = self.ctx.settings
+        for entry in shared.get(target, ()):
+            if (
+                entry.parsed is parsed
+                and entry.settings == settings
+                and self._still_valid(entry, chain)
+            ):
+                self.reads.extend(entry.deps)
+                return entry.findings, entry.layer, entry.composed, entry.sub_findings
+        reads_before = len(self.reads)
+        self.reads.append((target, parsed))
+        inner_findings = self._check_referenced(parsed, text, target)
+        if any(f.severity == Severity.ERROR for f in inner_findings):
+            outcome: tuple[list[Finding], Layer | None, Composed | None, list[Finding]] = (
+                inner_findings,
+                None,
+                None,
+                [],
+            )
+            deps: tuple[tuple[Path, object], ...] = ((target, parsed),)
+        else:
+            root = parsed.root
+            assert isinstance(root, YMap)
+            inner_layer = read_layer(root, target)
+            sub = CheckContext(settings=settings, path=target)
+            inner = Composer(sub, self.workspace)
+            composed = inner.compose(inner_layer, chain=(*chain, target))
+            self.reads.extend(inner.reads)
+            outcome = (inner_findings, inner_layer, composed, sub.findings)
+            deps = ((target, parsed), *inner.reads)
+        if not any(path in chain for path, _ in deps):
+            entries = shared.setdefault(target, [])
+            entries.append(_Shared(parsed, settings, deps, *outcome))
+            del entries[:-4]  # a few settings variants at most
+        del self.reads[reads_before:]
+        self.reads.extend(deps)
+        return outcome
+
+    def _still_valid(self, entry: _Shared, chain: tuple[Path, ...]) -> bool:
+        for path, parsed in entry.deps[1:]:
+            if path in chain or not self.workspace.unchanged(path, parsed):
+                return False
+        return entry.deps[0][0] not in chain
 
     def _check_referenced(self, parsed: object, text: str, target: Path) -> list[Finding]:
         """Errors of the referenced document itself (read without the section check, R4)."""

@@ -1,0 +1,176 @@
+"""The workspace index: every polyaxonfile of the workspace, reduced to its navigation sites.
+
+Scanning and storage only; what a file contributes is :func:`param_lsp.features.sites.
+extract_sites`. Each file is read through the :class:`Workspace` (confinement, size limit),
+analysed for navigation only (parse, compose, call sites: no rule runs) and reduced to a
+:class:`FileSites`; its tree and analysis are dropped, so memory grows with the number of sites,
+not with the size of the files. An inverted index (input/output → files naming it) makes a
+workspace-wide references or rename a dictionary look-up per file that names the target.
+"""
+
+from __future__ import annotations
+
+import gc
+import os
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from param_lsp.core.model import IODef
+from param_lsp.core.settings import Settings
+from param_lsp.core.workspace import Workspace
+from param_lsp.features.navigation import IndexedUses
+from param_lsp.features.results import Location
+from param_lsp.features.sites import FileSites, IOKey, io_key
+
+if TYPE_CHECKING:
+    from param_lsp.core.analyze import Analysis
+
+#: Folders never searched for polyaxonfiles (besides hidden ones), by the CLI and the server.
+SKIP_DIRS = frozenset({"node_modules", "venv", "__pycache__"})
+YAML_SUFFIXES = (".yaml", ".yml")
+
+
+def walk_yaml_files(folder: Path) -> Iterator[Path]:
+    """YAML files under ``folder`` in a stable order (sorted names, folders depth first),
+    skipping hidden folders and :data:`SKIP_DIRS`."""
+    for dirpath, dirnames, filenames in os.walk(folder):
+        dirnames[:] = sorted(d for d in dirnames if d not in SKIP_DIRS and not d.startswith("."))
+        for name in sorted(filenames):
+            if name.lower().endswith(YAML_SUFFIXES):
+                yield Path(dirpath) / name
+
+
+def skipped_folder(root: Path, path: Path) -> bool:
+    """Whether ``path`` lies under a folder :func:`walk_yaml_files` does not enter."""
+    try:
+        folders = path.relative_to(root).parts[:-1]
+    except ValueError:
+        return True
+    return any(part in SKIP_DIRS or part.startswith(".") for part in folders)
+
+
+@dataclass(slots=True)
+class WorkspaceIndex:
+    """Per-file sites plus the inverted index; updated file by file."""
+
+    files: dict[Path, FileSites] = field(default_factory=dict)
+    by_key: dict[IOKey, set[Path]] = field(default_factory=dict)
+
+    def __len__(self) -> int:
+        return len(self.files)
+
+    def __contains__(self, path: object) -> bool:
+        return path in self.files
+
+    def put(self, sites: FileSites) -> None:
+        self.remove(sites.path)
+        self.files[sites.path] = sites
+        for key in sites.io_uses:
+            self.by_key.setdefault(key, set()).add(sites.path)
+
+    def remove(self, path: Path) -> None:
+        old = self.files.pop(path, None)
+        if old is None:
+            return
+        for key in old.io_uses:
+            paths = self.by_key.get(key)
+            if paths is not None:
+                paths.discard(path)
+                if not paths:
+                    del self.by_key[key]
+
+    def uses(self, key: IOKey, exclude: Iterable[Path] = ()) -> list[Location]:
+        """Every indexed site naming ``key``, by file path then position."""
+        skip = set(exclude)
+        out: list[Location] = []
+        for path in sorted(self.by_key.get(key, ()), key=str):
+            if path in skip:
+                continue
+            out += [Location(path, span) for span in self.files[path].io_uses.get(key, ())]
+        return out
+
+    def io_uses(self, exclude: Iterable[Path] = ()) -> IndexedUses:
+        """References/rename's view of the index (files in ``exclude`` are answered by their
+        analysed documents instead)."""
+        skip = frozenset(exclude)
+
+        def answer(io: IODef) -> list[Location]:
+            return self.uses(io_key(io), skip)
+
+        return answer
+
+
+def index_file(
+    path: Path, settings: Settings, workspace: Workspace, *, forced: bool = False
+) -> FileSites | None:
+    """The sites of one polyaxonfile on disk; None when it is not one (or cannot be read).
+    ``forced``: included by the configuration, whatever its content.
+
+    Only what navigation needs runs: the tree, its composition and the call sites. Nothing the
+    analysis made is kept but the spans of the sites.
+    """
+    from param_lsp.core.detect import looks_like_polyaxonfile
+    from param_lsp.core.yaml_tree import gc_paused
+
+    result = workspace.read(path, keep=False)
+    if result.text is None or not (forced or looks_like_polyaxonfile(result.text)):
+        return None
+    with gc_paused():
+        return sites_of_text(result.text, path, settings, workspace, result.parsed)
+
+
+def sites_of_text(
+    text: str,
+    path: Path,
+    settings: Settings,
+    workspace: Workspace,
+    parsed: object | None = None,
+) -> FileSites | None:
+    from param_lsp.features.document import make_view
+    from param_lsp.features.index import build_index
+    from param_lsp.features.sites import extract_sites
+
+    analysis = navigation_analysis(text, path, settings, workspace, parsed)
+    if analysis.root is None:
+        return FileSites(analysis.path or path, {})
+    view = make_view(text, analysis.path, analysis, build_index(analysis, workspace), [])
+    return extract_sites(view)
+
+
+def navigation_analysis(
+    text: str,
+    path: Path,
+    settings: Settings,
+    workspace: Workspace,
+    parsed: object | None = None,
+) -> Analysis:
+    """An :class:`Analysis` holding the tree, layer and composition, without the rules."""
+    from param_lsp.core.analyze import Analysis
+    from param_lsp.core.context import CheckContext
+    from param_lsp.core.model import read_layer
+    from param_lsp.core.yaml_tree import ParsedYaml, YMap, parse_yaml
+    from param_lsp.rules.references import Composer
+
+    source = Path(os.path.abspath(path))
+    analysis = Analysis(text=text, path=source, settings=settings)
+    tree = parsed if isinstance(parsed, ParsedYaml) else parse_yaml(text)
+    analysis.parsed = tree
+    root = tree.root
+    if not isinstance(root, YMap):
+        return analysis
+    analysis.root = root
+    layer = read_layer(root, source)
+    analysis.layer = layer
+    ctx = CheckContext(settings=settings, path=source)
+    try:
+        analysis.composed = Composer(ctx, workspace).compose(layer)
+    except Exception:  # a file we cannot compose still contributes its own sites
+        analysis.composed = None
+    return analysis
+
+
+def collect_after_scan() -> None:
+    """One collection after a scan (its garbage holds no cycles worth walking during it)."""
+    gc.collect()

@@ -1,0 +1,181 @@
+"""The server's workspace index: the background scan (work-done progress, cancellable) and its
+file-by-file updates from `workspace/didChangeWatchedFiles`.
+
+Every polyaxonfile of the workspace folder is indexed (no cap), by the same rule as
+`param-lsp check` on a folder: YAML files outside hidden folders and :data:`SKIP_DIRS`, selected
+by the configuration's include/exclude, else by their content. Files are indexed a batch at a
+time in the analysis worker, so an edit waits at most for one batch.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import gc
+import logging
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from lsprotocol import types
+
+if TYPE_CHECKING:
+    from param_lsp.features.sites import FileSites
+    from param_lsp.features.workspace_index import WorkspaceIndex
+    from param_lsp.lsp.documents import DocumentStore
+
+log = logging.getLogger(__name__)
+
+#: Files indexed per job of the analysis worker (an edit waits for at most one batch).
+BATCH_FILES = 16
+#: Progress reports at most this often.
+PROGRESS_EVERY_S = 0.2
+
+
+class Indexer:
+    """Owns the :class:`WorkspaceIndex` of the server's workspace folder."""
+
+    def __init__(self, store: DocumentStore) -> None:
+        from param_lsp.features.workspace_index import WorkspaceIndex
+
+        self.store = store
+        self.index: WorkspaceIndex = WorkspaceIndex()
+        self.task: asyncio.Task[None] | None = None
+        #: Set when the scan ran to the end (not cancelled).
+        self.complete = False
+        #: Seconds the last full scan took, and how many files it looked at.
+        self.scan_seconds: float | None = None
+        self.candidates = 0
+
+    # ------------------------------------------------------------ scanning
+
+    def candidates_of(self, root: Path) -> list[Path]:
+        from param_lsp.features.workspace_index import walk_yaml_files
+
+        return list(walk_yaml_files(root))
+
+    def index_paths(self, paths: list[Path]) -> list[tuple[Path, FileSites | None]]:
+        """Runs in the analysis worker: the sites of each path (None: not a polyaxonfile)."""
+        from param_lsp.core.yaml_tree import gc_paused, keep_frozen_objects
+        from param_lsp.features.workspace_index import index_file
+
+        keep_frozen_objects()
+        store = self.store
+        store.ensure_configured()
+        workspace = store.workspace
+        assert workspace is not None
+        out: list[tuple[Path, FileSites | None]] = []
+        with gc_paused():
+            for path in paths:
+                try:
+                    selected = store.selected(path)
+                    sites = (
+                        None
+                        if selected is False
+                        else index_file(
+                            path, store.settings_for(path), workspace, forced=bool(selected)
+                        )
+                    )
+                    out.append((path, sites))
+                except Exception:  # one bad file must not stop the scan
+                    log.exception("param-lsp: could not index %s", path)
+                    out.append((path, None))
+        return out
+
+    def store_results(self, results: list[tuple[Path, FileSites | None]]) -> None:
+        """Open documents are indexed too (from disk): queries leave them to their analysis,
+        and the entry is there when they are closed."""
+        for path, sites in results:
+            if sites is None:
+                self.index.remove(path)
+            else:
+                self.index.put(sites)
+
+    async def scan(self, ls: Any) -> None:
+        """Index every polyaxonfile of the workspace folder, with work-done progress."""
+        root = self.store.workspace_root
+        if root is None or not root.is_dir():
+            return
+        loop = asyncio.get_running_loop()
+        started = time.monotonic()
+        files = await loop.run_in_executor(None, self.candidates_of, root)
+        self.candidates = len(files)
+        token = await _begin_progress(ls, len(files))
+        done = 0
+        last_report = 0.0
+        cancelled = False
+        try:
+            for start in range(0, len(files), BATCH_FILES):
+                if token is not None and ls.work_done_progress.tokens[token].cancelled():
+                    cancelled = True
+                    break
+                batch = files[start : start + BATCH_FILES]
+                results = await loop.run_in_executor(self.store.executor, self.index_paths, batch)
+                self.store_results(results)
+                done += len(batch)
+                now = time.monotonic()
+                if token is not None and (
+                    now - last_report >= PROGRESS_EVERY_S or done == len(files)
+                ):
+                    last_report = now
+                    ls.work_done_progress.report(
+                        token,
+                        types.WorkDoneProgressReport(
+                            message=f"{done}/{len(files)} files",
+                            percentage=int(done * 100 / max(len(files), 1)),
+                        ),
+                    )
+        finally:
+            self.complete = not cancelled and done == len(files)
+            self.scan_seconds = time.monotonic() - started
+            gc.collect()
+            if token is not None:
+                message = f"{len(self.index)} polyaxonfiles"
+                if not self.complete:
+                    message += f" (stopped after {done} of {len(files)} files)"
+                ls.work_done_progress.end(token, types.WorkDoneProgressEnd(message=message))
+                ls.work_done_progress.tokens.pop(token, None)  # pygls keeps ended tokens forever
+
+    async def reindex(self, path: Path) -> None:
+        """One file changed or appeared on disk."""
+        await self.reindex_many([path])
+
+    async def reindex_many(self, paths: list[Path]) -> None:
+        loop = asyncio.get_running_loop()
+        results = await loop.run_in_executor(self.store.executor, self.index_paths, paths)
+        self.store_results(results)
+
+    def forget(self, path: Path) -> None:
+        self.index.remove(path)
+
+    def cancel(self) -> None:
+        if self.task is not None:
+            self.task.cancel()
+
+    def stats(self) -> dict[str, Any]:
+        return {
+            "indexed_files": len(self.index),
+            "index_candidates": self.candidates,
+            "index_complete": self.complete,
+            "index_ms": round(self.scan_seconds * 1000) if self.scan_seconds is not None else -1,
+        }
+
+
+async def _begin_progress(ls: Any, total: int) -> str | None:
+    if not ls.progress_support:
+        return None
+    token = f"param-lsp-index-{time.monotonic_ns()}"
+    try:
+        await ls.work_done_progress.create_async(token)
+        ls.work_done_progress.begin(
+            token,
+            types.WorkDoneProgressBegin(
+                title="param-lsp: indexing workspace",
+                message=f"0/{total} files",
+                percentage=0,
+                cancellable=True,
+            ),
+        )
+    except Exception as exc:
+        log.info("work done progress unavailable: %r", exc)
+        return None
+    return token
