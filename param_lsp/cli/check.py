@@ -6,20 +6,23 @@ import argparse
 import os
 import sys
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from param_lsp.cli.results import FileResult, UsageError
 from param_lsp.core.analyze import analyze
 from param_lsp.core.config import (
     EMPTY_CONFIG,
     ConfigError,
+    ConfigFinder,
     ProjectConfig,
-    load_config,
     load_config_file,
     settings_from,
 )
 from param_lsp.core.detect import looks_like_polyaxonfile
 from param_lsp.core.findings import Severity
+from param_lsp.core.settings import Settings
 from param_lsp.core.span import Span
 from param_lsp.core.workspace import Workspace
 
@@ -37,17 +40,140 @@ def _parse_cli_params(values: Sequence[str]) -> dict[str, str]:
 
 
 def _discover(paths: Sequence[str]) -> Iterator[tuple[Path, bool]]:
-    """(file, explicit): explicit files are always checked, folder files only if they look right."""
+    """(file, explicit): explicit files are always checked, folder files only if they look right
+    (the language server's workspace index finds files by the same rule)."""
+    from param_lsp.features.workspace_index import walk_yaml_files
+
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            for dirpath, dirnames, filenames in os.walk(path):
-                dirnames[:] = sorted(d for d in dirnames if not d.startswith((".", "node_modules")))
-                for name in sorted(filenames):
-                    if name.endswith((".yaml", ".yml")):
-                        yield Path(dirpath) / name, False
+            for found in walk_yaml_files(path):
+                yield found, False
         else:
             yield path, True
+
+
+#: Below this many files one process checks them all (a worker's start-up would cost more).
+POOL_MIN_FILES = 200
+#: Files per job of a worker: neighbours share components, so they go to the same worker.
+POOL_CHUNK = 48
+
+
+@dataclass(slots=True)
+class _Run:
+    """What one process needs to check files; its caches live as long as the run."""
+
+    overrides: dict[str, Any]
+    explicit_config: ProjectConfig | None
+    only_polyaxonfiles: bool
+    finder: ConfigFinder = field(default_factory=ConfigFinder)
+    workspaces: dict[Path, Workspace] = field(default_factory=dict)
+    markers: dict[Path, Path | None] = field(default_factory=dict)
+    settings: dict[int, tuple[ProjectConfig, Settings]] = field(default_factory=dict)
+
+    def settings_of(self, config: ProjectConfig) -> Settings:
+        known = self.settings.get(id(config))
+        if known is not None and known[0] is config:
+            return known[1]
+        made = settings_from(config, self.overrides)
+        self.settings[id(config)] = (config, made)
+        return made
+
+    def workspace_for(self, path: Path) -> Workspace:
+        root = _workspace_root(Path(os.path.abspath(path)).parent, self.markers)
+        workspace = self.workspaces.get(root)
+        if workspace is None:
+            workspace = self.workspaces[root] = Workspace(root=root, stable=True)
+        return workspace
+
+    def check(self, path: Path, explicit: bool) -> FileResult | str | None:
+        """A file's result; a message for stderr when a named file cannot be read; None when
+        the file is not checked."""
+        display = str(path)
+        try:
+            raw = path.read_bytes()
+        except OSError as exc:
+            return f"param-lsp: cannot read {path}: {exc.strerror or exc}" if explicit else None
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            from param_lsp.rules.syntax import NOT_UTF8
+
+            return FileResult(
+                display,
+                None,
+                [NOT_UTF8.at(Span.of(0, 0, 0, 0), f"The file is not UTF-8 text ({exc.reason})")],
+            )
+        try:
+            config = (
+                self.explicit_config if self.explicit_config is not None else self.finder.load(path)
+            )
+            settings = self.settings_of(config)
+        except ConfigError as exc:
+            raise UsageError(str(exc)) from exc
+        # Named files are always checked (unless --only-polyaxonfiles); folder files by
+        # include/exclude, else by content.
+        forced = explicit and not self.only_polyaxonfiles
+        selected = None if forced else config.selects(path)
+        if selected is None:
+            selected = forced or looks_like_polyaxonfile(text)
+        if not selected:
+            return None
+        analysis = analyze(text, path, settings, self.workspace_for(path))
+        return FileResult(display, text, analysis.findings)
+
+
+#: The run of a pool worker (set by :func:`_start_worker`).
+_WORKER_RUN: _Run | None = None
+
+
+def _start_worker(run: _Run) -> None:
+    global _WORKER_RUN
+    _WORKER_RUN = run
+
+
+def _check_chunk(chunk: list[tuple[Path, bool]]) -> list[FileResult | str | None]:
+    run = _WORKER_RUN
+    assert run is not None
+    return [run.check(path, explicit) for path, explicit in chunk]
+
+
+def _chunks(items: list[tuple[Path, bool]], size: int) -> Iterator[list[tuple[Path, bool]]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _jobs(requested: int | None, files: int) -> int:
+    if requested is not None and requested > 0:
+        return requested
+    if files < POOL_MIN_FILES:
+        return 1
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        cores = os.cpu_count() or 1
+    return max(1, min(cores, files // POOL_MIN_FILES))
+
+
+def _checked(
+    run: _Run, files: list[tuple[Path, bool]], jobs: int
+) -> Iterator[FileResult | str | None]:
+    """Each file's outcome in the order of ``files``, one process or ``jobs`` workers."""
+    if jobs <= 1:
+        for path, explicit in files:
+            yield run.check(path, explicit)
+        return
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    # Forked workers start with the analysis modules imported; elsewhere they are spawned.
+    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
+    context = multiprocessing.get_context(method)
+    with ProcessPoolExecutor(
+        max_workers=jobs, mp_context=context, initializer=_start_worker, initargs=(run,)
+    ) as pool:
+        for outcomes in pool.map(_check_chunk, _chunks(files, POOL_CHUNK)):
+            yield from outcomes
 
 
 def run_check(args: argparse.Namespace) -> int:
@@ -57,80 +183,45 @@ def run_check(args: argparse.Namespace) -> int:
         "strict_params": args.strict_params,
         "params": _parse_cli_params(args.param or []),
     }
-    explicit_config = _explicit_config(args)
-    results: list[FileResult] = []
-    io_problem = False
-    workspaces: dict[Path, Workspace] = {}
+    run = _Run(overrides, _explicit_config(args), bool(args.only_polyaxonfiles))
     files = list(_discover(args.paths))
     show_progress = sys.stderr.isatty() and len(files) > 20
-    for index, (path, explicit) in enumerate(files, 1):
-        if show_progress:
-            sys.stderr.write(f"\r[{index}/{len(files)}] {path}"[:120].ljust(120))
-        display = str(path)
-        try:
-            raw = path.read_bytes()
-        except OSError as exc:
-            if explicit:
-                sys.stderr.write(f"param-lsp: cannot read {path}: {exc.strerror or exc}\n")
-                io_problem = True
-            continue
-        try:
-            text = raw.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            from param_lsp.rules.syntax import NOT_UTF8
+    state = {"io_problem": False, "has_error": False}
 
-            results.append(
-                FileResult(
-                    display,
-                    None,
-                    [
-                        NOT_UTF8.at(
-                            Span.of(0, 0, 0, 0), f"The file is not UTF-8 text ({exc.reason})"
-                        )
-                    ],
-                )
-            )
-            continue
-        try:
-            config = explicit_config if explicit_config is not None else load_config(path)
-            settings = settings_from(config, overrides)
-        except ConfigError as exc:
-            raise UsageError(str(exc)) from exc
-        # Named files are always checked (unless --only-polyaxonfiles); folder files by
-        # include/exclude, else by content.
-        forced = explicit and not args.only_polyaxonfiles
-        selected = None if forced else config.selects(path)
-        if selected is None:
-            selected = forced or looks_like_polyaxonfile(text)
-        if not selected:
-            continue
-        root = Path(os.path.abspath(path)).parent
-        workspace = workspaces.setdefault(root, Workspace(root=_workspace_root(root)))
-        analysis = analyze(text, path, settings, workspace)
-        results.append(FileResult(display, text, analysis.findings))
-    if show_progress:
-        sys.stderr.write("\r" + " " * 120 + "\r")
+    def results() -> Iterator[FileResult]:
+        for index, outcome in enumerate(_checked(run, files, _jobs(args.jobs, len(files))), 1):
+            if show_progress:
+                sys.stderr.write(f"\r[{index}/{len(files)}] {files[index - 1][0]}"[:120].ljust(120))
+            if isinstance(outcome, str):
+                sys.stderr.write(outcome + "\n")
+                state["io_problem"] = True
+            elif outcome is not None:
+                if any(f.severity == Severity.ERROR for f in outcome.findings):
+                    state["has_error"] = True
+                yield outcome
+        if show_progress:
+            sys.stderr.write("\r" + " " * 120 + "\r")
+
     if args.format == "json":
         from param_lsp.cli.reporters import json_report
 
-        json_report.report(results, sys.stdout)
+        json_report.report(results(), sys.stdout)
     elif args.format == "sarif":
         from param_lsp.cli.reporters import sarif
 
-        sarif.report(results, sys.stdout)
+        sarif.report(results(), sys.stdout)
     elif args.format == "github":
         from param_lsp.cli.reporters import github
 
-        github.report(results, sys.stdout)
+        github.report(results(), sys.stdout)
     else:
         from param_lsp.cli.reporters import text as text_report
 
         colour = not args.no_color and sys.stdout.isatty() and "NO_COLOR" not in os.environ
-        text_report.report(results, sys.stdout, colour=colour)
-    if io_problem:
+        text_report.report(results(), sys.stdout, colour=colour)
+    if state["io_problem"]:
         return 2
-    has_error = any(f.severity == Severity.ERROR for r in results for f in r.findings)
-    return 1 if has_error else 0
+    return 1 if state["has_error"] else 0
 
 
 def _explicit_config(args: argparse.Namespace) -> ProjectConfig | None:
@@ -148,10 +239,28 @@ def _explicit_config(args: argparse.Namespace) -> ProjectConfig | None:
         raise UsageError(str(exc)) from exc
 
 
-def _workspace_root(start: Path) -> Path:
-    """The nearest folder upwards holding a VCS or project marker; else the start folder."""
+_ROOT_MARKERS = (".git", "pyproject.toml", ".param-lsp.toml")
+
+
+def _workspace_root(start: Path, known: dict[Path, Path | None] | None = None) -> Path:
+    """The nearest folder upwards holding a VCS or project marker; else the start folder.
+    ``known``: folders already looked at (folder → the marked folder at or above it, None when
+    there is none), so the files of one tree share one walk."""
+    memo: dict[Path, Path | None] = {} if known is None else known
+    seen: list[Path] = []
+    found: Path | None = None
     for folder in (start, *start.parents):
-        if any((folder / marker).exists() for marker in (".git", "pyproject.toml",
-                                                          ".param-lsp.toml")):  # fmt: skip
-            return folder
-    return start
+        if folder in memo:
+            found = memo[folder]
+            break
+        seen.append(folder)
+        if _has_marker(folder):
+            found = folder
+            break
+    for folder in seen:
+        memo[folder] = found
+    return found if found is not None else start
+
+
+def _has_marker(folder: Path) -> bool:
+    return any((folder / marker).exists() for marker in _ROOT_MARKERS)

@@ -83,6 +83,15 @@ def build_parser() -> argparse.ArgumentParser:
     strict.add_argument("--no-strict-params", dest="strict_params", action="store_false")
     check.add_argument("-P", "--param", action="append", metavar="NAME=VALUE")
     check.add_argument("--no-color", action="store_true")
+    check.add_argument(
+        "-j",
+        "--jobs",
+        type=int,
+        default=None,
+        metavar="N",
+        help="worker processes (default: one per available core for large folders, "
+        f"one below {200} files); the output order does not depend on it",
+    )
     check.set_defaults(func=run_check)
     rules = sub.add_parser("rules", help="print the rule reference")
     rules.add_argument("--format", choices=("markdown", "json"), default="markdown")

@@ -39,6 +39,10 @@ class Workspace:
     #: Work shared by the files analysed with this workspace (e.g. referenced components
     #: checked and composed once: `rules.references`), valid while the files it read are.
     shared: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+    #: For a run over files that do not change meanwhile (`param-lsp check`): each path's
+    #: real path is resolved once. The language server resolves on every read.
+    stable: bool = False
+    _real: dict[Path, Path] = field(default_factory=dict, repr=False, compare=False)
     #: (root, its real path): resolved once, not on every read.
     _real_root: tuple[Path, Path] | None = field(default=None, repr=False, compare=False)
 
@@ -56,7 +60,12 @@ class Workspace:
         try:
             if self._real_root is None or self._real_root[0] != self.root:
                 self._real_root = (self.root, Path(os.path.realpath(self.root)))
-            return Path(os.path.realpath(path)).is_relative_to(self._real_root[1])
+            if not self.stable:
+                return Path(os.path.realpath(path)).is_relative_to(self._real_root[1])
+            real = self._real.get(path)
+            if real is None:
+                real = self._real[path] = Path(os.path.realpath(path))
+            return real.is_relative_to(self._real_root[1])
         except OSError:
             return False
 
@@ -77,6 +86,10 @@ class Workspace:
             parsed = parse_yaml(override)
             self._cache[path] = (key, parsed, override)
             return ReadResult(path, parsed, override)
+        if self.stable:
+            cached = self._cache.get(path)
+            if cached is not None:  # files do not change during the run
+                return ReadResult(path, cached[1], cached[2])
         try:
             stat = path.stat()
         except OSError:
@@ -108,6 +121,8 @@ class Workspace:
         cached = self._cache.get(path)
         if cached is None or cached[1] is not parsed:
             return False
+        if self.stable:
+            return True
         override = self.overrides.get(path)
         if override is not None:
             return cached[0] == ("override", id(override))

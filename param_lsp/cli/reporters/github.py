@@ -7,7 +7,7 @@ characters), and the end column is exclusive.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TextIO
 
@@ -47,10 +47,13 @@ def annotation(path: str, finding: Finding, lines: LineIndex) -> str:
     return f"::{_COMMANDS[finding.severity]} {joined}::{escape_data(finding.message)}"
 
 
-def report(results: Sequence[FileResult], out: TextIO) -> None:
+def report(results: Iterable[FileResult], out: TextIO) -> int:
+    count = 0
     for result in results:
+        count += 1
         lines = LineIndex(result.text)
         # GitHub matches annotation paths against the repository, so keep them relative.
         path = Path(result.display).as_posix()
         for finding in result.findings:
             out.write(annotation(path, finding, lines) + "\n")
+    return count

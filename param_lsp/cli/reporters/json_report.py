@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any, TextIO
 
 from param_lsp.cli.results import FileResult
@@ -31,6 +31,13 @@ def _file(result: FileResult) -> dict[str, Any]:
     }
 
 
-def report(results: Sequence[FileResult], out: TextIO) -> None:
-    json.dump(to_json(results), out, indent=2, ensure_ascii=False)
-    out.write("\n")
+def report(results: Iterable[FileResult], out: TextIO) -> int:
+    """Writes the document as the results come (constant memory); returns how many files."""
+    count = 0
+    for result in results:
+        item = json.dumps(_file(result), indent=2, ensure_ascii=False)
+        out.write('{\n  "version": 1,\n  "files": [\n' if count == 0 else ",\n")
+        out.write("\n".join("    " + line for line in item.split("\n")))
+        count += 1
+    out.write('{\n  "version": 1,\n  "files": []\n}\n' if count == 0 else "\n  ]\n}\n")
+    return count

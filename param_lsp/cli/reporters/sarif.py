@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Sequence
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, TextIO
 from urllib.parse import quote
@@ -101,43 +101,80 @@ def rule_descriptor(rule: Rule) -> dict[str, Any]:
     }
 
 
-def to_sarif(results: Sequence[FileResult], base: Path | None = None) -> dict[str, Any]:
-    load_all()
+def to_sarif(results: Iterable[FileResult], base: Path | None = None) -> dict[str, Any]:
     base = Path(os.path.abspath(base or Path.cwd()))
-    codes = sorted(RULES)
-    index_of = {code: i for i, code in enumerate(codes)}
-    locator = _Locator(base)
-    sarif_results: list[dict[str, Any]] = []
-    for result in results:
+    writer = _Writer(base)
+    return writer.document([item for result in results for item in writer.results(result)])
+
+
+class _Writer:
+    """One SARIF run; results are made file by file (see :func:`report`)."""
+
+    def __init__(self, base: Path) -> None:
+        load_all()
+        self.base = base
+        self.codes = sorted(RULES)
+        self.index_of = {code: i for i, code in enumerate(self.codes)}
+        self.locator = _Locator(base)
+
+    def results(self, result: FileResult) -> list[dict[str, Any]]:
         lines = LineIndex(result.text)
-        location = locator.artifact(result.display)
-        for finding in result.findings:
-            sarif_results.append(_result(finding, location, lines, index_of, locator))
-    run: dict[str, Any] = {
-        "tool": {
-            "driver": {
-                "name": "param-lsp",
-                "version": __version__,
-                "semanticVersion": __version__,
-                "rules": [rule_descriptor(RULES[code]) for code in codes],
-            }
-        },
-        "originalUriBaseIds": {SRCROOT: {"uri": base.as_uri().rstrip("/") + "/"}},
-        "columnKind": "utf16CodeUnits",
-        # Lines as editors count them; YAML's other breaks (U+0085, U+2028, U+2029) are not.
-        "newlineSequences": ["\r\n", "\n", "\r"],
-        "results": sarif_results,
-        "properties": {
+        location = self.locator.artifact(result.display)
+        return [
+            _result(finding, location, lines, self.index_of, self.locator)
+            for finding in result.findings
+        ]
+
+    def document(self, sarif_results: list[Any]) -> dict[str, Any]:
+        run: dict[str, Any] = {
+            "tool": {
+                "driver": {
+                    "name": "param-lsp",
+                    "version": __version__,
+                    "semanticVersion": __version__,
+                    "rules": [rule_descriptor(RULES[code]) for code in self.codes],
+                }
+            },
+            "originalUriBaseIds": {SRCROOT: {"uri": self.base.as_uri().rstrip("/") + "/"}},
             "columnKind": "utf16CodeUnits",
-            "positions": "1-based lines and columns; endColumn is exclusive",
-        },
-    }
-    return {"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [run]}
+            # Lines as editors count them; YAML's other breaks (U+0085, U+2028, U+2029) are not.
+            "newlineSequences": ["\r\n", "\n", "\r"],
+            "results": sarif_results,
+            "properties": {
+                "columnKind": "utf16CodeUnits",
+                "positions": "1-based lines and columns; endColumn is exclusive",
+            },
+        }
+        return {"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [run]}
 
 
-def report(results: Sequence[FileResult], out: TextIO, base: Path | None = None) -> None:
-    json.dump(to_sarif(results, base), out, indent=2, ensure_ascii=False)
-    out.write("\n")
+_HOLE = "\x00results\x00"
+
+
+def report(results: Iterable[FileResult], out: TextIO, base: Path | None = None) -> int:
+    """Writes the document as the results come (constant memory); returns how many files.
+    The bytes are those of `json.dump(to_sarif(...), indent=2)`."""
+    writer = _Writer(Path(os.path.abspath(base or Path.cwd())))
+    skeleton = json.dumps(writer.document([_HOLE]), indent=2, ensure_ascii=False)
+    marker = json.dumps(_HOLE)
+    head, _, tail = skeleton.partition(marker)
+    # `head` ends with "[\n" plus the items' indentation; `tail` starts with "\n" + indentation.
+    indent = head[head.rindex("\n") + 1 :]
+    opening = head[: len(head) - len(indent)].rstrip("\n").rstrip()
+    closing = tail[tail.index("]") :]
+    count, written = 0, 0
+    for result in results:
+        count += 1
+        for item in writer.results(result):
+            text = json.dumps(item, indent=2, ensure_ascii=False)
+            out.write((opening + "\n") if written == 0 else ",\n")
+            out.write("\n".join(indent + line for line in text.split("\n")))
+            written += 1
+    if written == 0:
+        out.write(opening + closing + "\n")
+    else:
+        out.write("\n" + indent[:-2] + closing + "\n")
+    return count
 
 
 def _result(

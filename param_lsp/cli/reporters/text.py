@@ -5,7 +5,7 @@ Lines are numbered as editors number them (`\n`, `\r\n`, `\r`), columns count co
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable
 from typing import TextIO
 
 from param_lsp.cli.results import FileResult
@@ -22,9 +22,12 @@ _RESET = "\033[0m"
 _BOLD = "\033[1m"
 
 
-def report(results: Sequence[FileResult], out: TextIO, *, colour: bool) -> None:
+def report(results: Iterable[FileResult], out: TextIO, *, colour: bool) -> int:
+    """Writes each file's findings as it comes, then the summary; returns how many files."""
     counts = dict.fromkeys(Severity, 0)
+    checked = 0
     for result in results:
+        checked += 1
         lines = EditorLines(result.text) if result.text is not None else None
         for finding in result.findings:
             counts[finding.severity] += 1
@@ -42,10 +45,10 @@ def report(results: Sequence[FileResult], out: TextIO, *, colour: bool) -> None:
                 caret = " " * start.character + "^" * max(1, width)
                 out.write(f"  {source}\n  {caret}\n")
     total = sum(counts.values())
-    checked = len(results)
     summary = (
         f"{checked} file{'s' if checked != 1 else ''} checked: "
         f"{counts[Severity.ERROR]} error(s), {counts[Severity.WARNING]} warning(s), "
         f"{counts[Severity.INFORMATION] + counts[Severity.HINT]} note(s)"
     )
     out.write(("\n" if total else "") + summary + "\n")
+    return checked
