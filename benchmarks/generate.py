@@ -79,6 +79,12 @@ def dag(n_ops: int) -> str:
         lines += [f"      - name: op-{i}", "        dagRef: step", "        params:"]
         if i == 0:
             lines += ["          data: {ref: dag, value: inputs.source}"]
+        elif i % 50 == 0:  # block style too (the completion/hover probe `ref: ops.`)
+            lines += [
+                "          data:",
+                f"            ref: ops.op-{i - 1}",
+                "            value: outputs.result",
+            ]
         else:
             lines += [f"          data: {{ref: ops.op-{i - 1}, value: outputs.result}}"]
         lines += [

@@ -168,8 +168,22 @@ def check_throughput(repeat: int) -> dict[str, Any]:
     subprocess.run([sys.executable, "-c", "import param_lsp.cli.main"], check=False)
     import_ms = (time.perf_counter() - started) * 1000
     wall = statistics.median(walls)
+    # The same run without compiled bytecode (every module compiled at start, as in a source
+    # checkout with PYTHONDONTWRITEBYTECODE=1).
+    with tempfile.TemporaryDirectory(prefix="param-lsp-pyc-") as empty:
+        env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1", "PYTHONPYCACHEPREFIX": empty}
+        cold = statistics.median(_run_measured(command, env)["wall_s"] for _ in range(repeat))
+    floor = compose_floor(files)
+    one = _run_measured([*command[:4], "-j", "1", *command[4:]])
     return {
         "yaml_files": len(files),
+        "bytecode_compiled": True,
+        "wall_ms_without_bytecode": round(cold * 1000, 1),
+        "files_per_s_without_bytecode": round(len(files) / cold, 1),
+        "compose_wall_s": floor["wall_s"],
+        "compose_cpu_s": floor["cpu_s"],
+        "cpu_s_one_core": one["cpu_s"],
+        "cpu_over_compose": round(one["cpu_s"] / floor["cpu_s"], 2),
         "wall_ms": round(wall, 1),
         "startup_and_import_ms": round(import_ms, 1),
         "files_per_s": round(len(files) / (wall / 1000), 1),
@@ -186,6 +200,20 @@ def _position_of(text: str, needle: str, after: str = "", occurrence: str = "mid
     line = hits[len(hits) // 2] if occurrence == "middle" else hits[0]
     column = lines[line].index(needle) + len(after or needle)
     return {"line": line, "character": column}
+
+
+#: What each completion probe must offer (a label), so that a figure never times an empty answer.
+EXPECTED_LABELS = {"globals": "uuid", "params": "param_0", "ref": "op-0", "template": "param_0"}
+
+
+def check_answer(name: str, method: str, answer: Any) -> None:
+    if method.endswith("completion"):
+        items = answer.get("items", []) if isinstance(answer, dict) else (answer or [])
+        labels = {item["label"] for item in items}
+        if EXPECTED_LABELS[name] not in labels:
+            raise AssertionError(f"completion {name}: {EXPECTED_LABELS[name]!r} not offered")
+    elif not (answer and answer.get("contents")):
+        raise AssertionError(f"hover {name}: no answer")
 
 
 def lsp_start(repeat: int) -> dict[str, Any]:
@@ -272,7 +300,7 @@ def lsp_session(label: str, text: str, repeat: int, requests: int, edits: int) -
             for name, needle, after in (
                 ("globals", "{{ globals.", ""),
                 ("params", "params:", None),
-                ("ref", "ref: ops.", ""),
+                ("ref", "  ref: ops.", ""),
                 ("template", "{{ param_", "{{ "),
             ):
                 if needle not in text:
@@ -284,10 +312,13 @@ def lsp_session(label: str, text: str, repeat: int, requests: int, edits: int) -
                     position = _position_of(text, needle, after)
                 for method in ("textDocument/completion", "textDocument/hover"):
                     times = []
+                    params = {"textDocument": {"uri": uri}, "position": position}
                     for _ in range(requests):
                         started = time.perf_counter()
-                        client.request(method, {"textDocument": {"uri": uri}, "position": position})
+                        answer = client.request(method, params)
                         times.append((time.perf_counter() - started) * 1000)
+                    # A latency counts only for a correct, non-empty answer.
+                    check_answer(name, method, answer)
                     out[f"{method.split('/')[1]}_{name}_ms"] = summary(times)
 
             # memory over many edits, each analysed (what leaks per analysis shows up here):
@@ -304,6 +335,119 @@ def lsp_session(label: str, text: str, repeat: int, requests: int, edits: int) -
                 client.request("$/paramLsp/stats", None)["analyses"] - before
             )
             out["analyses_total"] = client.request("$/paramLsp/stats", None)["analyses"]
+        finally:
+            client.close()
+    return out
+
+
+# ---------------------------------------------------------------------------- workspace scale
+
+
+def _run_measured(command: list[str], env: dict[str, str] | None = None) -> dict[str, float]:
+    """Wall and CPU seconds (the process and the workers it waited for) and peak RSS (MB)."""
+    started = time.perf_counter()
+    proc = subprocess.Popen(
+        command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env or os.environ.copy()
+    )
+    _pid, _status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - started
+    return {
+        "wall_s": round(wall, 2),
+        "cpu_s": round(usage.ru_utime + usage.ru_stime, 2),
+        "rss_mb": round(usage.ru_maxrss * 1024 / 1e6, 1),
+    }
+
+
+def compose_floor(files: list[Path]) -> dict[str, float]:
+    """Reading and composing every file with the C loader, in one fresh process."""
+    script = (
+        "import sys, yaml\nL = yaml.CSafeLoader\n"
+        "for p in sys.stdin.read().split('\\n'):\n"
+        "    p and yaml.compose(open(p, 'rb').read().decode(), Loader=L)\n"
+    )
+    started = time.perf_counter()
+    proc = subprocess.Popen([sys.executable, "-c", script], stdin=subprocess.PIPE)
+    assert proc.stdin is not None
+    proc.stdin.write("\n".join(str(p) for p in files).encode())
+    proc.stdin.close()
+    _pid, _status, usage = os.wait4(proc.pid, 0)
+    return {
+        "wall_s": round(time.perf_counter() - started, 2),
+        "cpu_s": round(usage.ru_utime + usage.ru_stime, 2),
+    }
+
+
+def workspace_scenario(n_files: int, requests: int = 20) -> dict[str, Any]:
+    """A generated monorepo of ``n_files`` polyaxonfiles (benchmarks/monorepo.py): the server's
+    index (time, CPU, RSS, completeness), references and rename on a shared component's input
+    (latency, completeness against the generator's own count), `param-lsp check` on one and
+    two cores; each against the compose floor of the same files in the same run."""
+    from benchmarks.monorepo import generate
+
+    out: dict[str, Any] = {"files": n_files}
+    with tempfile.TemporaryDirectory(prefix="param-lsp-mono-") as tmp:
+        root = Path(tmp)
+        (root / ".git").mkdir()
+        made = generate(root, n_files)
+        out["lines_median"] = statistics.median(made.lines)
+        floor = compose_floor(made.files)
+        out["compose"] = floor
+        check = [sys.executable, "-m", "param_lsp", "check", "--format", "json"]
+        for jobs in (1, 2):
+            run = _run_measured([*check, "-j", str(jobs), str(root)])
+            run["files_per_s"] = round(n_files / run["wall_s"], 1)
+            run["cpu_over_compose"] = round(run["cpu_s"] / floor["cpu_s"], 2)
+            run["wall_over_compose"] = round(run["wall_s"] / floor["wall_s"], 2)
+            out[f"check_j{jobs}"] = run
+
+        client = RawClient(scan=True)
+        try:
+            started = time.perf_counter()
+            client.initialize(root, progress=True)
+            cpu_start = client.cpu_seconds()
+            ended = client.wait_progress_end(timeout=900)
+            stats = client.request("$/paramLsp/stats", None)
+            index = {
+                "wall_s": round(ended - started, 2),
+                "cpu_s": round(client.cpu_seconds() - cpu_start, 2),
+                "rss_mb": round(client.rss_kb() * 1024 / 1e6, 1),
+                "indexed_files": stats["indexed_files"],
+                "complete": stats["indexed_files"] == n_files and stats["index_complete"],
+                "progress_reports": sum(
+                    1 for _, p in client.progress if p.get("value", {}).get("kind") == "report"
+                ),
+            }
+            index["cpu_over_compose"] = round(index["cpu_s"] / floor["cpu_s"], 2)
+            out["index"] = index
+            component = made.components[0]
+            uri = component.as_uri()
+            text = component.read_text()
+            client.open(uri, text)
+            client.wait_diagnostics(uri, 1, timeout=120)
+            line = text.split("\n").index("  - name: lr")
+            where = {"textDocument": {"uri": uri}, "position": {"line": line, "character": 12}}
+            expected = made.lr_sites[0]
+            times, found = [], 0
+            for _ in range(requests):
+                began = time.perf_counter()
+                answer = client.request(
+                    "textDocument/references", {**where, "context": {"includeDeclaration": True}}
+                )
+                times.append((time.perf_counter() - began) * 1000)
+                found = len(answer or [])
+            if found != expected:
+                raise AssertionError(f"references: {found} sites, the generator wrote {expected}")
+            out["references"] = {**summary(times), "sites": found, "expected": expected}
+            times, edits = [], 0
+            for _ in range(max(3, requests // 2)):
+                began = time.perf_counter()
+                answer = client.request("textDocument/rename", {**where, "newName": "rate"})
+                times.append((time.perf_counter() - began) * 1000)
+                edits = sum(len(v) for v in (answer or {}).get("changes", {}).values())
+            if edits != expected:
+                raise AssertionError(f"rename: {edits} edits, the generator wrote {expected}")
+            out["rename"] = {**summary(times), "edits": edits, "expected": expected}
+            out["server_rss_after_mb"] = round(client.rss_kb() * 1024 / 1e6, 1)
         finally:
             client.close()
     return out
