@@ -79,9 +79,10 @@ def test_streamed_documents_are_the_whole_documents(tmp_path: Path, count: int) 
     results = results_of(tmp_path)[: max(count, 0)] if count else []
     streamed = io.StringIO()
     json_report.report(iter(results), streamed)
-    assert streamed.getvalue() == json.dumps(
-        json_report.to_json(results), indent=2, ensure_ascii=False
-    ) + "\n"
+    assert (
+        streamed.getvalue()
+        == json.dumps(json_report.to_json(results), indent=2, ensure_ascii=False) + "\n"
+    )
     streamed = io.StringIO()
     sarif.report(iter(results), streamed, base=tmp_path)
     whole = json.dumps(sarif.to_sarif(results, tmp_path), indent=2, ensure_ascii=False) + "\n"

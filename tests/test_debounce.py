@@ -12,7 +12,9 @@ from param_lsp.lsp import documents
 from param_lsp.lsp.documents import DocState, DocumentStore
 from param_lsp.lsp.options import parse_options
 
-OPERATION = "kind: operation\nparams:\n  lr: {value: 0.1}\nrun: {kind: job, container: {image: x}}\n"
+OPERATION = (
+    "kind: operation\nparams:\n  lr: {value: 0.1}\nrun: {kind: job, container: {image: x}}\n"
+)
 
 
 def test_the_default_debounce_is_zero() -> None:

@@ -172,7 +172,7 @@ def test_a_component_used_by_many_files_is_checked_and_composed_once(
 
     monkeypatch.setattr(references.Composer, "_check_referenced", counting)
     workspace = Workspace(root=tree)
-    ops = sorted((tree / "ops").glob("op*.yaml")) + [tree / "ops" / "dag.yaml"]
+    ops = [*sorted((tree / "ops").glob("op*.yaml")), tree / "ops" / "dag.yaml"]
     for path in ops:
         analysis = analyze(path.read_text(), path, Settings(), workspace)
         assert [f.code for f in analysis.findings] == []
