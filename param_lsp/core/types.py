@@ -2038,3 +2038,50 @@ def validate_io_value(
         except Exception as exc:  # unguarded Python errors: Polyaxon crashes here
             return ValueCheck(ok=False, message=f"{type(exc).__name__}: {exc}", crash=True)
     return ValueCheck(ok=True, value=parsed)
+
+
+# --------------------------------------------------------------------------------------
+# The leaf types of the joins and matrix checks (without importing pydantic)
+# --------------------------------------------------------------------------------------
+
+
+def _literal(values: tuple[str, ...]) -> Conv:
+    def conv(value: Any, strict: bool) -> Any:
+        if isinstance(value, str) and value in values:
+            return value
+        raise _Fail
+
+    return conv
+
+
+_LEAF_CONVERTERS: dict[str, Conv] = {
+    "str": _strict(_conv_str),
+    "int": _conv_int,
+    "strict_int": _strict(_conv_int),
+    "positive_int": _constrained(_conv_int, lambda v: v > 0),
+    "float": _conv_float,
+    "nonneg_float": _constrained(_conv_float, lambda v: v >= 0),
+    "bool": _conv_bool,
+    "int_or_float": _union_of([_strict(_conv_int), _strict(_conv_float), _conv_float]),
+    "date": _conv_date,
+    "timedelta": _conv_timedelta,
+    "float_or_optimization": _union_of([_strict(_conv_float), _literal(("maximize", "minimize"))]),
+}
+
+
+def leaf_converter(
+    leaf: str, values: tuple[str, ...] | None = None
+) -> Callable[[Any], tuple[bool, Any]] | None:
+    """pydantic's lax/strict validation of one joins/matrix leaf type, as (valid, value);
+    ``values`` for a literal (enum) leaf. None for a leaf without a converter here."""
+    conv = _literal(values) if values is not None else _LEAF_CONVERTERS.get(leaf)
+    if conv is None:
+        return None
+
+    def check(value: Any) -> tuple[bool, Any]:
+        try:
+            return True, conv(value, False)
+        except _Fail:
+            return False, None
+
+    return check

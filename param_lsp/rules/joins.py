@@ -252,6 +252,7 @@ LEAVES: dict[str, str] = {
 }
 _ENUM_VALUES: dict[str, tuple[str, ...]] = {}
 _ADAPTERS: dict[str, Any] = {}
+_OWN: dict[str, Callable[[Any], tuple[bool, Any]] | None] = {}
 
 
 def enum_leaf(name: str, values: tuple[str, ...]) -> str:
@@ -263,8 +264,8 @@ def enum_leaf(name: str, values: tuple[str, ...]) -> str:
 
 
 def _leaf_type(leaf: str) -> Any:
-    # pydantic's own validators give the exact lax/strict coercions Polyaxon applies. It is
-    # imported on the first joins or matrix value, not before: ~11 MB the server rarely needs.
+    # pydantic's own validators (the reference of :func:`leaf_value`'s converters; used for
+    # the leaves those do not cover).
     from pydantic import NonNegativeFloat, PositiveInt, StrictFloat, StrictInt, StrictStr
 
     if leaf in _ENUM_VALUES:
@@ -286,7 +287,18 @@ def _leaf_type(leaf: str) -> Any:
 
 
 def leaf_value(leaf: str, value: Any) -> tuple[bool, Any]:
-    """(valid, converted value) for one leaf type."""
+    """(valid, converted value) for one leaf type.
+
+    The converters of :mod:`param_lsp.core.types` (pydantic's semantics, no pydantic import:
+    importing it cost a check of a folder with a matrix ~150 ms); pydantic itself only for a
+    `datetime` leaf."""
+    own = _OWN.get(leaf)
+    if own is None and leaf not in _OWN:
+        from param_lsp.core.types import leaf_converter
+
+        own = _OWN[leaf] = leaf_converter(leaf, _ENUM_VALUES.get(leaf))
+    if own is not None:
+        return own(value)
     from pydantic import TypeAdapter, ValidationError
 
     adapter = _ADAPTERS.get(leaf)
