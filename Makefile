@@ -14,8 +14,12 @@ $(UV):
 	$(PYTHON) -m venv .uv
 	.uv/bin/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
 
+# Bytecode is compiled at install time (as pip does; uv does not by default): without it, a
+# machine with PYTHONDONTWRITEBYTECODE=1 compiles every module, lsprotocol's included, on each
+# start of the server or the CLI.
 $(BIN)/param-lsp: pyproject.toml uv.lock $(UV)
-	UV_PROJECT_ENVIRONMENT=$(VENV) $(UV) sync --quiet --frozen --extra dev --python $(PYTHON)
+	UV_PROJECT_ENVIRONMENT=$(VENV) $(UV) sync --quiet --frozen --compile-bytecode --extra dev --python $(PYTHON)
+	$(BIN)/python -m compileall -q param_lsp
 	touch $@
 
 venv: $(BIN)/param-lsp

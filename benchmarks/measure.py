@@ -363,7 +363,10 @@ def compose_floor(files: list[Path]) -> dict[str, float]:
     script = (
         "import sys, yaml\nL = yaml.CSafeLoader\n"
         "for p in sys.stdin.read().split('\\n'):\n"
-        "    p and yaml.compose(open(p, 'rb').read().decode(), Loader=L)\n"
+        "    try:\n"
+        "        p and yaml.compose(open(p, 'rb').read().decode(), Loader=L)\n"
+        "    except (yaml.YAMLError, UnicodeDecodeError, RecursionError):\n"
+        "        pass\n"
     )
     started = time.perf_counter()
     proc = subprocess.Popen([sys.executable, "-c", script], stdin=subprocess.PIPE)

@@ -217,3 +217,23 @@ def test_the_config_finder_looks_at_each_folder_once_until_cleared(tmp_path: Pat
     finder.clear()
     assert finder.for_file(deep / "y.yaml") == deep / ".param-lsp.toml"
     assert finder.for_file(tmp_path / "a" / "z.yaml") == tmp_path / ".param-lsp.toml"
+
+
+@pytest.mark.parametrize(
+    ("text", "plain"),
+    [
+        (OPERATION, True),
+        (OPERATION.replace("kind: operation\n", "kind: operation\ndescription: é😀\n"), False),
+        (OPERATION.replace("\n", "\r\n"), False),
+    ],
+)
+def test_files_whose_positions_need_converting_are_marked(
+    tree: Path, text: str, plain: bool
+) -> None:
+    path = tree / "ops" / "op0.yaml"
+    path.write_bytes(text.encode())
+    sites = index_file(path, Settings(), Workspace(root=tree))
+    assert sites is not None and sites.plain is plain
+    (span,) = sites.io_uses[(tree / "comp.yaml", "lr", False)]
+    line = text.replace("\r\n", "\n").split("\n").index("  lr: {value: 0.1}")
+    assert span == Span.of(line, 2, line, 4)

@@ -28,6 +28,9 @@ class FileSites:
 
     path: Path
     io_uses: dict[IOKey, tuple[Span, ...]]
+    #: ASCII without `\r`: positions are the same in code points, UTF-16 and UTF-8 units, and
+    #: the core's lines are the editor's, so answers need not read the file to convert them.
+    plain: bool = False
 
     def keys(self) -> frozenset[IOKey]:
         return frozenset(self.io_uses)
@@ -46,4 +49,5 @@ def extract_sites(view: DocumentView) -> FileSites | None:
             if key in found:
                 continue
             found[key] = tuple(io_uses(view, io))
-    return FileSites(view.path, {key: spans for key, spans in found.items() if spans})
+    plain = view.text.isascii() and "\r" not in view.text
+    return FileSites(view.path, {key: spans for key, spans in found.items() if spans}, plain)

@@ -91,6 +91,11 @@ class WorkspaceIndex:
             out += [Location(path, span) for span in self.files[path].io_uses.get(key, ())]
         return out
 
+    def is_plain(self, path: Path) -> bool:
+        """Whether the indexed file's positions need no conversion (see FileSites.plain)."""
+        sites = self.files.get(path)
+        return sites is not None and sites.plain
+
     def io_uses(self, exclude: Iterable[Path] = ()) -> IndexedUses:
         """References/rename's view of the index (files in ``exclude`` are answered by their
         analysed documents instead)."""

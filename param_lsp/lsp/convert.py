@@ -79,6 +79,22 @@ class Lines:
         return Span(start, end)
 
 
+class PlainLines:
+    """:class:`Lines` of a file whose positions are the same in every unit (ASCII, no `\r`):
+    ranges convert without its text."""
+
+    __slots__ = ()
+
+    def to_client(self, pos: Position) -> types.Position:
+        return types.Position(line=pos.line, character=pos.character)
+
+    def range_to_client(self, span: Span) -> types.Range:
+        return types.Range(start=self.to_client(span.start), end=self.to_client(span.end))
+
+
+PLAIN_LINES = PlainLines()
+
+
 def path_to_uri(path: Path) -> str:
     return uris.from_fs_path(str(path)) or path.as_uri()
 

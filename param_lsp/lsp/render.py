@@ -89,29 +89,43 @@ def completion_list(
     return types.CompletionList(is_incomplete=incomplete, items=converted)
 
 
-def _lines_for(ls: Any, path: Path | None, view: Any) -> Lines:
+def _lines_for(ls: Any, path: Path | None, view: Any, known: dict[Any, Any]) -> Any:
+    """The file's :class:`Lines` (once per answer: ``known``)."""
+    lines = known.get(path)
+    if lines is not None:
+        return lines
     if path is None or path == view.path:
-        return Lines(view.lines, ls.workspace.position_codec, view.text)
-    found = ls._lines_of_path(path)
-    return found if found is not None else Lines([], ls.workspace.position_codec)
+        lines = Lines(view.lines, ls.workspace.position_codec, view.text)
+    else:
+        found = ls._lines_of_path(path)
+        lines = found if found is not None else Lines([], ls.workspace.position_codec)
+    known[path] = lines
+    return lines
 
 
 def locations(ls: Any, uri: str, view: Any, found: Sequence[Location]) -> list[types.Location]:
     result: list[types.Location] = []
+    known: dict[Any, Any] = {}
+    uris: dict[Path | None, str] = {}
     for location in found:
         path = location.path
-        target_uri = uri if path is None or path == view.path else path_to_uri(path)
-        lines = _lines_for(ls, path, view)
+        target_uri = uris.get(path)
+        if target_uri is None:
+            target_uri = uris[path] = (
+                uri if path is None or path == view.path else path_to_uri(path)
+            )
+        lines = _lines_for(ls, path, view, known)
         result.append(types.Location(uri=target_uri, range=lines.range_to_client(location.span)))
     return result
 
 
 def workspace_edit(ls: Any, uri: str, view: Any, edits: Sequence[FileEdits]) -> types.WorkspaceEdit:
     changes: dict[str, list[types.TextEdit]] = {}
+    known: dict[Any, Any] = {}
     for file_edits in edits:
         path = file_edits.path
         target_uri = uri if path is None or path == view.path else path_to_uri(path)
-        lines = _lines_for(ls, path, view)
+        lines = _lines_for(ls, path, view, known)
         changes.setdefault(target_uri, []).extend(
             types.TextEdit(range=lines.range_to_client(edit.span), new_text=edit.new_text)
             for edit in file_edits.edits

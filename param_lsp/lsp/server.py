@@ -24,7 +24,7 @@ from pygls.lsp.server import LanguageServer
 from pygls.protocol import LanguageServerProtocol
 
 from param_lsp import __version__
-from param_lsp.lsp.convert import Lines, path_to_uri, to_diagnostic, uri_to_path
+from param_lsp.lsp.convert import PLAIN_LINES, Lines, path_to_uri, to_diagnostic, uri_to_path
 from param_lsp.lsp.documents import DocState, DocumentStore, drop_generated_sources, is_yaml
 from param_lsp.lsp.indexing import Indexer
 from param_lsp.lsp.options import CONFIG_SECTION, OptionsError, client_overrides, parse_options
@@ -182,14 +182,16 @@ class ParamLanguageServer(LanguageServer):
             for finding in analysis.findings
         ]
 
-    def _lines_of_path(self, path: Path) -> Lines | None:
+    def _lines_of_path(self, path: Path) -> Any:
         doc = self.workspace.text_documents.get(path_to_uri(path))
         if doc is not None:
             return self.lines_of(doc.source)
+        if self.indexer.index.is_plain(path):
+            return PLAIN_LINES  # what the index describes is the file on disk
         workspace = self.store.workspace
         if workspace is None:
             return None
-        result = workspace.read(path)
+        result = workspace.read(path, keep=False)
         return self.lines_of(result.text) if result.text is not None else None
 
     def _on_dependants(self, state: DocState) -> None:
