@@ -115,7 +115,8 @@ def table(results: dict[str, Any]) -> str:
             "  burst 20 keys × 50 ms: last key → final diagnostics median "
             f"{burst['last_key_to_diagnostics_ms']['median']:.0f} ms, p95 "
             f"{burst['last_key_to_diagnostics_ms']['p95']:.0f} ms; analyses per burst "
-            f"{burst['analyses_per_burst']}"
+            f"{burst['analyses_per_burst']}; server CPU per burst median "
+            f"{burst['server_cpu_ms_per_burst']['median']:.0f} ms"
         )
         for name, value in session.items():
             if name.startswith(("completion_", "hover_")):

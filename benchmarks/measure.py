@@ -281,6 +281,7 @@ def lsp_session(label: str, text: str, repeat: int, requests: int, edits: int) -
             bursts = []
             for _ in range(max(2, repeat // 3)):
                 before = client.request("$/paramLsp/stats", None)["analyses"]
+                cpu_before = client.cpu_seconds()
                 for i in range(20):
                     keystroke("2" if i % 2 else "3")
                     last_sent = time.perf_counter()
@@ -290,10 +291,13 @@ def lsp_session(label: str, text: str, repeat: int, requests: int, edits: int) -
                 after_last = (time.perf_counter() - last_sent) * 1000
                 client.drain(0.3)
                 analyses = client.request("$/paramLsp/stats", None)["analyses"] - before
-                bursts.append((after_last, analyses))
+                cpu_ms = (client.cpu_seconds() - cpu_before) * 1000
+                bursts.append((after_last, analyses, cpu_ms))
             out["burst_20x50ms"] = {
                 "last_key_to_diagnostics_ms": summary([b[0] for b in bursts]),
                 "analyses_per_burst": [b[1] for b in bursts],
+                # Server CPU over a burst (~1 s of typing, the drain after it included).
+                "server_cpu_ms_per_burst": summary([b[2] for b in bursts]),
             }
 
             # completion / hover
