@@ -1,0 +1,113 @@
+"""The server's indexing of the workspace folder: progress, cancellation, file-by-file updates."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from lsprotocol import types
+
+from param_lsp.core.settings import Settings
+from param_lsp.lsp.documents import DocumentStore
+from param_lsp.lsp.indexing import BATCH_FILES, Indexer
+
+COMPONENT = (
+    "kind: component\ninputs:\n  - {name: lr, type: float}\n"
+    "run: {kind: job, container: {image: python:3.11}}\n"
+)
+OPERATION = "kind: operation\nparams:\n  lr: {value: 0.1}\npathRef: ../comp.yaml\n"
+
+
+class Token:
+    def __init__(self, cancel_after: int | None) -> None:
+        self.reports = 0
+        self.cancel_after = cancel_after
+
+    def cancelled(self) -> bool:
+        return self.cancel_after is not None and self.reports >= self.cancel_after
+
+
+class Progress:
+    """What the indexer uses of pygls' work-done progress, recording what it is sent."""
+
+    def __init__(self, cancel_after: int | None) -> None:
+        self.sent: list[Any] = []
+        self.tokens: dict[str, Token] = {}
+        self.cancel_after = cancel_after
+
+    async def create_async(self, token: str) -> None:
+        self.tokens[token] = Token(self.cancel_after)
+
+    def begin(self, token: str, value: Any) -> None:
+        self.sent.append(value)
+
+    def report(self, token: str, value: Any) -> None:
+        self.tokens[token].reports += 1
+        self.sent.append(value)
+
+    def end(self, token: str, value: Any) -> None:
+        self.sent.append(value)
+
+
+class Server:
+    def __init__(self, cancel_after: int | None = None) -> None:
+        self.progress_support = True
+        self.work_done_progress = Progress(cancel_after)
+
+
+def workspace(root: Path, count: int) -> DocumentStore:
+    (root / ".git").mkdir()
+    (root / "comp.yaml").write_text(COMPONENT)
+    (root / "ops").mkdir()
+    for number in range(count):
+        (root / "ops" / f"op{number:03d}.yaml").write_text(OPERATION)
+    store = DocumentStore(lambda uri: None, lambda state, version: None, lambda state: None)
+    store.configure(Settings(), 0.0, root)
+    return store
+
+
+async def test_the_scan_indexes_every_file_and_reports_progress(tmp_path: Path) -> None:
+    store = workspace(tmp_path, 3 * BATCH_FILES)
+    indexer, server = Indexer(store), Server()
+    await indexer.scan(server)
+    assert len(indexer.index) == 3 * BATCH_FILES + 1
+    assert indexer.complete
+    sent = server.work_done_progress.sent
+    assert isinstance(sent[0], types.WorkDoneProgressBegin) and sent[0].cancellable
+    assert isinstance(sent[-1], types.WorkDoneProgressEnd)
+    assert sent[-1].message == f"{3 * BATCH_FILES + 1} polyaxonfiles"
+    assert any(isinstance(v, types.WorkDoneProgressReport) for v in sent)
+    store.shutdown()
+
+
+async def test_a_cancelled_scan_stops_and_says_so(tmp_path: Path) -> None:
+    store = workspace(tmp_path, 6 * BATCH_FILES)
+    indexer = Indexer(store)
+    # Every batch reports (PROGRESS_EVERY_S apart at most); cancelled once one report is out.
+    server = Server(cancel_after=1)
+    await indexer.scan(server)
+    assert not indexer.complete
+    assert 0 < len(indexer.index) < 6 * BATCH_FILES + 1
+    end = server.work_done_progress.sent[-1]
+    assert isinstance(end, types.WorkDoneProgressEnd)
+    assert end.message is not None and "stopped after" in end.message
+    store.shutdown()
+
+
+async def test_files_are_updated_one_by_one(tmp_path: Path) -> None:
+    store = workspace(tmp_path, 2)
+    indexer = Indexer(store)
+    await indexer.scan(Server())
+    key = (tmp_path / "comp.yaml", "lr", False)
+    # The param key of each operation (the component declares `lr` but does not use it).
+    assert len(indexer.index.uses(key)) == 2
+    late = tmp_path / "ops" / "late.yaml"
+    late.write_text(OPERATION)
+    await indexer.reindex(late)
+    assert late in {loc.path for loc in indexer.index.uses(key)}
+    late.write_text("title: no longer a polyaxonfile\n")
+    await indexer.reindex(late)
+    assert late not in indexer.index
+    indexer.forget(tmp_path / "ops" / "op000.yaml")
+    assert [loc.path.name for loc in indexer.index.uses(key)] == ["op001.yaml"]
+    store.shutdown()
