@@ -203,15 +203,19 @@ def _position_of(text: str, needle: str, after: str = "", occurrence: str = "mid
 
 
 #: What each completion probe must offer (a label), so that a figure never times an empty answer.
-EXPECTED_LABELS = {"globals": "uuid", "params": "param_0", "ref": "op-0", "template": "param_0"}
+EXPECTED_LABELS = {"globals": "uuid", "params": "param_0", "ref": "ops.op-0", "template": "param_0"}
 
 
-def check_answer(name: str, method: str, answer: Any) -> None:
+def check_answer(name: str, method: str, answer: Any, expected: str | None = None) -> None:
     if method.endswith("completion"):
         items = answer.get("items", []) if isinstance(answer, dict) else (answer or [])
         labels = {item["label"] for item in items}
-        if EXPECTED_LABELS[name] not in labels:
-            raise AssertionError(f"completion {name}: {EXPECTED_LABELS[name]!r} not offered")
+        wanted = expected or EXPECTED_LABELS[name]
+        if wanted not in labels:
+            raise AssertionError(
+                f"completion {name}: {wanted!r} not offered ({len(labels)} items: "
+                f"{sorted(labels)[:5]})"
+            )
     elif not (answer and answer.get("contents")):
         raise AssertionError(f"hover {name}: no answer")
 
@@ -309,9 +313,11 @@ def lsp_session(label: str, text: str, repeat: int, requests: int, edits: int) -
             ):
                 if needle not in text:
                     continue
-                if after is None:  # the first key under `params:`
+                expected = None
+                if after is None:  # the first key under `params:`: its input is offered
                     line = next(i for i, ln in enumerate(lines) if ln.startswith("params:")) + 1
                     position = {"line": line, "character": 2}
+                    expected = lines[line].strip().split(":")[0]
                 else:
                     position = _position_of(text, needle, after)
                 for method in ("textDocument/completion", "textDocument/hover"):
@@ -322,7 +328,7 @@ def lsp_session(label: str, text: str, repeat: int, requests: int, edits: int) -
                         answer = client.request(method, params)
                         times.append((time.perf_counter() - started) * 1000)
                     # A latency counts only for a correct, non-empty answer.
-                    check_answer(name, method, answer)
+                    check_answer(name, method, answer, expected)
                     out[f"{method.split('/')[1]}_{name}_ms"] = summary(times)
 
             # memory over many edits, each analysed (what leaks per analysis shows up here):

@@ -32,7 +32,7 @@ vim.lsp.config("param_lsp", {
     ["param-lsp"] = {
       -- targetVersion = "2.16", strictParams = true,
       -- severity = { PLX303 = "off" }, hubMap = { ["org/trainer:v1"] = "components/trainer.yaml" },
-      debounceMs = 30,  -- the default; longer waits are only needed on slow machines
+      debounceMs = 0,  -- the default: checked at once when idle, keys typed meanwhile coalesced
     },
   },
 })
