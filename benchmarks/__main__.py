@@ -86,6 +86,13 @@ def table(results: dict[str, Any]) -> str:
             f"({index['cpu_over_compose']:.1f}x compose CPU), RSS {index['rss_mb']:.0f} MB, "
             f"{index['progress_reports']} progress reports"
         )
+        again = mono.get("index_reopened")
+        if again:
+            out.append(
+                f"  reopened (index cache): {again['indexed_files']} files, "
+                f"{again['from_cache']} from the cache, in {again['wall_s']:.2f} s wall, "
+                f"{again['cpu_s']:.2f} s CPU, RSS {again['rss_mb']:.0f} MB"
+            )
         refs, rename = mono["references"], mono["rename"]
         out.append(
             f"  references: {refs['sites']}/{refs['expected']} sites, median "

@@ -413,7 +413,8 @@ def workspace_scenario(n_files: int, requests: int = 20) -> dict[str, Any]:
             run["wall_over_compose"] = round(run["wall_s"] / floor["wall_s"], 2)
             out[f"check_j{jobs}"] = run
 
-        client = RawClient(scan=True)
+        cache_env = {"PARAM_LSP_CACHE_DIR": str(Path(tmp) / "index-cache")}
+        client = RawClient(scan=True, env=cache_env)
         try:
             started = time.perf_counter()
             client.initialize(root, progress=True)
@@ -461,6 +462,23 @@ def workspace_scenario(n_files: int, requests: int = 20) -> dict[str, Any]:
                 raise AssertionError(f"rename: {edits} edits, the generator wrote {expected}")
             out["rename"] = {**summary(times), "edits": edits, "expected": expected}
             out["server_rss_after_mb"] = round(client.rss_kb() * 1024 / 1e6, 1)
+        finally:
+            client.close()
+        # Reopened: the index read back from the cache the first server wrote.
+        client = RawClient(scan=True, env=cache_env)
+        try:
+            started = time.perf_counter()
+            client.initialize(root, progress=True)
+            cpu_start = client.cpu_seconds()
+            ended = client.wait_progress_end(timeout=900)
+            stats = client.request("$/paramLsp/stats", None)
+            out["index_reopened"] = {
+                "wall_s": round(ended - started, 2),
+                "cpu_s": round(client.cpu_seconds() - cpu_start, 2),
+                "rss_mb": round(client.rss_kb() * 1024 / 1e6, 1),
+                "indexed_files": stats["indexed_files"],
+                "from_cache": stats["index_reused"],
+            }
         finally:
             client.close()
     return out

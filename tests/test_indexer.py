@@ -111,3 +111,68 @@ async def test_files_are_updated_one_by_one(tmp_path: Path) -> None:
     indexer.forget(tmp_path / "ops" / "op000.yaml")
     assert [loc.path.name for loc in indexer.index.uses(key)] == ["op001.yaml"]
     store.shutdown()
+
+
+# ---------------------------------------------------------------- the cache between runs
+
+
+async def scan_again(store: DocumentStore) -> Indexer:
+    """A new server's scan of the same folder (a fresh workspace, the same cache)."""
+    fresh = DocumentStore(lambda uri: None, lambda state, version: None, lambda state: None)
+    fresh.configure(Settings(), 0.0, store.workspace_root)
+    indexer = Indexer(fresh)
+    await indexer.scan(Server())
+    fresh.shutdown()
+    return indexer
+
+
+def uses_of(indexer: Indexer, key: tuple[Path, str, bool]) -> list[tuple[str, int]]:
+    return [(loc.path.name, loc.span.start.line) for loc in indexer.index.uses(key)]
+
+
+async def test_a_reopened_workspace_reads_the_index_back(tmp_path: Path, monkeypatch: Any) -> None:
+    monkeypatch.setenv("PARAM_LSP_CACHE_DIR", str(tmp_path / "cache"))
+    root = tmp_path / "ws"
+    root.mkdir()
+    store = workspace(root, 5)
+    (root / "notes.yaml").write_text("title: not a polyaxonfile\n")
+    first = Indexer(store)
+    await first.scan(Server())
+    assert first.reused == 0
+    assert list((tmp_path / "cache").iterdir())  # written outside the workspace
+    key = (root / "comp.yaml", "lr", False)
+    expected = [(f"op{n:03d}.yaml", 2) for n in range(5)]
+    assert uses_of(first, key) == expected
+
+    second = await scan_again(store)
+    assert second.reused == 7  # every YAML file, the one that is no polyaxonfile included
+    assert uses_of(second, key) == expected
+    assert set(second.index.files) == set(first.index.files)
+
+    # A changed file is indexed again; the others come from the cache.
+    (root / "ops" / "op001.yaml").write_text(OPERATION.replace("  lr:", "  epochs: 1\n  lr:"))
+    third = await scan_again(store)
+    assert third.reused == 6
+    assert ("op001.yaml", 3) in uses_of(third, key)
+
+    # A changed component: every file that composes it is indexed again.
+    (root / "comp.yaml").write_text(COMPONENT.replace("name: lr", "name: rate"))
+    fourth = await scan_again(store)
+    assert fourth.reused == 1  # notes.yaml only
+    assert uses_of(fourth, key) == []
+    assert len(fourth.index.uses((root / "comp.yaml", "rate", False))) == 0
+    store.shutdown()
+
+
+async def test_an_unreadable_cache_is_no_cache(tmp_path: Path, monkeypatch: Any) -> None:
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("PARAM_LSP_CACHE_DIR", str(cache))
+    root = tmp_path / "ws"
+    root.mkdir()
+    store = workspace(root, 3)
+    await Indexer(store).scan(Server())
+    for file in cache.iterdir():
+        file.write_bytes(b"\x00garbage")
+    again = await scan_again(store)
+    assert again.reused == 0 and len(again.index) == 4
+    store.shutdown()

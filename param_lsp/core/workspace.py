@@ -43,6 +43,10 @@ class Workspace:
     #: real path is resolved once. The language server resolves on every read.
     stable: bool = False
     _real: dict[Path, Path] = field(default_factory=dict, repr=False, compare=False)
+    #: file → files its analysis read (the other direction of ``dependants``).
+    requires: defaultdict[Path, set[Path]] = field(
+        default_factory=lambda: defaultdict(set), repr=False, compare=False
+    )
     #: (root, its real path): resolved once, not on every read.
     _real_root: tuple[Path, Path] | None = field(default=None, repr=False, compare=False)
 
@@ -69,12 +73,17 @@ class Workspace:
         except OSError:
             return False
 
-    def read(self, path: Path, *, by: Path | None = None, keep: bool = True) -> ReadResult:
+    def read(
+        self, path: Path, *, by: Path | None = None, keep: bool = True, parse: bool = True
+    ) -> ReadResult:
         """``keep=False``: a parse made for this read is not cached (a file read once, e.g. by
-        the workspace index, whose tree would otherwise stay in memory)."""
+        the workspace index, whose tree would otherwise stay in memory); ``parse=False``: the
+        text only (a cached tree is still returned)."""
         path = _norm(path)
         if by is not None:
-            self.dependants[path].add(_norm(by))
+            user = _norm(by)
+            self.dependants[path].add(user)
+            self.requires[user].add(path)
         if not self.allowed(path):
             return ReadResult(path, error="outside")
         override = self.overrides.get(path)
@@ -83,6 +92,8 @@ class Workspace:
             cached = self._cache.get(path)
             if cached is not None and cached[0] == key:
                 return ReadResult(path, cached[1], cached[2])
+            if not parse:
+                return ReadResult(path, None, override)
             parsed = parse_yaml(override)
             self._cache[path] = (key, parsed, override)
             return ReadResult(path, parsed, override)
@@ -110,10 +121,24 @@ class Workspace:
             text = raw.decode("utf-8")
         except UnicodeDecodeError:
             return ReadResult(path, error="not-utf8")
+        if not parse:
+            return ReadResult(path, None, text)
         parsed = parse_yaml(text)
         if keep:
             self._cache[path] = (key, parsed, text)
         return ReadResult(path, parsed, text)
+
+    def requirements_of(self, path: Path) -> set[Path]:
+        """Files the last analysis of ``path`` read (directly or through a chain)."""
+        seen: set[Path] = set()
+        todo = [_norm(path)]
+        while todo:
+            current = todo.pop()
+            for needed in self.requires.get(current, ()):
+                if needed not in seen:
+                    seen.add(needed)
+                    todo.append(needed)
+        return seen
 
     def unchanged(self, path: Path, parsed: object) -> bool:
         """Whether ``parsed`` is still the cached tree of ``path`` (one stat, no read)."""

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from lsprotocol import types
 
 if TYPE_CHECKING:
+    from param_lsp.features.index_cache import CachedFile
     from param_lsp.features.sites import FileSites
     from param_lsp.features.workspace_index import WorkspaceIndex
     from param_lsp.lsp.documents import DocumentStore
@@ -45,6 +46,15 @@ class Indexer:
         #: Seconds the last full scan took, and how many files it looked at.
         self.scan_seconds: float | None = None
         self.candidates = 0
+        #: The index of the last run, read back at the start of a scan (see index_cache).
+        self.cached: dict[Path, CachedFile] = {}
+        #: What this scan will write back, and how many files it took from the cache.
+        self.entries: dict[Path, CachedFile] = {}
+        self.reused = 0
+        #: True while a scan runs (what it indexes is written to the cache at its end).
+        self.recording = False
+        self._digests: dict[Path, bytes | None] = {}
+        self._settings_digests: dict[int, tuple[object, bytes]] = {}
 
     # ------------------------------------------------------------ scanning
 
@@ -56,30 +66,84 @@ class Indexer:
     def index_paths(self, paths: list[Path]) -> list[tuple[Path, FileSites | None]]:
         """Runs in the analysis worker: the sites of each path (None: not a polyaxonfile)."""
         from param_lsp.core.yaml_tree import gc_paused, keep_frozen_objects
-        from param_lsp.features.workspace_index import index_file
 
         keep_frozen_objects()
         store = self.store
         store.ensure_configured()
-        workspace = store.workspace
-        assert workspace is not None
         out: list[tuple[Path, FileSites | None]] = []
         with gc_paused():
             for path in paths:
                 try:
-                    selected = store.selected(path)
-                    sites = (
-                        None
-                        if selected is False
-                        else index_file(
-                            path, store.settings_for(path), workspace, forced=bool(selected)
-                        )
-                    )
-                    out.append((path, sites))
+                    out.append((path, self._index_one(path)))
                 except Exception:  # one bad file must not stop the scan
                     log.exception("param-lsp: could not index %s", path)
                     out.append((path, None))
         return out
+
+    def _index_one(self, path: Path) -> FileSites | None:
+        from param_lsp.core.detect import looks_like_polyaxonfile
+        from param_lsp.features.index_cache import CachedFile, digest
+        from param_lsp.features.workspace_index import sites_of_text
+
+        store, workspace = self.store, self.store.workspace
+        assert workspace is not None
+        selected = store.selected(path)
+        if selected is False:
+            return None
+        result = workspace.read(path, keep=False, parse=False)
+        if result.text is None:
+            return None
+        settings = store.settings_for(path)
+        file_digest = digest(result.text.encode("utf-8", "surrogatepass"))
+        self._digests[result.path] = file_digest
+        # Include/exclude decide whether a file is indexed whatever its content.
+        settings_key = self._settings_digest(settings) + (b"+" if selected else b"?")
+        known = self.cached.pop(result.path, None)
+        if known is not None and self._still_valid(known, file_digest, settings_key):
+            for dep, _ in known.deps:
+                workspace.dependants[Path(dep)].add(result.path)
+                workspace.requires[result.path].add(Path(dep))
+            if self.recording:
+                self.entries[result.path] = known
+            self.reused += 1
+            return known.sites
+        sites = None
+        if selected or looks_like_polyaxonfile(result.text):
+            workspace.requires.pop(result.path, None)
+            sites = sites_of_text(result.text, path, settings, workspace, result.parsed)
+        deps = tuple(
+            (str(dep), dep_digest)
+            for dep in sorted(workspace.requirements_of(result.path))
+            if self.recording and (dep_digest := self._digest_of(dep)) is not None
+        )
+        if self.recording:
+            self.entries[result.path] = CachedFile(file_digest, settings_key, deps, sites)
+        return sites
+
+    def _still_valid(self, known: CachedFile, file_digest: bytes, settings_key: bytes) -> bool:
+        if known.digest != file_digest or known.settings != settings_key:
+            return False
+        return all(self._digest_of(Path(dep)) == dep_digest for dep, dep_digest in known.deps)
+
+    def _digest_of(self, path: Path) -> bytes | None:
+        from param_lsp.features.index_cache import digest
+
+        if path not in self._digests:
+            workspace = self.store.workspace
+            assert workspace is not None
+            text = workspace.read(path, keep=False, parse=False).text
+            self._digests[path] = (
+                None if text is None else digest(text.encode("utf-8", "surrogatepass"))
+            )
+        return self._digests[path]
+
+    def _settings_digest(self, settings: object) -> bytes:
+        from param_lsp.features.index_cache import settings_digest
+
+        known = self._settings_digests.get(id(settings))
+        if known is None or known[0] is not settings:
+            known = self._settings_digests[id(settings)] = (settings, settings_digest(settings))
+        return known[1]
 
     def store_results(self, results: list[tuple[Path, FileSites | None]]) -> None:
         """Open documents are indexed too (from disk): queries leave them to their analysis,
@@ -95,8 +159,14 @@ class Indexer:
         root = self.store.workspace_root
         if root is None or not root.is_dir():
             return
+        from param_lsp.features.index_cache import IndexCache
+
         loop = asyncio.get_running_loop()
         started = time.monotonic()
+        cache = IndexCache(root)
+        self.cached = await loop.run_in_executor(None, cache.load)
+        self.entries, self.reused, self._digests = {}, 0, {}
+        self.recording = True
         files = await loop.run_in_executor(None, self.candidates_of, root)
         self.candidates = len(files)
         token = await _begin_progress(ls, len(files))
@@ -127,6 +197,8 @@ class Indexer:
         finally:
             self.complete = not cancelled and done == len(files)
             self.scan_seconds = time.monotonic() - started
+            self.cached, self._digests, self.recording = {}, {}, False
+            entries, self.entries = self.entries, {}
             gc.collect()
             if token is not None:
                 message = f"{len(self.index)} polyaxonfiles"
@@ -134,6 +206,8 @@ class Indexer:
                     message += f" (stopped after {done} of {len(files)} files)"
                 ls.work_done_progress.end(token, types.WorkDoneProgressEnd(message=message))
                 ls.work_done_progress.tokens.pop(token, None)  # pygls keeps ended tokens forever
+        if self.complete:
+            await loop.run_in_executor(None, cache.save, entries)
 
     async def reindex(self, path: Path) -> None:
         """One file changed or appeared on disk."""
@@ -157,6 +231,7 @@ class Indexer:
             "index_candidates": self.candidates,
             "index_complete": self.complete,
             "index_ms": round(self.scan_seconds * 1000) if self.scan_seconds is not None else -1,
+            "index_reused": self.reused,
         }
 
 
