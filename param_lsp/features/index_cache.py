@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from param_lsp import __version__
-from param_lsp.core.span import Span
+from param_lsp.core.span import Position, Span
 from param_lsp.features.sites import FileSites, IOKey
 
 FORMAT = 1
@@ -79,7 +79,7 @@ def _encode(entry: CachedFile) -> tuple[object, ...]:
     return (entry.digest, entry.settings, entry.deps, sites)
 
 
-def _decode(path: Path, raw: Any) -> CachedFile:
+def _decode(path: Path, raw: Any, paths: dict[str, Path]) -> CachedFile:
     file_digest, settings, deps, sites_raw = raw
     sites = None
     if sites_raw is not None:
@@ -87,8 +87,14 @@ def _decode(path: Path, raw: Any) -> CachedFile:
         uses: Any = sites_raw[1]
         io_uses: dict[IOKey, tuple[Span, ...]] = {}
         for source, name, is_output, spans in uses:
-            key: IOKey = (None if source is None else Path(source), name, is_output)
-            io_uses[key] = tuple(Span.of(*span) for span in spans)
+            where = None
+            if source is not None:
+                where = paths.get(source)
+                if where is None:
+                    where = paths[source] = Path(source)
+            io_uses[(where, name, is_output)] = tuple(
+                Span(Position(a, b), Position(c, d)) for a, b, c, d in spans
+            )
         sites = FileSites(path, io_uses, plain)
     return CachedFile(file_digest, settings, tuple(deps), sites)
 
@@ -109,7 +115,12 @@ class IndexCache:
             data = marshal.loads(self.path.read_bytes())
             if data[0] != (FORMAT, __version__, str(self.root)):
                 return {}
-            return {Path(name): _decode(Path(name), raw) for name, raw in data[1].items()}
+            paths: dict[str, Path] = {}
+            out: dict[Path, CachedFile] = {}
+            for name, raw in data[1].items():
+                path = Path(name)
+                out[path] = _decode(path, raw, paths)
+            return out
         except Exception:  # missing, unreadable, another version's format: no cache
             return {}
 

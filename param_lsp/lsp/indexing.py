@@ -54,6 +54,7 @@ class Indexer:
         #: True while a scan runs (what it indexes is written to the cache at its end).
         self.recording = False
         self._digests: dict[Path, bytes | None] = {}
+        self._paths: dict[str, Path] = {}
         self._settings_digests: dict[int, tuple[object, bytes]] = {}
 
     # ------------------------------------------------------------ scanning
@@ -100,9 +101,11 @@ class Indexer:
         settings_key = self._settings_digest(settings) + (b"+" if selected else b"?")
         known = self.cached.pop(result.path, None)
         if known is not None and self._still_valid(known, file_digest, settings_key):
+            needs = workspace.requires[result.path]
             for dep, _ in known.deps:
-                workspace.dependants[Path(dep)].add(result.path)
-                workspace.requires[result.path].add(Path(dep))
+                dep_path = self._path(dep)
+                workspace.dependants[dep_path].add(result.path)
+                needs.add(dep_path)
             if self.recording:
                 self.entries[result.path] = known
             self.reused += 1
@@ -123,7 +126,13 @@ class Indexer:
     def _still_valid(self, known: CachedFile, file_digest: bytes, settings_key: bytes) -> bool:
         if known.digest != file_digest or known.settings != settings_key:
             return False
-        return all(self._digest_of(Path(dep)) == dep_digest for dep, dep_digest in known.deps)
+        return all(self._digest_of(self._path(dep)) == dep_hash for dep, dep_hash in known.deps)
+
+    def _path(self, name: str) -> Path:
+        path = self._paths.get(name)
+        if path is None:
+            path = self._paths[name] = Path(name)
+        return path
 
     def _digest_of(self, path: Path) -> bytes | None:
         from param_lsp.features.index_cache import digest
@@ -197,7 +206,7 @@ class Indexer:
         finally:
             self.complete = not cancelled and done == len(files)
             self.scan_seconds = time.monotonic() - started
-            self.cached, self._digests, self.recording = {}, {}, False
+            self.cached, self._digests, self._paths, self.recording = {}, {}, {}, False
             entries, self.entries = self.entries, {}
             gc.collect()
             if token is not None:
