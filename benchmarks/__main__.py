@@ -105,7 +105,10 @@ def table(results: dict[str, Any]) -> str:
         init = start["initialize"]
         out.append(
             f"server start → initialize result: median {init['median']:.0f} ms, p95 "
-            f"{init['p95']:.0f} ms (bare `python -c pass`: {start['bare_interpreter_ms']:.0f} ms)"
+            f"{init['p95']:.0f} ms, server CPU median {start['initialize_cpu_ms']['median']:.0f} "
+            f"ms, of which importing lsprotocol.types "
+            f"{start['lsprotocol_types_import_cpu_ms']:.0f} ms "
+            f"(bare `python -c pass`: {start['bare_interpreter_ms']:.0f} ms)"
         )
     for session in results.get("lsp", []):
         out.append(f"LSP, {session['document']} ({session['lines']} lines):")

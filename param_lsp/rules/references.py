@@ -257,6 +257,11 @@ class _Shared:
     sub_findings: list[Finding]
 
 
+#: (referencing file, pathRef value) → the referenced file's absolute path (a DAG's ops and the
+#: files of a folder name the same few components).
+_PATH_REFS: dict[tuple[Path | None, str], Path] = {}
+
+
 class Composer:
     """Resolves and composes component chains, reporting reference problems on the way."""
 
@@ -397,8 +402,15 @@ class Composer:
         self, layer: Layer, node: YNode, chain: tuple[Path, ...]
     ) -> tuple[Layer | None, Composed | None]:
         ref = str(node.to_py())
-        base = layer.source.parent if layer.source is not None else Path.cwd()
-        target = Path(os.path.abspath(base / ref))
+        key = (layer.source, ref)
+        target = _PATH_REFS.get(key) if layer.source is not None else None
+        if target is None:
+            base = layer.source.parent if layer.source is not None else Path.cwd()
+            target = Path(os.path.abspath(base / ref))
+            if layer.source is not None:
+                if len(_PATH_REFS) > 4096:
+                    _PATH_REFS.clear()
+                _PATH_REFS[key] = target
         return self._referenced(layer, node, target, chain, "pathRef")
 
     def _referenced(
