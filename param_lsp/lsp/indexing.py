@@ -40,7 +40,6 @@ class Indexer:
 
         self.store = store
         self.index: WorkspaceIndex = WorkspaceIndex()
-        self.task: asyncio.Task[None] | None = None
         #: Set when the scan ran to the end (not cancelled).
         self.complete = False
         #: Seconds the last full scan took, and how many files it looked at.
@@ -229,10 +228,6 @@ class Indexer:
 
     def forget(self, path: Path) -> None:
         self.index.remove(path)
-
-    def cancel(self) -> None:
-        if self.task is not None:
-            self.task.cancel()
 
     def stats(self) -> dict[str, Any]:
         return {
