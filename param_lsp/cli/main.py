@@ -89,8 +89,8 @@ def build_parser() -> argparse.ArgumentParser:
         type=int,
         default=None,
         metavar="N",
-        help="worker processes (default: one per available core for large folders, "
-        f"one below {200} files); the output order does not depend on it",
+        help="worker processes (default: one per 200 files, at most one per available "
+        "core); the output does not depend on it",
     )
     check.set_defaults(func=run_check)
     rules = sub.add_parser("rules", help="print the rule reference")
