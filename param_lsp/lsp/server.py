@@ -168,7 +168,7 @@ class ParamLanguageServer(LanguageServer):
 
     def diagnostics_for(self, state: DocState, text: str) -> list[types.Diagnostic]:
         analysis = state.analysis
-        if analysis is None or not state.eligible:
+        if analysis is None or not state.eligible or not analysis.findings:
             return []
         lines = self.lines_of(text)
         return [
