@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 import pytest_lsp
 from lsprotocol import types
+from pygls.exceptions import JsonRpcException
 from pytest_lsp import LanguageClient
 
 from tests.e2e.support import (
@@ -120,14 +121,16 @@ async def test_template_names_and_params_fields(client: LanguageClient, workspac
     assert labels(await complete(client, uri, at)) == ["my-bucket"]
 
 
-async def test_inputs_namespace_lists_io_with_types(
+async def test_inputs_namespace_is_not_offered_without_a_ref(
     client: LanguageClient, workspace: Path
 ) -> None:
+    # `{{ inputs.x }}` is undefined outside a param with a `ref` (PLX802 flags it).
+    text = COMPONENT.replace("{{ learning_rate }}", "{{ inputs.learning_rate }}")
+    uri = await opened(client, workspace, text)
+    assert "PLX802" in codes(await wait_diagnostics(client, uri, 1))
     text, at = cursor(COMPONENT.replace("{{ learning_rate }}", "{{ inputs.| }}"))
     uri = await opened(client, workspace, text)
-    items = await complete(client, uri, at)
-    assert labels(items)[:3] == ["dataset", "learning_rate", "epochs"]
-    assert "float" in (items[1].detail or "")
+    assert await complete(client, uri, at) == []
 
 
 async def test_dag_ref_and_ref_value(client: LanguageClient, workspace: Path) -> None:
@@ -615,10 +618,10 @@ async def test_semantic_tokens_and_hover_of_jinja_filters(
     ]
     hover = await hover_text(client, uri, pos(args, lines[args].index("upper") + 1))
     assert "upper" in hover and "filter" in hover
-    # A filter is not a variable: no definition, no rename.
-    prepared = await client.text_document_prepare_rename_async(
-        types.PrepareRenameParams(
-            text_document=doc_id(uri), position=pos(args, lines[args].index("default") + 1)
+    # A filter is not a variable: no definition, and rename is refused with a message.
+    with pytest.raises(JsonRpcException, match="Nothing to rename here"):
+        await client.text_document_prepare_rename_async(
+            types.PrepareRenameParams(
+                text_document=doc_id(uri), position=pos(args, lines[args].index("default") + 1)
+            )
         )
-    )
-    assert prepared is None
