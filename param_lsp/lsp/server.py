@@ -745,9 +745,7 @@ def _scan_one(path: Path, store: DocumentStore) -> Any:
 # ---------------------------------------------------------------- features
 
 
-async def _position(
-    ls: ParamLanguageServer, uri: str, position: types.Position
-) -> tuple[Any, Any]:
+async def _position(ls: ParamLanguageServer, uri: str, position: types.Position) -> tuple[Any, Any]:
     view = await ls.ready_view(uri)
     if view is None:
         return None, None
