@@ -464,7 +464,7 @@ async def test_quick_fixes(client: LanguageClient, workspace: Path) -> None:
     (add,) = [a for a in await actions_for(client, uri, "PLX301") if "missing" in a.title]
     assert add.edit is not None and add.edit.changes is not None
     (edit,) = add.edit.changes[uri]
-    assert edit.new_text == '\n  dataset: ""\n  epochs: 0'
+    assert edit.new_text == "\n  dataset: null\n  epochs: null"
     assert edit.range.start == pos(3, len("  learning_rat: 0.1"))
 
 
@@ -494,7 +494,7 @@ async def test_add_params_section_when_missing(client: LanguageClient, workspace
     add = next(a for a in actions if "missing" in a.title)
     assert add.edit is not None and add.edit.changes is not None
     (edit,) = add.edit.changes[uri]
-    assert edit.new_text == '\nparams:\n  dataset: ""\n  epochs: 0'
+    assert edit.new_text == "\nparams:\n  dataset: null\n  epochs: null"
     assert edit.range.start == pos(0, len("kind: operation"))
 
 
@@ -502,9 +502,13 @@ async def test_add_missing_params_inside_flow_braces(
     client: LanguageClient, workspace: Path
 ) -> None:
     cases = {
-        "params: {learning_rate: 0.1}": ('params: {learning_rate: 0.1, dataset: "", epochs: 0}'),
-        "params: {}": 'params: {dataset: "", epochs: 0}',
-        "params: {learning_rate: 0.1, }": ('params: {learning_rate: 0.1, dataset: "", epochs: 0 }'),
+        "params: {learning_rate: 0.1}": (
+            "params: {learning_rate: 0.1, dataset: null, epochs: null}"
+        ),
+        "params: {}": "params: {dataset: null, epochs: null}",
+        "params: {learning_rate: 0.1, }": (
+            "params: {learning_rate: 0.1, dataset: null, epochs: null }"
+        ),
     }
     for before, after in cases.items():
         text = f"kind: operation\npathRef: train.yaml\n{before}\n"
@@ -517,9 +521,10 @@ async def test_add_missing_params_inside_flow_braces(
         start, end = edit.range.start.character, edit.range.end.character
         assert edit.range.start.line == 2 and start == end
         assert line[:start] + edit.new_text + line[end:] == after
-        # The edited document is valid and complete.
+        # The placeholders stay flagged until filled in: Polyaxon rejects `null` for a
+        # required input (tests/data/params/required_null_placeholder.yaml).
         change_doc(client, uri, 2, text.replace(before, after))
-        assert codes(await wait_diagnostics(client, uri, 2)) == []
+        assert codes(await wait_diagnostics(client, uri, 2)) == ["PLX302", "PLX302"]
 
 
 async def test_quote_template_fix(client: LanguageClient, workspace: Path) -> None:
