@@ -314,11 +314,16 @@ def _value_items(view: DocumentView, cur: Cursor) -> list[CompletionItem]:
         items = _ref_items(index, site)
     elif key == "value" and in_params:
         ref = cur.siblings.get("ref")
-        if not ref:
-            return []
         site = index.site_exact(parent[:-2])
         expected = site.io(str(parent[-1])) if site is not None else None
-        items = _ref_value_items(index, ref, expected)
+        if ref:
+            items = _ref_value_items(index, ref, expected)
+        elif expected is not None:
+            items = _param_value_items(expected)
+    elif parent and parent[-1] == "params" and not (len(parent) >= 2 and parent[-2] == "matrix"):
+        site = index.site_exact(parent[:-1])
+        io = site.io(key) if site is not None else None
+        items = _param_value_items(io) if io is not None else []
     elif key == "type" and len(parent) >= 2 and parent[-2] in ("inputs", "outputs"):
         items = _table(knowledge.IO_TYPES, ItemKind.ENUM, "IO type")
     elif key == "kind" and parent and parent[-1] == "matrix":
@@ -359,6 +364,29 @@ def _value_items(view: DocumentView, cur: Cursor) -> list[CompletionItem]:
             }
         items = _table({v: docs.get(v, "") for v in values}, ItemKind.ENUM, key)
     return [_with_edit(i, edit) for i in items]
+
+
+def _param_value_items(io: IODef) -> list[CompletionItem]:
+    """A short-form param's value: the input's `options`, booleans, or its default."""
+    options = (io.validation or {}).get("options")
+    values: list[str] = []
+    detail = f"{io.name} · option"
+    if isinstance(options, list):
+        values = [_yaml_scalar(option) for option in options]
+    elif io.io_type == "bool":
+        values, detail = ["true", "false"], f"{io.name} · bool"
+    elif io.has_value and isinstance(io.value, (int, float, bool, str)):
+        values, detail = [_yaml_scalar(io.value)], f"{io.name} · default"
+    return [
+        CompletionItem(
+            label=value,
+            kind=ItemKind.VALUE,
+            detail=detail,
+            documentation=io_markdown(io),
+            sort_text=f"{n:03d}",
+        )
+        for n, value in enumerate(values)
+    ]
 
 
 def _item_items(view: DocumentView, cur: Cursor) -> list[CompletionItem] | None:

@@ -180,6 +180,17 @@ def _yaml_hover(view: DocumentView, pos: Position) -> Hover | None:
     if key == "type" and len(parent) >= 2 and parent[-2] in ("inputs", "outputs"):
         doc = knowledge.IO_TYPES.get(value)
         return Hover(f"**{value}**: {doc}", span) if doc else None
+    if key == "kind":
+        table = (
+            knowledge.HP_KINDS
+            if len(parent) >= 3 and parent[-3] == "matrix" and parent[-2] == "params"
+            else knowledge.MATRIX_KINDS
+            if parent and parent[-1] == "matrix"
+            else knowledge.RUN_KINDS
+        )
+        doc = table.get(value)
+        if doc:
+            return Hover(f"**{value}**: {doc}", span)
     if key == "name" and len(parent) >= 2 and parent[-2] in ("inputs", "outputs"):
         io = declared_io(view, span)
         return Hover(io_markdown(io), span) if io is not None else None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -197,11 +198,30 @@ def references(
     others: list[DocumentView],
     *,
     include_declaration: bool = True,
+    load: Callable[[Path], DocumentView | None] | None = None,
 ) -> list[Location]:
     found = target_at(view, pos)
     if found is None:
         return []
+    if found.io is not None:
+        others = _with_declaring_file(view, found.io, others, load)
     return _uses(view, found, others, include_declaration)
+
+
+def _with_declaring_file(
+    view: DocumentView,
+    io: IODef,
+    others: list[DocumentView],
+    load: Callable[[Path], DocumentView | None] | None,
+) -> list[DocumentView]:
+    """``others`` plus a view of the file declaring ``io`` when neither has it."""
+    source = io.source
+    if load is None or source is None:
+        return others
+    if any(same_path(source, other.path) for other in [view, *others]):
+        return others
+    loaded = load(source)
+    return [*others, loaded] if loaded is not None else others
 
 
 def _uses(
@@ -250,8 +270,15 @@ def prepare_rename(view: DocumentView, pos: Position) -> tuple[Span, str] | None
 
 
 def rename(
-    view: DocumentView, pos: Position, new_name: str, others: list[DocumentView]
+    view: DocumentView,
+    pos: Position,
+    new_name: str,
+    others: list[DocumentView],
+    load: Callable[[Path], DocumentView | None] | None = None,
 ) -> list[FileEdits]:
+    """The edits renaming the input, output or op at ``pos`` in every file; ``load`` reads a
+    workspace file the caller has no view of (the component file of an input, when it is
+    neither open nor indexed)."""
     found = target_at(view, pos)
     if found is None:
         raise RenameError("Nothing to rename here: place the cursor on an input, output or op.")
@@ -266,6 +293,7 @@ def rename(
     if found.kind == "op" and view.index.op(new_name) is not None:
         raise RenameError(f"An op named `{new_name}` already exists in this DAG.")
     if found.io is not None:
+        others = _with_declaring_file(view, found.io, others, load)
         _check_io_rename(view, found.io, new_name, others)
     by_path: dict[Path | None, list[TextEdit]] = {}
     for location in _uses(view, found, others, include_declaration=True):

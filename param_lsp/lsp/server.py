@@ -723,6 +723,13 @@ async def _scan_workspace(ls: ParamLanguageServer) -> None:
             ls.work_done_progress.tokens.pop(token, None)  # pygls keeps ended tokens forever
 
 
+def _load_for_rename(ls: ParamLanguageServer, path: Path) -> Any:
+    """A view of a workspace file that is neither open nor indexed (read from disk, not kept)."""
+    if not _indexable(ls, path):
+        return None
+    return _scan_one(path, ls.store)
+
+
 def _scan_one(path: Path, store: DocumentStore) -> Any:
     from param_lsp.core.analyze import analyze
     from param_lsp.core.detect import looks_like_polyaxonfile
@@ -821,6 +828,7 @@ async def references(ls: ParamLanguageServer, params: types.ReferenceParams) -> 
         pos,
         ls.other_views(params.text_document.uri),
         include_declaration=params.context.include_declaration,
+        load=functools.partial(_load_for_rename, ls),
     )
     return locations(ls, params.text_document.uri, view, found) or None
 
@@ -854,7 +862,13 @@ async def rename(ls: ParamLanguageServer, params: types.RenameParams) -> Any:
     if pos is None:
         return None
     try:
-        edits = feature_rename(view, pos, params.new_name, ls.other_views(params.text_document.uri))
+        edits = feature_rename(
+            view,
+            pos,
+            params.new_name,
+            ls.other_views(params.text_document.uri),
+            load=functools.partial(_load_for_rename, ls),
+        )
     except RenameError as exc:
         raise RequestFailed(str(exc)) from None
     return workspace_edit(ls, params.text_document.uri, view, edits)
