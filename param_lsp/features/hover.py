@@ -115,6 +115,8 @@ def _template_hover(view: DocumentView, pos: Position) -> Hover | None:
         found = _ref_value_hover(view.index, ref, ".".join(names[:2]), None, chain.segments[1].span)
         if found is not None:
             return found
+    if names[0] == "ops" and len(names) >= 2 and upto == 1:
+        return _ref_hover(view, view.index, f"ops.{names[1]}", chain.segments[1].span)
     text = describe_chain(view.index.site_at(cur.steps), names, upto)
     if text is None:
         return None

@@ -442,8 +442,32 @@ async def test_hover_on_an_input_declaration(
         '  container: {image: python, args: ["{{ threshold }}"]}\n'
     )
     uri = await opened(client, workspace, text)
-    about = await hover_at(client, uri, at_word(text, "threshold", "threshold"))
+    at = at_word(text, "threshold", "threshold")
+    about = await hover_at(client, uri, at)
     assert "threshold" in about and "float" in about and "0.5" in about
+    found = await client.text_document_definition_async(
+        types.DefinitionParams(text_document=doc_id(uri), position=at)
+    )
+    assert isinstance(found, list) and found[0].range.start == at_word(text, "threshold", "t", 0)
+
+
+@pytest.mark.parametrize("style", STYLES)
+async def test_definition_of_a_path_ref(
+    client: LanguageClient, workspace: Path, style: str
+) -> None:
+    op = (
+        "      - name: t\n        pathRef: train.yaml\n"
+        if style == "block"
+        else "      - {name: t, pathRef: train.yaml}\n"
+    )
+    text = "kind: operation\ncomponent:\n  run:\n    kind: dag\n    operations:\n" + op
+    uri = await opened(client, workspace, text)
+    found = await client.text_document_definition_async(
+        types.DefinitionParams(
+            text_document=doc_id(uri), position=at_word(text, "train.yaml", "train")
+        )
+    )
+    assert isinstance(found, list) and found[0].uri == (workspace / "train.yaml").as_uri()
 
 
 @pytest.mark.parametrize("style", STYLES)
