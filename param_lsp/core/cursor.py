@@ -318,13 +318,50 @@ def _value_span(line_text: str, line: int, start: int) -> tuple[str, Span]:
     return line_text[begin:end], Span.of(line, begin, line, max(begin, end))
 
 
-def cursor_at(lines: list[str], pos: Position) -> Cursor | None:
-    """Where ``pos`` is (see the module doc); None outside the document."""
+def _open_flow(
+    root: YNode, lines: list[str], pos: Position
+) -> tuple[YNode, tuple[PathStep, ...]] | None:
+    """The flow collection of ``root`` that holds ``pos`` and began on an earlier line."""
+    node, steps = root, ()  # type: tuple[YNode, tuple[PathStep, ...]]
+    while isinstance(node, (YMap, YSeq)):
+        start = node.start
+        if start.line < pos.line and lines[start.line][start.character : start.character + 1] in (
+            "{",
+            "[",
+        ):
+            return node, steps
+        inner: tuple[YNode, PathStep] | None = None
+        if isinstance(node, YMap):
+            for key, value in node.pairs:
+                if value.start <= pos <= value.end and isinstance(key, YScalar):
+                    inner = (value, str(key.value))
+                    break
+        else:
+            for index, item in enumerate(node.items):
+                if item.start <= pos <= item.end:
+                    inner = (item, index)
+                    break
+        if inner is None:
+            return None
+        node, steps = inner[0], (*steps, inner[1])
+    return None
+
+
+def cursor_at(lines: list[str], pos: Position, tree: YNode | None = None) -> Cursor | None:
+    """Where ``pos`` is (see the module doc); None outside the document.
+
+    ``tree`` is the document's tree when it describes ``lines`` as they are: a flow collection
+    written over several lines is then walked in it (a single line is enough otherwise).
+    """
     if not 0 <= pos.line < len(lines):
         return None
     line = pos.line
     text = lines[line]
     column = max(0, min(pos.character, len(text)))
+    if tree is not None:
+        found = _open_flow(tree, lines, Position(line, column))
+        if found is not None:
+            return _walk(found[0], found[1], line, column, text)
     part = split_line(text)
     # A flow collection written as a key's value or as a list item on this line.
     flow_start: int | None = None

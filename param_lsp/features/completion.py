@@ -11,7 +11,7 @@ import os
 from collections.abc import Callable
 from pathlib import Path
 
-from param_lsp.core.cursor import Cursor, cursor_at
+from param_lsp.core.cursor import Cursor
 from param_lsp.core.locate import LinePart, PathStep, resolve_path, split_line
 from param_lsp.core.model import IODef
 from param_lsp.core.span import Position, Span
@@ -32,7 +32,7 @@ def complete(
 ) -> list[CompletionItem]:
     """Items at ``pos``; file paths (after `pathRef:`) never leave ``workspace_root`` (the
     document's own folder when there is no root)."""
-    cur = cursor_at(view.lines, pos)
+    cur = view.cursor(pos)
     if cur is None:
         return []
     line_text = view.lines[pos.line]

@@ -12,9 +12,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from param_lsp.core.analyze import Analysis, analyze
+from param_lsp.core.cursor import Cursor, cursor_at
 from param_lsp.core.findings import Finding
 from param_lsp.core.settings import Settings
-from param_lsp.core.span import split_lines
+from param_lsp.core.span import Position, split_lines
 from param_lsp.core.workspace import Workspace
 from param_lsp.core.yaml_tree import YMap, parse_yaml
 from param_lsp.features.index import DocumentIndex, build_index
@@ -37,6 +38,13 @@ class DocumentView:
     @property
     def root(self) -> YMap | None:
         return self.analysis.root if self.analysis is not None else None
+
+    def cursor(self, pos: Position) -> Cursor | None:
+        """The position lookup every feature starts from (:func:`cursor_at`), with the tree
+        when it describes the current text (flow collections over several lines)."""
+        analysis = self.analysis
+        fresh = analysis is not None and analysis.text == self.text
+        return cursor_at(self.lines, pos, self.root if fresh else None)
 
 
 def recover_text(text: str) -> str | None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from param_lsp.core.cursor import cursor_at
 from param_lsp.core.model import IODef
 from param_lsp.core.span import Position, Span
 from param_lsp.features import knowledge
@@ -55,7 +54,7 @@ def _rule_docs(view: DocumentView, pos: Position) -> str:
 
 
 def _site_for_line(view: DocumentView, line: int) -> CallSite | None:
-    cur = cursor_at(view.lines, Position(line, 0))
+    cur = view.cursor(Position(line, 0))
     return view.index.site_at(cur.steps) if cur is not None else None
 
 
@@ -105,7 +104,7 @@ def _template_hover(view: DocumentView, pos: Position) -> Hover | None:
         about = f"**{name}** (filter)\n\n{doc}" if doc else f"**{name}**: not a Jinja filter"
         return Hover(about, chain.segments[0].span)
     upto = next(i for i, seg in enumerate(chain.segments) if seg.span.contains(pos))
-    cur = cursor_at(view.lines, pos)
+    cur = view.cursor(pos)
     if cur is None:
         return None
     parent = cur.steps[:-1]
@@ -127,7 +126,7 @@ def _yaml_hover(view: DocumentView, pos: Position) -> Hover | None:
     from param_lsp.features.navigation import declared_io, param_io
     from param_lsp.features.schema_keys import key_info
 
-    cur = cursor_at(view.lines, pos)
+    cur = view.cursor(pos)
     if cur is None:
         return None
     index = view.index

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from param_lsp.core.cursor import Cursor, cursor_at
+from param_lsp.core.cursor import Cursor
 from param_lsp.core.locate import PathStep
 from param_lsp.core.model import IODef
 from param_lsp.core.span import Position, Span
@@ -45,7 +45,7 @@ class Target:
 
 
 def _site_at_line(view: DocumentView, line: int) -> CallSite | None:
-    cur = cursor_at(view.lines, Position(line, 0))
+    cur = view.cursor(Position(line, 0))
     return view.index.site_at(cur.steps) if cur is not None else None
 
 
@@ -78,7 +78,7 @@ def target_at(view: DocumentView, pos: Position) -> Target | None:
     if not 0 <= pos.line < len(view.lines):
         return None
     index = view.index
-    cur = cursor_at(view.lines, pos)
+    cur = view.cursor(pos)
     if cur is None:
         return None
     hit = expression_at(view.lines, pos)
@@ -163,7 +163,7 @@ def _template_target(
 
 
 def definition(view: DocumentView, pos: Position) -> list[Location]:
-    cur = cursor_at(view.lines, pos)
+    cur = view.cursor(pos)
     if cur is None:
         return []
     if cur.role == "value" and cur.span is not None and cur.span.contains(pos):
