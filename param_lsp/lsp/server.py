@@ -212,9 +212,9 @@ class ParamLanguageServer(LanguageServer):
         it (and got them without the document's model) ask again."""
         with contextlib.suppress(Exception):
             if self.tokens_refresh_support:
-                self.workspace_semantic_tokens_refresh(None)
+                _answer_ignored(self.workspace_semantic_tokens_refresh(None))
             if self.inlay_refresh_support:
-                self.workspace_inlay_hint_refresh(None)
+                _answer_ignored(self.workspace_inlay_hint_refresh(None))
 
     def _on_dependants(self, state: DocState) -> None:
         """A document was re-analysed: re-check open documents that read it."""
@@ -284,6 +284,11 @@ class ParamLanguageServer(LanguageServer):
         )
         with contextlib.suppress(Exception):  # never let logging break a handler
             self.window_log_message(types.LogMessageParams(type=kind, message=message))
+
+
+def _answer_ignored(future: Any) -> None:
+    """The client's answer to a refresh request is not needed (nor a failure of it)."""
+    future.add_done_callback(lambda done: done.cancelled() or done.exception())
 
 
 server = ParamLanguageServer()
@@ -861,6 +866,11 @@ async def rename(ls: ParamLanguageServer, params: types.RenameParams) -> Any:
     view, pos = await _position(ls, params.text_document.uri, params.position)
     if pos is None:
         return None
+    if ls.scan_task is not None and not ls.scan_task.done():
+        raise RequestFailed(
+            "The workspace is still being indexed, so some uses could be missed; rename again "
+            "when indexing is done."
+        )
     try:
         edits = feature_rename(
             view,

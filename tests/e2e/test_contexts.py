@@ -767,3 +767,62 @@ async def test_requests_right_after_did_open_get_the_full_answer(
     items = completion.items if isinstance(completion, types.CompletionList) else completion
     assert "learning_rate" in labels(items)
     assert hover is not None and "epochs" in str(hover.contents)
+
+
+# ---------------------------------------------------------------- quick fixes
+
+
+async def fixes_for(client: LanguageClient, uri: str, code: str) -> list[types.CodeAction]:
+    diagnostics = [d for d in client.diagnostics[uri] if d.code == code]
+    assert diagnostics, f"no {code}: {codes(client.diagnostics[uri])}"
+    result = await client.text_document_code_action_async(
+        types.CodeActionParams(
+            text_document=doc_id(uri),
+            range=diagnostics[0].range,
+            context=types.CodeActionContext(diagnostics=diagnostics),
+        )
+    )
+    return [a for a in result or [] if isinstance(a, types.CodeAction) and "Replace" in a.title]
+
+
+@pytest.mark.parametrize("style", STYLES)
+@pytest.mark.parametrize("where", ["ref", "dependencies"])
+async def test_did_you_mean_an_op(
+    client: LanguageClient, workspace: Path, style: str, where: str
+) -> None:
+    text = DAG[style]
+    if where == "ref":
+        typo = text.replace("ops.prepare", "ops.prepar")
+    else:
+        typo = text.replace("- prepare\n", "- prepar\n").replace("[prepare]", "[prepar]")
+    folder = workspace / f"typo-{where}-{style}"
+    folder.mkdir()
+    for name in ("train.yaml", "prepare.yaml"):
+        (folder / name).write_text((workspace / name).read_text())
+    uri = open_doc(client, folder / "pipeline.yaml", typo)
+    await wait_diagnostics(client, uri, 1)
+    (fix,) = await fixes_for(client, uri, "PLX509")
+    assert fix.title == "Replace with `prepare`"
+    assert fix.edit is not None and fix.edit.changes is not None
+    fixed = apply_edits(typo, list(fix.edit.changes[uri]))
+    assert fixed == text
+    change_doc(client, uri, 2, fixed)
+    assert "PLX509" not in codes(await wait_diagnostics(client, uri, 2))
+
+
+@pytest.mark.parametrize("style", STYLES)
+async def test_did_you_mean_an_option(client: LanguageClient, workspace: Path, style: str) -> None:
+    params = "params:\n  optimizer: adma\n" if style == "block" else "params: {optimizer: adma}\n"
+    text = (
+        "kind: operation\n" + params + "component:\n  inputs:\n"
+        "    - {name: optimizer, type: str, options: [adam, sgd]}\n"
+        "  run: {kind: job, container: {image: python}}\n"
+    )
+    uri = await opened(client, workspace, text)
+    (fix,) = await fixes_for(client, uri, "PLX302")
+    assert fix.title == "Replace with `adam`"
+    assert fix.edit is not None and fix.edit.changes is not None
+    fixed = apply_edits(text, list(fix.edit.changes[uri]))
+    assert fixed == text.replace("adma", "adam")
+    change_doc(client, uri, 2, fixed)
+    assert codes(await wait_diagnostics(client, uri, 2)) == []

@@ -3,6 +3,7 @@ block and flow style, for a UTF-16 client and a UTF-8 client (one server each)."
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 import pytest
@@ -32,9 +33,27 @@ def workspace(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root
 
 
+REFRESHES: list[str] = []
+
+
 @pytest_lsp.fixture(config=server_config(), scope="module")
 async def client16(lsp_client: LanguageClient, workspace: Path):
-    await start(lsp_client, workspace, caps=capabilities(encodings=["utf-16"]))
+    caps = capabilities(encodings=["utf-16"])
+    assert caps.workspace is not None
+    caps.workspace.semantic_tokens = types.SemanticTokensWorkspaceClientCapabilities(
+        refresh_support=True
+    )
+    caps.workspace.inlay_hint = types.InlayHintWorkspaceClientCapabilities(refresh_support=True)
+
+    @lsp_client.feature(types.WORKSPACE_SEMANTIC_TOKENS_REFRESH)
+    def on_tokens_refresh(params: None) -> None:
+        REFRESHES.append("tokens")
+
+    @lsp_client.feature(types.WORKSPACE_INLAY_HINT_REFRESH)
+    def on_hints_refresh(params: None) -> None:
+        REFRESHES.append("hints")
+
+    await start(lsp_client, workspace, caps=caps)
     yield
     await lsp_client.shutdown_session()
 
@@ -187,3 +206,15 @@ async def test_utf16(client16: LanguageClient, workspace: Path, style: str) -> N
 async def test_utf8(client8: LanguageClient, workspace: Path, style: str) -> None:
     await check_completion(client8, workspace, style, "utf-8")
     await check_navigation(client8, workspace, style, "utf-8")
+
+
+async def test_refresh_requests_when_a_document_is_first_indexed(
+    client16: LanguageClient, workspace: Path
+) -> None:
+    before = len(REFRESHES)
+    await opened(client16, workspace, OP + "params: {epochs: 3}\n")
+    for _ in range(50):
+        if len(REFRESHES) >= before + 2:
+            break
+        await asyncio.sleep(0.05)
+    assert sorted(REFRESHES[before:]) == ["hints", "tokens"]
