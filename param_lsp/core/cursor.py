@@ -15,12 +15,14 @@ and walked like any tree. Nothing here runs on the keystroke path: only requests
 
 from __future__ import annotations
 
+import bisect
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
 from param_lsp.core.locate import PathStep, block_keys, split_line, yaml_path_at
 from param_lsp.core.span import Position, Span
-from param_lsp.core.yaml_tree import YMap, YNode, YScalar, YSeq, parse_yaml, walk
+from param_lsp.core.yaml_tree import YMap, YNode, YScalar, YSeq, parse_region, walk
 
 #: key: on a mapping key; value: on a mapping value; item: on a sequence item (a scalar);
 #: slot: where a new key (mapping) or item (sequence) would be typed.
@@ -34,6 +36,59 @@ class Token:
     name: str
     span: Span
     index: int
+
+
+class Siblings(Mapping[str, str]):
+    """The keys of the mapping around the cursor and their values, read from the text when
+    first asked (block style) or given (flow style)."""
+
+    __slots__ = ("_column", "_drop", "_keys", "_line", "_lines", "_values")
+
+    def __init__(
+        self,
+        values: dict[str, str] | None = None,
+        *,
+        lines: list[str] | None = None,
+        line: int = 0,
+        column: int = 0,
+        drop: str | None = None,
+    ) -> None:
+        self._values: dict[str, str] = dict(values or {})
+        self._lines = lines
+        self._line = line
+        self._column = column
+        self._drop = drop
+        self._keys: dict[str, int] | None = None
+
+    def _key_lines(self) -> dict[str, int]:
+        if self._keys is None:
+            assert self._lines is not None
+            keys = block_keys(self._lines, self._line, self._column)
+            if self._drop is not None:
+                keys.pop(self._drop, None)
+            self._keys = keys
+        return self._keys
+
+    def __getitem__(self, key: str) -> str:
+        if self._lines is None or key in self._values:
+            return self._values[key]
+        number = self._key_lines()[key]
+        text = self._lines[number]
+        part = split_line(text)
+        value = "" if part.value_start is None else _plain_value(text, part.value_start)
+        self._values[key] = value
+        return value
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._values if self._lines is None else self._key_lines())
+
+    def __len__(self) -> int:
+        return len(self._values if self._lines is None else self._key_lines())
+
+    def __contains__(self, key: object) -> bool:
+        if self._lines is None:
+            return key in self._values
+        return key in self._key_lines()
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,8 +109,9 @@ class Cursor:
     text: str = ""
     span: Span | None = None
     #: Keys of the enclosing mapping → their scalar value text ("" for collections, None-valued
-    #: keys and unknown values); for role key/slot the keys already present.
-    siblings: dict[str, str] = field(default_factory=dict)
+    #: keys and unknown values); for role key/slot the keys already present. Read lazily: a
+    #: mapping of thousands of params costs nothing until a feature asks.
+    siblings: Siblings = field(default_factory=lambda: Siblings())
     #: True when the node sits in a flow collection (`{…}` / `[…]`).
     flow: bool = False
     #: For a slot: the kind of collection (`map` or `seq`).
@@ -137,7 +193,7 @@ def _closed(fragment: str) -> str:
 
 def _compose_flow(line_text: str, line: int, start: int) -> YNode | None:
     closed = _closed(line_text[start:])
-    parsed = parse_yaml(" " * start + closed)
+    parsed = parse_region(" " * start + closed, 0)  # a few nodes: no collector pause
     root = parsed.root
     if not isinstance(root, (YMap, YSeq)):
         return None
@@ -167,7 +223,9 @@ def _walk(
     """The cursor inside a (single-line) flow collection ``node`` at ``steps``."""
     pos = Position(line, column)
     if isinstance(node, YMap):
-        siblings = {str(k.value): _scalar_text(v) for k, v in node.pairs if isinstance(k, YScalar)}
+        siblings = Siblings(
+            {str(k.value): _scalar_text(v) for k, v in node.pairs if isinstance(k, YScalar)}
+        )
         previous: tuple[YNode, YNode] | None = None
         for key, value in node.pairs:
             if key.start <= pos <= key.end and isinstance(key, YScalar) and key.text:
@@ -252,7 +310,7 @@ def _walk(
                     None,
                     item.text,
                     _content_span(item),
-                    {},
+                    Siblings(),
                     True,
                 )
         return Cursor(
@@ -264,7 +322,9 @@ def _walk(
             None,
             "",
             Span.of(line, column, line, column),
-            {item.text: "" for item in node.items if isinstance(item, YScalar) and item.text},
+            Siblings(
+                {item.text: "" for item in node.items if isinstance(item, YScalar) and item.text}
+            ),
             True,
             "seq",
         )
@@ -282,15 +342,8 @@ def _word_before(line_text: str, column: int) -> str:
 # ---------------------------------------------------------------- block lines
 
 
-def _block_siblings(lines: list[str], line: int, column: int) -> dict[str, str]:
-    found: dict[str, str] = {}
-    for key, number in block_keys(lines, line, column).items():
-        part = split_line(lines[number])
-        if part.value_start is None:
-            found[key] = ""
-            continue
-        found[key] = _plain_value(lines[number], part.value_start)
-    return found
+def _block_siblings(lines: list[str], line: int, column: int, drop: str | None = None) -> Siblings:
+    return Siblings(lines=lines, line=line, column=column, drop=drop)
 
 
 def _plain_value(line_text: str, start: int) -> str:
@@ -331,16 +384,17 @@ def _open_flow(
         ):
             return node, steps
         inner: tuple[YNode, PathStep] | None = None
+        # Entries are in document order: a binary search, not a scan (params by the thousand).
         if isinstance(node, YMap):
-            for key, value in node.pairs:
+            at = bisect.bisect_right(node.pairs, pos, key=lambda pair: pair[0].start) - 1
+            if at >= 0:
+                key, value = node.pairs[at]
                 if value.start <= pos <= value.end and isinstance(key, YScalar):
                     inner = (value, str(key.value))
-                    break
         else:
-            for index, item in enumerate(node.items):
-                if item.start <= pos <= item.end:
-                    inner = (item, index)
-                    break
+            at = bisect.bisect_right(node.items, pos, key=lambda item: item.start) - 1
+            if at >= 0 and node.items[at].start <= pos <= node.items[at].end:
+                inner = (node.items[at], at)
         if inner is None:
             return None
         node, steps = inner[0], (*steps, inner[1])
@@ -419,9 +473,7 @@ def cursor_at(lines: list[str], pos: Position, tree: YNode | None = None) -> Cur
         siblings = _block_siblings(lines, line, part.content_start)
         return Cursor(line, column, "item", steps, None, None, value, span, siblings, False, None)
     word = text[content:column].strip() if not blank else ""
-    siblings = _block_siblings(lines, line, content)
-    if part.key is not None:
-        siblings.pop(part.key, None)
+    siblings = _block_siblings(lines, line, content, part.key)
     return Cursor(
         line,
         column,

@@ -311,7 +311,9 @@ def _value_items(view: DocumentView, cur: Cursor) -> list[CompletionItem]:
     in_params = len(parent) >= 2 and parent[-2] == "params"
     if key == "ref" and in_params:
         site = index.site_exact(parent[:-2])
-        items = _ref_items(index, site)
+        return [
+            _with_edit(i, edit) if i.edit_span is None else i for i in _ref_items(index, site, edit)
+        ]
     elif key == "value" and in_params:
         ref = cur.siblings.get("ref")
         site = index.site_exact(parent[:-2])
@@ -419,21 +421,35 @@ def _table(table: dict[str, str], kind: ItemKind, detail: str) -> list[Completio
     ]
 
 
-def _ref_items(index: DocumentIndex, site: CallSite | None) -> list[CompletionItem]:
+def _op_detail(op: CallSite) -> str:
+    return "op · outputs: " + (", ".join(io.name for io in op.outputs) or "no outputs")
+
+
+def _op_doc(op: CallSite) -> str:
+    return f"Take the value from op `{op.name}` of this DAG (it becomes an upstream dependency)."
+
+
+def _ref_items(
+    index: DocumentIndex, site: CallSite | None, edit: Span | None = None
+) -> list[CompletionItem]:
     items: list[CompletionItem] = []
     if site is not None and site.is_dag_op:
+        # Texts are made only for the items sent (a DAG of hundreds of ops).
         for n, op in enumerate(index.ops):
             if op is site or op.name is None:
                 continue
-            outputs = ", ".join(io.name for io in op.outputs) or "no outputs"
             items.append(
                 CompletionItem(
-                    label=f"ops.{op.name}",
-                    kind=ItemKind.REFERENCE,
-                    detail=f"op · outputs: {outputs}",
-                    documentation=f"Take the value from op `{op.name}` of this DAG "
-                    "(it becomes an upstream dependency).",
-                    sort_text=f"0{n:03d}",
+                    f"ops.{op.name}",
+                    ItemKind.REFERENCE,
+                    functools.partial(_op_detail, op),
+                    functools.partial(_op_doc, op),
+                    None,
+                    False,
+                    None,
+                    f"0{n:03d}",
+                    None,
+                    edit,
                 )
             )
         items.append(
