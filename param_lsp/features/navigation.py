@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,7 +16,7 @@ from param_lsp.features.document import DocumentView
 from param_lsp.features.expressions import expression_at
 from param_lsp.features.index import CallSite, DocumentIndex
 from param_lsp.features.results import FileEdits, Location, TextEdit
-from param_lsp.features.sites import (
+from param_lsp.features.uses import (
     content_span,
     io_sites,
     op_sites,
@@ -192,20 +192,35 @@ def definition(view: DocumentView, pos: Position) -> list[Location]:
 # ---------------------------------------------------------------- references
 
 
+#: The workspace index's answer for an input/output: where files not among the views name it.
+IndexedUses = Callable[[IODef], Iterable[Location]]
+#: Reads a workspace file that is neither open nor indexed (or only indexed) into a view.
+Loader = Callable[[Path], DocumentView | None]
+
+
+def io_uses(view: DocumentView, io: IODef) -> list[Span]:
+    """What ``view`` contributes to the references of ``io`` (every site kind but the
+    declaration): what the workspace index keeps per file."""
+    return io_sites(view, io, declaration=False)
+
+
 def references(
     view: DocumentView,
     pos: Position,
     others: list[DocumentView],
     *,
     include_declaration: bool = True,
-    load: Callable[[Path], DocumentView | None] | None = None,
+    load: Loader | None = None,
+    indexed: IndexedUses | None = None,
 ) -> list[Location]:
+    """``others`` are analysed documents (the open ones, and indexed files when the index keeps
+    views); ``indexed`` answers for the rest of the workspace from its index."""
     found = target_at(view, pos)
     if found is None:
         return []
     if found.io is not None:
         others = _with_declaring_file(view, found.io, others, load)
-    return _uses(view, found, others, include_declaration)
+    return _uses(view, found, others, include_declaration, indexed)
 
 
 def _with_declaring_file(
@@ -225,7 +240,11 @@ def _with_declaring_file(
 
 
 def _uses(
-    view: DocumentView, found: Target, others: list[DocumentView], include_declaration: bool
+    view: DocumentView,
+    found: Target,
+    others: list[DocumentView],
+    include_declaration: bool,
+    indexed: IndexedUses | None = None,
 ) -> list[Location]:
     locations: list[Location] = []
     if found.io is not None:
@@ -239,6 +258,8 @@ def _uses(
                 Location(other.path, span)
                 for span in io_sites(other, io, declaration=include_declaration)
             ]
+        if indexed is not None:
+            locations += [loc for loc in indexed(io) if loc.path not in seen_paths]
         if include_declaration and not any(
             same_path(location.path, io.source) for location in locations
         ):
@@ -274,11 +295,13 @@ def rename(
     pos: Position,
     new_name: str,
     others: list[DocumentView],
-    load: Callable[[Path], DocumentView | None] | None = None,
+    load: Loader | None = None,
+    *,
+    indexed: IndexedUses | None = None,
 ) -> list[FileEdits]:
     """The edits renaming the input, output or op at ``pos`` in every file; ``load`` reads a
-    workspace file the caller has no view of (the component file of an input, when it is
-    neither open nor indexed)."""
+    workspace file the caller has no view of (the component file of an input, and the files the
+    index names, whose params are checked for a clash before anything is renamed)."""
     found = target_at(view, pos)
     if found is None:
         raise RenameError("Nothing to rename here: place the cursor on an input, output or op.")
@@ -294,9 +317,22 @@ def rename(
         raise RenameError(f"An op named `{new_name}` already exists in this DAG.")
     if found.io is not None:
         others = _with_declaring_file(view, found.io, others, load)
-        _check_io_rename(view, found.io, new_name, others)
+        checked = others
+        if indexed is not None:
+            # Files known only to the index are read to check their params for a clash.
+            known = {other.path for other in [view, *others]}
+            extra = {loc.path for loc in indexed(found.io) if loc.path not in known}
+            for user in sorted(p for p in extra if p is not None):
+                loaded = load(user) if load is not None else None
+                if loaded is None:
+                    raise RenameError(
+                        f"`{user.name}` uses `{found.io.name}` but cannot be read to check it; "
+                        "nothing was renamed."
+                    )
+                checked = [*checked, loaded]
+        _check_io_rename(view, found.io, new_name, checked)
     by_path: dict[Path | None, list[TextEdit]] = {}
-    for location in _uses(view, found, others, include_declaration=True):
+    for location in _uses(view, found, others, include_declaration=True, indexed=indexed):
         path = None if location.path == view.path else location.path
         by_path.setdefault(path, []).append(TextEdit(location.span, new_name))
     return [FileEdits(path, tuple(edits)) for path, edits in by_path.items()]
