@@ -748,7 +748,8 @@ async def test_requests_right_after_did_open_get_the_full_answer(
     text, at = cursor(OP + "params:\n  epochs: 3\n  dataset: '{{ globals.uuid }}'\n  |\n")
     uri = open_doc(client, workspace / "fresh.yaml", text)
     # No wait for diagnostics: every request below is sent right after didOpen.
-    symbols, tokens, completion, hover = await asyncio.gather(
+    everything = types.Range(start=pos(0, 0), end=pos(len(text.split("\n")), 0))
+    symbols, tokens, completion, hover, hints, links = await asyncio.gather(
         client.text_document_document_symbol_async(
             types.DocumentSymbolParams(text_document=doc_id(uri))
         ),
@@ -761,7 +762,15 @@ async def test_requests_right_after_did_open_get_the_full_answer(
         client.text_document_hover_async(
             types.HoverParams(text_document=doc_id(uri), position=pos(3, 3))
         ),
+        client.text_document_inlay_hint_async(
+            types.InlayHintParams(text_document=doc_id(uri), range=everything)
+        ),
+        client.text_document_document_link_async(
+            types.DocumentLinkParams(text_document=doc_id(uri))
+        ),
     )
+    assert hints and any("int" in str(hint.label) for hint in hints)
+    assert links and links[0].target == (workspace / "train.yaml").as_uri()
     assert symbols and tokens is not None and tokens.data
     assert completion is not None
     items = completion.items if isinstance(completion, types.CompletionList) else completion
