@@ -89,3 +89,47 @@ def test_flow_collection_over_several_lines_uses_the_tree() -> None:
         "learning_rate",
     )
     assert found.siblings == {"epochs": "3", "learning_rate": "0.1"}
+
+
+def typed(before: str, marked: str) -> Cursor:
+    """The cursor in ``marked`` (being typed) with the last good tree of ``before``."""
+    offset = marked.index("|")
+    text = marked[:offset] + marked[offset + 1 :]
+    line = text[:offset].count("\n")
+    column = offset - (text[:offset].rfind("\n") + 1)
+    root = parse_yaml(before).root
+    lines = text.split("\n")
+    old = before.split("\n")
+    found = cursor_at(
+        lines,
+        Position(line, column),
+        root,
+        analysed_lines=lambda: old,
+        inserted=len(lines) - len(old),
+    )
+    assert found is not None
+    return found
+
+
+def test_line_typed_inside_a_flow_mapping_over_several_lines() -> None:
+    before = "params: {\n  epochs: 3,\n  learning_rate: 0.1\n}\n"
+    found = typed(before, "params: {\n  epochs: 3,\n  learning_rate: 0.1,\n  data|\n}\n")
+    assert (found.role, found.steps, found.key) == ("key", ("params", "data"), "data")
+    assert set(found.siblings) == {"epochs", "learning_rate", "data"}
+    found = typed(before, "params: {\n  epochs: |,\n  learning_rate: 0.1\n}\n")
+    assert (found.role, found.steps, found.text) == ("value", ("params", "epochs"), "")
+    assert found.siblings["learning_rate"] == "0.1"
+
+
+def test_item_typed_inside_a_flow_sequence_over_several_lines() -> None:
+    before = "dependencies: [\n  a,\n  b\n]\n"
+    found = typed(before, "dependencies: [\n  a,\n  b,\n  c|\n]\n")
+    assert (found.role, found.steps, found.text) == ("item", ("dependencies", 2), "c")
+    assert set(found.siblings) == {"a", "b"}
+
+
+def test_changed_lines_above_make_the_last_good_tree_unusable() -> None:
+    before = "params: {\n  epochs: 3,\n  learning_rate: 0.1\n}\n"
+    # The collection's first line changed: the text path answers (a block key here).
+    found = typed(before, "params:\n  epochs: 3,\n  learning_ra|te: 0.1\n}\n")
+    assert found.flow is False

@@ -16,7 +16,7 @@ and walked like any tree. Nothing here runs on the keystroke path: only requests
 from __future__ import annotations
 
 import bisect
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -371,8 +371,87 @@ def _value_span(line_text: str, line: int, start: int) -> tuple[str, Span]:
     return line_text[begin:end], Span.of(line, begin, line, max(begin, end))
 
 
+def _same_lines(old: list[str], new: list[str]) -> bool:
+    """The same lines, but for a separating comma added or removed at their ends (typing the
+    next entry of a flow collection starts with one)."""
+    return len(old) == len(new) and all(
+        a == b or a.rstrip().rstrip(",") == b.rstrip().rstrip(",")
+        for a, b in zip(old, new, strict=True)
+    )
+
+
+def _typed_line(
+    node: YNode, steps: tuple[PathStep, ...], line: int, column: int, text: str
+) -> Cursor | None:
+    """The cursor on a line being typed inside the flow collection ``node`` of the last good
+    tree: the line is composed on its own as entries of that collection."""
+    indent = len(text) - len(text.lstrip(" "))
+    if indent == 0 or not text.strip():
+        if text.strip():
+            return None
+        # A blank line: a new entry of the collection.
+        others = _other_entries(node, line)
+        container: Literal["map", "seq"] = "map" if isinstance(node, YMap) else "seq"
+        return Cursor(
+            line, column, "slot", steps, None, None, "",
+            Span.of(line, column, line, column), Siblings(others), True, container,
+        )  # fmt: skip
+    opener = "{" if isinstance(node, YMap) else "["
+    synthetic = text[: indent - 1] + opener + text[indent:]
+    fragment = _compose_flow(synthetic, line, indent - 1)
+    if fragment is None:
+        return None
+    found = _walk(fragment, steps, line, column, synthetic)
+    depth = len(steps)
+    index = found.steps[depth] if len(found.steps) > depth else None
+    if isinstance(node, YSeq) and isinstance(index, int):
+        earlier = sum(1 for item in node.items if item.end.line < line)
+        found = _with_steps(found, (*steps, index + earlier, *found.steps[depth + 1 :]))
+    if found.parent_steps == steps:
+        merged = {**_other_entries(node, line), **dict(found.siblings)}
+        found = _with_siblings(found, Siblings(merged))
+    return found
+
+
+def _other_entries(node: YNode, line: int) -> dict[str, str]:
+    """Keys (mapping) or scalar items (sequence) of ``node`` written on other lines."""
+    if isinstance(node, YMap):
+        return {
+            str(key.value): _scalar_text(value)
+            for key, value in node.pairs
+            if isinstance(key, YScalar) and key.start.line != line
+        }
+    if isinstance(node, YSeq):
+        return {
+            item.text: ""
+            for item in node.items
+            if isinstance(item, YScalar) and item.text and item.start.line != line
+        }
+    return {}
+
+
+def _with_steps(found: Cursor, steps: tuple[PathStep, ...]) -> Cursor:
+    return Cursor(
+        found.line, found.column, found.role, steps, found.key, found.key_span, found.text,
+        found.span, found.siblings, found.flow, found.container,
+    )  # fmt: skip
+
+
+def _with_siblings(found: Cursor, siblings: Siblings) -> Cursor:
+    return Cursor(
+        found.line, found.column, found.role, found.steps, found.key, found.key_span, found.text,
+        found.span, siblings, found.flow, found.container,
+    )  # fmt: skip
+
+
+def _within(node: YNode, pos: Position, slack: int) -> bool:
+    """``node`` holds ``pos``; with ``slack`` lines inserted since the tree was made, also a
+    position below its end by at most that many lines."""
+    return node.start <= pos and (pos <= node.end or pos.line <= node.end.line + slack)
+
+
 def _open_flow(
-    root: YNode, lines: list[str], pos: Position
+    root: YNode, lines: list[str], pos: Position, slack: int = 0
 ) -> tuple[YNode, tuple[PathStep, ...]] | None:
     """The flow collection of ``root`` that holds ``pos`` and began on an earlier line."""
     node, steps = root, ()  # type: tuple[YNode, tuple[PathStep, ...]]
@@ -389,11 +468,11 @@ def _open_flow(
             at = bisect.bisect_right(node.pairs, pos, key=lambda pair: pair[0].start) - 1
             if at >= 0:
                 key, value = node.pairs[at]
-                if value.start <= pos <= value.end and isinstance(key, YScalar):
+                if _within(value, pos, slack) and isinstance(key, YScalar):
                     inner = (value, str(key.value))
         else:
             at = bisect.bisect_right(node.items, pos, key=lambda item: item.start) - 1
-            if at >= 0 and node.items[at].start <= pos <= node.items[at].end:
+            if at >= 0 and _within(node.items[at], pos, slack):
                 inner = (node.items[at], at)
         if inner is None:
             return None
@@ -401,11 +480,22 @@ def _open_flow(
     return None
 
 
-def cursor_at(lines: list[str], pos: Position, tree: YNode | None = None) -> Cursor | None:
+def cursor_at(
+    lines: list[str],
+    pos: Position,
+    tree: YNode | None = None,
+    *,
+    analysed_lines: Callable[[], list[str]] | None = None,
+    inserted: int = 0,
+) -> Cursor | None:
     """Where ``pos`` is (see the module doc); None outside the document.
 
-    ``tree`` is the document's tree when it describes ``lines`` as they are: a flow collection
-    written over several lines is then walked in it (a single line is enough otherwise).
+    ``tree`` lets a flow collection written over several lines be found. When it describes
+    ``lines`` as they are (``analysed_lines`` None), the collection is walked in it. When it is
+    the last good tree of an earlier text (``analysed_lines`` gives that text's lines), it is used
+    only if the lines from the collection's start to the cursor's are unchanged, and the
+    cursor's own line is composed as entries of that collection; ``inserted`` is how many
+    lines the current text has more than that one.
     """
     if not 0 <= pos.line < len(lines):
         return None
@@ -413,9 +503,17 @@ def cursor_at(lines: list[str], pos: Position, tree: YNode | None = None) -> Cur
     text = lines[line]
     column = max(0, min(pos.character, len(text)))
     if tree is not None:
-        found = _open_flow(tree, lines, Position(line, column))
+        slack = max(inserted, 0) if analysed_lines is not None else 0
+        found = _open_flow(tree, lines, Position(line, column), slack)
         if found is not None:
-            return _walk(found[0], found[1], line, column, text)
+            node, steps = found
+            if analysed_lines is None:
+                return _walk(node, steps, line, column, text)
+            start = node.start.line
+            if _same_lines(analysed_lines()[start:line], lines[start:line]):
+                typed = _typed_line(node, steps, line, column, text)
+                if typed is not None:
+                    return typed
     part = split_line(text)
     # A flow collection written as a key's value or as a list item on this line.
     flow_start: int | None = None

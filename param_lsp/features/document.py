@@ -34,17 +34,36 @@ class DocumentView:
     index: DocumentIndex
     #: Findings of the real text at this version (empty when not analysed yet).
     findings: list[Finding] = field(default_factory=list)
+    #: Lines of the analysed text when it is not the current one (made on first use).
+    analysed_lines: list[str] | None = None
 
     @property
     def root(self) -> YMap | None:
         return self.analysis.root if self.analysis is not None else None
 
     def cursor(self, pos: Position) -> Cursor | None:
-        """The position lookup every feature starts from (:func:`cursor_at`), with the tree
-        when it describes the current text (flow collections over several lines)."""
+        """The position lookup every feature starts from (:func:`cursor_at`), with the document's
+        tree for flow collections over several lines: as it is when it describes the current
+        text, else as the last good tree plus the line being typed."""
         analysis = self.analysis
-        fresh = analysis is not None and analysis.text == self.text
-        return cursor_at(self.lines, pos, self.root if fresh else None)
+        if analysis is None or analysis.root is None:
+            return cursor_at(self.lines, pos)
+        if analysis.text == self.text:
+            return cursor_at(self.lines, pos, analysis.root)
+        inserted = len(self.lines) - (analysis.text.count("\n") + 1)
+        return cursor_at(
+            self.lines,
+            pos,
+            analysis.root,
+            analysed_lines=self._analysed_lines,
+            inserted=inserted,
+        )
+
+    def _analysed_lines(self) -> list[str]:
+        if self.analysed_lines is None:
+            assert self.analysis is not None
+            self.analysed_lines = split_lines(self.analysis.text)
+        return self.analysed_lines
 
 
 def recover_text(text: str) -> str | None:

@@ -835,3 +835,21 @@ async def test_did_you_mean_an_option(client: LanguageClient, workspace: Path, s
     assert fixed == text.replace("adma", "adam")
     change_doc(client, uri, 2, fixed)
     assert codes(await wait_diagnostics(client, uri, 2)) == []
+
+
+async def test_typing_inside_a_flow_mapping_written_over_several_lines(
+    client: LanguageClient, workspace: Path
+) -> None:
+    text = OP + "params: {\n  epochs: 3,\n  learning_rate: 0.1\n}\n"
+    uri = await opened(client, workspace, text)
+    typed, at = cursor(OP + "params: {\n  epochs: 3,\n  learning_rate: 0.1,\n  |\n}\n")
+    change_doc(client, uri, 2, typed)
+    # Asked at once: answered from the last good tree plus the line being typed, or from the
+    # new tree when its analysis is already done; the same items either way.
+    result = await client.text_document_completion_async(
+        types.CompletionParams(text_document=doc_id(uri), position=at)
+    )
+    assert result is not None
+    items = result.items if isinstance(result, types.CompletionList) else result
+    got = labels(items)
+    assert "dataset" in got and "epochs" not in got and "learning_rate" not in got
