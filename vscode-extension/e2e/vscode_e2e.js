@@ -1,6 +1,8 @@
 // Drives VS Code (code-server in Debian's chromium, through puppeteer-core) with the param-lsp
-// extension installed: an error squiggle appears, completion after `{{ globals.` lists
-// `artifacts_path`, and the squiggle clears once the value is fixed. Prints JSON lines.
+// extension installed: an error squiggle appears (time from opening the file: first_diagnostics_ms),
+// the status bar shows the server's version, hover on a param shows its input, completion after
+// `{{ globals.` lists `artifacts_path`, and the squiggle clears once the value is fixed.
+// Prints JSON lines.
 // Env: CS_URL, CHROMIUM, SHOT (screenshot path), PUPPETEER (puppeteer-core module path).
 const puppeteer = require(process.env.PUPPETEER || "puppeteer-core");
 
@@ -41,6 +43,7 @@ async function chord(page, modifiers, key) {
     const row = await page.waitForSelector(`.explorer-folders-view .monaco-list-row[aria-label*="${name}"]`, { timeout: 30000 });
     await row.click({ count: 2 });
     await page.waitForSelector(`.tabs-container .tab[aria-label*="${name}"]`, { timeout: 20000 });
+    const opened = Date.now();
     log("opened");
     // The file name pattern gives it the extension's language.
     await waitFor(
@@ -49,7 +52,36 @@ async function chord(page, modifiers, key) {
       "Polyaxonfile language mode in the status bar",
     );
     await waitFor(() => page.$(".monaco-editor .squiggly-error"), 60000, "error squiggle on `2.5`");
-    log("diagnostic");
+    log("diagnostic", { first_diagnostics_ms: Date.now() - opened });
+    const statusText = await waitFor(
+      () =>
+        page.$$eval(".statusbar-item", (items) =>
+          items.map((i) => i.textContent || "").find((t) => /param-lsp \d+\.\d+/.test(t)),
+        ),
+      20000,
+      "`param-lsp <version>` in the status bar",
+    );
+    log("status", { text: statusText.trim() });
+
+    // Hover on the param `epochs` (line 6): the server describes the component's input.
+    await page.click(".editor-group-container .monaco-editor .view-lines");
+    await chord(page, ["Control"], "KeyG");
+    await sleep(300);
+    await page.keyboard.type("6:4");
+    await page.keyboard.press("Enter");
+    await sleep(300);
+    await chord(page, ["Control"], "KeyK");
+    await chord(page, ["Control"], "KeyI");
+    const hoverText = await waitFor(
+      async () => {
+        const texts = await page.$$eval(".monaco-hover", (hs) => hs.map((h) => h.textContent || ""));
+        return texts.find((t) => /epochs \(input\)/.test(t) && /type: int/.test(t));
+      },
+      20000,
+      "hover `epochs (input)` with `type: int`",
+    );
+    log("hover", { text: hoverText.slice(0, 80) });
+    await page.keyboard.press("Escape");
 
     // Completion: type a template at the end of the file, cursor right after `globals.`.
     await page.click(".editor-group-container .monaco-editor .view-lines");
