@@ -1,7 +1,10 @@
 """Smoke test of an installed polyaxon-param-lsp (a wheel or an sdist in a clean venv).
 
 Usage: python .ci/smoke_installed.py VENV EXAMPLES_DIR [--editable]
-(--editable: the package may be imported from the checkout, as in the development venv.)
+       python .ci/smoke_installed.py --vsix FILE.vsix EXAMPLES_DIR
+(--editable: the package may be imported from the checkout, as in the development venv;
+--vsix: the server bundled in the VS Code extension, run as the extension runs it, by this
+Python with `-I bundled/tool/server.py`.)
 
 Standard library only, run from a temporary folder so that nothing is imported from a checkout:
 the package must come from VENV; `param-lsp --version` must name this distribution; `check` must
@@ -16,6 +19,7 @@ import subprocess
 import sys
 import tempfile
 import tomllib
+import zipfile
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -49,11 +53,9 @@ def read_message(stream: object) -> dict[str, object]:
     return json.loads(stream.read(int(headers["content-length"])))  # type: ignore[attr-defined, no-any-return]
 
 
-def serve_initialize(exe: Path, cwd: Path) -> dict[str, object]:
+def serve_initialize(exe: list[str], cwd: Path) -> dict[str, object]:
     """`param-lsp serve`: initialize, initialized, shutdown, exit; returns the initialize result."""
-    proc = subprocess.Popen(
-        [str(exe), "serve"], cwd=cwd, stdin=subprocess.PIPE, stdout=subprocess.PIPE
-    )
+    proc = subprocess.Popen([*exe, "serve"], cwd=cwd, stdin=subprocess.PIPE, stdout=subprocess.PIPE)
     assert proc.stdin is not None and proc.stdout is not None
     try:
         proc.stdin.write(
@@ -93,40 +95,66 @@ def serve_initialize(exe: Path, cwd: Path) -> dict[str, object]:
 
 def main(argv: list[str]) -> int:
     editable = "--editable" in argv
-    argv = [a for a in argv if a != "--editable"]
+    vsix = "--vsix" in argv
+    argv = [a for a in argv if a not in ("--editable", "--vsix")]
     if len(argv) != 2:
         print(__doc__, file=sys.stderr)
         return 2
-    venv, examples = Path(argv[0]).resolve(), Path(argv[1]).resolve()
-    exe, python = venv / "bin" / "param-lsp", venv / "bin" / "python"
-    name, version = expected_identity()
-    failures: list[str] = []
+    target, examples = Path(argv[0]).resolve(), Path(argv[1]).resolve()
     with tempfile.TemporaryDirectory() as tmp:
         cwd = Path(tmp)
-        where = run([str(python), "-c", "import param_lsp; print(param_lsp.__file__)"], cwd)
-        home = REPO if editable else venv
-        if not where.stdout.strip().startswith(str(home)):
-            failures.append(f"param_lsp not imported from {home}: {where.stdout}{where.stderr}")
-        shown = run([str(exe), "--version"], cwd).stdout.strip()
-        if shown != f"{name} {version}":
-            failures.append(f"--version printed {shown!r}, expected {name} {version!r}")
-        clean = run([str(exe), "check", *(str(examples / c) for c in CLEAN)], cwd)
-        if clean.returncode != 0:
-            failures.append(f"check of clean examples exited {clean.returncode}: {clean.stdout}")
-        mistakes = run([str(exe), "check", "--format", "json", str(examples / "mistakes")], cwd)
-        files = json.loads(mistakes.stdout or "{}").get("files", [])
-        if mistakes.returncode != 1 or not files:
-            failures.append(f"check of the mistakes exited {mistakes.returncode}, expected 1")
-        for entry in files:
-            if not any(d["severity"] == "error" for d in entry["diagnostics"]):
-                failures.append(f"no error reported in {entry['path']}")
-        info = serve_initialize(exe, cwd).get("serverInfo")
-        if info != {"name": name, "version": version}:
-            failures.append(f"serverInfo is {info}, expected name {name} and version {version}")
+        if vsix:
+            with zipfile.ZipFile(target) as archive:
+                archive.extractall(cwd / "vsix")
+            server = cwd / "vsix" / "extension" / "bundled" / "tool" / "server.py"
+            exe = [sys.executable, "-I", str(server)]
+            home = cwd / "vsix"
+            where_cmd = [
+                sys.executable,
+                "-I",
+                "-c",
+                IMPORT_BUNDLED.format(libs=str(server.parent.parent / "libs")),
+            ]
+        else:
+            exe, python = [str(target / "bin" / "param-lsp")], target / "bin" / "python"
+            home = REPO if editable else target
+            where_cmd = [str(python), "-c", "import param_lsp; print(param_lsp.__file__)"]
+        failures = smoke(exe, where_cmd, home, examples, cwd)
+    name, version = expected_identity()
     for failure in failures:
         print(f"FAIL: {failure}", file=sys.stderr)
-    print(f"smoke test of {name} {version} in {venv}: {'failed' if failures else 'ok'}")
+    print(f"smoke test of {name} {version} in {target}: {'failed' if failures else 'ok'}")
     return 1 if failures else 0
+
+
+IMPORT_BUNDLED = (
+    "import sys; sys.path.insert(0, {libs!r}); import param_lsp; print(param_lsp.__file__)"
+)
+
+
+def smoke(exe: list[str], where_cmd: list[str], home: Path, examples: Path, cwd: Path) -> list[str]:
+    name, version = expected_identity()
+    failures: list[str] = []
+    where = run(where_cmd, cwd)
+    if not where.stdout.strip().startswith(str(home)):
+        failures.append(f"param_lsp not imported from {home}: {where.stdout}{where.stderr}")
+    shown = run([*exe, "--version"], cwd).stdout.strip()
+    if shown != f"{name} {version}":
+        failures.append(f"--version printed {shown!r}, expected {name} {version!r}")
+    clean = run([*exe, "check", *(str(examples / c) for c in CLEAN)], cwd)
+    if clean.returncode != 0:
+        failures.append(f"check of clean examples exited {clean.returncode}: {clean.stdout}")
+    mistakes = run([*exe, "check", "--format", "json", str(examples / "mistakes")], cwd)
+    files = json.loads(mistakes.stdout or "{}").get("files", [])
+    if mistakes.returncode != 1 or not files:
+        failures.append(f"check of the mistakes exited {mistakes.returncode}, expected 1")
+    for entry in files:
+        if not any(d["severity"] == "error" for d in entry["diagnostics"]):
+            failures.append(f"no error reported in {entry['path']}")
+    info = serve_initialize(exe, cwd).get("serverInfo")
+    if info != {"name": name, "version": version}:
+        failures.append(f"serverInfo is {info}, expected name {name} and version {version}")
+    return failures
 
 
 if __name__ == "__main__":
