@@ -6,7 +6,11 @@
 # machine's python3 and can fetch nothing. Opens e2e/polyaxonfile.yaml and checks diagnostics,
 # the status bar, hover, completion and a fix; prints the .vsix size and the time from opening
 # the file to its first diagnostics.
-# Usage: e2e/run-e2e.sh [SCREENSHOT.png]   Env: PARAM_LSP_E2E_DIR, PARAM_LSP_E2E_PORT (8931).
+# With PARAM_LSP_E2E_SCENARIO=other-program, paramLsp.server.command names a program that
+# answers `--version` like the package index's other param-lsp: the extension must refuse it and
+# say so, once, when the polyaxonfile is opened (and not for a plain YAML file opened first).
+# Usage: e2e/run-e2e.sh [SCREENSHOT.png]   Env: PARAM_LSP_E2E_DIR, PARAM_LSP_E2E_PORT (8931),
+# PARAM_LSP_E2E_SCENARIO (bundled | other-program).
 # Everything it writes is a temporary folder or SCREENSHOT (make e2e: the ignored .e2e/).
 set -euo pipefail
 if [ -z "${PARAM_LSP_E2E_NETNS:-}" ] && [ "$(id -u)" = 0 ] && unshare --net true 2>/dev/null; then
@@ -33,8 +37,18 @@ echo "{\"vsix_bytes\": $(wc -c < "$EXT/param-lsp.vsix"), \"network\": \"$([ -n "
 CS=$(mktemp -d)
 mkdir -p "$CS/ws" "$CS/ud/User" "$CS/ext" "$CS/xdg"
 cp "$HERE/polyaxonfile.yaml" "$CS/ws/"
+printf 'on: [push]\njobs: {}\n' > "$CS/ws/ci.yaml"
+SCENARIO=${PARAM_LSP_E2E_SCENARIO:-bundled}
+SERVER_SETTING=""
+if [ "$SCENARIO" = other-program ]; then
+  mkdir -p "$CS/other/bin"
+  printf '#!/bin/sh\n[ "$1" = --version ] && echo "param-lsp 0.0.1b23" && exit 0\necho "usage: param-lsp [--tcp]" >&2; exit 2\n' > "$CS/other/bin/param-lsp"
+  chmod +x "$CS/other/bin/param-lsp"
+  SERVER_SETTING="\"paramLsp.server.command\": [\"$CS/other/bin/param-lsp\", \"serve\"],"
+fi
 cat > "$CS/ud/User/settings.json" <<JSON
 {
+  $SERVER_SETTING
   "editor.autoClosingBrackets": "never",
   "editor.autoClosingQuotes": "never",
   "chat.disableAIFeatures": true,
@@ -59,12 +73,17 @@ PORT=${PARAM_LSP_E2E_PORT:-8931}
   --user-data-dir "$CS/ud" --extensions-dir "$CS/ext" --disable-telemetry --disable-update-check \
   --disable-workspace-trust "$CS/ws" >"$CS/code-server.log" 2>&1 &
 CSPID=$!
-cleanup() { kill "$CSPID" 2>/dev/null || true; wait "$CSPID" 2>/dev/null || true; rm -rf "$CS"; }
+LOGS=${SHOT:+$(dirname "$SHOT")/logs-$SCENARIO}  # the extension's output, beside the screenshot
+cleanup() {
+  kill "$CSPID" 2>/dev/null || true; wait "$CSPID" 2>/dev/null || true
+  if [ -n "$LOGS" ]; then rm -rf "$LOGS"; mkdir -p "$LOGS"; find "$CS/ud/logs" -name "*param-lsp*" -exec cp {} "$LOGS/" \; 2>/dev/null || true; fi
+  rm -rf "$CS"
+}
 trap cleanup EXIT
 for _ in $(seq 1 150); do curl -fs "http://127.0.0.1:$PORT/healthz" >/dev/null && break; sleep 0.2; done
 
 rc=0
-CHROMIUM=${CHROMIUM:-$(command -v chromium)} CS_URL="http://127.0.0.1:$PORT/?folder=$CS/ws" SHOT="$SHOT" PUPPETEER="$DIR/driver/node_modules/puppeteer-core" \
+SCENARIO="$SCENARIO" CHROMIUM=${CHROMIUM:-$(command -v chromium)} CS_URL="http://127.0.0.1:$PORT/?folder=$CS/ws" SHOT="$SHOT" PUPPETEER="$DIR/driver/node_modules/puppeteer-core" \
   timeout -k 5 240 node "$HERE/vscode_e2e.js" || rc=$?
 if [ "$rc" -ne 0 ]; then
   echo "--- code-server log" >&2; tail -n 40 "$CS/code-server.log" >&2

@@ -53,6 +53,7 @@ const backoff = new Backoff();
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   output = vscode.window.createOutputChannel("param-lsp", { log: true });
+  output.appendLine(`Extension ${context.extension.id} ${context.extension.packageJSON.version} activated.`);
   status = new ServerStatus(LANGUAGE_ID, SHOW_OUTPUT_COMMAND);
   notice = new NoServerNotice(context.globalState, () => output.show(true));
   context.subscriptions.push(
