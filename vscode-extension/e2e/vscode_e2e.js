@@ -58,6 +58,27 @@ async function otherProgram(page) {
     "`param-lsp: failed` in the status bar",
   );
   log("status", { text: statusText.trim() });
+  // "How to install" opens the help as a read-only page (a Markdown preview of a virtual document).
+  const [button] = await page.$$("xpath/.//a[contains(@class,'monaco-button') and normalize-space(.)='How to install']");
+  if (!button) throw new Error("no `How to install` button on the notice");
+  await button.click();
+  const tab = await waitFor(
+    () => page.$$eval(".tabs-container .tab", (tabs) => tabs.map((t) => t.getAttribute("aria-label") || "").find((l) => /How to install param-lsp/.test(l))),
+    20000,
+    "the install help tab",
+  );
+  const frameText = await waitFor(
+    async () => {
+      for (const frame of page.frames()) {
+        const text = await frame.evaluate(() => document.body?.innerText || "").catch(() => "");
+        if (/Starting the param-lsp server/.test(text)) return text;
+      }
+      return null;
+    },
+    20000,
+    "the rendered install help",
+  );
+  log("install-help", { tab, text: frameText.slice(0, 60) });
   if (process.env.SHOT) await page.screenshot({ path: process.env.SHOT });
 }
 
