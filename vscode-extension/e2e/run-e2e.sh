@@ -9,8 +9,10 @@
 # With PARAM_LSP_E2E_SCENARIO=other-program, paramLsp.server.command names a program that
 # answers `--version` like the package index's other param-lsp: the extension must refuse it and
 # say so, once, when the polyaxonfile is opened (and not for a plain YAML file opened first).
+# With PARAM_LSP_E2E_SCENARIO=python-extension, a stand-in for the Python extension
+# (e2e/fake-python-extension) reports a selected interpreter: the bundled server must run with it.
 # Usage: e2e/run-e2e.sh [SCREENSHOT.png]   Env: PARAM_LSP_E2E_DIR, PARAM_LSP_E2E_PORT (8931),
-# PARAM_LSP_E2E_SCENARIO (bundled | other-program).
+# PARAM_LSP_E2E_SCENARIO (bundled | other-program | python-extension).
 # Everything it writes is a temporary folder or SCREENSHOT (make e2e: the ignored .e2e/).
 set -euo pipefail
 if [ -z "${PARAM_LSP_E2E_NETNS:-}" ] && [ "$(id -u)" = 0 ] && unshare --net true 2>/dev/null; then
@@ -46,6 +48,16 @@ if [ "$SCENARIO" = other-program ]; then
   chmod +x "$CS/other/bin/param-lsp"
   SERVER_SETTING="\"paramLsp.server.command\": [\"$CS/other/bin/param-lsp\", \"serve\"],"
 fi
+if [ "$SCENARIO" = python-extension ]; then
+  # The "selected" interpreter: python3 behind a wrapper that leaves a mark when it runs.
+  mkdir -p "$CS/selected/bin"
+  printf '#!/bin/sh\ntouch "%s"\nexec python3 "$@"\n' "$CS/selected/used" > "$CS/selected/bin/python"
+  chmod +x "$CS/selected/bin/python"
+  export PARAM_LSP_E2E_SELECTED_PYTHON="$CS/selected/bin/python"
+  cp -r "$HERE/fake-python-extension" "$CS/fake-python"
+  (cd "$CS/fake-python" && "$EXT/node_modules/.bin/vsce" package --no-dependencies --allow-missing-repository \
+    --skip-license --out "$CS/fake-python.vsix" >/dev/null)
+fi
 cat > "$CS/ud/User/settings.json" <<JSON
 {
   $SERVER_SETTING
@@ -67,6 +79,10 @@ echo "bind-addr: 127.0.0.1:0" > "$CS/config.yaml"
 export PATH="$NODE24:$PATH" XDG_DATA_HOME="$CS/xdg/data" XDG_CONFIG_HOME="$CS/xdg/config" XDG_CACHE_HOME="$CS/xdg/cache"
 "$CODE_SERVER" --config "$CS/config.yaml" --user-data-dir "$CS/ud" --extensions-dir "$CS/ext" \
   --install-extension "$EXT/param-lsp.vsix" >"$CS/install.log" 2>&1 || { cat "$CS/install.log"; exit 1; }
+if [ "$SCENARIO" = python-extension ]; then
+  "$CODE_SERVER" --config "$CS/config.yaml" --user-data-dir "$CS/ud" --extensions-dir "$CS/ext" \
+    --install-extension "$CS/fake-python.vsix" >>"$CS/install.log" 2>&1 || { cat "$CS/install.log"; exit 1; }
+fi
 
 PORT=${PARAM_LSP_E2E_PORT:-8931}
 "$CODE_SERVER" --config "$CS/config.yaml" --bind-addr "127.0.0.1:$PORT" --auth none \
@@ -85,6 +101,10 @@ for _ in $(seq 1 150); do curl -fs "http://127.0.0.1:$PORT/healthz" >/dev/null &
 rc=0
 SCENARIO="$SCENARIO" CHROMIUM=${CHROMIUM:-$(command -v chromium)} CS_URL="http://127.0.0.1:$PORT/?folder=$CS/ws" SHOT="$SHOT" PUPPETEER="$DIR/driver/node_modules/puppeteer-core" \
   timeout -k 5 240 node "$HERE/vscode_e2e.js" || rc=$?
+if [ "$rc" -eq 0 ] && [ "$SCENARIO" = python-extension ]; then
+  if [ -e "$CS/selected/used" ]; then echo '{"selected_interpreter_used": true}'
+  else echo '{"selected_interpreter_used": false}'; rc=1; fi
+fi
 if [ "$rc" -ne 0 ]; then
   echo "--- code-server log" >&2; tail -n 40 "$CS/code-server.log" >&2
   find "$CS/ud/logs" -name "*param-lsp*" -exec sh -c 'echo "--- $1"; tail -n 60 "$1"' _ {} \; >&2 || true
