@@ -27,7 +27,7 @@ def test_distribution_name_and_version_are_one() -> None:
     assert PROJECT["scripts"] == {"param-lsp": "param_lsp.cli.main:main"}
 
 
-def test_version_names_the_distribution(capsys: object) -> None:
+def test_version_names_the_distribution() -> None:
     version = next(a for a in build_parser()._actions if "--version" in a.option_strings)
     assert version.version == f"polyaxon-param-lsp {PROJECT['version']}"  # type: ignore[attr-defined]
 

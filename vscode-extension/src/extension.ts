@@ -79,13 +79,6 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     }),
     { dispose: () => void stopClient() },
   );
-  const interpreterWatch = await onInterpreterChanged(() => {
-    const server = vscode.workspace.getConfiguration(`${SECTION}.server`);
-    if (!starting || server.get<string[]>("command", []).length || server.get<string>("pythonPath")) return;
-    output.appendLine("The Python extension's interpreter changed; restarting the server.");
-    void restart(context);
-  });
-  if (interpreterWatch) context.subscriptions.push(interpreterWatch);
   for (const doc of vscode.workspace.textDocuments) await onDocument(context, doc);
 }
 
@@ -247,6 +240,7 @@ async function findServer(context: vscode.ExtensionContext): Promise<Candidate |
   const bundledScript = context.asAbsolutePath(path.join("bundled", "tool", "server.py"));
   const hasBundle = fs.existsSync(context.asAbsolutePath(path.join("bundled", "libs", "param_lsp")));
   const interpreter = command.length || pythonPath ? undefined : await selectedInterpreter(vscode.workspace.workspaceFolders?.[0]?.uri);
+  if (!command.length && !pythonPath) await watchInterpreter(context);
   if (interpreter) output.appendLine(`The Python extension's interpreter: ${interpreter}`);
   const { candidates, missing } = serverCandidates(
     { command, pythonPath, selectedInterpreter: interpreter, bundledScript: hasBundle ? bundledScript : undefined },
@@ -267,6 +261,22 @@ async function findServer(context: vscode.ExtensionContext): Promise<Candidate |
   if (!candidates.length && hasBundle) problems.push("no Python was found to run the bundled server (Python 3.11 or newer is needed)");
   fail(problems.join("; ") || "no server was found");
   return undefined;
+}
+
+let watchingInterpreter = false;
+
+/** Restarts the server when the Python extension's selection changes (subscribed on first use,
+ * so that the Python extension is not activated for workspaces without polyaxonfiles). */
+async function watchInterpreter(context: vscode.ExtensionContext): Promise<void> {
+  if (watchingInterpreter) return;
+  watchingInterpreter = true;
+  const watch = await onInterpreterChanged(() => {
+    const server = vscode.workspace.getConfiguration(`${SECTION}.server`);
+    if (server.get<string[]>("command", []).length || server.get<string>("pythonPath")) return;
+    output.appendLine("The Python extension's interpreter changed; restarting the server.");
+    void restart(context);
+  });
+  if (watch) context.subscriptions.push(watch);
 }
 
 /** Runs `... --version` for a candidate. */
