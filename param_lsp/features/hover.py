@@ -18,7 +18,9 @@ def hover(view: DocumentView, pos: Position) -> Hover | None:
         return None
     parts: list[str] = []
     span: Span | None = None
-    found = _template_hover(view, pos) or _yaml_hover(view, pos)
+    from param_lsp.features.value_hover import value_hover
+
+    found = value_hover(view, pos) or _template_hover(view, pos) or _yaml_hover(view, pos)
     if found is not None:
         parts.append(found.markdown)
         span = found.span

@@ -914,6 +914,15 @@ def document_link(ls: ParamLanguageServer, params: types.DocumentLinkParams) -> 
     ]
 
 
+def _register_graph() -> None:
+    from param_lsp.lsp import graph
+
+    graph.register(server, guarded)
+
+
+_register_graph()
+
+
 # ---------------------------------------------------------------- logging and entry point
 
 

@@ -1,0 +1,431 @@
+"""The pipeline graph of a DAG, read from an analysis (no parsing of its own).
+
+Nodes are the DAG's ops (name, component, run kind, matrix/join flags) and the DAG's inputs
+(sources); edges are what Polyaxon resolves between them: `ref: ops.X` params (in any value form,
+`outputs.y` or `{{ outputs.y }}`), `dependencies` entries, `events[].ref: ops.X`, and
+`ref: dag` params from the DAG's inputs. A param edge is labelled `output → input` with both
+types. A name that is not an op (or an undeclared DAG input) becomes a *missing* node so that the
+broken edge can be drawn. Findings of the analysis are attached to the edge or node whose YAML
+they sit in, so renderers can mark them.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from param_lsp.core.analyze import Analysis
+from param_lsp.core.findings import Finding, Severity
+from param_lsp.core.model import IODef, ParamDef, str_value
+from param_lsp.core.span import Position, Span
+from param_lsp.core.yaml_tree import YMap, YNode, YScalar, YSeq
+
+#: Node kinds: a DAG op, a DAG input (source), a name that resolves to nothing.
+OP, INPUT, MISSING = "op", "input", "missing"
+#: Edge kinds.
+PARAM, DEPENDENCY, EVENT = "param", "dependency", "event"
+
+
+@dataclass(slots=True)
+class GraphFinding:
+    code: str
+    severity: Severity
+    message: str
+    span: Span
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "code": self.code,
+            "severity": self.severity.label,
+            "message": self.message,
+            "range": self.span.to_json(),
+        }
+
+
+@dataclass(slots=True)
+class GraphNode:
+    id: str
+    name: str
+    kind: str
+    #: Where the node's name is written (jump target); None for a missing node.
+    span: Span | None = None
+    #: The whole op entry (findings inside it belong to the node when no edge claims them).
+    extent: Span | None = None
+    component: str | None = None
+    run_kind: str | None = None
+    matrix: bool = False
+    join: bool = False
+    #: A DAG input's type.
+    io_type: str | None = None
+    findings: list[GraphFinding] = field(default_factory=list)
+
+    @property
+    def has_error(self) -> bool:
+        return self.kind == MISSING or any(f.severity == Severity.ERROR for f in self.findings)
+
+    def to_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"id": self.id, "name": self.name, "kind": self.kind}
+        if self.kind == OP:
+            data.update(
+                component=self.component, runKind=self.run_kind, matrix=self.matrix, join=self.join
+            )
+        if self.kind == INPUT:
+            data["type"] = self.io_type
+        data["range"] = self.span.to_json() if self.span is not None else None
+        data["findings"] = [f.to_json() for f in self.findings]
+        return data
+
+
+@dataclass(slots=True)
+class Port:
+    """One end of a param edge: `outputs.dataset` of type `path`, or the input `dataset`."""
+
+    name: str
+    io_type: str | None
+    #: False when the name resolves to nothing (an output the upstream op does not declare).
+    resolved: bool = True
+
+    def text(self) -> str:
+        if not self.resolved:
+            return f"{self.name} (not found)"
+        return f"{self.name} ({self.io_type or 'untyped'})"
+
+
+@dataclass(slots=True)
+class GraphEdge:
+    source: str
+    target: str
+    kind: str
+    #: What the upstream gives (`outputs.dataset`) and what the op receives (param `dataset`).
+    output: Port | None = None
+    input: Port | None = None
+    #: The YAML that makes the edge (ref, dependency entry, event ref): the jump target.
+    span: Span | None = None
+    #: Where findings belong to this edge (the whole param entry, the dependency entry).
+    extents: tuple[Span, ...] = ()
+    findings: list[GraphFinding] = field(default_factory=list)
+
+    @property
+    def has_error(self) -> bool:
+        return any(f.severity == Severity.ERROR for f in self.findings)
+
+    @property
+    def label(self) -> str:
+        if self.kind == PARAM and self.output is not None and self.input is not None:
+            return f"{self.output.text()} → {self.input.text()}"
+        return self.kind
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "source": self.source,
+            "target": self.target,
+            "kind": self.kind,
+            "output": _port_json(self.output),
+            "input": _port_json(self.input),
+            "label": self.label,
+            "range": self.span.to_json() if self.span is not None else None,
+            "findings": [f.to_json() for f in self.findings],
+        }
+
+
+def _port_json(port: Port | None) -> dict[str, Any] | None:
+    if port is None:
+        return None
+    return {"name": port.name, "type": port.io_type, "resolved": port.resolved}
+
+
+@dataclass(slots=True)
+class PipelineGraph:
+    path: Path | None
+    #: False when the document has no DAG of its own (then nodes and edges are empty).
+    is_dag: bool = False
+    nodes: list[GraphNode] = field(default_factory=list)
+    edges: list[GraphEdge] = field(default_factory=list)
+    #: The document's findings inside the DAG that no node or edge claims (e.g. `components`).
+    other_findings: list[GraphFinding] = field(default_factory=list)
+    #: Where `operations:` is written (code lens anchor).
+    operations_span: Span | None = None
+
+    def node(self, node_id: str) -> GraphNode | None:
+        return next((node for node in self.nodes if node.id == node_id), None)
+
+    def all_findings(self) -> list[GraphFinding]:
+        found = [f for node in self.nodes for f in node.findings]
+        found += [f for edge in self.edges for f in edge.findings]
+        return found + self.other_findings
+
+    def count(self, severity: Severity) -> int:
+        return sum(1 for f in self.all_findings() if f.severity == severity)
+
+    @property
+    def error_count(self) -> int:
+        return self.count(Severity.ERROR)
+
+    def upstream_of(self, node_id: str) -> list[str]:
+        return _unique(e.source for e in self.edges if e.target == node_id)
+
+    def downstream_of(self, node_id: str) -> list[str]:
+        return _unique(e.target for e in self.edges if e.source == node_id)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "version": 1,
+            "path": str(self.path) if self.path is not None else None,
+            "isDag": self.is_dag,
+            "nodes": [node.to_json() for node in self.nodes],
+            "edges": [edge.to_json() for edge in self.edges],
+            "findings": [f.to_json() for f in self.other_findings],
+        }
+
+
+def _unique(items: Iterable[str]) -> list[str]:
+    return list(dict.fromkeys(items))
+
+
+def op_id(name: str) -> str:
+    return f"ops.{name}"
+
+
+def input_id(name: str) -> str:
+    return f"dag.inputs.{name}"
+
+
+# ------------------------------------------------------------------------------------ building
+
+
+def build_graph(analysis: Analysis | None, findings: list[Finding] | None = None) -> PipelineGraph:
+    """The graph of the document's own DAG (empty when it has none, or when it lives elsewhere).
+
+    ``findings`` replaces the analysis' own (an editor passes the current text's findings when
+    the graph comes from the last analysis that had a tree)."""
+    graph = PipelineGraph(analysis.path if analysis is not None else None)
+    if analysis is None or not analysis.dag_ops:
+        return graph
+    composed = analysis.composed
+    run: YMap | None = getattr(composed, "run", None)
+    if run is None:
+        return graph
+    graph.is_dag = True
+    graph.operations_span = (run.key_node("operations") or run).span
+    from param_lsp.rules import refs as ref_rules
+
+    ops = list(analysis.dag_ops.values())
+    names = {op.name for op in ops}
+    dag_inputs: list[IODef] = list(composed.inputs)
+    for io in dag_inputs:
+        graph.nodes.append(
+            GraphNode(
+                input_id(io.name),
+                io.name,
+                INPUT,
+                span=io.name_node.span,
+                extent=io.node.span,
+                io_type=io.io_type,
+            )
+        )
+    table = ref_rules.build_ref_table(
+        dag_inputs,
+        {
+            op.name: (op.composed.inputs, op.composed.outputs)
+            if op.composed is not None and op.composed.complete and not op.composed.broken
+            else None
+            for op in ops
+        },
+    )
+    for op in ops:
+        graph.nodes.append(_op_node(op))
+    missing: dict[str, GraphNode] = {}
+
+    def source_of(kind: str, name: str) -> str:
+        if kind == OP and name in names:
+            return op_id(name)
+        if kind == INPUT and any(io.name == name for io in dag_inputs):
+            return input_id(name)
+        node_id = op_id(name) if kind == OP else input_id(name)
+        if node_id not in missing:
+            missing[node_id] = GraphNode(node_id, name if kind == OP else f"dag.inputs.{name}",
+                                         MISSING)  # fmt: skip
+        return node_id
+
+    for op in ops:
+        graph.edges += _op_edges(op, source_of, table, analysis.path)
+    graph.nodes += missing.values()
+    _attach(graph, analysis.findings if findings is None else findings, run)
+    return graph
+
+
+def _op_node(op: Any) -> GraphNode:
+    composed = op.composed
+    item: YMap = op.item
+    node = GraphNode(op_id(op.name), op.name, OP, span=op.name_node.span, extent=item.span)
+    node.component = _component_label(item, composed)
+    node.run_kind = composed.run_kind if composed is not None else None
+    node.matrix = _present(item.get("matrix")) or (
+        composed is not None and _present(composed.matrix)
+    )
+    node.join = _present(item.get("joins"))
+    return node
+
+
+def _present(node: YNode | None) -> bool:
+    return node is not None and not (isinstance(node, YScalar) and node.value is None)
+
+
+def _component_label(item: YMap, composed: Any) -> str | None:
+    for key, prefix in (("dagRef", ""), ("dag_ref", ""), ("pathRef", ""), ("path_ref", ""),
+                        ("hubRef", "hub:"), ("hub_ref", "hub:"), ("urlRef", ""),
+                        ("url_ref", "")):  # fmt: skip
+        value = str_value(item.get(key))
+        if value:
+            return prefix + value
+    component = item.get("component")
+    if isinstance(component, YMap):
+        return str_value(component.get("name")) or "inline component"
+    if composed is not None and composed.run is not None:
+        return "inline run"
+    return None
+
+
+def _op_edges(op: Any, source_of: Any, table: Any, path: Path | None) -> list[GraphEdge]:
+    from param_lsp.rules import refs as ref_rules
+
+    edges: list[GraphEdge] = []
+    target = op_id(op.name)
+    dependencies = op.item.get("dependencies")
+    if isinstance(dependencies, YSeq):
+        for entry in dependencies.items:
+            if isinstance(entry, YScalar) and entry.value is not None:
+                source = source_of(OP, str(entry.value))
+                edges.append(GraphEdge(source, target, DEPENDENCY, span=entry.span,
+                                       extents=(entry.span,)))  # fmt: skip
+    composed = op.composed
+    params: list[ParamDef] = list(composed.params.values()) if composed is not None else []
+    ios = {io.name: io for io in (composed.inputs + composed.outputs)} if composed else {}
+    own_source = composed.layers[0].source if composed is not None and composed.layers else path
+    for param in params:
+        ref = param.ref
+        if not isinstance(ref, str):
+            continue
+        parts = ref.split(".")
+        if parts[0] == "ops" and len(parts) > 1:
+            source = source_of(OP, parts[1])
+        elif ref == "dag":
+            text = param.value if isinstance(param.value, str) else ""
+            pieces = ref_rules.split_ref_value(text)[0].split(".")
+            if pieces[0] != "inputs" or len(pieces) != 2:
+                continue  # `dag` globals/artifacts: no input to draw from
+            source = source_of(INPUT, pieces[1])
+        else:
+            continue  # `runs.<uuid>`: another run, outside this graph
+        own = param.source is own_source or param.source == own_source
+        value = param.value if isinstance(param.value, str) else None
+        inner = ref_rules.split_ref_value(value)[0] if value is not None else ""
+        resolved = table.lookup(ref, inner) if inner else None
+        received = ios.get(param.name)
+        span = (param.ref_node.span if param.ref_node is not None else None) if own else None
+        extents: tuple[Span, ...] = ()
+        if own:
+            extents = tuple(s for s in (param.key_span, param.node.span if param.node else None)
+                            if s is not None)  # fmt: skip
+        edges.append(
+            GraphEdge(
+                source,
+                target,
+                PARAM,
+                output=Port(
+                    inner or "?",
+                    resolved.io_type if resolved is not None else None,
+                    resolved is not None,
+                ),
+                input=Port(
+                    param.name,
+                    received.io_type if received is not None else None,
+                    received is not None,
+                ),
+                span=span or op.name_node.span,
+                extents=extents,
+            )
+        )
+    layers = composed.layers if composed is not None else []
+    for layer in layers:
+        events = layer.root.get("events")
+        if not isinstance(events, YSeq):
+            continue
+        for event in events.items:
+            ref_node = event.get("ref") if isinstance(event, YMap) else None
+            ref_text = str_value(ref_node)
+            if ref_node is None or not ref_text or not ref_text.startswith("ops."):
+                continue
+            source = source_of(OP, ref_text.split(".")[1] if "." in ref_text else "")
+            edges.append(GraphEdge(source, target, EVENT, span=ref_node.span,
+                                   extents=(event.span,)))  # fmt: skip
+    return edges
+
+
+def _inside(span: Span, outer: Span) -> bool:
+    return outer.start <= span.start and span.end <= outer.end
+
+
+def _attach(graph: PipelineGraph, findings: list[Finding], run: YMap) -> None:
+    """Each finding inside the DAG goes to the innermost edge, else node, that contains it."""
+    run_span = run.span
+    ops_by_id = {node.id: node for node in graph.nodes}
+    for finding in findings:
+        item = GraphFinding(finding.code, finding.severity, finding.message, finding.span)
+        span = finding.span
+        edge = _smallest(
+            (e for e in graph.edges if any(_inside(span, x) for x in e.extents)),
+            functools.partial(_edge_size, span),
+        )
+        if edge is not None:
+            edge.findings.append(item)
+            continue
+        # A finding at an op's name that an edge made (refs from the op's component).
+        edge = next((e for e in graph.edges if e.span == span and not e.extents), None)
+        if edge is not None:
+            edge.findings.append(item)
+            continue
+        node = _smallest(
+            (n for n in ops_by_id.values() if n.extent is not None and _inside(span, n.extent)),
+            lambda n: _size(n.extent),
+        )
+        if node is not None:
+            node.findings.append(item)
+        elif _inside(span, run_span):
+            graph.other_findings.append(item)
+
+
+def _edge_size(span: Span, edge: GraphEdge) -> tuple[int, int]:
+    return min(_size(x) for x in edge.extents if _inside(span, x))
+
+
+def _size(span: Span | None) -> tuple[int, int]:
+    if span is None:
+        return (1 << 30, 0)
+    return (span.end.line - span.start.line, span.end.character - span.start.character)
+
+
+def _smallest(items: Iterable[Any], key: Any) -> Any:
+    best = None
+    best_key = None
+    for item in items:
+        value = key(item)
+        if best_key is None or value < best_key:
+            best, best_key = item, value
+    return best
+
+
+def lens_counts(graph: PipelineGraph) -> list[tuple[GraphNode, int, int]]:
+    """(op node, upstream count, downstream count) for each op, for code lenses."""
+    return [
+        (node, len(graph.upstream_of(node.id)), len(graph.downstream_of(node.id)))
+        for node in graph.nodes
+        if node.kind == OP
+    ]
+
+
+def position_in(span: Span | None, pos: Position) -> bool:
+    return span is not None and span.contains(pos)
