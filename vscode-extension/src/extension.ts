@@ -28,6 +28,7 @@ import {
   resolveServerCommand,
   ServerCommand,
 } from "./logic";
+import { registerGraphView, SHOW_GRAPH_COMMAND } from "./graph/panel";
 
 const LANGUAGE_ID = "polyaxon";
 const SECTION = "paramLsp";
@@ -62,6 +63,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     }),
     { dispose: () => void stopClient() },
   );
+  registerGraphView(context, () => client);
   for (const doc of vscode.workspace.textDocuments) await adopt(doc);
   await startClient(context);
 }
@@ -100,7 +102,8 @@ async function startClient(context: vscode.ExtensionContext): Promise<void> {
     ],
     outputChannel: output,
     revealOutputChannelOn: RevealOutputChannelOn.Never,
-    initializationOptions: currentSettings(),
+    // graphCommand: the server's code lenses open the graph view.
+    initializationOptions: { ...currentSettings(), graphCommand: SHOW_GRAPH_COMMAND },
     // Changes trigger workspace/didChangeConfiguration; the server then pulls its section
     // ("param-lsp"), answered here with the analysis settings only (unset values dropped so
     // that the project's .param-lsp.toml keeps precedence for them).
