@@ -419,9 +419,15 @@ def _smallest(items: Iterable[Any], key: Any) -> Any:
 
 
 def lens_counts(graph: PipelineGraph) -> list[tuple[GraphNode, int, int]]:
-    """(op node, upstream count, downstream count) for each op, for code lenses."""
+    """(op node, upstream ops, downstream ops) for each op, for code lenses (DAG inputs are
+    sources, not ops; a name that is no op counts, as its edge is there)."""
+    inputs = {node.id for node in graph.nodes if node.kind == INPUT}
     return [
-        (node, len(graph.upstream_of(node.id)), len(graph.downstream_of(node.id)))
+        (
+            node,
+            sum(1 for x in graph.upstream_of(node.id) if x not in inputs),
+            len(graph.downstream_of(node.id)),
+        )
         for node in graph.nodes
         if node.kind == OP
     ]

@@ -2,8 +2,8 @@
 
 - On `{{ inputs.lr }}` or `{{ lr }}`: the value the operation's param gives the input, else the
   input's default, or what sets it at run time (`ops.train` output `lr`, a DAG input, a matrix).
-- On a `ref: ops.X, value: outputs.Y` param (block or flow style): the output's declaration, its
-  type, the op that produces it, and whether the receiving input's type is compatible.
+- On the value of a `ref: ops.X, value: outputs.Y` param (block or flow style): the output's
+  declaration, its type, the op that produces it, and whether the receiving input accepts it.
 
 Both work on the analysis' positioned tree, so flow and block style answer alike.
 """
@@ -100,7 +100,7 @@ def _line_of(node: YNode | None) -> str:
 
 def _ref_hover(view: DocumentView, path: list[Step], pos: Position) -> Hover | None:
     last = path[-1]
-    if not isinstance(last.node, YScalar) or last.key not in ("ref", "value"):
+    if not isinstance(last.node, YScalar) or last.key != "value":
         return None
     entry = last.parent
     if len(path) < 3 or not isinstance(entry, YMap) or path[-3].key != "params":

@@ -142,14 +142,23 @@ def code_lenses(ls: Any, uri: str) -> list[types.CodeLens]:
     return lenses
 
 
+async def _current(ls: Any, uri: str) -> None:
+    """Wait for the analysis of the document as it is now (right after opening or an edit)."""
+    state = ls.state_of(uri)
+    if state is not None:
+        await ls.store.ensure_current(state)
+
+
 def register(server: Any, guarded: Any) -> None:
     """Adds the graph command and the code lenses to the server."""
 
     @server.command(GRAPH_COMMAND)
-    def graph_command(ls: Any, *arguments: Any) -> Any:
+    async def graph_command(ls: Any, *arguments: Any) -> Any:
         from pygls.exceptions import JsonRpcInternalError, JsonRpcInvalidParams
 
         try:
+            if arguments and isinstance(arguments[0], str):
+                await _current(ls, arguments[0])
             return execute_graph(ls, list(arguments))
         except ValueError as exc:
             raise JsonRpcInvalidParams(str(exc)) from None
@@ -159,5 +168,6 @@ def register(server: Any, guarded: Any) -> None:
 
     @server.feature(types.TEXT_DOCUMENT_CODE_LENS, types.CodeLensOptions(resolve_provider=False))
     @guarded(None)
-    def code_lens(ls: Any, params: types.CodeLensParams) -> Any:
+    async def code_lens(ls: Any, params: types.CodeLensParams) -> Any:
+        await _current(ls, params.text_document.uri)
         return code_lenses(ls, params.text_document.uri) or None

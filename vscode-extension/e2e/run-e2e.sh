@@ -2,7 +2,8 @@
 # Real VS Code end-to-end test: code-server + chromium + puppeteer-core, installed by
 # e2e/install-code-server.sh (run it first). Installs the freshly built .vsix into a throwaway
 # profile, opens e2e/polyaxonfile.yaml and checks diagnostics, completion and a fix.
-# Usage: e2e/run-e2e.sh [SCREENSHOT.png]   Env: PARAM_LSP_E2E_DIR, PARAM_LSP_SERVER (command).
+# Usage: e2e/run-e2e.sh [SCREENSHOT.png]   Env: PARAM_LSP_E2E_DIR, PARAM_LSP_SERVER (command),
+# PARAM_LSP_E2E_DRIVER (default vscode_e2e.js; graph_e2e.js checks the pipeline graph view).
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 EXT=$(dirname "$HERE")
@@ -18,6 +19,9 @@ SHOT=${1:-}
 CS=$(mktemp -d)
 mkdir -p "$CS/ws" "$CS/ud/User" "$CS/ext" "$CS/xdg"
 cp "$HERE/polyaxonfile.yaml" "$CS/ws/"
+# The example pipeline, for the graph view (`*.polyaxon.yaml` gives it the extension's language).
+cp "$REPO/examples/pipeline.yaml" "$CS/ws/pipeline.polyaxon.yaml"
+cp -r "$REPO/examples/components" "$CS/ws/components"
 cat > "$CS/ud/User/settings.json" <<JSON
 {
   "paramLsp.server.command": ["$SERVER", "serve"],
@@ -51,7 +55,7 @@ for _ in $(seq 1 150); do curl -fs "http://127.0.0.1:$PORT/healthz" >/dev/null &
 
 rc=0
 CHROMIUM=${CHROMIUM:-$(command -v chromium)} CS_URL="http://127.0.0.1:$PORT/?folder=$CS/ws" SHOT="$SHOT" PUPPETEER="$DIR/driver/node_modules/puppeteer-core" \
-  timeout -k 5 240 node "$HERE/vscode_e2e.js" || rc=$?
+  timeout -k 5 240 node "$HERE/${PARAM_LSP_E2E_DRIVER:-vscode_e2e.js}" || rc=$?
 if [ "$rc" -ne 0 ]; then
   echo "--- code-server log" >&2; tail -n 40 "$CS/code-server.log" >&2
   find "$CS/ud/logs" -name "*param-lsp*" -exec sh -c 'echo "--- $1"; tail -n 60 "$1"' _ {} \; >&2 || true

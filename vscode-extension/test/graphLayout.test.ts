@@ -58,6 +58,7 @@ describe("graph layout", () => {
     assert.deepEqual(layout.nodes.map((n) => n.broken), [false, false, true]);
     assert.equal(layout.errors, 1);
     assert.match(layout.edges[1].tooltip, /PLX509/);
+    assert.deepEqual(layout.edges[1].labelLines, ["outputs.t (not found)", "→ t (float)"]);
   });
 
   it("keeps the YAML range of each node and edge for click-to-reveal", () => {

@@ -30,6 +30,8 @@ export interface PlacedNode {
 export interface PlacedEdge {
   points: Point[];
   label: string;
+  /** The label drawn on two lines for a param edge: what the upstream gives, what it feeds. */
+  labelLines: string[];
   labelAt: Point | null;
   kind: GraphEdge["kind"];
   broken: boolean;
@@ -60,6 +62,15 @@ export function nodeLines(node: GraphNode): string[] {
   return [node.name, details, flags].filter(Boolean);
 }
 
+function portText(port: { name: string; type: string | null; resolved: boolean }): string {
+  return `${port.name} (${port.resolved ? (port.type ?? "untyped") : "not found"})`;
+}
+
+export function edgeLabelLines(edge: GraphEdge): string[] {
+  if (edge.kind === "param" && edge.output && edge.input) return [portText(edge.output), `→ ${portText(edge.input)}`];
+  return [edge.kind];
+}
+
 function isError(findings: { severity: string }[]): boolean {
   return findings.some((f) => f.severity === "error");
 }
@@ -71,7 +82,7 @@ function tooltipOf(findings: { code: string; message: string }[], fallback: stri
 
 export function layoutGraph(graph: PipelineGraph, measure: Measure): Layout {
   const g = new dagre.graphlib.Graph({ multigraph: true });
-  g.setGraph({ rankdir: "LR", nodesep: 30, ranksep: 90, edgesep: 20, marginx: 20, marginy: 20 });
+  g.setGraph({ rankdir: "LR", nodesep: 30, ranksep: 60, edgesep: 20, marginx: 20, marginy: 20 });
   g.setDefaultEdgeLabel(() => ({}));
   const known = new Set(graph.nodes.map((n) => n.id));
   for (const node of graph.nodes) {
@@ -81,11 +92,11 @@ export function layoutGraph(graph: PipelineGraph, measure: Measure): Layout {
   }
   graph.edges.forEach((edge, index) => {
     if (!known.has(edge.source) || !known.has(edge.target)) return;
-    const label = edge.kind === "param" ? edge.label : edge.kind;
+    const lines = edgeLabelLines(edge);
     g.setEdge(
       edge.source,
       edge.target,
-      { width: measure(label) + 8, height: LINE_HEIGHT, labelpos: "c" },
+      { width: Math.max(...lines.map(measure)) + 8, height: lines.length * LINE_HEIGHT, labelpos: "c" },
       `e${index}`,
     );
   });
@@ -116,6 +127,7 @@ export function layoutGraph(graph: PipelineGraph, measure: Measure): Layout {
     edges.push({
       points: (placed.points ?? []).map((p: Point) => ({ x: p.x, y: p.y })),
       label: edge.kind === "param" ? edge.label : edge.kind,
+      labelLines: edgeLabelLines(edge),
       labelAt: placed.x !== undefined && placed.y !== undefined ? { x: placed.x, y: placed.y } : null,
       kind: edge.kind,
       broken,

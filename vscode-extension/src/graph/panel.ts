@@ -151,6 +151,7 @@ class GraphPanel {
   body { font-family: var(--vscode-font-family); font-size: 12px; color: var(--vscode-foreground); padding: 8px; }
   #header { font-weight: 600; margin-bottom: 6px; }
   #stage { overflow: auto; }
+  #stage svg { width: 100%; height: auto; display: block; }
   .node rect { fill: var(--vscode-editor-background); stroke: var(--vscode-foreground); stroke-width: 1.2; }
   .node.input rect { fill: var(--vscode-editorInfo-background, rgba(3,102,214,.12)); stroke: #3794ff; }
   .node.missing rect { stroke-dasharray: 5 3; }

@@ -54,11 +54,16 @@ function drawEdge(root: SVGGElement, edge: PlacedEdge, index: number): void {
   group.appendChild(el("path", { d: pathOf(edge), class: "line", "marker-end": edge.broken ? "url(#arrow-broken)" : "url(#arrow)" }));
   group.appendChild(el("path", { d: pathOf(edge), class: "hit" }));
   if (edge.labelAt) {
-    const width = measure(edge.label) + 8;
-    group.appendChild(el("rect", { x: edge.labelAt.x - width / 2, y: edge.labelAt.y - 9, width, height: 18, rx: 3, class: "label-bg" }));
-    const text = el("text", { x: edge.labelAt.x, y: edge.labelAt.y + 4, "text-anchor": "middle", class: "label" });
-    text.textContent = edge.label;
-    group.appendChild(text);
+    const at = edge.labelAt;
+    const lines = edge.labelLines;
+    const width = Math.max(...lines.map(measure)) + 8;
+    const height = lines.length * 16 + 2;
+    group.appendChild(el("rect", { x: at.x - width / 2, y: at.y - height / 2, width, height, rx: 3, class: "label-bg" }));
+    lines.forEach((line, i) => {
+      const text = el("text", { x: at.x, y: at.y - ((lines.length - 1) * 16) / 2 + i * 16 + 4, "text-anchor": "middle", class: "label" });
+      text.textContent = line;
+      group.appendChild(text);
+    });
   }
   group.addEventListener("click", () => reveal(edge.range));
   root.appendChild(group);
@@ -95,7 +100,9 @@ function render(graph: PipelineGraph, title: string): void {
   const layout: Layout = layoutGraph(graph, measure);
   header.textContent = `${title}: ${graph.nodes.filter((n) => n.kind === "op").length} ops · ${layout.errors} error${layout.errors === 1 ? "" : "s"}`;
   document.body.dataset.errors = String(layout.errors);
-  const svg = el("svg", { width: layout.width, height: layout.height, viewBox: `0 0 ${layout.width} ${layout.height}` });
+  // Scaled down to the panel's width (never up): the viewBox keeps the proportions.
+  const svg = el("svg", { viewBox: `0 0 ${layout.width} ${layout.height}`, preserveAspectRatio: "xMinYMin meet" });
+  svg.style.maxWidth = `${layout.width}px`;
   const defs = el("defs");
   for (const [id, cls] of [["arrow", "arrow"], ["arrow-broken", "arrow broken"]]) {
     const marker = el("marker", { id, viewBox: "0 0 10 10", refX: 9, refY: 5, markerWidth: 7, markerHeight: 7, orient: "auto-start-reverse" });
