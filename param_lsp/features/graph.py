@@ -85,13 +85,17 @@ class Port:
 
     name: str
     io_type: str | None
-    #: False when the name resolves to nothing (an output the upstream op does not declare).
-    resolved: bool = True
+    #: `ok`; `missing` (the op declares no such IO); `unknown` (its component is a hub/url
+    #: reference, not read offline); `context` (a context-only param that feeds no input).
+    status: str = "ok"
 
     def text(self) -> str:
-        if not self.resolved:
-            return f"{self.name} (not found)"
-        return f"{self.name} ({self.io_type or 'untyped'})"
+        if self.status == "ok":
+            return f"{self.name} ({self.io_type or 'untyped'})"
+        return f"{self.name} ({_PORT_STATUS[self.status]})"
+
+
+_PORT_STATUS = {"missing": "not found", "unknown": "unknown", "context": "context only"}
 
 
 @dataclass(slots=True)
@@ -134,7 +138,7 @@ class GraphEdge:
 def _port_json(port: Port | None) -> dict[str, Any] | None:
     if port is None:
         return None
-    return {"name": port.name, "type": port.io_type, "resolved": port.resolved}
+    return {"name": port.name, "type": port.io_type, "status": port.status}
 
 
 @dataclass(slots=True)
@@ -338,12 +342,18 @@ def _op_edges(op: Any, source_of: Any, table: Any, path: Path | None) -> list[Gr
                 output=Port(
                     inner or "?",
                     resolved.io_type if resolved is not None else None,
-                    resolved is not None,
+                    _output_status(resolved, ref, inner, table),
                 ),
                 input=Port(
                     param.name,
                     received.io_type if received is not None else None,
-                    received is not None,
+                    "ok"
+                    if received is not None
+                    else "unknown"
+                    if composed is None or not composed.complete
+                    else "context"
+                    if param.context_only
+                    else "missing",
                 ),
                 span=span or op.name_node.span,
                 extents=extents,
@@ -363,6 +373,14 @@ def _op_edges(op: Any, source_of: Any, table: Any, path: Path | None) -> list[Gr
             edges.append(GraphEdge(source, target, EVENT, span=ref_node.span,
                                    extents=(event.span,)))  # fmt: skip
     return edges
+
+
+def _output_status(resolved: Any, ref: str, inner: str, table: Any) -> str:
+    if resolved is not None:
+        return "ok"
+    if ref.startswith("ops.") and ref[4:] in table.ops and table.ops[ref[4:]] is None:
+        return "unknown"  # the op's IO is not known offline
+    return "missing"
 
 
 def _inside(span: Span, outer: Span) -> bool:

@@ -20,12 +20,12 @@ const graph: PipelineGraph = {
   edges: [
     {
       source: "ops.train", target: "ops.evaluate", kind: "param", label: "outputs.model (path) → model (path)",
-      output: { name: "outputs.model", type: "path", resolved: true }, input: { name: "model", type: "path", resolved: true },
+      output: { name: "outputs.model", type: "path", status: "ok" }, input: { name: "model", type: "path", status: "ok" },
       range: range(14), findings: [],
     },
     {
       source: "ops.tune", target: "ops.evaluate", kind: "param", label: "outputs.t (not found) → t (float)",
-      output: { name: "outputs.t", type: null, resolved: false }, input: { name: "t", type: "float", resolved: true },
+      output: { name: "outputs.t", type: null, status: "missing" }, input: { name: "t", type: "float", status: "ok" },
       range: range(15),
       findings: [{ code: "PLX509", severity: "error", message: "orphan op `tune`", range: range(15) }],
     },

@@ -7,7 +7,7 @@ import type * as Dagre from "@dagrejs/dagre" with { "resolution-mode": "import" 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const dagre: typeof Dagre = require("@dagrejs/dagre");
 
-import { GraphEdge, GraphNode, LspRange, PipelineGraph } from "./model";
+import { GraphEdge, GraphNode, LspRange, PipelineGraph, Port } from "./model";
 
 export interface Point {
   x: number;
@@ -62,8 +62,10 @@ export function nodeLines(node: GraphNode): string[] {
   return [node.name, details, flags].filter(Boolean);
 }
 
-function portText(port: { name: string; type: string | null; resolved: boolean }): string {
-  return `${port.name} (${port.resolved ? (port.type ?? "untyped") : "not found"})`;
+const STATUS_TEXT = { missing: "not found", unknown: "unknown", context: "context only" };
+
+function portText(port: Port): string {
+  return `${port.name} (${port.status === "ok" ? (port.type ?? "untyped") : STATUS_TEXT[port.status]})`;
 }
 
 export function edgeLabelLines(edge: GraphEdge): string[] {

@@ -28,7 +28,8 @@ export interface GraphNode {
 export interface Port {
   name: string;
   type: string | null;
-  resolved: boolean;
+  /** missing: no such IO; unknown: a hub/url component, not read; context: a context-only param. */
+  status: "ok" | "missing" | "unknown" | "context";
 }
 
 export interface GraphEdge {
