@@ -258,3 +258,32 @@ def test_corpus_dag_with_inputs_matrix_and_context_params(
         ("ops.experiment", "ops.tune", "param", "outputs.loss (unknown) → upstream_loss (unknown)"),
         ("ops.tune", "ops.best_model", "dependency", "dependency"),
     ]
+
+
+# ------------------------------------------------------------------------- never crashes
+
+
+def test_every_corpus_dag_renders_in_every_format(capsys: pytest.CaptureFixture[str]) -> None:
+    root = corpus_dir()
+    if not root.is_dir():
+        pytest.skip("corpus not available")
+    dags = [
+        path
+        for path in sorted(root.rglob("*.y*ml"))
+        if "kind: dag" in path.read_text(encoding="utf-8", errors="replace")
+    ]
+    assert len(dags) >= 20
+    drawn = 0
+    for path in dags:
+        for fmt in ("json", "mermaid", "dot"):
+            code = main(["graph", "--format", fmt, str(path)])
+            out = capsys.readouterr().out
+            assert code in (0, 1), path
+            assert out.strip(), path
+        drawn += json.loads(_json_of(path, capsys))["isDag"] is True
+    assert drawn >= 15  # the rest keep their DAG in another file or have none that parses
+
+
+def _json_of(path: Path, capsys: pytest.CaptureFixture[str]) -> str:
+    main(["graph", "--format", "json", str(path)])
+    return capsys.readouterr().out
