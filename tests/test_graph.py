@@ -287,3 +287,21 @@ def test_every_corpus_dag_renders_in_every_format(capsys: pytest.CaptureFixture[
 def _json_of(path: Path, capsys: pytest.CaptureFixture[str]) -> str:
     main(["graph", "--format", "json", str(path)])
     return capsys.readouterr().out
+
+
+def test_legend_lists_twenty_errors_then_counts(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    names = ", ".join(f"m{i}" for i in range(25))
+    path = tmp_path / "many.yaml"
+    path.write_text(
+        "kind: component\nrun:\n  kind: dag\n  operations:\n"
+        f"    - {{name: a, dependencies: [{names}], component: {{run: {{kind: job, "
+        "container: {image: python}}}}\n"
+    )
+    assert main(["graph", str(path)]) == 1
+    out = capsys.readouterr().out
+    legend = [line for line in out.splitlines() if line.startswith("    legend")]
+    assert len(legend) == 20
+    assert legend[-1] == '    legend19["and 6 more errors"]'
+    assert out.count("{{") == 25  # every orphan op drawn, red

@@ -11,6 +11,7 @@ they sit in, so renderers can mark them.
 
 from __future__ import annotations
 
+import bisect
 import functools
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -152,9 +153,14 @@ class PipelineGraph:
     other_findings: list[GraphFinding] = field(default_factory=list)
     #: Where `operations:` is written (code lens anchor).
     operations_span: Span | None = None
+    _by_id: dict[str, GraphNode] = field(default_factory=dict, repr=False, compare=False)
 
     def node(self, node_id: str) -> GraphNode | None:
-        return next((node for node in self.nodes if node.id == node_id), None)
+        by_id = self._by_id
+        if len(by_id) != len(self.nodes):
+            by_id.clear()
+            by_id.update((node.id, node) for node in self.nodes)
+        return by_id.get(node_id)
 
     def all_findings(self) -> list[GraphFinding]:
         found = [f for node in self.nodes for f in node.findings]
@@ -364,14 +370,18 @@ def _op_edges(op: Any, source_of: Any, table: Any, path: Path | None) -> list[Gr
         events = layer.root.get("events")
         if not isinstance(events, YSeq):
             continue
+        in_file = layer.source is own_source or layer.source == own_source
         for event in events.items:
             ref_node = event.get("ref") if isinstance(event, YMap) else None
             ref_text = str_value(ref_node)
             if ref_node is None or not ref_text or not ref_text.startswith("ops."):
                 continue
             source = source_of(OP, ref_text.split(".")[1] if "." in ref_text else "")
-            edges.append(GraphEdge(source, target, EVENT, span=ref_node.span,
-                                   extents=(event.span,)))  # fmt: skip
+            if in_file:
+                edge = GraphEdge(source, target, EVENT, span=ref_node.span, extents=(event.span,))
+            else:  # declared by a component in another file: shown at the op's name
+                edge = GraphEdge(source, target, EVENT, span=op.name_node.span)
+            edges.append(edge)
     return edges
 
 
@@ -388,32 +398,36 @@ def _inside(span: Span, outer: Span) -> bool:
 
 
 def _attach(graph: PipelineGraph, findings: list[Finding], run: YMap) -> None:
-    """Each finding inside the DAG goes to the innermost edge, else node, that contains it."""
+    """Each finding inside the DAG goes to the innermost edge, else node, that contains it.
+
+    Op entries and input declarations do not overlap: the node is found by bisection, then only
+    that op's own edges are looked at (a DAG of 500 ops with as many findings stays cheap)."""
     run_span = run.span
-    ops_by_id = {node.id: node for node in graph.nodes}
+    placed = sorted(
+        (node for node in graph.nodes if node.extent is not None),
+        key=lambda node: node.extent.start,  # type: ignore[union-attr]
+    )
+    starts = [node.extent.start for node in placed]  # type: ignore[union-attr]
+    edges_of: dict[str, list[GraphEdge]] = {}
+    for each in graph.edges:
+        edges_of.setdefault(each.target, []).append(each)
     for finding in findings:
         item = GraphFinding(finding.code, finding.severity, finding.message, finding.span)
         span = finding.span
-        edge = _smallest(
-            (e for e in graph.edges if any(_inside(span, x) for x in e.extents)),
+        index = bisect.bisect_right(starts, span.start) - 1
+        node = placed[index] if index >= 0 else None
+        if node is None or node.extent is None or not _inside(span, node.extent):
+            if _inside(span, run_span):
+                graph.other_findings.append(item)
+            continue
+        own = edges_of.get(node.id, [])
+        edge: GraphEdge | None = _smallest(
+            (e for e in own if any(_inside(span, x) for x in e.extents)),
             functools.partial(_edge_size, span),
         )
-        if edge is not None:
-            edge.findings.append(item)
-            continue
-        # A finding at an op's name that an edge made (refs from the op's component).
-        edge = next((e for e in graph.edges if e.span == span and not e.extents), None)
-        if edge is not None:
-            edge.findings.append(item)
-            continue
-        node = _smallest(
-            (n for n in ops_by_id.values() if n.extent is not None and _inside(span, n.extent)),
-            lambda n: _size(n.extent),
-        )
-        if node is not None:
-            node.findings.append(item)
-        elif _inside(span, run_span):
-            graph.other_findings.append(item)
+        at_name = next((e for e in own if e.span == span and not e.extents), None)
+        # Else a finding at the op's name made by an edge from its component (no own YAML).
+        (edge or at_name or node).findings.append(item)
 
 
 def _edge_size(span: Span, edge: GraphEdge) -> tuple[int, int]:
@@ -440,12 +454,14 @@ def lens_counts(graph: PipelineGraph) -> list[tuple[GraphNode, int, int]]:
     """(op node, upstream ops, downstream ops) for each op, for code lenses (DAG inputs are
     sources, not ops; a name that is no op counts, as its edge is there)."""
     inputs = {node.id for node in graph.nodes if node.kind == INPUT}
+    upstream: dict[str, set[str]] = {}
+    downstream: dict[str, set[str]] = {}
+    for edge in graph.edges:
+        if edge.source not in inputs:
+            upstream.setdefault(edge.target, set()).add(edge.source)
+        downstream.setdefault(edge.source, set()).add(edge.target)
     return [
-        (
-            node,
-            sum(1 for x in graph.upstream_of(node.id) if x not in inputs),
-            len(graph.downstream_of(node.id)),
-        )
+        (node, len(upstream.get(node.id, ())), len(downstream.get(node.id, ())))
         for node in graph.nodes
         if node.kind == OP
     ]

@@ -24,6 +24,8 @@ FORMATS = ("mermaid", "dot", "json")
 RED = "#d73a49"
 #: Longest error message shown in a legend (the full text is in the JSON and the editor).
 LEGEND_MESSAGE = 280
+#: Most errors listed in a legend (the rest are counted).
+LEGEND_ERRORS = 20
 #: Legend lines are wrapped at this width.
 LEGEND_WIDTH = 80
 
@@ -39,7 +41,8 @@ def render(graph: PipelineGraph, fmt: str) -> str:
 
 
 def _errors(graph: PipelineGraph) -> list[tuple[str, GraphFinding]]:
-    """(where, finding) for every error of the graph, in document order."""
+    """(where, finding) for the first errors of the graph in document order (a last entry
+    counts the others)."""
     found: list[tuple[str, GraphFinding]] = []
     for node in graph.nodes:
         found += [(node.name, f) for f in node.findings if f.severity == Severity.ERROR]
@@ -48,6 +51,11 @@ def _errors(graph: PipelineGraph) -> list[tuple[str, GraphFinding]]:
         found += [(where, f) for f in edge.findings if f.severity == Severity.ERROR]
     found += [("pipeline", f) for f in graph.other_findings if f.severity == Severity.ERROR]
     found.sort(key=lambda item: (item[1].span.start, item[1].code))
+    if len(found) > LEGEND_ERRORS:
+        more = len(found) - LEGEND_ERRORS + 1
+        last = found[LEGEND_ERRORS - 1][1]
+        found = found[: LEGEND_ERRORS - 1]
+        found.append(("…", GraphFinding("", last.severity, f"and {more} more errors", last.span)))
     return found
 
 
@@ -57,13 +65,15 @@ def _name(graph: PipelineGraph, node_id: str) -> str:
 
 
 def _short(text: str) -> str:
-    text = " ".join(text.split())
+    text = " ".join(text[: LEGEND_MESSAGE * 2].split())
     return text if len(text) <= LEGEND_MESSAGE else text[: LEGEND_MESSAGE - 1] + "…"
 
 
 def _legend_lines(place: str, finding: GraphFinding) -> list[str]:
     import textwrap
 
+    if not finding.code:
+        return [finding.message]
     text = f"{finding.code} line {finding.span.start.line + 1} ({place}): {_short(finding.message)}"
     return textwrap.wrap(text, LEGEND_WIDTH) or [text]
 
