@@ -2,8 +2,8 @@
 
 - DOT: Graphviz's `dot` (Debian: `apt-get install graphviz`) renders each graph to SVG, with no
   warning on stderr.
-- Mermaid: Mermaid's own parser from npm (tests/mermaid: `mermaid` and `jsdom` pinned in its
-  package-lock.json; `npm ci` runs there on first use).
+- Mermaid: Mermaid's own parser from npm, 12.x and 10.x (tests/mermaid: `mermaid`, `mermaid-10`
+  and `jsdom` pinned in its package-lock.json; `npm ci` runs there on first use).
 
 Run with `make slow` or `pytest -m slow tests/test_graph_render.py`.
 """
@@ -99,8 +99,13 @@ def test_mermaid_output_parses_with_mermaid(
         timeout=300,
         check=False,
     )
-    verdicts = {Path(v["file"]).name: v for v in map(json.loads, result.stdout.splitlines())}
+    verdicts = {
+        (Path(v["file"]).name, v["mermaid"]): v for v in map(json.loads, result.stdout.splitlines())
+    }
     for source in files:
-        assert verdicts[source.name]["ok"], verdicts[source.name]
-        assert verdicts[source.name]["diagramType"] == "flowchart-v2"
-    assert verdicts["broken.mmd"]["ok"] is False
+        for version in ("10", "12"):
+            verdict = verdicts[(source.name, version)]
+            assert verdict["ok"], verdict
+            assert verdict["diagramType"].startswith("flowchart"), verdict
+    assert verdicts[("broken.mmd", "10")]["ok"] is False
+    assert verdicts[("broken.mmd", "12")]["ok"] is False
