@@ -305,3 +305,18 @@ def test_legend_lists_twenty_errors_then_counts(
     assert len(legend) == 20
     assert legend[-1] == '    legend19["and 6 more errors"]'
     assert out.count("{{") == 25  # every orphan op drawn, red
+
+
+def test_operation_running_a_dag_of_another_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "dag.yaml").write_text(
+        "kind: component\nrun:\n  kind: dag\n  operations:\n"
+        "    - {name: a, component: {run: {kind: job, container: {image: python}}}}\n"
+    )
+    (tmp_path / "run.yaml").write_text("kind: operation\npathRef: dag.yaml\n")
+    code, data = graph_json(tmp_path / "run.yaml", capsys)
+    assert code == 0 and data["isDag"] is False
+    assert data["dagFile"] == str(tmp_path / "dag.yaml")
+    main(["graph", str(tmp_path / "run.yaml")])
+    assert "run.yaml runs the DAG of dag.yaml" in capsys.readouterr().out

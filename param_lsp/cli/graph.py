@@ -41,7 +41,9 @@ def run_graph(args: argparse.Namespace) -> int:
     analysis = analyze(text, path, settings, Workspace(root=_workspace_root(root)))
     graph = build_graph(analysis)
     graph.path = path  # as the user named it
-    if not graph.is_dag:
+    if graph.dag_file is not None:
+        sys.stderr.write(f"param-lsp: {path} runs the DAG of {graph.dag_file}: graph that file\n")
+    elif not graph.is_dag:
         sys.stderr.write(f"param-lsp: {path} defines no DAG (`run.kind: dag` with operations)\n")
     sys.stdout.write(render(graph, args.format))
     return 1 if graph.error_count else 0

@@ -147,6 +147,8 @@ class PipelineGraph:
     path: Path | None
     #: False when the document has no DAG of its own (then nodes and edges are empty).
     is_dag: bool = False
+    #: When the document runs a DAG written in another file (a `pathRef`), that file.
+    dag_file: Path | None = None
     nodes: list[GraphNode] = field(default_factory=list)
     edges: list[GraphEdge] = field(default_factory=list)
     #: The document's findings inside the DAG that no node or edge claims (e.g. `components`).
@@ -185,6 +187,7 @@ class PipelineGraph:
             "version": 1,
             "path": str(self.path) if self.path is not None else None,
             "isDag": self.is_dag,
+            "dagFile": str(self.dag_file) if self.dag_file is not None else None,
             "nodes": [node.to_json() for node in self.nodes],
             "edges": [edge.to_json() for edge in self.edges],
             "findings": [f.to_json() for f in self.other_findings],
@@ -212,9 +215,15 @@ def build_graph(analysis: Analysis | None, findings: list[Finding] | None = None
     ``findings`` replaces the analysis' own (an editor passes the current text's findings when
     the graph comes from the last analysis that had a tree)."""
     graph = PipelineGraph(analysis.path if analysis is not None else None)
-    if analysis is None or not analysis.dag_ops:
+    if analysis is None:
         return graph
     composed = analysis.composed
+    if not analysis.dag_ops:
+        if getattr(composed, "run_kind", None) == "dag":
+            owner = next((x for x in composed.layers if x.run is composed.run), None)
+            if owner is not None and owner.source != analysis.path:
+                graph.dag_file = owner.source
+        return graph
     run: YMap | None = getattr(composed, "run", None)
     if run is None:
         return graph

@@ -59,6 +59,14 @@ def _errors(graph: PipelineGraph) -> list[tuple[str, GraphFinding]]:
     return found
 
 
+def no_dag_text(graph: PipelineGraph) -> str:
+    """Why there is nothing to draw."""
+    where = graph.path.name if graph.path is not None else "this document"
+    if graph.dag_file is not None:
+        return f"{where} runs the DAG of {graph.dag_file.name}: open that file for its graph"
+    return f"{where}: no DAG in this file"
+
+
 def _name(graph: PipelineGraph, node_id: str) -> str:
     node = graph.node(node_id)
     return node.name if node is not None else node_id
@@ -109,9 +117,8 @@ def _mermaid_text(text: str) -> str:
 
 def to_mermaid(graph: PipelineGraph) -> str:
     out = ["flowchart LR"]
-    where = graph.path.name if graph.path is not None else "document"
     if not graph.is_dag:
-        out.append(f'  empty["{_mermaid_text(where)}: no DAG in this file"]')
+        out.append(f'  empty["{_mermaid_text(no_dag_text(graph))}"]')
         return "\n".join(out) + "\n"
     node_id = _ids(graph)
     for node in graph.nodes:
@@ -172,8 +179,7 @@ def to_dot(graph: PipelineGraph) -> str:
         '  edge [fontname="Helvetica", fontsize=10];',
     ]
     if not graph.is_dag:
-        where = graph.path.name if graph.path is not None else "document"
-        out.append(f"  empty [label={_dot_string(where + ': no DAG in this file')}];")
+        out.append(f"  empty [label={_dot_string(no_dag_text(graph))}];")
         return "\n".join([*out, "}"]) + "\n"
     node_id = _ids(graph)
     for node in graph.nodes:

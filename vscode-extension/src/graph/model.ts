@@ -47,6 +47,8 @@ export interface PipelineGraph {
   version: number;
   uri?: string;
   isDag: boolean;
+  /** When the document runs a DAG written in another file (a pathRef): that file. */
+  dagFile?: string | null;
   nodes: GraphNode[];
   edges: GraphEdge[];
   findings: GraphFinding[];

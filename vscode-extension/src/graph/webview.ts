@@ -93,7 +93,9 @@ function render(graph: PipelineGraph, title: string): void {
   stage.textContent = "";
   legend.textContent = "";
   if (!graph.isDag) {
-    header.textContent = `${title}: no DAG in this file`;
+    header.textContent = graph.dagFile
+      ? `${title} runs the DAG of ${graph.dagFile.split(/[\\/]/).pop()}: open that file for its graph`
+      : `${title}: no DAG in this file`;
     document.body.dataset.errors = "0";
     return;
   }
