@@ -10,8 +10,9 @@ Both work on the analysis' positioned tree, so flow and block style answer alike
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import yaml
@@ -22,8 +23,11 @@ from param_lsp.core.yaml_tree import YMap, YNode, YScalar, YSeq
 from param_lsp.features.document import DocumentView
 from param_lsp.features.results import Hover
 
+#: The other documents of the workspace (for a component: the operations that run it).
+Others = Callable[[], Iterable[DocumentView]]
 
-def value_hover(view: DocumentView, pos: Position) -> Hover | None:
+
+def value_hover(view: DocumentView, pos: Position, others: Others | None = None) -> Hover | None:
     """The value/ref hover at ``pos``, or None to let the other hovers answer."""
     analysis = view.analysis
     if analysis is None or analysis.root is None or analysis.composed is None:
@@ -31,7 +35,7 @@ def value_hover(view: DocumentView, pos: Position) -> Hover | None:
     path = list(_path_to(analysis.root, pos))
     if not path:
         return None
-    return _ref_hover(view, path, pos) or _template_hover(view, path, pos)
+    return _ref_hover(view, path, pos) or _template_hover(view, path, pos, others)
 
 
 # ----------------------------------------------------------------------------- tree lookup
@@ -131,7 +135,7 @@ def _ref_hover(view: DocumentView, path: list[Step], pos: Position) -> Hover | N
     declaration = [f"Declared in `{declared}` ({_line_of(io.node)}):", "```yaml", _declaration(io),
                    "```"]  # fmt: skip
     if not io.is_output:
-        text = _value_text(view, upstream, composed, io)
+        text = _value_text(analysis, upstream, composed, io)
         return Hover("\n".join([f"{text}", "", *declaration]), span)
     kind = "output"
     type_text = io.io_type or "untyped"
@@ -184,7 +188,9 @@ def _receiving_io(view: DocumentView, path: list[Step], pos: Position) -> IODef 
 # ------------------------------------------------------------------------- template hovers
 
 
-def _template_hover(view: DocumentView, path: list[Step], pos: Position) -> Hover | None:
+def _template_hover(
+    view: DocumentView, path: list[Step], pos: Position, others: Others | None
+) -> Hover | None:
     from param_lsp.features.expressions import expression_at
 
     last = path[-1]
@@ -230,7 +236,7 @@ def _template_hover(view: DocumentView, path: list[Step], pos: Position) -> Hove
         target = next((x for x in upstream.composed.inputs if x.name == name), None)
         if target is None:
             return None
-        return Hover(_value_text(view, upstream, upstream.composed, target), span)
+        return Hover(_value_text(analysis, upstream, upstream.composed, target), span)
     if composed is None:
         return None
     io = next((x for x in composed.inputs if x.name == name), None)
@@ -243,12 +249,45 @@ def _template_hover(view: DocumentView, path: list[Step], pos: Position) -> Hove
             f"(`{output.io_type or 'untyped'}`).",
             span,
         )
-    text = _value_text(view, op, composed, io)
+    text = _value_text(analysis, op, composed, io)
+    if op is None and others is not None and view.path is not None:
+        uses = _uses_elsewhere(view.path, io.name, others())
+        if uses:
+            text += "\n\nWhere it runs (open and indexed files):\n" + "\n".join(uses)
     return Hover(text, span)
 
 
 def _where(op: Any) -> str:
     return f"op `{op.name}`" if op is not None else "this operation"
+
+
+#: Most operations listed under a component's hover.
+MAX_USES = 8
+
+
+def _uses_elsewhere(path: Path, name: str, views: Iterable[DocumentView]) -> list[str]:
+    """What each operation of the workspace that runs the component at ``path`` gives ``name``."""
+    lines: list[str] = []
+    for other in views:
+        analysis = other.analysis
+        composed = analysis.composed if analysis is not None else None
+        if composed is None or other.path is None or other.path == path:
+            continue
+        label = other.path.name
+        runs: list[tuple[Any, Any]] = []
+        if any(layer.source == path for layer in composed.layers[1:]):
+            runs.append((None, composed))
+        for op in analysis.dag_ops.values():  # type: ignore[union-attr]
+            if op.composed is not None and any(x.source == path for x in op.composed.layers):
+                runs.append((op, op.composed))
+        for op, used in runs:
+            io = next((x for x in used.inputs if x.name == name), None)
+            if io is not None:
+                text = _value_text(analysis, op, used, io, file=label)
+                lines.append("- " + text.split(" ", 1)[1])  # without the repeated name
+    if len(lines) > MAX_USES:
+        lines = [*lines[:MAX_USES], f"- … and {len(lines) - MAX_USES} more"]
+    return lines
 
 
 def _matrix_names(composed: Any) -> list[str]:
@@ -257,13 +296,12 @@ def _matrix_names(composed: Any) -> list[str]:
     return matrix_names(composed.matrix) if composed.matrix is not None else []
 
 
-def _value_text(view: DocumentView, op: Any, composed: Any, io: IODef) -> str:
-    analysis = view.analysis
-    assert analysis is not None
+def _value_text(analysis: Any, op: Any, composed: Any, io: IODef, file: str | None = None) -> str:
+    """What ``io`` is given in ``composed`` (the op ``op``, else the document's operation)."""
     type_text = io.io_type or "untyped"
     head = f"**{io.name}** (`{type_text}`)"
     param: ParamDef | None = composed.params.get(io.name)
-    where = _where(op)
+    where = _where(op) + (f" in `{file}`" if file else "")
     if io.name in _matrix_names(composed):
         return f"{head} = each value of the matrix of {where} (one run per value)."
     if param is not None and param.ref:

@@ -747,7 +747,8 @@ def hover(ls: ParamLanguageServer, params: types.HoverParams) -> types.Hover | N
     view, pos = _position(ls, params.text_document.uri, params.position)
     if pos is None:
         return None
-    found = feature_hover(view, pos)
+    uri = params.text_document.uri
+    found = feature_hover(view, pos, others=lambda: ls.other_views(uri))
     if found is None:
         return None
     lines = Lines(view.lines, ls.workspace.position_codec, view.text)

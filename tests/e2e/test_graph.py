@@ -255,3 +255,20 @@ async def test_hover_on_an_ops_ref_value_block_and_flow(
     assert "- name: loss\n  type: float" in text
     assert "Produced by op `train`" in text
     assert "compatible" in text and "not compatible" not in text
+
+
+async def test_hover_in_a_component_shows_what_each_operation_gives(
+    client: LanguageClient, workspace: Path
+) -> None:
+    # The pipeline (open) runs components/train.yaml as op `train` with learning_rate 0.005.
+    await opened(client, workspace, PIPELINE)
+    path = workspace / "components" / "train.yaml"
+    text = path.read_text()
+    uri = open_doc(client, path, text)
+    await wait_diagnostics(client, uri, 1)
+    value = await hover_text(client, uri, at(text, "--lr=", "learning_rate"))
+    assert value.startswith("**learning_rate** (`float`) = `0.001` (the input's default")
+    assert "Where it runs" in value
+    assert "= `0.005` (param of op `train` in `pipeline" in value
+    value = await hover_text(client, uri, at(text, "--data=", "dataset"))
+    assert "set by `ops.prepare` output `dataset` at run time (op `train` in `pipeline" in value

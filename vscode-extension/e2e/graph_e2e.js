@@ -1,6 +1,7 @@
 // Drives VS Code (code-server in Debian's chromium, through puppeteer-core) on the example
 // pipeline: the code lenses show, the "Show pipeline graph" lens opens the graph webview beside
-// the editor (3 ops, 1 DAG input, 3 edges, nothing red), an edit that breaks a ref turns its edge
+// the editor (3 ops, 1 DAG input, 3 edges, nothing red), a value hover on a ref's value shows the
+// output it takes, an edit that breaks a ref turns its edge
 // red within a second, and a click on a node moves the editor to that op. Prints JSON lines.
 // Env: CS_URL, CHROMIUM, SHOT (screenshot path), PUPPETEER (puppeteer-core module path).
 const puppeteer = require(process.env.PUPPETEER || "puppeteer-core");
@@ -105,6 +106,28 @@ async function graphState(frame) {
     if (JSON.stringify(labels) !== JSON.stringify(wanted)) throw new Error(`edges ${JSON.stringify(labels)}`);
     if (first.edges.some((e) => e.broken) || first.nodes.some((n) => n.broken)) throw new Error("red before the edit");
 
+    // Value hover on `value: outputs.model` (flow style): the output's declaration and producer.
+    await page.click(".editor-group-container .monaco-editor .view-lines");
+    await chord(page, ["Control"], "KeyF");
+    await sleep(300);
+    await page.keyboard.type("outputs.model");
+    await page.keyboard.press("Enter");
+    await page.keyboard.press("Escape");
+    await page.keyboard.press("ArrowLeft");
+    for (let i = 0; i < 3; i++) await page.keyboard.press("ArrowRight");
+    await chord(page, ["Control"], "KeyK");
+    await chord(page, ["Control"], "KeyI");
+    const hover = await waitFor(
+      async () => {
+        const text = await page.$$eval(".monaco-hover .hover-contents, .monaco-hover-content", (els) => els.map((e) => e.textContent || "").join("\n"));
+        return /output model of op train, type path/.test(text.replace(/`/g, "")) ? text : null;
+      },
+      15000,
+      "the value hover on outputs.model",
+    );
+    log("hover", { hover: hover.slice(0, 160) });
+    await page.keyboard.press("Escape");
+
     // Break the ref `ops.train` → `ops.trian` (replace in the editor) and time the red edge.
     await page.click(".editor-group-container .monaco-editor .view-lines");
     await chord(page, ["Control"], "KeyH");
@@ -130,12 +153,14 @@ async function graphState(frame) {
     if (!broken.legend.some((l) => /PLX509/.test(l))) throw new Error("no PLX509 in the legend");
     if (redAfterMs > 1000) throw new Error(`the edge turned red after ${redAfterMs} ms (more than a second)`);
     // The picture for the README: the side bar hidden, the broken edge red in the graph view.
+    await page.keyboard.press("Home");  // no horizontal scroll in the picture
     await chord(page, ["Control"], "KeyB");
     await sleep(800);
     if (process.env.SHOT) await page.screenshot({ path: process.env.SHOT });
 
     // A click on the `prepare` node moves the editor to that op's name (line 16).
-    await frame.click('#stage .node[data-id="ops.prepare"]');
+    // (The view may be redrawn by a late update: retry the click on the fresh node.)
+    await waitFor(() => frame.click('#stage .node[data-id="ops.prepare"]').then(() => true), 10000, "a click on `prepare`");
     const line = await waitFor(
       async () => {
         const text = await page.$$eval(".statusbar-item", (items) => items.map((i) => i.textContent || "").join(" "));
