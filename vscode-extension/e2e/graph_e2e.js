@@ -2,7 +2,8 @@
 // pipeline: the code lenses show, the "Show pipeline graph" lens opens the graph webview beside
 // the editor (3 ops, 1 DAG input, 3 edges, nothing red), a value hover on a ref's value shows the
 // output it takes, an edit that breaks a ref turns its edge
-// red within a second, and a click on a node moves the editor to that op. Prints JSON lines.
+// red within a second, and a click on a node or an edge moves the editor to that op or ref.
+// Prints JSON lines.
 // Env: CS_URL, CHROMIUM, SHOT (screenshot path), PUPPETEER (puppeteer-core module path).
 const puppeteer = require(process.env.PUPPETEER || "puppeteer-core");
 
@@ -29,7 +30,9 @@ async function chord(page, modifiers, key) {
 /** The webview's inner frame (VS Code nests the content in an iframe inside an iframe). */
 async function graphFrame(page) {
   for (const frame of page.frames()) {
-    const has = await frame.$("#stage").catch(() => null);
+    if (frame.detached) continue;
+    // A frame still loading (or going away) may not answer: never wait on one for long.
+    const has = await Promise.race([frame.$("#stage").catch(() => null), sleep(2000).then(() => null)]);
     if (has) return frame;
   }
   return null;
@@ -87,7 +90,7 @@ async function graphState(frame) {
       }
     }
     void lens;
-    const frame = await waitFor(() => graphFrame(page), 30000, "the graph webview");
+    const frame = await waitFor(() => graphFrame(page), 60000, "the graph webview");
     const first = await waitFor(
       async () => {
         const state = await graphState(frame);
@@ -153,7 +156,9 @@ async function graphState(frame) {
     if (!broken.legend.some((l) => /PLX509/.test(l))) throw new Error("no PLX509 in the legend");
     if (redAfterMs > 1000) throw new Error(`the edge turned red after ${redAfterMs} ms (more than a second)`);
     // The picture for the README: the side bar hidden, the broken edge red in the graph view.
-    await page.keyboard.press("Home");  // no horizontal scroll in the picture
+    // Column 1 (Home twice): no horizontal scroll left in the picture.
+    await page.keyboard.press("Home");
+    await page.keyboard.press("Home");
     await chord(page, ["Control"], "KeyB");
     await sleep(800);
     if (process.env.SHOT) await page.screenshot({ path: process.env.SHOT });
@@ -171,6 +176,19 @@ async function graphState(frame) {
       "the cursor on `prepare` (Ln 16)",
     );
     log("revealed", { line });
+
+    // A click on the red edge's label moves the editor to the broken ref (line 29).
+    await waitFor(() => frame.click("#stage .edge.broken .label").then(() => true), 10000, "a click on the red edge");
+    const refLine = await waitFor(
+      async () => {
+        const text = await page.$$eval(".statusbar-item", (items) => items.map((i) => i.textContent || "").join(" "));
+        const match = /Ln (\d+), Col (\d+)/.exec(text);
+        return match && match[1] === "29" ? match[0] : null;
+      },
+      10000,
+      "the cursor on the broken ref (Ln 29)",
+    );
+    log("revealed-edge", { line: refLine });
     ok = true;
   } catch (error) {
     console.log(JSON.stringify({ ok: false, error: String(error) }));
