@@ -320,3 +320,24 @@ def test_operation_running_a_dag_of_another_file(
     assert data["dagFile"] == str(tmp_path / "dag.yaml")
     main(["graph", str(tmp_path / "run.yaml")])
     assert "run.yaml runs the DAG of dag.yaml" in capsys.readouterr().out
+
+
+def test_ref_value_in_template_form_is_an_edge(tmp_path: Path) -> None:
+    # `value: "{{ outputs.n }}"` with `ref: ops.a` is resolved by Polyaxon like `outputs.n`;
+    # a bare `{{ ops.a… }}` elsewhere is not a graph edge (spec §12.1).
+    text = """\
+kind: component
+run:
+  kind: dag
+  operations:
+    - {name: a, component: {outputs: [{name: n, type: int}], run: {kind: job, container: {image: x}}}}
+    - name: b
+      params: {m: {ref: ops.a, value: "{{ outputs.n }}"}}
+      component:
+        inputs: [{name: m, type: int}]
+        run: {kind: job, container: {image: x, args: ["{{ m }}"]}}
+"""
+    graph = _graph(text, tmp_path)
+    assert [(e.source, e.target, e.label) for e in graph.edges] == [
+        ("ops.a", "ops.b", "outputs.n (int) → m (int)")
+    ]

@@ -280,7 +280,7 @@ def _op_node(op: Any) -> GraphNode:
     composed = op.composed
     item: YMap = op.item
     node = GraphNode(op_id(op.name), op.name, OP, span=op.name_node.span, extent=item.span)
-    node.component = _component_label(item, composed)
+    node.component = component_label(item, composed)
     node.run_kind = composed.run_kind if composed is not None else None
     node.matrix = _present(item.get("matrix")) or (
         composed is not None and _present(composed.matrix)
@@ -293,7 +293,7 @@ def _present(node: YNode | None) -> bool:
     return node is not None and not (isinstance(node, YScalar) and node.value is None)
 
 
-def _component_label(item: YMap, composed: Any) -> str | None:
+def component_label(item: YMap, composed: Any) -> str | None:
     for key, prefix in (("dagRef", ""), ("dag_ref", ""), ("pathRef", ""), ("path_ref", ""),
                         ("hubRef", "hub:"), ("hub_ref", "hub:"), ("urlRef", ""),
                         ("url_ref", "")):  # fmt: skip

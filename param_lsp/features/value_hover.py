@@ -148,9 +148,9 @@ def _ref_hover(view: DocumentView, path: list[Step], pos: Position) -> Hover | N
         for op in analysis.dag_ops.values()
         if op.composed is not None and any(x.name == parts[1] for x in op.composed.outputs)
     ]
-    from param_lsp.features.graph import _component_label
+    from param_lsp.features.graph import component_label
 
-    about = _component_label(upstream.item, composed) or "its component"
+    about = component_label(upstream.item, composed) or "its component"
     run_kind = f", `{composed.run_kind}`" if composed.run_kind else ""
     lines += ["", f"Produced by op `{op_name}` ({about}{run_kind}) at run time."]
     others = [name for name in producers if name != op_name]
