@@ -330,7 +330,8 @@ kind: component
 run:
   kind: dag
   operations:
-    - {name: a, component: {outputs: [{name: n, type: int}], run: {kind: job, container: {image: x}}}}
+    - name: a
+      component: {outputs: [{name: n, type: int}], run: {kind: job, container: {image: x}}}
     - name: b
       params: {m: {ref: ops.a, value: "{{ outputs.n }}"}}
       component:
