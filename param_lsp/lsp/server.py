@@ -23,7 +23,7 @@ from pygls.exceptions import JsonRpcException, JsonRpcInvalidParams
 from pygls.lsp.server import LanguageServer
 from pygls.protocol import LanguageServerProtocol
 
-from param_lsp import __version__
+from param_lsp import DISTRIBUTION, __version__
 from param_lsp.lsp.convert import Lines, path_to_uri, to_diagnostic, uri_to_path
 from param_lsp.lsp.documents import DocState, DocumentStore, drop_generated_sources, is_yaml
 from param_lsp.lsp.options import CONFIG_SECTION, OptionsError, client_overrides, parse_options
@@ -113,7 +113,7 @@ IGNORED_METHOD = "$/param-lsp/ignored"
 class ParamLanguageServer(LanguageServer):
     def __init__(self) -> None:
         super().__init__(
-            "param-lsp",
+            DISTRIBUTION,
             __version__,
             text_document_sync_kind=types.TextDocumentSyncKind.Incremental,
             protocol_cls=AnsweringProtocol,

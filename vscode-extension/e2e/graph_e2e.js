@@ -9,7 +9,7 @@ const puppeteer = require(process.env.PUPPETEER || "puppeteer-core");
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 const t0 = Date.now();
-const log = (step, extra = {}) => console.log(JSON.stringify({ step, ms: Date.now() - t0, ...extra }));
+const log = (step, extra = {}) => console.log(JSON.stringify({ step, ms: Date.now() - t0, at: new Date().toISOString().slice(11, 23), ...extra }));
 
 async function waitFor(fn, ms, what, every = 200) {
   const start = Date.now();

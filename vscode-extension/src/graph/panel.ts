@@ -13,9 +13,10 @@ const LANGUAGE_ID = "polyaxon";
 /** After an edit, the graph is asked again once diagnostics arrive, or after this delay. */
 const EDIT_FALLBACK_MS = 400;
 
+/** `getClient` resolves once the server has started (or failed to: then undefined). */
 export function registerGraphView(
   context: vscode.ExtensionContext,
-  getClient: () => LanguageClient | undefined,
+  getClient: () => Promise<LanguageClient | undefined>,
 ): void {
   let view: GraphPanel | undefined;
   context.subscriptions.push(
@@ -48,7 +49,7 @@ class GraphPanel {
 
   constructor(
     context: vscode.ExtensionContext,
-    private readonly getClient: () => LanguageClient | undefined,
+    private readonly getClient: () => Promise<LanguageClient | undefined>,
     uri: vscode.Uri,
   ) {
     this.uri = uri;
@@ -97,8 +98,9 @@ class GraphPanel {
   }
 
   private async refresh(): Promise<void> {
-    const client = this.getClient();
     const ticket = ++this.requested;
+    const client = await this.getClient();
+    if (ticket !== this.requested) return; // a newer request is on its way
     if (!client || !client.isRunning()) {
       this.post({ type: "unavailable", reason: "The param-lsp server is not running." });
       return;
