@@ -15,7 +15,7 @@ import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from param_lsp.core.model import IODef
 from param_lsp.core.settings import Settings
@@ -179,3 +179,26 @@ def navigation_analysis(
 def collect_after_scan() -> None:
     """One collection after a scan (its garbage holds no cycles worth walking during it)."""
     gc.collect()
+
+
+def view_of_file(
+    path: Path, settings: Settings, workspace: Workspace, *, full: bool = False
+) -> Any:
+    """A :class:`DocumentView` of a workspace file read from disk (not kept), or None when it is
+    no polyaxonfile. Without ``full`` only the navigation analysis runs (tree, composition,
+    call sites); ``full`` runs the whole analysis (what a hover describing values needs)."""
+    from param_lsp.core.analyze import analyze
+    from param_lsp.core.detect import looks_like_polyaxonfile
+    from param_lsp.core.yaml_tree import gc_paused
+    from param_lsp.features.document import make_view
+    from param_lsp.features.index import build_index
+
+    result = workspace.read(path, keep=False)
+    if result.text is None or not looks_like_polyaxonfile(result.text):
+        return None
+    with gc_paused():
+        if full:
+            analysis = analyze(result.text, path, settings, workspace)
+        else:
+            analysis = navigation_analysis(result.text, path, settings, workspace, result.parsed)
+        return make_view(result.text, analysis.path, analysis, build_index(analysis, workspace), [])
