@@ -122,6 +122,8 @@ async def scan_again(store: DocumentStore) -> Indexer:
     fresh.configure(Settings(), 0.0, store.workspace_root)
     indexer = Indexer(fresh)
     await indexer.scan(Server())
+    if indexer.saving is not None:
+        await indexer.saving
     fresh.shutdown()
     return indexer
 
@@ -138,6 +140,7 @@ async def test_a_reopened_workspace_reads_the_index_back(tmp_path: Path, monkeyp
     (root / "notes.yaml").write_text("title: not a polyaxonfile\n")
     first = Indexer(store)
     await first.scan(Server())
+    assert first.saving is not None and await first.saving
     assert first.reused == 0
     assert list((tmp_path / "cache").iterdir())  # written outside the workspace
     key = (root / "comp.yaml", "lr", False)
@@ -170,7 +173,9 @@ async def test_an_unreadable_cache_is_no_cache(tmp_path: Path, monkeypatch: Any)
     root = tmp_path / "ws"
     root.mkdir()
     store = workspace(root, 3)
-    await Indexer(store).scan(Server())
+    indexer = Indexer(store)
+    await indexer.scan(Server())
+    assert indexer.saving is not None and await indexer.saving
     for file in cache.iterdir():
         file.write_bytes(b"\x00garbage")
     again = await scan_again(store)

@@ -19,6 +19,7 @@ Sites of a DAG op: its `name`, `ref: ops.<op>`, `dependencies` items and `{{ ops
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import lru_cache
 from pathlib import Path
 
 from param_lsp.core.model import IODef
@@ -39,9 +40,16 @@ def same_path(a: Path | None, b: Path | None) -> bool:
     if a == b:
         return True
     try:
-        return a.resolve() == b.resolve()
+        return _resolved(a) == _resolved(b)
     except OSError:
         return False
+
+
+@lru_cache(maxsize=8192)
+def _resolved(path: Path) -> Path:
+    """``path.resolve()``, remembered: indexing a workspace compares the sources of the same few
+    components millions of times (a symlink changed later is seen once it leaves the cache)."""
+    return path.resolve()
 
 
 def uses_io(site: CallSite, io: IODef) -> bool:

@@ -50,6 +50,8 @@ class Indexer:
         #: What this scan will write back, and how many files it took from the cache.
         self.entries: dict[Path, CachedFile] = {}
         self.reused = 0
+        #: The cache being written after a scan.
+        self.saving: asyncio.Future[bool] | None = None
         #: True while a scan runs (what it indexes is written to the cache at its end).
         self.recording = False
         self._digests: dict[Path, bytes | None] = {}
@@ -215,7 +217,8 @@ class Indexer:
                 ls.work_done_progress.end(token, types.WorkDoneProgressEnd(message=message))
                 ls.work_done_progress.tokens.pop(token, None)  # pygls keeps ended tokens forever
         if self.complete:
-            await loop.run_in_executor(None, cache.save, entries)
+            # Written in the background: the index is usable (and renames allowed) meanwhile.
+            self.saving = loop.run_in_executor(None, cache.save, entries)
 
     async def reindex(self, path: Path) -> None:
         """One file changed or appeared on disk."""
