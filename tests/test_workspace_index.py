@@ -237,3 +237,28 @@ def test_files_whose_positions_need_converting_are_marked(
     (span,) = sites.io_uses[(tree / "comp.yaml", "lr", False)]
     line = text.replace("\r\n", "\n").split("\n").index("  lr: {value: 0.1}")
     assert span == Span.of(line, 2, line, 4)
+
+
+def test_a_rename_clash_in_an_indexed_file_is_found_without_reading_it(tree: Path) -> None:
+    from param_lsp.core.span import Position
+    from param_lsp.features.document import view_of
+    from param_lsp.features.navigation import RenameError, rename
+
+    # Op `b` of dag.yaml already passes `epochs`: renaming `lr` to `epochs` would clash there.
+    index = build(tree)
+    comp = tree / "comp.yaml"
+    view = view_of(COMPONENT, comp, Settings(), Workspace(root=tree))
+    declaration = Position(COMPONENT.split("\n").index("  - {name: lr, type: float}"), 12)
+    uses = index.io_uses(exclude=[comp])
+
+    def clash(io: object, new_name: str, known: set[Path]) -> object:
+        return index.rename_clash(io, new_name, exclude=known)  # type: ignore[arg-type]
+
+    def unreadable(path: Path) -> None:
+        return None  # a file that had to be read would make the rename refuse differently
+
+    with pytest.raises(RenameError, match="`dag.yaml` already passes a param named `epochs`"):
+        rename(view, declaration, "epochs", [], unreadable, indexed=uses, indexed_clash=clash)
+    edits = rename(view, declaration, "rate", [], unreadable, indexed=uses, indexed_clash=clash)
+    edited = {e.path.name if e.path else comp.name: len(e.edits) for e in edits}
+    assert edited == {"comp.yaml": 2, "op0.yaml": 1, "op1.yaml": 1, "op2.yaml": 1, "dag.yaml": 2}

@@ -23,7 +23,7 @@ from param_lsp import __version__
 from param_lsp.core.span import Position, Span
 from param_lsp.features.sites import FileSites, IOKey
 
-FORMAT = 1
+FORMAT = 2
 #: Environment: where cache files go (tests, benchmarks); "off" disables the cache.
 CACHE_DIR_ENV = "PARAM_LSP_CACHE_DIR"
 
@@ -72,6 +72,8 @@ def _encode(entry: CachedFile) -> tuple[object, ...]:
                 key[1],
                 key[2],
                 tuple(tuple(span.start) + tuple(span.end) for span in spans),
+                tuple(sorted(entry.sites.passes.get(key, ()))),
+                key in entry.sites.from_cli,
             )
             for key, spans in entry.sites.io_uses.items()
         )
@@ -86,16 +88,20 @@ def _decode(path: Path, raw: Any, paths: dict[str, Path]) -> CachedFile:
         plain: bool = sites_raw[0]
         uses: Any = sites_raw[1]
         io_uses: dict[IOKey, tuple[Span, ...]] = {}
-        for source, name, is_output, spans in uses:
+        passes: dict[IOKey, frozenset[str]] = {}
+        from_cli: set[IOKey] = set()
+        for source, name, is_output, spans, passed, cli in uses:
             where = None
             if source is not None:
                 where = paths.get(source)
                 if where is None:
                     where = paths[source] = Path(source)
-            io_uses[(where, name, is_output)] = tuple(
-                Span(Position(a, b), Position(c, d)) for a, b, c, d in spans
-            )
-        sites = FileSites(path, io_uses, plain)
+            key: IOKey = (where, name, is_output)
+            io_uses[key] = tuple(Span(Position(a, b), Position(c, d)) for a, b, c, d in spans)
+            passes[key] = frozenset(passed)
+            if cli:
+                from_cli.add(key)
+        sites = FileSites(path, io_uses, plain, passes, frozenset(from_cli))
     return CachedFile(file_digest, settings, tuple(deps), sites)
 
 

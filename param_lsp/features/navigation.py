@@ -194,6 +194,10 @@ def definition(view: DocumentView, pos: Position) -> list[Location]:
 
 #: The workspace index's answer for an input/output: where files not among the views name it.
 IndexedUses = Callable[[IODef], Iterable[Location]]
+#: The workspace index's check of a rename in the files it alone knows: (file, reason) of the
+#: first clash (an operation there already passes a param of the new name, "param", or the
+#: input's param is given with `-P`, "cli"), else None; the paths given are left out.
+IndexedClash = Callable[[IODef, str, set[Path]], tuple[Path, str] | None]
 #: Reads a workspace file that is neither open nor indexed (or only indexed) into a view.
 Loader = Callable[[Path], DocumentView | None]
 
@@ -298,10 +302,13 @@ def rename(
     load: Loader | None = None,
     *,
     indexed: IndexedUses | None = None,
+    indexed_clash: IndexedClash | None = None,
 ) -> list[FileEdits]:
     """The edits renaming the input, output or op at ``pos`` in every file; ``load`` reads a
     workspace file the caller has no view of (the component file of an input, and the files the
-    index names, whose params are checked for a clash before anything is renamed)."""
+    index names, whose params are checked for a clash before anything is renamed).
+    ``indexed_clash`` answers that check for the files known only to the index, from what the
+    index keeps of them, instead of reading each one."""
     found = target_at(view, pos)
     if found is None:
         raise RenameError("Nothing to rename here: place the cursor on an input, output or op.")
@@ -318,7 +325,24 @@ def rename(
     if found.io is not None:
         others = _with_declaring_file(view, found.io, others, load)
         checked = others
-        if indexed is not None:
+        if indexed is not None and indexed_clash is not None:
+            viewed: set[Path] = set()
+            for other in [view, *others]:
+                if other.path is not None:
+                    viewed.add(other.path)
+            clash = indexed_clash(found.io, new_name, viewed)
+            if clash is not None:
+                user, why = clash
+                if why == "cli":
+                    raise RenameError(
+                        f"`{found.io.name}` is also given on the command line (`-P`), which a "
+                        "rename cannot update."
+                    )
+                raise RenameError(
+                    f"An operation in `{user.name}` already passes a param named `{new_name}`; "
+                    "rename or remove it first."
+                )
+        elif indexed is not None:
             # Files known only to the index are read to check their params for a clash.
             known = {other.path for other in [view, *others]}
             extra = {loc.path for loc in indexed(found.io) if loc.path not in known}

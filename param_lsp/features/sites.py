@@ -7,7 +7,7 @@ read these spans, and only the open documents are analysed in full.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from param_lsp.core.model import IODef
@@ -19,7 +19,10 @@ IOKey = tuple[Path | None, str, bool]
 
 
 def io_key(io: IODef) -> IOKey:
-    return (io.source, io.name, io.is_output)
+    """The key of an input/output, its declaring file's symlinks resolved (as `same_path`)."""
+    from param_lsp.features.uses import resolved_or_same
+
+    return (resolved_or_same(io.source), io.name, io.is_output)
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,6 +34,11 @@ class FileSites:
     #: ASCII without `\r`: positions are the same in code points, UTF-16 and UTF-8 units, and
     #: the core's lines are the editor's, so answers need not read the file to convert them.
     plain: bool = False
+    #: For each input/output it names: the params the operations using it pass (what a rename
+    #: to one of these names would clash with), without those given on the command line.
+    passes: dict[IOKey, frozenset[str]] = field(default_factory=dict)
+    #: Inputs whose param is given on the command line (`-P`): a rename cannot update those.
+    from_cli: frozenset[IOKey] = frozenset()
 
     def keys(self) -> frozenset[IOKey]:
         return frozenset(self.io_uses)
@@ -43,11 +51,24 @@ def extract_sites(view: DocumentView) -> FileSites | None:
     if view.path is None:
         return None
     found: dict[IOKey, tuple[Span, ...]] = {}
+    passes: dict[IOKey, set[str]] = {}
+    from_cli: set[IOKey] = set()
     for site in view.index.sites():
+        names = {name for name, param in site.params.items() if not param.from_cli}
         for io in (*site.inputs, *site.outputs):
             key = io_key(io)
-            if key in found:
-                continue
-            found[key] = tuple(io_uses(view, io))
+            passes.setdefault(key, set()).update(names)
+            param = site.params.get(io.name)
+            if param is not None and param.from_cli:
+                from_cli.add(key)
+            if key not in found:
+                found[key] = tuple(io_uses(view, io))
+    kept = {key: spans for key, spans in found.items() if spans}
     plain = view.text.isascii() and "\r" not in view.text
-    return FileSites(view.path, {key: spans for key, spans in found.items() if spans}, plain)
+    return FileSites(
+        view.path,
+        kept,
+        plain,
+        {key: frozenset(passes[key]) for key in kept},
+        frozenset(key for key in from_cli if key in kept),
+    )

@@ -45,6 +45,16 @@ def same_path(a: Path | None, b: Path | None) -> bool:
         return False
 
 
+def resolved_or_same(path: Path | None) -> Path | None:
+    """``path`` with its symlinks resolved (remembered); itself when that fails."""
+    if path is None:
+        return None
+    try:
+        return _resolved(path)
+    except OSError:
+        return path
+
+
 @lru_cache(maxsize=8192)
 def _resolved(path: Path) -> Path:
     """``path.resolve()``, remembered: indexing a workspace compares the sources of the same few

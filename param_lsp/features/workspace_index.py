@@ -96,6 +96,24 @@ class WorkspaceIndex:
         sites = self.files.get(path)
         return sites is not None and sites.plain
 
+    def rename_clash(
+        self, io: IODef, new_name: str, exclude: Iterable[Path] = ()
+    ) -> tuple[Path, str] | None:
+        """Why renaming ``io`` to ``new_name`` cannot update an indexed file (not in
+        ``exclude``): (file, "param") when an operation using ``io`` there already passes a
+        param ``new_name``, (file, "cli") when ``io``'s param is given with `-P`."""
+        key = io_key(io)
+        skip = set(exclude)
+        for path in sorted(self.by_key.get(key, ()), key=str):
+            if path in skip:
+                continue
+            sites = self.files[path]
+            if key in sites.from_cli:
+                return path, "cli"
+            if new_name in sites.passes.get(key, ()):
+                return path, "param"
+        return None
+
     def io_uses(self, exclude: Iterable[Path] = ()) -> IndexedUses:
         """References/rename's view of the index (files in ``exclude`` are answered by their
         analysed documents instead)."""

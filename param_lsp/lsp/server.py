@@ -294,6 +294,15 @@ class ParamLanguageServer(LanguageServer):
                 views.append(loaded)
         return views
 
+    def indexed_clash(self) -> Any:
+        """A rename's clash check in the files only the index knows (not the open ones)."""
+        index, open_paths = self.indexer.index, self.store.open_paths()
+
+        def check(io: Any, new_name: str, known: set[Path]) -> Any:
+            return index.rename_clash(io, new_name, exclude=open_paths | known)
+
+        return check
+
     def indexed_uses(self) -> Any:
         """Sites in the workspace's files that are not open (from the index)."""
         return self.indexer.index.io_uses(exclude=self.store.open_paths())
@@ -833,6 +842,7 @@ async def rename(ls: ParamLanguageServer, params: types.RenameParams) -> Any:
             ls.other_views(params.text_document.uri),
             indexed=ls.indexed_uses(),
             load=functools.partial(_load_for_rename, ls),
+            indexed_clash=ls.indexed_clash(),
         )
     except RenameError as exc:
         raise RequestFailed(str(exc)) from None
