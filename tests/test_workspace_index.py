@@ -257,7 +257,7 @@ def test_a_rename_clash_in_an_indexed_file_is_found_without_reading_it(tree: Pat
     def unreadable(path: Path) -> None:
         return None  # a file that had to be read would make the rename refuse differently
 
-    with pytest.raises(RenameError, match="`dag.yaml` already passes a param named `epochs`"):
+    with pytest.raises(RenameError, match=r"`dag\.yaml` already passes a param named `epochs`"):
         rename(view, declaration, "epochs", [], unreadable, indexed=uses, indexed_clash=clash)
     edits = rename(view, declaration, "rate", [], unreadable, indexed=uses, indexed_clash=clash)
     edited = {e.path.name if e.path else comp.name: len(e.edits) for e in edits}
