@@ -262,3 +262,37 @@ def test_a_rename_clash_in_an_indexed_file_is_found_without_reading_it(tree: Pat
     edits = rename(view, declaration, "rate", [], unreadable, indexed=uses, indexed_clash=clash)
     edited = {e.path.name if e.path else comp.name: len(e.edits) for e in edits}
     assert edited == {"comp.yaml": 2, "op0.yaml": 1, "op1.yaml": 1, "op2.yaml": 1, "dag.yaml": 2}
+
+
+CORPUS = Path(os.environ.get("PARAM_LSP_CORPUS", "/work/shared/corpus/real"))
+
+
+def test_one_pass_extraction_gives_each_input_the_sites_io_uses_gives(tree: Path) -> None:
+    """What a file contributes to the index, made in one pass, against navigation.io_uses per
+    input/output (the references of open documents), on the real corpus, the examples and a
+    generated workspace."""
+    from param_lsp.features.document import view_of
+    from param_lsp.features.navigation import io_uses
+    from param_lsp.features.sites import io_key
+    from param_lsp.features.uses import all_io_sites
+
+    examples = Path(__file__).parent.parent / "examples"
+    files = [*sorted(CORPUS.rglob("*.y*ml")), *sorted(examples.rglob("*.yaml"))]
+    files += sorted(tree.rglob("*.yaml"))
+    checked = 0
+    for path in files:
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            continue
+        view = view_of(text, path, Settings(), Workspace(root=path.parent))
+        batch = all_io_sites(view, io_key)
+        firsts = {}
+        for site in view.index.sites():
+            for io in (*site.inputs, *site.outputs):
+                firsts.setdefault(io_key(io), io)
+        assert set(batch) == set(firsts), path
+        for key, io in firsts.items():
+            assert batch[key] == io_uses(view, io), (path, key)
+            checked += 1
+    assert checked > 400  # 431 inputs/outputs when written

@@ -46,11 +46,11 @@ class FileSites:
 
 def extract_sites(view: DocumentView) -> FileSites | None:
     """The sites of an analysed file (None without a path)."""
-    from param_lsp.features.navigation import io_uses
+    from param_lsp.features.uses import all_io_sites
 
     if view.path is None:
         return None
-    found: dict[IOKey, tuple[Span, ...]] = {}
+    found = {key: tuple(spans) for key, spans in all_io_sites(view, io_key).items()}
     passes: dict[IOKey, set[str]] = {}
     from_cli: set[IOKey] = set()
     for site in view.index.sites():
@@ -61,8 +61,6 @@ def extract_sites(view: DocumentView) -> FileSites | None:
             param = site.params.get(io.name)
             if param is not None and param.from_cli:
                 from_cli.add(key)
-            if key not in found:
-                found[key] = tuple(io_uses(view, io))
     kept = {key: spans for key, spans in found.items() if spans}
     plain = view.text.isascii() and "\r" not in view.text
     return FileSites(

@@ -18,9 +18,10 @@ Sites of a DAG op: its `name`, `ref: ops.<op>`, `dependencies` items and `{{ ops
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Hashable, Iterator
 from functools import lru_cache
 from pathlib import Path
+from typing import TypeVar
 
 from param_lsp.core.model import IODef
 from param_lsp.core.span import Span
@@ -248,3 +249,80 @@ def op_sites(view: DocumentView, name: str, *, declaration: bool = True) -> list
             if len(names) >= 2 and names[0] == "ops" and names[1] == name:
                 spans.append(chain.segments[1].span)
     return spans
+
+
+K = TypeVar("K", bound=Hashable)
+
+
+def all_io_sites(view: DocumentView, key: Callable[[IODef], K]) -> dict[K, list[Span]]:
+    """:func:`io_sites` without the declaration, for every input and output the file's sites
+    use, in one pass (what a file contributes to a workspace index), keyed by ``key(io)``.
+
+    The same spans in the same order as one `io_sites(view, io, declaration=False)` per key:
+    each site's template chains are found once instead of once per input.
+    """
+    index = view.index
+    out: dict[K, list[Span]] = {}
+    for site in index.sites():
+        chains: list[NameChain] | None = None
+        done: set[K] = set()
+        for io in (*site.inputs, *site.outputs):
+            k = key(io)
+            if k in done:
+                continue
+            done.add(k)
+            spans = out.setdefault(k, [])
+            param = site.params.get(io.name)
+            if (
+                param is not None
+                and param.key_node is not None
+                and not param.from_cli
+                and (param.source is None or same_path(param.source, view.path))
+            ):
+                spans.append(content_span(param.key_node))
+            if not io.is_output:
+                matrix = site.node.get("matrix")
+                found = _key_named(
+                    matrix.get("params") if isinstance(matrix, YMap) else None, io.name
+                )
+                if found is not None:
+                    spans.append(content_span(found))
+            joins = site.node.get("joins")
+            if isinstance(joins, YSeq):
+                for join in joins.items:
+                    if isinstance(join, YMap):
+                        found = _key_named(join.get("params"), io.name)
+                        if found is not None:
+                            spans.append(content_span(found))
+            if chains is None:
+                chains = [c for node in _own_template_nodes(site) for c in _chains_in(view, node)]
+            for chain in chains:
+                spans += _chain_spans(chain, io, bare=True)
+    refs: dict[K, list[Span]] = {}
+    for site in index.ops:
+        for param in site.params.values():
+            if not isinstance(param.ref, str):
+                continue
+            value = param.value_node
+            value_chains: list[NameChain] | None = None
+            done = set()
+            for io in referenced_ios(index, param.ref):
+                k = key(io)
+                if k in done or k not in out:
+                    continue
+                done.add(k)
+                spans = refs.setdefault(k, [])
+                section = "outputs" if io.is_output else "inputs"
+                if isinstance(value, YScalar) and isinstance(value.value, str):
+                    parts = [part.strip() for part in value.value.split(".")]
+                    if len(parts) == 2 and parts[0] == section and parts[1] == io.name:
+                        found_span = segment_span(value, 1)
+                        if found_span is not None:
+                            spans.append(found_span)
+                if value_chains is None:
+                    value_chains = list(_chains_in(view, value))
+                for chain in value_chains:
+                    spans += _chain_spans(chain, io, bare=False)
+    for k, spans in refs.items():
+        out[k] += spans
+    return out
