@@ -135,7 +135,12 @@ def _start_worker(run: _Run) -> None:
 def _check_chunk(chunk: list[tuple[Path, bool]]) -> list[FileResult | str | None]:
     run = _WORKER_RUN
     assert run is not None
-    return [run.check(path, explicit) for path, explicit in chunk]
+    out = [run.check(path, explicit) for path, explicit in chunk]
+    for result in out:
+        # Reporters read a file's text only to show its findings: none, nothing to send back.
+        if isinstance(result, FileResult) and not result.findings:
+            result.text = None
+    return out
 
 
 def _chunks(items: list[tuple[Path, bool]], size: int) -> Iterator[list[tuple[Path, bool]]]:
