@@ -36,10 +36,8 @@ class Indexer:
     """Owns the :class:`WorkspaceIndex` of the server's workspace folder."""
 
     def __init__(self, store: DocumentStore) -> None:
-        from param_lsp.features.workspace_index import WorkspaceIndex
-
         self.store = store
-        self.index: WorkspaceIndex = WorkspaceIndex()
+        self._index: WorkspaceIndex | None = None
         #: Set when the scan ran to the end (not cancelled).
         self.complete = False
         #: Seconds the last full scan took, and how many files it looked at.
@@ -57,6 +55,15 @@ class Indexer:
         self._digests: dict[Path, bytes | None] = {}
         self._paths: dict[str, Path] = {}
         self._settings_digests: dict[int, tuple[object, bytes]] = {}
+
+    @property
+    def index(self) -> WorkspaceIndex:
+        """Made on first use: the server starts without importing the analysis modules."""
+        if self._index is None:
+            from param_lsp.features.workspace_index import WorkspaceIndex
+
+            self._index = WorkspaceIndex()
+        return self._index
 
     # ------------------------------------------------------------ scanning
 
@@ -234,7 +241,7 @@ class Indexer:
 
     def stats(self) -> dict[str, Any]:
         return {
-            "indexed_files": len(self.index),
+            "indexed_files": len(self._index) if self._index is not None else 0,
             "index_candidates": self.candidates,
             "index_complete": self.complete,
             "index_ms": round(self.scan_seconds * 1000) if self.scan_seconds is not None else -1,
