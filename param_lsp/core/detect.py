@@ -1,16 +1,193 @@
-"""Which YAML files are polyaxonfiles (folders are searched; editors attach to these)."""
+"""Which YAML files are polyaxonfiles: the one detection rule of the CLI, pre-commit and server.
+
+A folder holds much more YAML than polyaxonfiles (CI workflows, Kubernetes manifests, DVC,
+Kubeflow or Azure ML components, Hydra configs, ...), and several of them share words with
+Polyaxon (`inputs`, `outputs`, `params`, `run`). A file is a polyaxonfile when:
+
+1. its top level has `kind: operation` or `kind: component` and no `apiVersion` or `$schema`
+   (which declare another tool's schema); or
+2. it is a Polyaxon v0 file: `kind` is one of the v0 kinds (`experiment`, `group`, `job`, ...)
+   and every top-level key is a Polyaxon v0 or v1 section (it gets one notice, PLX104); or
+3. it has no `kind`, every top-level key is a Polyaxon section, and it holds a marker only
+   Polyaxon uses: a top-level `hubRef`, `pathRef`, `urlRef`, `dagRef`, `runPatch`, `isPreset`,
+   `patchStrategy`, `skipOnUpstreamSkip` or `isApproved`; a `run` or inline `component` whose
+   `run` has a Polyaxon runtime `kind` (`job`, `service`, `dag`, ...); or a `matrix` with a
+   Polyaxon matrix `kind` (`grid`, `random`, ...).
+
+Anything with a top-level key that Polyaxon does not know (`apiVersion`, `stages`,
+`implementation`, `runs`, `jobs`, `steps`, `$schema`, `nodes`, ...) is not a polyaxonfile (rule 1
+aside). Files named on the command line or matched by the configuration's `include` are always
+checked; files matched by its `exclude` never are (:func:`selected`).
+
+The rule reads the text line by line (top-level keys, their first-level children and flow
+mappings on one line) and never builds a YAML tree, so a folder walk stays cheap.
+"""
 
 from __future__ import annotations
 
 import re
+from pathlib import Path
+from typing import TYPE_CHECKING
 
-_MARKERS = re.compile(
-    r"^(?:kind:[ \t]*['\"]?(?:operation|component)\b|(?:params|inputs|outputs|run|component|"
-    r"hubRef|pathRef|urlRef|dagRef|matrix|joins):)",
-    re.MULTILINE,
+from param_lsp.core.schema_spec import SECTIONS_218
+
+if TYPE_CHECKING:
+    from param_lsp.core.config import ProjectConfig
+
+#: Only the head of a big file is read (a polyaxonfile's top-level keys come early).
+SNIFF_CHARS = 256 * 1024
+
+KINDS = frozenset({"operation", "component"})
+#: Polyaxon v0 (0.x) polyaxonfile kinds.
+V0_KINDS = frozenset(
+    {"experiment", "group", "job", "build", "notebook", "tensorboard", "pipeline", "pipelines"}
 )
+#: Polyaxon v0 top-level sections that v1 dropped.
+V0_SECTIONS = frozenset(
+    {"logging", "environment", "declarations", "hptuning", "settings", "backend", "framework",
+     "ops", "execute", "concurrency", "project", "params"}
+)  # fmt: skip
+SECTIONS = frozenset(SECTIONS_218)
+#: Top-level keys that no other tool uses.
+MARKER_KEYS = frozenset(
+    {"hubRef", "pathRef", "urlRef", "dagRef", "runPatch", "isPreset", "patchStrategy",
+     "skipOnUpstreamSkip", "isApproved"}
+)  # fmt: skip
+#: Keys that declare another tool's schema even next to `kind: operation|component`.
+FOREIGN_SCHEMA_KEYS = frozenset({"apiVersion", "$schema"})
+RUN_KINDS = frozenset(
+    {"job", "service", "dag", "daskjob", "rayjob", "tfjob", "pytorchjob", "mxjob", "xgbjob",
+     "paddlejob", "mpijob", "notifier", "watchdog", "tuner", "cleaner", "builder", "scheduler"}
+)  # fmt: skip
+MATRIX_KINDS = frozenset(
+    {"grid", "random", "hyperband", "bayes", "hyperopt", "iterative", "mapping"}
+)
+
+#: A plain, single- or double-quoted key followed by `:` and a space or the line's end.
+_KEY = r"""(?:"([^"\n]*)"|'([^'\n]*)'|([^\s#'"\-?:{}\[\]!&*|>%@`][^:\n]*?))[ \t]*:"""
+_TOP_KEY = re.compile(rf"^{_KEY}(?:[ \t]|$)")
+_CHILD = re.compile(rf"^([ \t]+){_KEY}(?:[ \t]+(.*))?$")
+_FLOW_RUN = re.compile(r"\brun[ \t]*:[ \t]*\{[^}]*\bkind")
+_FLOW_KIND = re.compile(r"""[{,][ \t]*['"]?kind['"]?[ \t]*:[ \t]*['"]?([A-Za-z_]+)""")
+
+
+class _Top:
+    __slots__ = ("children", "key", "value")
+
+    def __init__(self, key: str, value: str) -> None:
+        self.key = key
+        self.value = value
+        self.children: dict[str, str] = {}
+
+
+def _scalar(raw: str) -> str:
+    text = raw.split(" #", 1)[0].strip()
+    if len(text) >= 2 and text[0] == text[-1] and text[0] in "'\"":
+        text = text[1:-1]
+    return text
+
+
+def _top_level(text: str) -> list[_Top] | None:
+    """Top-level keys with their inline value and first-level children; None if not a mapping."""
+    tops: list[_Top] = []
+    child_indent: int | None = None
+    seen_document = False
+    for line in text[:SNIFF_CHARS].splitlines():
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        if line.startswith(("---", "...")) and line[3:4] in ("", " ", "\t"):
+            if seen_document and line.startswith("---"):
+                break  # only the first document counts
+            seen_document = True
+            if line[3:].strip() and not line[3:].strip().startswith("#"):
+                return None  # `--- value`: a document that starts on the marker line
+            continue
+        if line.startswith("%"):
+            continue  # a directive
+        seen_document = True
+        if line[0] not in " \t":
+            match = _TOP_KEY.match(line)
+            if match is None:
+                if tops:
+                    continue  # `- item` of the last key's sequence, or a multi-line scalar
+                return None  # a sequence, a flow collection or a scalar at the top
+            key = next(g for g in match.groups() if g is not None)
+            tops.append(_Top(key, _scalar(line[match.end() :])))
+            child_indent = None
+            continue
+        if not tops:
+            continue
+        match = _CHILD.match(line)
+        if match is None:
+            continue
+        indent = len(match.group(1))
+        if child_indent is None:
+            child_indent = indent
+        if indent == child_indent:
+            key = next(g for g in match.groups()[1:4] if g is not None)
+            tops[-1].children.setdefault(key, _scalar(match.group(5) or ""))
+    return tops
+
+
+def _flow_kind(value: str) -> str | None:
+    match = _FLOW_KIND.search(value)
+    return match.group(1) if match else None
+
+
+def _run_kind(top: _Top) -> str | None:
+    if top.value.startswith("{"):
+        return _flow_kind(top.value)
+    return top.children.get("kind")
+
+
+def _has_marker(tops: list[_Top]) -> bool:
+    for top in tops:
+        if top.key in MARKER_KEYS:
+            return True
+        if top.key == "run" and _run_kind(top) in RUN_KINDS:
+            return True
+        if top.key == "matrix" and _run_kind(top) in MATRIX_KINDS:
+            return True
+        if top.key == "component":
+            if top.value.startswith("{") and _FLOW_RUN.search(top.value):
+                return True
+            run = top.children.get("run", "")
+            if run.startswith("{") and _flow_kind(run) in RUN_KINDS:
+                return True
+            if "run" in top.children and not run:
+                return True  # an inline component with a block `run`
+    return False
+
+
+def polyaxon_kind(text: str) -> str | None:
+    """How the detection rule sees a text: "v1", "v0", or None (not a polyaxonfile)."""
+    tops = _top_level(text)
+    if not tops:
+        return None
+    keys = {top.key for top in tops}
+    kind = next((top.value for top in tops if top.key == "kind"), None)
+    if kind in KINDS:
+        return None if keys & FOREIGN_SCHEMA_KEYS else "v1"
+    if kind in V0_KINDS:
+        return "v0" if keys <= SECTIONS | V0_SECTIONS and "version" in keys else None
+    if kind or not keys <= SECTIONS:
+        return None
+    return "v1" if _has_marker(tops) else None
 
 
 def looks_like_polyaxonfile(text: str) -> bool:
-    """A top-level `kind` of operation/component, or a top-level Polyaxon section."""
-    return _MARKERS.search(text) is not None
+    """The detection rule (module docstring): True for v1 and v0 polyaxonfiles."""
+    return polyaxon_kind(text) is not None
+
+
+def selected(
+    text: str, path: Path | None, config: ProjectConfig | None, *, explicit: bool = False
+) -> bool:
+    """Whether a file is checked: named explicitly or `include`d always, `exclude`d never,
+    otherwise by the detection rule."""
+    if explicit:
+        return True
+    choice = config.selects(path) if config is not None and path is not None else None
+    if choice is not None:
+        return choice
+    return looks_like_polyaxonfile(text)

@@ -107,9 +107,20 @@ def to_diagnostic(
     """``other_lines(path) -> Lines | None`` converts related locations in other files."""
     message = finding.message
     related: list[types.DiagnosticRelatedInformation] | None = None
+    if finding.polyaxon:
+        # Polyaxon's own words, after ours (at the finding's own range).
+        if related_support:
+            related = [
+                types.DiagnosticRelatedInformation(
+                    location=types.Location(uri=uri, range=lines.range_to_client(finding.span)),
+                    message=f"Polyaxon: {finding.polyaxon}",
+                )
+            ]
+        else:
+            message += f"\nPolyaxon: {finding.polyaxon}"
     if finding.related:
         if related_support:
-            related = []
+            related = related or []
             for item in finding.related:
                 target_lines = lines
                 target_uri = uri
@@ -133,6 +144,15 @@ def to_diagnostic(
         message=message,
         severity=_SEVERITY.get(int(finding.severity), types.DiagnosticSeverity.Error),
         code=finding.code,
+        code_description=_code_description(finding.code),
         source=SOURCE,
         related_information=related or None,
     )
+
+
+def _code_description(code: str) -> types.CodeDescription | None:
+    """A link to the rule's section of the rules reference (docs/rules.md)."""
+    from param_lsp.rules.registry import RULES
+
+    rule = RULES.get(code)
+    return types.CodeDescription(href=rule.url) if rule is not None else None

@@ -688,9 +688,10 @@ async def _scan_workspace(ls: ParamLanguageServer) -> None:
 
 def _scan_one(path: Path, store: DocumentStore) -> Any:
     from param_lsp.core.analyze import analyze
-    from param_lsp.core.detect import looks_like_polyaxonfile
+    from param_lsp.core.detect import selected
     from param_lsp.features.document import make_view
     from param_lsp.features.index import build_index
+    from param_lsp.lsp.documents import project_config
 
     try:
         if path.stat().st_size > 1_000_000:
@@ -698,7 +699,7 @@ def _scan_one(path: Path, store: DocumentStore) -> Any:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):
         return None
-    if not looks_like_polyaxonfile(text):
+    if not selected(text, path, project_config(path)):
         return None
     store.ensure_configured()
     analysis = analyze(text, path, store.settings_for(path), store.workspace)

@@ -430,7 +430,14 @@ def _check_undeclared(
     suggestion = _remembered_guess(param, declared)
     hint = f"; did you mean `{suggestion}`?" if suggestion else ""
     fixes = (
-        (Fix(f"Rename to `{suggestion}`", param.key_node.span, suggestion),)
+        (
+            Fix(
+                f"Rename to `{suggestion}`",
+                param.key_node.span,
+                suggestion,
+                safe=unambiguous(param.name, suggestion, declared),
+            ),
+        )
         if suggestion and param.key_node is not None
         else ()
     )
@@ -539,6 +546,17 @@ def _remembered_guess(param: ParamDef, declared: list[str]) -> str | None:
         ("did-you-mean", param.name, id(names)),
         lambda: did_you_mean(param.name, declared),
         pins=(names,),
+    )
+
+
+def unambiguous(name: str, guess: str | None, candidates: Sequence[str]) -> bool:
+    """Whether `guess` is strictly closer to `name` than every other candidate."""
+    if guess is None:
+        return False
+    lowered = name.lower()
+    best = _edit_distance(lowered, guess.lower())
+    return all(
+        _edit_distance(lowered, other.lower()) > best for other in candidates if other != guess
     )
 
 

@@ -23,7 +23,7 @@ from param_lsp.core.findings import Finding, Fix, Related, Severity
 from param_lsp.core.model import IODef, ParamDef
 from param_lsp.core.span import Span
 from param_lsp.core.yaml_tree import YMap, YNode
-from param_lsp.rules.params import did_you_mean
+from param_lsp.rules.params import did_you_mean, unambiguous
 from param_lsp.rules.registry import rule
 from param_lsp.rules.templates import scalar_sub_span
 
@@ -740,7 +740,8 @@ def _missing(
     fixes: tuple[Fix, ...] = ()
     span = _value_span(param, key.start, key.end)
     if guess and param.value_node is not None and span != param.value_node.span:
-        fixes = (Fix(f"Replace with `{guess}`", span, guess),)
+        safe = unambiguous(key.text, guess, candidates)
+        fixes = (Fix(f"Replace with `{guess}`", span, guess, safe=safe),)
     if namespace == "globals":
         detail = f"`{key.text}` is not a referenceable global{hint}"
     elif not candidates:

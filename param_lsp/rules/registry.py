@@ -33,8 +33,11 @@ class Rule:
         *,
         related: tuple[Related, ...] = (),
         fixes: tuple[Fix, ...] = (),
+        polyaxon: str = "",
         **data: Any,
     ) -> Finding:
+        """A finding of this rule: `message` in the product's voice (see `WORDING`), `polyaxon`
+        Polyaxon's own words for the same problem when they help to recognise it."""
         return Finding(
             code=self.code,
             message=message,
@@ -43,7 +46,13 @@ class Rule:
             related=related,
             fixes=fixes,
             data=data,
+            polyaxon=polyaxon,
         )
+
+    @property
+    def url(self) -> str:
+        """This rule's section of the rules reference."""
+        return f"{DOCS_URL}#{self.code.lower()}"
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -56,8 +65,28 @@ class Rule:
             "doc": self.doc,
             "bad": self.bad,
             "good": self.good,
+            "url": self.url,
         }
 
+
+#: The rules reference (docs/rules.md) on the repository; each rule is a section `#plxnnn`.
+DOCS_URL = "https://github.com/param-lsp/param-lsp/blob/main/docs/rules.md"
+
+#: How every message is written; `tests/test_wording.py` holds every rule's messages to it.
+WORDING = """\
+Every diagnostic message is one short sentence in param-lsp's own voice:
+
+1. It names the thing (the param, op, input, key or field, in backticks), what was expected
+   and what was found, in that order: "Param `epochs` expects an `int`; got `1.5`."
+2. It ends with the fix when there is one: "...; did you mean `train`?", "...; quote the
+   value.", "...; add a `run` section."
+3. It starts with a capital letter or with a backticked name, and it is at most two sentences.
+4. Values are shown as the user wrote them, in backticks: never Python reprs such as
+   `{'trian'}`, `['a', 'b']` or `'job'`, never type names such as `List[str]`.
+5. No doubled words, no "Please", no stack of parentheses.
+6. Polyaxon's own wording, when it helps to recognise the runtime error, is kept apart: the CLI
+   prints it on a second line (`Polyaxon: ...`), editors show it as related information.
+"""
 
 RULES: dict[str, Rule] = {}
 _NAMES: set[str] = set()

@@ -128,7 +128,7 @@ def _template_fix(problem: YamlProblem, lines: list[str]) -> tuple[Fix, ...]:
     text = lines[span.start.line][span.start.character : span.end.character]
     if '"' in text:
         return ()
-    return (Fix('Quote the template: "{{ … }}"', span, f'"{text}"'),)
+    return (Fix('Quote the template: "{{ … }}"', span, f'"{text}"', safe=True),)
 
 
 def report_parse(parsed: ParsedYaml, text: str, ctx: CheckContext) -> YMap | None:
@@ -202,6 +202,7 @@ def _unquoted_template_near(span: Span, lines: list[str]) -> Fix | None:
             'Quote the value: "{{ … }}"',
             Span.of(line_no, start, line_no, end),
             f'"{match.group(1)}"',
+            safe=True,
         )
     return None
 

@@ -421,7 +421,7 @@ def _paths_of(text: str) -> tuple[set[str], list[TemplatePath]]:
 def _check_path(
     path: TemplatePath, node: YNode, scope: TemplateScope, local: set[str], ctx: CheckContext
 ) -> None:
-    from param_lsp.rules.params import did_you_mean
+    from param_lsp.rules.params import did_you_mean, unambiguous
 
     root = path.segments[0]
     if root.name in local or root.name in OPEN_NAMESPACES:
@@ -465,9 +465,14 @@ def _check_path(
             )
         )
         return
-    guess = did_you_mean(root.name, sorted(scope.names | {"globals", "params"}))
+    names = sorted(scope.names | {"globals", "params"})
+    guess = did_you_mean(root.name, names)
     hint = f"; did you mean `{guess}`?" if guess else ""
-    fixes = (Fix(f"Replace with `{guess}`", span, guess),) if guess and span != node.span else ()
+    fixes = (
+        (Fix(f"Replace with `{guess}`", span, guess, safe=unambiguous(root.name, guess, names)),)
+        if guess and span != node.span
+        else ()
+    )
     consequence = (
         f"Jinja fails with \"'{root.name}' is undefined\""
         if len(path.segments) > 1
@@ -492,12 +497,17 @@ def _report_key(
     *,
     fails: bool = False,
 ) -> None:
-    from param_lsp.rules.params import did_you_mean
+    from param_lsp.rules.params import did_you_mean, unambiguous
 
     span = scalar_sub_span(node, key.start, key.end)
     guess = did_you_mean(key.name, candidates)
     hint = f"; did you mean `{guess}`?" if guess else ""
-    fixes = (Fix(f"Replace with `{guess}`", span, guess),) if guess and span != node.span else ()
+    safe = unambiguous(key.name, guess, candidates)
+    fixes = (
+        (Fix(f"Replace with `{guess}`", span, guess, safe=safe),)
+        if guess and span != node.span
+        else ()
+    )
     ctx.report(
         UNKNOWN_KEY.at(
             span,
