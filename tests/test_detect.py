@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import re
-import textwrap
 from pathlib import Path
 
 import pytest
@@ -79,114 +78,19 @@ def test_every_operation_and_component_of_the_corpus_is_found() -> None:
     assert missed == []
 
 
-def _yaml(text: str) -> str:
-    return textwrap.dedent(text).lstrip("\n")
+#: Hand-written shapes seen in real repositories (the foreign set holds real ones of most),
+#: shared with the VS Code extension's tests, which apply the same rule.
+CASES = json.loads((Path(__file__).parent / "data" / "detect" / "cases.json").read_text("utf-8"))
 
 
-# Hand-written shapes seen in real repositories (the foreign set holds real ones of most).
-NOT_POLYAXON = {
-    "dvc.yaml with top-level params": """
-        params:
-          - params.yaml
-        stages:
-          train:
-            cmd: python train.py
-        """,
-    "DVC params.yaml": """
-        train:
-          epochs: 10
-        run:
-          seed: 1
-        """,
-    "Hydra config with run": """
-        run:
-          dir: outputs/${now:%Y-%m-%d}
-        """,
-    "Hydra config with defaults and run": """
-        defaults:
-          - _self_
-        hydra:
-          run:
-            dir: .
-        """,
-    "GitHub action with inputs": """
-        name: setup
-        inputs:
-          version:
-            description: v
-        runs:
-          using: node20
-          main: index.js
-        """,
-    "Kubeflow component": """
-        name: Train
-        inputs:
-        - {name: data, type: String}
-        outputs:
-        - {name: model}
-        implementation:
-          container:
-            image: python:3.11
-        """,
-    "Azure ML command job": """
-        $schema: https://azuremlschemas.azureedge.net/latest/commandJob.schema.json
-        command: python train.py
-        inputs:
-          lr: 0.1
-        """,
-    "Kubernetes object with kind component": """
-        apiVersion: v1alpha1
-        kind: component
-        """,
-    "Travis CI matrix": """
-        language: python
-        matrix:
-          include:
-            - python: 3.11
-        """,
-    "a params-only mapping": """
-        params:
-          lr: 0.1
-        """,
-    "v0-like kind with foreign keys": """
-        kind: experiment
-        version: 1
-        id: exp-a
-        references:
-          brain: a
-        """,
-    "a top-level sequence": """
-        - kind: operation
-        """,
-}
-
-POLYAXON = {
-    "operation": ("v1", "version: 1.1\nkind: operation\nhubRef: tensorboard\n"),
-    "component, quoted kind": ("v1", "kind: 'component'\nrun: {kind: job}\n"),
-    "kind-less with a runtime": ("v1", "params:\n  lr: {value: 0.1}\nrun:\n  kind: job\n"),
-    "kind-less with a flow runtime": ("v1", "run: {kind: dag, operations: []}\n"),
-    "kind-less with a pathRef": ("v1", "pathRef: ./train.yaml\nparams:\n  lr: {value: 1}\n"),
-    "preset": ("v1", "isPreset: true\nqueue: agent/gpu\n"),
-    "kind-less matrix": ("v1", "matrix:\n  kind: grid\n  params: {}\n"),
-    "inline component": ("v1", "component:\n  run:\n    kind: job\n"),
-    "after a document marker": ("v1", "---\n# comment\nkind: operation\n"),
-    "v0 experiment": (
-        "v0",
-        "version: 1\nkind: experiment\nenvironment:\n  resources: {}\nrun:\n  cmd: x\n",
-    ),
-    "v0 group": ("v0", "version: 1\nkind: group\nhptuning:\n  matrix: {}\n"),
-    "v0 notebook": ("v0", "version: 1\nkind: notebook\nbuild:\n  image: x\n"),
-}
-
-
-@pytest.mark.parametrize("name", sorted(NOT_POLYAXON))
+@pytest.mark.parametrize("name", sorted(CASES["not_polyaxon"]))
 def test_foreign_shapes_are_not_polyaxonfiles(name: str) -> None:
-    assert polyaxon_kind(_yaml(NOT_POLYAXON[name])) is None
+    assert polyaxon_kind(CASES["not_polyaxon"][name]) is None
 
 
-@pytest.mark.parametrize("name", sorted(POLYAXON))
+@pytest.mark.parametrize("name", sorted(CASES["polyaxon"]))
 def test_polyaxon_shapes_are_found(name: str) -> None:
-    expected, text = POLYAXON[name]
+    expected, text = CASES["polyaxon"][name]
     assert polyaxon_kind(text) == expected
 
 

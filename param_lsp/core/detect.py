@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from param_lsp.core.schema_spec import SECTIONS_218
+from param_lsp.core.span import YAML_LINE_BREAK
 
 if TYPE_CHECKING:
     from param_lsp.core.config import ProjectConfig
@@ -39,9 +40,7 @@ SNIFF_CHARS = 256 * 1024
 
 KINDS = frozenset({"operation", "component"})
 #: Polyaxon v0 (0.x) polyaxonfile kinds.
-V0_KINDS = frozenset(
-    {"experiment", "group", "job", "build", "notebook", "tensorboard", "pipeline", "pipelines"}
-)
+V0_KINDS = frozenset({"experiment", "group", "job", "build", "notebook", "tensorboard", "pipeline"})
 #: Polyaxon v0 top-level sections that v1 dropped.
 V0_SECTIONS = frozenset(
     {"logging", "environment", "declarations", "hptuning", "settings", "backend", "framework",
@@ -92,7 +91,7 @@ def _top_level(text: str) -> list[_Top] | None:
     tops: list[_Top] = []
     child_indent: int | None = None
     seen_document = False
-    for line in text[:SNIFF_CHARS].splitlines():
+    for line in YAML_LINE_BREAK.split(text[:SNIFF_CHARS]):
         if not line.strip() or line.lstrip().startswith("#"):
             continue
         if line.startswith(("---", "...")) and line[3:4] in ("", " ", "\t"):

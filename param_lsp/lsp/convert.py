@@ -107,20 +107,9 @@ def to_diagnostic(
     """``other_lines(path) -> Lines | None`` converts related locations in other files."""
     message = finding.message
     related: list[types.DiagnosticRelatedInformation] | None = None
-    if finding.polyaxon:
-        # Polyaxon's own words, after ours (at the finding's own range).
-        if related_support:
-            related = [
-                types.DiagnosticRelatedInformation(
-                    location=types.Location(uri=uri, range=lines.range_to_client(finding.span)),
-                    message=f"Polyaxon: {finding.polyaxon}",
-                )
-            ]
-        else:
-            message += f"\nPolyaxon: {finding.polyaxon}"
     if finding.related:
         if related_support:
-            related = related or []
+            related = []
             for item in finding.related:
                 target_lines = lines
                 target_uri = uri
@@ -139,6 +128,18 @@ def to_diagnostic(
                 )
         else:
             message += "".join(f"\n{item.message}" for item in finding.related[:3])
+    if finding.polyaxon:
+        # Polyaxon's own words come after ours and the locations (at the finding's own range).
+        if related_support:
+            related = related or []
+            related.append(
+                types.DiagnosticRelatedInformation(
+                    location=types.Location(uri=uri, range=lines.range_to_client(finding.span)),
+                    message=f"Polyaxon: {finding.polyaxon}",
+                )
+            )
+        else:
+            message += f"\nPolyaxon: {finding.polyaxon}"
     return types.Diagnostic(
         range=lines.range_to_client(finding.span),
         message=message,

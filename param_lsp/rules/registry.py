@@ -6,6 +6,7 @@ here; a rule module declares each rule once with :func:`rule` and creates findin
 
 from __future__ import annotations
 
+import re
 import textwrap
 from dataclasses import dataclass
 from typing import Any
@@ -87,6 +88,36 @@ Every diagnostic message is one short sentence in param-lsp's own voice:
 6. Polyaxon's own wording, when it helps to recognise the runtime error, is kept apart: the CLI
    prints it on a second line (`Polyaxon: ...`), editors show it as related information.
 """
+
+_REPR_COLLECTION = re.compile(r"`?[\[{(]((?:'[^'\n]*'(?:, )?)+)[\]})]`?")
+
+
+def plain_values(text: str) -> str:
+    """Python reprs of strings collections (`{'a', 'b'}`, `['a']`) as backticked names."""
+
+    def names(match: re.Match[str]) -> str:
+        return ", ".join(f"`{item}`" for item in sorted(re.findall(r"'([^'\n]*)'", match[1])))
+
+    return _REPR_COLLECTION.sub(names, text)
+
+
+def shown(value: Any) -> str:
+    """A YAML value as the user would write it, for messages (never a Python repr)."""
+    import json
+
+    if isinstance(value, str):
+        return value
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return str(value)
+    try:
+        return json.dumps(value, default=str, ensure_ascii=False)
+    except (TypeError, ValueError):
+        return str(value)
+
 
 RULES: dict[str, Rule] = {}
 _NAMES: set[str] = set()

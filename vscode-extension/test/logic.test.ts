@@ -1,4 +1,6 @@
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, it } from "node:test";
 
 import {
@@ -8,6 +10,7 @@ import {
   isPolyaxonFileName,
   looksLikePolyaxonfile,
   matchesGlob,
+  polyaxonKind,
   resolveServerCommand,
   SNIFF_CHARS,
 } from "../src/logic";
@@ -50,19 +53,25 @@ describe("file names", () => {
   });
 });
 
-describe("content detection (same markers as param_lsp/core/detect.py)", () => {
-  it("accepts operations, components and Polyaxon sections", () => {
-    assert.ok(looksLikePolyaxonfile("version: 1.1\nkind: operation\n"));
-    assert.ok(looksLikePolyaxonfile("kind: 'component'\nrun: {}\n"));
-    assert.ok(looksLikePolyaxonfile("# a comment\nhubRef: org/comp:v1\n"));
-    assert.ok(looksLikePolyaxonfile("inputs:\n- name: lr\n"));
-  });
+describe("content detection (the rule of param_lsp/core/detect.py)", () => {
+  const cases = JSON.parse(readFileSync(join(__dirname, "..", "..", "tests", "data", "detect", "cases.json"), "utf8")) as {
+    polyaxon: Record<string, [string, string]>;
+    not_polyaxon: Record<string, string>;
+  };
+
+  for (const [name, [expected, text]] of Object.entries(cases.polyaxon)) {
+    it(`finds ${name}`, () => assert.equal(polyaxonKind(text), expected));
+  }
+  for (const [name, text] of Object.entries(cases.not_polyaxon)) {
+    it(`leaves ${name} alone`, () => assert.equal(polyaxonKind(text), undefined));
+  }
 
   it("rejects other YAML, including indented look-alikes", () => {
     assert.ok(!looksLikePolyaxonfile("kind: Deployment\napiVersion: apps/v1\n"));
     assert.ok(!looksLikePolyaxonfile("jobs:\n  build:\n    run: make\n"));
     assert.ok(!looksLikePolyaxonfile("on: push\n  kind: operation\n"));
     assert.ok(!looksLikePolyaxonfile("kind: operations\n"));
+    assert.ok(!looksLikePolyaxonfile("inputs:\n- name: lr\n"));
   });
 
   it("sniffs only the head of big files", () => {
