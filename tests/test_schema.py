@@ -58,7 +58,7 @@ EXPECTED = [
     ("bad_name", "PLX115", (1, 6, 1, 24), ["every monday check", "name"], {"name"}),
     ("bad_trigger", "PLX113", (2, 9, 2, 20), ["trigger", "all_succeeded", "all_success"], None),
     ("cmd_blank", "PLX118", (2, 25, 2, 29), ["`cmd[1]` must not be blank"], {"cmd"}),
-    ("env_bool", "PLX118", (3, 9, 3, 13), ['`env.DEBUG` must be a string; quote it: "true".'], None),
+    ("env_bool", "PLX118", (3, 9, 3, 13), ['`env.DEBUG` must be a string; quote it: "true"'], None),
     ("env_tolerations", "PLX111", (4, 17, 4, 25), ["`tolerations` expects a list."], {"run"}),
     ("hook_short_param", "PLX111", (5, 11, 5, 13), ["hooks[0].params.msg", "value"], None),
     ("init_two_sources", "PLX119", (4, 6, 6, 2), ["only one of artifacts"], {"run"}),

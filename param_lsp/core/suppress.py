@@ -254,7 +254,7 @@ def _directive_findings(directives: list[Directive]) -> list[Finding]:
                 out.append(
                     UNKNOWN_SUPPRESSION_CODE.at(
                         span,
-                        f"No rule has the code or name `{code}`; run `param-lsp rules` for the list.",
+                        f"No rule has the code or name `{code}`; `param-lsp rules` lists them.",
                         entry=code,
                     )
                 )

@@ -78,7 +78,7 @@ WORDING = """\
 Every diagnostic message is one short sentence in param-lsp's own voice:
 
 1. It names the thing (the param, op, input, key or field, in backticks), what was expected
-   and what was found, in that order: "Param `epochs` expects an `int`; got `1.5`."
+   and what was found, in that order: "Param `epochs` expects type `int`; got `1.5`."
 2. It ends with the fix when there is one: "...; did you mean `train`?", "...; quote the
    value.", "...; add a `run` section."
 3. It starts with a capital letter or with a backticked name, and it is at most two sentences.
