@@ -1,8 +1,8 @@
 """Every rule's messages follow the wording guide (`WORDING` in rules/registry.py, docs/rules.md).
 
-The messages come from analysing every rule's own "bad" example and every case file of the
-test data (under both Polyaxon versions), so each rule is held to the guide with its real
-messages, not with templates.
+The messages come from analysing every rule's own "bad" example, every case file of the test
+data and the real polyaxonfiles of the shared corpus (under both Polyaxon versions), so each rule
+is held to the guide with its real messages, not with templates.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from param_lsp.core.findings import Finding
 from param_lsp.core.settings import Settings
 from param_lsp.core.workspace import Workspace
 from param_lsp.rules.registry import RULES, load_all
+from tests.corpus_support import corpus_dir
 
 DATA = Path(__file__).parent / "data"
 #: Rules that need a file the tests cannot write portably (not UTF-8, a crash, a YAML bomb).
@@ -79,6 +80,11 @@ def _messages() -> dict[str, set[str]]:
             continue
         text = path.read_bytes().decode("utf-8", errors="replace")
         collect(text, path.resolve(), "2.16" if "v216" in path.parts else "2.18")
+    corpus = corpus_dir()
+    for path in sorted(corpus.rglob("*.y*ml")) if corpus.is_dir() else []:
+        text = path.read_bytes().decode("utf-8", errors="replace")
+        for version in ("2.18", "2.16"):
+            collect(text, path, version)
     return found
 
 

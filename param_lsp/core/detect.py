@@ -41,10 +41,10 @@ SNIFF_CHARS = 256 * 1024
 KINDS = frozenset({"operation", "component"})
 #: Polyaxon v0 (0.x) polyaxonfile kinds.
 V0_KINDS = frozenset({"experiment", "group", "job", "build", "notebook", "tensorboard", "pipeline"})
-#: Polyaxon v0 top-level sections that v1 dropped.
+#: Polyaxon v0 top-level sections that v1 dropped (polyaxon_schemas' specs: `SECTIONS`).
 V0_SECTIONS = frozenset(
     {"logging", "environment", "declarations", "hptuning", "settings", "backend", "framework",
-     "ops", "execute", "concurrency", "project", "params"}
+     "model", "train", "eval", "params"}
 )  # fmt: skip
 SECTIONS = frozenset(SECTIONS_218)
 #: Top-level keys that no other tool uses.

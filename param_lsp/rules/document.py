@@ -158,6 +158,13 @@ def is_preset(root: YMap) -> bool:
     return bool(node.to_py()) if node is not None else False
 
 
+def _version_is_one(root: YMap) -> bool:
+    """`version: 1`, the version of every v0 polyaxonfile."""
+    node = root.get("version")
+    value = node.to_py() if node is not None else None
+    return not isinstance(value, bool) and value == 1
+
+
 def _report_legacy(root: YMap, kind_value: object, ctx: CheckContext) -> bool:
     """One notice for a Polyaxon v0 file; True when the file is one."""
     kind_entry = root.entry("kind")
@@ -165,7 +172,7 @@ def _report_legacy(root: YMap, kind_value: object, ctx: CheckContext) -> bool:
     if isinstance(kind_value, str) and kind_value in V0_KINDS and kind_entry is not None:
         anchor = kind_entry[1].span
         what = f"`kind: {kind_value}`"
-    elif kind_value is None and legacy_key is not None:
+    elif kind_value is None and legacy_key is not None and _version_is_one(root):
         entry = root.entry(legacy_key)
         assert entry is not None
         anchor = entry[0].span

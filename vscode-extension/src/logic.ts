@@ -94,7 +94,7 @@ export const SNIFF_CHARS = 256 * 1024;
 
 const KINDS = new Set(["operation", "component"]);
 const V0_KINDS = new Set(["experiment", "group", "job", "build", "notebook", "tensorboard", "pipeline"]);
-const V0_SECTIONS = new Set(["logging", "environment", "declarations", "hptuning", "settings", "backend", "framework", "ops", "execute", "concurrency", "project", "params"]);
+const V0_SECTIONS = new Set(["logging", "environment", "declarations", "hptuning", "settings", "backend", "framework", "model", "train", "eval", "params"]);
 const SECTIONS = new Set([
   "version", "kind", "name", "cost", "description", "tags", "isApproved", "params", "isPreset", "presets",
   "patchStrategy", "template", "cache", "queue", "plugins", "namespace", "build", "hooks", "events",
