@@ -332,18 +332,31 @@ class DocumentStore:
             state.features = computed.analysis
             state.index = index
         state.view_cache = None
-        if not early:
+        # A first analysis of broken YAML publishes after its recovered tree (below), like any
+        # first analysis after its index.
+        broken = computed.eligible and index is None
+        if not early and not broken:
             self.on_result(state, version)
         self.collector.after_analysis(self.last_edit)
-        if computed.eligible and index is None:
-            # Broken YAML: recover a tree for features after the diagnostics are out.
-            features, index = await loop.run_in_executor(
-                self.executor, _recovered, computed.analysis, text, state.path, settings, workspace
-            )
-            if features is not None:
-                state.features = features
-                state.index = index
-                state.view_cache = None
+        if broken:
+            # Broken YAML: recover a tree for features (after the diagnostics of an edit).
+            try:
+                features, index = await loop.run_in_executor(
+                    self.executor,
+                    _recovered,
+                    computed.analysis,
+                    text,
+                    state.path,
+                    settings,
+                    workspace,
+                )
+                if features is not None:
+                    state.features = features
+                    state.index = index
+                    state.view_cache = None
+            finally:
+                if not early:
+                    self.on_result(state, version)
         if computed.eligible:
             self.on_dependants(state)
 
