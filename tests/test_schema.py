@@ -61,7 +61,7 @@ EXPECTED = [
     ("env_bool", "PLX118", (3, 9, 3, 13), ['`env.DEBUG` must be a string; quote it: "true"'], None),
     ("env_tolerations", "PLX111", (4, 17, 4, 25), ["`tolerations` expects a list."], {"run"}),
     ("hook_short_param", "PLX111", (5, 11, 5, 13), ["hooks[0].params.msg", "value"], None),
-    ("init_two_sources", "PLX119", (4, 6, 6, 2), ["only one of artifacts"], {"run"}),
+    ("init_two_sources", "PLX119", (4, 6, 6, 2), ["Only one of artifacts"], {"run"}),
     ("inline_component_error", "PLX110", (8, 6, 8, 13), ["default", "component.inputs[0]"], None),
     (
         "io_bad_default",

@@ -889,8 +889,9 @@ def _check_params(w: Walker, node: YNode, path: str, mode: _ParamsMode) -> bool:
             w.report(
                 MATRIX_CRASH,
                 node.span,
-                f"Polyaxon crashes on a templated `{path}` for a `{mode.restriction}` matrix "
-                "(`'str' object has no attribute 'items'`); list the params instead.",
+                f"`{path}` of a `{mode.restriction}` matrix must list its params, not be a "
+                "template: Polyaxon crashes on it; list the params.",
+                polyaxon="'str' object has no attribute 'items'",
             )
             return False
         return True

@@ -1056,9 +1056,11 @@ def _post_param(w: _Walker, node: YMap, path: Path, owner: YNode) -> bool:
     w.ctx.report(
         PARAM_REF_VALUE.at(
             ref_entry[1].span,
-            f"Value must be of type string when a ref is provided, received `{_pyfmt(py)}` "
-            f"instead. (`{_fmt_path(path)}`: set `value` to what to take from the reference, "
-            "e.g. `outputs.name`)",
+            f"`{_fmt_path(path)}` has a `ref`, so its `value` must be a string; got "
+            f"`{_pyfmt(py)}`; set `value` to what to take from the reference, e.g. "
+            "`outputs.name`.",
+            polyaxon=f"Value must be of type string when a ref is provided, received "
+            f"`{_pyfmt(py)}` instead.",
         )
     )
     return False
@@ -1077,8 +1079,9 @@ def _post_init(w: _Walker, node: YMap, path: Path, owner: YNode) -> bool:
         w.ctx.report(
             INVALID_OBJECT.at(
                 owner.span,
-                f"{_where(path)}: only one of artifacts, paths, git, file, or dockerfile can be "
-                f"set (found {count} init sources).",
+                f"{_where(path)} sets {count} init sources; keep one of `artifacts`, `paths`, "
+                "`git`, `file` or `dockerfile`.",
+                polyaxon="Only one of artifacts, paths, git, file, or dockerfile can be set",
             )
         )
         return False
@@ -1090,8 +1093,9 @@ def _post_init(w: _Walker, node: YMap, path: Path, owner: YNode) -> bool:
             w.ctx.report(
                 INVALID_OBJECT.at(
                     owner.span,
-                    f"{_where(path)}: git field without a valid url requires a connection to be "
-                    "passed.",
+                    f"{_where(path)} has a `git` init without `url` or `connection`; add one of "
+                    "them.",
+                    polyaxon="git field without a valid url requires a connection to be passed.",
                 )
             )
             return False
@@ -1523,8 +1527,10 @@ def _check_references(w: _Walker, root: YMap, path: Path, invalid: set[str], kin
             w.ctx.report(
                 REFERENCE_CONFLICT.at(
                     anchor,
-                    "One and only one reference must be specified: hub_ref, dag_ref, url_ref, "
-                    "path_ref, component.",
+                    "An operation needs exactly one of `hubRef`, `dagRef`, `urlRef`, `pathRef` "
+                    "or an inline `component`; keep one.",
+                    polyaxon="One and only one reference must be specified: hub_ref, dag_ref, "
+                    "url_ref, path_ref, component.",
                 )
             )
         return
@@ -1534,8 +1540,9 @@ def _check_references(w: _Walker, root: YMap, path: Path, invalid: set[str], kin
             w.ctx.report(
                 REFERENCE_CONFLICT.at(
                     entry[0].span,
-                    f"At most one reference may be specified: hub_ref, dag_ref, url_ref, "
-                    f"path_ref. (found {names})",
+                    f"Only one reference may be set; found {names}; keep one.",
+                    polyaxon="At most one reference may be specified: hub_ref, dag_ref, url_ref, "
+                    "path_ref.",
                 )
             )
             invalid.add(key)

@@ -455,13 +455,14 @@ def _check_path(
             REF_NAMESPACE_IN_TEMPLATE.at(
                 span,
                 f"`{{{{ {path.dotted} }}}}` is a ref value: `{root.name}` exists only in a param "
-                "that also sets `ref` (`ops.<name>`, `runs.<uuid>` or `dag`); here Jinja fails "
-                f"with \"'{root.name}' is undefined\""
+                "that also sets `ref` (`ops.<name>`, `runs.<uuid>` or `dag`), so here it is "
+                "undefined; "
                 + (
-                    f"; the run's own value is `{{{{ {path.segments[1].name} }}}}`"
+                    f"use the run's own value, `{{{{ {path.segments[1].name} }}}}`."
                     if len(path.segments) > 1 and path.segments[1].name in scope.names
-                    else ""
+                    else "add a param with that `ref` and use it."
                 ),
+                polyaxon=f"'{root.name}' is undefined",
             )
         )
         return
@@ -473,17 +474,16 @@ def _check_path(
         if guess and span != node.span
         else ()
     )
-    consequence = (
-        f"Jinja fails with \"'{root.name}' is undefined\""
-        if len(path.segments) > 1
-        else "Jinja renders it as an empty string"
-    )
+    fails = len(path.segments) > 1
+    consequence = "Jinja fails on it" if fails else "Jinja renders it as an empty string"
     ctx.report(
         UNKNOWN_NAME.at(
             span,
             f"`{root.name}` is not defined in this template context (not an input, output, "
-            f"param, `globals`, `params`, `connections` or `init`); {consequence}{hint}",
+            f"param, `globals`, `params`, `connections` or `init`), so {consequence}"
+            + (hint or "; declare it as an input or fix the name."),
             fixes=fixes,
+            polyaxon=f"'{root.name}' is undefined" if fails else "",
         )
     )
 
@@ -511,13 +511,13 @@ def _report_key(
     ctx.report(
         UNKNOWN_KEY.at(
             span,
-            f"`{namespace}` has no key `{key.name}`; Jinja "
+            f"`{namespace}` has no key `{key.name}`, so Jinja "
             + (
                 "fails on the attribute access that follows"
                 if fails
                 else "renders it as an empty string"
             )
-            + hint,
+            + (hint or "; use one of its keys."),
             fixes=fixes,
         )
     )
