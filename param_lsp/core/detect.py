@@ -19,8 +19,9 @@ Anything with a top-level key that Polyaxon does not know (`apiVersion`, `stages
 aside). Files named on the command line or matched by the configuration's `include` are always
 checked; files matched by its `exclude` never are (:func:`selected`).
 
-The rule reads the text line by line (top-level keys, their first-level children and flow
-mappings on one line) and never builds a YAML tree, so a folder walk stays cheap.
+The rule reads lines, not a YAML tree: the top-level keys (lines at column 0), and only for
+`run`, `matrix` and `component` their first-level children or a one-line flow mapping, so a
+folder walk or a keystroke in the editor stays cheap.
 """
 
 from __future__ import annotations
@@ -71,12 +72,20 @@ _FLOW_KIND = re.compile(r"""[{,][ \t]*['"]?kind['"]?[ \t]*:[ \t]*['"]?([A-Za-z_]
 
 
 class _Top:
-    __slots__ = ("children", "key", "value")
+    __slots__ = ("_children", "block", "key", "value")
 
-    def __init__(self, key: str, value: str) -> None:
+    def __init__(self, key: str, value: str, block: tuple[list[str], int, int]) -> None:
         self.key = key
         self.value = value
-        self.children: dict[str, str] = {}
+        self.block = block  # (lines, first, end): the lines below the key, up to the next one
+        self._children: dict[str, str] | None = None
+
+    @property
+    def children(self) -> dict[str, str]:
+        """First-level child keys with their inline values (read on demand)."""
+        if self._children is None:
+            self._children = _children(*self.block)
+        return self._children
 
 
 def _scalar(raw: str) -> str:
@@ -86,35 +95,58 @@ def _scalar(raw: str) -> str:
     return text
 
 
+def _lines(text: str) -> list[str]:
+    if "\r" in text or "\x85" in text or "\u2028" in text or "\u2029" in text:
+        return YAML_LINE_BREAK.split(text)
+    return text.split("\n")  # the common case, several times faster
+
+
 def _top_level(text: str) -> list[_Top] | None:
-    """Top-level keys with their inline value and first-level children; None if not a mapping."""
+    """Top-level keys with their inline value (children on demand); None if not a mapping.
+
+    Indented lines are skipped at once and read only for the few keys whose children matter,
+    so a long document costs little."""
+    lines = _lines(text[:SNIFF_CHARS])
     tops: list[_Top] = []
-    child_indent: int | None = None
     seen_document = False
-    for line in YAML_LINE_BREAK.split(text[:SNIFF_CHARS]):
-        if not line.strip() or line.lstrip().startswith("#"):
+    end = len(lines)
+    for number, line in enumerate(lines):
+        first = line[:1]
+        if first in ("", " ", "\t", "#"):
+            if not seen_document and line.strip() and not line.lstrip().startswith("#"):
+                seen_document = True  # indented content before any key
             continue
         if line.startswith(("---", "...")) and line[3:4] in ("", " ", "\t"):
             if seen_document and line.startswith("---"):
+                end = number
                 break  # only the first document counts
             seen_document = True
-            if line[3:].strip() and not line[3:].strip().startswith("#"):
+            rest = line[3:].strip()
+            if rest and not rest.startswith("#"):
                 return None  # `--- value`: a document that starts on the marker line
             continue
-        if line.startswith("%"):
+        if first == "%":
             continue  # a directive
         seen_document = True
-        if line[0] not in " \t":
-            match = _TOP_KEY.match(line)
-            if match is None:
-                if tops:
-                    continue  # `- item` of the last key's sequence, or a multi-line scalar
-                return None  # a sequence, a flow collection or a scalar at the top
-            key = next(g for g in match.groups() if g is not None)
-            tops.append(_Top(key, _scalar(line[match.end() :])))
-            child_indent = None
-            continue
-        if not tops:
+        match = _TOP_KEY.match(line)
+        if match is None:
+            if tops:
+                continue  # `- item` of the last key's sequence, or a multi-line scalar
+            return None  # a sequence, a flow collection or a scalar at the top
+        key = next(g for g in match.groups() if g is not None)
+        if tops:
+            tops[-1].block = (lines, tops[-1].block[1], number)
+        tops.append(_Top(key, _scalar(line[match.end() :]), (lines, number + 1, end)))
+    if tops:
+        tops[-1].block = (lines, tops[-1].block[1], end)
+    return tops
+
+
+def _children(lines: list[str], first: int, end: int) -> dict[str, str]:
+    children: dict[str, str] = {}
+    child_indent: int | None = None
+    for line in lines[first:end]:
+        if line[:1] not in (" ", "\t") or line.lstrip().startswith("#"):
             continue
         match = _CHILD.match(line)
         if match is None:
@@ -124,8 +156,8 @@ def _top_level(text: str) -> list[_Top] | None:
             child_indent = indent
         if indent == child_indent:
             key = next(g for g in match.groups()[1:4] if g is not None)
-            tops[-1].children.setdefault(key, _scalar(match.group(5) or ""))
-    return tops
+            children.setdefault(key, _scalar(match.group(5) or ""))
+    return children
 
 
 def _flow_kind(value: str) -> str | None:
