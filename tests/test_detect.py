@@ -114,3 +114,20 @@ def test_the_server_honours_exclude(tmp_path: Path) -> None:
     outside = tmp_path / "op.yaml"
     assert not _compute(text, inside, inside.as_uri(), Settings(), workspace).eligible
     assert _compute(text, outside, outside.as_uri(), Settings(), workspace).eligible
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a" + " " * 200_000 + "b\n",
+        "run:\n  x" + " \t" * 100_000 + "\n",
+        "component: {" + "run: {" * 40_000,
+        "kind: operation\n" + "a:" * 100_000 + "\n",
+    ],
+)
+def test_hostile_lines_are_read_in_linear_time(text: str) -> None:
+    import time
+
+    started = time.perf_counter()
+    polyaxon_kind(text)
+    assert time.perf_counter() - started < 0.5

@@ -63,12 +63,42 @@ MATRIX_KINDS = frozenset(
     {"grid", "random", "hyperband", "bayes", "hyperopt", "iterative", "mapping"}
 )
 
-#: A plain, single- or double-quoted key followed by `:` and a space or the line's end.
-_KEY = r"""(?:"([^"\n]*)"|'([^'\n]*)'|([^\s#'"\-?:{}\[\]!&*|>%@`][^:\n]*?))[ \t]*:"""
-_TOP_KEY = re.compile(rf"^{_KEY}(?:[ \t]|$)")
-_CHILD = re.compile(rf"^([ \t]+){_KEY}(?:[ \t]+(.*))?$")
-_FLOW_RUN = re.compile(r"\brun[ \t]*:[ \t]*\{[^}]*\bkind")
+#: Characters that cannot start a plain key (YAML indicators, quotes handled apart).
+_NOT_KEY_START = frozenset("#-?:{}[]!&*|>%@`,")
+#: Flow mappings are read up to this length (a value longer than that is not a marker).
+FLOW_CHARS = 4096
 _FLOW_KIND = re.compile(r"""[{,][ \t]*['"]?kind['"]?[ \t]*:[ \t]*['"]?([A-Za-z_]+)""")
+_FLOW_RUN = re.compile(r"\brun[ \t]*:[ \t]*\{[^{}]{0,4096}?\bkind\b")
+
+
+def _key_of(line: str) -> tuple[str, str] | None:
+    """(key, rest) of a line `key: rest` (plain, single- or double-quoted key), else None.
+
+    Linear in the line's length (no backtracking regular expression: a hostile line of spaces
+    must not take seconds)."""
+    if not line:
+        return None
+    if line[0] in "\"'":
+        close = line.find(line[0], 1)
+        if close < 0:
+            return None
+        after = line[close + 1 :].lstrip(" \t")
+        if not after.startswith(":") or after[1:2] not in ("", " ", "\t"):
+            return None
+        return line[1:close], after[1:]
+    if line[0] in _NOT_KEY_START or line[0] in " \t":
+        return None
+    start = 0
+    while True:
+        colon = line.find(":", start)
+        if colon < 0:
+            return None
+        if line[colon + 1 : colon + 2] in ("", " ", "\t"):
+            key = line[:colon].rstrip(" \t")
+            if " #" in key or "\t#" in key:
+                return None  # the colon is inside a comment
+            return key, line[colon + 1 :]
+        start = colon + 1
 
 
 class _Top:
@@ -128,15 +158,15 @@ def _top_level(text: str) -> list[_Top] | None:
         if first == "%":
             continue  # a directive
         seen_document = True
-        match = _TOP_KEY.match(line)
-        if match is None:
+        parts = _key_of(line)
+        if parts is None:
             if tops:
                 continue  # `- item` of the last key's sequence, or a multi-line scalar
             return None  # a sequence, a flow collection or a scalar at the top
-        key = next(g for g in match.groups() if g is not None)
+        key, rest = parts
         if tops:
             tops[-1].block = (lines, tops[-1].block[1], number)
-        tops.append(_Top(key, _scalar(line[match.end() :]), (lines, number + 1, end)))
+        tops.append(_Top(key, _scalar(rest), (lines, number + 1, end)))
     if tops:
         tops[-1].block = (lines, tops[-1].block[1], end)
     return tops
@@ -148,20 +178,20 @@ def _children(lines: list[str], first: int, end: int) -> dict[str, str]:
     for line in lines[first:end]:
         if line[:1] not in (" ", "\t") or line.lstrip().startswith("#"):
             continue
-        match = _CHILD.match(line)
-        if match is None:
+        stripped = line.lstrip(" \t")
+        parts = _key_of(stripped)
+        if parts is None:
             continue
-        indent = len(match.group(1))
+        indent = len(line) - len(stripped)
         if child_indent is None:
             child_indent = indent
         if indent == child_indent:
-            key = next(g for g in match.groups()[1:4] if g is not None)
-            children.setdefault(key, _scalar(match.group(5) or ""))
+            children.setdefault(parts[0], _scalar(parts[1]))
     return children
 
 
 def _flow_kind(value: str) -> str | None:
-    match = _FLOW_KIND.search(value)
+    match = _FLOW_KIND.search(value, 0, FLOW_CHARS)
     return match.group(1) if match else None
 
 
@@ -180,7 +210,7 @@ def _has_marker(tops: list[_Top]) -> bool:
         if top.key == "matrix" and _run_kind(top) in MATRIX_KINDS:
             return True
         if top.key == "component":
-            if top.value.startswith("{") and _FLOW_RUN.search(top.value):
+            if top.value.startswith("{") and _FLOW_RUN.search(top.value, 0, FLOW_CHARS):
                 return True
             run = top.children.get("run", "")
             if run.startswith("{") and _flow_kind(run) in RUN_KINDS:

@@ -108,11 +108,36 @@ const FOREIGN_SCHEMA_KEYS = new Set(["apiVersion", "$schema"]);
 const RUN_KINDS = new Set(["job", "service", "dag", "daskjob", "rayjob", "tfjob", "pytorchjob", "mxjob", "xgbjob", "paddlejob", "mpijob", "notifier", "watchdog", "tuner", "cleaner", "builder", "scheduler"]);
 const MATRIX_KINDS = new Set(["grid", "random", "hyperband", "bayes", "hyperopt", "iterative", "mapping"]);
 
-const KEY = String.raw`(?:"([^"\n]*)"|'([^'\n]*)'|([^\s#'"\-?:{}\[\]!&*|>%@\`][^:\n]*?))[ \t]*:`;
-const TOP_KEY = new RegExp(String.raw`^${KEY}(?:[ \t]|$)`);
-const CHILD = new RegExp(String.raw`^([ \t]+)${KEY}(?:[ \t]+(.*))?$`);
+const NOT_KEY_START = new Set("#-?:{}[]!&*|>%@`,");
+/** Flow mappings are read up to this length (a value longer than that is not a marker). */
+const FLOW_CHARS = 4096;
 const FLOW_KIND = /[{,][ \t]*['"]?kind['"]?[ \t]*:[ \t]*['"]?([A-Za-z_]+)/;
-const FLOW_RUN = /\brun[ \t]*:[ \t]*\{[^}]*\bkind/;
+const FLOW_RUN = /\brun[ \t]*:[ \t]*\{[^{}]{0,4096}?\bkind\b/;
+
+/** [key, rest] of a line `key: rest` (plain or quoted key), in linear time; else undefined. */
+function keyOf(line: string): [string, string] | undefined {
+  if (!line) return undefined;
+  const head = line[0];
+  if (head === '"' || head === "'") {
+    const close = line.indexOf(head, 1);
+    if (close < 0) return undefined;
+    const after = line.slice(close + 1).replace(/^[ \t]+/, "");
+    if (!after.startsWith(":") || !["", " ", "\t"].includes(after.slice(1, 2))) return undefined;
+    return [line.slice(1, close), after.slice(1)];
+  }
+  if (NOT_KEY_START.has(head) || head === " " || head === "\t") return undefined;
+  let start = 0;
+  for (;;) {
+    const colon = line.indexOf(":", start);
+    if (colon < 0) return undefined;
+    if (["", " ", "\t"].includes(line.slice(colon + 1, colon + 2))) {
+      const key = line.slice(0, colon).replace(/[ \t]+$/, "");
+      if (key.includes(" #") || key.includes("\t#")) return undefined;
+      return [key, line.slice(colon + 1)];
+    }
+    start = colon + 1;
+  }
+}
 
 interface Top {
   key: string;
@@ -145,32 +170,31 @@ function topLevel(text: string): Top[] | undefined {
     if (line.startsWith("%")) continue;
     seenDocument = true;
     if (line[0] !== " " && line[0] !== "\t") {
-      const match = TOP_KEY.exec(line);
-      if (!match) {
+      const parts = keyOf(line);
+      if (!parts) {
         if (tops.length) continue;
         return undefined;
       }
-      const key = match[1] ?? match[2] ?? match[3];
-      tops.push({ key, value: scalar(line.slice(match[0].length)), children: new Map() });
+      tops.push({ key: parts[0], value: scalar(parts[1]), children: new Map() });
       childIndent = undefined;
       continue;
     }
     if (!tops.length) continue;
-    const match = CHILD.exec(line);
-    if (!match) continue;
-    const indent = match[1].length;
+    const stripped = line.replace(/^[ \t]+/, "");
+    const parts = keyOf(stripped);
+    if (!parts) continue;
+    const indent = line.length - stripped.length;
     if (childIndent === undefined) childIndent = indent;
     if (indent === childIndent) {
-      const key = match[2] ?? match[3] ?? match[4];
       const children = tops[tops.length - 1].children;
-      if (!children.has(key)) children.set(key, scalar(match[5] ?? ""));
+      if (!children.has(parts[0])) children.set(parts[0], scalar(parts[1]));
     }
   }
   return tops;
 }
 
 function flowKind(value: string): string | undefined {
-  return FLOW_KIND.exec(value)?.[1];
+  return FLOW_KIND.exec(value.slice(0, FLOW_CHARS))?.[1];
 }
 
 function runKind(top: Top): string | undefined {
@@ -183,7 +207,7 @@ function hasMarker(tops: Top[]): boolean {
     if (top.key === "run" && RUN_KINDS.has(runKind(top) ?? "")) return true;
     if (top.key === "matrix" && MATRIX_KINDS.has(runKind(top) ?? "")) return true;
     if (top.key === "component") {
-      if (top.value.startsWith("{") && FLOW_RUN.test(top.value)) return true;
+      if (top.value.startsWith("{") && FLOW_RUN.test(top.value.slice(0, FLOW_CHARS))) return true;
       const run = top.children.get("run") ?? "";
       if (run.startsWith("{") && RUN_KINDS.has(flowKind(run) ?? "")) return true;
       if (top.children.has("run") && !run) return true;

@@ -74,6 +74,14 @@ describe("content detection (the rule of param_lsp/core/detect.py)", () => {
     assert.ok(!looksLikePolyaxonfile("inputs:\n- name: lr\n"));
   });
 
+  it("reads hostile lines in linear time", () => {
+    for (const text of ["a" + " ".repeat(200_000) + "b\n", "run:\n  x" + " \t".repeat(100_000) + "\n", "component: {" + "run: {".repeat(40_000)]) {
+      const started = Date.now();
+      polyaxonKind(text);
+      assert.ok(Date.now() - started < 500);
+    }
+  });
+
   it("sniffs only the head of big files", () => {
     const padding = "# filler\n".repeat(SNIFF_CHARS / 9 + 10);
     assert.ok(!looksLikePolyaxonfile(padding + "kind: operation\n"));
