@@ -44,6 +44,17 @@ def test_fix_applies_the_safe_fixes_and_polyaxon_accepts_the_result(
     assert VERDICTS["typos_and_template.fixed.yaml"]["ok"]  # Polyaxon accepts the fixed file
 
 
+def test_fix_renames_an_unknown_op_to_the_one_close_name(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert "orphan ops: `{'trian'}`" in VERDICTS["orphan_op.yaml"]["message"]
+    target = tmp_path / "pipeline.yaml"
+    shutil.copy(FIX / "orphan_op.yaml", target)
+    assert run(capsys, "--fix", str(target))[0] == 0
+    assert target.read_text("utf-8") == (FIX / "orphan_op.fixed.yaml").read_text("utf-8")
+    assert VERDICTS["orphan_op.fixed.yaml"]["ok"]
+
+
 def test_diff_shows_the_fixes_and_changes_nothing(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from param_lsp.core.context import CheckContext
-from param_lsp.core.findings import Finding, Related, Severity
+from param_lsp.core.findings import Finding, Fix, Related, Severity
 from param_lsp.core.memo import latest, remembered, remembering
 from param_lsp.core.model import IODef, Layer, ParamDef, read_layer, str_value
 from param_lsp.core.span import Span
@@ -30,7 +30,7 @@ from param_lsp.core.workspace import Workspace
 from param_lsp.core.yaml_tree import YMap, YNode, YScalar, YSeq
 from param_lsp.rules import refs as ref_rules
 from param_lsp.rules import templates
-from param_lsp.rules.params import ParamsTarget, did_you_mean, validate_params
+from param_lsp.rules.params import ParamsTarget, did_you_mean, unambiguous, validate_params
 from param_lsp.rules.references import Composed, Composer
 from param_lsp.rules.registry import Rule, rule
 
@@ -623,16 +623,30 @@ def _report_orphans(ops: dict[str, OpNode], ctx: CheckContext) -> None:
                 continue
             guess = did_you_mean(name, list(ops))
             fix = f"did you mean `{guess}`?" if guess else "add the op or fix the name."
+            safe = unambiguous(name, guess, list(ops))
             for node in nodes:
                 ctx.report(
                     ORPHAN_OP.at(
                         node.span,
                         f"Unknown op `{name}`: it is not an op of this DAG; {fix}",
+                        fixes=_rename_op(node, name, guess, safe),
                         polyaxon="Pipeline has a non valid dag, the dag contains an orphan ops: "
                         f"`{listed}`, check if you are referencing this op in a parameter or a "
                         "condition",
                     )
                 )
+
+
+def _rename_op(node: YNode, name: str, guess: str | None, safe: bool) -> tuple[Fix, ...]:
+    """Replace an unknown op name in a dependency (`trian`) or a ref (`ops.trian`), when the
+    node is a plain scalar on one line (its text is exactly its value)."""
+    if guess is None or not isinstance(node, YScalar) or node.style not in (None, ""):
+        return ()
+    new = {name: guess, f"ops.{name}": f"ops.{guess}"}.get(str(node.value))
+    start, end = node.span
+    if new is None or start.line != end.line or end.character - start.character != len(node.value):
+        return ()
+    return (Fix(f"Replace with `{new}`", node.span, new, safe=safe),)
 
 
 def _report_cycles(ops: dict[str, OpNode], ctx: CheckContext) -> None:
