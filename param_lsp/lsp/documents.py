@@ -8,6 +8,7 @@ result is published only when its version is still the document's version.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import gc
 import linecache
 import logging
@@ -39,6 +40,8 @@ MAX_TYPING_DEBOUNCE_S = 0.1
 TYPING_MARGIN = 1.2
 
 YAML_SUFFIXES = (".yaml", ".yml")
+#: How long a request right after `didOpen` waits for the document's first index.
+FIRST_INDEX_WAIT_S = 5.0
 
 
 @dataclass(slots=True, eq=False)
@@ -65,6 +68,9 @@ class DocState:
     last_interval: float | None = None
     #: What the last analysis can lend the next one (regions, checks of unchanged nodes).
     cache: DocumentCache = field(default_factory=lambda: _new_cache())
+    #: Set once the first analysis is done and its index (or its recovered one) is in place:
+    #: requests right after `didOpen` wait for it (see `DocumentStore.first_index`).
+    indexed: asyncio.Event = field(default_factory=asyncio.Event)
 
 
 class CollectorPolicy:
@@ -165,6 +171,8 @@ class DocumentStore:
         #: Analyses started since start-up (read by benchmarks through `$/paramLsp/stats`).
         self.analyses_run = 0
         self.collector = CollectorPolicy()
+        #: Called once per document when its first index is in place.
+        self.on_indexed: Callable[[DocState], None] | None = None
 
     # ------------------------------------------------------------ configuration
 
@@ -332,33 +340,33 @@ class DocumentStore:
             state.features = computed.analysis
             state.index = index
         state.view_cache = None
-        # A first analysis of broken YAML publishes after its recovered tree (below), like any
-        # first analysis after its index.
-        broken = computed.eligible and index is None
-        if not early and not broken:
+        if not early:
             self.on_result(state, version)
         self.collector.after_analysis(self.last_edit)
-        if broken:
-            # Broken YAML: recover a tree for features (after the diagnostics of an edit).
-            try:
-                features, index = await loop.run_in_executor(
-                    self.executor,
-                    _recovered,
-                    computed.analysis,
-                    text,
-                    state.path,
-                    settings,
-                    workspace,
-                )
-                if features is not None:
-                    state.features = features
-                    state.index = index
-                    state.view_cache = None
-            finally:
-                if not early:
-                    self.on_result(state, version)
+        if computed.eligible and index is None:
+            # Broken YAML: recover a tree for features after the diagnostics are out.
+            features, index = await loop.run_in_executor(
+                self.executor, _recovered, computed.analysis, text, state.path, settings, workspace
+            )
+            if features is not None:
+                state.features = features
+                state.index = index
+                state.view_cache = None
+        if not state.indexed.is_set():
+            state.indexed.set()
+            if self.on_indexed is not None and state.index is not None:
+                self.on_indexed(state)
         if computed.eligible:
             self.on_dependants(state)
+
+    async def first_index(self, state: DocState, timeout: float = FIRST_INDEX_WAIT_S) -> None:
+        """Wait (at most ``timeout``) until the document's first analysis and index are done."""
+        if state.indexed.is_set():
+            return
+        if state.pending is None:
+            self.schedule(state, 0)
+        with contextlib.suppress(asyncio.TimeoutError):
+            await asyncio.wait_for(asyncio.shield(state.indexed.wait()), timeout)
 
     # ------------------------------------------------------------ views
 

@@ -629,7 +629,7 @@ def _report_orphans(ops: dict[str, OpNode], ctx: CheckContext) -> None:
                     ORPHAN_OP.at(
                         node.span,
                         f"Unknown op `{name}`: it is not an op of this DAG; {fix}",
-                        fixes=_rename_op(node, name, guess, safe),
+                        fixes=_op_name_fix(node, name, guess, safe),
                         polyaxon="Pipeline has a non valid dag, the dag contains an orphan ops: "
                         f"`{listed}`, check if you are referencing this op in a parameter or a "
                         "condition",
@@ -637,16 +637,26 @@ def _report_orphans(ops: dict[str, OpNode], ctx: CheckContext) -> None:
                 )
 
 
-def _rename_op(node: YNode, name: str, guess: str | None, safe: bool) -> tuple[Fix, ...]:
-    """Replace an unknown op name in a dependency (`trian`) or a ref (`ops.trian`), when the
-    node is a plain scalar on one line (its text is exactly its value)."""
-    if guess is None or not isinstance(node, YScalar) or node.style not in (None, ""):
+def _op_name_fix(node: YNode, name: str, guess: str | None, safe: bool) -> tuple[Fix, ...]:
+    """Replace the op name inside `ops.<name>` or a `dependencies` item with ``guess`` (safe for
+    `check --fix` when ``guess`` is the one closest name)."""
+    if guess is None or not isinstance(node, YScalar) or not isinstance(node.value, str):
         return ()
-    new = {name: guess, f"ops.{name}": f"ops.{guess}"}.get(str(node.value))
-    start, end = node.span
-    if new is None or start.line != end.line or end.character - start.character != len(node.value):
+    span = node.span
+    if span.start.line != span.end.line or "\\" in node.value:
         return ()
-    return (Fix(f"Replace with `{new}`", node.span, new, safe=safe),)
+    text = node.value
+    if text.strip() == name:
+        offset = text.index(name)
+    else:
+        head, _, rest = text.partition(".")
+        if head.strip() != "ops" or rest.split(".")[0].strip() != name:
+            return ()
+        offset = len(head) + 1 + rest.index(name)
+    start = span.start.character + (1 if node.style in ("'", '"') else 0) + offset
+    line = span.start.line
+    span = Span.of(line, start, line, start + len(name))
+    return (Fix(f"Replace with `{guess}`", span, guess, safe=safe),)
 
 
 def _report_cycles(ops: dict[str, OpNode], ctx: CheckContext) -> None:
