@@ -111,10 +111,12 @@ def run_check(args: argparse.Namespace) -> int:
             analyze(text, path, settings, workspace).findings, select, ignore
         )
         if args.fix or args.diff:
-            text, findings, applied = _fix(args, path, text, findings, settings, workspace, (
-                select, ignore))  # fmt: skip
-            fixable += applied
-            io_problem = io_problem or applied < 0
+            rules = (select, ignore)
+            text, findings, applied = _fix(args, path, text, findings, settings, workspace, rules)
+            if applied < 0:
+                io_problem = True
+            else:
+                fixable += applied
         results.append(FileResult(display, text, findings))
     if show_progress:
         sys.stderr.write("\r" + " " * 120 + "\r")
