@@ -1,4 +1,5 @@
-"""`param-lsp check|rules|serve`: exit 0 = no error, 1 = errors found, 2 = usage or I/O problem.
+"""`param-lsp check|graph|rules|serve`: exit 0 = no error, 1 = errors found, 2 = usage or I/O
+problem.
 
 Only argument parsing happens here; each command imports what it needs, so that `serve`
 starts without loading the analysis core.
@@ -19,6 +20,12 @@ def run_check(args: argparse.Namespace) -> int:
     from param_lsp.cli.check import run_check as check
 
     return check(args)
+
+
+def run_graph(args: argparse.Namespace) -> int:
+    from param_lsp.cli.graph import run_graph as graph
+
+    return graph(args)
 
 
 def run_rules(args: argparse.Namespace) -> int:
@@ -124,6 +131,24 @@ def build_parser() -> argparse.ArgumentParser:
         "--diff", action="store_true", help="print the safe fixes as a diff, change no file"
     )
     check.set_defaults(func=run_check)
+    graph = sub.add_parser(
+        "graph",
+        help="print the DAG of a polyaxonfile (Mermaid, Graphviz DOT or JSON); errors in red",
+    )
+    graph.add_argument("file", metavar="FILE")
+    graph.add_argument(
+        "--format",
+        choices=("mermaid", "dot", "json"),
+        default="mermaid",
+        help="mermaid (default; renders in GitHub Markdown), dot (Graphviz), json (for tools)",
+    )
+    graph.add_argument(
+        "--target-version", choices=("2.18", "2.16"), default=None, help="default: 2.18"
+    )
+    graph_config = graph.add_mutually_exclusive_group()
+    graph_config.add_argument("--config", metavar="FILE")
+    graph_config.add_argument("--no-config", action="store_true")
+    graph.set_defaults(func=run_graph)
     rules = sub.add_parser("rules", help="print the rule reference, or one rule")
     rules.add_argument("rule", nargs="?", metavar="CODE|NAME", help="only this rule")
     rules.add_argument("--format", choices=("markdown", "json"), default="markdown")

@@ -797,7 +797,8 @@ async def hover(ls: ParamLanguageServer, params: types.HoverParams) -> types.Hov
     view, pos = await _position(ls, params.text_document.uri, params.position)
     if pos is None:
         return None
-    found = feature_hover(view, pos)
+    uri = params.text_document.uri
+    found = feature_hover(view, pos, others=lambda: ls.other_views(uri))
     if found is None:
         return None
     lines = Lines(view.lines, ls.workspace.position_codec, view.text)
@@ -976,6 +977,15 @@ async def document_link(ls: ParamLanguageServer, params: types.DocumentLinkParam
         )
         for link in document_links(view)
     ]
+
+
+def _register_graph() -> None:
+    from param_lsp.lsp import graph
+
+    graph.register(server, guarded)
+
+
+_register_graph()
 
 
 # ---------------------------------------------------------------- logging and entry point
