@@ -1,4 +1,9 @@
-"""`param-lsp check`: file discovery, configuration, analysis and reporting."""
+"""`param-lsp check`: file discovery, configuration, analysis and reporting.
+
+Results are written as files are checked (memory does not grow with their number); large
+folders are checked by worker processes, each taking neighbouring files, and the output keeps
+the order of the files whatever the number of workers.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from param_lsp.cli import conventions
 from param_lsp.cli.results import FileResult, UsageError
 from param_lsp.core.analyze import analyze
 from param_lsp.core.config import (
@@ -20,8 +26,8 @@ from param_lsp.core.config import (
     load_config_file,
     settings_from,
 )
-from param_lsp.core.detect import looks_like_polyaxonfile
-from param_lsp.core.findings import Severity
+from param_lsp.core.detect import selected
+from param_lsp.core.findings import Finding, Severity
 from param_lsp.core.settings import Settings
 from param_lsp.core.span import Span
 from param_lsp.core.workspace import Workspace
@@ -66,6 +72,8 @@ class _Run:
     overrides: dict[str, Any]
     explicit_config: ProjectConfig | None
     only_polyaxonfiles: bool
+    select: frozenset[str] | None = None
+    ignore: frozenset[str] | None = None
     finder: ConfigFinder = field(default_factory=ConfigFinder)
     workspaces: dict[Path, Workspace] = field(default_factory=dict)
     markers: dict[Path, Path | None] = field(default_factory=dict)
@@ -75,7 +83,10 @@ class _Run:
         known = self.settings.get(id(config))
         if known is not None and known[0] is config:
             return known[1]
-        made = settings_from(config, self.overrides)
+        try:
+            made = settings_from(config, self.overrides)
+        except ConfigError as exc:
+            raise UsageError(str(exc)) from exc
         self.settings[id(config)] = (config, made)
         return made
 
@@ -104,23 +115,29 @@ class _Run:
                 None,
                 [NOT_UTF8.at(Span.of(0, 0, 0, 0), f"The file is not UTF-8 text ({exc.reason})")],
             )
-        try:
-            config = (
-                self.explicit_config if self.explicit_config is not None else self.finder.load(path)
-            )
-            settings = self.settings_of(config)
-        except ConfigError as exc:
-            raise UsageError(str(exc)) from exc
+        config = self.config_for(path)
+        settings = self.settings_of(config)
         # Named files are always checked (unless --only-polyaxonfiles); folder files by
-        # include/exclude, else by content.
-        forced = explicit and not self.only_polyaxonfiles
-        selected = None if forced else config.selects(path)
-        if selected is None:
-            selected = forced or looks_like_polyaxonfile(text)
-        if not selected:
+        # include/exclude, else by the detection rule (core/detect.py).
+        if not selected(text, path, config, explicit=explicit and not self.only_polyaxonfiles):
             return None
         analysis = analyze(text, path, settings, self.workspace_for(path))
-        return FileResult(display, text, analysis.findings)
+        findings = conventions.selected_findings(analysis.findings, self.select, self.ignore)
+        return FileResult(display, text, findings)
+
+    def config_for(self, path: Path) -> ProjectConfig:
+        try:
+            if self.explicit_config is not None:
+                return self.explicit_config
+            return self.finder.load(path)
+        except ConfigError as exc:
+            raise UsageError(str(exc)) from exc
+
+    def settings_for(self, path: Path) -> Settings:
+        try:
+            return self.settings_of(self.config_for(path))
+        except ConfigError as exc:
+            raise UsageError(str(exc)) from exc
 
 
 #: The run of a pool worker (set by :func:`_start_worker`).
@@ -188,26 +205,53 @@ def run_check(args: argparse.Namespace) -> int:
         "strict_params": args.strict_params,
         "params": _parse_cli_params(args.param or []),
     }
-    run = _Run(overrides, _explicit_config(args), bool(args.only_polyaxonfiles))
+    run = _Run(
+        overrides,
+        _explicit_config(args),
+        bool(args.only_polyaxonfiles),
+        conventions.rule_codes(args.select),
+        conventions.rule_codes(args.ignore),
+    )
     files = list(_discover(args.paths))
     show_progress = sys.stderr.isatty() and len(files) > 20
-    state = {"io_problem": False, "has_error": False}
+    fixing = bool(args.fix or args.diff)
+    # Fixes are written (or printed as diffs) file by file, in one process.
+    jobs = 1 if fixing else _jobs(args.jobs, len(files))
+    state = {"io_problem": False, "has_error": False, "checked": 0, "fixable": 0}
 
     def results() -> Iterator[FileResult]:
-        for index, outcome in enumerate(_checked(run, files, _jobs(args.jobs, len(files))), 1):
+        for index, outcome in enumerate(_checked(run, files, jobs), 1):
             if show_progress:
                 sys.stderr.write(f"\r[{index}/{len(files)}] {files[index - 1][0]}"[:120].ljust(120))
             if isinstance(outcome, str):
                 sys.stderr.write(outcome + "\n")
                 state["io_problem"] = True
-            elif outcome is not None:
-                if any(f.severity == Severity.ERROR for f in outcome.findings):
-                    state["has_error"] = True
-                yield outcome
+                continue
+            if outcome is None:
+                continue
+            if fixing and outcome.text is not None:
+                path = files[index - 1][0]
+                text, findings, applied = _fix(args, path, outcome.text, outcome.findings, run)
+                if applied < 0:
+                    state["io_problem"] = True
+                else:
+                    state["fixable"] += applied
+                outcome = FileResult(outcome.display, text, findings)
+            state["checked"] += 1
+            if any(f.severity == Severity.ERROR for f in outcome.findings):
+                state["has_error"] = True
+            yield outcome
         if show_progress:
             sys.stderr.write("\r" + " " * 120 + "\r")
 
-    if args.format == "json":
+    if args.statistics:
+        # Counts only: the findings are kept, not the texts.
+        kept = [FileResult(r.display, None, r.findings) for r in results()]
+        conventions.statistics(kept, sys.stdout)
+    elif args.diff:
+        for _ in results():
+            pass  # the diffs were the output
+    elif args.format == "json":
         from param_lsp.cli.reporters import json_report
 
         json_report.report(results(), sys.stdout)
@@ -223,10 +267,53 @@ def run_check(args: argparse.Namespace) -> int:
         from param_lsp.cli.reporters import text as text_report
 
         colour = not args.no_color and sys.stdout.isatty() and "NO_COLOR" not in os.environ
-        text_report.report(results(), sys.stdout, colour=colour)
-    if state["io_problem"]:
+        text_report.report(results(), sys.stdout, colour=colour, quiet=args.quiet)
+    # Checking nothing is a usage problem, except for pre-commit and editors, which pass every
+    # YAML file and expect most of them to be skipped.
+    nothing_checked = (
+        not state["checked"] and not state["io_problem"] and not args.only_polyaxonfiles
+    )
+    if nothing_checked:
+        sys.stderr.write(
+            "param-lsp: warning: no polyaxonfile was checked (folders are searched for files "
+            "with `kind: operation|component` or other Polyaxon-only markers; name a file to "
+            "check it anyway)\n"
+        )
+    if state["io_problem"] or nothing_checked:
         return 2
-    return 1 if state["has_error"] else 0
+    if args.diff:
+        return 1 if state["fixable"] else 0
+    return 1 if state["has_error"] and not args.exit_zero else 0
+
+
+def _fix(
+    args: argparse.Namespace, path: Path, text: str, findings: list[Finding], run: _Run
+) -> tuple[str, list[Finding], int]:
+    """`--fix` writes the safe fixes to the file, `--diff` prints them; the findings left are
+    those of the fixed text. The count is the fixes applied (-1: the file cannot be written)."""
+    settings, workspace = run.settings_for(path), run.workspace_for(path)
+
+    def analyse(new_text: str) -> list[Finding]:
+        found = analyze(new_text, path, settings, workspace).findings
+        return conventions.selected_findings(found, run.select, run.ignore)
+
+    fixed, left, applied = conventions.fix_text(text, findings, analyse)
+    if not applied:
+        return text, findings, 0
+    if args.diff:
+        sys.stdout.write(conventions.unified_diff(str(path), text, fixed))
+        return text, findings, applied
+    try:
+        with open(path, "w", encoding="utf-8", newline="") as handle:
+            handle.write(fixed)
+    except OSError as exc:
+        sys.stderr.write(f"param-lsp: cannot write {path}: {exc.strerror or exc}\n")
+        return text, findings, -1
+    if not args.quiet:
+        sys.stderr.write(f"param-lsp: fixed {applied} problem(s) in {path}\n")
+    # The file changed on disk: later files that read it must not see the old text.
+    workspace.drop_override(path)
+    return fixed, left, applied
 
 
 def _explicit_config(args: argparse.Namespace) -> ProjectConfig | None:

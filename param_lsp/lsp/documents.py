@@ -202,6 +202,18 @@ class DocumentStore:
             log.warning("param-lsp: %s; using the client settings", exc)
             return self.settings
 
+    def project_config(self, path: Path | None) -> ProjectConfig | None:
+        """The configuration that governs a document (its `include`/`exclude`), found once per
+        folder; None without a path or when it is unusable (reported with the settings)."""
+        from param_lsp.core.config import ConfigError
+
+        if path is None:
+            return None
+        try:
+            return self._finder().load(path)
+        except ConfigError:
+            return None
+
     def selected(self, path: Path) -> bool | None:
         """A workspace file by the configuration's include/exclude (as `param-lsp check` on a
         folder): False excluded, True included, None decided by the content."""
@@ -332,7 +344,15 @@ class DocumentStore:
         assert workspace is not None
         self.analyses_run += 1
         computed = await loop.run_in_executor(
-            self.executor, _compute, text, state.path, state.uri, settings, workspace, state.cache
+            self.executor,
+            _compute,
+            text,
+            state.path,
+            state.uri,
+            settings,
+            workspace,
+            state.cache,
+            self.project_config(state.path),
         )
         state.analysis = computed.analysis
         state.analysed_text = text
@@ -411,6 +431,18 @@ class DocumentStore:
         self.executor.shutdown(wait=False, cancel_futures=True)
 
 
+def project_config(path: Path | None) -> ProjectConfig | None:
+    """The configuration file that governs a document (its `include`/`exclude`), if any."""
+    if path is None:
+        return None
+    from param_lsp.core.config import ConfigError, load_config
+
+    try:
+        return load_config(path)
+    except ConfigError:
+        return None  # reported where the settings are read
+
+
 def _new_cache() -> DocumentCache:
     from param_lsp.core.memo import DocumentCache
 
@@ -424,13 +456,16 @@ def _compute(
     settings: Settings,
     workspace: Workspace,
     cache: DocumentCache | None = None,
+    config: ProjectConfig | None = None,
 ) -> Computed:
     from param_lsp.core.analyze import Analysis, analyze
-    from param_lsp.core.detect import looks_like_polyaxonfile
+    from param_lsp.core.detect import selected
     from param_lsp.core.yaml_tree import gc_paused, keep_frozen_objects
 
     keep_frozen_objects()  # what this process freezes stays frozen (see CollectorPolicy)
-    eligible = is_yaml(path, uri) and looks_like_polyaxonfile(text)
+    if config is None:
+        config = project_config(path)
+    eligible = is_yaml(path, uri) and selected(text, path, config)
     if not eligible:
         return Computed(Analysis(text=text, path=path, settings=settings), False)
     with gc_paused():

@@ -22,8 +22,9 @@ _RESET = "\033[0m"
 _BOLD = "\033[1m"
 
 
-def report(results: Iterable[FileResult], out: TextIO, *, colour: bool) -> int:
-    """Writes each file's findings as it comes, then the summary; returns how many files."""
+def report(results: Iterable[FileResult], out: TextIO, *, colour: bool, quiet: bool = False) -> int:
+    """Writes each file's findings as it comes, then the summary; returns how many files.
+    `quiet`: the findings only, without source lines and the summary."""
     counts = dict.fromkeys(Severity, 0)
     checked = 0
     for result in results:
@@ -39,11 +40,15 @@ def report(results: Iterable[FileResult], out: TextIO, *, colour: bool) -> int:
                 head = f"{_BOLD}{head}{_RESET}"
                 tag = f"{_COLOURS[finding.severity]}{tag}{_RESET}"
             out.write(f"{head}: {tag} {finding.message}\n")
-            source = lines.editor_line(start.line) if lines is not None else None
+            if finding.polyaxon:
+                out.write(f"  Polyaxon: {finding.polyaxon}\n")
+            source = lines.editor_line(start.line) if lines is not None and not quiet else None
             if source is not None:
                 width = (end.character if end.line == start.line else len(source)) - start.character
                 caret = " " * start.character + "^" * max(1, width)
                 out.write(f"  {source}\n  {caret}\n")
+    if quiet:
+        return checked
     total = sum(counts.values())
     summary = (
         f"{checked} file{'s' if checked != 1 else ''} checked: "
