@@ -493,6 +493,8 @@ def report_no_run(composed: Composed, root: YMap, ctx: CheckContext) -> None:
     """S12: after composition a complete chain must define a run."""
     if composed.run is not None or not composed.complete or composed.broken:
         return
+    if _defines_run(root):
+        return  # the run (or the component holding it) failed the schema, reported there
     anchor = root.key_node("kind") or (root.pairs[0][0] if root.pairs else root)
     ctx.report(
         NO_RUN.at(
@@ -502,6 +504,18 @@ def report_no_run(composed: Composed, root: YMap, ctx: CheckContext) -> None:
             "configuration)",
         )
     )
+
+
+def _defines_run(node: YMap, depth: int = 0) -> bool:
+    """Whether a document spells out a run, directly or through an inline component or a
+    reference, whatever the schema made of it."""
+    if isinstance(node.get("run"), YMap):
+        return True
+    if any(isinstance(v := node.get(k), YScalar) and isinstance(v.value, str) and v.value
+           for k in ("pathRef", "path_ref", "hubRef", "hub_ref", "urlRef", "url_ref")):  # fmt: skip
+        return True
+    component = node.get("component")
+    return isinstance(component, YMap) and depth < 50 and _defines_run(component, depth + 1)
 
 
 def report_top_level_dag_ref(layer: Layer, ctx: CheckContext) -> bool:

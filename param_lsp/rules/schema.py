@@ -37,6 +37,7 @@ from param_lsp.core.schema_spec import (
     Type,
 )
 from param_lsp.core.yaml_tree import YMap, YNode, YScalar, YSeq
+from param_lsp.rules import schema_values
 from param_lsp.rules.registry import rule
 
 Where = Literal["file", "inline", "dag-op", "dag-component", "referenced"]
@@ -533,8 +534,8 @@ def _expected(t: Type) -> str:
         "posint": "a positive integer",
         "float": "a number",
         "sfloat": "a number",
-        "datetime": "a date-time",
-        "timedelta": "a duration",
+        "datetime": "a date-time (ISO 8601 such as `2024-05-01T10:00:00Z`, or a timestamp)",
+        "timedelta": "a duration (seconds, `HH:MM:SS`, `2 days` or ISO 8601 such as `PT1H`)",
         "anydict": "a mapping",
         "obj": "a mapping",
         "disc": "a mapping with a `kind`",
@@ -620,8 +621,10 @@ def _scalar_ok(tag: str, value: Any) -> bool | None:
         return is_number(value)
     if tag == "sfloat":
         return isinstance(value, (int, float)) and not isinstance(value, bool)
-    if tag in ("datetime", "timedelta"):
-        return value is not None and not isinstance(value, bool)
+    if tag == "datetime":
+        return schema_values.datetime_error(value) is None
+    if tag == "timedelta":
+        return schema_values.timedelta_error(value) is None
     return None
 
 
@@ -654,6 +657,14 @@ class _Walker:
 
     # -- reporting --
     def wrong(self, node: YNode, t: Type, path: Path, extra: str = "") -> bool:
+        reason = schema_values.value_reason(t, node)
+        if reason is not None:
+            self.ctx.report(
+                schema_values.INVALID_VALUE.at(
+                    node.span, f"{_where(path)} must be {_expected(t)}, got {_describe(node)}{reason}"
+                )
+            )
+            return False
         self.ctx.report(
             WRONG_TYPE.at(
                 node.span,
@@ -715,6 +726,8 @@ class _Walker:
                     inner = t[1]
                     if inner[0] in ("enum", "oneof") or _scalar_ok(inner[0], node.value):
                         return self.check(node, inner, path, owner)
+                    if inner[0] in ("datetime", "timedelta"):
+                        return self.wrong(node, t, path)
                     return self.wrong(
                         node,
                         t,
@@ -1395,6 +1408,7 @@ _HANDLERS: dict[str, _Handler] = {
     "poly": _h_poly,
     "matrix": _h_matrix,
     "joins": _h_joins,
+    "image": schema_values.check_image,
 }
 _POST: dict[str, Callable[[_Walker, YMap, Path, YNode], bool]] = {
     "Param": _post_param,
