@@ -138,6 +138,7 @@ def _analyze(
         composed.params = _with_cli_params(composed.params, settings) or {}
     analysis.composed = composed
     references.report_no_run(composed, root, ctx)
+    _check_run_patch(root, composed, broken, ctx)
 
     params_usable = not ({"params", "inputs", "outputs", "matrix", "joins"} & broken)
     if composed.complete and not composed.broken and params_usable:
@@ -227,6 +228,14 @@ def _ref_checker() -> Any:
     except ImportError:
         return None
     return getattr(refs, "check_param_ref", None)
+
+
+def _check_run_patch(root: YMap, composed: Any, broken: set[str], ctx: CheckContext) -> None:
+    if composed.broken or not composed.complete or {"runPatch", "run_patch"} & broken:
+        return
+    from param_lsp.rules import run_patch
+
+    run_patch.check_run_patch(root, composed.run_kind, ctx)
 
 
 def _check_templates(analysis: Analysis, ctx: CheckContext) -> None:

@@ -1530,3 +1530,11 @@ def _check_references(w: _Walker, root: YMap, path: Path, invalid: set[str], kin
 def check_schema(root: YMap, ctx: CheckContext, *, where: Where = "file") -> set[str]:
     """Report every schema error of ``root``; return the top-level keys with invalid contents."""
     return _check_document(_Walker(ctx), root, where, ())
+
+
+def check_object(node: YMap, model: str, ctx: CheckContext, path: tuple[str, ...]) -> bool:
+    """Check ``node`` as the model ``model`` found at ``path`` (keys from the top); True if valid."""
+    walk_path: Path = ()
+    for key in path:
+        walk_path = (walk_path, key)
+    return _Walker(ctx).check_model(node, model, walk_path, node)
