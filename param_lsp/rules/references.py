@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from param_lsp.core.context import CheckContext
-from param_lsp.core.findings import Finding, Related, Severity
+from param_lsp.core.findings import Finding, Fix, Related, Severity
 from param_lsp.core.model import IODef, Layer, ParamDef, read_layer
 from param_lsp.core.span import Span
 from param_lsp.core.workspace import Workspace
@@ -153,6 +153,30 @@ NO_RUN = rule(
     params:
       lr: {value: 0.1}
     pathRef: components/train.yaml
+    """,
+)
+
+UNKNOWN_HUB_COMPONENT = rule(
+    "PLX907",
+    "unknown-hub-component",
+    family="references",
+    severity=Severity.WARNING,
+    polyaxon_rejects=False,
+    summary="A `hubRef` name close to, but not, a component of Polyaxon's public hub.",
+    doc="""
+    param-lsp ships the names, tags and inputs/outputs of Polyaxon's public hub components (the
+    last open-source snapshot), so `hubRef: kaniko` is checked offline. A name that is not there
+    but is close to one is most likely a typo; Polyaxon would fail to fetch it. Names far from
+    every hub component (private or newer components) only get the PLX904 note. Map private
+    components to local files with `hub_map`.
+    """,
+    bad="""
+    kind: operation
+    hubRef: dokerizer
+    """,
+    good="""
+    kind: operation
+    hubRef: dockerizer
     """,
 )
 
@@ -305,14 +329,7 @@ class Composer:
             return self._hub_ref(layer, hub_ref[1], chain)
         url_ref = layer.ref("urlRef")
         if url_ref is not None:
-            self.ctx.report(
-                UNRESOLVED_REMOTE.at(
-                    url_ref[1].span,
-                    f"urlRef `{url_ref[1].to_py()}` is not fetched (no network access); params "
-                    "are not checked against its inputs and outputs",
-                )
-            )
-            return None, Composed(complete=False)
+            return self._url_ref(layer, url_ref[1], chain)
         dag_ref = layer.ref("dagRef")
         if dag_ref is not None and self.dag_components is not None:
             return self._dag_ref(layer, dag_ref[1], chain, dag_chain)
@@ -348,17 +365,91 @@ class Composer:
         self, layer: Layer, node: YNode, chain: tuple[Path, ...]
     ) -> tuple[Layer | None, Composed | None]:
         ref = str(node.to_py())
-        target = self._hub_target(ref, layer.source)
-        if target is None:
+        if self._hub_mapped(ref):
+            target = self._hub_target(ref, layer.source)
+            if target is not None:
+                return self._referenced(layer, node, target, chain, "hubRef")
             self.ctx.report(
                 UNRESOLVED_REMOTE.at(
                     node.span,
-                    f"hubRef `{ref}` is not fetched (no network access); map it to a local file "
-                    "with the `hub_map` setting to check params against it",
+                    f"hubRef `{ref}` is mapped by the `hub_map` setting to no existing file; "
+                    "params are not checked against its inputs and outputs",
                 )
             )
             return None, Composed(complete=False)
-        return self._referenced(layer, node, target, chain, "hubRef")
+        from param_lsp.core import public_hub
+
+        root = public_hub.component(ref) if self.ctx.settings.public_hub else None
+        if root is not None:
+            inner = read_layer(root, None)
+            return inner, self.compose(inner)
+        guess = public_hub.suggest(ref) if self.ctx.settings.public_hub else None
+        if guess is not None:
+            self.ctx.report(
+                UNKNOWN_HUB_COMPONENT.at(
+                    node.span,
+                    f"hubRef `{ref}` is not a component of Polyaxon's public hub; did you mean "
+                    f"`{guess}`? (Map a private component with the `hub_map` setting.)",
+                    fixes=(Fix(f"Replace with `{guess}`", node.span, guess),),
+                )
+            )
+            return None, Composed(complete=False)
+        name, _tag = public_hub.split_ref(ref)
+        known_tags = public_hub.tags(name) if self.ctx.settings.public_hub else []
+        hint = (
+            f" (the bundled public hub has `{name}` with tags "
+            + ", ".join(f"`{t}`" for t in known_tags)
+            + ")"
+            if known_tags
+            else ""
+        )
+        self.ctx.report(
+            UNRESOLVED_REMOTE.at(
+                node.span,
+                f"hubRef `{ref}` is not fetched (no network access){hint}; map it to a local "
+                "file with the `hub_map` setting to check params against it",
+            )
+        )
+        return None, Composed(complete=False)
+
+    def _hub_mapped(self, ref: str) -> bool:
+        hub_map = self.ctx.settings.hub_map
+        return ref in hub_map or ref.partition(":")[0] in hub_map
+
+    def _url_ref(
+        self, layer: Layer, node: YNode, chain: tuple[Path, ...]
+    ) -> tuple[Layer | None, Composed | None]:
+        url = str(node.to_py())
+        target = self._url_target(url, layer.source)
+        if target is not None and target.is_file():
+            return self._referenced(layer, node, target, chain, "urlRef")
+        if target is not None:
+            message = (
+                f"urlRef `{url}` maps by the `url_map` setting to `{target}`, which does not "
+                "exist; params are not checked against its inputs and outputs"
+            )
+        else:
+            message = (
+                f"urlRef `{url}` is not fetched (no network access); map its URL prefix to a "
+                "local folder with the `url_map` setting to check params against it"
+            )
+        self.ctx.report(UNRESOLVED_REMOTE.at(node.span, message))
+        return None, Composed(complete=False)
+
+    def _url_target(self, url: str, source: Path | None) -> Path | None:
+        """The local file a URL maps to (longest matching prefix), or None when none applies."""
+        url_map = self.ctx.settings.url_map
+        prefixes = sorted((p for p in url_map if p and url.startswith(p)), key=len, reverse=True)
+        if not prefixes:
+            return None
+        self.read_files = True
+        prefix = prefixes[0]
+        base = Path(url_map[prefix])
+        if not base.is_absolute():
+            anchor = self.workspace.root or (source.parent if source else Path.cwd())
+            base = anchor / base
+        rest = url[len(prefix) :].lstrip("/")
+        return Path(os.path.abspath(base / rest)) if rest else None
 
     def _hub_target(self, ref: str, source: Path | None) -> Path | None:
         name, _, tag = ref.partition(":")

@@ -661,7 +661,8 @@ class _Walker:
         if reason is not None:
             self.ctx.report(
                 schema_values.INVALID_VALUE.at(
-                    node.span, f"{_where(path)} must be {_expected(t)}, got {_describe(node)}{reason}"
+                    node.span,
+                    f"{_where(path)} must be {_expected(t)}, got {_describe(node)}{reason}",
                 )
             )
             return False
@@ -1533,7 +1534,9 @@ def check_schema(root: YMap, ctx: CheckContext, *, where: Where = "file") -> set
 
 
 def check_object(node: YMap, model: str, ctx: CheckContext, path: tuple[str, ...]) -> bool:
-    """Check ``node`` as the model ``model`` found at ``path`` (keys from the top); True if valid."""
+    """Check ``node`` as the model ``model`` found at ``path`` (keys from the top).
+
+    Returns True when it is valid."""
     walk_path: Path = ()
     for key in path:
         walk_path = (walk_path, key)

@@ -76,7 +76,7 @@ def docker_image_error(image: str) -> str | None:
     if " " in image:
         return f"Invalid docker image `{image}`"
     # `str.strip` with a character set, exactly as clipped does (it strips letters too).
-    stripped = image.strip("https://").strip("http://")
+    stripped = image.strip("https://").strip("http://")  # noqa: B005
     tagged = stripped.split(":")
     if len(tagged) > 3:
         return f"Invalid docker image `{image}`"
@@ -96,7 +96,8 @@ INVALID_VALUE = rule(
     `schedule.startAt`/`endAt` must be date-times (ISO 8601 such as `2024-05-01T10:00:00Z`, a
     bare date, or a Unix timestamp), `schedule.frequency` of an `interval` schedule a duration
     (a number of seconds, `HH:MM:SS`, `2 days, 03:00:00` or ISO 8601 such as `PT1H`; `1h` is
-    not one), and `init[].dockerfile.image` a docker image (no spaces, at most `host:port/name:tag`).
+    not one), and `init[].dockerfile.image` a docker image (no spaces, at most
+    `host:port/name:tag`).
     A `{{ ... }}` template is accepted everywhere. Polyaxon reports pydantic's `Input should be
     a valid timedelta, ...` or `Invalid docker image ...`.
     """,

@@ -175,6 +175,7 @@ function currentSettings(): Record<string, unknown> {
       strictParams: config.get("strictParams"),
       severity: config.get("severity"),
       hubMap: config.get("hubMap"),
+      urlMap: config.get("urlMap"),
       debounceMs: config.get("debounceMs"),
     }),
   };
