@@ -16,14 +16,25 @@ import difflib
 import json
 from functools import cache
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
 import yaml
 
 from param_lsp.core.yaml_tree import YMap, parse_yaml
 
-#: Shown where a finding names the source of a hub component.
-ORIGIN = "Polyaxon public hub snapshot (bundled)"
+#: The (never read) path a hub component's layer and IO carry: findings drop related locations
+#: there and editor features do not jump there.
+VIRTUAL_ROOT = "/__polyaxon_public_hub__"
+
+
+def virtual_path(ref: str) -> Path:
+    name, tag = split_ref(ref)
+    return Path(VIRTUAL_ROOT) / name / f"{tag}.yaml"
+
+
+def is_virtual(path: Path | str | None) -> bool:
+    return path is not None and str(path).startswith(VIRTUAL_ROOT + "/")
 
 
 @cache

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from param_lsp.core.locate import block_keys, split_line, yaml_path_at
 from param_lsp.core.model import IODef
+from param_lsp.core.public_hub import is_virtual
 from param_lsp.core.span import Position, Span
 from param_lsp.core.yaml_tree import YNode, YScalar, YSeq
 from param_lsp.features.document import DocumentView
@@ -155,6 +156,8 @@ def definition(view: DocumentView, pos: Position) -> list[Location]:
     if found is None:
         return []
     if found.io is not None:
+        if is_virtual(found.io.source):
+            return []  # declared by a bundled public hub component: no file to show
         return [Location(found.io.source, found.io.name_node.span)]
     if found.op is not None and found.op.name_node is not None:
         return [Location(view.path, found.op.name_node.span)]
@@ -185,7 +188,7 @@ def _ref_value_definition(
     elif ref == "dag" and parts[0] == "inputs":
         pool = view.index.dag_inputs
     for io in pool:
-        if io.name == parts[1]:
+        if io.name == parts[1] and not is_virtual(io.source):
             return [Location(io.source, io.name_node.span)]
     return []
 
@@ -240,7 +243,7 @@ def references(
     locations: list[Location] = []
     if found.io is not None:
         io = found.io
-        if include_declaration:
+        if include_declaration and not is_virtual(io.source):
             decl_view = next((v for v in [view, *others] if v.path == io.source), None)
             lines = decl_view.lines if decl_view is not None else []
             node = io.name_node

@@ -381,7 +381,7 @@ class Composer:
 
         root = public_hub.component(ref) if self.ctx.settings.public_hub else None
         if root is not None:
-            inner = read_layer(root, None)
+            inner = read_layer(root, public_hub.virtual_path(ref))
             return inner, self.compose(inner)
         guess = public_hub.suggest(ref) if self.ctx.settings.public_hub else None
         if guess is not None:

@@ -35,6 +35,11 @@ class Rule:
         fixes: tuple[Fix, ...] = (),
         **data: Any,
     ) -> Finding:
+        if related:
+            from param_lsp.core.public_hub import is_virtual
+
+            # Bundled hub components have no file to point at.
+            related = tuple(item for item in related if not is_virtual(item.path))
         return Finding(
             code=self.code,
             message=message,
