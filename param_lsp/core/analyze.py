@@ -40,6 +40,8 @@ class Analysis:
     composed: Any = None  # rules.references.Composed
     #: The file's own DAG ops as the DAG check composed them, by id of their node.
     dag_ops: dict[int, Any] = field(default_factory=dict)
+    #: The schema errors of the document (rules.dependent.SchemaBreaks), to skip dependent checks.
+    schema_breaks: Any = None
     findings: list[Finding] = field(default_factory=list)
 
     @property
@@ -87,7 +89,6 @@ def _analyze(
     cache: DocumentCache | None,
 ) -> Analysis:
     registry.load_all()
-    from param_lsp.rules import params as params_rules
     from param_lsp.rules import references, syntax
 
     settings = settings or Settings()
@@ -118,11 +119,17 @@ def _analyze(
     if root is None:
         return _finish(analysis, ctx)
 
+    mark = len(ctx.findings)
     kind, broken = _check_structure(root, ctx)
     analysis.kind = kind
     if kind not in SUPPORTED_KINDS:
         return _finish(analysis, ctx)
-    layer = read_layer(root, source, drop=frozenset(broken))
+    from param_lsp.rules import dependent
+
+    breaks = dependent.SchemaBreaks.since(ctx, mark)
+    analysis.schema_breaks = breaks
+    dropped = broken - dependent.kept_keys(root, broken, breaks) if breaks else broken
+    layer = read_layer(root, source, drop=frozenset(dropped))
     analysis.layer = layer
     if references.report_top_level_dag_ref(layer, ctx):
         return _finish(analysis, ctx)
@@ -140,23 +147,45 @@ def _analyze(
     references.report_no_run(composed, root, ctx)
     _check_run_patch(root, composed, broken, ctx)
 
-    params_usable = not ({"params", "inputs", "outputs", "matrix", "joins"} & broken)
-    if composed.complete and not composed.broken and params_usable:
-        target = params_rules.ParamsTarget(
-            params=_with_joins(composed),
-            inputs=composed.inputs,
-            outputs=composed.outputs,
-            strict=composed.strict,
-            matrix=composed.matrix,
-            anchor_at=_params_anchor(root),
-            is_template=is_component and settings.components_as_templates,
-            check_ref=_ref_checker(),
-            chunk_slot="document",
+    if composed.complete and not composed.broken:
+        # A schema error hides only what depends on the broken part (rules/dependent.py).
+        if "matrix" in dropped:
+            composed.matrix = None
+        if "joins" in dropped:
+            composed.joins = None
+        plan = dependent.plan_params(
+            root,
+            dropped,
+            composed,
+            _with_joins(composed),
+            breaks,
+            ctx,
         )
-        params_rules.validate_params(target, ctx)
+        if plan.params is not None:
+            _validate_params(analysis, plan, ctx)
         _check_dag(analysis, ctx, workspace)
         _check_templates(analysis, ctx)
     return _finish(analysis, ctx)
+
+
+def _validate_params(analysis: Analysis, plan: Any, ctx: CheckContext) -> None:
+    from param_lsp.rules import params as params_rules
+
+    composed, root = analysis.composed, analysis.root
+    assert root is not None
+    is_component = analysis.kind == "component"
+    target = params_rules.ParamsTarget(
+        params=plan.params,
+        inputs=plan.inputs,
+        outputs=plan.outputs,
+        strict=composed.strict,
+        matrix=plan.matrix,
+        anchor_at=_params_anchor(root),
+        is_template=is_component and analysis.settings.components_as_templates,
+        check_ref=_ref_checker(),
+        chunk_slot="document",
+    )
+    params_rules.validate_params(target, ctx)
 
 
 def _check_structure(root: YMap, ctx: CheckContext) -> tuple[str | None, set[str]]:
