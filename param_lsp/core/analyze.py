@@ -144,20 +144,18 @@ def _analyze(
         composed.strict = composed.strict or bool(settings.strict_params)
         composed.params = _with_cli_params(composed.params, settings) or {}
     analysis.composed = composed
-    references.report_no_run(composed, root, ctx)
+    no_run = references.report_no_run(composed, root, ctx)
     _check_run_patch(root, composed, broken, ctx)
 
-    if composed.complete and not composed.broken:
-        # A schema error hides only what depends on the broken part (rules/dependent.py).
-        if "matrix" in dropped:
-            composed.matrix = None
-        if "joins" in dropped:
-            composed.joins = None
+    # Without a run there is no component to check params against (Polyaxon stops there too).
+    if composed.complete and not composed.broken and not no_run:
+        # A schema error hides only what depends on the broken part (rules/dependent.py). A
+        # broken matrix or joins still names its params (for templates), but provides nothing.
         plan = dependent.plan_params(
             root,
             dropped,
             composed,
-            _with_joins(composed),
+            _with_joins(composed) if "joins" not in dropped else dict(composed.params),
             breaks,
             ctx,
         )

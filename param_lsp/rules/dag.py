@@ -415,7 +415,7 @@ def _skip_broken(
         if (cause := breaks.error_in(item)) is not None
     }
     for op in ops.values():
-        cause = breaks.error_in(op.item)
+        cause = _params_break(op.item, breaks)
         if cause is not None:
             if op.usable:
                 breaks.explain(
@@ -443,6 +443,24 @@ def _skip_broken(
                 )
             op.usable = False
             break
+
+
+#: Keys of an op whose contents its params check reads (a bad `name` or `trigger` is not one).
+_PARAMS_INPUTS = (
+    "params", "component", "pathRef", "path_ref", "hubRef", "hub_ref", "urlRef", "url_ref",
+    "dagRef", "dag_ref", "matrix", "joins", "inputs", "outputs", "patchStrategy",
+    "patch_strategy", "strictParams", "strict_params",
+)  # fmt: skip
+
+
+def _params_break(item: YMap, breaks: SchemaBreaks) -> Finding | None:
+    for key in _PARAMS_INPUTS:
+        entry = item.entry(key)
+        if entry is not None:
+            cause = breaks.error_in(entry[1]) or breaks.error_in(entry[0])
+            if cause is not None:
+                return cause
+    return None
 
 
 def _named_items(

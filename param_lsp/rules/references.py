@@ -580,12 +580,12 @@ class Composer:
         return sub.findings
 
 
-def report_no_run(composed: Composed, root: YMap, ctx: CheckContext) -> None:
-    """S12: after composition a complete chain must define a run."""
+def report_no_run(composed: Composed, root: YMap, ctx: CheckContext) -> bool:
+    """S12: after composition a complete chain must define a run; True when reported."""
     if composed.run is not None or not composed.complete or composed.broken:
-        return
+        return False
     if _defines_run(root):
-        return  # the run (or the component holding it) failed the schema, reported there
+        return False  # the run (or the component holding it) failed the schema, reported there
     anchor = root.key_node("kind") or (root.pairs[0][0] if root.pairs else root)
     ctx.report(
         NO_RUN.at(
@@ -595,6 +595,7 @@ def report_no_run(composed: Composed, root: YMap, ctx: CheckContext) -> None:
             "configuration)",
         )
     )
+    return True
 
 
 def _defines_run(node: YMap, depth: int = 0) -> bool:
