@@ -37,8 +37,8 @@ check-examples: venv
 	-$(BIN)/param-lsp check examples/mistakes
 
 lint: venv
-	$(BIN)/ruff check param_lsp tests
-	$(BIN)/ruff format --check param_lsp tests
+	$(BIN)/ruff check param_lsp tests scripts
+	$(BIN)/ruff format --check param_lsp tests scripts
 
 typecheck: venv
 	$(BIN)/mypy
