@@ -34,6 +34,7 @@ from param_lsp.rules.dependent import SchemaBreaks
 from param_lsp.rules.params import ParamsTarget, did_you_mean, validate_params
 from param_lsp.rules.references import Composed, Composer
 from param_lsp.rules.registry import Rule, rule
+from param_lsp.rules.run_patch import check_run_patch
 
 NO_OPERATIONS = rule(
     "PLX500",
@@ -529,6 +530,9 @@ def _compose_op(
         ctx.report(
             NODE_SCHEDULE.at(schedule_key.span, f"DAG node `{op.name}` cannot define a schedule.")
         )
+    if composed.complete and not composed.broken:
+        # Polyaxon validates an op's runPatch against its component's run kind too.
+        check_run_patch(op.item, composed.run_kind, ctx)
     if composed.broken:
         op.usable = False
     elif composed.complete and composed.run is None:

@@ -47,6 +47,11 @@ def _reason(kind: str, value: Any) -> str | None:
     return None
 
 
+def _unconstructed(node: YScalar) -> bool:
+    """A YAML timestamp PyYAML could not build (`2019-13-01`): the syntax family reports it."""
+    return node.tag.endswith(":timestamp") and isinstance(node.value, str)
+
+
 def datetime_error(value: Any) -> str | None:
     """Why ``value`` (as YAML loaded it) is not a pydantic ``datetime``; None when it is."""
     if isinstance(value, datetime):
@@ -122,6 +127,8 @@ def value_reason(t: tuple[Any, ...], node: YNode) -> str | None:
     """Pydantic's reason why a scalar is not the date-time/duration ``t`` wants (else None)."""
     core = t[1] if t[0] == "ref" else t
     if not isinstance(node, YScalar) or core[0] not in ("datetime", "timedelta"):
+        return None
+    if _unconstructed(node):
         return None
     reason = (datetime_error if core[0] == "datetime" else timedelta_error)(node.value)
     if reason is None:
