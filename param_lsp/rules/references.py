@@ -114,11 +114,13 @@ UNRESOLVED_REMOTE = rule(
     family="references",
     severity=Severity.INFORMATION,
     polyaxon_rejects=False,
-    summary="A `hubRef`/`urlRef` component can't be fetched offline; its params are not checked.",
+    summary="A `hubRef`/`urlRef` component can't be read offline; its params are not checked.",
     doc="""
-    Polyaxon fetches hub and URL components from the network; param-lsp never does. Map a hub
-    component to a local file or folder with the `hub_map` setting
-    (`[tool.param-lsp.hub-map]` or the client settings) to check params against it.
+    Polyaxon fetches hub and URL components from the network; param-lsp never does. Components
+    of Polyaxon's public hub are checked offline with facts shipped with param-lsp; other hub
+    names can be mapped to a local file or folder with the `hub_map` setting
+    (`[tool.param-lsp.hub-map]` or the client settings), and URLs to local folders by prefix
+    with `url_map` (`[tool.param-lsp.url-map]`, `--url-map PREFIX=FOLDER`, `urlMap`).
     """,
     bad="""
     kind: operation
