@@ -41,6 +41,10 @@ SPEC: list[tuple[str, str, str, list[tuple[str, str, str]], str]] = [
      "a DAG op name with a space: PLX115, and no PLX905 beside it"),
     ("dag-component-io-default", "no-run", DAG,
      [("value: 0.1\n", "value: abc\n", "PLX202")], "a broken DAG component: no PLX905"),
+    ("dag-op-matrix-range-order", "no-run", "cli-fixtures/pipelines/matrix_file.yml",
+     [("kind: linspace\n            value: 0.01:0.1:5",
+       "kind: range\n            value: [10, 1, 1]", "PLX712")],
+     "a matrix range in the wrong order in a DAG op: PLX712 and no PLX905"),
     ("inline-run-bad-key", "no-run", PATCH, [("    kind: job\n", "    kind: job\n    foo: 1\n",
                                               "PLX110")], "unknown key in the inline run"),
     ("empty-hub-ref", "no-run", KANIKO, [("hubRef: kaniko", 'hubRef: ""', "PLX905")],
@@ -191,7 +195,8 @@ def verdict(oracle: str, hub: str, corpus: Path, text: str, name: str) -> dict[s
     row = json.loads(out.strip().splitlines()[-1])
     keep = ("ok", "stage", "error_type", "complete", "polyaxon")
     result = {key: row.get(key) for key in keep}
-    result["message"] = (row.get("message") or "")[:400]
+    lines = (row.get("message") or "").splitlines()
+    result["message"] = "\n".join(x for x in lines if "For further information" not in x)[:1000]
     return result
 
 
