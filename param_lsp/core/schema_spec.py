@@ -440,10 +440,10 @@ MODELS: dict[str, dict[str, Field]] = {
     "GitType": {"url": f(STR), "revision": f(STR), "flags": f(ref(lst(STR)))},
     "DockerfileType": {
         "image": f(("image",), required=True),
-        "env": f(ANY),
+        "env": f(ref(oneof(ANYDICT, lst(lst(STR))))),
         "path": f(ref(lst(STR))),
-        "copy": f(ANY),
-        "post_run_copy": f(ANY, "postRunCopy"),
+        "copy": f(ref(_STR_LIST_ITEMS)),
+        "post_run_copy": f(ref(_STR_LIST_ITEMS), "postRunCopy"),
         "run": f(ref(lst(STR))),
         "lang_env": f(STR, "langEnv"),
         "uid": f(ref(LAXINT)),

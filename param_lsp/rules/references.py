@@ -3,6 +3,7 @@ and composing its layers the way Polyaxon 2.18 does (spec §21.3, §21.7)."""
 
 from __future__ import annotations
 
+import difflib
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -600,16 +601,26 @@ def report_no_run(composed: Composed, root: YMap, ctx: CheckContext) -> bool:
     return True
 
 
+_RUN_SOURCES = ("run", "component", "pathRef", "path_ref", "hubRef", "hub_ref", "urlRef",
+                "url_ref")  # fmt: skip
+
+
 def _defines_run(node: YMap, depth: int = 0) -> bool:
     """Whether a document spells out a run, directly or through an inline component or a
-    reference, whatever the schema made of it."""
-    if isinstance(node.get("run"), YMap):
-        return True
-    if any(isinstance(v := node.get(k), YScalar) and isinstance(v.value, str) and v.value
-           for k in ("pathRef", "path_ref", "hubRef", "hub_ref", "urlRef", "url_ref")):  # fmt: skip
-        return True
-    component = node.get("component")
-    return isinstance(component, YMap) and depth < 50 and _defines_run(component, depth + 1)
+    reference, whatever the schema made of it (a reference that is not a string, a misspelt
+    `hubRfe`): then "no run" is only a consequence of the error reported there."""
+    for key in node.index:
+        if not isinstance(key, str):
+            continue
+        value = node.get(key)
+        if value is None or (isinstance(value, YScalar) and value.value in (None, "")):
+            continue
+        if key == "component":
+            if not isinstance(value, YMap) or (depth < 50 and _defines_run(value, depth + 1)):
+                return True
+        elif key in _RUN_SOURCES or difflib.get_close_matches(key, _RUN_SOURCES, 1, 0.75):
+            return True
+    return False
 
 
 def report_top_level_dag_ref(layer: Layer, ctx: CheckContext) -> bool:

@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Build `cases.json`: schedule date-times, durations and docker images judged by Polyaxon.
+"""Build `cases.json`: schedule date-times and durations, docker images and dockerfile fields
+judged by Polyaxon.
 
     /work/oracle-venv/bin/python tests/data/field_values/make_cases.py \
         ../shared/tools/polyaxon_verdict.py
@@ -33,6 +34,10 @@ TEMPLATES = {
         "kind: component\nrun:\n  kind: job\n  init:\n  - dockerfile: {{image: {value}}}\n"
         "  container: {{image: busybox}}\n"
     ),
+    "dockerfile": (
+        "kind: component\nrun:\n  kind: job\n  init:\n  - dockerfile: {{image: test, {value}}}\n"
+        "  container: {{image: busybox}}\n"
+    ),
 }
 VALUES = {
     "frequency": [
@@ -52,6 +57,10 @@ VALUES = {
         "test", "'python:3.11'", "'bad image'", "'a:b:c:d'", "'host:5000/org/img:1'",
         "'host:5000:img'", "'https://host/img:1'", "'{{ image }}'", "''", "'org/img'",
         "'a:b:c'", "'host:/x:1'", "5", "'localhost:5000/img'",
+    ],
+    "dockerfile": [
+        "env: [1]", "env: [[a, b]]", "'env': {a: 1}", "env: x", "env: [a]", "copy: [a, [b, c]]",
+        "copy: [1]", "copy: a", "postRunCopy: [[a, 1]]", "env: [[a, b, c]]", "copy: '{{ c }}'",
     ],
 }  # fmt: skip
 
