@@ -124,3 +124,20 @@ def test_every_family_of_the_fidelity_work_has_mutants() -> None:
     assert {"no-run", "run-patch", "schedule", "image", "hub", "url-map", "independent"} <= (
         two_edit_families
     )
+
+
+WITH_216 = [m for m in MUTANTS if "oracle_216" in m]
+
+
+@pytest.mark.parametrize("mutant", WITH_216, ids=[m["id"] for m in WITH_216])
+def test_verdict_agrees_with_polyaxon_216(mutant: dict[str, Any]) -> None:
+    """`targetVersion: 2.16` against Polyaxon 2.16.4's verdict on the same mutant (2.16 also
+    requires exactly one reference, rejects undeclared params and skips DAG ops' runPatch)."""
+    path, text = _mutate(mutant, mutant["edits"])
+    settings = corpus_settings(CORPUS, "2.16")
+    findings = analyze(text, path, settings, Workspace(root=CORPUS)).findings
+    enforced = [
+        f for f in findings if f.severity == Severity.ERROR and RULES[f.code].polyaxon_rejects
+    ]
+    oracle = mutant["oracle_216"]
+    assert bool(enforced) == (not oracle["ok"]), (oracle["message"][:200], enforced)

@@ -530,8 +530,8 @@ def _compose_op(
         ctx.report(
             NODE_SCHEDULE.at(schedule_key.span, f"DAG node `{op.name}` cannot define a schedule.")
         )
-    if composed.complete and not composed.broken:
-        # Polyaxon validates an op's runPatch against its component's run kind too.
+    if composed.complete and not composed.broken and not ctx.settings.is_216:
+        # Polyaxon 2.18 validates an op's runPatch against its component's run kind too.
         check_run_patch(op.item, composed.run_kind, ctx)
     if composed.broken:
         op.usable = False

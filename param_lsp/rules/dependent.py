@@ -115,7 +115,6 @@ class ParamsPlan:
     inputs: list[IODef]
     outputs: list[IODef]
     matrix: Any
-    joins_usable: bool
 
 
 def plan_params(
@@ -127,7 +126,7 @@ def plan_params(
     ctx: CheckContext,
 ) -> ParamsPlan:
     """The params check without what a schema error made untrustworthy (notes on the causes)."""
-    plan = ParamsPlan(params, list(composed.inputs), list(composed.outputs), composed.matrix, True)
+    plan = ParamsPlan(params, composed.inputs, composed.outputs, composed.matrix)
     if not breaks:
         return plan
     here = ctx.path
@@ -176,7 +175,6 @@ def plan_params(
     providers = [key for key in ("matrix", "joins") if key in dropped]
     if providers:
         plan.matrix = None if "matrix" in dropped else plan.matrix
-        plan.joins_usable = "joins" not in dropped
         waiting = [
             io
             for io in [*plan.inputs, *plan.outputs]

@@ -5,7 +5,8 @@ An operation's `runPatch` is validated at compile time as the model of the compo
 key or a git init without url are rejected), a DAG's a `V1Dag` (no `container`). For the
 distributed kinds (`mpijob`, `pytorchjob`, `tfjob`, `raycluster`, `daskcluster`) a patch that is
 not the whole runtime is tried as one replica, as Polyaxon does. Nothing is checked when the run
-kind is unknown (a component that was not read).
+kind is unknown (a component that was not read). DAG ops' patches are checked by the DAG family
+with the same function (2.18 only: Polyaxon 2.16 does not validate them).
 """
 
 from __future__ import annotations
@@ -27,7 +28,8 @@ RUN_PATCH_KIND = rule(
     `runPatch` is validated as the runtime of the component's run: a patch of a `job` may only
     say `kind: job` (or leave `kind` out). Its other keys are checked as that runtime's fields
     (unknown keys, wrong types, Kubernetes container keys), and reported with the usual schema
-    rules. Polyaxon reports `validation error for V1Job kind Input should be 'job'`.
+    rules. Polyaxon reports `validation error for V1Job kind Input should be 'job'`. The
+    `runPatch` of a DAG op is checked against its component too (Polyaxon 2.16 does not).
     """,
     bad="""
     kind: operation

@@ -4,7 +4,10 @@
 Run with the oracle's interpreter (Polyaxon 2.18.0 installed):
 
     /work/oracle-venv/bin/python tests/data/mutants/make_mutants.py ../shared/corpus/real \
-        ../shared/tools/polyaxon_verdict.py ../shared/hub
+        ../shared/tools/polyaxon_verdict.py ../shared/hub [PYTHON_WITH_POLYAXON_2_16_4]
+
+With the optional fourth argument (an interpreter where `polyaxon==2.16.4` and
+`kubernetes<37` are installed), each mutant also gets Polyaxon 2.16.4's verdict.
 
 Each mutant applies exact text replacements (each `old` occurs once in the base file) to a file
 of the real corpus (Apache-2.0, sources in the corpus' SOURCES.md; the corpus is read, never
@@ -183,12 +186,14 @@ def apply(text: str, edits: list[tuple[str, str, str]]) -> str:
     return text
 
 
-def verdict(oracle: str, hub: str, corpus: Path, text: str, name: str) -> dict[str, object]:
+def verdict(
+    oracle: str, hub: str, corpus: Path, text: str, name: str, python: str = sys.executable
+) -> dict[str, object]:
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / name
         path.write_text(text, encoding="utf-8")
         out = subprocess.run(
-            [sys.executable, oracle, str(path), "--hub-dir", hub,
+            [python, oracle, str(path), "--hub-dir", hub,
              "--url-map", f"{EXAMPLES_URL}={corpus / 'examples'}"],
             check=False, capture_output=True, text=True,
         ).stdout  # fmt: skip
@@ -202,6 +207,7 @@ def verdict(oracle: str, hub: str, corpus: Path, text: str, name: str) -> dict[s
 
 def main(argv: list[str]) -> int:
     corpus, oracle, hub = Path(argv[0]), argv[1], argv[2]
+    python_216 = argv[3] if len(argv) > 3 else None  # an interpreter with polyaxon==2.16.4
     out = []
     for ident, family, base, edits, note in SPEC:
         text = (corpus / base).read_text(encoding="utf-8")
@@ -214,6 +220,10 @@ def main(argv: list[str]) -> int:
             "edits": [{"old": old, "new": new, "expect": code} for old, new, code in edits],
             "oracle": verdict(oracle, hub, corpus, apply(text, edits), name),
         }
+        if python_216 is not None:
+            entry["oracle_216"] = verdict(
+                oracle, hub, corpus, apply(text, edits), name, python=python_216
+            )
         if len(edits) > 1:
             entry["oracle_each"] = [
                 verdict(oracle, hub, corpus, apply(text, [edit]), name) for edit in edits
