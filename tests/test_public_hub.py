@@ -129,3 +129,19 @@ def test_hub_inputs_have_no_file_to_point_at() -> None:
     assert all(not r.path for f in analysis.findings for r in f.related)
     root = public_hub.component("kaniko")
     assert root is not None and public_hub.is_virtual(public_hub.virtual_path("kaniko"))
+
+
+def test_editor_features_use_the_hub_component_without_a_file() -> None:
+    from param_lsp.core.span import Position
+    from param_lsp.features import completion, hover, navigation
+    from param_lsp.features.document import view_of
+
+    view = view_of("kind: operation\nhubRef: kaniko\nparams:\n  cache: {value: true}\n  \n")
+    assert [item.label for item in completion.complete(view, Position(4, 2))] == [
+        "context",
+        "cache_ttl",
+        "destination",
+    ]
+    shown = hover.hover(view, Position(3, 3))
+    assert shown is not None and "`kaniko:latest` (Polyaxon public hub)" in shown.markdown
+    assert navigation.definition(view, Position(3, 3)) == []  # nothing to jump to

@@ -1,4 +1,5 @@
-"""The language server reads urlRef components through the `urlMap` client setting."""
+"""The language server reads urlRef components through the `urlMap` client setting, and
+hub components from the bundled public hub."""
 
 from __future__ import annotations
 
@@ -39,3 +40,14 @@ async def test_url_ref_params_are_checked_through_the_mapping(
     diagnostics = await wait_diagnostics(client, uri, 1)
     assert codes(diagnostics) == ["PLX302"]
     assert diagnostics[0].range.start.line == 2
+
+
+async def test_public_hub_component_is_checked_offline(
+    client: LanguageClient, workspace: Path
+) -> None:
+    text = "kind: operation\nhubRef: kaniko\nparams:\n  cache: {value: maybe}\n"
+    uri = open_doc(client, workspace / "build.yaml", text)
+    diagnostics = await wait_diagnostics(client, uri, 1)
+    assert codes(diagnostics) == ["PLX302"]
+    assert diagnostics[0].range.start.line == 3
+    assert not diagnostics[0].related_information  # the hub component has no file to show
