@@ -37,7 +37,7 @@ def _check_json(capsys: pytest.CaptureFixture[str], *args: str) -> list[str]:
 def test_without_a_mapping_the_url_ref_is_only_noted(repo: Path) -> None:
     analysis = analyze(OPERATION, repo / "op.yaml", Settings(root=str(repo)))
     assert [f.code for f in analysis.findings] == ["PLX904"]
-    assert "url_map" in analysis.findings[0].message
+    assert "`url-map`" in analysis.findings[0].message
 
 
 def test_cli_flag_maps_a_url_prefix_to_a_folder(
@@ -88,4 +88,4 @@ def test_a_broken_mapped_component_is_reported_through_the_url_ref(repo: Path) -
     settings = Settings(root=str(repo), url_map={URL: "."})
     analysis = analyze(OPERATION, repo / "op.yaml", settings, Workspace(root=repo))
     assert [f.code for f in analysis.findings] == ["PLX902"]
-    assert analysis.findings[0].message.startswith(f"Could not resolve urlRef `{URL}/jobs")
+    assert analysis.findings[0].message.startswith(f"`urlRef: {URL}/jobs/train.yaml` is not")

@@ -74,8 +74,8 @@ def analyze(
             analysis.findings = [
                 syntax.INTERNAL_ERROR.at(
                     Span.of(0, 0, 0, 0),
-                    f"param-lsp could not analyse this file ({type(exc).__name__}: {exc}); "
-                    "please report it with the file",
+                    f"The analysis of this file failed ({type(exc).__name__}: {exc}); this is a "
+                    "bug in param-lsp, not in the file: report it with the file.",
                 )
             ]
             return analysis
@@ -122,7 +122,9 @@ def _analyze(
     mark = len(ctx.findings)
     kind, broken = _check_structure(root, ctx)
     analysis.kind = kind
-    if kind not in SUPPORTED_KINDS:
+    if kind not in SUPPORTED_KINDS or _is_preset(root):
+        # A preset is merged into an operation at run time: its sections' schema is all that
+        # can be checked on its own (Polyaxon's `check --lint`); it needs no `run`.
         return _finish(analysis, ctx)
     from param_lsp.rules import dependent
 
@@ -147,8 +149,7 @@ def _analyze(
     no_run = references.report_no_run(composed, root, ctx)
     _check_run_patch(root, composed, broken, ctx)
 
-    # Without a run there is no component to check params against (Polyaxon stops there too).
-    if composed.complete and not composed.broken and not no_run:
+    if composed.complete and not composed.broken:
         # A schema error hides only what depends on the broken part (rules/dependent.py). A
         # broken matrix or joins still names its params (for templates), but provides nothing.
         plan = dependent.plan_params(
@@ -160,10 +161,21 @@ def _analyze(
             ctx,
         )
         if plan.params is not None:
+            mark = len(ctx.findings)
             _validate_params(analysis, plan, ctx)
+            if no_run:
+                # Without a run there is no component: what a param says about itself stands,
+                # its match with inputs and outputs waits for one.
+                ctx.findings[mark:] = [
+                    f for f in ctx.findings[mark:] if f.code not in _NEEDS_COMPONENT
+                ]
         _check_dag(analysis, ctx, workspace)
         _check_templates(analysis, ctx)
     return _finish(analysis, ctx)
+
+
+#: Params findings about the match with a component's inputs/outputs (rules/params.py).
+_NEEDS_COMPONENT = frozenset({"PLX300", "PLX301", "PLX303", "PLX304", "PLX305", "PLX306"})
 
 
 def _validate_params(analysis: Analysis, plan: Any, ctx: CheckContext) -> None:
@@ -206,6 +218,14 @@ def _check_structure(root: YMap, ctx: CheckContext) -> tuple[str | None, set[str
         return kind, broken
     broken = set(schema.check_schema(root, ctx, where="file"))
     return kind, broken
+
+
+def _is_preset(root: YMap) -> bool:
+    try:
+        from param_lsp.rules.document import is_preset
+    except ImportError:
+        return False
+    return is_preset(root)
 
 
 def _with_cli_params(

@@ -8,6 +8,7 @@ result is published only when its version is still the document's version.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import gc
 import linecache
 import logging
@@ -20,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from param_lsp.core.analyze import Analysis
+    from param_lsp.core.config import ProjectConfig
     from param_lsp.core.memo import DocumentCache
     from param_lsp.core.settings import Settings
     from param_lsp.core.workspace import Workspace
@@ -38,6 +40,8 @@ MAX_TYPING_DEBOUNCE_S = 0.1
 TYPING_MARGIN = 1.2
 
 YAML_SUFFIXES = (".yaml", ".yml")
+#: How long a request right after `didOpen` waits for the document's first index.
+FIRST_INDEX_WAIT_S = 5.0
 
 
 @dataclass(slots=True, eq=False)
@@ -64,6 +68,9 @@ class DocState:
     last_interval: float | None = None
     #: What the last analysis can lend the next one (regions, checks of unchanged nodes).
     cache: DocumentCache = field(default_factory=lambda: _new_cache())
+    #: Set once the first analysis is done and its index (or its recovered one) is in place:
+    #: requests right after `didOpen` wait for it (see `DocumentStore.first_index`).
+    indexed: asyncio.Event = field(default_factory=asyncio.Event)
 
 
 class CollectorPolicy:
@@ -164,6 +171,8 @@ class DocumentStore:
         #: Analyses started since start-up (read by benchmarks through `$/paramLsp/stats`).
         self.analyses_run = 0
         self.collector = CollectorPolicy()
+        #: Called once per document when its first index is in place.
+        self.on_indexed: Callable[[DocState], None] | None = None
 
     # ------------------------------------------------------------ configuration
 
@@ -343,8 +352,21 @@ class DocumentStore:
                 state.features = features
                 state.index = index
                 state.view_cache = None
+        if not state.indexed.is_set():
+            state.indexed.set()
+            if self.on_indexed is not None and state.index is not None:
+                self.on_indexed(state)
         if computed.eligible:
             self.on_dependants(state)
+
+    async def first_index(self, state: DocState, timeout: float = FIRST_INDEX_WAIT_S) -> None:
+        """Wait (at most ``timeout``) until the document's first analysis and index are done."""
+        if state.indexed.is_set():
+            return
+        if state.pending is None:
+            self.schedule(state, 0)
+        with contextlib.suppress(asyncio.TimeoutError):
+            await asyncio.wait_for(asyncio.shield(state.indexed.wait()), timeout)
 
     # ------------------------------------------------------------ views
 
@@ -371,6 +393,18 @@ class DocumentStore:
         self.executor.shutdown(wait=False, cancel_futures=True)
 
 
+def project_config(path: Path | None) -> ProjectConfig | None:
+    """The configuration file that governs a document (its `include`/`exclude`), if any."""
+    if path is None:
+        return None
+    from param_lsp.core.config import ConfigError, load_config
+
+    try:
+        return load_config(path)
+    except ConfigError:
+        return None  # reported where the settings are read
+
+
 def _new_cache() -> DocumentCache:
     from param_lsp.core.memo import DocumentCache
 
@@ -386,11 +420,11 @@ def _compute(
     cache: DocumentCache | None = None,
 ) -> Computed:
     from param_lsp.core.analyze import Analysis, analyze
-    from param_lsp.core.detect import looks_like_polyaxonfile
+    from param_lsp.core.detect import selected
     from param_lsp.core.yaml_tree import gc_paused, keep_frozen_objects
 
     keep_frozen_objects()  # what this process freezes stays frozen (see CollectorPolicy)
-    eligible = is_yaml(path, uri) and looks_like_polyaxonfile(text)
+    eligible = is_yaml(path, uri) and selected(text, path, project_config(path))
     if not eligible:
         return Computed(Analysis(text=text, path=path, settings=settings), False)
     with gc_paused():

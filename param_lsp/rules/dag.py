@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from param_lsp.core.context import CheckContext
-from param_lsp.core.findings import Finding, Related, Severity
+from param_lsp.core.findings import Finding, Fix, Related, Severity
 from param_lsp.core.memo import latest, remembered, remembering
 from param_lsp.core.model import IODef, Layer, ParamDef, read_layer, str_value
 from param_lsp.core.span import Span
@@ -31,7 +31,7 @@ from param_lsp.core.yaml_tree import YMap, YNode, YScalar, YSeq
 from param_lsp.rules import refs as ref_rules
 from param_lsp.rules import templates
 from param_lsp.rules.dependent import SchemaBreaks
-from param_lsp.rules.params import ParamsTarget, did_you_mean, validate_params
+from param_lsp.rules.params import ParamsTarget, did_you_mean, unambiguous, validate_params
 from param_lsp.rules.references import Composed, Composer
 from param_lsp.rules.registry import Rule, rule
 from param_lsp.rules.run_patch import check_run_patch
@@ -356,7 +356,9 @@ def check_dag_run(
         anchor = run.key_node("operations") or run.key_node("kind") or run
         ctx.report(
             NO_OPERATIONS.at(
-                anchor.span, "Pipeline is not valid, it has no ops to validate components."
+                anchor.span,
+                "The DAG has no `operations`; add at least one op.",
+                polyaxon="Pipeline is not valid, it has no ops to validate components.",
             )
         )
         return {}
@@ -478,14 +480,21 @@ def _named_items(
         name = str_value(name_node)
         if not name:
             anchor = item.pairs[0][0] if item.pairs else item
-            ctx.report(no_name.at(anchor.span, f"Pipeline {what} requires a name."))
+            ctx.report(
+                no_name.at(
+                    anchor.span,
+                    f"A DAG {what} has no `name`; add one.",
+                    polyaxon=f"Pipeline {what} requires a name.",
+                )
+            )
             continue
         assert name_node is not None
         if name in found:
             ctx.report(
                 duplicate.at(
                     name_node.span,
-                    f"Pipeline has multiple {what}s with the same name `{name}`",
+                    f"Two DAG {what}s are named `{name}`; rename one.",
+                    polyaxon=f"Pipeline has multiple {what}s with the same name `{name}`",
                     related=(Related("first defined here", found[name][1].span),),
                 )
             )
@@ -528,7 +537,11 @@ def _compose_op(
     schedule = op.item.get("schedule")
     if schedule_key is not None and not (isinstance(schedule, YScalar) and schedule.value is None):
         ctx.report(
-            NODE_SCHEDULE.at(schedule_key.span, f"DAG node `{op.name}` cannot define a schedule.")
+            NODE_SCHEDULE.at(
+                schedule_key.span,
+                f"Op `{op.name}` of a DAG cannot have a `schedule`; remove it.",
+                polyaxon=f"DAG node `{op.name}` cannot define a schedule.",
+            )
         )
     if composed.complete and not composed.broken and not ctx.settings.is_216:
         # Polyaxon 2.18 validates an op's runPatch against its component's run kind too.
@@ -540,7 +553,9 @@ def _compose_op(
         ctx.report(
             OP_NO_DEFINITION.at(
                 op.name_node.span,
-                f"Pipeline op has no definition field `{op.name}` (no component, reference or run)",
+                f"DAG op `{op.name}` has no component, reference or `run`; add a `dagRef`, "
+                "`hubRef`, `pathRef` or inline `component`.",
+                polyaxon=f"Pipeline op has no definition field `{op.name}`",
             )
         )
     return new
@@ -559,20 +574,24 @@ def _report_dag_ref_problems(
         seen.add(key)
         if kind == "unknown":
             guess = did_you_mean(names[0], list(components))
-            hint = f" Did you mean `{guess}`?" if guess else ""
+            fix = f"did you mean `{guess}`?" if guess else "add it to the DAG's `components`."
             ctx.report(
                 UNKNOWN_COMPONENT.at(
                     node.span,
-                    f"Pipeline op with name `{op_name}` requires a component with name "
-                    f"`{names[0]}`, which is not defined on this pipeline.{hint}",
+                    f"Op `{op_name}` refs component `{names[0]}`, which the DAG does not "
+                    f"define; {fix}",
+                    polyaxon=f"Pipeline op with name `{op_name}` requires a component with name "
+                    f"`{names[0]}`, which is not defined on this pipeline.",
                 )
             )
         else:
             ctx.report(
                 TEMPLATE_CYCLE.at(
                     node.span,
-                    f"Pipeline op `{op_name}` has a template reference cycle: "
-                    + " -> ".join(names),
+                    f"The `dagRef`s of op `{op_name}` form a cycle ("
+                    + " -> ".join(f"`{n}`" for n in names)
+                    + "); break it.",
+                    polyaxon=f"Pipeline op `{op_name}` has a template reference cycle",
                 )
             )
 
@@ -676,16 +695,41 @@ def _report_orphans(ops: dict[str, OpNode], ctx: CheckContext) -> None:
             if name in ops:
                 continue
             guess = did_you_mean(name, list(ops))
-            hint = f"; did you mean `{guess}`?" if guess else ""
+            fix = f"did you mean `{guess}`?" if guess else "add the op or fix the name."
+            safe = unambiguous(name, guess, list(ops))
             for node in nodes:
                 ctx.report(
                     ORPHAN_OP.at(
                         node.span,
-                        f"Pipeline has a non valid dag, the dag contains an orphan ops: "
+                        f"Unknown op `{name}`: it is not an op of this DAG; {fix}",
+                        fixes=_op_name_fix(node, name, guess, safe),
+                        polyaxon="Pipeline has a non valid dag, the dag contains an orphan ops: "
                         f"`{listed}`, check if you are referencing this op in a parameter or a "
-                        f"condition (`{name}` is not an op of this DAG{hint})",
+                        "condition",
                     )
                 )
+
+
+def _op_name_fix(node: YNode, name: str, guess: str | None, safe: bool) -> tuple[Fix, ...]:
+    """Replace the op name inside `ops.<name>` or a `dependencies` item with ``guess`` (safe for
+    `check --fix` when ``guess`` is the one closest name)."""
+    if guess is None or not isinstance(node, YScalar) or not isinstance(node.value, str):
+        return ()
+    span = node.span
+    if span.start.line != span.end.line or "\\" in node.value:
+        return ()
+    text = node.value
+    if text.strip() == name:
+        offset = text.index(name)
+    else:
+        head, _, rest = text.partition(".")
+        if head.strip() != "ops" or rest.split(".")[0].strip() != name:
+            return ()
+        offset = len(head) + 1 + rest.index(name)
+    start = span.start.character + (1 if node.style in ("'", '"') else 0) + offset
+    line = span.start.line
+    span = Span.of(line, start, line, start + len(name))
+    return (Fix(f"Replace with `{guess}`", span, guess, safe=safe),)
 
 
 def _report_cycles(ops: dict[str, OpNode], ctx: CheckContext) -> None:
@@ -703,15 +747,17 @@ def _report_cycles(ops: dict[str, OpNode], ctx: CheckContext) -> None:
                 path = _path(edges, upstream, name, members)
                 cycle = [name, *path]
                 if len(cycle) == 2 and cycle[0] == cycle[1]:
-                    detail = f"`{name}` depends on itself"
+                    message = f"Op `{name}` depends on itself; remove this dependency."
                 else:
-                    detail = "cycle: " + " -> ".join(f"`{step}`" for step in cycle)
+                    message = (
+                        "The DAG's dependencies form a cycle ("
+                        + " waits for ".join(f"`{step}`" for step in cycle)
+                        + "); remove one of them."
+                    )
                 for node in op.upstream[upstream]:
                     ctx.report(
                         GRAPH_CYCLE.at(
-                            node.span,
-                            f"Pipeline's graph is not acyclic ({detail}; `a -> b` means `a` "
-                            "waits for `b`)",
+                            node.span, message, polyaxon="Pipeline's graph is not acyclic."
                         )
                     )
 
@@ -899,10 +945,10 @@ def _as_nested(finding: Finding, op_name: str) -> Finding:
         return finding
     return NESTED_DAG_ISSUE.at(
         finding.span,
-        f"{finding.message} [{finding.code}, inside the nested DAG of op `{op_name}`, which "
-        "Polyaxon does not validate at check time]",
+        f"In the nested DAG of op `{op_name}` (not validated by Polyaxon): {finding.message}",
         related=finding.related,
         fixes=finding.fixes,
+        polyaxon=finding.polyaxon,
     )
 
 

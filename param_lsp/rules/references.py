@@ -375,8 +375,8 @@ class Composer:
             self.ctx.report(
                 UNRESOLVED_REMOTE.at(
                     node.span,
-                    f"hubRef `{ref}` is mapped by the `hub_map` setting to no existing file; "
-                    "params are not checked against its inputs and outputs",
+                    f"`hubRef: {ref}` is mapped by the `hub-map` setting to a file that does not "
+                    "exist, so params are not checked; fix the mapping.",
                 )
             )
             return None, Composed(complete=False)
@@ -391,28 +391,27 @@ class Composer:
             self.ctx.report(
                 UNKNOWN_HUB_COMPONENT.at(
                     node.span,
-                    f"hubRef `{ref}` is not a component of Polyaxon's public hub; did you mean "
-                    f"`{guess}`? (Map a private component with the `hub_map` setting.)",
+                    f"`hubRef: {ref}` names no component of Polyaxon's public hub; did you mean "
+                    f"`{guess}`?",
                     fixes=(Fix(f"Replace with `{guess}`", node.span, guess),),
                 )
             )
             return None, Composed(complete=False)
         name, _tag = public_hub.split_ref(ref)
         known_tags = public_hub.tags(name) if self.ctx.settings.public_hub else []
-        hint = (
-            f" (the bundled public hub has `{name}` with tags "
-            + ", ".join(f"`{t}`" for t in known_tags)
-            + ")"
-            if known_tags
-            else ""
-        )
-        self.ctx.report(
-            UNRESOLVED_REMOTE.at(
-                node.span,
-                f"hubRef `{ref}` is not fetched (no network access){hint}; map it to a local "
-                "file with the `hub_map` setting to check params against it",
+        if known_tags:
+            tags = ", ".join(f"`{t}`" for t in known_tags)
+            message = (
+                f"`hubRef: {ref}` is not fetched (no network access) and the bundled public hub "
+                f"has `{name}` only with the tags {tags}; use one of them or map it with "
+                "`hub-map`."
             )
-        )
+        else:
+            message = (
+                f"`hubRef: {ref}` is not fetched (no network access); map it to a local file "
+                "with the `hub-map` setting to check params against it."
+            )
+        self.ctx.report(UNRESOLVED_REMOTE.at(node.span, message))
         return None, Composed(complete=False)
 
     def _hub_mapped(self, ref: str) -> bool:
@@ -428,13 +427,13 @@ class Composer:
             return self._referenced(layer, node, target, chain, "urlRef")
         if target is not None:
             message = (
-                f"urlRef `{url}` maps by the `url_map` setting to `{target}`, which does not "
-                "exist; params are not checked against its inputs and outputs"
+                f"`urlRef: {url}` is mapped by the `url-map` setting to `{target}`, which does "
+                "not exist, so params are not checked; fix the mapping."
             )
         else:
             message = (
-                f"urlRef `{url}` is not fetched (no network access); map its URL prefix to a "
-                "local folder with the `url_map` setting to check params against it"
+                f"`urlRef: {url}` is not fetched (no network access); map its URL prefix to a "
+                "local folder with the `url-map` setting to check params against it."
             )
         self.ctx.report(UNRESOLVED_REMOTE.at(node.span, message))
         return None, Composed(complete=False)
@@ -487,7 +486,9 @@ class Composer:
         full_chain = chain or ((origin,) if origin is not None else ())
         if target in full_chain:
             names = " -> ".join(f"pathRef `{p}`" for p in (*full_chain, target))
-            self.ctx.report(REFERENCE_CYCLE.at(node.span, f"Polyaxonfile reference cycle: {names}"))
+            self.ctx.report(
+                REFERENCE_CYCLE.at(node.span, f"The references form a cycle ({names}); break it.")
+            )
             return None, Composed(broken=True)
         self.read_files = True
         result = self.workspace.read(target, by=self.ctx.path)
@@ -495,8 +496,8 @@ class Composer:
             self.ctx.report(
                 PATH_REF_OUTSIDE.at(
                     node.span,
-                    f"{kind} `{ref}` resolves outside the workspace ({target}); it is not read "
-                    "and params are not checked against it",
+                    f"`{kind}: {ref}` resolves outside the workspace (`{target}`), so it is not "
+                    "read and params are not checked against it.",
                 )
             )
             return None, Composed(complete=False)
@@ -507,12 +508,12 @@ class Composer:
                 "not-utf8": "is not UTF-8 text",
             }.get(result.error or "", "")
             if reason:
-                message = f"Could not resolve {kind} `{ref}`: the file {reason}"
+                message = f"`{kind}: {ref}` cannot be used: the file {reason}."
                 self.ctx.report(REFERENCED_INVALID.at(node.span, message))
             else:
                 self.ctx.report(
                     PATH_REF_MISSING.at(
-                        node.span, f"Path ref `{target}` does not exist or is not a file."
+                        node.span, f"`{kind}: {ref}` names no file (`{target}`); fix the path."
                     )
                 )
             return None, Composed(broken=True)
@@ -523,7 +524,8 @@ class Composer:
             self.ctx.report(
                 REFERENCED_INVALID.at(
                     node.span,
-                    f"Could not resolve {kind} `{ref}`: {first.message}",
+                    f"`{kind}: {ref}` is not a valid component: {first.message}",
+                    polyaxon=first.polyaxon,
                     related=tuple(
                         Related(f"[{f.code}] {f.message}", f.span, str(target)) for f in errors[:5]
                     ),
@@ -544,7 +546,8 @@ class Composer:
                 self.ctx.report(
                     rule_.at(
                         node.span,
-                        f"Could not resolve {kind} `{ref}`: {finding.message}",
+                        f"`{kind}: {ref}` is not a valid component: {finding.message}",
+                        polyaxon=finding.polyaxon,
                         related=(
                             Related(
                                 f"[{finding.code}] {finding.message}", finding.span, str(target)
@@ -555,7 +558,7 @@ class Composer:
                 composed.broken = True
                 break
             self.ctx.report(
-                UNRESOLVED_REMOTE.at(node.span, f"Through {kind} `{ref}`: {finding.message}")
+                UNRESOLVED_REMOTE.at(node.span, f"Through `{kind}: {ref}`: {finding.message}")
                 if finding.code == UNRESOLVED_REMOTE.code
                 else finding
             )
@@ -593,9 +596,10 @@ def report_no_run(composed: Composed, root: YMap, ctx: CheckContext) -> bool:
     ctx.report(
         NO_RUN.at(
             anchor.span,
-            "The resolved Polyaxonfile has no run: add a `run` section, an inline `component` "
-            "or a `pathRef`/`hubRef` to one (Polyaxon: Compile operation received an invalid "
-            "configuration)",
+            "The file has no `run` once its references are resolved; add a `run` section, "
+            "an inline `component` or a `pathRef`/`hubRef` to one.",
+            polyaxon="Compile operation received an invalid configuration: the resolved "
+            "Polyaxonfile has no run.",
         )
     )
     return True
@@ -631,7 +635,8 @@ def report_top_level_dag_ref(layer: Layer, ctx: CheckContext) -> bool:
     ctx.report(
         DAG_REF_OUTSIDE_DAG.at(
             entry[1].span,
-            f"`dagRef: {entry[1].to_py()}` can only be used by an operation inside a DAG",
+            f"`dagRef: {entry[1].to_py()}` only works for an op inside a DAG; use `pathRef` or "
+            "`hubRef` here.",
         )
     )
     return True

@@ -13,9 +13,10 @@ from __future__ import annotations
 
 from param_lsp.core.context import CheckContext
 from param_lsp.core.findings import Severity
-from param_lsp.core.schema_spec import RUN_KINDS
-from param_lsp.core.yaml_tree import YMap, YScalar
+from param_lsp.core.schema_spec import MODEL_TITLES, RUN_KINDS
+from param_lsp.core.yaml_tree import YMap
 from param_lsp.rules.registry import rule
+from param_lsp.rules.registry import shown as shown_value
 
 RUN_PATCH_KIND = rule(
     "PLX131",
@@ -69,12 +70,14 @@ def check_run_patch(root: YMap, run_kind: str | None, ctx: CheckContext) -> None
     path = (str(key_node.to_py()),)
     kind_node = patch.get("kind")
     if kind_node is not None and kind_node.to_py() != run_kind:
-        shown = kind_node.to_py() if isinstance(kind_node, YScalar) else "a collection"
+        shown = shown_value(kind_node.to_py())
         ctx.report(
             RUN_PATCH_KIND.at(
                 kind_node.span,
-                f"`{path[0]}.kind` must be `{run_kind}`, the kind of the run it patches, got "
-                f"`{shown}`; remove it or patch a `{shown}` component.",
+                f"`{path[0]}.kind` must be `{run_kind}`, the kind of the run it patches; got "
+                f"`{shown}`, so remove it.",
+                polyaxon=f"validation error for {MODEL_TITLES[run_kind]}: kind: Input should be "
+                f"'{run_kind}'",
             )
         )
         return

@@ -124,16 +124,13 @@ INVALID_VALUE = rule(
 
 
 def value_reason(t: tuple[Any, ...], node: YNode) -> str | None:
-    """Pydantic's reason why a scalar is not the date-time/duration ``t`` wants (else None)."""
+    """Pydantic's words for why a scalar is not the date-time/duration ``t`` wants (else None)."""
     core = t[1] if t[0] == "ref" else t
     if not isinstance(node, YScalar) or core[0] not in ("datetime", "timedelta"):
         return None
     if _unconstructed(node):
         return None
-    reason = (datetime_error if core[0] == "datetime" else timedelta_error)(node.value)
-    if reason is None:
-        return None
-    return f". (Polyaxon: {reason})"
+    return (datetime_error if core[0] == "datetime" else timedelta_error)(node.value)
 
 
 def check_image(w: Any, node: YNode, t: tuple[Any, ...], path: Any, owner: YNode) -> bool:
@@ -149,7 +146,8 @@ def check_image(w: Any, node: YNode, t: tuple[Any, ...], path: Any, owner: YNode
         INVALID_VALUE.at(
             node.span,
             f"`{_fmt_path(path)}` must be a docker image such as `python:3.11` or "
-            f"`registry:5000/org/image:tag`, got {node.value!r}. (Polyaxon: {reason})",
+            f"`registry:5000/org/image:tag`; got `{node.value}`.",
+            polyaxon=reason,
         )
     )
     return False

@@ -50,4 +50,6 @@ async def test_public_hub_component_is_checked_offline(
     diagnostics = await wait_diagnostics(client, uri, 1)
     assert codes(diagnostics) == ["PLX302"]
     assert diagnostics[0].range.start.line == 3
-    assert not diagnostics[0].related_information  # the hub component has no file to show
+    # The hub component has no file to show: related information stays in this document.
+    related = diagnostics[0].related_information or []
+    assert all(item.location.uri == uri for item in related)

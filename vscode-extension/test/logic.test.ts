@@ -1,4 +1,6 @@
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, it } from "node:test";
 
 import {
@@ -8,7 +10,7 @@ import {
   isPolyaxonFileName,
   looksLikePolyaxonfile,
   matchesGlob,
-  resolveServerCommand,
+  polyaxonKind,
   SNIFF_CHARS,
 } from "../src/logic";
 
@@ -50,55 +52,39 @@ describe("file names", () => {
   });
 });
 
-describe("content detection (same markers as param_lsp/core/detect.py)", () => {
-  it("accepts operations, components and Polyaxon sections", () => {
-    assert.ok(looksLikePolyaxonfile("version: 1.1\nkind: operation\n"));
-    assert.ok(looksLikePolyaxonfile("kind: 'component'\nrun: {}\n"));
-    assert.ok(looksLikePolyaxonfile("# a comment\nhubRef: org/comp:v1\n"));
-    assert.ok(looksLikePolyaxonfile("inputs:\n- name: lr\n"));
-  });
+describe("content detection (the rule of param_lsp/core/detect.py)", () => {
+  const cases = JSON.parse(readFileSync(join(__dirname, "..", "..", "tests", "data", "detect", "cases.json"), "utf8")) as {
+    polyaxon: Record<string, [string, string]>;
+    not_polyaxon: Record<string, string>;
+  };
+
+  for (const [name, [expected, text]] of Object.entries(cases.polyaxon)) {
+    it(`finds ${name}`, () => assert.equal(polyaxonKind(text), expected));
+  }
+  for (const [name, text] of Object.entries(cases.not_polyaxon)) {
+    it(`leaves ${name} alone`, () => assert.equal(polyaxonKind(text), undefined));
+  }
 
   it("rejects other YAML, including indented look-alikes", () => {
     assert.ok(!looksLikePolyaxonfile("kind: Deployment\napiVersion: apps/v1\n"));
     assert.ok(!looksLikePolyaxonfile("jobs:\n  build:\n    run: make\n"));
     assert.ok(!looksLikePolyaxonfile("on: push\n  kind: operation\n"));
     assert.ok(!looksLikePolyaxonfile("kind: operations\n"));
+    assert.ok(!looksLikePolyaxonfile("inputs:\n- name: lr\n"));
+  });
+
+  it("reads hostile lines in linear time", () => {
+    for (const text of ["a" + " ".repeat(200_000) + "b\n", "run:\n  x" + " \t".repeat(100_000) + "\n", "component: {" + "run: {".repeat(40_000)]) {
+      const started = Date.now();
+      polyaxonKind(text);
+      assert.ok(Date.now() - started < 500);
+    }
   });
 
   it("sniffs only the head of big files", () => {
     const padding = "# filler\n".repeat(SNIFF_CHARS / 9 + 10);
     assert.ok(!looksLikePolyaxonfile(padding + "kind: operation\n"));
     assert.ok(looksLikePolyaxonfile("kind: operation\n" + padding));
-  });
-});
-
-describe("server command", () => {
-  const onPath = (known: Record<string, string>) => (name: string) => known[name];
-
-  it("prefers the explicit command, then the interpreter, then PATH", () => {
-    const which = onPath({ "/v/bin/param-lsp": "/v/bin/param-lsp", "/v/bin/python": "/v/bin/python", "param-lsp": "/usr/bin/param-lsp" });
-    assert.deepEqual(resolveServerCommand({ command: ["/v/bin/param-lsp", "serve"], pythonPath: "/v/bin/python" }, which), {
-      command: "/v/bin/param-lsp",
-      args: ["serve"],
-      origin: "paramLsp.server.command",
-    });
-    assert.deepEqual(resolveServerCommand({ command: [], pythonPath: "/v/bin/python" }, which), {
-      command: "/v/bin/python",
-      args: ["-m", "param_lsp", "serve"],
-      origin: "paramLsp.server.pythonPath",
-    });
-    assert.deepEqual(resolveServerCommand({ command: [" "], pythonPath: " " }, which), {
-      command: "/usr/bin/param-lsp",
-      args: ["serve"],
-      origin: "PATH",
-    });
-  });
-
-  it("reports a missing server instead of falling through to another one", () => {
-    const which = onPath({ "param-lsp": "/usr/bin/param-lsp" });
-    assert.equal(resolveServerCommand({ command: ["/missing/param-lsp", "serve"], pythonPath: "" }, which), undefined);
-    assert.equal(resolveServerCommand({ command: [], pythonPath: "/missing/python" }, which), undefined);
-    assert.equal(resolveServerCommand({ command: [], pythonPath: "" }, onPath({})), undefined);
   });
 });
 
