@@ -76,6 +76,13 @@ def test_mapped_files_outside_the_workspace_are_not_read(tmp_path: Path) -> None
     assert [f.code for f in analysis.findings] == ["PLX903"]
 
 
+def test_a_url_cannot_climb_out_of_its_folder(repo: Path) -> None:
+    settings = Settings(root=str(repo / "jobs"), url_map={URL: "."})
+    text = OPERATION.replace("/jobs/train.yaml", "/../../etc/passwd")
+    analysis = analyze(text, repo / "jobs" / "op.yaml", settings, Workspace(root=repo / "jobs"))
+    assert [f.code for f in analysis.findings] == ["PLX903"]
+
+
 def test_a_broken_mapped_component_is_reported_through_the_url_ref(repo: Path) -> None:
     (repo / "jobs" / "train.yaml").write_text(
         textwrap.dedent("""\

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import difflib
 import json
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -67,7 +67,7 @@ def facts(ref: str) -> dict[str, Any] | None:
     return _facts().get(name, {}).get(tag)
 
 
-@cache
+@lru_cache(maxsize=256)  # refs come from the documents being edited: keep it bounded
 def component(ref: str) -> YMap | None:
     """The hub component `ref` names as a document root, or None when the snapshot lacks it."""
     fact = facts(ref)

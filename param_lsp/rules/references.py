@@ -423,7 +423,8 @@ class Composer:
     ) -> tuple[Layer | None, Composed | None]:
         url = str(node.to_py())
         target = self._url_target(url, layer.source)
-        if target is not None and target.is_file():
+        # Outside the workspace nothing is read, not even to see whether the file exists.
+        if target is not None and (not self.workspace.allowed(target) or target.is_file()):
             return self._referenced(layer, node, target, chain, "urlRef")
         if target is not None:
             message = (
