@@ -109,3 +109,17 @@ def test_a_run_with_a_schema_error_is_not_a_missing_run() -> None:
             container: {image: busybox}
         """)
     assert [f.code for f in findings] == ["PLX130"]
+
+
+def test_run_patch_waits_for_a_broken_reference() -> None:
+    # Polyaxon 2.18: "1 validation error for V1Operation hubRef Input should be a valid string".
+    findings = _findings("""\
+        kind: operation
+        hubRef: [1]
+        runPatch:
+          foo: 1
+        """)
+    assert [f.code for f in findings] == ["PLX111"]  # neither "no run" nor a guessed patch check
+    assert [r.message for r in findings[0].related] == [
+        "`runPatch` is not checked until `hubRef` is fixed (it patches that component's run)"
+    ]

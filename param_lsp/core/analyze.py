@@ -148,6 +148,8 @@ def _analyze(
     analysis.composed = composed
     no_run = references.report_no_run(composed, root, ctx)
     _check_run_patch(root, composed, broken, ctx)
+    if breaks:
+        dependent.explain_run_patch(root, dropped, breaks, ctx)
 
     if composed.complete and not composed.broken:
         # A schema error hides only what depends on the broken part (rules/dependent.py). A

@@ -207,3 +207,29 @@ def plan_params(
 
 def _same_document(source: Path | None, here: Path | None) -> bool:
     return source is here or source == here
+
+
+_REFERENCES = ("hubRef", "hub_ref", "pathRef", "path_ref", "urlRef", "url_ref", "component")
+
+
+def explain_run_patch(
+    root: YMap, dropped: set[str], breaks: SchemaBreaks, ctx: CheckContext
+) -> None:
+    """`runPatch` is checked against the referenced component's run kind: when the reference
+    itself failed the schema, say on its error that the patch waits for it."""
+    patch = root.key_node("runPatch") or root.key_node("run_patch")
+    if patch is None:
+        return
+    for key in _REFERENCES:
+        if key not in dropped:
+            continue
+        cause = breaks.error_in(root.get(key))
+        if cause is not None:
+            breaks.explain(
+                ctx,
+                cause,
+                f"`{patch.to_py()}` is not checked until `{key}` is fixed (it patches that "
+                "component's run)",
+                patch.span,
+            )
+            return
