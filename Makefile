@@ -56,8 +56,8 @@ check-examples: venv
 	-$(BIN)/param-lsp check examples/mistakes
 
 lint: venv
-	$(BIN)/ruff check param_lsp tests .ci
-	$(BIN)/ruff format --check param_lsp tests .ci
+	$(BIN)/ruff check param_lsp tests scripts .ci
+	$(BIN)/ruff format --check param_lsp tests scripts .ci
 
 typecheck: venv
 	$(BIN)/mypy

@@ -45,6 +45,17 @@ def _parse_cli_params(values: Sequence[str]) -> dict[str, str]:
     return params
 
 
+def _parse_url_map(values: Sequence[str]) -> dict[str, str]:
+    """`--url-map PREFIX=DIR` (DIR relative to the current folder)."""
+    url_map: dict[str, str] = {}
+    for item in values:
+        prefix, sep, folder = item.rpartition("=")
+        if not sep or not prefix or not folder:
+            raise UsageError(f"Invalid --url-map '{item}'. Use --url-map URL_PREFIX=FOLDER.")
+        url_map[prefix] = str(Path(folder).resolve())
+    return url_map
+
+
 def _discover(paths: Sequence[str]) -> Iterator[tuple[Path, bool]]:
     """(file, explicit): explicit files are always checked, folder files only if they look right
     (the language server's workspace index finds files by the same rule)."""
@@ -204,6 +215,8 @@ def run_check(args: argparse.Namespace) -> int:
         "target_version": args.target_version,
         "strict_params": args.strict_params,
         "params": _parse_cli_params(args.param or []),
+        "url_map": _parse_url_map(args.url_map or []),
+        "public_hub": args.public_hub,
     }
     run = _Run(
         overrides,

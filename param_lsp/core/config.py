@@ -13,13 +13,14 @@ Precedence, lowest to highest:
 1. built-in defaults (:class:`~param_lsp.core.settings.Settings`);
 2. the nearest configuration file;
 3. overrides: `param-lsp check` flags, or the language client's settings. Scalars replace the
-   file's value when given (not None); tables (`severity`, `hub-map`, `params`) are merged key
-   by key, the override winning for the same key.
+   file's value when given (not None); tables (`severity`, `hub-map`, `url-map`,
+   `params`) are merged key by key, the override winning for the same key.
 
 Keys (kebab-case in files; snake_case and camelCase are accepted in overrides)::
 
     target-version = "2.18"          # or "2.16"
     strict-params = true             # like polyaxon check --strict-params
+    public-hub = true                # hubRefs not in hub-map: the bundled public hub facts
     include = ["pipelines/**/*.yaml"]  # folder checks: only these files (content not sniffed)
     exclude = ["vendor/**"]          # folder checks: never these files
     [tool.param-lsp.severity]        # by code or rule name: off, hint, info, warning, error
@@ -27,6 +28,8 @@ Keys (kebab-case in files; snake_case and camelCase are accepted in overrides)::
     unused-suppression = "off"
     [tool.param-lsp.hub-map]         # hubRef component → local file, relative to the config file
     "my-org/trainer:v1" = "components/trainer.yaml"
+    [tool.param-lsp.url-map]         # urlRef URL prefix → local folder, relative to the config file
+    "https://raw.githubusercontent.com/org/repo/master/" = "."
     [tool.param-lsp.params]          # like polyaxon check -P name=value
     lr = "0.01"
 """
@@ -56,10 +59,12 @@ _SETTINGS_KEYS = {
     "strict-params": "strict_params",
     "severity": "severity",
     "hub-map": "hub_map",
+    "url-map": "url_map",
+    "public-hub": "public_hub",
     "params": "params",
 }
 _FILE_ONLY_KEYS = ("include", "exclude")
-_TABLE_FIELDS = ("severity", "hub_map", "params")
+_TABLE_FIELDS = ("severity", "hub_map", "url_map", "params")
 
 
 class ConfigError(Exception):
@@ -283,11 +288,12 @@ def _parse_table(source: Path, table: dict[str, Any], prefix: str) -> ProjectCon
             raise ConfigError(f"{source}: {prefix}{key} must be a table")
     if "severity" in values:
         _check_severities(source, values["severity"], prefix)
-    if "hub_map" in values:
-        values["hub_map"] = {
-            str(name): str((source.parent / str(target)).resolve())
-            for name, target in values["hub_map"].items()
-        }
+    for name_ in ("hub_map", "url_map"):
+        if name_ in values:
+            values[name_] = {
+                str(name): str((source.parent / str(target)).resolve())
+                for name, target in values[name_].items()
+            }
     globs: dict[str, tuple[str, ...]] = {}
     for key in _FILE_ONLY_KEYS:
         patterns = table.get(key, [])

@@ -30,9 +30,11 @@ from param_lsp.core.workspace import Workspace
 from param_lsp.core.yaml_tree import YMap, YNode, YScalar, YSeq
 from param_lsp.rules import refs as ref_rules
 from param_lsp.rules import templates
+from param_lsp.rules.dependent import SchemaBreaks
 from param_lsp.rules.params import ParamsTarget, did_you_mean, unambiguous, validate_params
 from param_lsp.rules.references import Composed, Composer
 from param_lsp.rules.registry import Rule, rule
+from param_lsp.rules.run_patch import check_run_patch
 
 NO_OPERATIONS = rule(
     "PLX500",
@@ -329,7 +331,8 @@ def check_dag(analysis: Any, ctx: CheckContext, workspace: Workspace) -> None:
     owner = next((layer for layer in composed.layers if layer.run is composed.run), None)
     if owner is None or composed.run is None or owner.source != ctx.path:
         return  # the pipeline lives in a referenced file, which is checked on its own
-    ops = check_dag_run(composed.run, composed.inputs, owner.source, ctx, workspace)
+    breaks = getattr(analysis, "schema_breaks", None)
+    ops = check_dag_run(composed.run, composed.inputs, owner.source, ctx, workspace, breaks)
     # Editor features reuse these compositions instead of composing every op again.
     analysis.dag_ops = {id(op.item): op for op in ops.values()}
 
@@ -340,9 +343,15 @@ def check_dag_run(
     source: Path | None,
     ctx: CheckContext,
     workspace: Workspace,
+    breaks: SchemaBreaks | None = None,
 ) -> dict[str, OpNode]:
-    """Check one DAG run; returns its ops by name, composed (empty without operations)."""
+    """Check one DAG run; returns its ops by name, composed (empty without operations).
+
+    ``breaks``: the document's schema errors; an op or component they touch is still part of
+    the graph, but the params of the ops that depend on it are not checked."""
     ops_node = run.get("operations")
+    if breaks and not isinstance(ops_node, YSeq) and breaks.error_in(ops_node) is not None:
+        return {}  # `operations` is not a list: reported by the schema, nothing to walk
     if not isinstance(ops_node, YSeq) or not ops_node.items:
         anchor = run.key_node("operations") or run.key_node("kind") or run
         ctx.report(
@@ -376,6 +385,8 @@ def check_dag_run(
         op.composed, op.usable = composed, usable
         problems += new
     _report_dag_ref_problems(problems, components, ctx)
+    if breaks:
+        _skip_broken(ops, components, breaks, ctx)
     _build_graph(ops)
     _report_orphans(ops, ctx)
     _report_cycles(ops, ctx)
@@ -394,6 +405,65 @@ def check_dag_run(
         if op.usable and op.composed is not None:
             _check_op_params(op, table, source, ctx, workspace, seen, ops, dag_inputs)
     return ops
+
+
+def _skip_broken(
+    ops: dict[str, OpNode], components: dict[str, YMap], breaks: SchemaBreaks, ctx: CheckContext
+) -> None:
+    """Ops whose own entry or whose `components[]` entry failed the schema keep their place in
+    the graph, but their params are not checked (a note on the schema error says so)."""
+    broken_components = {
+        id(item): (name, cause)
+        for name, item in components.items()
+        if (cause := breaks.error_in(item)) is not None
+    }
+    for op in ops.values():
+        cause = _params_break(op.item, breaks)
+        if cause is not None:
+            if op.usable:
+                breaks.explain(
+                    ctx,
+                    cause,
+                    f"the params of op `{op.name}` are not checked until this is fixed",
+                    op.name_node.span,
+                )
+            op.usable = False
+            continue
+        if op.composed is None or not broken_components:
+            continue
+        for layer in op.composed.layers[1:]:
+            found = broken_components.get(id(layer.root))
+            if found is None:
+                continue
+            name, cause = found
+            if op.usable:
+                breaks.explain(
+                    ctx,
+                    cause,
+                    f"op `{op.name}` uses component `{name}`; its params are not checked until "
+                    "the component is fixed",
+                    op.name_node.span,
+                )
+            op.usable = False
+            break
+
+
+#: Keys of an op whose contents its params check reads (a bad `name` or `trigger` is not one).
+_PARAMS_INPUTS = (
+    "params", "component", "pathRef", "path_ref", "hubRef", "hub_ref", "urlRef", "url_ref",
+    "dagRef", "dag_ref", "matrix", "joins", "inputs", "outputs", "patchStrategy",
+    "patch_strategy", "strictParams", "strict_params",
+)  # fmt: skip
+
+
+def _params_break(item: YMap, breaks: SchemaBreaks) -> Finding | None:
+    for key in _PARAMS_INPUTS:
+        entry = item.entry(key)
+        if entry is not None:
+            cause = breaks.error_in(entry[1]) or breaks.error_in(entry[0])
+            if cause is not None:
+                return cause
+    return None
 
 
 def _named_items(
@@ -473,6 +543,9 @@ def _compose_op(
                 polyaxon=f"DAG node `{op.name}` cannot define a schedule.",
             )
         )
+    if composed.complete and not composed.broken and not ctx.settings.is_216:
+        # Polyaxon 2.18 validates an op's runPatch against its component's run kind too.
+        check_run_patch(op.item, composed.run_kind, ctx)
     if composed.broken:
         op.usable = False
     elif composed.complete and composed.run is None:

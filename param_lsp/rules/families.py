@@ -9,7 +9,9 @@ from param_lsp.rules import (  # noqa: F401
     params,
     references,
     refs,
+    run_patch,
     schema,
+    schema_values,
     syntax,
     templates,
 )
