@@ -53,3 +53,32 @@ def test_enum_leaves_match_pydantic() -> None:
     leaf = joins.enum_leaf("kernel_test", ("rbf", "matern"))
     for value in ["rbf", "matern", "RBF", "", 1, None, ["rbf"]]:
         assert joins.leaf_value(leaf, value) == pydantic_verdict(leaf, value), value
+
+
+DATETIMES = [
+    "2024-05-01T10:00:00Z", "2024-05-01 10:00", "2024-05-01T10:00", "2024-05-01T10:00:00.123456",
+    "2024-05-01T10:00:00.1234567", "2024-05-01T10:00:00+02:00", "2024-05-01T10:00:00-23:59",
+    "2024-05-01T24:00:00", "2024-02-30T10:00:00", "2024-05-01T10:60", "2024-05-01T10:00:60",
+    "2024-05-01t10:00", "2024-05-01T10:00:00+24:00", "2024-05-01T10:00:00 Z", "2024-05-01",
+    "1714557600", "abc", "", 1714557600, 1.5, True,
+]  # fmt: skip
+DURATIONS = [0, 1, -1, 3600, 1.5, -2.25, 10**8, 10**12, True, False, "PT1H", "1h", "10", "01:00:00"]
+
+
+def test_date_times_and_durations_decided_without_pydantic_are_pydantic_s_verdicts() -> None:
+    from datetime import datetime, timedelta
+
+    from param_lsp.rules import schema_values
+
+    for kind, values, check in (
+        (datetime, DATETIMES, schema_values.datetime_error),
+        (timedelta, DURATIONS, schema_values.timedelta_error),
+    ):
+        adapter = pydantic.TypeAdapter(kind)
+        for value in values:
+            try:
+                adapter.validate_python(value)
+                accepted = True
+            except pydantic.ValidationError:
+                accepted = False
+            assert (check(value) is None) == accepted, (kind, value)
