@@ -8,6 +8,7 @@ the order of the files whatever the number of workers.
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import sys
 from collections.abc import Iterator, Sequence
@@ -158,6 +159,18 @@ _WORKER_RUN: _Run | None = None
 def _start_worker(run: _Run) -> None:
     global _WORKER_RUN
     _WORKER_RUN = run
+    _collector_for_a_run()
+
+
+def _collector_for_a_run() -> None:
+    """What start-up made lives as long as the process: frozen, out of every collection. What
+    each analysis leaves is collected as usual, young (not moved to the oldest generation,
+    where the garbage of thousands of files would pile up until a rare full collection)."""
+    from param_lsp.core.yaml_tree import keep_frozen_objects
+
+    gc.collect()
+    gc.freeze()
+    keep_frozen_objects()
 
 
 def _check_chunk(chunk: list[tuple[Path, bool]]) -> list[FileResult | str | None]:
@@ -218,6 +231,7 @@ def run_check(args: argparse.Namespace) -> int:
         "url_map": _parse_url_map(args.url_map or []),
         "public_hub": args.public_hub,
     }
+    _collector_for_a_run()
     run = _Run(
         overrides,
         _explicit_config(args),
