@@ -329,6 +329,23 @@ class RuleSet:
 
 Check = Callable[["Walker", YNode, str], bool]
 
+#: What a value check accepts, for key completion and hover (one source with the checks):
+#: ("leaf", leaf name), ("model", fields, what), ("list", item check), ("disc", {kind: check},
+#: what), ("same", check) for a wrapper, ("params",) for full-form params by name,
+#: ("hp_params",) for matrix hyper-parameters by name.
+SHAPES: dict[Check, tuple[Any, ...]] = {}
+
+
+def shaped(check: Check, *shape: Any) -> Check:
+    """Record the shape of ``check`` in :data:`SHAPES`; returns ``check``."""
+    SHAPES[check] = shape
+    return check
+
+
+def enum_values(leaf_name: str) -> tuple[str, ...]:
+    """The values an enum leaf accepts (empty for other leaves)."""
+    return _ENUM_VALUES.get(leaf_name, ())
+
 
 @dataclass(frozen=True, slots=True)
 class Field:
@@ -489,7 +506,7 @@ def leaf(name: str, *, ref: bool = False) -> Check:
     def check(walker: Walker, node: YNode, path: str) -> bool:
         return walker.leaf(node, path, name, ref=ref)
 
-    return check
+    return shaped(check, "leaf", name)
 
 
 def any_value(walker: Walker, node: YNode, path: str) -> bool:
@@ -510,6 +527,8 @@ def _v1param_fields() -> tuple[Field, ...]:
 
 
 _PARAM_FIELDS = _v1param_fields()
+#: The V1Param fields of full-form params (join and tuner params).
+PARAM_FIELDS = _PARAM_FIELDS
 _PARAM_LOOKUP = field_lookup(_PARAM_FIELDS)
 
 
@@ -582,6 +601,9 @@ class _JoinWalker(Walker):
 
 def _join_params_check(walker: Walker, node: YNode, path: str) -> bool:
     return check_full_form_params(walker, node, path, what="join params")
+
+
+shaped(_join_params_check, "params")
 
 
 _JOIN_FIELDS: tuple[Field, ...] = (

@@ -254,6 +254,105 @@ COMPLETION_CASES = {
         {"succeeded", "failed", "done"},
         set(),
     ),
+    # Below the first level: expected keys are Polyaxon's models (V1OptimizationMetric,
+    # V1MetricEarlyStopping, V1TruncationStoppingPolicy, V1HpRange's mapping form, V1Hook,
+    # V1Param) and the Kubernetes client classes Polyaxon builds (V1ResourceRequirements,
+    # V1EnvVar, V1VolumeMount, V1Toleration, V1Affinity, V1NodeAffinity).
+    "matrix metric keys": (
+        OP + "matrix:\n  kind: bayes\n  metric:\n    |\n",
+        OP + "matrix: {kind: bayes, metric: {|}}\n",
+        {"name", "optimization"},
+        {"kind", "value"},
+    ),
+    "matrix metric optimization": (
+        OP + "matrix:\n  kind: bayes\n  metric:\n    name: loss\n    optimization: |\n",
+        OP + "matrix: {kind: bayes, metric: {name: loss, optimization: |}}\n",
+        {"maximize", "minimize"},
+        set(),
+    ),
+    "early stopping kind": (
+        OP + "matrix:\n  kind: random\n  earlyStopping:\n    - kind: |\n",
+        OP + "matrix: {kind: random, earlyStopping: [{kind: |}]}\n",
+        {"metric_early_stopping", "failure_early_stopping"},
+        set(),
+    ),
+    "early stopping keys by kind": (
+        OP + "matrix:\n  kind: random\n  earlyStopping:\n"
+        "    - kind: metric_early_stopping\n      |\n",
+        OP + "matrix: {kind: random, earlyStopping: [{kind: metric_early_stopping, |}]}\n",
+        {"metric", "value", "optimization", "policy"},
+        {"kind", "percent"},
+    ),
+    "stopping policy keys by kind": (
+        OP + "matrix:\n  kind: random\n  earlyStopping:\n"
+        "    - kind: metric_early_stopping\n      policy:\n        kind: truncation\n"
+        "        |\n",
+        OP + "matrix:\n  kind: random\n  earlyStopping:\n"
+        "    - {kind: metric_early_stopping, policy: {kind: truncation, |}}\n",
+        {"percent", "evaluationInterval", "includeSucceeded", "minInterval"},
+        {"kind", "metric"},
+    ),
+    "hyper-parameter keys": (
+        OP + "matrix:\n  kind: grid\n  params:\n    epochs:\n      kind: range\n      |\n",
+        OP + "matrix: {kind: grid, params: {epochs: {kind: range, |}}}\n",
+        {"value"},
+        {"kind", "start"},
+    ),
+    "hyper-parameter value keys by kind": (
+        OP + "matrix:\n  kind: grid\n  params:\n    epochs:\n      kind: range\n"
+        "      value:\n        |\n",
+        OP + "matrix: {kind: grid, params: {epochs: {kind: range, value: {|}}}}\n",
+        {"start", "stop", "step"},
+        {"low", "high", "kind"},
+    ),
+    "join param keys": (
+        OP + "joins:\n  - query: 'status: succeeded'\n    params:\n      epochs:\n        |\n",
+        OP + "joins:\n  - {query: 'status: succeeded', params: {epochs: {|}}}\n",
+        {"value", "ref", "contextOnly", "toEnv"},
+        {"query"},
+    ),
+    "hook param keys": (
+        OP + "hooks:\n  - hubRef: slack\n    params:\n      url:\n        |\n",
+        OP + "hooks:\n  - {hubRef: slack, params: {url: {|}}}\n",
+        {"value", "ref", "connection"},
+        {"hubRef"},
+    ),
+    "container resources keys": (
+        "kind: component\nrun:\n  kind: job\n  container:\n    resources:\n      |\n",
+        "kind: component\nrun:\n  kind: job\n  container: {resources: {|}}\n",
+        {"limits", "requests"},
+        {"image"},
+    ),
+    "container env entry keys": (
+        "kind: component\nrun:\n  kind: job\n  container:\n    env:\n      - name: A\n        |\n",
+        "kind: component\nrun:\n  kind: job\n  container: {env: [{name: A, |}]}\n",
+        {"value", "valueFrom"},
+        {"name", "image"},
+    ),
+    "container volume mount keys": (
+        "kind: component\nrun:\n  kind: job\n  container:\n    volumeMounts:\n"
+        "      - name: data\n        |\n",
+        "kind: component\nrun:\n  kind: job\n  container: {volumeMounts: [{name: data, |}]}\n",
+        {"mountPath", "readOnly", "subPath"},
+        {"name"},
+    ),
+    "toleration keys": (
+        "kind: component\nrun:\n  kind: job\n  environment:\n    tolerations:\n"
+        "      - key: gpu\n        |\n",
+        "kind: component\nrun:\n  kind: job\n  environment: {tolerations: [{key: gpu, |}]}\n",
+        {"operator", "effect", "value", "tolerationSeconds"},
+        {"key"},
+    ),
+    "node affinity keys": (
+        "kind: component\nrun:\n  kind: job\n  environment:\n    affinity:\n"
+        "      nodeAffinity:\n        |\n",
+        "kind: component\nrun:\n  kind: job\n  environment: {affinity: {nodeAffinity: {|}}}\n",
+        {
+            "requiredDuringSchedulingIgnoredDuringExecution",
+            "preferredDuringSchedulingIgnoredDuringExecution",
+        },
+        {"nodeAffinity"},
+    ),
     "io keys": (
         "kind: component\ninputs:\n  - name: x\n    |\n",
         "kind: component\ninputs:\n  - {name: x, |}\n",
@@ -426,6 +525,66 @@ async def test_hover_on_keys_and_values(
     assert "maxRetries" in about
     about = await hover_at(client, uri, at_word(text, "choice", "choice"))
     assert "choice" in about
+
+
+NESTED_HOVER_DOCS = {
+    "block": OP
+    + "params:\n  dataset: /data\n"
+    + "matrix:\n  kind: random\n  numRuns: 2\n  params:\n"
+    + "    epochs:\n      kind: range\n      value:\n        start: 1\n        stop: 5\n"
+    + "        step: 1\n"
+    + "  earlyStopping:\n    - kind: metric_early_stopping\n      metric: loss\n"
+    + "      value: 0.1\n      optimization: minimize\n"
+    + "      policy:\n        kind: truncation\n        percent: 50\n"
+    + "        evaluationInterval: 1\n"
+    + "hooks:\n  - hubRef: slack\n    trigger: failed\n",
+    "flow": OP
+    + "params: {dataset: /data}\n"
+    + "matrix:\n  kind: random\n  numRuns: 2\n"
+    + "  params: {epochs: {kind: range, value: {start: 1, stop: 5, step: 1}}}\n"
+    + "  earlyStopping:\n    - {kind: metric_early_stopping, metric: loss, value: 0.1,"
+    + " optimization: minimize,\n       policy: {kind: truncation, percent: 50,"
+    + " evaluationInterval: 1}}\n"
+    + "hooks: [{hubRef: slack, trigger: failed}]\n",
+}
+NESTED_HOVER_COMPONENT = {
+    "block": "kind: component\nrun:\n  kind: job\n  environment:\n    tolerations:\n"
+    + "      - key: gpu\n        operator: Exists\n"
+    + "  container:\n    image: python\n    resources:\n      limits:\n        cpu: 1\n"
+    + "    env:\n      - name: A\n        valueFrom:\n          secretKeyRef: {name: s, key: k}\n",
+    "flow": "kind: component\nrun:\n  kind: job\n"
+    + "  environment: {tolerations: [{key: gpu, operator: Exists}]}\n"
+    + "  container: {image: python, resources: {limits: {cpu: 1}},"
+    + " env: [{name: A, valueFrom: {secretKeyRef: {name: s, key: k}}}]}\n",
+}
+
+
+@pytest.mark.parametrize("style", STYLES)
+async def test_hover_on_keys_below_the_first_level(
+    client: LanguageClient, workspace: Path, style: str
+) -> None:
+    text = NESTED_HOVER_DOCS[style]
+    uri = await opened(client, workspace, text)
+    assert codes(client.diagnostics.get(uri, [])) == []  # Polyaxon accepts it (oracle)
+    about = await hover_at(client, uri, at_word(text, "step: 1", "step"))
+    assert "step" in about and "range" in about
+    about = await hover_at(client, uri, at_word(text, "optimization: minimize", "optimization"))
+    assert "optimization" in about and "early stopping" in about
+    about = await hover_at(client, uri, at_word(text, "percent: 50", "percent"))
+    assert "truncation" in about and "Required" in about
+    about = await hover_at(client, uri, at_word(text, "trigger: failed", "trigger"))
+    assert "`succeeded`" in about
+    text = NESTED_HOVER_COMPONENT[style]
+    uri = await opened(client, workspace, text)
+    assert codes(client.diagnostics.get(uri, [])) == []
+    about = await hover_at(client, uri, at_word(text, "operator: Exists", "operator"))
+    assert "V1Toleration" in about
+    about = await hover_at(client, uri, at_word(text, "limits", "limits"))
+    assert "V1ResourceRequirements" in about
+    about = await hover_at(client, uri, at_word(text, "valueFrom", "valueFrom"))
+    assert "V1EnvVar" in about and "V1EnvVarSource" in about
+    about = await hover_at(client, uri, at_word(text, "secretKeyRef", "secretKeyRef"))
+    assert "V1EnvVarSource" in about
 
 
 @pytest.mark.parametrize("style", STYLES)
