@@ -1012,3 +1012,145 @@ async def test_typing_inside_a_flow_mapping_written_over_several_lines(
     items = result.items if isinstance(result, types.CompletionList) else result
     got = labels(items)
     assert "dataset" in got and "epochs" not in got and "learning_rate" not in got
+
+
+# ------------------------------------------ templates in escaped and multi-line scalars
+# Polyaxon accepts every file below (checked with the oracle, before and after the rename);
+# the expected texts are the same files with the name replaced.
+
+ESCAPED_COMPONENT = {
+    "block": """\
+kind: component
+name: train
+inputs:
+  - name: epochs
+    type: int
+  - name: lr
+    type: float
+run:
+  kind: job
+  container:
+    image: python:3.11
+    command:
+      - "echo \\"\\u00e9 {{ epochs }}\\"\\t{{ lr }}"
+    args: >
+      --epochs={{ epochs }}
+      --lr={{ lr }}
+      --again={{ params.epochs.as_arg }}
+""",
+    "flow": """\
+kind: component
+name: train
+inputs:
+  - {name: epochs, type: int}
+  - {name: lr, type: float}
+run:
+  kind: job
+  container: {image: "python:3.11", command: ["echo \\"\\u00e9 {{ epochs }}\\"\\t{{ lr }}"],
+    args: "--epochs={{ epochs }}
+      --lr={{ lr }} --again={{ params.epochs.as_arg }}"}
+""",
+}
+# Templates whose text is not the source text: an escape inside the name, a line break
+# inside the `{{ }}`.
+UNMAPPABLE = {
+    "block": '    env:\n      - name: E\n        value: "{{ ep\\u006fchs }}"\n',
+    "flow": '    env: [{name: E, value: "--e={{\n        epochs }}"}]\n',
+}
+
+
+@pytest.mark.parametrize("style", STYLES)
+async def test_rename_inside_escaped_and_multi_line_scalars(
+    client: LanguageClient, workspace: Path, style: str
+) -> None:
+    folder = workspace / f"rename-escaped-{style}"
+    folder.mkdir()
+    docs = Docs(client, folder)
+    text = ESCAPED_COMPONENT[style]
+    uri = await docs.open("train.yaml", text)
+    await docs.settle()
+    before = await workspace_codes(client, [uri])
+    where = at_word(text, "name: epochs", "epochs")
+    refs = await client.text_document_references_async(
+        types.ReferenceParams(
+            text_document=doc_id(uri),
+            position=where,
+            context=types.ReferenceContext(include_declaration=False),
+        )
+    )
+    assert refs is not None and len(refs) == 3
+    lines = text.split("\n")
+    for ref in refs:
+        rng = ref.range
+        assert rng.start.line == rng.end.line
+        assert lines[rng.start.line][rng.start.character : rng.end.character] == "epochs"
+    edit = await client.text_document_rename_async(
+        types.RenameParams(text_document=doc_id(uri), position=where, new_name="n_epochs")
+    )
+    assert await docs.apply(edit) == {uri}
+    expected = (
+        text.replace("name: epochs", "name: n_epochs")
+        .replace("{{ epochs }}", "{{ n_epochs }}")
+        .replace("params.epochs.", "params.n_epochs.")
+    )
+    assert docs.texts[uri] == expected
+    assert await workspace_codes(client, [uri]) == before
+
+
+@pytest.mark.parametrize("style", STYLES)
+async def test_rename_refuses_templates_it_cannot_map_to_the_source(
+    client: LanguageClient, workspace: Path, style: str
+) -> None:
+    text = ESCAPED_COMPONENT["block"] + UNMAPPABLE[style]
+    uri = await opened(client, workspace, text)
+    where = at_word(text, "name: epochs", "epochs")
+    with pytest.raises(JsonRpcException, match="cannot be mapped"):
+        await client.text_document_rename_async(
+            types.RenameParams(text_document=doc_id(uri), position=where, new_name="n_epochs")
+        )
+    refs = await client.text_document_references_async(
+        types.ReferenceParams(
+            text_document=doc_id(uri),
+            position=where,
+            context=types.ReferenceContext(include_declaration=False),
+        )
+    )
+    assert refs is not None
+    # The three exact sites, and the scalar holding the unmappable template.
+    env_line = next(
+        i for i, line in enumerate(text.split("\n")) if "{{ ep\\u" in line or "--e={{" in line
+    )
+    assert len(refs) == 4 and any(ref.range.start.line == env_line for ref in refs)
+
+
+ESCAPED_REF_VALUE = {
+    "block": ("value: outputs.dataset", 'value: "outputs.data\\x73et"'),
+    "flow": ("value: outputs.dataset}", "value: 'outputs.dataset'}"),
+}
+
+
+@pytest.mark.parametrize("style", STYLES)
+async def test_rename_of_an_output_named_in_a_quoted_ref_value(
+    client: LanguageClient, workspace: Path, style: str
+) -> None:
+    folder = workspace / f"rename-quoted-ref-{style}"
+    folder.mkdir()
+    (folder / "train.yaml").write_text((workspace / "train.yaml").read_text())
+    docs = Docs(client, folder)
+    prepare = await docs.open("prepare.yaml", PREPARE)
+    old, new = ESCAPED_REF_VALUE[style]
+    text = DAG[style].replace(old, new)
+    assert new in text
+    pipeline = await docs.open("pipeline.yaml", text)
+    await docs.settle()
+    before = await workspace_codes(client, [prepare, pipeline])
+    decl = at_word(PREPARE, "- name: dataset", "dataset")
+    rename = types.RenameParams(text_document=doc_id(prepare), position=decl, new_name="prepared")
+    if style == "block":  # an escape inside the name: no exact edit, so no edit at all
+        with pytest.raises(JsonRpcException, match="cannot be mapped"):
+            await client.text_document_rename_async(rename)
+        return
+    edit = await client.text_document_rename_async(rename)
+    assert await docs.apply(edit) == {prepare, pipeline}
+    assert "value: 'outputs.prepared'}" in docs.texts[pipeline]
+    assert await workspace_codes(client, [prepare, pipeline]) == before
