@@ -1033,6 +1033,9 @@ run:
     image: python:3.11
     command:
       - "echo \\"\\u00e9 {{ epochs }}\\"\\t{{ lr }}"
+      - 'it''s {{ epochs }}'
+      - echo {{ lr }}
+        then {{ epochs }}
     args: >
       --epochs={{ epochs }}
       --lr={{ lr }}
@@ -1046,7 +1049,9 @@ inputs:
   - {name: lr, type: float}
 run:
   kind: job
-  container: {image: "python:3.11", command: ["echo \\"\\u00e9 {{ epochs }}\\"\\t{{ lr }}"],
+  container: {image: "python:3.11", command: ["echo \\"\\u00e9 {{ epochs }}\\"\\t{{ lr }}",
+    'it''s {{ epochs }}', "echo {{ lr }}\\
+      then {{ epochs }}"],
     args: "--epochs={{ epochs }}
       --lr={{ lr }} --again={{ params.epochs.as_arg }}"}
 """,
@@ -1078,7 +1083,7 @@ async def test_rename_inside_escaped_and_multi_line_scalars(
             context=types.ReferenceContext(include_declaration=False),
         )
     )
-    assert refs is not None and len(refs) == 3
+    assert refs is not None and len(refs) == 5
     lines = text.split("\n")
     for ref in refs:
         rng = ref.range
@@ -1116,11 +1121,11 @@ async def test_rename_refuses_templates_it_cannot_map_to_the_source(
         )
     )
     assert refs is not None
-    # The three exact sites, and the scalar holding the unmappable template.
+    # The five exact sites, and the scalar holding the unmappable template.
     env_line = next(
         i for i, line in enumerate(text.split("\n")) if "{{ ep\\u" in line or "--e={{" in line
     )
-    assert len(refs) == 4 and any(ref.range.start.line == env_line for ref in refs)
+    assert len(refs) == 6 and any(ref.range.start.line == env_line for ref in refs)
 
 
 ESCAPED_REF_VALUE = {
@@ -1154,3 +1159,35 @@ async def test_rename_of_an_output_named_in_a_quoted_ref_value(
     assert await docs.apply(edit) == {prepare, pipeline}
     assert "value: 'outputs.prepared'}" in docs.texts[pipeline]
     assert await workspace_codes(client, [prepare, pipeline]) == before
+
+
+QUOTED_OP_REF = {
+    "block": ("ref: ops.prepare", 'ref: "ops.prep\\x61re"'),
+    "flow": ("ref: ops.prepare,", "ref: 'ops.prepare',"),
+}
+
+
+@pytest.mark.parametrize("style", STYLES)
+async def test_rename_of_an_op_named_in_a_quoted_ref(
+    client: LanguageClient, workspace: Path, style: str
+) -> None:
+    folder = workspace / f"rename-quoted-op-{style}"
+    folder.mkdir()
+    for name in ("train.yaml", "prepare.yaml"):
+        (folder / name).write_text((workspace / name).read_text())
+    docs = Docs(client, folder)
+    old, new = QUOTED_OP_REF[style]
+    text = DAG[style].replace(old, new)
+    assert new in text
+    pipeline = await docs.open("pipeline.yaml", text)
+    before = await workspace_codes(client, [pipeline])
+    where = at_word(text, "- name: prepare", "prepare")
+    rename = types.RenameParams(text_document=doc_id(pipeline), position=where, new_name="clean")
+    if style == "block":  # `prep\x61re`: no range of the source is the name
+        with pytest.raises(JsonRpcException, match="cannot be mapped"):
+            await client.text_document_rename_async(rename)
+        return
+    await docs.apply(await client.text_document_rename_async(rename))
+    assert "ref: 'ops.clean'," in docs.texts[pipeline]
+    assert "prepare" not in docs.texts[pipeline].replace("prepare.yaml", "")
+    assert await workspace_codes(client, [pipeline]) == before
