@@ -29,6 +29,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+from param_lsp.core.template_scan import has_template
+
 __all__ = [
     "ValueCheck",
     "is_known_type",
@@ -51,13 +53,12 @@ class ValueCheck:
 # Small public helpers
 # --------------------------------------------------------------------------------------
 
-_TEMPLATE_RE = re.compile(r"{{\s*(.+)\s*}}")
 NO_VALUE_FOUND = "_NO_VALUE_FOUND"
 
 
 def is_template(value: Any) -> bool:
     """§8.8: a str containing `{{ ... }}` (searched, not anchored; `.` excludes newline)."""
-    return isinstance(value, str) and _TEMPLATE_RE.search(value) is not None
+    return has_template(value)
 
 
 def py_str(value: Any) -> str:
@@ -1006,7 +1007,7 @@ def _conv_image(value: Any, strict: bool) -> str:
         value = value.get("name")
     if not isinstance(value, str):
         raise _Fail("Image value should be a string")
-    if _TEMPLATE_RE.search(value):
+    if has_template(value):
         return value
     if " " in value:
         raise _Fail
@@ -1195,7 +1196,7 @@ class _Struct:
 
 def _ref_field(value: Any, strict: bool) -> str:
     # clipped RefField: a str that contains a {{ }} template.
-    if not isinstance(value, str) or not _TEMPLATE_RE.search(value):
+    if not isinstance(value, str) or not has_template(value):
         raise _Fail
     return value
 
@@ -1210,7 +1211,7 @@ _STRICT_INT = _strict(_conv_int)
 
 def _str_list_from_csv(inner: Conv) -> Conv:
     def conv(value: Any, strict: bool) -> Any:
-        if isinstance(value, str) and not _TEMPLATE_RE.search(value):
+        if isinstance(value, str) and not has_template(value):
             value = [part.strip() for part in value.split(",") if part.strip()]
         return inner(value, strict)
 
@@ -1855,7 +1856,7 @@ def _coerce_number_constraint(value: Any) -> Any:
         try:
             return _conv_float(value, False)
         except _Fail:
-            if _TEMPLATE_RE.search(value):
+            if has_template(value):
                 return value
     raise _InvalidValidation
 

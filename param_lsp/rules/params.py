@@ -19,6 +19,7 @@ from param_lsp.core.findings import Fix, Related, Severity
 from param_lsp.core.memo import canonical, check_in_chunks, remembered
 from param_lsp.core.model import IODef, ParamDef
 from param_lsp.core.span import Span
+from param_lsp.core.template_scan import has_template
 from param_lsp.core.yaml_tree import YMap, YNode
 from param_lsp.rules.registry import rule
 
@@ -234,12 +235,11 @@ TO_INIT_INFEASIBLE = rule(
 )
 
 _ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
-_TEMPLATE = re.compile(r"{{\s*(.+)\s*}}")
 
 
 def is_template_value(value: Any) -> bool:
     """§8.8: a str containing `{{ … }}` (not anchored, `.` does not match newlines)."""
-    return isinstance(value, str) and _TEMPLATE.search(value) is not None
+    return has_template(value)
 
 
 @dataclass(slots=True)
