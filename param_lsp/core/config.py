@@ -100,24 +100,45 @@ class ProjectConfig:
 EMPTY_CONFIG = ProjectConfig()
 
 
-def find_config_file(start: Path) -> Path | None:
-    """The nearest `.param-lsp.toml` or pyproject.toml with `[tool.param-lsp]`, upwards."""
+def find_config_file(start: Path, stop: Path | None = None) -> Path | None:
+    """The nearest `.param-lsp.toml` or pyproject.toml with `[tool.param-lsp]`, upwards.
+
+    The walk ends at the repository root (the first folder holding `.git`) or at ``stop`` (the
+    workspace root), whichever comes first: a file above them belongs to someone else.
+    """
     folder = Path(os.path.abspath(start))
     if not folder.is_dir():
         folder = folder.parent
+    limit = Path(os.path.abspath(stop)) if stop is not None else None
     for candidate in (folder, *folder.parents):
         dedicated = candidate / CONFIG_FILENAME
-        if dedicated.is_file():
+        if _is_file(dedicated):
             return dedicated
         pyproject = candidate / PYPROJECT
-        if pyproject.is_file() and _has_tool_table(pyproject):
+        if _is_file(pyproject) and _has_tool_table(pyproject):
             return pyproject
+        if candidate == limit or _exists(candidate / ".git"):
+            return None
     return None
 
 
-def load_config(start: Path) -> ProjectConfig:
+def _is_file(path: Path) -> bool:
+    try:
+        return path.is_file()
+    except (OSError, ValueError):
+        return False
+
+
+def _exists(path: Path) -> bool:
+    try:
+        return path.exists()
+    except (OSError, ValueError):
+        return False
+
+
+def load_config(start: Path, stop: Path | None = None) -> ProjectConfig:
     """The configuration that applies to a file or folder (raises ConfigError if unusable)."""
-    source = find_config_file(start)
+    source = find_config_file(start, stop)
     if source is None:
         return EMPTY_CONFIG
     return load_config_file(source)
@@ -138,6 +159,7 @@ def load_settings(
     overrides: Mapping[str, Any] | None = None,
     *,
     use_config_file: bool = True,
+    stop: Path | None = None,
 ) -> Settings:
     """Settings for one file: defaults < nearest configuration file < ``overrides``.
 
@@ -145,7 +167,9 @@ def load_settings(
     keys; None values are ignored). Raises ConfigError for an unusable file or override.
     """
     config = (
-        load_config(Path(for_path)) if use_config_file and for_path is not None else EMPTY_CONFIG
+        load_config(Path(for_path), stop)
+        if use_config_file and for_path is not None
+        else EMPTY_CONFIG
     )
     return settings_from(config, overrides)
 

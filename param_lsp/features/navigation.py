@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -128,7 +129,10 @@ def _template_target(
     return Target("io", io.name, io=io, span=segments[at].span)
 
 
-def definition(view: DocumentView, pos: Position) -> list[Location]:
+def definition(
+    view: DocumentView, pos: Position, allowed: Callable[[Path], bool] | None = None
+) -> list[Location]:
+    """Where the thing at ``pos`` is defined; a file outside ``allowed`` is never looked at."""
     if not 0 <= pos.line < len(view.lines):
         return []
     line_text = view.lines[pos.line]
@@ -138,6 +142,8 @@ def definition(view: DocumentView, pos: Position) -> list[Location]:
         if part.key in ("pathRef", "path_ref") and value.text:
             base = view.path.parent if view.path is not None else Path.cwd()
             target = (base / value.text).resolve()
+            if allowed is not None and not allowed(target):
+                return []  # not even whether it exists
             if target.is_file():
                 return [Location(target, Span.of(0, 0, 0, 0))]
             return []

@@ -161,6 +161,8 @@ class DocumentStore:
         self.client_overrides: dict[str, Any] = {}
         self.workspace: Workspace | None = None
         self.workspace_root: Path | None = None
+        #: The other workspace folders (each one a root too).
+        self.extra_roots: tuple[Path, ...] = ()
         #: Analyses started since start-up (read by benchmarks through `$/paramLsp/stats`).
         self.analyses_run = 0
         self.collector = CollectorPolicy()
@@ -174,7 +176,7 @@ class DocumentStore:
             from param_lsp.core.workspace import Workspace
 
             self.workspace_root = root
-            self.workspace = Workspace(root=root)
+            self.workspace = Workspace(root=root, extra_roots=self.extra_roots if root else ())
 
     def settings_for(self, path: Path | None) -> Settings:
         self.ensure_configured()
@@ -183,11 +185,19 @@ class DocumentStore:
             return self.settings
         from param_lsp.core.config import ConfigError, load_settings
 
+        stop = self._root_of(path)
         try:
-            return load_settings(path, self.client_overrides)
+            return load_settings(path, self.client_overrides, stop=stop)
         except ConfigError as exc:
             log.warning("param-lsp: %s; using the client settings", exc)
             return self.settings
+
+    def _root_of(self, path: Path) -> Path | None:
+        """The workspace folder holding ``path`` (configuration files are looked for up to it)."""
+        for root in (self.workspace_root, *self.extra_roots):
+            if root is not None and path.is_relative_to(root):
+                return root
+        return None
 
     def ensure_configured(self) -> None:
         if self.settings is None:

@@ -14,7 +14,7 @@ import gc
 import logging
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -38,6 +38,8 @@ YAML_WATCH_GLOB = "**/*.y*ml"
 
 TOKEN_TYPES = ["namespace", "variable", "property", "function", "keyword"]
 MAX_SCANNED_FILES = 2000
+#: Larger workspace files are not indexed.
+SCAN_MAX_BYTES = 1_000_000
 SCAN_SKIP_DIRS = frozenset({".git", "node_modules", ".venv", "venv", "__pycache__", ".tox"})
 
 
@@ -243,6 +245,18 @@ class ParamLanguageServer(LanguageServer):
         views += [view for path, view in self.scanned.items() if path not in open_paths]
         return views
 
+    def inside_for(self, document: Path | None) -> Callable[[Path], bool]:
+        """Whether a file is inside the roots that ``document`` may reach (the workspace
+        folders; without any, the document's repository or folder)."""
+        workspace = self.store.workspace
+
+        def inside(path: Path) -> bool:
+            if workspace is None:
+                return False
+            return workspace.allowed(path, by=document)
+
+        return inside
+
     def log_to_client(self, level: int, message: str) -> None:
         kind = (
             types.MessageType.Error
@@ -328,13 +342,17 @@ def on_initialize(ls: ParamLanguageServer, params: types.InitializeParams) -> No
     ls.progress_support = bool(caps.window and caps.window.work_done_progress)
     ls.init_options = params.initialization_options
     root: Path | None = None
-    if params.workspace_folders:
-        root = uri_to_path(params.workspace_folders[0].uri)
+    folders = [uri_to_path(folder.uri) for folder in params.workspace_folders or ()]
+    roots = [folder for folder in folders if folder is not None]
+    if roots:
+        root = roots[0]
     elif params.root_uri:
         root = uri_to_path(params.root_uri)
     elif params.root_path:
         root = Path(params.root_path)
+    # Every workspace folder is a root; without any, each document's repository is its root.
     ls.store.workspace_root = root
+    ls.store.extra_roots = tuple(roots[1:])
     # Options are parsed in `initialized`, so the initialize result goes out before any
     # analysis module is imported.
 
@@ -514,11 +532,13 @@ def _indexable(ls: ParamLanguageServer, path: Path) -> bool:
     workspace, root = ls.store.workspace, ls.store.workspace_root
     if workspace is None or root is None or not workspace.allowed(path):
         return False
-    try:
-        folders = path.relative_to(root).parts[:-1]
-    except ValueError:
-        return False
-    return not any(part in SCAN_SKIP_DIRS or part.startswith(".") for part in folders)
+    for base in (root, *ls.store.extra_roots):
+        try:
+            folders = path.relative_to(base).parts[:-1]
+        except ValueError:
+            continue
+        return not any(part in SCAN_SKIP_DIRS or part.startswith(".") for part in folders)
+    return False
 
 
 async def _apply_watched_changes(ls: ParamLanguageServer) -> None:
@@ -625,15 +645,24 @@ async def pull_diagnostics(
 # ---------------------------------------------------------------- workspace scan
 
 
-def _candidate_files(root: Path) -> list[Path]:
+def _candidate_files(roots: Sequence[Path]) -> list[Path]:
+    """YAML files under the roots; never a symlink that leads out of them (os.walk does not
+    enter linked folders)."""
+    real_roots = [Path(os.path.realpath(root)) for root in roots]
     found: list[Path] = []
-    for dirpath, dirnames, filenames in os.walk(root):
-        dirnames[:] = sorted(
-            d for d in dirnames if d not in SCAN_SKIP_DIRS and not d.startswith(".")
-        )
-        for name in sorted(filenames):
-            if name.lower().endswith((".yaml", ".yml")):
-                found.append(Path(dirpath) / name)
+    for root in roots:
+        for dirpath, dirnames, filenames in os.walk(root):
+            dirnames[:] = sorted(
+                d for d in dirnames if d not in SCAN_SKIP_DIRS and not d.startswith(".")
+            )
+            for name in sorted(filenames):
+                if not name.lower().endswith((".yaml", ".yml")):
+                    continue
+                path = Path(dirpath) / name
+                real = Path(os.path.realpath(path))
+                if not any(real.is_relative_to(r) for r in real_roots):
+                    continue
+                found.append(path)
                 if len(found) >= MAX_SCANNED_FILES:
                     return found
     return found
@@ -645,7 +674,8 @@ async def _scan_workspace(ls: ParamLanguageServer) -> None:
     if root is None or not root.is_dir():
         return
     loop = asyncio.get_running_loop()
-    files = await loop.run_in_executor(None, _candidate_files, root)
+    roots = [root, *(extra for extra in ls.store.extra_roots if extra.is_dir())]
+    files = await loop.run_in_executor(None, _candidate_files, roots)
     token: str | None = None
     if ls.progress_support:
         token = f"param-lsp-scan-{id(files)}"
@@ -689,14 +719,24 @@ async def _scan_workspace(ls: ParamLanguageServer) -> None:
 def _scan_one(path: Path, store: DocumentStore) -> Any:
     from param_lsp.core.analyze import analyze
     from param_lsp.core.detect import looks_like_polyaxonfile
+    from param_lsp.core.safe_read import read_file
     from param_lsp.features.document import make_view
     from param_lsp.features.index import build_index
 
+    workspace = store.workspace
+    if workspace is None:
+        return None
+    roots = workspace.roots_for(path)
+    # Opened once without blocking (a FIFO), a regular file only (not /dev/zero), checked
+    # inside the roots on the descriptor, at most SCAN_MAX_BYTES read.
+    got = read_file(
+        path, SCAN_MAX_BYTES, allowed=lambda real: any(real.is_relative_to(r) for r in roots)
+    )
+    if got.data is None:
+        return None
     try:
-        if path.stat().st_size > 1_000_000:
-            return None
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
+        text = got.data.decode("utf-8")
+    except UnicodeDecodeError:
         return None
     if not looks_like_polyaxonfile(text):
         return None
@@ -767,7 +807,8 @@ def definition(ls: ParamLanguageServer, params: types.DefinitionParams) -> Any:
     view, pos = _position(ls, params.text_document.uri, params.position)
     if pos is None:
         return None
-    return locations(ls, params.text_document.uri, view, feature_definition(view, pos)) or None
+    found = feature_definition(view, pos, allowed=ls.inside_for(view.path))
+    return locations(ls, params.text_document.uri, view, found) or None
 
 
 @server.feature(types.TEXT_DOCUMENT_REFERENCES)
@@ -910,7 +951,7 @@ def document_link(ls: ParamLanguageServer, params: types.DocumentLinkParams) -> 
             target=path_to_uri(link.target),
             tooltip=link.tooltip,
         )
-        for link in document_links(view)
+        for link in document_links(view, allowed=ls.inside_for(view.path))
     ]
 
 
