@@ -20,8 +20,9 @@ from param_lsp.core.config import (
 )
 from param_lsp.core.detect import looks_like_polyaxonfile
 from param_lsp.core.findings import Severity
+from param_lsp.core.safe_read import read_file
 from param_lsp.core.span import Span
-from param_lsp.core.workspace import Workspace
+from param_lsp.core.workspace import MAX_FILE_BYTES, Workspace
 
 
 def _parse_cli_params(values: Sequence[str]) -> dict[str, str]:
@@ -36,12 +37,19 @@ def _parse_cli_params(values: Sequence[str]) -> dict[str, str]:
     return params
 
 
-def _discover(paths: Sequence[str]) -> Iterator[tuple[Path, bool]]:
-    """(file, explicit): explicit files are always checked, folder files only if they look right."""
+def _discover(paths: Sequence[str], problems: list[str]) -> Iterator[tuple[Path, bool]]:
+    """(file, explicit): explicit files are always checked, folder files only if they look right.
+
+    A folder that cannot be listed is added to ``problems`` (never skipped silently).
+    """
+
+    def unlisted(exc: OSError) -> None:
+        problems.append(f"cannot read folder {exc.filename}: {exc.strerror or exc}")
+
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            for dirpath, dirnames, filenames in os.walk(path):
+            for dirpath, dirnames, filenames in os.walk(path, onerror=unlisted):
                 dirnames[:] = sorted(d for d in dirnames if not d.startswith((".", "node_modules")))
                 for name in sorted(filenames):
                     if name.endswith((".yaml", ".yml")):
@@ -59,23 +67,39 @@ def run_check(args: argparse.Namespace) -> int:
     }
     explicit_config = _explicit_config(args)
     results: list[FileResult] = []
-    io_problem = False
     workspaces: dict[Path, Workspace] = {}
-    files = list(_discover(args.paths))
+    problems: list[str] = []
+    files = list(_discover(args.paths, problems))
     show_progress = sys.stderr.isatty() and len(files) > 20
     for index, (path, explicit) in enumerate(files, 1):
         if show_progress:
             sys.stderr.write(f"\r[{index}/{len(files)}] {path}"[:120].ljust(120))
         display = str(path)
-        try:
-            raw = path.read_bytes()
-        except OSError as exc:
-            if explicit:
-                sys.stderr.write(f"param-lsp: cannot read {path}: {exc.strerror or exc}\n")
-                io_problem = True
+        # Opened once without blocking (a FIFO), regular files only (not /dev/zero), and never
+        # more than the analysed size read.
+        got = read_file(path, MAX_FILE_BYTES)
+        if got.error == "too-large":
+            from param_lsp.rules.syntax import UNSAFE_DOCUMENT
+
+            size = f"{got.key[1]:,} bytes" if got.key is not None else "more bytes"
+            message = (
+                f"Not analysed: the file has {size}, more than the {MAX_FILE_BYTES:,} analysed"
+            )
+            results.append(
+                FileResult(display, None, [UNSAFE_DOCUMENT.at(Span.of(0, 0, 0, 0), message)])
+            )
+            continue
+        if got.data is None:
+            if got.error == "missing" and explicit:
+                problems.append(f"cannot read {path}: No such file or directory")
+            elif got.error == "not-a-file":
+                if explicit:
+                    problems.append(f"cannot read {path}: not a regular file ({got.detail})")
+            elif got.error != "missing":
+                problems.append(f"cannot read {path}: {got.detail or got.error}")
             continue
         try:
-            text = raw.decode("utf-8")
+            text = got.data.decode("utf-8")
         except UnicodeDecodeError as exc:
             from param_lsp.rules.syntax import NOT_UTF8
 
@@ -127,7 +151,9 @@ def run_check(args: argparse.Namespace) -> int:
 
         colour = not args.no_color and sys.stdout.isatty() and "NO_COLOR" not in os.environ
         text_report.report(results, sys.stdout, colour=colour)
-    if io_problem:
+    for problem in problems:
+        sys.stderr.write(f"param-lsp: {problem}\n")
+    if problems:
         return 2
     has_error = any(f.severity == Severity.ERROR for r in results for f in r.findings)
     return 1 if has_error else 0

@@ -41,9 +41,12 @@ from functools import lru_cache
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from param_lsp.core.safe_read import read_file
 from param_lsp.core.settings import Settings, SettingsError, field_name
 
 CONFIG_FILENAME = ".param-lsp.toml"
+#: A configuration file is small; a larger one is refused rather than read.
+MAX_CONFIG_BYTES = 1024 * 1024
 PYPROJECT = "pyproject.toml"
 SEVERITY_LEVELS = ("off", "hint", "info", "information", "warning", "error")
 
@@ -201,12 +204,18 @@ def settings_from(config: ProjectConfig, overrides: Mapping[str, Any] | None = N
 @lru_cache(maxsize=64)
 def _load_config_file(source: Path, _mtime_ns: int, _size: int) -> ProjectConfig:
     """Parsed once per (path, mtime, size), so the language server can call this per keystroke."""
+    got = read_file(source, MAX_CONFIG_BYTES)
+    if got.data is None:
+        reason = {"too-large": f"larger than {MAX_CONFIG_BYTES:,} bytes", "missing": "missing"}
+        raise ConfigError(f"cannot read {source}: {reason.get(got.error or '', got.detail)}")
     try:
-        data = tomllib.loads(source.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as exc:
+        data = tomllib.loads(got.data.decode("utf-8"))
+    except UnicodeDecodeError as exc:
         raise ConfigError(f"cannot read {source}: {exc}") from exc
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{source}: invalid TOML: {exc}") from exc
+    except RecursionError:
+        raise ConfigError(f"{source}: invalid TOML: arrays or tables nest too deeply") from None
     if source.name == PYPROJECT:
         table = data.get("tool", {}).get("param-lsp", {})
         prefix = "tool.param-lsp."
@@ -235,10 +244,7 @@ def _parse_table(source: Path, table: dict[str, Any], prefix: str) -> ProjectCon
     if "severity" in values:
         _check_severities(source, values["severity"], prefix)
     if "hub_map" in values:
-        values["hub_map"] = {
-            str(name): str((source.parent / str(target)).resolve())
-            for name, target in values["hub_map"].items()
-        }
+        values["hub_map"] = _hub_map(source, values["hub_map"], prefix)
     globs: dict[str, tuple[str, ...]] = {}
     for key in _FILE_ONLY_KEYS:
         patterns = table.get(key, [])
@@ -250,6 +256,25 @@ def _parse_table(source: Path, table: dict[str, Any], prefix: str) -> ProjectCon
     config = ProjectConfig(source, values, globs["include"], globs["exclude"])
     settings_from(config)  # report bad values (e.g. target-version) where they are written
     return config
+
+
+def _hub_map(source: Path, table: dict[str, Any], prefix: str) -> dict[str, str]:
+    mapped: dict[str, str] = {}
+    for name, target in table.items():
+        if not isinstance(target, str) or not target or "\x00" in target or "\x00" in name:
+            raise ConfigError(
+                f"{source}: {prefix}hub-map.{_printable(name)} = {_printable(repr(target))}: "
+                "expected the path of a local file or folder"
+            )
+        try:
+            mapped[str(name)] = str((source.parent / target).resolve())
+        except (OSError, ValueError, RuntimeError) as exc:
+            raise ConfigError(f"{source}: {prefix}hub-map.{_printable(name)}: {exc}") from exc
+    return mapped
+
+
+def _printable(text: str) -> str:
+    return text.encode("unicode_escape").decode("ascii") if not text.isprintable() else text
 
 
 def _check_severities(source: Path, table: dict[str, Any], prefix: str) -> None:
@@ -272,9 +297,10 @@ def _check_severities(source: Path, table: dict[str, Any], prefix: str) -> None:
 
 
 def _has_tool_table(pyproject: Path) -> bool:
+    got = read_file(pyproject, MAX_CONFIG_BYTES)
     try:
-        text = pyproject.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
+        text = got.data.decode("utf-8") if got.data is not None else ""
+    except UnicodeDecodeError:
         return False
     # Cheap pre-check before parsing: most pyproject.toml files have nothing for us.
     return re.search(r"^\s*\[\s*tool\s*\.\s*[\"']?param-lsp", text, re.MULTILINE) is not None

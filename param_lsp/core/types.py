@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+from param_lsp.core.regex_guard import RegexTimeout, regex_match
 from param_lsp.core.template_scan import has_template
 
 __all__ = [
@@ -47,6 +48,9 @@ class ValueCheck:
     value: Any = None
     message: str | None = None
     crash: bool = False
+    #: A `validation.regex` that could not be evaluated in time (the pattern); the rest of the
+    #: value was checked up to it.
+    undecided: str | None = None
 
 
 # --------------------------------------------------------------------------------------
@@ -1931,7 +1935,7 @@ def _check_element(rules: dict[str, Any], v: Any) -> None:
     if decimal_places is not None and len(str(v).split(".")[1]) > decimal_places:
         raise _ValidationFailed(f"Value `{v}` must have at most `{decimal_places}` decimal places")
     regex = rules.get("regex")
-    if regex is not None and not re.match(regex, v):
+    if regex is not None and not regex_match(regex, v):
         raise _ValidationFailed(f"Value `{v}` must match the regex `{regex}`")
     min_length = rules.get("min_length")
     if min_length is not None and len(v) < min_length:
@@ -2036,6 +2040,8 @@ def validate_io_value(
             _run_validation(rules, parsed, is_optional)
         except _ValidationFailed as exc:
             return ValueCheck(ok=False, message=_wrap(value, name, str(exc)))
+        except RegexTimeout as exc:
+            return ValueCheck(ok=True, value=parsed, undecided=str(exc))
         except Exception as exc:  # unguarded Python errors: Polyaxon crashes here
             return ValueCheck(ok=False, message=f"{type(exc).__name__}: {exc}", crash=True)
     return ValueCheck(ok=True, value=parsed)

@@ -15,7 +15,7 @@ from param_lsp.core.analyze import Analysis, analyze
 from param_lsp.core.findings import Finding
 from param_lsp.core.settings import Settings
 from param_lsp.core.span import split_lines
-from param_lsp.core.workspace import Workspace
+from param_lsp.core.workspace import MAX_FILE_BYTES, Workspace
 from param_lsp.core.yaml_tree import YMap, parse_yaml
 from param_lsp.features.index import DocumentIndex, build_index
 
@@ -43,6 +43,8 @@ def recover_text(text: str) -> str | None:
     """The text with broken lines blanked until it parses; None when that does not help."""
     import yaml
 
+    if len(text) > MAX_FILE_BYTES:
+        return None
     lines = text.split("\n")
     blanked: set[int] = set()
     for _ in range(MAX_RECOVERY_PARSES):
@@ -65,7 +67,12 @@ def recover_text(text: str) -> str | None:
 def recover_analysis(
     text: str, path: Path | None, settings: Settings, workspace: Workspace | None
 ) -> Analysis | None:
-    """An analysis of the text with its syntax errors blanked out (for features only)."""
+    """An analysis of the text with its syntax errors blanked out (for features only).
+
+    A text over the analysed size gets none: it is not even parsed once more.
+    """
+    if len(text) > MAX_FILE_BYTES:
+        return None
     parsed = parse_yaml(text)
     if parsed.root is not None:
         return None

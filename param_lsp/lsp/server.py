@@ -915,9 +915,7 @@ def semantic_tokens(ls: ParamLanguageServer, params: types.SemanticTokensParams)
 
 @server.feature(types.TEXT_DOCUMENT_INLAY_HINT)
 @guarded(None)
-def inlay_hint(ls: ParamLanguageServer, params: types.InlayHintParams) -> Any:
-    from param_lsp.features.outline import inlay_hints
-
+async def inlay_hint(ls: ParamLanguageServer, params: types.InlayHintParams) -> Any:
     view = ls.view_of(params.text_document.uri)
     if view is None:
         return None
@@ -925,6 +923,13 @@ def inlay_hint(ls: ParamLanguageServer, params: types.InlayHintParams) -> Any:
     span = lines.range_from_client(params.range)
     if span is None:
         return None
+    # Off the event loop: a document with a hundred thousand params must not stall the others.
+    return await asyncio.get_running_loop().run_in_executor(None, _inlay_hints, view, lines, span)
+
+
+def _inlay_hints(view: Any, lines: Lines, span: Any) -> list[types.InlayHint]:
+    from param_lsp.features.outline import inlay_hints
+
     return [
         types.InlayHint(
             position=lines.to_client(type(span.start)(hint.line, hint.character)),
