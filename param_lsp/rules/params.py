@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections import OrderedDict
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any
 
 from param_lsp.core import regex_guard
@@ -393,12 +393,12 @@ def validate_params(target: ParamsTarget, ctx: CheckContext) -> None:
             check_output,
         )
     # Declaration order: did-you-mean breaks ties by it (a set's order changes run to run).
-    declared: list[str] | None = None
+    declared: tuple[str, ...] | None = None
     for name, param in params.items():
         if name in by_name:
             continue
         if declared is None:
-            declared = list(by_name)
+            declared = tuple(by_name)
         _check_undeclared(param, declared, target, ctx)
     if slot is None:
         for param in params.values():
@@ -463,7 +463,7 @@ def _check_bound_param(param: ParamDef, io: IODef, target: ParamsTarget, ctx: Ch
 
 
 def _check_undeclared(
-    param: ParamDef, declared: list[str], target: ParamsTarget, ctx: CheckContext
+    param: ParamDef, declared: tuple[str, ...], target: ParamsTarget, ctx: CheckContext
 ) -> None:
     span = param.key_span or target.anchor
     suggestion = _remembered_guess(param, declared)
@@ -568,11 +568,11 @@ def _matrix_covers(matrix: YNode, io: IODef, ctx: CheckContext) -> bool:
     return bool(matrix_rules.covers_input(matrix, io, ctx))
 
 
-def _remembered_guess(param: ParamDef, declared: list[str]) -> str | None:
+def _remembered_guess(param: ParamDef, declared: tuple[str, ...]) -> str | None:
     """:func:`did_you_mean` over many names is costly; while the names stay, its answer does."""
     if param.key_node is None:
         return did_you_mean(param.name, declared)
-    names = canonical(tuple(declared))
+    names = canonical(declared)
     return remembered(
         param.key_node,
         ("did-you-mean", param.name, id(names)),
@@ -598,7 +598,7 @@ def did_you_mean(name: str, candidates: Sequence[str]) -> str | None:
     """
     limit = max(1, len(name) // 3)
     lowered = name.lower()
-    buckets = _by_length(tuple(candidates))
+    buckets = _by_length(candidates if isinstance(candidates, tuple) else tuple(candidates))
     window = min(limit, 3)  # a longer or shorter name is further away than that
     sizes = range(max(0, len(lowered) - window), len(lowered) + window + 1)
     found = [buckets[size] for size in sizes if size in buckets]
@@ -633,9 +633,25 @@ class _Bucket:
     backwards: list[tuple[str, int, str]]
 
 
-@lru_cache(maxsize=16)
+#: id of a candidates tuple → (the tuple, its buckets): hashing a long tuple for a lookup would
+#: cost as much as building the buckets, so the same tuple object is recognised by identity
+#: (kept alive here, so that its id cannot be reused).
+_BUCKETS: OrderedDict[int, tuple[tuple[str, ...], dict[int, _Bucket]]] = OrderedDict()
+
+
 def _by_length(candidates: tuple[str, ...]) -> dict[int, _Bucket]:
-    """The candidates by the length of their lowered name."""
+    """The candidates by the length of their lowered name (pass the same tuple for many names)."""
+    known = _BUCKETS.get(id(candidates))
+    if known is not None and known[0] is candidates:
+        return known[1]
+    buckets = _bucketed(candidates)
+    _BUCKETS[id(candidates)] = (candidates, buckets)
+    if len(_BUCKETS) > 16:
+        _BUCKETS.popitem(last=False)
+    return buckets
+
+
+def _bucketed(candidates: tuple[str, ...]) -> dict[int, _Bucket]:
     buckets: dict[int, _Bucket] = {}
     for position, candidate in enumerate(candidates):
         low = candidate.lower()
