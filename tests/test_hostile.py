@@ -21,6 +21,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from benchmarks.lsp_client import RawClient
 from param_lsp.core.analyze import analyze
 from param_lsp.core.settings import Settings
 from param_lsp.core.template_scan import has_template, template_span
@@ -480,3 +481,64 @@ def test_dag_cycle_and_orphan_messages_stay_short() -> None:
         assert shown[0] == shown[-1]
     assert "… and 990 more}" in orphan[0].message
     assert sum(len(f.message) for f in analysis.findings) < 1_500_000
+
+
+# ---------------------------------------------------------------- protocol (the real server)
+
+
+def _frame(body: bytes, length: int | None = None) -> bytes:
+    return b"Content-Length: %d\r\n\r\n" % (len(body) if length is None else length) + body
+
+
+def _request(msg_id: int, method: str, params: Any = None) -> bytes:
+    return json.dumps({"jsonrpc": "2.0", "id": msg_id, "method": method, "params": params}).encode()
+
+
+def test_huge_content_length_and_broken_framing_do_not_stop_the_server(tmp_path: Path) -> None:
+    client = RawClient()
+    try:
+        client.initialize(tmp_path)
+        assert client.proc.stdin is not None
+        # a length nobody could allocate, then a message: it is skipped, the next one is read
+        client.proc.stdin.write(b"Content-Length: 100000000000\r\n\r\n")
+        client.proc.stdin.write(_frame(_request(901, "$/paramLsp/stats")))
+        # a body shorter than its length swallows the next header's start: the one after is read
+        client.proc.stdin.write(_frame(b'{"jsonrpc": "2.0"}', 40))
+        client.proc.stdin.write(_frame(_request(902, "$/paramLsp/stats")))
+        client.proc.stdin.write(_frame(_request(903, "$/paramLsp/stats")))
+        # a header line of a megabyte without a line break
+        client.proc.stdin.write(b"x" * 1_000_000 + b"\r\n")
+        client.proc.stdin.write(_frame(_request(904, "$/paramLsp/stats")))
+        client.proc.stdin.flush()
+        for msg_id in (901, 903, 904):
+            assert "result" in client.wait_response(msg_id, timeout=20)
+        assert client.rss_kb() < 400_000
+        assert client.proc.poll() is None
+    finally:
+        client.close()
+
+
+def test_requests_after_shutdown_are_answered_and_exit_codes_follow_the_protocol(
+    tmp_path: Path,
+) -> None:
+    client = RawClient()
+    try:
+        client.initialize(tmp_path)
+        assert client.request("shutdown", None) is None
+        hover = {
+            "textDocument": {"uri": (tmp_path / "op.yaml").as_uri()},
+            "position": {"line": 0, "character": 0},
+        }
+        late = client.wait_response(client.request_async("textDocument/hover", hover), 10)
+        assert late["error"]["code"] == -32600
+        client.notify("exit", None)
+        assert client.proc.wait(timeout=10) == 0
+    finally:
+        client.close()
+    abrupt = RawClient()
+    try:
+        abrupt.initialize(tmp_path)
+        abrupt.notify("exit", None)  # without shutdown: LSP says exit code 1
+        assert abrupt.proc.wait(timeout=10) == 1
+    finally:
+        abrupt.close()

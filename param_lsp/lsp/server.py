@@ -14,9 +14,10 @@ import gc
 import logging
 import os
 import sys
+import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, BinaryIO, TypeVar
 
 from lsprotocol import types
 from pygls.exceptions import JsonRpcException, JsonRpcInvalidParams
@@ -92,6 +93,22 @@ class AnsweringProtocol(LanguageServerProtocol):
         """Futures of requests and notifications still held (for `$/paramLsp/stats`)."""
         return len(self._request_futures)
 
+    def handle_message(self, message: Any) -> None:
+        """After `shutdown`, a request is answered with InvalidRequest (pygls drops it, and
+        the client waits for ever); `exit` still ends the process."""
+        method = getattr(message, "method", None)
+        if self._shutdown and method is not None and method != types.EXIT:
+            msg_id = getattr(message, "id", None)
+            if msg_id is not None:
+                self._send_response(
+                    msg_id,
+                    error=types.ResponseError(
+                        code=-32600, message=f"The server is shut down: {method} refused"
+                    ),
+                )
+            return
+        super().handle_message(message)
+
     def structure_message(self, data: dict[str, Any]) -> Any:
         try:
             return super().structure_message(data)
@@ -113,6 +130,30 @@ IGNORED_METHOD = "$/param-lsp/ignored"
 
 
 class ParamLanguageServer(LanguageServer):
+    #: The process's exit code once the input ends or `exit` arrives (1 without `shutdown`).
+    exit_code: int = 0
+
+    def start_io(self, stdin: BinaryIO | None = None, stdout: BinaryIO | None = None) -> None:
+        """pygls' stdio loop with the defensive reader of `lsp/stdio.py`; keeps the exit code
+        that `exit` asks for (pygls swallows it)."""
+        from pygls.io_ import StdoutWriter
+
+        from param_lsp.lsp.stdio import StdinReader, read_messages
+
+        self._stop_event = stop_event = threading.Event()
+        reader = StdinReader(stdin or sys.stdin.buffer, self.thread_pool)
+        self.protocol.set_writer(StdoutWriter(stdout or sys.stdout.buffer))
+        try:
+            asyncio.run(read_messages(stop_event, reader, self.protocol))
+        except BrokenPipeError:
+            log.error("param-lsp: the client closed the connection")
+        except SystemExit as exc:
+            self.exit_code = exc.code if isinstance(exc.code, int) else 1
+        except KeyboardInterrupt:
+            pass
+        finally:
+            self.shutdown()
+
     def __init__(self) -> None:
         super().__init__(
             "param-lsp",
@@ -980,7 +1021,7 @@ class ClientLogHandler(logging.Handler):
             pass
 
 
-def serve() -> None:
+def serve() -> int:
     # Analyses run in a worker thread: hand the interpreter lock back to the protocol loop
     # every millisecond instead of every five, so that edits and requests arriving during an
     # analysis are read at once (a burst of keys is then seen at its real pace).
@@ -988,3 +1029,4 @@ def serve() -> None:
     logging.basicConfig(level=os.environ.get("PARAM_LSP_LOG", "WARNING"))
     logging.getLogger("param_lsp").addHandler(ClientLogHandler(server))
     server.start_io()
+    return server.exit_code
