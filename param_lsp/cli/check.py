@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import TextIO
 
-from param_lsp.cli.results import FileResult, UsageError
+from param_lsp.cli.results import FileResult, UsageError, shown_path
 from param_lsp.core.analyze import analyze
 from param_lsp.core.config import (
     EMPTY_CONFIG,
@@ -73,7 +75,7 @@ def run_check(args: argparse.Namespace) -> int:
     show_progress = sys.stderr.isatty() and len(files) > 20
     for index, (path, explicit) in enumerate(files, 1):
         if show_progress:
-            sys.stderr.write(f"\r[{index}/{len(files)}] {path}"[:120].ljust(120))
+            sys.stderr.write(f"\r[{index}/{len(files)}] {shown_path(str(path))}"[:120].ljust(120))
         display = str(path)
         # Opened once without blocking (a FIFO), regular files only (not /dev/zero), and never
         # more than the analysed size read.
@@ -134,29 +136,57 @@ def run_check(args: argparse.Namespace) -> int:
         results.append(FileResult(display, text, analysis.findings))
     if show_progress:
         sys.stderr.write("\r" + " " * 120 + "\r")
-    if args.format == "json":
-        from param_lsp.cli.reporters import json_report
-
-        json_report.report(results, sys.stdout)
-    elif args.format == "sarif":
-        from param_lsp.cli.reporters import sarif
-
-        sarif.report(results, sys.stdout)
-    elif args.format == "github":
-        from param_lsp.cli.reporters import github
-
-        github.report(results, sys.stdout)
+    out = sys.stdout
+    if out is None:  # started with its standard output closed
+        problems.append("cannot write the report: the standard output is closed")
     else:
-        from param_lsp.cli.reporters import text as text_report
-
-        colour = not args.no_color and sys.stdout.isatty() and "NO_COLOR" not in os.environ
-        text_report.report(results, sys.stdout, colour=colour)
+        reconfigure = getattr(out, "reconfigure", None)
+        if reconfigure is not None:  # a name that is not UTF-8 must not end the report
+            with contextlib.suppress(ValueError):
+                reconfigure(errors="backslashreplace")
+        try:
+            _report(args, results, out)
+            out.flush()
+        except BrokenPipeError:
+            _silence_stdout()  # the reader stopped reading (`| head`): the verdict stands
+        except OSError as exc:
+            _silence_stdout()
+            problems.append(f"cannot write the report: {exc.strerror or exc}")
     for problem in problems:
-        sys.stderr.write(f"param-lsp: {problem}\n")
+        sys.stderr.write(f"param-lsp: {shown_path(problem)}\n")
     if problems:
         return 2
     has_error = any(f.severity == Severity.ERROR for r in results for f in r.findings)
     return 1 if has_error else 0
+
+
+def _report(args: argparse.Namespace, results: list[FileResult], out: TextIO) -> None:
+    if args.format == "json":
+        from param_lsp.cli.reporters import json_report
+
+        json_report.report(results, out)
+    elif args.format == "sarif":
+        from param_lsp.cli.reporters import sarif
+
+        sarif.report(results, out)
+    elif args.format == "github":
+        from param_lsp.cli.reporters import github
+
+        github.report(results, out)
+    else:
+        from param_lsp.cli.reporters import text as text_report
+
+        colour = not args.no_color and out.isatty() and "NO_COLOR" not in os.environ
+        text_report.report(results, out, colour=colour)
+
+
+def _silence_stdout() -> None:
+    """Nothing more can be written: what is still buffered goes nowhere, without a second
+    error when the interpreter flushes it at exit."""
+    with contextlib.suppress(OSError, ValueError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
 
 
 def _explicit_config(args: argparse.Namespace) -> ProjectConfig | None:

@@ -325,27 +325,89 @@ def _glob_match(relative: str, pattern: str) -> bool:
     if "/" not in pattern:
         # Like .gitignore: a bare name matches a file or any folder on the way to it.
         return any(fnmatch.fnmatchcase(part, pattern) for part in PurePosixPath(relative).parts)
-    return _glob_regex(pattern.removeprefix("/")).fullmatch(relative) is not None
+    return _glob_fullmatch(_glob_tokens(pattern.removeprefix("/")), relative)
+
+
+# Glob tokens: a literal character, `?` (one character but `/`), `*` (any run without `/`),
+# `**` (any run) and `**/` (nothing, or any run ending with `/`).
+_LIT, _ONE, _STAR, _DSTAR, _DSTAR_SLASH = range(5)
 
 
 @lru_cache(maxsize=256)
-def _glob_regex(pattern: str) -> re.Pattern[str]:
-    out: list[str] = []
+def _glob_tokens(pattern: str) -> tuple[tuple[int, str], ...]:
+    out: list[tuple[int, str]] = []
     i = 0
     while i < len(pattern):
         if pattern.startswith("**/", i):
-            out.append(r"(?:.*/)?")
+            if not out or out[-1][0] != _DSTAR_SLASH:  # `**/**/` is `**/`
+                out.append((_DSTAR_SLASH, ""))
             i += 3
         elif pattern.startswith("**", i):
-            out.append(r".*")
+            out.append((_DSTAR, ""))
             i += 2
         elif pattern[i] == "*":
-            out.append(r"[^/]*")
+            out.append((_STAR, ""))
             i += 1
         elif pattern[i] == "?":
-            out.append(r"[^/]")
+            out.append((_ONE, ""))
             i += 1
         else:
-            out.append(re.escape(pattern[i]))
+            out.append((_LIT, pattern[i]))
             i += 1
-    return re.compile("".join(out))
+    return tuple(out)
+
+
+def _glob_fullmatch(tokens: tuple[tuple[int, str], ...], text: str) -> bool:
+    """Whether ``text`` matches the tokens, by simulating all their positions at once: time
+    proportional to len(text) x len(tokens) for any pattern (a backtracking regex needs
+    exponential time for `**/**/**/…` on a path that does not match).
+
+    A state is 2*i (before token i) or 2*i + 1 (inside the run of a `**/` token i).
+    """
+    end = 2 * len(tokens)
+
+    def closure(states: set[int]) -> set[int]:
+        todo = list(states)
+        while todo:
+            state = todo.pop()
+            if state % 2 or state == end:
+                continue
+            kind = tokens[state // 2][0]
+            reached: tuple[int, ...] = ()
+            if kind in (_STAR, _DSTAR):
+                reached = (state + 2,)
+            elif kind == _DSTAR_SLASH:
+                reached = (state + 2, state + 1)
+            for nxt in reached:
+                if nxt not in states:
+                    states.add(nxt)
+                    todo.append(nxt)
+        return states
+
+    states = closure({0})
+    for char in text:
+        moved: set[int] = set()
+        for state in states:
+            if state == end:
+                continue
+            if state % 2:  # inside `**/`: any character, and a `/` may end it
+                moved.add(state)
+                if char == "/":
+                    moved.add(state + 1)
+                continue
+            kind, literal = tokens[state // 2]
+            if kind == _LIT:
+                if char == literal:
+                    moved.add(state + 2)
+            elif kind == _ONE:
+                if char != "/":
+                    moved.add(state + 2)
+            elif kind == _STAR:
+                if char != "/":
+                    moved.add(state)
+            elif kind == _DSTAR:
+                moved.add(state)
+        if not moved:
+            return False
+        states = closure(moved)
+    return end in states

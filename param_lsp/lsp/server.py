@@ -656,6 +656,10 @@ def did_close(ls: ParamLanguageServer, params: types.DidCloseTextDocumentParams)
         ls.text_document_publish_diagnostics(
             types.PublishDiagnosticsParams(uri=params.text_document.uri, diagnostics=[])
         )
+    workspace = ls.store.workspace
+    if state is not None and state.path is not None and workspace is not None:
+        # Closed with its edits discarded: the files using it read it from disk again.
+        _recheck_open_users(ls, workspace.users_of(state.path))
 
 
 @server.feature(

@@ -6,7 +6,7 @@ import json
 from collections.abc import Sequence
 from typing import Any, TextIO
 
-from param_lsp.cli.results import FileResult
+from param_lsp.cli.results import FileResult, shown_path
 from param_lsp.core.span import EditorLines
 
 
@@ -18,7 +18,7 @@ def _file(result: FileResult) -> dict[str, Any]:
     # Positions on the lines editors show (see EditorLines).
     lines = EditorLines(result.text) if result.text is not None else None
     return {
-        "path": result.display,
+        "path": shown_path(result.display),
         "diagnostics": [
             {
                 "code": f.code,
