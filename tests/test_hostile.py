@@ -542,3 +542,294 @@ def test_requests_after_shutdown_are_answered_and_exit_codes_follow_the_protocol
         assert abrupt.proc.wait(timeout=10) == 1
     finally:
         abrupt.close()
+
+
+# ---------------------------------------------------------------- wrong results and crashes
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "kind: operation\na: " + "[" * 600 + "]" * 600 + "\n# R&D\n",
+        "kind: operation\nx: &x 1\na:\n" + "".join("  " * i + "k:\n" for i in range(1, 600)),
+    ],
+    ids=["flow-and-comment", "block-and-anchor"],
+)
+def test_deep_nesting_with_an_ampersand_is_the_nesting_error(tmp_path: Path, text: str) -> None:
+    analysis = analyze(text)
+    assert [f.code for f in analysis.findings] == ["PLX005"]
+    assert "levels deep" in analysis.findings[0].message
+    (tmp_path / "deep.yaml").write_text(text)
+    done = subprocess.run(
+        [sys.executable, "-m", "param_lsp", "check", str(tmp_path / "deep.yaml")],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 1, done.stdout
+    assert "Traceback" not in done.stderr
+
+
+def test_alias_to_an_enclosing_node_is_refused() -> None:
+    analysis = analyze("kind: operation\na: &a [*a]\n")
+    assert [f.code for f in analysis.findings] == ["PLX005"]
+
+
+def test_redundant_double_star_in_exclude_is_matched_in_linear_time(tmp_path: Path) -> None:
+    from param_lsp.core.config import ProjectConfig
+
+    config = ProjectConfig(tmp_path, exclude=("**/" * 12 + "a**b**c/" * 10 + "x.yaml",))
+    path = tmp_path / ("d/" * 40 + "y.yaml")
+    started = time.perf_counter()
+    assert config.selects(path) is None
+    assert time.perf_counter() - started < 0.5  # the regex backtracked exponentially
+    assert (
+        ProjectConfig(tmp_path, exclude=("**/**/vendor/**",)).selects(
+            tmp_path / "a" / "vendor" / "b.yaml"
+        )
+        is False
+    )
+
+
+HOSTILE_NAME = (
+    'kind: operation\nname: "\\e[2J\\e]0;pwned\\a"\nrun: {kind: job, container: {image: x}}\n'
+)
+
+
+def _check(*args: str, **kwargs: Any) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "param_lsp", "check", *args],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        **kwargs,
+    )
+
+
+def test_output_never_carries_terminal_escapes(tmp_path: Path) -> None:
+    (tmp_path / "op.yaml").write_text(HOSTILE_NAME)
+    for fmt in ("text", "github"):
+        done = _check("--format", fmt, str(tmp_path / "op.yaml"))
+        assert done.returncode == 1
+        assert "\x1b" not in done.stdout and "\x07" not in done.stdout
+        assert "\\x1b[2J" in done.stdout
+
+
+def test_long_source_lines_are_cut_around_the_range(tmp_path: Path) -> None:
+    pad = "# " + "x" * 100_000
+    text = f"kind: operation\nparams: {{lr: 1}}  {pad}\nrun: {{kind: job}}\n"
+    (tmp_path / "op.yaml").write_text(text)
+    done = _check(str(tmp_path / "op.yaml"))
+    assert done.returncode == 0
+    assert len(done.stdout) < 2_000  # the whole 100,000-character line was printed
+    source, caret = done.stdout.splitlines()[1:3]
+    assert source.startswith("  params: {lr: 1}  # xxx") and source.endswith("…")
+    assert caret == "  " + " " * len("params: {") + "^^"
+
+
+def test_file_names_that_are_not_utf8_are_reported_as_valid_text(tmp_path: Path) -> None:
+    name = os.fsdecode(b"caf\xe9.yaml")
+    (tmp_path / name).write_text("kind: operation\nparams: {x: 1}\nrun: {kind: job}\n")
+    for fmt in ("json", "sarif", "text", "github"):
+        done = subprocess.run(
+            [sys.executable, "-m", "param_lsp", "check", "--format", fmt, "."],
+            capture_output=True,
+            timeout=60,
+            cwd=tmp_path,
+        )
+        assert done.returncode == 0, done.stderr
+        output = done.stdout.decode("utf-8")  # valid UTF-8, or this raises
+        assert "Traceback" not in done.stderr.decode("utf-8", "replace")
+        if fmt == "json":
+            assert json.loads(output)["files"][0]["path"] == "caf\\xe9.yaml"
+        elif fmt == "sarif":
+            location = json.loads(output)["runs"][0]["results"][0]["locations"][0]
+            assert location["physicalLocation"]["artifactLocation"]["uri"] == "caf%E9.yaml"
+
+
+def test_closed_full_or_abandoned_stdout(tmp_path: Path) -> None:
+    (tmp_path / "op.yaml").write_text("kind: operation\nrun: {kind: job, container: {image: x}}\n")
+    target = str(tmp_path / "op.yaml")
+    run = [sys.executable, "-m", "param_lsp", "check", target]
+    gone = subprocess.run(" ".join(run) + " >&-", shell=True, capture_output=True, text=True)
+    assert gone.returncode == 2 and "standard output is closed" in gone.stderr
+    if Path("/dev/full").exists():
+        full = subprocess.run(
+            " ".join(run) + " >/dev/full", shell=True, capture_output=True, text=True
+        )
+        assert full.returncode == 2 and "No space left" in full.stderr
+        assert "Traceback" not in full.stderr
+    many = tmp_path / "many"
+    many.mkdir()
+    for i in range(300):
+        (many / f"op{i}.yaml").write_text("kind: operation\nparams: {x: 1}\nrun: {kind: job}\n")
+    head = subprocess.run(
+        " ".join([*run[:-1], str(many)]) + " | head -1; exit ${PIPESTATUS[0]}",
+        shell=True,
+        executable="/bin/bash",
+        capture_output=True,
+        text=True,
+    )
+    assert head.returncode == 0, head.stderr  # warnings only: clean input
+    assert "Traceback" not in head.stderr
+
+
+# ---------------------------------------------------------------- the real server
+
+
+def _serve(root: Path | None, folders: list[Path] | None = None, scan: bool = False) -> RawClient:
+    client = RawClient(env={"PARAM_LSP_NO_SCAN": "0" if scan else "1"})
+    params: dict[str, Any] = {
+        "processId": os.getpid(),
+        "rootUri": root.as_uri() if root is not None else None,
+        "capabilities": {"textDocument": {"publishDiagnostics": {"relatedInformation": True}}},
+    }
+    if folders is not None:
+        params["workspaceFolders"] = [{"uri": f.as_uri(), "name": f.name} for f in folders]
+    client.request("initialize", params)
+    client.notify("initialized", {})
+    return client
+
+
+def _codes_of(published: dict[str, Any]) -> list[str]:
+    return [d["code"] for d in published["diagnostics"]]
+
+
+def test_server_without_a_root_confines_each_document_to_its_repository(tmp_path: Path) -> None:
+    repo = tmp_path / "repo"
+    (repo / ".git").mkdir(parents=True)
+    secret = tmp_path / "shadow.yaml"
+    secret.write_text("root:SECRET-HASH:19000:0:99999:7:::\n")
+    client = _serve(None)  # Neovim / eglot single-file mode: no rootUri, no folders
+    try:
+        uri = (repo / "op.yaml").as_uri()
+        client.open(uri, "kind: operation\npathRef: ../shadow.yaml\n")
+        published = client.wait_diagnostics(uri, 1)
+        assert _codes_of(published) == ["PLX903"]
+        assert "SECRET" not in json.dumps(published)
+        links = client.request("textDocument/documentLink", {"textDocument": {"uri": uri}})
+        assert not links  # the file exists, but outside: not even that is revealed
+        where = {"textDocument": {"uri": uri}, "position": {"line": 1, "character": 12}}
+        assert not client.request("textDocument/definition", where)
+    finally:
+        client.close()
+
+
+def test_server_treats_every_workspace_folder_as_a_root(tmp_path: Path) -> None:
+    first, second = tmp_path / "a", tmp_path / "b"
+    first.mkdir()
+    second.mkdir()
+    (second / "c.yaml").write_text(
+        "kind: component\ninputs: [{name: lr, type: float}]\nrun: {kind: job}\n"
+    )
+    client = _serve(first, [first, second])
+    try:
+        uri = (second / "op.yaml").as_uri()
+        client.open(uri, "kind: operation\npathRef: c.yaml\nparams:\n  lr: oops\n")
+        assert _codes_of(client.wait_diagnostics(uri, 1)) == ["PLX302"]
+    finally:
+        client.close()
+
+
+def test_server_rechecks_users_when_a_component_is_closed_unsaved(tmp_path: Path) -> None:
+    component = tmp_path / "c.yaml"
+    component.write_text("kind: component\ninputs: [{name: lr, type: float}]\nrun: {kind: job}\n")
+    client = _serve(tmp_path)
+    try:
+        op_uri, c_uri = (tmp_path / "op.yaml").as_uri(), component.as_uri()
+        client.open(op_uri, "kind: operation\npathRef: c.yaml\nparams:\n  lr: 0.1\n")
+        assert _codes_of(client.wait_diagnostics(op_uri, 1)) == []
+        edited = "kind: component\ninputs: [{name: rate, type: float}]\nrun: {kind: job}\n"
+        client.open(c_uri, edited)
+        deadline = time.monotonic() + 20
+        while "PLX301" not in _codes_of(client.wait_diagnostics(op_uri, 1)):
+            assert time.monotonic() < deadline
+        client.notify("textDocument/didClose", {"textDocument": {"uri": c_uri}})  # discarded
+        while _codes_of(client.wait_diagnostics(op_uri, 1, timeout=10)):
+            assert time.monotonic() < deadline
+    finally:
+        client.close()
+
+
+def test_server_reports_an_unusable_configuration_and_goes_on(tmp_path: Path) -> None:
+    (tmp_path / ".param-lsp.toml").write_text("x = " + "[" * 5000 + "]" * 5000 + "\n")
+    client = _serve(tmp_path)
+    try:
+        uri = (tmp_path / "op.yaml").as_uri()
+        client.open(uri, "kind: operation\nparams: {x: 1}\nrun: {kind: job}\n")
+        published = client.wait_diagnostics(uri, 1)
+        assert _codes_of(published) == ["PLX008", "PLX303"]
+        assert ".param-lsp.toml" in published["diagnostics"][0]["message"]
+    finally:
+        client.close()
+
+
+def test_server_scan_skips_special_files_and_links_out(tmp_path: Path) -> None:
+    root, outside = tmp_path / "ws", tmp_path / "outside"
+    root.mkdir()
+    outside.mkdir()
+    os.mkfifo(root / "pipe.yaml")
+    (root / "zero.yaml").symlink_to("/dev/zero")
+    (outside / "victim.yaml").write_text(
+        "kind: component\ninputs: [{name: lr, type: float}]\nrun: {kind: job}\n"
+    )
+    (root / "victim.yaml").symlink_to(outside / "victim.yaml")
+    client = _serve(root, scan=True)
+    try:
+        uri = (root / "op.yaml").as_uri()
+        text = (
+            "kind: operation\ncomponent:\n  inputs:\n  - name: lr\n    type: float\n"
+            "  run: {kind: job}\nparams:\n  lr: 0.1\n"
+        )
+        client.open(uri, text)
+        client.wait_diagnostics(uri, 1, timeout=20)  # the analysis thread is not stuck
+        rename = client.request(
+            "textDocument/rename",
+            {
+                "textDocument": {"uri": uri},
+                "position": {"line": 7, "character": 3},
+                "newName": "rate",
+            },
+        )
+        changed = set((rename or {}).get("changes", {}))
+        assert changed == {uri}
+    finally:
+        with contextlib.suppress(OSError):
+            os.close(os.open(root / "pipe.yaml", os.O_WRONLY | os.O_NONBLOCK))
+        client.close()
+
+
+def test_edits_and_locations_outside_the_roots_are_never_sent(tmp_path: Path) -> None:
+    from types import SimpleNamespace
+
+    from pygls.workspace.position_codec import PositionCodec
+
+    from param_lsp.core.span import Span
+    from param_lsp.features.document import view_of
+    from param_lsp.features.results import FileEdits, Location, TextEdit
+    from param_lsp.lsp.render import locations, workspace_edit
+    from param_lsp.lsp.server import ParamLanguageServer
+
+    root = tmp_path / "ws"
+    root.mkdir()
+    (tmp_path / "victim.yaml").write_text("kind: component\n")
+    (root / "c.yaml").write_text("kind: component\n")
+    space = Workspace(root=root)
+    view = view_of("kind: operation\n", root / "op.yaml", Settings(), space)
+    ls = SimpleNamespace(
+        store=SimpleNamespace(workspace=space),
+        workspace=SimpleNamespace(position_codec=PositionCodec()),
+        _lines_of_path=lambda path: None,
+    )
+    ls.inside_for = lambda document: ParamLanguageServer.inside_for(ls, document)  # type: ignore[arg-type]
+    at = Span.of(0, 0, 0, 0)
+    edits = [
+        FileEdits(tmp_path / "victim.yaml", (TextEdit(at, "x"),)),
+        FileEdits(root / "c.yaml", (TextEdit(at, "x"),)),
+    ]
+    sent = workspace_edit(ls, "file:///op", view, edits)
+    assert set(sent.changes or {}) == {(root / "c.yaml").as_uri()}
+    found = [Location(tmp_path / "victim.yaml", at), Location(root / "c.yaml", at)]
+    assert [loc.uri for loc in locations(ls, "file:///op", view, found)] == [
+        (root / "c.yaml").as_uri()
+    ]
