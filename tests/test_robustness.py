@@ -302,6 +302,7 @@ LARGE_DOCUMENTS = [
     dag(60),
     operation_lines(400),
     (Path(__file__).parent / "data" / "incremental" / "dag_with_problems.yaml").read_text(),
+    (Path(__file__).parent / "data" / "hostile" / "fuzz_hostile.yaml").read_text(),
 ]
 
 
