@@ -833,3 +833,23 @@ def test_edits_and_locations_outside_the_roots_are_never_sent(tmp_path: Path) ->
     assert [loc.uri for loc in locations(ls, "file:///op", view, found)] == [
         (root / "c.yaml").as_uri()
     ]
+
+
+def test_server_does_no_work_on_an_over_size_document(tmp_path: Path) -> None:
+    from param_lsp.core.workspace import MAX_FILE_BYTES
+
+    client = _serve(tmp_path)
+    try:
+        big_uri, small_uri = (tmp_path / "big.yaml").as_uri(), (tmp_path / "op.yaml").as_uri()
+        big = "kind: operation\nparams:\n" + "  p: {a: 1, b: [x, y]}\n" * (MAX_FILE_BYTES // 22)
+        client.open(big_uri, big + "  q: [\n")  # broken at the end: nothing to recover from
+        assert _codes_of(client.wait_diagnostics(big_uri, 1, timeout=30)) == ["PLX005"]
+        started = time.monotonic()
+        client.open(small_uri, "kind: operation\nparams: {x: 1}\nrun: {kind: job}\n")
+        assert _codes_of(client.wait_diagnostics(small_uri, 1)) == ["PLX303"]
+        assert time.monotonic() - started < 3  # recovering the big one stalled it ~10 s
+        symbols = client.request("textDocument/documentSymbol", {"textDocument": {"uri": big_uri}})
+        assert not symbols
+        assert client.rss_kb() < 300_000
+    finally:
+        client.close()

@@ -377,6 +377,10 @@ class DocumentStore:
         if snapshot is None:
             return None
         text, version = snapshot
+        from param_lsp.core.workspace import MAX_FILE_BYTES
+
+        if len(text) > MAX_FILE_BYTES:
+            return None  # not analysed: no feature does any work on it either
         key = (version, state.generation, id(state.features), id(state.analysis))
         if state.view_cache is not None and state.view_cache[0] == key:
             return state.view_cache[1]
