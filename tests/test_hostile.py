@@ -68,9 +68,10 @@ def test_template_scanner_agrees_on_every_short_string() -> None:
 
 
 def _seconds(func: object, *args: object) -> float:
-    started = time.perf_counter()
+    """CPU seconds of ``func(*args)`` (other processes on the machine do not count)."""
+    started = time.process_time()
     func(*args)  # type: ignore[operator]
-    return time.perf_counter() - started
+    return time.process_time() - started
 
 
 def test_template_scanner_is_linear_on_an_unclosed_brace() -> None:
@@ -87,9 +88,9 @@ def test_template_scanner_is_linear_on_an_unclosed_brace() -> None:
 
 def test_document_with_an_unclosed_template_and_many_spaces_is_analysed_quickly() -> None:
     text = "kind: operation\nname: '{{" + " " * 20_000 + "'\nrun: {kind: job}\n"
-    started = time.perf_counter()
+    started = time.process_time()
     analysis = analyze(text)
-    assert time.perf_counter() - started < 5
+    assert time.process_time() - started < 5
     assert analysis.root is not None
 
 
@@ -120,9 +121,14 @@ def test_catastrophic_regex_is_stopped_with_an_honest_warning() -> None:
     assert (found[0].span.start.line, found[0].span.start.character) == (2, 15)
     assert not [f for f in analysis.findings if f.code == "PLX302"]
     # the answer is remembered: the next analysis (an editor's next keystroke) does not wait
-    started = time.perf_counter()
-    assert [f.code for f in analyze(text).findings] == ["PLX309"]
-    assert time.perf_counter() - started < 0.4
+    from param_lsp.core import regex_guard
+
+    def not_again(*args: Any) -> None:
+        raise AssertionError("the match ran again")
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(regex_guard._Worker, "_ask", not_again)
+        assert [f.code for f in analyze(text).findings] == ["PLX309"]
 
 
 def test_backtracking_regex_that_finishes_gives_polyaxons_verdict() -> None:
@@ -410,9 +416,9 @@ def test_over_size_document_gets_no_recovery_parse() -> None:
 
     text = "kind: operation\nparams:\n" + "  p: 1\n" * (MAX_FILE_BYTES // 7) + "  q: [\n"
     assert len(text) > MAX_FILE_BYTES
-    started = time.perf_counter()
+    started = time.process_time()
     assert recover_analysis(text, None, Settings(), None) is None
-    assert time.perf_counter() - started < 0.5  # a whole compose alone takes seconds
+    assert time.process_time() - started < 0.5  # a whole compose alone takes seconds
 
 
 def _operation(params: int, inputs: int, suffix: str = "") -> str:
@@ -431,16 +437,16 @@ def test_inlay_hints_are_linear() -> None:
     from param_lsp.features.outline import inlay_hints
 
     view = view_of(_operation(12_000, 12_000))
-    started = time.perf_counter()
+    started = time.process_time()
     hints = inlay_hints(view, Span.of(0, 0, 10**9, 0))
-    assert time.perf_counter() - started < 0.5  # 12,000 x 12,000 lookups took ~1.5 s
+    assert time.process_time() - started < 0.5  # 12,000 x 12,000 lookups took ~1.5 s
     assert len(hints) == 12_000 and hints[-1].label == ": int"
 
 
 def test_did_you_mean_over_thousands_of_misspelt_params_is_bounded() -> None:
-    started = time.perf_counter()
+    started = time.process_time()
     analysis = analyze(_operation(3000, 3000, suffix="x"))
-    assert time.perf_counter() - started < 10  # every pair compared: ~50 s
+    assert time.process_time() - started < 10  # every pair compared: ~50 s
     unknown = [f for f in analysis.findings if f.code == "PLX303"]
     assert len(unknown) == 3000
     assert unknown[-1].message.endswith("did you mean `q02999`?")
@@ -465,9 +471,9 @@ def test_dag_cycle_and_orphan_messages_stay_short() -> None:
         f"    - {{name: o{i}, dependencies: [gone{i}], hubRef: x}}\n" for i in range(size)
     )
     text = "kind: operation\ncomponent:\n  run:\n    kind: dag\n    operations:\n" + ops + orphans
-    started = time.perf_counter()
+    started = time.process_time()
     analysis = analyze(text)
-    assert time.perf_counter() - started < 10  # 2,000 ops: ~7 s and 100 MB of messages before
+    assert time.process_time() - started < 10  # 2,000 ops: ~7 s and 100 MB of messages before
     cycles = [f for f in analysis.findings if f.code == "PLX510"]
     orphan = [f for f in analysis.findings if f.code == "PLX509"]
     assert len(cycles) == size and len(orphan) == size
@@ -580,9 +586,9 @@ def test_redundant_double_star_in_exclude_is_matched_in_linear_time(tmp_path: Pa
 
     config = ProjectConfig(tmp_path, exclude=("**/" * 12 + "a**b**c/" * 10 + "x.yaml",))
     path = tmp_path / ("d/" * 40 + "y.yaml")
-    started = time.perf_counter()
+    started = time.process_time()
     assert config.selects(path) is None
-    assert time.perf_counter() - started < 0.5  # the regex backtracked exponentially
+    assert time.process_time() - started < 0.5  # the regex backtracked exponentially
     assert (
         ProjectConfig(tmp_path, exclude=("**/**/vendor/**",)).selects(
             tmp_path / "a" / "vendor" / "b.yaml"

@@ -816,7 +816,10 @@ def completion(ls: ParamLanguageServer, params: types.CompletionParams) -> Any:
     if pos is None:
         return None
     workspace = ls.store.workspace
-    root = workspace.root if workspace is not None else ls.store.workspace_root
+    root = None  # the workspace folder (or, without one, the repository) holding the document
+    if workspace is not None and view.path is not None:
+        real, roots = Path(os.path.realpath(view.path)), workspace.roots_for(view.path)
+        root = next((r for r in roots if real.is_relative_to(r)), roots[0] if roots else None)
     items, incomplete = narrow(
         complete(view, pos, snippets=ls.snippet_support, workspace_root=root), view.lines, pos
     )
