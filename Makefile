@@ -8,7 +8,7 @@ UV_VERSION := 0.13.9
 UV := .uv/bin/uv
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: venv check-examples test test-latest lint typecheck rules-doc slow bench fuzz clean
+.PHONY: venv check-examples test test-latest lint typecheck rules-doc slow bench fuzz dist smoke-dist clean
 
 $(UV):
 	$(PYTHON) -m venv .uv
@@ -31,14 +31,29 @@ test-latest: $(UV)
 	.venv-latest/bin/mypy
 	.venv-latest/bin/pytest -q
 
+# The wheel and the sdist (dist/), built in an isolated environment by the pinned uv.
+dist: $(UV)
+	rm -rf dist
+	$(UV) build --quiet --out-dir dist
+
+# Install the wheel and the sdist each into a clean venv (dependencies at their locked versions)
+# and smoke-test them there: `--version`, `check` on examples/, `serve` answering `initialize`.
+smoke-dist: dist
+	$(UV) export --quiet --frozen --no-dev --no-emit-project --no-header --output-file dist/constraints.txt
+	for kind in whl tar.gz; do \
+		rm -rf dist/venv-$$kind && $(UV) venv --quiet --python $(PYTHON) dist/venv-$$kind && \
+		VIRTUAL_ENV=dist/venv-$$kind $(UV) pip install --quiet --constraint dist/constraints.txt dist/*.$$kind && \
+		dist/venv-$$kind/bin/python .ci/smoke_installed.py dist/venv-$$kind examples || exit 1; \
+	done
+
 # The main job: lint the bundled examples (clean ones exit 0), then show the mistakes.
 check-examples: venv
 	$(BIN)/param-lsp check examples/train.yaml examples/pipeline.yaml examples/sweep.yaml examples/components
 	-$(BIN)/param-lsp check examples/mistakes
 
 lint: venv
-	$(BIN)/ruff check param_lsp tests
-	$(BIN)/ruff format --check param_lsp tests
+	$(BIN)/ruff check param_lsp tests .ci
+	$(BIN)/ruff format --check param_lsp tests .ci
 
 typecheck: venv
 	$(BIN)/mypy
@@ -65,4 +80,4 @@ fuzz: venv
 		$(BIN)/pytest -q -p no:cacheprovider tests/test_robustness.py -k random_edits
 
 clean:
-	rm -rf $(VENV) .venv-latest .uv build *.egg-info .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .venv-latest .uv build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache

@@ -226,3 +226,58 @@ def test_cli_only_polyaxonfiles_filters_named_files(
     assert len(json.loads(out)["files"]) == 3
     code, out, _ = run_cli([*args, "--only-polyaxonfiles"], capsys)
     assert [f["path"] for f in json.loads(out)["files"]] == [str(op)] and code == 0
+
+
+def readme_config_snippet() -> str:
+    """The TOML block under the README's "Configuration file" heading, as users copy it."""
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Configuration file", 1)[1]
+    return section.split("```toml\n", 1)[1].split("```", 1)[0]
+
+
+def test_readme_snippet_works_in_pyproject_and_in_the_dedicated_file(tmp_path: Path) -> None:
+    snippet = readme_config_snippet()
+    assert "[tool.param-lsp]" in snippet
+    write(tmp_path / "a" / "pyproject.toml", "[project]\nname = 'x'\n\n" + snippet)
+    write(tmp_path / "b" / ".param-lsp.toml", snippet)
+    from_pyproject = load_config(tmp_path / "a" / "op.yaml")
+    from_dedicated = load_config(tmp_path / "b" / "op.yaml")
+    assert from_pyproject.source == tmp_path / "a" / "pyproject.toml"
+    assert from_dedicated.source == tmp_path / "b" / ".param-lsp.toml"
+    for config, base in ((from_pyproject, tmp_path / "a"), (from_dedicated, tmp_path / "b")):
+        assert config.include == ("pipelines/**/*.yaml",)
+        assert config.exclude == ("vendor/",)
+        assert config.values["target_version"] == "2.18"
+        assert config.values["strict_params"] is True
+        assert config.values["severity"] == {"PLX303": "error", "unused-suppression": "off"}
+        assert config.values["hub_map"] == {
+            "my-org/trainer:v1": str(base / "components" / "trainer.yaml")
+        }
+        assert config.values["params"] == {"learning_rate": "0.01"}
+
+
+def test_cli_accepts_the_readme_snippet_in_the_dedicated_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write(tmp_path / ".param-lsp.toml", readme_config_snippet())
+    op = write(tmp_path / "op.yaml", OPERATION)
+    # strict-params = true from the file: the unmatched param `lr` is an error (exit 1, not 2:
+    # the file is read); without the file it is a warning (exit 0).
+    code, out, err = run_cli(["check", "--no-color", str(op)], capsys)
+    assert code == 1, out + err
+    assert "error[" in out and "`lr`" in out
+    code, out, err = run_cli(["check", "--no-color", "--no-config", str(op)], capsys)
+    assert code == 0, out + err
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        'target-version = "2.16"\n[tool.param-lsp]\nstrict-params = true\n',
+        "[tool.param-lsp]\nstrict-params = true\n[tool.other]\nx = 1\n",
+    ],
+)
+def test_dedicated_file_takes_one_form(tmp_path: Path, content: str) -> None:
+    write(tmp_path / ".param-lsp.toml", content)
+    with pytest.raises(ConfigError, match=r"beside \[tool.param-lsp\]"):
+        load_config(tmp_path / "op.yaml")

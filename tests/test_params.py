@@ -58,6 +58,8 @@ EXPECTED = [
     ("int_given_fraction", "PLX302", "3:11-3:14", ["`1.5`", "to `int`"]),
     ("validation_gt_fails", "PLX302", "3:15-3:16", ["must be greater than `0`"]),
     ("options_fails", "PLX302", "3:8-3:13", ["must be one of the values `['adam', 'sgd']`"]),
+    # `null` for a required input stays an error: the placeholder of "add missing params".
+    ("required_null_placeholder", "PLX302", "3:7-3:11", ["No value was provided", "`lr`"]),
     ("context_only_false_unmatched", "PLX306", "4:3-4:8", ["`extra` requires a matching"]),
     ("strict_undeclared", "PLX305", "5:3-5:8", ["undeclared param `extra`"]),
     ("snake_delay_validation_still_required", "PLX301", "2:1-2:7", ["Input b is required"]),

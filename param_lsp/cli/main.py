@@ -11,7 +11,7 @@ import os
 import sys
 from collections.abc import Sequence
 
-from param_lsp import __version__
+from param_lsp import IDENTITY
 from param_lsp.cli.results import UsageError
 
 
@@ -48,7 +48,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="param-lsp", description="Language server and linter for Polyaxon polyaxonfiles."
     )
-    parser.add_argument("--version", action="version", version=f"param-lsp {__version__}")
+    parser.add_argument("--version", action="version", version=IDENTITY)
     sub = parser.add_subparsers(dest="command")
     check = sub.add_parser("check", help="check polyaxonfiles (files or folders)")
     check.add_argument("paths", nargs="+", metavar="PATH")

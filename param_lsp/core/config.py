@@ -1,5 +1,8 @@
 """Project configuration: `[tool.param-lsp]` in pyproject.toml or a `.param-lsp.toml`.
 
+A `.param-lsp.toml` holds the keys at its top level, or under the same `[tool.param-lsp]` tables
+as pyproject.toml (so a block can be moved between the two files as it is).
+
 Where it is found: starting in the checked file's folder and walking up, the first folder holding
 a `.param-lsp.toml`, or a `pyproject.toml` with a `[tool.param-lsp]` table, wins (in one folder
 `.param-lsp.toml` beats pyproject.toml). Files are not merged: the nearest one is the whole
@@ -220,10 +223,25 @@ def _load_config_file(source: Path, _mtime_ns: int, _size: int) -> ProjectConfig
         table = data.get("tool", {}).get("param-lsp", {})
         prefix = "tool.param-lsp."
     else:
-        table, prefix = data, ""
+        table, prefix = _dedicated_table(source, data)
     if not isinstance(table, dict):
         raise ConfigError(f"{source}: [{prefix.rstrip('.')}] must be a table")
     return _parse_table(source, table, prefix)
+
+
+def _dedicated_table(source: Path, data: dict[str, Any]) -> tuple[Any, str]:
+    """A `.param-lsp.toml` holds the keys at its top level, or (pasted from pyproject.toml) in
+    `[tool.param-lsp]` tables; one form per file."""
+    tool = data.get("tool")
+    if not isinstance(tool, dict) or "param-lsp" not in tool:
+        return data, ""
+    others = sorted({*data, *tool} - {"tool", "param-lsp"})
+    if others:
+        raise ConfigError(
+            f"{source}: unexpected key {others[0]} beside [tool.param-lsp] (write every key "
+            "under [tool.param-lsp], or every key at the top level without it)"
+        )
+    return tool["param-lsp"], "tool.param-lsp."
 
 
 def _parse_table(source: Path, table: dict[str, Any], prefix: str) -> ProjectConfig:

@@ -7,12 +7,15 @@ from param_lsp.core.locate import split_line
 from param_lsp.core.model import IODef
 from param_lsp.core.span import Span
 from param_lsp.core.yaml_tree import YMap, YScalar
-from param_lsp.features import knowledge
 from param_lsp.features.document import DocumentView
 from param_lsp.features.index import CallSite
 from param_lsp.features.results import CodeAction, FileEdits, TextEdit
 
 MISSING_PARAM_CODES = frozenset({"PLX300", "PLX301"})
+#: What "Add missing required params" writes as each value: Polyaxon rejects `null` for a
+#: required input ("No value was provided for the non optional key"), so the param stays
+#: flagged until the user types its value (an empty string would be accepted silently).
+REQUIRED_PLACEHOLDER = "null"
 
 
 def _overlaps(a: Span, b: Span) -> bool:
@@ -35,6 +38,9 @@ def code_actions(view: DocumentView, span: Span) -> list[CodeAction]:
                     preferred=len(finding.fixes) == 1,
                 )
             )
+        option_fix = _option_fix(view, finding)
+        if option_fix is not None:
+            actions.append(option_fix)
         if finding.code in MISSING_PARAM_CODES:
             site = _site_for_finding(view, finding)
             if site is not None and id(site) not in missing_done:
@@ -44,6 +50,45 @@ def code_actions(view: DocumentView, span: Span) -> list[CodeAction]:
                     actions.append(action)
     actions.extend(_suppressions(view, span))
     return actions
+
+
+def _option_fix(view: DocumentView, finding: Finding) -> CodeAction | None:
+    """A value outside an input's `options`: "Replace with `<closest option>`"."""
+    if "must be one of the values" not in finding.message:
+        return None
+    from param_lsp.rules.params import did_you_mean
+
+    site = _site_for_finding(view, finding)
+    if site is None:
+        return None
+    for param in site.params.values():
+        node = param.value_node
+        if node is None or node.span != finding.span or not isinstance(node, YScalar):
+            continue
+        io = site.io(param.name)
+        options = (io.validation or {}).get("options") if io is not None else None
+        if not isinstance(options, list) or not options:
+            return None
+        shown = {_yaml_text(option): option for option in options}
+        guess = did_you_mean(str(node.value), list(shown))
+        if guess is None:
+            return None
+        return CodeAction(
+            title=f"Replace with `{guess}`",
+            edits=(FileEdits(None, (TextEdit(finding.span, guess),)),),
+            fixes_codes=(finding.code,),
+            fixes_spans=(finding.span,),
+            preferred=True,
+        )
+    return None
+
+
+def _yaml_text(value: object) -> str:
+    """A plain YAML scalar that reads back as ``value``."""
+    import yaml
+
+    text = yaml.safe_dump(value, default_flow_style=True, width=1_000_000).strip()
+    return text.removesuffix("\n...").removesuffix("...").strip()
 
 
 def _suppressions(view: DocumentView, span: Span) -> list[CodeAction]:
@@ -107,11 +152,7 @@ def add_missing_params(view: DocumentView, site: CallSite, finding: Finding) -> 
         )
         last_line = min(max(last_line, params.pairs[-1][0].start.line), len(lines) - 1)
         insert_at = Span.of(last_line, len(lines[last_line]), last_line, len(lines[last_line]))
-        text = "".join(
-            f"\n{' ' * column}{name}: "
-            f"{knowledge.placeholder_for(ios[name].io_type, ios[name].is_list)}"
-            for name in names
-        )
+        text = "".join(f"\n{' ' * column}{name}: {REQUIRED_PLACEHOLDER}" for name in names)
         edit = TextEdit(insert_at, text)
     elif isinstance(params, YScalar) and params.value is None and params.start == params.end:
         # `params:` with nothing after it: the entries go below the key.
@@ -120,9 +161,7 @@ def add_missing_params(view: DocumentView, site: CallSite, finding: Finding) -> 
             return None
         line = key.start.line
         body = "".join(
-            f"\n{' ' * (key.start.character + 2)}{name}: "
-            f"{knowledge.placeholder_for(ios[name].io_type, ios[name].is_list)}"
-            for name in names
+            f"\n{' ' * (key.start.character + 2)}{name}: {REQUIRED_PLACEHOLDER}" for name in names
         )
         edit = TextEdit(Span.of(line, len(lines[line]), line, len(lines[line])), body)
     elif params is not None and not isinstance(params, YMap):
@@ -136,11 +175,7 @@ def add_missing_params(view: DocumentView, site: CallSite, finding: Finding) -> 
         column = first_key.start.character
         part = split_line(lines[line])
         del part
-        body = "".join(
-            f"\n{' ' * (column + 2)}{name}: "
-            f"{knowledge.placeholder_for(ios[name].io_type, ios[name].is_list)}"
-            for name in names
-        )
+        body = "".join(f"\n{' ' * (column + 2)}{name}: {REQUIRED_PLACEHOLDER}" for name in names)
         end_line = _entry_end_line(site.node, 0, lines)
         edit = TextEdit(
             Span.of(end_line, len(lines[end_line]), end_line, len(lines[end_line])),
@@ -167,10 +202,7 @@ def _flow_insert(
 ) -> TextEdit:
     """Entries for a flow mapping, inside its braces: after the last entry (`, name: value`,
     or after its trailing comma) or, when it is empty, right after `{`."""
-    entries = ", ".join(
-        f"{name}: {knowledge.placeholder_for(ios[name].io_type, ios[name].is_list)}"
-        for name in names
-    )
+    entries = ", ".join(f"{name}: {REQUIRED_PLACEHOLDER}" for name in names)
     if params.pairs:
         end = params.pairs[-1][1].end
         rest = lines[end.line][end.character :] if end.line < len(lines) else ""

@@ -8,14 +8,17 @@ from __future__ import annotations
 
 import functools
 import os
+from collections.abc import Callable
 from pathlib import Path
 
-from param_lsp.core.locate import LinePart, PathStep, block_keys, split_line, yaml_path_at
+from param_lsp.core.cursor import Cursor
+from param_lsp.core.locate import LinePart, PathStep, resolve_path, split_line
 from param_lsp.core.model import IODef
 from param_lsp.core.span import Position, Span
+from param_lsp.core.yaml_tree import YMap, YScalar
 from param_lsp.features import knowledge
 from param_lsp.features.document import DocumentView
-from param_lsp.features.expressions import OpenTemplate, dotted_value, open_template_at
+from param_lsp.features.expressions import OpenTemplate, open_template_at
 from param_lsp.features.index import CallSite, DocumentIndex
 from param_lsp.features.results import CompletionItem, ItemKind
 
@@ -29,21 +32,45 @@ def complete(
 ) -> list[CompletionItem]:
     """Items at ``pos``; file paths (after `pathRef:`) never leave ``workspace_root`` (the
     document's own folder when there is no root)."""
-    if not 0 <= pos.line < len(view.lines):
+    cur = view.cursor(pos)
+    if cur is None:
         return []
     line_text = view.lines[pos.line]
-    column = min(pos.character, len(line_text))
+    column = cur.column
     template = open_template_at(line_text, column)
     if template is not None:
         if template.is_filter:
             return _filter_items(pos.line, template)
-        return _template_items(view, pos.line, template)
+        return _template_items(view, cur, template)
     part = split_line(line_text)
-    if part.key is not None and part.value_start is not None and column >= part.key_end + 1:
-        if part.key in PATH_REF_KEYS:
+    if cur.role == "value":
+        if cur.key in PATH_REF_KEYS and not cur.flow and part.value_start is not None:
             return path_items(view, pos.line, column, part, workspace_root)
-        return _value_items(view, pos.line, column, part)
-    return _key_items(view, pos.line, column, part, snippets)
+        return _value_items(view, cur)
+    if cur.role == "item" or (cur.role == "slot" and cur.container == "seq"):
+        items = _item_items(view, cur)
+        if items is not None:
+            return items
+    return _key_items(view, cur, snippets)
+
+
+def kind_reader(
+    view: DocumentView, cur: Cursor | None = None
+) -> Callable[[tuple[PathStep, ...]], str | None]:
+    """The `kind` written in the mapping at a path: from the cursor's own mapping, else the
+    document's (last good) tree."""
+
+    def kind_of(steps: tuple[PathStep, ...]) -> str | None:
+        if cur is not None and steps == cur.parent_steps and cur.siblings.get("kind"):
+            return cur.siblings["kind"]
+        node = resolve_path(view.root, steps)
+        if isinstance(node, YMap):
+            kind = node.get("kind")
+            if isinstance(kind, YScalar) and isinstance(kind.value, str):
+                return kind.value
+        return None
+
+    return kind_of
 
 
 # ---------------------------------------------------------------- keys
@@ -83,58 +110,112 @@ def io_markdown(io: IODef) -> str:
     return "\n".join(lines)
 
 
-def _word_span(line: int, part: LinePart, column: int) -> Span | None:
-    start = part.content_start
-    if part.key is None and start <= column:
-        return Span.of(line, start, line, column)
-    return None
-
-
-def _key_items(
-    view: DocumentView, line: int, column: int, part: LinePart, snippets: bool
-) -> list[CompletionItem]:
-    text = view.lines[line]
-    blank = not text.strip()
-    content_column = column if blank else part.content_start
-    if part.key is not None and column < part.key_start:
-        return []
-    path = yaml_path_at(view.lines, line, content_column)
-    present = set(block_keys(view.lines, line, content_column)) if not blank else set()
-    if blank:
-        present = set(block_keys(view.lines, line, content_column))
-    if part.key is not None:
-        present.discard(part.key)
-    edit = _word_span(line, part, column)
-    if edit is None and part.key is not None:
-        edit = Span.of(line, part.key_start, line, part.key_end)
-    steps = path.steps
+def _key_items(view: DocumentView, cur: Cursor, snippets: bool) -> list[CompletionItem]:
+    if cur.role == "key":
+        parent = cur.steps[:-1]
+        present = set(cur.siblings) - {cur.key or ""}
+        edit = cur.key_span
+    elif cur.role == "item":
+        parent = cur.steps  # `- na|`: the first key of a mapping item
+        present = set()
+        edit = cur.prefix_span
+    else:
+        parent = cur.steps
+        present = set(cur.siblings)
+        edit = cur.prefix_span
     index = view.index
     items: list[CompletionItem] = []
-    if steps and steps[-1] == "params":
-        site = index.site_exact(steps[:-1])
-        if site is not None:
-            items = _param_name_items(site, present, content_column, snippets)
-    elif len(steps) >= 2 and steps[-2] == "params" and isinstance(steps[-1], str):
-        items = _keys(knowledge.PARAM_KEYS, present, ItemKind.FIELD, "param key")
-    elif len(steps) >= 2 and steps[-2] in ("inputs", "outputs") and isinstance(steps[-1], int):
-        items = _keys(knowledge.IO_KEYS, present, ItemKind.FIELD, "IO key")
-    elif _is_section_level(steps, index):
-        items = _keys(knowledge.SECTIONS, present, ItemKind.MODULE, "section")
-    elif len(steps) >= 3 and steps[-3] == "matrix" and steps[-2] == "params":
+    if parent and parent[-1] == "params":
+        if len(parent) >= 2 and parent[-2] == "matrix":
+            site = index.site_at(parent[:-2])
+            if site is not None:
+                items = _matrix_param_items(site, present, cur.flow)
+        elif len(parent) >= 3 and parent[-3] == "joins":
+            site = index.site_at(parent[:-3])
+            if site is not None:
+                items = _join_param_items(site, present, snippets)
+        else:
+            site = index.site_exact(parent[:-1])
+            if site is not None:
+                items = _param_name_items(site, present, 0, snippets)
+            else:
+                items = _schema_key_items(view, cur, parent, present)
+    elif (
+        len(parent) >= 3
+        and parent[-3] == "matrix"
+        and parent[-2] == "params"
+        and isinstance(parent[-1], str)
+    ):
         items = _keys(
             {"kind": "Hyper-parameter kind.", "value": "Its values."},
             present,
             ItemKind.FIELD,
             "hyper-parameter",
         )
+    elif len(parent) >= 2 and parent[-2] == "params" and isinstance(parent[-1], str):
+        items = _keys(knowledge.PARAM_KEYS, present, ItemKind.FIELD, "param key")
+    else:
+        items = _schema_key_items(view, cur, parent, present)
     return [_with_edit(item, edit) for item in items]
 
 
-def _is_section_level(steps: tuple[PathStep, ...], index: DocumentIndex) -> bool:
-    if steps in ((), ("component",)):
-        return True
+def _schema_key_items(
+    view: DocumentView, cur: Cursor, parent: tuple[PathStep, ...], present: set[str]
+) -> list[CompletionItem]:
+    from param_lsp.features.schema_keys import keys_at
+
+    found = keys_at(parent, kind_reader(view, cur))
+    detail = (
+        "section" if parent in ((), ("component",)) or _is_op_level(parent, view.index) else "key"
+    )
+    kind = ItemKind.MODULE if detail == "section" else ItemKind.FIELD
+    return _keys({info.key: info.doc for info in found}, present, kind, detail)
+
+
+def _is_op_level(steps: tuple[PathStep, ...], index: DocumentIndex) -> bool:
     ops = index.operations_steps
     return ops is not None and len(steps) == len(ops) + 1 and steps[: len(ops)] == ops
+
+
+def _matrix_param_items(site: CallSite, present: set[str], flow: bool) -> list[CompletionItem]:
+    items: list[CompletionItem] = []
+    for n, io in enumerate(site.inputs):
+        if io.name in present:
+            continue
+        items.append(
+            CompletionItem(
+                label=io.name,
+                kind=ItemKind.FIELD,
+                detail="matrix param · " + _io_detail(io),
+                documentation=io_markdown(io),
+                insert_text=f"{io.name}: ",
+                plain_text=f"{io.name}: ",
+                sort_text=f"{n:03d}",
+            )
+        )
+    return items
+
+
+def _join_param_items(site: CallSite, present: set[str], snippets: bool) -> list[CompletionItem]:
+    items: list[CompletionItem] = []
+    for n, io in enumerate(site.inputs):
+        if io.name in present:
+            continue
+        snippet = f"{io.name}: {{value: ${{1}}}}"
+        items.append(
+            CompletionItem(
+                label=io.name,
+                kind=ItemKind.FIELD,
+                detail="join param · " + _io_detail(io),
+                documentation=io_markdown(io)
+                + "\n\nJoin params take the full form: `{value: <path in the joined runs>}`.",
+                insert_text=snippet if snippets else f"{io.name}: {{value: }}",
+                is_snippet=snippets,
+                plain_text=f"{io.name}: {{value: }}",
+                sort_text=f"{n:03d}",
+            )
+        )
+    return items
 
 
 def _keys(
@@ -221,44 +302,114 @@ def _with_edit(item: CompletionItem, edit: Span | None) -> CompletionItem:
 # ---------------------------------------------------------------- values
 
 
-def _value_items(
-    view: DocumentView, line: int, column: int, part: LinePart
-) -> list[CompletionItem]:
-    assert part.key is not None and part.value_start is not None
-    path = yaml_path_at(view.lines, line, part.key_start)
-    steps = path.steps
-    key = part.key
-    value = dotted_value(view.lines[line], line, part.value_start)
-    value_start = value.span.start.character if value.span else column
-    edit = Span.of(line, min(value_start, column), line, column)
+def _value_items(view: DocumentView, cur: Cursor) -> list[CompletionItem]:
+    key = cur.key or ""
+    parent = cur.steps[:-1]
+    edit = cur.prefix_span
     index = view.index
-    if key == "ref" and len(steps) >= 2 and steps[-2] == "params":
-        site = index.site_exact(steps[:-2])
-        return [_with_edit(i, edit) for i in _ref_items(index, site)]
-    if key == "value" and len(steps) >= 2 and steps[-2] == "params":
-        ref_context = ref_of_value_line(view, line, part, steps)
-        if ref_context is None:
-            return []
-        ref, expected = ref_context
-        return [_with_edit(i, edit) for i in _ref_value_items(index, ref, expected)]
-    if key == "type" and len(steps) >= 2 and steps[-2] in ("inputs", "outputs"):
-        return [_with_edit(i, edit) for i in _table(knowledge.IO_TYPES, ItemKind.ENUM, "IO type")]
-    if key == "kind":
-        if steps == ("matrix",) or (steps and steps[-1] == "matrix"):
-            table = knowledge.MATRIX_KINDS
-        elif len(steps) >= 3 and steps[-3] == "matrix" and steps[-2] == "params":
-            table = knowledge.HP_KINDS
-        elif steps and steps[-1] == "run":
-            table = knowledge.RUN_KINDS
-        elif steps in ((), ("component",)):
-            table = {
+    items: list[CompletionItem] = []
+    in_params = len(parent) >= 2 and parent[-2] == "params"
+    if key == "ref" and in_params:
+        site = index.site_exact(parent[:-2])
+        return [
+            _with_edit(i, edit) if i.edit_span is None else i for i in _ref_items(index, site, edit)
+        ]
+    elif key == "value" and in_params:
+        ref = cur.siblings.get("ref")
+        site = index.site_exact(parent[:-2])
+        expected = site.io(str(parent[-1])) if site is not None else None
+        if ref:
+            items = _ref_value_items(index, ref, expected)
+        elif expected is not None:
+            items = _param_value_items(expected)
+    elif parent and parent[-1] == "params" and not (len(parent) >= 2 and parent[-2] == "matrix"):
+        site = index.site_exact(parent[:-1])
+        io = site.io(key) if site is not None else None
+        items = _param_value_items(io) if io is not None else []
+    elif key == "type" and len(parent) >= 2 and parent[-2] in ("inputs", "outputs"):
+        items = _table(knowledge.IO_TYPES, ItemKind.ENUM, "IO type")
+    elif key == "kind" and parent and parent[-1] == "matrix":
+        from param_lsp.rules.matrix import matrix_kinds
+
+        items = _table(
+            {k: knowledge.MATRIX_KINDS.get(k, "Matrix kind.") for k in matrix_kinds()},
+            ItemKind.ENUM,
+            "kind",
+        )
+    elif key == "kind" and len(parent) >= 3 and parent[-3] == "matrix" and parent[-2] == "params":
+        items = _table(knowledge.HP_KINDS, ItemKind.ENUM, "kind")
+    elif key in ("dagRef", "dag_ref"):
+        items = [
+            CompletionItem(
+                label=name,
+                kind=ItemKind.REFERENCE,
+                detail="component of the DAG",
+                sort_text=f"{n:03d}",
+            )
+            for n, name in enumerate(index.dag_components)
+        ]
+    else:
+        from param_lsp.features.schema_keys import key_info, value_kinds
+
+        kind_of = kind_reader(view, cur)
+        values: tuple[str, ...] = ()
+        if key == "kind":
+            values = value_kinds(parent, kind_of)
+        if not values:
+            info = key_info(parent, key, kind_of)
+            values = info.values if info is not None else ()
+        docs = {**knowledge.RUN_KINDS} if key == "kind" else {}
+        if parent in ((), ("component",)) and key == "kind":
+            docs = {
                 "operation": "An operation: params + a component.",
                 "component": "A reusable component: inputs, outputs and a run.",
             }
-        else:
-            return []
-        return [_with_edit(i, edit) for i in _table(table, ItemKind.ENUM, "kind")]
-    return []
+        items = _table({v: docs.get(v, "") for v in values}, ItemKind.ENUM, key)
+    return [_with_edit(i, edit) for i in items]
+
+
+def _param_value_items(io: IODef) -> list[CompletionItem]:
+    """A short-form param's value: the input's `options`, booleans, or its default."""
+    options = (io.validation or {}).get("options")
+    values: list[str] = []
+    detail = f"{io.name} · option"
+    if isinstance(options, list):
+        values = [_yaml_scalar(option) for option in options]
+    elif io.io_type == "bool":
+        values, detail = ["true", "false"], f"{io.name} · bool"
+    elif io.has_value and isinstance(io.value, (int, float, bool, str)):
+        values, detail = [_yaml_scalar(io.value)], f"{io.name} · default"
+    return [
+        CompletionItem(
+            label=value,
+            kind=ItemKind.VALUE,
+            detail=detail,
+            documentation=io_markdown(io),
+            sort_text=f"{n:03d}",
+        )
+        for n, value in enumerate(values)
+    ]
+
+
+def _item_items(view: DocumentView, cur: Cursor) -> list[CompletionItem] | None:
+    """Items of a sequence (`dependencies`); None when the sequence holds mappings."""
+    parent = cur.steps[:-1] if cur.role == "item" else cur.steps
+    if not parent or parent[-1] != "dependencies":
+        return None
+    index = view.index
+    own = index.site_at(parent[:-1])
+    listed = set() if cur.role == "item" else set(cur.siblings)
+    items = [
+        CompletionItem(
+            label=op.name,
+            kind=ItemKind.REFERENCE,
+            detail="op of this DAG",
+            sort_text=f"{n:03d}",
+        )
+        for n, op in enumerate(index.ops)
+        if op.name and op is not own and op.name not in listed
+    ]
+    return [_with_edit(item, cur.prefix_span) for item in items]
 
 
 def _table(table: dict[str, str], kind: ItemKind, detail: str) -> list[CompletionItem]:
@@ -270,21 +421,35 @@ def _table(table: dict[str, str], kind: ItemKind, detail: str) -> list[Completio
     ]
 
 
-def _ref_items(index: DocumentIndex, site: CallSite | None) -> list[CompletionItem]:
+def _op_detail(op: CallSite) -> str:
+    return "op · outputs: " + (", ".join(io.name for io in op.outputs) or "no outputs")
+
+
+def _op_doc(op: CallSite) -> str:
+    return f"Take the value from op `{op.name}` of this DAG (it becomes an upstream dependency)."
+
+
+def _ref_items(
+    index: DocumentIndex, site: CallSite | None, edit: Span | None = None
+) -> list[CompletionItem]:
     items: list[CompletionItem] = []
     if site is not None and site.is_dag_op:
+        # Texts are made only for the items sent (a DAG of hundreds of ops).
         for n, op in enumerate(index.ops):
             if op is site or op.name is None:
                 continue
-            outputs = ", ".join(io.name for io in op.outputs) or "no outputs"
             items.append(
                 CompletionItem(
-                    label=f"ops.{op.name}",
-                    kind=ItemKind.REFERENCE,
-                    detail=f"op · outputs: {outputs}",
-                    documentation=f"Take the value from op `{op.name}` of this DAG "
-                    "(it becomes an upstream dependency).",
-                    sort_text=f"0{n:03d}",
+                    f"ops.{op.name}",
+                    ItemKind.REFERENCE,
+                    functools.partial(_op_detail, op),
+                    functools.partial(_op_doc, op),
+                    None,
+                    False,
+                    None,
+                    f"0{n:03d}",
+                    None,
+                    edit,
                 )
             )
         items.append(
@@ -342,6 +507,18 @@ def _ref_value_items(
                 sort_text=f"{rank}{n:03d}",
             )
         )
+    if ref != "dag":
+        lineage = [io.name for io in ios if io.io_type == "artifacts"]
+        for n, name in enumerate([*knowledge.ARTIFACT_NAMES, *lineage]):
+            items.append(
+                CompletionItem(
+                    label=f"artifacts.{name}",
+                    kind=ItemKind.PROPERTY,
+                    detail="artifacts path",
+                    documentation=knowledge.ARTIFACT_NAMES.get(name, "Lineage artifact."),
+                    sort_text=f"2{n:03d}",
+                )
+            )
     for n, (name, doc) in enumerate(sections.items()):
         items.append(
             CompletionItem(
@@ -368,37 +545,33 @@ def _ref_value_items(
 # ---------------------------------------------------------------- templates
 
 
-def _template_items(view: DocumentView, line: int, template: OpenTemplate) -> list[CompletionItem]:
-    part = split_line(view.lines[line])
-    path = yaml_path_at(view.lines, line, part.content_start)
+def _template_items(
+    view: DocumentView, cur: Cursor, template: OpenTemplate
+) -> list[CompletionItem]:
+    line = cur.line
     edit = Span.of(
         line, template.partial_start, line, template.partial_start + len(template.partial)
     )
-    ref_context = ref_of_value_line(view, line, part, path.steps)
+    ref_context = ref_of_value(view, cur)
     if ref_context is not None:
         ref, expected = ref_context
         items = _ref_template_names(view.index, ref, expected, template.parents)
     else:
-        site = view.index.site_at(path.steps)
+        site = view.index.site_at(cur.steps)
         items = _template_names(site, template.parents)
     return [_with_edit(item, edit) for item in items]
 
 
-def ref_of_value_line(
-    view: DocumentView, line: int, part: LinePart, steps: tuple[PathStep, ...]
-) -> tuple[str, IODef | None] | None:
-    """(ref, the param's own IO) when ``line`` is the `value:` of a param that has a `ref`."""
-    if part.key != "value" or len(steps) < 2 or steps[-2] != "params":
+def ref_of_value(view: DocumentView, cur: Cursor) -> tuple[str, IODef | None] | None:
+    """(ref, the param's own IO) when the cursor is on the `value` of a param with a `ref`."""
+    parent = cur.steps[:-1]
+    if cur.role != "value" or cur.key != "value" or len(parent) < 2 or parent[-2] != "params":
         return None
-    ref_line = block_keys(view.lines, line, part.key_start).get("ref")
-    if ref_line is None:
+    ref = cur.siblings.get("ref")
+    if not ref:
         return None
-    ref_part = split_line(view.lines[ref_line])
-    if ref_part.value_start is None:
-        return None
-    ref = dotted_value(view.lines[ref_line], ref_line, ref_part.value_start).text
-    site = view.index.site_exact(steps[:-2])
-    return ref, site.io(str(steps[-1])) if site is not None else None
+    site = view.index.site_exact(parent[:-2])
+    return ref, site.io(str(parent[-1])) if site is not None else None
 
 
 def _ref_template_names(
@@ -471,10 +644,8 @@ def _template_names(site: CallSite | None, parents: tuple[str, ...]) -> list[Com
                 )
                 for n, (name, doc) in enumerate(knowledge.GLOBALS.items())
             ]
-        if head == "inputs":
-            return _io_items(inputs)
-        if head == "outputs":
-            return _io_items(outputs)
+        if head in ("inputs", "outputs", "artifacts"):
+            return []  # ref values only: undefined without a `ref` (PLX802)
         if head == "params":
             names = _io_items([*inputs, *outputs])
             if site is not None:
@@ -498,18 +669,6 @@ def _template_names(site: CallSite | None, parents: tuple[str, ...]) -> list[Com
                 )
             )
             return names
-        if head == "artifacts":
-            lineage = [io for io in [*inputs, *outputs] if io.io_type == "artifacts"]
-            return [
-                CompletionItem(
-                    label=name,
-                    kind=ItemKind.PROPERTY,
-                    detail="artifacts path",
-                    documentation=doc,
-                    sort_text=f"0{n:03d}",
-                )
-                for n, (name, doc) in enumerate(knowledge.ARTIFACT_NAMES.items())
-            ] + _io_items(lineage, ItemKind.PROPERTY)
         if head in ("connections", "init"):
             return [
                 CompletionItem(

@@ -12,9 +12,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from param_lsp.core.analyze import Analysis, analyze
+from param_lsp.core.cursor import Cursor, cursor_at
 from param_lsp.core.findings import Finding
 from param_lsp.core.settings import Settings
-from param_lsp.core.span import split_lines
+from param_lsp.core.span import Position, split_lines
 from param_lsp.core.workspace import MAX_FILE_BYTES, Workspace
 from param_lsp.core.yaml_tree import YMap, parse_yaml
 from param_lsp.features.index import DocumentIndex, build_index
@@ -33,10 +34,36 @@ class DocumentView:
     index: DocumentIndex
     #: Findings of the real text at this version (empty when not analysed yet).
     findings: list[Finding] = field(default_factory=list)
+    #: Lines of the analysed text when it is not the current one (made on first use).
+    analysed_lines: list[str] | None = None
 
     @property
     def root(self) -> YMap | None:
         return self.analysis.root if self.analysis is not None else None
+
+    def cursor(self, pos: Position) -> Cursor | None:
+        """The position lookup every feature starts from (:func:`cursor_at`), with the document's
+        tree for flow collections over several lines: as it is when it describes the current
+        text, else as the last good tree plus the line being typed."""
+        analysis = self.analysis
+        if analysis is None or analysis.root is None:
+            return cursor_at(self.lines, pos)
+        if analysis.text == self.text:
+            return cursor_at(self.lines, pos, analysis.root)
+        inserted = len(self.lines) - (analysis.text.count("\n") + 1)
+        return cursor_at(
+            self.lines,
+            pos,
+            analysis.root,
+            analysed_lines=self._analysed_lines,
+            inserted=inserted,
+        )
+
+    def _analysed_lines(self) -> list[str]:
+        if self.analysed_lines is None:
+            assert self.analysis is not None
+            self.analysed_lines = split_lines(self.analysis.text)
+        return self.analysed_lines
 
 
 def recover_text(text: str) -> str | None:

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from param_lsp.core.locate import split_line, yaml_path_at
 from param_lsp.core.model import IODef
 from param_lsp.core.span import Position, Span
 from param_lsp.features import knowledge
-from param_lsp.features.completion import io_markdown
+from param_lsp.features.completion import io_markdown, kind_reader
 from param_lsp.features.document import DocumentView
-from param_lsp.features.expressions import NameChain, dotted_value, expression_at
+from param_lsp.features.expressions import NameChain, expression_at
 from param_lsp.features.index import CallSite, DocumentIndex
 from param_lsp.features.results import Hover
 
@@ -55,8 +54,8 @@ def _rule_docs(view: DocumentView, pos: Position) -> str:
 
 
 def _site_for_line(view: DocumentView, line: int) -> CallSite | None:
-    part = split_line(view.lines[line])
-    return view.index.site_at(yaml_path_at(view.lines, line, part.content_start).steps)
+    cur = view.cursor(Position(line, 0))
+    return view.index.site_at(cur.steps) if cur is not None else None
 
 
 def describe_chain(site: CallSite | None, names: tuple[str, ...], upto: int) -> str | None:
@@ -105,66 +104,106 @@ def _template_hover(view: DocumentView, pos: Position) -> Hover | None:
         about = f"**{name}** (filter)\n\n{doc}" if doc else f"**{name}**: not a Jinja filter"
         return Hover(about, chain.segments[0].span)
     upto = next(i for i, seg in enumerate(chain.segments) if seg.span.contains(pos))
-    text = describe_chain(_site_for_line(view, pos.line), chain.names, upto)
+    cur = view.cursor(pos)
+    if cur is None:
+        return None
+    parent = cur.steps[:-1]
+    ref = cur.siblings.get("ref") if cur.key == "value" and len(parent) >= 2 else None
+    names = chain.names
+    if ref and parent[-2] == "params" and names[0] in ("inputs", "outputs") and upto == 1:
+        found = _ref_value_hover(view.index, ref, ".".join(names[:2]), None, chain.segments[1].span)
+        if found is not None:
+            return found
+    if names[0] == "ops" and len(names) >= 2 and upto == 1:
+        return _ref_hover(view, view.index, f"ops.{names[1]}", chain.segments[1].span)
+    text = describe_chain(view.index.site_at(cur.steps), names, upto)
     if text is None:
         return None
     return Hover(text, chain.segments[upto].span)
 
 
 def _yaml_hover(view: DocumentView, pos: Position) -> Hover | None:
-    line_text = view.lines[pos.line]
-    part = split_line(line_text)
-    if part.key is None:
+    from param_lsp.features.navigation import declared_io, param_io
+    from param_lsp.features.schema_keys import key_info
+
+    cur = view.cursor(pos)
+    if cur is None:
         return None
-    path = yaml_path_at(view.lines, pos.line, part.key_start)
-    steps = path.steps
     index = view.index
-    on_key = part.key_start <= pos.character <= part.key_end
-    key_span = Span.of(pos.line, part.key_start, pos.line, part.key_end)
-    # A param name (short or full form).
-    if on_key and steps and steps[-1] == "params":
-        site = index.site_exact(steps[:-1])
+    parent = cur.steps[:-1]
+    kind_of = kind_reader(view, cur)
+    if cur.role == "key" and cur.key is not None and cur.key_span is not None:
+        key, key_span = cur.key, cur.key_span
+        if parent and parent[-1] == "params":
+            io = param_io(index, parent, key)
+            if io is not None:
+                about = io_markdown(io)
+                if len(parent) >= 2 and parent[-2] == "matrix":
+                    about = "matrix param · " + about
+                elif len(parent) >= 3 and parent[-3] == "joins":
+                    about = "join param · " + about
+                return Hover(about, key_span)
+            site = index.site_exact(parent[:-1])
+            if site is not None:
+                if not site.complete:
+                    return Hover(
+                        f"**{key}**: the component is not available offline; its inputs are "
+                        "unknown.",
+                        key_span,
+                    )
+                return Hover(
+                    f"**{key}**: no input or output of the component has this name.", key_span
+                )
+        if len(parent) >= 2 and parent[-2] == "params" and key in knowledge.PARAM_KEYS:
+            return Hover(f"**{key}**: {knowledge.PARAM_KEYS[key]}", key_span)
+        info = key_info(parent, key, kind_of)
+        if info is not None:
+            return Hover(f"**{key}**: {info.doc}", key_span)
+        return None
+    if cur.span is None or not cur.span.contains(pos):
+        return None
+    if cur.role == "item" and parent and parent[-1] == "dependencies":
+        return _ref_hover(view, index, f"ops.{cur.text}", cur.span)
+    if cur.role != "value":
+        return None
+    key = cur.key or ""
+    value, span = cur.text, cur.span
+    in_params = len(parent) >= 2 and parent[-2] == "params"
+    if key == "ref" and in_params:
+        return _ref_hover(view, index, value, span)
+    if key == "value" and in_params:
+        ref = cur.siblings.get("ref")
+        if not ref:
+            return None
+        site = index.site_exact(parent[:-2])
+        expected = site.io(str(parent[-1])) if site is not None else None
+        return _ref_value_hover(index, ref, value, expected, span)
+    if key == "type" and len(parent) >= 2 and parent[-2] in ("inputs", "outputs"):
+        doc = knowledge.IO_TYPES.get(value)
+        return Hover(f"**{value}**: {doc}", span) if doc else None
+    if key == "kind":
+        table = (
+            knowledge.HP_KINDS
+            if len(parent) >= 3 and parent[-3] == "matrix" and parent[-2] == "params"
+            else knowledge.MATRIX_KINDS
+            if parent and parent[-1] == "matrix"
+            else knowledge.RUN_KINDS
+        )
+        doc = table.get(value)
+        if doc:
+            return Hover(f"**{value}**: {doc}", span)
+    if key == "name" and len(parent) >= 2 and parent[-2] in ("inputs", "outputs"):
+        io = declared_io(view, span)
+        return Hover(io_markdown(io), span) if io is not None else None
+    if key in ("pathRef", "path_ref", "dagRef", "dag_ref", "hubRef", "hub_ref"):
+        site = index.site_exact(parent)
         if site is None:
             return None
-        io = site.io(part.key)
-        if io is not None:
-            return Hover(io_markdown(io), key_span)
         if not site.complete:
-            return Hover(
-                f"**{part.key}**: the component is not available offline; its inputs are unknown.",
-                key_span,
-            )
-        return Hover(
-            f"**{part.key}**: no input or output of the component has this name.", key_span
-        )
-    if on_key and len(steps) >= 2 and steps[-2] == "params" and part.key in knowledge.PARAM_KEYS:
-        return Hover(f"**{part.key}**: {knowledge.PARAM_KEYS[part.key]}", key_span)
-    if on_key and not steps and part.key in knowledge.SECTIONS:
-        return Hover(f"**{part.key}**: {knowledge.SECTIONS[part.key]}", key_span)
-    if part.value_start is None or pos.character < part.value_start:
-        return None
-    value = dotted_value(line_text, pos.line, part.value_start)
-    if value.span is None or not value.span.contains(pos):
-        return None
-    if part.key == "ref" and len(steps) >= 2 and steps[-2] == "params":
-        return _ref_hover(view, index, value.text, value.span)
-    if part.key == "value" and len(steps) >= 2 and steps[-2] == "params":
-        from param_lsp.core.locate import block_keys
-
-        ref_line = block_keys(view.lines, pos.line, part.key_start).get("ref")
-        if ref_line is None:
-            return None
-        ref_part = split_line(view.lines[ref_line])
-        if ref_part.value_start is None:
-            return None
-        ref = dotted_value(view.lines[ref_line], ref_line, ref_part.value_start).text
-        site = index.site_exact(steps[:-2])
-        expected = site.io(str(steps[-1])) if site is not None else None
-        return _ref_value_hover(index, ref, value.text, expected, value.span)
-    if part.key == "type" and len(steps) >= 2 and steps[-2] in ("inputs", "outputs"):
-        doc = knowledge.IO_TYPES.get(value.text)
-        if doc:
-            return Hover(f"**{value.text}**: {doc}", value.span)
+            return Hover(f"**{value}**: the component could not be read.", span)
+        names = ", ".join(f"`{io.name}`" for io in site.inputs) or "none"
+        outs = ", ".join(f"`{io.name}`" for io in site.outputs) or "none"
+        return Hover(f"**component {value}**\n\nInputs: {names}\n\nOutputs: {outs}", span)
     return None
 
 

@@ -3,18 +3,27 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from param_lsp.core.locate import block_keys, split_line, yaml_path_at
+from param_lsp.core.cursor import Cursor
+from param_lsp.core.locate import PathStep
 from param_lsp.core.model import IODef
 from param_lsp.core.span import Position, Span
-from param_lsp.core.yaml_tree import YNode, YScalar, YSeq
+from param_lsp.features import knowledge
 from param_lsp.features.document import DocumentView
-from param_lsp.features.expressions import dotted_value, expression_at, find_expressions
-from param_lsp.features.index import CallSite
+from param_lsp.features.expressions import expression_at
+from param_lsp.features.index import CallSite, DocumentIndex
 from param_lsp.features.results import FileEdits, Location, TextEdit
+from param_lsp.features.uses import (
+    content_span,
+    io_sites,
+    op_sites,
+    referenced_ios,
+    same_path,
+    uses_io,
+)
 
 IO_NAME_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 OP_NAME_RE = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_-]*$")
@@ -35,91 +44,115 @@ class Target:
     span: Span | None = None
 
 
-def _same_io(a: IODef, b: IODef) -> bool:
-    return a.name == b.name and a.is_output == b.is_output and a.source == b.source
-
-
-def _content_span(lines: list[str], node: YNode) -> Span:
-    """The span of a scalar's text without its quotes."""
-    span = node.span
-    if isinstance(node, YScalar) and node.style in ("'", '"') and span.start.line == span.end.line:
-        return Span.of(
-            span.start.line, span.start.character + 1, span.end.line, span.end.character - 1
-        )
-    return span
-
-
 def _site_at_line(view: DocumentView, line: int) -> CallSite | None:
-    part = split_line(view.lines[line])
-    return view.index.site_at(yaml_path_at(view.lines, line, part.content_start).steps)
+    cur = view.cursor(Position(line, 0))
+    return view.index.site_at(cur.steps) if cur is not None else None
+
+
+def declared_io(view: DocumentView, span: Span) -> IODef | None:
+    """The input/output whose `name` value is at ``span`` in this document."""
+    for site in view.index.sites():
+        for io in [*site.inputs, *site.outputs]:
+            if same_path(io.source, view.path) and content_span(io.name_node) == span:
+                return io
+    return None
+
+
+def param_io(index: DocumentIndex, parent: tuple[PathStep, ...], name: str) -> IODef | None:
+    """The input/output a key at ``parent`` + name binds to: params, `matrix.params`,
+    `joins[].params`."""
+    if not parent or parent[-1] != "params":
+        return None
+    if len(parent) >= 2 and parent[-2] == "matrix":
+        site = index.site_at(parent[:-2])
+        io = site.io(name) if site is not None else None
+        return io if io is not None and not io.is_output else None
+    if len(parent) >= 3 and parent[-3] == "joins":
+        site = index.site_at(parent[:-3])
+    else:
+        site = index.site_exact(parent[:-1])
+    return site.io(name) if site is not None else None
 
 
 def target_at(view: DocumentView, pos: Position) -> Target | None:
     if not 0 <= pos.line < len(view.lines):
         return None
+    index = view.index
+    cur = view.cursor(pos)
+    if cur is None:
+        return None
     hit = expression_at(view.lines, pos)
     if hit is not None and hit[1] is not None:
         if hit[1].is_filter:
             return None  # a filter names no input, output or op
-        return _template_target(view, pos, hit[1].names, hit[1].segments)
-    line_text = view.lines[pos.line]
-    part = split_line(line_text)
-    steps = yaml_path_at(view.lines, pos.line, part.content_start).steps
-    index = view.index
-    if part.key is not None and part.key_start <= pos.character <= part.key_end:
-        key_span = Span.of(pos.line, part.key_start, pos.line, part.key_end)
-        if steps and steps[-1] == "params":
-            site = index.site_exact(steps[:-1])
-            io = site.io(part.key) if site is not None else None
-            if io is not None:
-                return Target("io", io.name, io=io, span=key_span)
+        return _template_target(view, cur, pos, hit[1].names, hit[1].segments)
+    parent = cur.steps[:-1]
+    if cur.role == "key" and cur.key is not None and cur.key_span is not None:
+        io = param_io(index, parent, cur.key)
+        if io is not None:
+            return Target("io", io.name, io=io, span=cur.key_span)
         return None
-    if part.key is None or part.value_start is None or pos.character < part.value_start:
-        # `- ops_name` items of `dependencies`.
-        if (steps and steps[-1] == "dependencies") or (
-            len(steps) >= 2 and steps[-2] == "dependencies"
-        ):
-            value = dotted_value(line_text, pos.line, part.content_start)
-            op = index.op(value.text)
-            if op is not None and value.span is not None:
-                return Target("op", op.name or "", op=op, span=value.span)
+    if cur.span is None or not cur.span.contains(pos):
         return None
-    value = dotted_value(line_text, pos.line, part.value_start)
-    if value.span is None or not value.span.contains(pos):
+    if cur.role == "item" and parent and parent[-1] == "dependencies":
+        op = index.op(cur.text)
+        if op is not None:
+            return Target("op", op.name or "", op=op, span=cur.span)
         return None
-    if part.key == "name" and len(steps) >= 2 and steps[-2] in ("inputs", "outputs"):
-        for site in index.sites():
-            for io in [*site.inputs, *site.outputs]:
-                if io.source == view.path and io.name_node.start.line == pos.line:
-                    return Target("io", io.name, io=io, span=value.span)
+    if cur.role != "value":
         return None
-    if part.key == "name" and index.operations_steps is not None:
-        site = index.site_exact(steps)
+    key = cur.key
+    if key == "name" and len(parent) >= 2 and parent[-2] in ("inputs", "outputs"):
+        io = declared_io(view, cur.span)
+        return Target("io", io.name, io=io, span=cur.span) if io is not None else None
+    if key == "name" and index.operations_steps is not None:
+        site = index.site_exact(parent)
         if site is not None and site.is_dag_op and site.name:
-            return Target("op", site.name, op=site, span=value.span)
-    if part.key == "ref" and value.text.startswith("ops.") and len(value.segments) >= 2:
-        op = index.op(value.segments[1].name)
-        if op is not None:
-            return Target("op", op.name or "", op=op, span=value.segments[1].span)
-    if part.key == "dependencies" or (steps and steps[-1] == "dependencies"):
-        op = index.op(value.text)
-        if op is not None:
-            return Target("op", op.name or "", op=op, span=value.span)
+            return Target("op", site.name, op=site, span=cur.span)
+    token = cur.token()
+    if key == "ref" and len(parent) >= 2 and parent[-2] == "params":
+        tokens = cur.tokens()
+        if len(tokens) >= 2 and tokens[0].name == "ops" and token is not None and token.index == 1:
+            op = index.op(token.name)
+            if op is not None:
+                return Target("op", op.name or "", op=op, span=token.span)
+        return None
+    if key == "value" and len(parent) >= 2 and parent[-2] == "params":
+        ref = cur.siblings.get("ref")
+        tokens = cur.tokens()
+        if ref and len(tokens) == 2 and token is not None and token.index == 1:
+            pool = [
+                io
+                for io in referenced_ios(index, ref)
+                if (io.is_output if tokens[0].name == "outputs" else tokens[0].name == "inputs")
+            ]
+            io = next((io for io in pool if io.name == token.name), None)
+            if io is not None:
+                return Target("io", io.name, io=io, span=token.span)
     return None
 
 
 def _template_target(
-    view: DocumentView, pos: Position, names: tuple[str, ...], segments: tuple
+    view: DocumentView, cur: Cursor, pos: Position, names: tuple[str, ...], segments: tuple
 ) -> Target | None:
-    site = _site_at_line(view, pos.line)
+    index = view.index
+    at = next(i for i, seg in enumerate(segments) if seg.span.contains(pos))
+    parent = cur.steps[:-1]
+    ref = cur.siblings.get("ref") if cur.key == "value" and len(parent) >= 2 else None
+    if ref and parent[-2] == "params" and names[0] in ("inputs", "outputs") and at == 1:
+        pool = [io for io in referenced_ios(index, ref) if io.is_output == (names[0] == "outputs")]
+        io = next((io for io in pool if io.name == names[1]), None)
+        return Target("io", io.name, io=io, span=segments[1].span) if io is not None else None
+    if names[0] == "ops" and len(names) >= 2 and at == 1:
+        op = index.op(names[1])
+        return Target("op", op.name or "", op=op, span=segments[1].span) if op else None
+    site = index.site_at(cur.steps)
     if site is None:
         return None
-    at = next(i for i, seg in enumerate(segments) if seg.span.contains(pos))
     name: str | None = None
-    if names[0] in ("inputs", "outputs", "params") and len(names) >= 2 and at >= 1:
+    if names[0] == "params" and len(names) >= 2 and at == 1:
         name = names[1]
-        at = 1
-    elif names[0] not in ("globals", "artifacts", "connections", "init", "ops") and at == 0:
+    elif names[0] not in knowledge.TEMPLATE_ROOTS and names[0] != "ops" and at == 0:
         name = names[0]
     if name is None:
         return None
@@ -133,104 +166,47 @@ def definition(
     view: DocumentView, pos: Position, allowed: Callable[[Path], bool] | None = None
 ) -> list[Location]:
     """Where the thing at ``pos`` is defined; a file outside ``allowed`` is never looked at."""
-    if not 0 <= pos.line < len(view.lines):
+    cur = view.cursor(pos)
+    if cur is None:
         return []
-    line_text = view.lines[pos.line]
-    part = split_line(line_text)
-    if part.key is not None and part.value_start is not None and pos.character >= part.value_start:
-        value = dotted_value(line_text, pos.line, part.value_start)
-        if part.key in ("pathRef", "path_ref") and value.text:
+    if cur.role == "value" and cur.span is not None and cur.span.contains(pos):
+        if cur.key in ("pathRef", "path_ref") and cur.text:
             base = view.path.parent if view.path is not None else Path.cwd()
-            target = (base / value.text).resolve()
+            target = (base / cur.text).resolve()
             if allowed is not None and not allowed(target):
                 return []  # not even whether it exists
             if target.is_file():
                 return [Location(target, Span.of(0, 0, 0, 0))]
             return []
-        if part.key in ("dagRef", "dag_ref"):
-            component = view.index.dag_components.get(value.text)
+        if cur.key in ("dagRef", "dag_ref"):
+            component = view.index.dag_components.get(cur.text)
             if component is not None:
                 name = component.get("name")
                 return [Location(view.path, (name or component).span)]
             return []
-        if part.key == "value":
-            located = _ref_value_definition(view, pos, part.key_start, value.text)
-            if located:
-                return located
     found = target_at(view, pos)
     if found is None:
         return []
     if found.io is not None:
-        return [Location(found.io.source, found.io.name_node.span)]
+        return [Location(found.io.source, content_span(found.io.name_node))]
     if found.op is not None and found.op.name_node is not None:
-        return [Location(view.path, found.op.name_node.span)]
-    return []
-
-
-def _ref_value_definition(
-    view: DocumentView, pos: Position, key_column: int, value: str
-) -> list[Location]:
-    steps = yaml_path_at(view.lines, pos.line, key_column).steps
-    if len(steps) < 2 or steps[-2] != "params":
-        return []
-    ref_line = block_keys(view.lines, pos.line, key_column).get("ref")
-    if ref_line is None:
-        return []
-    ref_part = split_line(view.lines[ref_line])
-    if ref_part.value_start is None:
-        return []
-    ref = dotted_value(view.lines[ref_line], ref_line, ref_part.value_start).text
-    parts = value.split(".")
-    if len(parts) != 2:
-        return []
-    pool: list[IODef] = []
-    if ref.startswith("ops."):
-        op = view.index.op(ref[4:])
-        if op is not None:
-            pool = op.outputs if parts[0] == "outputs" else op.inputs
-    elif ref == "dag" and parts[0] == "inputs":
-        pool = view.index.dag_inputs
-    for io in pool:
-        if io.name == parts[1]:
-            return [Location(io.source, io.name_node.span)]
+        return [Location(view.path, content_span(found.op.name_node))]
     return []
 
 
 # ---------------------------------------------------------------- references
 
 
-def _io_uses(view: DocumentView, io: IODef) -> list[Span]:
-    """Spans naming ``io`` in one document: param keys and template names."""
-    spans: list[Span] = []
-    expressions = None
-    for site in view.index.sites():
-        if not any(_same_io(io, other) for other in [*site.inputs, *site.outputs]):
-            continue
-        param = site.params.get(io.name)
-        if param is not None and param.key_node is not None:
-            spans.append(_content_span(view.lines, param.key_node))
-        scope = site.component_node
-        if scope is None:
-            continue
-        if expressions is None:
-            expressions = find_expressions(view.lines)
-        for expression in expressions:
-            if not (scope.start <= expression.span.start <= scope.end):
-                continue
-            if _site_at_line(view, expression.span.start.line) is not site:
-                continue
-            for chain in expression.chains:
-                names = chain.names
-                if names[0] in ("inputs", "outputs", "params") and len(names) >= 2:
-                    if (
-                        names[1] == io.name
-                        and (names[0] != "inputs" or not io.is_output)
-                        and (names[0] != "outputs" or io.is_output)
-                    ):
-                        spans.append(chain.segments[1].span)
-                elif names[0] == io.name and not chain.is_filter:
-                    spans.append(chain.segments[0].span)
-    return spans
+#: The workspace index's answer for an input/output: where files not among the views name it.
+IndexedUses = Callable[[IODef], Iterable[Location]]
+#: Reads a workspace file that is neither open nor indexed (or only indexed) into a view.
+Loader = Callable[[Path], DocumentView | None]
+
+
+def io_uses(view: DocumentView, io: IODef) -> list[Span]:
+    """What ``view`` contributes to the references of ``io`` (every site kind but the
+    declaration): what the workspace index keeps per file."""
+    return io_sites(view, io, declaration=False)
 
 
 def references(
@@ -239,28 +215,64 @@ def references(
     others: list[DocumentView],
     *,
     include_declaration: bool = True,
+    load: Loader | None = None,
+    indexed: IndexedUses | None = None,
 ) -> list[Location]:
+    """``others`` are analysed documents (the open ones, and indexed files when the index keeps
+    views); ``indexed`` answers for the rest of the workspace from its index."""
     found = target_at(view, pos)
     if found is None:
         return []
+    if found.io is not None:
+        others = _with_declaring_file(view, found.io, others, load)
+    return _uses(view, found, others, include_declaration, indexed)
+
+
+def _with_declaring_file(
+    view: DocumentView,
+    io: IODef,
+    others: list[DocumentView],
+    load: Callable[[Path], DocumentView | None] | None,
+) -> list[DocumentView]:
+    """``others`` plus a view of the file declaring ``io`` when neither has it."""
+    source = io.source
+    if load is None or source is None:
+        return others
+    if any(same_path(source, other.path) for other in [view, *others]):
+        return others
+    loaded = load(source)
+    return [*others, loaded] if loaded is not None else others
+
+
+def _uses(
+    view: DocumentView,
+    found: Target,
+    others: list[DocumentView],
+    include_declaration: bool,
+    indexed: IndexedUses | None = None,
+) -> list[Location]:
     locations: list[Location] = []
     if found.io is not None:
         io = found.io
-        if include_declaration:
-            decl_view = next((v for v in [view, *others] if v.path == io.source), None)
-            lines = decl_view.lines if decl_view is not None else []
-            node = io.name_node
-            span = _content_span(lines, node) if lines else node.span
-            locations.append(Location(io.source, span))
         seen_paths: set[Path | None] = set()
         for other in [view, *others]:
             if other.path in seen_paths:
                 continue
             seen_paths.add(other.path)
-            locations += [Location(other.path, span) for span in _io_uses(other, io)]
+            locations += [
+                Location(other.path, span)
+                for span in io_sites(other, io, declaration=include_declaration)
+            ]
+        if indexed is not None:
+            locations += [loc for loc in indexed(io) if loc.path not in seen_paths]
+        if include_declaration and not any(
+            same_path(location.path, io.source) for location in locations
+        ):
+            locations.insert(0, Location(io.source, content_span(io.name_node)))
     elif found.op is not None:
         locations += [
-            Location(view.path, span) for span in _op_uses(view, found.name, include_declaration)
+            Location(view.path, span)
+            for span in op_sites(view, found.name, declaration=include_declaration)
         ]
     return _dedupe(locations)
 
@@ -276,46 +288,25 @@ def _dedupe(locations: list[Location]) -> list[Location]:
     return unique
 
 
-def _op_uses(view: DocumentView, name: str, include_declaration: bool) -> list[Span]:
-    spans: list[Span] = []
-    for site in view.index.ops:
-        if site.name == name and include_declaration and site.name_node is not None:
-            spans.append(_content_span(view.lines, site.name_node))
-        for param in site.params.values():
-            node = param.ref_node
-            if node is None or not isinstance(node, YScalar) or not isinstance(node.value, str):
-                continue
-            parts = node.value.split(".")
-            if len(parts) >= 2 and parts[0].strip() == "ops" and parts[1].strip() == name:
-                content = _content_span(view.lines, node)
-                line_text = view.lines[content.start.line]
-                value = dotted_value(
-                    line_text[: content.end.character], content.start.line, content.start.character
-                )
-                if len(value.segments) >= 2:
-                    spans.append(value.segments[1].span)
-        deps = site.node.get("dependencies")
-        if isinstance(deps, YSeq):
-            for item in deps.items:
-                if isinstance(item, YScalar) and item.value == name:
-                    spans.append(_content_span(view.lines, item))
-    for expression in find_expressions(view.lines):
-        for chain in expression.chains:
-            if len(chain.names) >= 2 and chain.names[0] == "ops" and chain.names[1] == name:
-                spans.append(chain.segments[1].span)
-    return spans
-
-
 def prepare_rename(view: DocumentView, pos: Position) -> tuple[Span, str] | None:
     found = target_at(view, pos)
-    if found is None or found.span is None:
+    if found is None or found.span is None or not found.span.contains(pos):
         return None
     return found.span, found.name
 
 
 def rename(
-    view: DocumentView, pos: Position, new_name: str, others: list[DocumentView]
+    view: DocumentView,
+    pos: Position,
+    new_name: str,
+    others: list[DocumentView],
+    load: Loader | None = None,
+    *,
+    indexed: IndexedUses | None = None,
 ) -> list[FileEdits]:
+    """The edits renaming the input, output or op at ``pos`` in every file; ``load`` reads a
+    workspace file the caller has no view of (the component file of an input, and the files the
+    index names, whose params are checked for a clash before anything is renamed)."""
     found = target_at(view, pos)
     if found is None:
         raise RenameError("Nothing to rename here: place the cursor on an input, output or op.")
@@ -329,8 +320,58 @@ def rename(
         raise RenameError(f"`{new_name}` is not a usable op name: use letters, digits, `_`, `-`.")
     if found.kind == "op" and view.index.op(new_name) is not None:
         raise RenameError(f"An op named `{new_name}` already exists in this DAG.")
+    if found.io is not None:
+        others = _with_declaring_file(view, found.io, others, load)
+        checked = others
+        if indexed is not None:
+            # Files known only to the index are read to check their params for a clash.
+            known = {other.path for other in [view, *others]}
+            extra = {loc.path for loc in indexed(found.io) if loc.path not in known}
+            for user in sorted(p for p in extra if p is not None):
+                loaded = load(user) if load is not None else None
+                if loaded is None:
+                    raise RenameError(
+                        f"`{user.name}` uses `{found.io.name}` but cannot be read to check it; "
+                        "nothing was renamed."
+                    )
+                checked = [*checked, loaded]
+        _check_io_rename(view, found.io, new_name, checked)
     by_path: dict[Path | None, list[TextEdit]] = {}
-    for location in references(view, pos, others, include_declaration=True):
+    for location in _uses(view, found, others, include_declaration=True, indexed=indexed):
         path = None if location.path == view.path else location.path
         by_path.setdefault(path, []).append(TextEdit(location.span, new_name))
     return [FileEdits(path, tuple(edits)) for path, edits in by_path.items()]
+
+
+def _check_io_rename(
+    view: DocumentView, io: IODef, new_name: str, others: list[DocumentView]
+) -> None:
+    """Refuse a rename that could not update every site: a declaration outside the workspace's
+    files, a name already taken, or a use whose text is not the name itself."""
+    views = {v.path: v for v in [*others, view]}
+    if io.source is None or not any(same_path(io.source, path) for path in views):
+        raise RenameError(
+            f"`{io.name}` is declared in a file that is not part of the workspace"
+            + (f" (`{io.source.name}`)" if io.source is not None else "")
+            + "; rename it there."
+        )
+    for other in views.values():
+        for site in other.index.sites():
+            if not uses_io(site, io):
+                continue
+            if site.io(new_name) is not None:
+                raise RenameError(
+                    f"The component already has an input or output named `{new_name}`."
+                )
+            clash = site.params.get(new_name)
+            if clash is not None and not clash.from_cli:
+                raise RenameError(
+                    f"`{site.name or 'the operation'}` already passes a param named "
+                    f"`{new_name}`; rename or remove it first."
+                )
+            param = site.params.get(io.name)
+            if param is not None and param.from_cli:
+                raise RenameError(
+                    f"`{io.name}` is also given on the command line (`-P`), which a rename "
+                    "cannot update."
+                )

@@ -8,6 +8,7 @@ result is published only when its version is still the document's version.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import gc
 import linecache
 import logging
@@ -38,6 +39,8 @@ MAX_TYPING_DEBOUNCE_S = 0.1
 TYPING_MARGIN = 1.2
 
 YAML_SUFFIXES = (".yaml", ".yml")
+#: How long a request right after `didOpen` waits for the document's first index.
+FIRST_INDEX_WAIT_S = 5.0
 
 
 @dataclass(slots=True, eq=False)
@@ -64,6 +67,9 @@ class DocState:
     last_interval: float | None = None
     #: What the last analysis can lend the next one (regions, checks of unchanged nodes).
     cache: DocumentCache = field(default_factory=lambda: _new_cache())
+    #: Set once the first analysis is done and its index (or its recovered one) is in place:
+    #: requests right after `didOpen` wait for it (see `DocumentStore.first_index`).
+    indexed: asyncio.Event = field(default_factory=asyncio.Event)
 
 
 class CollectorPolicy:
@@ -166,6 +172,8 @@ class DocumentStore:
         #: Analyses started since start-up (read by benchmarks through `$/paramLsp/stats`).
         self.analyses_run = 0
         self.collector = CollectorPolicy()
+        #: Called once per document when its first index is in place.
+        self.on_indexed: Callable[[DocState], None] | None = None
 
     # ------------------------------------------------------------ configuration
 
@@ -365,8 +373,21 @@ class DocumentStore:
                 state.features = features
                 state.index = index
                 state.view_cache = None
+        if not state.indexed.is_set():
+            state.indexed.set()
+            if self.on_indexed is not None and state.index is not None:
+                self.on_indexed(state)
         if computed.eligible:
             self.on_dependants(state)
+
+    async def first_index(self, state: DocState, timeout: float = FIRST_INDEX_WAIT_S) -> None:
+        """Wait (at most ``timeout``) until the document's first analysis and index are done."""
+        if state.indexed.is_set():
+            return
+        if state.pending is None:
+            self.schedule(state, 0)
+        with contextlib.suppress(asyncio.TimeoutError):
+            await asyncio.wait_for(asyncio.shield(state.indexed.wait()), timeout)
 
     # ------------------------------------------------------------ views
 

@@ -24,7 +24,7 @@ from pygls.exceptions import JsonRpcException, JsonRpcInvalidParams
 from pygls.lsp.server import LanguageServer
 from pygls.protocol import LanguageServerProtocol
 
-from param_lsp import __version__
+from param_lsp import DISTRIBUTION, __version__
 from param_lsp.lsp.convert import Lines, path_to_uri, to_diagnostic, uri_to_path
 from param_lsp.lsp.documents import DocState, DocumentStore, drop_generated_sources, is_yaml
 from param_lsp.lsp.options import CONFIG_SECTION, OptionsError, client_overrides, parse_options
@@ -87,6 +87,17 @@ class AnsweringProtocol(LanguageServerProtocol):
         )
         if not answers_request and msg_id in futures:
             pending.append((msg_id, futures[msg_id]))
+
+    def _send_handler_result(self, future: Any, *, msg_id: Any) -> None:
+        # A request the server declines (RequestFailed) is an answer, not a failure: no
+        # traceback in the log, no error message shown to the user.
+        if not future.cancelled() and isinstance(future.exception(), RequestFailed):
+            self._request_futures.pop(msg_id, None)
+            refused = future.exception()
+            log.debug("param-lsp: request %s refused: %s", msg_id, refused.message)
+            self._send_response(msg_id, error=refused.to_response_error())
+            return
+        super()._send_handler_result(future, msg_id=msg_id)
 
     @property
     def pending_futures(self) -> int:
@@ -156,12 +167,13 @@ class ParamLanguageServer(LanguageServer):
 
     def __init__(self) -> None:
         super().__init__(
-            "param-lsp",
+            DISTRIBUTION,
             __version__,
             text_document_sync_kind=types.TextDocumentSyncKind.Incremental,
             protocol_cls=AnsweringProtocol,
         )
         self.store = DocumentStore(self._snapshot, self._on_result, self._on_dependants)
+        self.store.on_indexed = self._on_indexed
         self.pull_diagnostics = False
         self.related_support = False
         self.snippet_support = False
@@ -169,6 +181,8 @@ class ParamLanguageServer(LanguageServer):
         self.hover_markdown = True
         self.config_support = False
         self.refresh_support = False
+        self.tokens_refresh_support = False
+        self.inlay_refresh_support = False
         self.progress_support = False
         self.init_options: Any = None
         #: Files analysed by the workspace scan (for references/rename across files).
@@ -236,6 +250,15 @@ class ParamLanguageServer(LanguageServer):
         result = workspace.read(path)
         return self.lines_of(result.text) if result.text is not None else None
 
+    def _on_indexed(self, state: DocState) -> None:
+        """A document's first index is in place: clients that asked for tokens or hints before
+        it (and got them without the document's model) ask again."""
+        with contextlib.suppress(Exception):
+            if self.tokens_refresh_support:
+                _answer_ignored(self.workspace_semantic_tokens_refresh(None))
+            if self.inlay_refresh_support:
+                _answer_ignored(self.workspace_inlay_hint_refresh(None))
+
     def _on_dependants(self, state: DocState) -> None:
         """A document was re-analysed: re-check open documents that read it."""
         workspace = self.store.workspace
@@ -271,6 +294,14 @@ class ParamLanguageServer(LanguageServer):
         if state is None or not state.eligible:
             return None
         return self.store.view(state)
+
+    async def ready_view(self, uri: str) -> Any:
+        """The view of ``uri`` once its first index is in place (waits a bounded time)."""
+        state = self.state_of(uri)
+        if state is None:
+            return None
+        await self.store.first_index(state)
+        return self.view_of(uri)
 
     def other_views(self, uri: str) -> list[Any]:
         views: list[Any] = []
@@ -308,6 +339,11 @@ class ParamLanguageServer(LanguageServer):
         )
         with contextlib.suppress(Exception):  # never let logging break a handler
             self.window_log_message(types.LogMessageParams(type=kind, message=message))
+
+
+def _answer_ignored(future: Any) -> None:
+    """The client's answer to a refresh request is not needed (nor a failure of it)."""
+    future.add_done_callback(lambda done: done.cancelled() or done.exception())
 
 
 server = ParamLanguageServer()
@@ -381,6 +417,12 @@ def on_initialize(ls: ParamLanguageServer, params: types.InitializeParams) -> No
         workspace and workspace.diagnostics and workspace.diagnostics.refresh_support
     )
     ls.progress_support = bool(caps.window and caps.window.work_done_progress)
+    ls.tokens_refresh_support = bool(
+        workspace and workspace.semantic_tokens and workspace.semantic_tokens.refresh_support
+    )
+    ls.inlay_refresh_support = bool(
+        workspace and workspace.inlay_hint and workspace.inlay_hint.refresh_support
+    )
     ls.init_options = params.initialization_options
     root: Path | None = None
     folders = [uri_to_path(folder.uri) for folder in params.workspace_folders or ()]
@@ -761,6 +803,13 @@ async def _scan_workspace(ls: ParamLanguageServer) -> None:
             ls.work_done_progress.tokens.pop(token, None)  # pygls keeps ended tokens forever
 
 
+def _load_for_rename(ls: ParamLanguageServer, path: Path) -> Any:
+    """A view of a workspace file that is neither open nor indexed (read from disk, not kept)."""
+    if not _indexable(ls, path):
+        return None
+    return _scan_one(path, ls.store)
+
+
 def _scan_one(path: Path, store: DocumentStore) -> Any:
     from param_lsp.core.analyze import analyze
     from param_lsp.core.detect import looks_like_polyaxonfile
@@ -793,8 +842,8 @@ def _scan_one(path: Path, store: DocumentStore) -> Any:
 # ---------------------------------------------------------------- features
 
 
-def _position(ls: ParamLanguageServer, uri: str, position: types.Position) -> tuple[Any, Any]:
-    view = ls.view_of(uri)
+async def _position(ls: ParamLanguageServer, uri: str, position: types.Position) -> tuple[Any, Any]:
+    view = await ls.ready_view(uri)
     if view is None:
         return None, None
     pos = Lines(view.lines, ls.workspace.position_codec, view.text).from_client(position)
@@ -808,11 +857,11 @@ def _position(ls: ParamLanguageServer, uri: str, position: types.Position) -> tu
     ),
 )
 @guarded(None)
-def completion(ls: ParamLanguageServer, params: types.CompletionParams) -> Any:
+async def completion(ls: ParamLanguageServer, params: types.CompletionParams) -> Any:
     from param_lsp.features.completion import complete, narrow
     from param_lsp.lsp.render import completion_list
 
-    view, pos = _position(ls, params.text_document.uri, params.position)
+    view, pos = await _position(ls, params.text_document.uri, params.position)
     if pos is None:
         return None
     workspace = ls.store.workspace
@@ -829,10 +878,10 @@ def completion(ls: ParamLanguageServer, params: types.CompletionParams) -> Any:
 
 @server.feature(types.TEXT_DOCUMENT_HOVER)
 @guarded(None)
-def hover(ls: ParamLanguageServer, params: types.HoverParams) -> types.Hover | None:
+async def hover(ls: ParamLanguageServer, params: types.HoverParams) -> types.Hover | None:
     from param_lsp.features.hover import hover as feature_hover
 
-    view, pos = _position(ls, params.text_document.uri, params.position)
+    view, pos = await _position(ls, params.text_document.uri, params.position)
     if pos is None:
         return None
     found = feature_hover(view, pos)
@@ -848,11 +897,11 @@ def hover(ls: ParamLanguageServer, params: types.HoverParams) -> types.Hover | N
 
 @server.feature(types.TEXT_DOCUMENT_DEFINITION)
 @guarded(None)
-def definition(ls: ParamLanguageServer, params: types.DefinitionParams) -> Any:
+async def definition(ls: ParamLanguageServer, params: types.DefinitionParams) -> Any:
     from param_lsp.features.navigation import definition as feature_definition
     from param_lsp.lsp.render import locations
 
-    view, pos = _position(ls, params.text_document.uri, params.position)
+    view, pos = await _position(ls, params.text_document.uri, params.position)
     if pos is None:
         return None
     found = feature_definition(view, pos, allowed=ls.inside_for(view.path))
@@ -861,11 +910,11 @@ def definition(ls: ParamLanguageServer, params: types.DefinitionParams) -> Any:
 
 @server.feature(types.TEXT_DOCUMENT_REFERENCES)
 @guarded(None)
-def references(ls: ParamLanguageServer, params: types.ReferenceParams) -> Any:
+async def references(ls: ParamLanguageServer, params: types.ReferenceParams) -> Any:
     from param_lsp.features.navigation import references as feature_references
     from param_lsp.lsp.render import locations
 
-    view, pos = _position(ls, params.text_document.uri, params.position)
+    view, pos = await _position(ls, params.text_document.uri, params.position)
     if pos is None:
         return None
     found = feature_references(
@@ -873,21 +922,24 @@ def references(ls: ParamLanguageServer, params: types.ReferenceParams) -> Any:
         pos,
         ls.other_views(params.text_document.uri),
         include_declaration=params.context.include_declaration,
+        load=functools.partial(_load_for_rename, ls),
     )
     return locations(ls, params.text_document.uri, view, found) or None
 
 
 @server.feature(types.TEXT_DOCUMENT_PREPARE_RENAME)
 @guarded(None)
-def prepare_rename(ls: ParamLanguageServer, params: types.PrepareRenameParams) -> Any:
+async def prepare_rename(ls: ParamLanguageServer, params: types.PrepareRenameParams) -> Any:
     from param_lsp.features.navigation import prepare_rename as feature_prepare
 
-    view, pos = _position(ls, params.text_document.uri, params.position)
+    view, pos = await _position(ls, params.text_document.uri, params.position)
     if pos is None:
         return None
     found = feature_prepare(view, pos)
     if found is None:
-        return None
+        raise RequestFailed(
+            "Nothing to rename here: place the cursor on an input, output or op name."
+        )
     span, name = found
     lines = Lines(view.lines, ls.workspace.position_codec, view.text)
     return types.PrepareRenamePlaceholder(range=lines.range_to_client(span), placeholder=name)
@@ -895,16 +947,27 @@ def prepare_rename(ls: ParamLanguageServer, params: types.PrepareRenameParams) -
 
 @server.feature(types.TEXT_DOCUMENT_RENAME, types.RenameOptions(prepare_provider=True))
 @guarded(None)
-def rename(ls: ParamLanguageServer, params: types.RenameParams) -> Any:
+async def rename(ls: ParamLanguageServer, params: types.RenameParams) -> Any:
     from param_lsp.features.navigation import RenameError
     from param_lsp.features.navigation import rename as feature_rename
     from param_lsp.lsp.render import workspace_edit
 
-    view, pos = _position(ls, params.text_document.uri, params.position)
+    view, pos = await _position(ls, params.text_document.uri, params.position)
     if pos is None:
         return None
+    if ls.scan_task is not None and not ls.scan_task.done():
+        raise RequestFailed(
+            "The workspace is still being indexed, so some uses could be missed; rename again "
+            "when indexing is done."
+        )
     try:
-        edits = feature_rename(view, pos, params.new_name, ls.other_views(params.text_document.uri))
+        edits = feature_rename(
+            view,
+            pos,
+            params.new_name,
+            ls.other_views(params.text_document.uri),
+            load=functools.partial(_load_for_rename, ls),
+        )
     except RenameError as exc:
         raise RequestFailed(str(exc)) from None
     return workspace_edit(ls, params.text_document.uri, view, edits)
@@ -915,12 +978,12 @@ def rename(ls: ParamLanguageServer, params: types.RenameParams) -> Any:
     types.CodeActionOptions(code_action_kinds=[types.CodeActionKind.QuickFix]),
 )
 @guarded(None)
-def code_action(ls: ParamLanguageServer, params: types.CodeActionParams) -> Any:
+async def code_action(ls: ParamLanguageServer, params: types.CodeActionParams) -> Any:
     from param_lsp.features.code_actions import code_actions
     from param_lsp.lsp.render import code_action_list
 
     uri = params.text_document.uri
-    view = ls.view_of(uri)
+    view = await ls.ready_view(uri)
     if view is None:
         return None
     lines = Lines(view.lines, ls.workspace.position_codec, view.text)
@@ -933,11 +996,11 @@ def code_action(ls: ParamLanguageServer, params: types.CodeActionParams) -> Any:
 
 @server.feature(types.TEXT_DOCUMENT_DOCUMENT_SYMBOL)
 @guarded(None)
-def document_symbol(ls: ParamLanguageServer, params: types.DocumentSymbolParams) -> Any:
+async def document_symbol(ls: ParamLanguageServer, params: types.DocumentSymbolParams) -> Any:
     from param_lsp.features.outline import document_symbols
     from param_lsp.lsp.render import symbols
 
-    view = ls.view_of(params.text_document.uri)
+    view = await ls.ready_view(params.text_document.uri)
     if view is None:
         return None
     return symbols(
@@ -950,11 +1013,11 @@ def document_symbol(ls: ParamLanguageServer, params: types.DocumentSymbolParams)
     types.SemanticTokensLegend(token_types=TOKEN_TYPES, token_modifiers=[]),
 )
 @guarded(None)
-def semantic_tokens(ls: ParamLanguageServer, params: types.SemanticTokensParams) -> Any:
+async def semantic_tokens(ls: ParamLanguageServer, params: types.SemanticTokensParams) -> Any:
     from param_lsp.features.outline import semantic_tokens as feature_tokens
     from param_lsp.lsp.render import encode_tokens
 
-    view = ls.view_of(params.text_document.uri)
+    view = await ls.ready_view(params.text_document.uri)
     if view is None:
         return types.SemanticTokens(data=[])
     lines = Lines(view.lines, ls.workspace.position_codec, view.text)
@@ -964,7 +1027,7 @@ def semantic_tokens(ls: ParamLanguageServer, params: types.SemanticTokensParams)
 @server.feature(types.TEXT_DOCUMENT_INLAY_HINT)
 @guarded(None)
 async def inlay_hint(ls: ParamLanguageServer, params: types.InlayHintParams) -> Any:
-    view = ls.view_of(params.text_document.uri)
+    view = await ls.ready_view(params.text_document.uri)
     if view is None:
         return None
     lines = Lines(view.lines, ls.workspace.position_codec, view.text)
@@ -991,10 +1054,10 @@ def _inlay_hints(view: Any, lines: Lines, span: Any) -> list[types.InlayHint]:
 
 @server.feature(types.TEXT_DOCUMENT_DOCUMENT_LINK)
 @guarded(None)
-def document_link(ls: ParamLanguageServer, params: types.DocumentLinkParams) -> Any:
+async def document_link(ls: ParamLanguageServer, params: types.DocumentLinkParams) -> Any:
     from param_lsp.features.outline import document_links
 
-    view = ls.view_of(params.text_document.uri)
+    view = await ls.ready_view(params.text_document.uri)
     if view is None:
         return None
     lines = Lines(view.lines, ls.workspace.position_codec, view.text)

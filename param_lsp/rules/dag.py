@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from param_lsp.core.context import CheckContext
-from param_lsp.core.findings import Finding, Related, Severity
+from param_lsp.core.findings import Finding, Fix, Related, Severity
 from param_lsp.core.memo import latest, remembered, remembering
 from param_lsp.core.model import IODef, Layer, ParamDef, read_layer, str_value
 from param_lsp.core.span import Span
@@ -614,8 +614,29 @@ def _report_orphans(ops: dict[str, OpNode], ctx: CheckContext) -> None:
                         f"Pipeline has a non valid dag, the dag contains an orphan ops: "
                         f"`{listed}`, check if you are referencing this op in a parameter or a "
                         f"condition (`{name}` is not an op of this DAG{hint})",
+                        fixes=_op_name_fix(node, name, guess),
                     )
                 )
+
+
+def _op_name_fix(node: YNode, name: str, guess: str | None) -> tuple[Fix, ...]:
+    """Replace the op name inside `ops.<name>` or a `dependencies` item with ``guess``."""
+    if guess is None or not isinstance(node, YScalar) or not isinstance(node.value, str):
+        return ()
+    span = node.span
+    if span.start.line != span.end.line or "\\" in node.value:
+        return ()
+    text = node.value
+    if text.strip() == name:
+        offset = text.index(name)
+    else:
+        head, _, rest = text.partition(".")
+        if head.strip() != "ops" or rest.split(".")[0].strip() != name:
+            return ()
+        offset = len(head) + 1 + rest.index(name)
+    start = span.start.character + (1 if node.style in ("'", '"') else 0) + offset
+    line = span.start.line
+    return (Fix(f"Replace with `{guess}`", Span.of(line, start, line, start + len(name)), guess),)
 
 
 #: Lists in messages (orphan ops, the steps of a cycle) show at most this many names.

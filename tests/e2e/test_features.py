@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 import pytest_lsp
 from lsprotocol import types
+from pygls.exceptions import JsonRpcException
 from pytest_lsp import LanguageClient
 
 from tests.e2e.support import (
@@ -120,14 +121,16 @@ async def test_template_names_and_params_fields(client: LanguageClient, workspac
     assert labels(await complete(client, uri, at)) == ["my-bucket"]
 
 
-async def test_inputs_namespace_lists_io_with_types(
+async def test_inputs_namespace_is_not_offered_without_a_ref(
     client: LanguageClient, workspace: Path
 ) -> None:
+    # `{{ inputs.x }}` is undefined outside a param with a `ref` (PLX802 flags it).
+    text = COMPONENT.replace("{{ learning_rate }}", "{{ inputs.learning_rate }}")
+    uri = await opened(client, workspace, text)
+    assert "PLX802" in codes(await wait_diagnostics(client, uri, 1))
     text, at = cursor(COMPONENT.replace("{{ learning_rate }}", "{{ inputs.| }}"))
     uri = await opened(client, workspace, text)
-    items = await complete(client, uri, at)
-    assert labels(items)[:3] == ["dataset", "learning_rate", "epochs"]
-    assert "float" in (items[1].detail or "")
+    assert await complete(client, uri, at) == []
 
 
 async def test_dag_ref_and_ref_value(client: LanguageClient, workspace: Path) -> None:
@@ -461,7 +464,7 @@ async def test_quick_fixes(client: LanguageClient, workspace: Path) -> None:
     (add,) = [a for a in await actions_for(client, uri, "PLX301") if "missing" in a.title]
     assert add.edit is not None and add.edit.changes is not None
     (edit,) = add.edit.changes[uri]
-    assert edit.new_text == '\n  dataset: ""\n  epochs: 0'
+    assert edit.new_text == "\n  dataset: null\n  epochs: null"
     assert edit.range.start == pos(3, len("  learning_rat: 0.1"))
 
 
@@ -491,7 +494,7 @@ async def test_add_params_section_when_missing(client: LanguageClient, workspace
     add = next(a for a in actions if "missing" in a.title)
     assert add.edit is not None and add.edit.changes is not None
     (edit,) = add.edit.changes[uri]
-    assert edit.new_text == '\nparams:\n  dataset: ""\n  epochs: 0'
+    assert edit.new_text == "\nparams:\n  dataset: null\n  epochs: null"
     assert edit.range.start == pos(0, len("kind: operation"))
 
 
@@ -499,9 +502,13 @@ async def test_add_missing_params_inside_flow_braces(
     client: LanguageClient, workspace: Path
 ) -> None:
     cases = {
-        "params: {learning_rate: 0.1}": ('params: {learning_rate: 0.1, dataset: "", epochs: 0}'),
-        "params: {}": 'params: {dataset: "", epochs: 0}',
-        "params: {learning_rate: 0.1, }": ('params: {learning_rate: 0.1, dataset: "", epochs: 0 }'),
+        "params: {learning_rate: 0.1}": (
+            "params: {learning_rate: 0.1, dataset: null, epochs: null}"
+        ),
+        "params: {}": "params: {dataset: null, epochs: null}",
+        "params: {learning_rate: 0.1, }": (
+            "params: {learning_rate: 0.1, dataset: null, epochs: null }"
+        ),
     }
     for before, after in cases.items():
         text = f"kind: operation\npathRef: train.yaml\n{before}\n"
@@ -514,9 +521,10 @@ async def test_add_missing_params_inside_flow_braces(
         start, end = edit.range.start.character, edit.range.end.character
         assert edit.range.start.line == 2 and start == end
         assert line[:start] + edit.new_text + line[end:] == after
-        # The edited document is valid and complete.
+        # The placeholders stay flagged until filled in: Polyaxon rejects `null` for a
+        # required input (tests/data/params/required_null_placeholder.yaml).
         change_doc(client, uri, 2, text.replace(before, after))
-        assert codes(await wait_diagnostics(client, uri, 2)) == []
+        assert codes(await wait_diagnostics(client, uri, 2)) == ["PLX302", "PLX302"]
 
 
 async def test_quote_template_fix(client: LanguageClient, workspace: Path) -> None:
@@ -615,10 +623,10 @@ async def test_semantic_tokens_and_hover_of_jinja_filters(
     ]
     hover = await hover_text(client, uri, pos(args, lines[args].index("upper") + 1))
     assert "upper" in hover and "filter" in hover
-    # A filter is not a variable: no definition, no rename.
-    prepared = await client.text_document_prepare_rename_async(
-        types.PrepareRenameParams(
-            text_document=doc_id(uri), position=pos(args, lines[args].index("default") + 1)
+    # A filter is not a variable: no definition, and rename is refused with a message.
+    with pytest.raises(JsonRpcException, match="Nothing to rename here"):
+        await client.text_document_prepare_rename_async(
+            types.PrepareRenameParams(
+                text_document=doc_id(uri), position=pos(args, lines[args].index("default") + 1)
+            )
         )
-    )
-    assert prepared is None

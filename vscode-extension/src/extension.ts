@@ -2,7 +2,10 @@
 //
 // Polyaxonfiles get their own language id ("polyaxon", YAML grammar underneath) so that the
 // server only sees them: by file name (package.json `filenamePatterns`), by the user's extra
-// globs, or by content for other YAML files. Crashes restart the server with back-off.
+// globs, or by content for other YAML files. The server starts with the first polyaxonfile: the
+// copy bundled in the .vsix (serverSetup.ts says which program, and checks its identity); crashes
+// restart it with back-off. The status bar shows its state (status.ts); without a server, a
+// notice offers the install help when a polyaxonfile is opened (help.ts).
 
 import { execFile } from "child_process";
 import * as fs from "fs";
@@ -20,54 +23,75 @@ import {
   State,
 } from "vscode-languageclient/node";
 
+import { NoServerNotice, registerInstallHelp, showInstallHelp } from "./help";
+import { analysisSettings, Backoff, isPolyaxonFileName, looksLikePolyaxonfile } from "./logic";
+import { onInterpreterChanged, selectedInterpreter } from "./python";
 import {
-  analysisSettings,
-  Backoff,
-  isPolyaxonFileName,
-  looksLikePolyaxonfile,
-  resolveServerCommand,
-  ServerCommand,
-} from "./logic";
+  Candidate,
+  commandLine,
+  parseIdentity,
+  probeProblem,
+  ProbeResult,
+  serverCandidates,
+  serverInfoProblem,
+  versionArgs,
+} from "./serverSetup";
+import { ServerStatus } from "./status";
 
 const LANGUAGE_ID = "polyaxon";
 const SECTION = "paramLsp";
-const INSTALL_HELP = "How to install";
-const OPEN_SETTINGS = "Open settings";
+const SHOW_OUTPUT_COMMAND = "paramLsp.showOutput";
 
 let client: LanguageClient | undefined;
+let starting: Promise<void> | undefined;
 let output: vscode.LogOutputChannel;
+let status: ServerStatus;
+let notice: NoServerNotice;
 let stopping = false;
 let restartTimer: NodeJS.Timeout | undefined;
 const backoff = new Backoff();
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   output = vscode.window.createOutputChannel("param-lsp", { log: true });
+  output.appendLine(`Extension ${context.extension.id} ${context.extension.packageJSON.version} activated.`);
+  status = new ServerStatus(LANGUAGE_ID, SHOW_OUTPUT_COMMAND);
+  notice = new NoServerNotice(context.globalState, () => output.show(true));
   context.subscriptions.push(
     output,
+    status,
+    registerInstallHelp(),
     vscode.commands.registerCommand("paramLsp.restartServer", async () => {
       backoff.reset();
       await restart(context);
     }),
-    vscode.commands.registerCommand("paramLsp.showOutput", () => output.show(true)),
-    vscode.workspace.onDidOpenTextDocument((doc) => void adopt(doc)),
+    vscode.commands.registerCommand(SHOW_OUTPUT_COMMAND, () => output.show(true)),
+    vscode.commands.registerCommand("paramLsp.showInstallHelp", () => showInstallHelp()),
+    vscode.workspace.onDidOpenTextDocument((doc) => void onDocument(context, doc)),
     // A new file becomes a polyaxonfile once it has the markers; checked on save, not per key.
-    vscode.workspace.onDidSaveTextDocument((doc) => void adopt(doc)),
+    vscode.workspace.onDidSaveTextDocument((doc) => void onDocument(context, doc)),
     vscode.workspace.onDidChangeConfiguration(async (event) => {
       if (event.affectsConfiguration(`${SECTION}.server`)) {
         backoff.reset();
-        await restart(context);
+        if (starting) await restart(context);
       } else if (event.affectsConfiguration(`${SECTION}.files`)) {
-        vscode.workspace.textDocuments.forEach((doc) => void adopt(doc));
+        vscode.workspace.textDocuments.forEach((doc) => void onDocument(context, doc));
       }
     }),
     { dispose: () => void stopClient() },
   );
-  for (const doc of vscode.workspace.textDocuments) await adopt(doc);
-  await startClient(context);
+  for (const doc of vscode.workspace.textDocuments) await onDocument(context, doc);
 }
 
 export async function deactivate(): Promise<void> {
   await stopClient();
+}
+
+/** Adopts a polyaxonfile, starts the server with the first one, or offers help without one. */
+async function onDocument(context: vscode.ExtensionContext, doc: vscode.TextDocument): Promise<void> {
+  await adopt(doc);
+  if (doc.languageId !== LANGUAGE_ID) return;
+  ensureStarted(context);
+  notice.consider(doc);
 }
 
 /** Switches a YAML document to the polyaxon language when its name or content says so. */
@@ -83,10 +107,15 @@ async function adopt(doc: vscode.TextDocument): Promise<void> {
   }
 }
 
+function ensureStarted(context: vscode.ExtensionContext): void {
+  if (!starting) starting = startClient(context);
+}
+
 async function startClient(context: vscode.ExtensionContext): Promise<void> {
-  const server = await findServer();
+  status.set("starting", "Looking for the server.");
+  const server = await findServer(context);
   if (!server) return;
-  output.appendLine(`Starting ${server.command} ${server.args.join(" ")} (from ${server.origin})`);
+  output.appendLine(`Starting ${commandLine(server.command, server.args)} (${server.origin})`);
   const serverOptions: ServerOptions = {
     command: server.command,
     args: server.args,
@@ -119,12 +148,32 @@ async function startClient(context: vscode.ExtensionContext): Promise<void> {
   client = created;
   created.onDidChangeState((event) => {
     if (event.newState === State.Running) output.appendLine("Server running.");
+    if (event.newState === State.Stopped && client === created && status.current === "running") {
+      status.set("stopped", "The server stopped.");
+    }
   });
   try {
     await created.start();
   } catch (error) {
-    output.appendLine(`The server failed to start: ${String(error)}`);
+    fail(`the server failed to start: ${String(error)}`);
+    return;
   }
+  const info = created.initializeResult?.serverInfo;
+  const wrong = serverInfoProblem(server, info);
+  if (wrong) {
+    await stopClient();
+    fail(wrong);
+    return;
+  }
+  status.set("running", `${info?.name} ${info?.version ?? ""}, ${server.origin}.`, info?.version);
+  notice.setProblem(undefined, []);
+}
+
+/** Records that no server runs: output, status bar, and the notice (on a polyaxonfile). */
+function fail(problem: string): void {
+  output.appendLine(`No server: ${problem}.`);
+  status.set("failed", problem);
+  notice.setProblem(problem, vscode.workspace.textDocuments);
 }
 
 /** The connection closed: restart after a growing delay, or give up after repeated crashes. */
@@ -134,6 +183,7 @@ function onServerClosed(context: vscode.ExtensionContext): CloseHandlerResult {
   if (delay === undefined) {
     const message = `The param-lsp server crashed ${backoff.recentCrashes} times in a few minutes; not restarting it.`;
     output.appendLine(message);
+    status.set("failed", message);
     void vscode.window.showErrorMessage(message, "Restart server", "Show output").then((choice) => {
       if (choice === "Restart server") void vscode.commands.executeCommand("paramLsp.restartServer");
       if (choice === "Show output") output.show(true);
@@ -141,6 +191,7 @@ function onServerClosed(context: vscode.ExtensionContext): CloseHandlerResult {
     return { action: CloseAction.DoNotRestart, handled: true };
   }
   output.appendLine(`The server stopped unexpectedly; restarting in ${delay} ms.`);
+  status.set("starting", `The server stopped unexpectedly; restarting in ${delay} ms.`);
   clearTimeout(restartTimer);
   restartTimer = setTimeout(() => void restart(context), delay);
   return { action: CloseAction.DoNotRestart, handled: true };
@@ -148,8 +199,10 @@ function onServerClosed(context: vscode.ExtensionContext): CloseHandlerResult {
 
 async function restart(context: vscode.ExtensionContext): Promise<void> {
   clearTimeout(restartTimer);
+  await starting?.catch(() => undefined);
   await stopClient();
-  await startClient(context);
+  starting = startClient(context);
+  await starting;
 }
 
 async function stopClient(): Promise<void> {
@@ -175,85 +228,67 @@ function currentSettings(): Record<string, unknown> {
       strictParams: config.get("strictParams"),
       severity: config.get("severity"),
       hubMap: config.get("hubMap"),
-      debounceMs: config.get("debounceMs"),
     }),
   };
 }
 
-/** Resolves the server command and checks it can run; explains how to install it if not. */
-async function findServer(): Promise<ServerCommand | undefined> {
+/** The first candidate that identifies itself as polyaxon-param-lsp; records why if none does. */
+async function findServer(context: vscode.ExtensionContext): Promise<Candidate | undefined> {
   const config = vscode.workspace.getConfiguration(`${SECTION}.server`);
-  const settings = {
-    command: config.get<string[]>("command", []),
-    pythonPath: config.get<string>("pythonPath", ""),
-  };
-  const server = resolveServerCommand(settings, findExecutable);
-  if (server && (await serverRuns(server))) return server;
-  const what = server
-    ? `\`${server.command} ${server.args.join(" ")}\` does not run the param-lsp server`
-    : settings.command.length
-      ? `the command \`${settings.command[0]}\` (paramLsp.server.command) was not found`
-      : settings.pythonPath
-        ? `the interpreter \`${settings.pythonPath}\` (paramLsp.server.pythonPath) was not found`
-        : "`param-lsp` was not found on PATH";
-  const message = `param-lsp: ${what}. Install it with \`pip install param-lsp\` (or pipx), or set paramLsp.server.pythonPath.`;
-  output.appendLine(message);
-  void vscode.window.showErrorMessage(message, INSTALL_HELP, OPEN_SETTINGS).then((choice) => {
-    if (choice === INSTALL_HELP) void showInstallHelp();
-    if (choice === OPEN_SETTINGS) {
-      void vscode.commands.executeCommand("workbench.action.openSettings", `${SECTION}.server`);
+  const command = config.get<string[]>("command", []);
+  const pythonPath = config.get<string>("pythonPath", "");
+  const bundledScript = context.asAbsolutePath(path.join("bundled", "tool", "server.py"));
+  const hasBundle = fs.existsSync(context.asAbsolutePath(path.join("bundled", "libs", "param_lsp")));
+  const interpreter = command.length || pythonPath ? undefined : await selectedInterpreter(vscode.workspace.workspaceFolders?.[0]?.uri);
+  if (!command.length && !pythonPath) await watchInterpreter(context);
+  if (interpreter) output.appendLine(`The Python extension's interpreter: ${interpreter}`);
+  const { candidates, missing } = serverCandidates(
+    { command, pythonPath, selectedInterpreter: interpreter, bundledScript: hasBundle ? bundledScript : undefined },
+    findExecutable,
+  );
+  const problems = [...missing];
+  for (const candidate of candidates) {
+    const result = await probe(candidate);
+    const problem = probeProblem(candidate, result);
+    if (!problem) {
+      output.appendLine(`Found ${parseIdentity(result.stdout) ? result.stdout.trim() : "the server"}: ${candidate.origin}`);
+      return candidate;
     }
-  });
+    output.appendLine(problem);
+    problems.push(problem);
+  }
+  if (!hasBundle && !command.length) problems.push("this .vsix carries no server for this platform");
+  if (!candidates.length && hasBundle) problems.push("no Python was found to run the bundled server (Python 3.11 or newer is needed)");
+  fail(problems.join("; ") || "no server was found");
   return undefined;
 }
 
-/** `... serve` → `... --version` must succeed: catches a python without param-lsp installed. */
-function serverRuns(server: ServerCommand): Promise<boolean> {
-  if (server.args[server.args.length - 1] !== "serve") return Promise.resolve(true);
-  const args = server.args.slice(0, -1).concat("--version");
-  return new Promise((resolve) => {
-    execFile(server.command, args, { timeout: 15_000 }, (error, stdout, stderr) => {
-      if (error) {
-        output.appendLine(`${server.command} ${args.join(" ")} failed: ${stderr || error.message}`);
-        resolve(false);
-      } else {
-        output.appendLine(`Found ${stdout.trim()}`);
-        resolve(true);
-      }
-    });
+let watchingInterpreter = false;
+
+/** Restarts the server when the Python extension's selection changes (subscribed on first use,
+ * so that the Python extension is not activated for workspaces without polyaxonfiles). */
+async function watchInterpreter(context: vscode.ExtensionContext): Promise<void> {
+  if (watchingInterpreter) return;
+  watchingInterpreter = true;
+  const watch = await onInterpreterChanged(() => {
+    const server = vscode.workspace.getConfiguration(`${SECTION}.server`);
+    if (server.get<string[]>("command", []).length || server.get<string>("pythonPath")) return;
+    output.appendLine("The Python extension's interpreter changed; restarting the server.");
+    void restart(context);
   });
+  if (watch) context.subscriptions.push(watch);
 }
 
-async function showInstallHelp(): Promise<void> {
-  const doc = await vscode.workspace.openTextDocument({
-    language: "markdown",
-    content: [
-      "# Installing the param-lsp server",
-      "",
-      "The extension starts `param-lsp serve`, a Python program (Python 3.11 or newer):",
-      "",
-      "```sh",
-      "pipx install param-lsp          # or: python3 -m pip install param-lsp",
-      "```",
-      "",
-      "Then either make sure `param-lsp` is on the `PATH` VS Code sees, or point the extension at",
-      "the interpreter that has it installed, in settings.json:",
-      "",
-      "```json",
-      '"paramLsp.server.pythonPath": "/path/to/venv/bin/python"',
-      "```",
-      "",
-      "or give the whole command:",
-      "",
-      "```json",
-      '"paramLsp.server.command": ["/path/to/venv/bin/param-lsp", "serve"]',
-      "```",
-      "",
-      "Then run **param-lsp: Restart server** from the command palette.",
-      "",
-    ].join("\n"),
+/** Runs `... --version` for a candidate. */
+function probe(candidate: Candidate): Promise<ProbeResult> {
+  return new Promise((resolve) => {
+    execFile(candidate.command, versionArgs(candidate), { timeout: 15_000 }, (error, stdout, stderr) => {
+      if (!error) return resolve({ exitCode: 0, stdout, stderr });
+      const code = (error as NodeJS.ErrnoException & { code?: unknown }).code;
+      if (typeof code === "number") return resolve({ exitCode: code, stdout, stderr });
+      resolve({ error: error.message, stdout, stderr });
+    });
   });
-  await vscode.window.showTextDocument(doc, { preview: true });
 }
 
 /** Absolute paths as given; bare names searched on PATH (with PATHEXT on Windows). */

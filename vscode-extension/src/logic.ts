@@ -1,5 +1,5 @@
-// Decisions the extension makes without VS Code: which files are polyaxonfiles, how the
-// server is started, and how long to wait before restarting a crashed server. Kept free of the
+// Decisions the extension makes without VS Code: which files are polyaxonfiles and how long to
+// wait before restarting a crashed server (which server to start: serverSetup.ts). Kept free of the
 // `vscode` module so that node's test runner can exercise it directly.
 
 /** File names that are always polyaxonfiles (also declared in package.json `filenamePatterns`). */
@@ -96,44 +96,6 @@ export const SNIFF_CHARS = 64 * 1024;
 /** Polyaxonfile by content: what `param-lsp check` uses to pick files in a folder. */
 export function looksLikePolyaxonfile(text: string): boolean {
   return MARKERS.test(text.length > SNIFF_CHARS ? text.slice(0, SNIFF_CHARS) : text);
-}
-
-export interface ServerSettings {
-  command: readonly string[];
-  pythonPath: string;
-}
-
-export interface ServerCommand {
-  command: string;
-  args: string[];
-  /** Which setting produced it, for messages ("paramLsp.server.command", ...). */
-  origin: string;
-}
-
-/**
- * The server command, in order: `paramLsp.server.command`, then `<pythonPath> -m param_lsp
- * serve`, then `param-lsp serve` from PATH. `findOnPath` returns the resolved executable or
- * undefined; a command that cannot be found yields undefined (the caller explains how to install).
- */
-export function resolveServerCommand(
-  settings: ServerSettings,
-  findOnPath: (name: string) => string | undefined,
-): ServerCommand | undefined {
-  const explicit = settings.command.filter((part) => part.trim() !== "");
-  if (explicit.length > 0) {
-    const executable = findOnPath(explicit[0]);
-    return executable
-      ? { command: executable, args: explicit.slice(1), origin: "paramLsp.server.command" }
-      : undefined;
-  }
-  if (settings.pythonPath.trim() !== "") {
-    const python = findOnPath(settings.pythonPath.trim());
-    return python
-      ? { command: python, args: ["-m", "param_lsp", "serve"], origin: "paramLsp.server.pythonPath" }
-      : undefined;
-  }
-  const onPath = findOnPath("param-lsp");
-  return onPath ? { command: onPath, args: ["serve"], origin: "PATH" } : undefined;
 }
 
 /**

@@ -8,7 +8,6 @@ import {
   isPolyaxonFileName,
   looksLikePolyaxonfile,
   matchesGlob,
-  resolveServerCommand,
   SNIFF_CHARS,
 } from "../src/logic";
 
@@ -69,36 +68,6 @@ describe("content detection (same markers as param_lsp/core/detect.py)", () => {
     const padding = "# filler\n".repeat(SNIFF_CHARS / 9 + 10);
     assert.ok(!looksLikePolyaxonfile(padding + "kind: operation\n"));
     assert.ok(looksLikePolyaxonfile("kind: operation\n" + padding));
-  });
-});
-
-describe("server command", () => {
-  const onPath = (known: Record<string, string>) => (name: string) => known[name];
-
-  it("prefers the explicit command, then the interpreter, then PATH", () => {
-    const which = onPath({ "/v/bin/param-lsp": "/v/bin/param-lsp", "/v/bin/python": "/v/bin/python", "param-lsp": "/usr/bin/param-lsp" });
-    assert.deepEqual(resolveServerCommand({ command: ["/v/bin/param-lsp", "serve"], pythonPath: "/v/bin/python" }, which), {
-      command: "/v/bin/param-lsp",
-      args: ["serve"],
-      origin: "paramLsp.server.command",
-    });
-    assert.deepEqual(resolveServerCommand({ command: [], pythonPath: "/v/bin/python" }, which), {
-      command: "/v/bin/python",
-      args: ["-m", "param_lsp", "serve"],
-      origin: "paramLsp.server.pythonPath",
-    });
-    assert.deepEqual(resolveServerCommand({ command: [" "], pythonPath: " " }, which), {
-      command: "/usr/bin/param-lsp",
-      args: ["serve"],
-      origin: "PATH",
-    });
-  });
-
-  it("reports a missing server instead of falling through to another one", () => {
-    const which = onPath({ "param-lsp": "/usr/bin/param-lsp" });
-    assert.equal(resolveServerCommand({ command: ["/missing/param-lsp", "serve"], pythonPath: "" }, which), undefined);
-    assert.equal(resolveServerCommand({ command: [], pythonPath: "/missing/python" }, which), undefined);
-    assert.equal(resolveServerCommand({ command: [], pythonPath: "" }, onPath({})), undefined);
   });
 });
 

@@ -1,0 +1,232 @@
+"""Where a file names an input/output or a DAG op: the sites references and rename edit.
+
+Pure functions of one :class:`DocumentView` (an open document or an indexed workspace file), so
+the workspace index can keep what each file contributes and ask again per file. Sites of an
+input/output ``io``:
+
+* its declaration (`- name: x` in the component file);
+* param keys of every operation that uses the component (`params: {x: …}`), its
+  `matrix.params` keys and its `joins[].params` keys;
+* templates in that operation's own params, `conditions` and in the component's run and
+  defaults: `{{ x }}`, `{{ params.x… }}`;
+* ref values of DAG ops: `value: outputs.x` / `inputs.x` next to `ref: ops.<op using it>` (or
+  `ref: dag` for the DAG's own inputs), and `{{ inputs.x }}` / `{{ outputs.x }}` templates in
+  such a value.
+
+Sites of a DAG op: its `name`, `ref: ops.<op>`, `dependencies` items and `{{ ops.<op>… }}`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+from param_lsp.core.model import IODef
+from param_lsp.core.span import Span
+from param_lsp.core.yaml_tree import YMap, YNode, YScalar, YSeq, walk
+from param_lsp.features.document import DocumentView
+from param_lsp.features.expressions import NameChain, expressions_in_line
+from param_lsp.features.index import CallSite, DocumentIndex
+
+
+def same_io(a: IODef, b: IODef) -> bool:
+    return a.name == b.name and a.is_output == b.is_output and same_path(a.source, b.source)
+
+
+def same_path(a: Path | None, b: Path | None) -> bool:
+    if a is None or b is None:
+        return a is b
+    if a == b:
+        return True
+    try:
+        return a.resolve() == b.resolve()
+    except OSError:
+        return False
+
+
+def uses_io(site: CallSite, io: IODef) -> bool:
+    return any(same_io(io, other) for other in (site.outputs if io.is_output else site.inputs))
+
+
+def content_span(node: YNode) -> Span:
+    """A scalar's span without its quotes."""
+    span = node.span
+    if isinstance(node, YScalar) and node.style in ("'", '"') and span.start.line == span.end.line:
+        return Span.of(
+            span.start.line, span.start.character + 1, span.end.line, span.end.character - 1
+        )
+    return span
+
+
+def segment_span(node: YNode, index: int) -> Span | None:
+    """The span of the ``index``-th dotted segment of a single-line scalar (`ops.train` → 1:
+    `train`)."""
+    if not isinstance(node, YScalar) or not isinstance(node.value, str):
+        return None
+    span = content_span(node)
+    if span.start.line != span.end.line:
+        return None
+    parts = node.value.split(".")
+    if index >= len(parts):
+        return None
+    offset = sum(len(part) + 1 for part in parts[:index])
+    part = parts[index]
+    lead = len(part) - len(part.lstrip())
+    start = span.start.character + offset + lead
+    return Span.of(span.start.line, start, span.start.line, start + len(part.strip()))
+
+
+def _chains_in(view: DocumentView, node: YNode | None) -> Iterator[NameChain]:
+    """The `{{ }}` name chains written inside ``node`` (strings anywhere below it)."""
+    if node is None:
+        return
+    lines: set[int] = set()
+    for found in walk(node):
+        if isinstance(found, YScalar) and isinstance(found.value, str) and "{{" in found.value:
+            span = found.span
+            lines.update(range(span.start.line, span.end.line + 1))
+    for number in sorted(lines):
+        if 0 <= number < len(view.lines):
+            for expression in expressions_in_line(view.lines[number], number):
+                if node.start <= expression.span.start and expression.span.end <= node.end:
+                    yield from expression.chains
+
+
+def _own_template_nodes(site: CallSite) -> Iterator[YNode]:
+    """Nodes whose templates are judged with the site's own names (no `ref`)."""
+    for param in site.params.values():
+        if param.ref is None and param.value_node is not None and not param.is_join:
+            yield param.value_node
+    conditions = site.node.get("conditions")
+    if conditions is not None:
+        yield conditions
+    component = site.component_node
+    if component is not None:
+        for section in ("inputs", "outputs"):
+            items = component.get(section)
+            if isinstance(items, YSeq):
+                for item in items.items:
+                    if isinstance(item, YMap) and item.get("value") is not None:
+                        yield item.get("value")  # type: ignore[misc]
+        run = component.get("run")
+        if isinstance(run, YMap):
+            for key, value in run.pairs:
+                if isinstance(key, YScalar) and key.value in ("operations", "components"):
+                    continue  # nested documents with their own names
+                yield value
+
+
+def _key_named(mapping: YNode | None, name: str) -> YNode | None:
+    return mapping.key_node(name) if isinstance(mapping, YMap) else None
+
+
+def io_sites(view: DocumentView, io: IODef, *, declaration: bool = True) -> list[Span]:
+    """Every span of ``view`` naming ``io`` (see the module doc)."""
+    spans: list[Span] = []
+    index = view.index
+    if declaration and same_path(view.path, io.source):
+        spans.append(content_span(io.name_node))
+    for site in index.sites():
+        if not uses_io(site, io):
+            continue
+        param = site.params.get(io.name)
+        if (
+            param is not None
+            and param.key_node is not None
+            and not param.from_cli
+            and (param.source is None or same_path(param.source, view.path))
+        ):
+            spans.append(content_span(param.key_node))
+        if not io.is_output:
+            matrix = site.node.get("matrix")
+            key = _key_named(matrix.get("params") if isinstance(matrix, YMap) else None, io.name)
+            if key is not None:
+                spans.append(content_span(key))
+        joins = site.node.get("joins")
+        if isinstance(joins, YSeq):
+            for join in joins.items:
+                if isinstance(join, YMap):
+                    key = _key_named(join.get("params"), io.name)
+                    if key is not None:
+                        spans.append(content_span(key))
+        for node in _own_template_nodes(site):
+            for chain in _chains_in(view, node):
+                spans += _chain_spans(chain, io, bare=True)
+    spans += _ref_value_sites(view, index, io)
+    return spans
+
+
+def _chain_spans(chain: NameChain, io: IODef, *, bare: bool) -> list[Span]:
+    if chain.is_filter:
+        return []
+    names = chain.names
+    if bare:
+        if names[0] == io.name:
+            return [chain.segments[0].span]
+        if names[0] == "params" and len(names) >= 2 and names[1] == io.name:
+            return [chain.segments[1].span]
+        return []
+    section = "outputs" if io.is_output else "inputs"
+    if len(names) >= 2 and names[0] == section and names[1] == io.name:
+        return [chain.segments[1].span]
+    return []
+
+
+def referenced_ios(index: DocumentIndex, ref: str) -> list[IODef]:
+    """The inputs and outputs a `ref` names in this document (`ops.<op>`, `dag`)."""
+    ref = ref.strip()
+    if ref == "dag":
+        return list(index.dag_inputs)
+    if ref.startswith("ops."):
+        op = index.op(ref[4:].strip())
+        if op is not None:
+            return [*op.inputs, *op.outputs]
+    return []
+
+
+def _ref_value_sites(view: DocumentView, index: DocumentIndex, io: IODef) -> list[Span]:
+    spans: list[Span] = []
+    section = "outputs" if io.is_output else "inputs"
+    for site in index.ops:
+        for param in site.params.values():
+            if not isinstance(param.ref, str):
+                continue
+            if not any(same_io(io, other) for other in referenced_ios(index, param.ref)):
+                continue
+            value = param.value_node
+            if isinstance(value, YScalar) and isinstance(value.value, str):
+                parts = [part.strip() for part in value.value.split(".")]
+                if len(parts) == 2 and parts[0] == section and parts[1] == io.name:
+                    found = segment_span(value, 1)
+                    if found is not None:
+                        spans.append(found)
+            for chain in _chains_in(view, value):
+                spans += _chain_spans(chain, io, bare=False)
+    return spans
+
+
+def op_sites(view: DocumentView, name: str, *, declaration: bool = True) -> list[Span]:
+    """Every span of ``view`` naming the DAG op ``name``."""
+    spans: list[Span] = []
+    index = view.index
+    for site in index.ops:
+        if site.name == name and declaration and site.name_node is not None:
+            spans.append(content_span(site.name_node))
+        for param in site.params.values():
+            node = param.ref_node
+            if isinstance(node, YScalar) and isinstance(node.value, str):
+                parts = [part.strip() for part in node.value.split(".")]
+                if len(parts) >= 2 and parts[0] == "ops" and parts[1] == name:
+                    found = segment_span(node, 1)
+                    if found is not None:
+                        spans.append(found)
+        deps = site.node.get("dependencies")
+        if isinstance(deps, YSeq):
+            for item in deps.items:
+                if isinstance(item, YScalar) and item.value == name:
+                    spans.append(content_span(item))
+        for chain in _chains_in(view, site.node):
+            names = chain.names
+            if len(names) >= 2 and names[0] == "ops" and names[1] == name:
+                spans.append(chain.segments[1].span)
+    return spans

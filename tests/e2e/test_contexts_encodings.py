@@ -1,0 +1,220 @@
+"""Completion, hover, definition, references and rename with non-BMP text before the cursor, in
+block and flow style, for a UTF-16 client and a UTF-8 client (one server each)."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import pytest
+import pytest_lsp
+from lsprotocol import types
+from pytest_lsp import LanguageClient
+
+from tests.e2e.support import (
+    capabilities,
+    cursor,
+    doc_id,
+    open_doc,
+    pos,
+    server_config,
+    start,
+    wait_diagnostics,
+    write_workspace,
+)
+
+pytestmark = pytest.mark.asyncio(loop_scope="module")
+
+
+@pytest.fixture(scope="module")
+def workspace(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("encodings")
+    write_workspace(root)
+    return root
+
+
+REFRESHES: list[str] = []
+
+
+@pytest_lsp.fixture(config=server_config(), scope="module")
+async def client16(lsp_client: LanguageClient, workspace: Path):
+    caps = capabilities(encodings=["utf-16"])
+    assert caps.workspace is not None
+    caps.workspace.semantic_tokens = types.SemanticTokensWorkspaceClientCapabilities(
+        refresh_support=True
+    )
+    caps.workspace.inlay_hint = types.InlayHintWorkspaceClientCapabilities(refresh_support=True)
+
+    @lsp_client.feature(types.WORKSPACE_SEMANTIC_TOKENS_REFRESH)
+    def on_tokens_refresh(params: None) -> None:
+        REFRESHES.append("tokens")
+
+    @lsp_client.feature(types.WORKSPACE_INLAY_HINT_REFRESH)
+    def on_hints_refresh(params: None) -> None:
+        REFRESHES.append("hints")
+
+    await start(lsp_client, workspace, caps=caps)
+    yield
+    await lsp_client.shutdown_session()
+
+
+@pytest_lsp.fixture(config=server_config(), scope="module")
+async def client8(lsp_client: LanguageClient, workspace: Path):
+    await start(lsp_client, workspace, caps=capabilities(encodings=["utf-8"]))
+    yield
+    await lsp_client.shutdown_session()
+
+
+def units(text: str, encoding: str) -> int:
+    """The length of ``text`` in the client's position units."""
+    if encoding == "utf-8":
+        return len(text.encode("utf-8"))
+    return len(text.encode("utf-16-le")) // 2
+
+
+def to_client(text: str, at: types.Position, encoding: str) -> types.Position:
+    line = text.split("\n")[at.line]
+    return pos(at.line, units(line[: at.character], encoding))
+
+
+_counter = iter(range(10_000))
+
+
+async def opened(client: LanguageClient, workspace: Path, text: str) -> str:
+    uri = open_doc(client, workspace / f"enc{next(_counter)}.yaml", text)
+    await wait_diagnostics(client, uri, 1)
+    return uri
+
+
+OP = "kind: operation\npathRef: train.yaml\n"
+EMOJI = "é😀"  # one BMP and one non-BMP character: 3 UTF-16 units, 6 UTF-8 bytes
+
+COMPLETIONS = {
+    # style: (marked text, label, where the replaced word starts (marked the same way))
+    "flow": (OP + f'params: {{dataset: "{EMOJI}", learning_rate: |}}\n', "0.001"),
+    "block": (OP + f'params:\n  dataset: "{EMOJI} {{{{ globals.uu| }}}}"\n', "uuid"),
+}
+
+
+async def check_completion(client: LanguageClient, workspace: Path, style: str, enc: str) -> None:
+    marked, label = COMPLETIONS[style]
+    text, at = cursor(marked)
+    uri = await opened(client, workspace, text)
+    result = await client.text_document_completion_async(
+        types.CompletionParams(text_document=doc_id(uri), position=to_client(text, at, enc))
+    )
+    assert result is not None
+    items = result.items if isinstance(result, types.CompletionList) else result
+    item = next(item for item in items if item.label == label)
+    assert isinstance(item.text_edit, types.TextEdit)
+    typed = 0 if style == "flow" else len("uu")
+    start = pos(at.line, at.character - typed)
+    assert item.text_edit.range.start == to_client(text, start, enc)
+    assert item.text_edit.range.end == to_client(text, at, enc)
+
+
+DAG_FLOW = f"""\
+kind: operation
+name: pipeline
+component:
+  run:
+    kind: dag
+    operations:
+      - name: prepare
+        pathRef: prepare.yaml
+        params: {{source: {{value: "https://example.com/{EMOJI}"}}}}
+      - name: train
+        pathRef: train.yaml
+        params:
+          epochs: 3
+          dataset: {{toEnv: "{EMOJI}", ref: ops.prepare, value: outputs.dataset}}
+"""
+DAG_BLOCK = f"""\
+kind: operation
+name: pipeline
+component:
+  run:
+    kind: dag
+    operations:
+      - name: prepare
+        pathRef: prepare.yaml
+        params:
+          source:
+            value: https://example.com/data
+      - name: train
+        pathRef: train.yaml
+        conditions: "'{EMOJI}' != '{{{{ ops.prepare.outputs.rows }}}}'"
+        params:
+          epochs: 3
+          dataset:
+            ref: ops.prepare
+            value: outputs.dataset
+"""
+DAGS = {"flow": DAG_FLOW, "block": DAG_BLOCK}
+
+
+async def check_navigation(client: LanguageClient, workspace: Path, style: str, enc: str) -> None:
+    text = DAGS[style]
+    lines = text.split("\n")
+    uri = await opened(client, workspace, text)
+    # The op name after the non-BMP text: `ops.prepare` in a flow ref / in a template.
+    number = next(i for i, line in enumerate(lines) if EMOJI in line and "ops.prepare" in line)
+    column = lines[number].index("ops.prepare") + len("ops.") + 2
+    at = to_client(text, pos(number, column), enc)
+    hover = await client.text_document_hover_async(
+        types.HoverParams(text_document=doc_id(uri), position=at)
+    )
+    assert hover is not None and hover.range is not None
+    start = lines[number].index("ops.prepare") + len("ops.")
+    word = types.Range(
+        start=to_client(text, pos(number, start), enc),
+        end=to_client(text, pos(number, start + len("prepare")), enc),
+    )
+    whole = types.Range(start=to_client(text, pos(number, start - len("ops.")), enc), end=word.end)
+    assert hover.range == (whole if style == "flow" else word)  # a ref: its whole value
+    found = await client.text_document_definition_async(
+        types.DefinitionParams(text_document=doc_id(uri), position=at)
+    )
+    name_line = lines.index("      - name: prepare")
+    assert isinstance(found, list) and found[0].range.start == pos(name_line, 14)
+    refs = await client.text_document_references_async(
+        types.ReferenceParams(
+            text_document=doc_id(uri),
+            position=at,
+            context=types.ReferenceContext(include_declaration=True),
+        )
+    )
+    assert refs is not None and any(r.range == word for r in refs)
+    prepared = await client.text_document_prepare_rename_async(
+        types.PrepareRenameParams(text_document=doc_id(uri), position=at)
+    )
+    assert isinstance(prepared, types.PrepareRenamePlaceholder) and prepared.range == word
+    edit = await client.text_document_rename_async(
+        types.RenameParams(text_document=doc_id(uri), position=at, new_name="clean")
+    )
+    assert edit is not None and edit.changes is not None
+    assert word in [e.range for e in edit.changes[uri]]
+
+
+@pytest.mark.parametrize("style", ["block", "flow"])
+async def test_utf16(client16: LanguageClient, workspace: Path, style: str) -> None:
+    await check_completion(client16, workspace, style, "utf-16")
+    await check_navigation(client16, workspace, style, "utf-16")
+
+
+@pytest.mark.parametrize("style", ["block", "flow"])
+async def test_utf8(client8: LanguageClient, workspace: Path, style: str) -> None:
+    await check_completion(client8, workspace, style, "utf-8")
+    await check_navigation(client8, workspace, style, "utf-8")
+
+
+async def test_refresh_requests_when_a_document_is_first_indexed(
+    client16: LanguageClient, workspace: Path
+) -> None:
+    before = len(REFRESHES)
+    await opened(client16, workspace, OP + "params: {epochs: 3}\n")
+    for _ in range(50):
+        if len(REFRESHES) >= before + 2:
+            break
+        await asyncio.sleep(0.05)
+    assert sorted(REFRESHES[before:]) == ["hints", "tokens"]
