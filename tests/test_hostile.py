@@ -859,3 +859,36 @@ def test_server_does_no_work_on_an_over_size_document(tmp_path: Path) -> None:
         assert client.rss_kb() < 300_000
     finally:
         client.close()
+
+
+def _children(pid: int) -> list[str]:
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        with contextlib.suppress(OSError, IndexError):
+            if stat.read_text().rsplit(")", 1)[1].split()[1] == str(pid):
+                found.append(stat.parent.name)
+    return found
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc")
+def test_regex_helper_does_not_outlive_its_process() -> None:
+    """Killed in the middle of a catastrophic match, the process leaves no helper spinning."""
+    code = (
+        "from param_lsp.core import regex_guard\nregex_guard.TIMEOUT_S = 60\n"
+        "print('go', flush=True)\nregex_guard.regex_match(r'^(a+)+$', 'a' * 40 + '!')\n"
+    )
+    parent = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
+    assert parent.stdout is not None and parent.stdout.readline().strip() == "go"
+    deadline = time.monotonic() + 10
+    helpers: list[str] = []
+    while not helpers and time.monotonic() < deadline:
+        helpers = _children(parent.pid)
+        time.sleep(0.05)
+    assert helpers
+    parent.kill()
+    parent.wait()
+    time.sleep(0.5)
+    for pid in helpers:
+        stat = Path(f"/proc/{pid}/stat")
+        if stat.exists():  # a zombie no one reaped yet is dead, not spinning
+            assert stat.read_text().rsplit(")", 1)[1].split()[0] == "Z"

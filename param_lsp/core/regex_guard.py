@@ -12,6 +12,7 @@ every keystroke waits at most once per (pattern, value).
 from __future__ import annotations
 
 import json
+import os
 import re
 import select
 import subprocess
@@ -24,7 +25,14 @@ TIMEOUT_S = 0.5
 _REMEMBERED = 4096
 
 _WORKER = r"""
-import json, re, sys
+import json, os, re, sys
+try:  # Linux: ended with its parent, even in the middle of a match (no orphan left spinning)
+    import ctypes, signal
+    ctypes.CDLL(None, use_errno=True).prctl(1, int(signal.SIGKILL))  # PR_SET_PDEATHSIG
+    if os.getppid() != int(sys.argv[1]):
+        sys.exit(0)
+except Exception:
+    pass
 for line in sys.stdin:
     pattern, value = json.loads(line)
     try:
@@ -49,7 +57,7 @@ class _Worker:
     def _start(self) -> subprocess.Popen[bytes]:
         if self.proc is None or self.proc.poll() is not None:
             self.proc = subprocess.Popen(
-                [sys.executable, "-I", "-S", "-c", _WORKER],
+                [sys.executable, "-I", "-S", "-c", _WORKER, str(os.getpid())],
                 stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,
                 stderr=subprocess.DEVNULL,
