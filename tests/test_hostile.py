@@ -825,7 +825,7 @@ def test_edits_and_locations_outside_the_roots_are_never_sent(tmp_path: Path) ->
     ls = SimpleNamespace(
         store=SimpleNamespace(workspace=space),
         workspace=SimpleNamespace(position_codec=PositionCodec()),
-        _lines_of_path=lambda path: None,
+        _lines_of_path=lambda path, by=None: None,
     )
     ls.inside_for = lambda document: ParamLanguageServer.inside_for(ls, document)  # type: ignore[arg-type]
     at = Span.of(0, 0, 0, 0)

@@ -69,9 +69,11 @@ class Workspace:
             return False
         return any(real.is_relative_to(root) for root in roots)
 
-    def read(self, path: Path, *, by: Path | None = None) -> ReadResult:
+    def read(self, path: Path, *, by: Path | None = None, track: bool = True) -> ReadResult:
+        """``path`` as the analysis of ``by`` may read it (recorded as a dependency of ``by``
+        unless ``track`` is False)."""
         path = _norm(path)
-        if by is not None:
+        if by is not None and track:
             self.dependants[path].add(_norm(by))
         if not self.allowed(path, by=by):
             return ReadResult(path, error="outside")

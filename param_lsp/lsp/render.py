@@ -92,7 +92,7 @@ def completion_list(
 def _lines_for(ls: Any, path: Path | None, view: Any) -> Lines:
     if path is None or path == view.path:
         return Lines(view.lines, ls.workspace.position_codec, view.text)
-    found = ls._lines_of_path(path)
+    found = ls._lines_of_path(path, by=view.path)
     return found if found is not None else Lines([], ls.workspace.position_codec)
 
 

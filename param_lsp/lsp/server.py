@@ -235,19 +235,20 @@ class ParamLanguageServer(LanguageServer):
                 lines,
                 state.uri,
                 related_support=self.related_support,
-                other_lines=self._lines_of_path,
+                other_lines=functools.partial(self._lines_of_path, by=state.path),
             )
             for finding in analysis.findings
         ]
 
-    def _lines_of_path(self, path: Path) -> Lines | None:
+    def _lines_of_path(self, path: Path, by: Path | None = None) -> Lines | None:
+        """Lines of another file (for client positions), read as ``by``'s analysis read it."""
         doc = self.workspace.text_documents.get(path_to_uri(path))
         if doc is not None:
             return self.lines_of(doc.source)
         workspace = self.store.workspace
         if workspace is None:
             return None
-        result = workspace.read(path)
+        result = workspace.read(path, by=by, track=False)
         return self.lines_of(result.text) if result.text is not None else None
 
     def _on_indexed(self, state: DocState) -> None:
