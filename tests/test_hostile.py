@@ -452,6 +452,23 @@ def test_did_you_mean_over_thousands_of_misspelt_params_is_bounded() -> None:
     assert unknown[-1].message.endswith("did you mean `q02999`?")
 
 
+def test_misspelt_template_names_among_thousands_are_bounded() -> None:
+    size = 2000
+    text = (
+        "kind: operation\ncomponent:\n  inputs:\n"
+        + "".join(f"  - {{name: q{i:05d}, type: int, isOptional: true}}\n" for i in range(size))
+        + "  run:\n    kind: job\n    container:\n      image: x\n      args:\n"
+        + "".join(f"      - '{{{{ q{i:05d}x }}}}'\n" for i in range(size))
+    )
+    started = time.process_time()
+    analysis = analyze(text)
+    assert time.process_time() - started < 5  # ~25 s: each name sorted and compared with all
+    unknown = [
+        f for f in analysis.findings if "is not defined in this template context" in f.message
+    ]
+    assert len(unknown) == size and unknown[-1].message.endswith("did you mean `q01999`?")
+
+
 def test_did_you_mean_still_finds_slips_at_either_end_among_many() -> None:
     from param_lsp.rules.params import did_you_mean
 

@@ -640,15 +640,24 @@ _BUCKETS: OrderedDict[int, tuple[tuple[str, ...], dict[int, _Bucket]]] = Ordered
 
 
 def _by_length(candidates: tuple[str, ...]) -> dict[int, _Bucket]:
-    """The candidates by the length of their lowered name (pass the same tuple for many names)."""
+    """The candidates by the length of their lowered name (pass the same tuple for many names:
+    an equal tuple is recognised too, at the cost of comparing it)."""
     known = _BUCKETS.get(id(candidates))
     if known is not None and known[0] is candidates:
         return known[1]
-    buckets = _bucketed(candidates)
+    buckets = _BY_VALUE.get(candidates)
+    if buckets is None:
+        buckets = _bucketed(candidates)
+        _BY_VALUE[candidates] = buckets
+        if len(_BY_VALUE) > 16:
+            _BY_VALUE.popitem(last=False)
     _BUCKETS[id(candidates)] = (candidates, buckets)
     if len(_BUCKETS) > 16:
         _BUCKETS.popitem(last=False)
     return buckets
+
+
+_BY_VALUE: OrderedDict[tuple[str, ...], dict[int, _Bucket]] = OrderedDict()
 
 
 def _bucketed(candidates: tuple[str, ...]) -> dict[int, _Bucket]:
