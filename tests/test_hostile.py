@@ -909,3 +909,24 @@ def test_regex_helper_does_not_outlive_its_process() -> None:
         stat = Path(f"/proc/{pid}/stat")
         if stat.exists():  # a zombie no one reaped yet is dead, not spinning
             assert stat.read_text().rsplit(")", 1)[1].split()[0] == "Z"
+
+
+def test_server_reindex_of_a_watched_special_file_does_not_block(tmp_path: Path) -> None:
+    client = _serve(tmp_path, scan=True)
+    fifo = tmp_path / "late.yaml"
+    try:
+        client.request("$/paramLsp/stats", None)  # the (empty) scan is under way or done
+        os.mkfifo(fifo)
+        (tmp_path / "zero.yaml").symlink_to("/dev/zero")
+        changes = [
+            {"uri": fifo.as_uri(), "type": 1},
+            {"uri": (tmp_path / "zero.yaml").as_uri(), "type": 1},
+        ]
+        client.notify("workspace/didChangeWatchedFiles", {"changes": changes})
+        uri = (tmp_path / "op.yaml").as_uri()
+        client.open(uri, "kind: operation\nparams: {x: 1}\nrun: {kind: job}\n")
+        assert _codes_of(client.wait_diagnostics(uri, 1, timeout=20)) == ["PLX303"]
+    finally:
+        with contextlib.suppress(OSError):
+            os.close(os.open(fifo, os.O_WRONLY | os.O_NONBLOCK))
+        client.close()
