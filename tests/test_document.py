@@ -7,8 +7,11 @@ from pathlib import Path
 
 import pytest
 
+from param_lsp.core.analyze import analyze
 from param_lsp.core.context import CheckContext
+from param_lsp.core.findings import Finding, Severity
 from param_lsp.core.settings import Settings
+from param_lsp.core.workspace import Workspace
 from param_lsp.core.yaml_tree import YMap, parse_yaml
 from param_lsp.rules.document import check_header
 from param_lsp.rules.schema import check_schema
@@ -37,7 +40,8 @@ def test_unexpected_sections_each_reported_at_the_key() -> None:
         for f in ctx.findings
     ]
     assert got == [("PLX102", 2, 0, 7), ("PLX102", 3, 0, 15)]
-    assert "Unexpected section `hub_ref` in Polyaxonfile version `1.1`" in ctx.findings[0].message
+    assert ctx.findings[0].message.startswith("Unknown top-level section `hub_ref`")
+    assert "Unexpected section `hub_ref` in Polyaxonfile version `1.1`" in ctx.findings[0].polyaxon
     assert "use `hubRef`" in ctx.findings[0].message
     assert "`secretResources`" in ctx.findings[1].message
     # the schema check leaves those keys to the header (no double report)
@@ -48,16 +52,66 @@ def test_unexpected_sections_each_reported_at_the_key() -> None:
     assert invalid == {"hub_ref", "secretResources"}
 
 
-def test_unsupported_kind() -> None:
+def test_a_v0_kind_gets_one_notice() -> None:
     name = "unsupported_kind.yaml"
     assert ORACLE[name]["message"] == "The Polyaxonfile with kind `group` is not a supported value."
     kind, ctx = header((DATA / name).read_text(encoding="utf-8"))
-    assert kind == "group"
+    assert kind == "v0"
     [finding] = ctx.findings
-    assert finding.code == "PLX101"
+    assert finding.code == "PLX104" and finding.severity == Severity.INFORMATION
     assert (finding.span.start.line, finding.span.start.character) == (0, 6)
     assert (finding.span.end.line, finding.span.end.character) == (0, 11)
-    assert "kind `group` is not a supported value" in finding.message
+    assert "kind `group` is not a supported value" in finding.polyaxon
+    assert finding.message.startswith("Polyaxon v0 polyaxonfile (`kind: group`): not checked")
+
+
+DOCUMENT = Path(__file__).parent / "data" / "document"
+DOC_ORACLE: dict[str, dict[str, object]] = json.loads(
+    (DOCUMENT / "oracle-verdicts.json").read_text(encoding="utf-8")
+)
+
+
+def _analyze_document(name: str) -> list[Finding]:
+    path = DOCUMENT / name
+    text = path.read_text(encoding="utf-8")
+    return analyze(text, path, Settings(root=str(DOCUMENT)), Workspace(root=DOCUMENT)).findings
+
+
+@pytest.mark.parametrize("name", sorted(n for n in DOC_ORACLE if n.startswith("v0_")))
+def test_v0_files_get_exactly_one_notice(name: str) -> None:
+    """Polyaxon rejects every v0 file; param-lsp says once that it is not checked."""
+    assert DOC_ORACLE[name]["ok"] is False
+    findings = _analyze_document(name)
+    assert [(f.code, f.severity) for f in findings] == [("PLX104", Severity.INFORMATION)]
+    assert "`version: 1.1`" in findings[0].message
+
+
+@pytest.mark.parametrize("name", sorted(n for n in DOC_ORACLE if n.startswith("preset_")))
+def test_presets_are_checked_like_polyaxon_lints_them(name: str) -> None:
+    """A preset alone fails `polyaxon check` (no run: it is meant to be merged into an
+    operation); `polyaxon check --lint` checks its sections' schema, and so do we."""
+    findings = _analyze_document(name)
+    errors = [f for f in findings if f.severity == Severity.ERROR]
+    assert bool(errors) == (not DOC_ORACLE[name]["lint_ok"]), [f.message for f in findings]
+    assert "PLX905" not in {f.code for f in findings}  # never told to add a run
+
+
+def test_preset_schema_errors_are_the_lint_errors() -> None:
+    lint = str(DOC_ORACLE["preset_schema_errors.yaml"]["lint_message"])
+    assert "queue\n  Input should be a valid string" in lint and "dockr" in lint
+    codes = sorted(f.code for f in _analyze_document("preset_schema_errors.yaml"))
+    assert codes == ["PLX110", "PLX111"]
+
+
+def test_an_unsupported_kind_that_is_not_v0() -> None:
+    name = "kind_operations.yaml"
+    expected = "The Polyaxonfile with kind `operations` is not a supported value."
+    assert DOC_ORACLE[name]["message"] == expected
+    [finding] = [f for f in _analyze_document(name) if f.severity == Severity.ERROR]
+    assert finding.code == "PLX101" and finding.polyaxon == expected
+    assert finding.message == (
+        "`kind` must be `operation` or `component`; got `operations`; did you mean `operation`?"
+    )
 
 
 def test_version_must_be_a_number() -> None:
@@ -93,4 +147,5 @@ def test_216_requires_kind_and_version() -> None:
     assert codes == ["PLX102", "PLX103"]  # strictParams is not a 2.16 section; version missing
     _, ctx = header("version: 1.0\nkind: operation\nhubRef: x\n", version="2.16")
     assert [f.code for f in ctx.findings] == ["PLX103"]
-    assert "1.1 <= v <= 1.1" in ctx.findings[0].message
+    assert "1.1 <= v <= 1.1" in ctx.findings[0].polyaxon
+    assert ctx.findings[0].message == "`version` must be 1.1; got `1.0`; use `version: 1.1`."

@@ -138,7 +138,7 @@ def test_backtracking_regex_that_finishes_gives_polyaxons_verdict() -> None:
     errors = [f for f in analysis.findings if f.severity.label == "error"]
     assert not verdict["ok"] and len(errors) == 1
     assert errors[0].code == "PLX302"
-    assert errors[0].message == verdict["message"]
+    assert errors[0].polyaxon == verdict["message"]  # Polyaxon's own wording, kept beside ours
 
 
 def test_regex_guard_keeps_re_semantics() -> None:
@@ -494,7 +494,7 @@ def test_dag_cycle_and_orphan_messages_stay_short() -> None:
     cycles = [f for f in analysis.findings if f.code == "PLX510"]
     orphan = [f for f in analysis.findings if f.code == "PLX509"]
     assert len(cycles) == size and len(orphan) == size
-    assert max(len(f.message) for f in cycles + orphan) < 500
+    assert max(len(f.message) + len(f.polyaxon or "") for f in cycles + orphan) < 600
     # each message names at most ten ops of the 2,000-op cycle and counts the others
     for finding in cycles[:50]:
         shown = re.findall(r"`(op\d+)`", finding.message)
@@ -502,7 +502,7 @@ def test_dag_cycle_and_orphan_messages_stay_short() -> None:
         assert hidden is not None and len(shown) <= 10
         assert len(shown) + int(hidden.group(1)) == size + 1
         assert shown[0] == shown[-1]
-    assert "… and 990 more}" in orphan[0].message
+    assert "… and 990 more}" in (orphan[0].polyaxon or "")
     assert sum(len(f.message) for f in analysis.findings) < 1_500_000
 
 

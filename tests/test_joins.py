@@ -127,7 +127,7 @@ EXPECTED: dict[str, list[tuple[str, tuple[int, int, int, int], tuple[str, ...]]]
 @pytest.mark.parametrize("case", sorted(EXPECTED))
 def test_expected_findings(case: str) -> None:
     _ok, findings = check_text((DATA / f"{case}.yaml").read_text())
-    got = [(f.code, _span(f), f.message) for f in findings]
+    got = [(f.code, _span(f), f.full_text) for f in findings]
     assert len(got) == len(EXPECTED[case]), got
     for (code, span, message), (want_code, want_span, words) in zip(
         got, EXPECTED[case], strict=True

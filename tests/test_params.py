@@ -36,7 +36,7 @@ def errors(analysis: Analysis) -> list[tuple[str, str, str]]:
             s = f.span
             start, end = s
             where = f"{start.line + 1}:{start.character + 1}-{end.line + 1}:{end.character + 1}"
-            out.append((f.code, where, f.message))
+            out.append((f.code, where, f.full_text))
     return out
 
 
@@ -76,10 +76,10 @@ EXPECTED = [
     ("no_run", "PLX905", "1:1-1:5", ["has no run"]),
     ("kindless_no_run", "PLX905", "1:1-1:7", ["has no run"]),
     ("dag_ref_top_level", "PLX906", "2:9-2:14", ["inside a DAG"]),
-    ("path_ref_missing", "PLX900", "2:10-2:34", ["does not exist or is not a file"]),
-    ("path_ref_cycle_a", "PLX901", "2:10-2:31", ["reference cycle", "path_ref_cycle_b.yaml"]),
+    ("path_ref_missing", "PLX900", "2:10-2:34", ["names no file"]),
+    ("path_ref_cycle_a", "PLX901", "2:10-2:31", ["form a cycle", "path_ref_cycle_b.yaml"]),
     ("path_ref_bad_value", "PLX302", "3:7-3:10", ["`abc`", "to `float`"]),
-    ("path_ref_broken_target", "PLX902", "2:10-2:31", ["Could not resolve pathRef"]),
+    ("path_ref_broken_target", "PLX902", "2:10-2:31", ["`pathRef: broken_component.yaml` is not"]),
     ("component_strict_not_relaxed", "PLX305", "5:3-5:8", ["undeclared param `extra`"]),
 ]
 

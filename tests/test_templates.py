@@ -54,7 +54,7 @@ def test_finding_code_range_and_message(name: str, code: str, where: str, words:
     assert finding.severity.label == "warning"
     assert not RULES[code].polyaxon_rejects
     for word in words:
-        assert word in finding.message, finding.message
+        assert word in finding.full_text, finding.full_text
 
 
 @pytest.mark.parametrize("name", ["known_names.yaml", "service_globals.yaml"])

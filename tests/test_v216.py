@@ -68,7 +68,7 @@ POLYAXON_WORDS = {
 def test_cause_and_range(name: str) -> None:
     code, where, words = EXPECTED[name]
     finding = find(analyze_case("v216", name), code, where)
-    assert words in finding.message
+    assert words in finding.full_text
     verdict = oracle("v216")[name]
     assert not verdict["ok"]
     assert POLYAXON_WORDS.get(name, words) in str(verdict["message"])

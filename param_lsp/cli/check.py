@@ -10,6 +10,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TextIO
 
+from param_lsp.cli import conventions
 from param_lsp.cli.results import FileResult, UsageError, shown_path
 from param_lsp.core.analyze import analyze
 from param_lsp.core.config import (
@@ -20,9 +21,10 @@ from param_lsp.core.config import (
     load_config_file,
     settings_from,
 )
-from param_lsp.core.detect import looks_like_polyaxonfile
-from param_lsp.core.findings import Severity
+from param_lsp.core.detect import selected
+from param_lsp.core.findings import Finding, Severity
 from param_lsp.core.safe_read import read_file
+from param_lsp.core.settings import Settings
 from param_lsp.core.span import Span
 from param_lsp.core.workspace import MAX_FILE_BYTES, Workspace
 
@@ -68,7 +70,11 @@ def run_check(args: argparse.Namespace) -> int:
         "params": _parse_cli_params(args.param or []),
     }
     explicit_config = _explicit_config(args)
+    select = conventions.rule_codes(args.select)
+    ignore = conventions.rule_codes(args.ignore)
     results: list[FileResult] = []
+    fixable = 0
+    io_problem = False
     workspaces: dict[Path, Workspace] = {}
     problems: list[str] = []
     files = list(_discover(args.paths, problems))
@@ -123,19 +129,37 @@ def run_check(args: argparse.Namespace) -> int:
         except ConfigError as exc:
             raise UsageError(str(exc)) from exc
         # Named files are always checked (unless --only-polyaxonfiles); folder files by
-        # include/exclude, else by content.
-        forced = explicit and not args.only_polyaxonfiles
-        selected = None if forced else config.selects(path)
-        if selected is None:
-            selected = forced or looks_like_polyaxonfile(text)
-        if not selected:
+        # include/exclude, else by the detection rule (core/detect.py).
+        if not selected(text, path, config, explicit=explicit and not args.only_polyaxonfiles):
             continue
         root = Path(os.path.abspath(path)).parent
         workspace = workspaces.setdefault(root, Workspace(root=_workspace_root(root)))
-        analysis = analyze(text, path, settings, workspace)
-        results.append(FileResult(display, text, analysis.findings))
+        findings = conventions.selected_findings(
+            analyze(text, path, settings, workspace).findings, select, ignore
+        )
+        if args.fix or args.diff:
+            rules = (select, ignore)
+            text, findings, applied = _fix(args, path, text, findings, settings, workspace, rules)
+            if applied < 0:
+                io_problem = True
+            else:
+                fixable += applied
+        results.append(FileResult(display, text, findings))
     if show_progress:
         sys.stderr.write("\r" + " " * 120 + "\r")
+    for result in results:
+        result.findings = conventions.selected_findings(result.findings, select, ignore)
+    # Checking nothing is a usage problem, except for pre-commit and editors, which pass every
+    # YAML file and expect most of them to be skipped.
+    nothing_checked = (
+        not results and not io_problem and not problems and not args.only_polyaxonfiles
+    )
+    if nothing_checked:
+        sys.stderr.write(
+            "param-lsp: warning: no polyaxonfile was checked (folders are searched for files "
+            "with `kind: operation|component` or other Polyaxon-only markers; name a file to "
+            "check it anyway)\n"
+        )
     out = sys.stdout
     if out is None:  # started with its standard output closed
         problems.append("cannot write the report: the standard output is closed")
@@ -154,14 +178,54 @@ def run_check(args: argparse.Namespace) -> int:
             problems.append(f"cannot write the report: {exc.strerror or exc}")
     for problem in problems:
         sys.stderr.write(f"param-lsp: {shown_path(problem)}\n")
-    if problems:
+    if problems or io_problem or nothing_checked:
         return 2
     has_error = any(f.severity == Severity.ERROR for r in results for f in r.findings)
-    return 1 if has_error else 0
+    if args.diff:
+        return 1 if fixable else 0
+    return 1 if has_error and not args.exit_zero else 0
+
+
+def _fix(
+    args: argparse.Namespace,
+    path: Path,
+    text: str,
+    findings: list[Finding],
+    settings: Settings,
+    workspace: Workspace,
+    rules: tuple[frozenset[str] | None, frozenset[str] | None],
+) -> tuple[str, list[Finding], int]:
+    """`--fix` writes the safe fixes to the file, `--diff` prints them; the findings left are
+    those of the fixed text. The count is the fixes applied (-1: the file cannot be written)."""
+
+    def analyse(new_text: str) -> list[Finding]:
+        found = analyze(new_text, path, settings, workspace).findings
+        return conventions.selected_findings(found, *rules)
+
+    fixed, left, applied = conventions.fix_text(text, findings, analyse)
+    if not applied:
+        return text, findings, 0
+    if args.diff:
+        if sys.stdout is not None:
+            sys.stdout.write(conventions.unified_diff(str(path), text, fixed))
+        return text, findings, applied
+    try:
+        with open(path, "w", encoding="utf-8", newline="") as handle:
+            handle.write(fixed)
+    except OSError as exc:
+        sys.stderr.write(f"param-lsp: cannot write {path}: {exc.strerror or exc}\n")
+        return text, findings, -1
+    if not args.quiet:
+        sys.stderr.write(f"param-lsp: fixed {applied} problem(s) in {path}\n")
+    return fixed, left, applied
 
 
 def _report(args: argparse.Namespace, results: list[FileResult], out: TextIO) -> None:
-    if args.format == "json":
+    if args.statistics:
+        conventions.statistics(results, out)
+    elif args.diff:
+        pass  # the diffs were the output
+    elif args.format == "json":
         from param_lsp.cli.reporters import json_report
 
         json_report.report(results, out)
@@ -177,7 +241,7 @@ def _report(args: argparse.Namespace, results: list[FileResult], out: TextIO) ->
         from param_lsp.cli.reporters import text as text_report
 
         colour = not args.no_color and out.isatty() and "NO_COLOR" not in os.environ
-        text_report.report(results, out, colour=colour)
+        text_report.report(results, out, colour=colour, quiet=args.quiet)
 
 
 def _silence_stdout() -> None:

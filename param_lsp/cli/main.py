@@ -1,4 +1,5 @@
-"""`param-lsp check|rules|serve`: exit 0 = no error, 1 = errors found, 2 = usage or I/O problem.
+"""`param-lsp check|graph|rules|serve`: exit 0 = no error, 1 = errors found, 2 = usage or I/O
+problem.
 
 Only argument parsing happens here; each command imports what it needs, so that `serve`
 starts without loading the analysis core.
@@ -21,9 +22,27 @@ def run_check(args: argparse.Namespace) -> int:
     return check(args)
 
 
+def run_graph(args: argparse.Namespace) -> int:
+    from param_lsp.cli.graph import run_graph as graph
+
+    return graph(args)
+
+
 def run_rules(args: argparse.Namespace) -> int:
     from param_lsp.rules import docs
 
+    if args.rule:
+        rule = docs.find_rule(args.rule)
+        if rule is None:
+            raise UsageError(f"no rule has the code or name `{args.rule}`; run `param-lsp rules`")
+        if args.format == "json":
+            import json
+
+            json.dump(rule.to_json(), sys.stdout, indent=2)
+            sys.stdout.write("\n")
+        else:
+            sys.stdout.write("\n".join([*docs.rule_section(rule), "", rule.url]) + "\n")
+        return 0
     if args.format == "json":
         import json
 
@@ -82,8 +101,55 @@ def build_parser() -> argparse.ArgumentParser:
     strict.add_argument("--no-strict-params", dest="strict_params", action="store_false")
     check.add_argument("-P", "--param", action="append", metavar="NAME=VALUE")
     check.add_argument("--no-color", action="store_true")
+    check.add_argument(
+        "--select",
+        action="append",
+        metavar="RULES",
+        help="report only these rules: codes, code prefixes (PLX3), names or ALL, comma-separated",
+    )
+    check.add_argument(
+        "--ignore", action="append", metavar="RULES", help="never report these rules (same forms)"
+    )
+    check.add_argument("--exit-zero", action="store_true", help="exit 0 even when errors are found")
+    check.add_argument(
+        "--statistics",
+        action="store_true",
+        help="print how often each rule fired, not the findings",
+    )
+    check.add_argument(
+        "-q", "--quiet", action="store_true", help="print the findings only (no source, no summary)"
+    )
+    fixing = check.add_mutually_exclusive_group()
+    fixing.add_argument(
+        "--fix",
+        action="store_true",
+        help="apply the safe fixes (quote an unquoted template, a did-you-mean with one "
+        "unambiguous candidate) and report what is left",
+    )
+    fixing.add_argument(
+        "--diff", action="store_true", help="print the safe fixes as a diff, change no file"
+    )
     check.set_defaults(func=run_check)
-    rules = sub.add_parser("rules", help="print the rule reference")
+    graph = sub.add_parser(
+        "graph",
+        help="print the DAG of a polyaxonfile (Mermaid, Graphviz DOT or JSON); errors in red",
+    )
+    graph.add_argument("file", metavar="FILE")
+    graph.add_argument(
+        "--format",
+        choices=("mermaid", "dot", "json"),
+        default="mermaid",
+        help="mermaid (default; renders in GitHub Markdown), dot (Graphviz), json (for tools)",
+    )
+    graph.add_argument(
+        "--target-version", choices=("2.18", "2.16"), default=None, help="default: 2.18"
+    )
+    graph_config = graph.add_mutually_exclusive_group()
+    graph_config.add_argument("--config", metavar="FILE")
+    graph_config.add_argument("--no-config", action="store_true")
+    graph.set_defaults(func=run_graph)
+    rules = sub.add_parser("rules", help="print the rule reference, or one rule")
+    rules.add_argument("rule", nargs="?", metavar="CODE|NAME", help="only this rule")
     rules.add_argument("--format", choices=("markdown", "json"), default="markdown")
     rules.set_defaults(func=run_rules)
     serve = sub.add_parser("serve", help="start the language server on stdio")

@@ -72,8 +72,8 @@ def analyze(
             analysis.findings = [
                 syntax.INTERNAL_ERROR.at(
                     Span.of(0, 0, 0, 0),
-                    f"param-lsp could not analyse this file ({type(exc).__name__}: {exc}); "
-                    "please report it with the file",
+                    f"The analysis of this file failed ({type(exc).__name__}: {exc}); this is a "
+                    "bug in param-lsp, not in the file: report it with the file.",
                 )
             ]
             return analysis
@@ -120,7 +120,9 @@ def _analyze(
 
     kind, broken = _check_structure(root, ctx)
     analysis.kind = kind
-    if kind not in SUPPORTED_KINDS:
+    if kind not in SUPPORTED_KINDS or _is_preset(root):
+        # A preset is merged into an operation at run time: its sections' schema is all that
+        # can be checked on its own (Polyaxon's `check --lint`); it needs no `run`.
         return _finish(analysis, ctx)
     layer = read_layer(root, source, drop=frozenset(broken))
     analysis.layer = layer
@@ -178,6 +180,14 @@ def _check_structure(root: YMap, ctx: CheckContext) -> tuple[str | None, set[str
         return kind, broken
     broken = set(schema.check_schema(root, ctx, where="file"))
     return kind, broken
+
+
+def _is_preset(root: YMap) -> bool:
+    try:
+        from param_lsp.rules.document import is_preset
+    except ImportError:
+        return False
+    return is_preset(root)
 
 
 def _with_cli_params(

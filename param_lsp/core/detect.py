@@ -1,16 +1,254 @@
-"""Which YAML files are polyaxonfiles (folders are searched; editors attach to these)."""
+"""Which YAML files are polyaxonfiles: the one detection rule of the CLI, pre-commit and server.
+
+A folder holds much more YAML than polyaxonfiles (CI workflows, Kubernetes manifests, DVC,
+Kubeflow or Azure ML components, Hydra configs, ...), and several of them share words with
+Polyaxon (`inputs`, `outputs`, `params`, `run`). A file is a polyaxonfile when:
+
+1. its top level has `kind: operation` or `kind: component` and no `apiVersion` or `$schema`
+   (which declare another tool's schema); or
+2. it is a Polyaxon v0 file: `kind` is one of the v0 kinds (`experiment`, `group`, `job`, ...)
+   and every top-level key is a Polyaxon v0 or v1 section (it gets one notice, PLX104); or
+3. it has no `kind`, every top-level key is a Polyaxon section, and it holds a marker only
+   Polyaxon uses: a top-level `hubRef`, `pathRef`, `urlRef`, `dagRef`, `runPatch`, `isPreset`,
+   `patchStrategy`, `skipOnUpstreamSkip` or `isApproved`; a `run` or inline `component` whose
+   `run` has a Polyaxon runtime `kind` (`job`, `service`, `dag`, ...); or a `matrix` with a
+   Polyaxon matrix `kind` (`grid`, `random`, ...).
+
+Anything with a top-level key that Polyaxon does not know (`apiVersion`, `stages`,
+`implementation`, `runs`, `jobs`, `steps`, `$schema`, `nodes`, ...) is not a polyaxonfile (rule 1
+aside). Files named on the command line or matched by the configuration's `include` are always
+checked; files matched by its `exclude` never are (:func:`selected`).
+
+The rule reads lines, not a YAML tree: the top-level keys (lines at column 0), and only for
+`run`, `matrix` and `component` their first-level children or a one-line flow mapping, so a
+folder walk or a keystroke in the editor stays cheap.
+"""
 
 from __future__ import annotations
 
 import re
+from pathlib import Path
+from typing import TYPE_CHECKING
 
-_MARKERS = re.compile(
-    r"^(?:kind:[ \t]*['\"]?(?:operation|component)\b|(?:params|inputs|outputs|run|component|"
-    r"hubRef|pathRef|urlRef|dagRef|matrix|joins):)",
-    re.MULTILINE,
+from param_lsp.core.schema_spec import SECTIONS_218
+from param_lsp.core.span import YAML_LINE_BREAK
+
+if TYPE_CHECKING:
+    from param_lsp.core.config import ProjectConfig
+
+#: Only the head of a big file is read (a polyaxonfile's top-level keys come early).
+SNIFF_CHARS = 256 * 1024
+
+KINDS = frozenset({"operation", "component"})
+#: Polyaxon v0 (0.x) polyaxonfile kinds.
+V0_KINDS = frozenset({"experiment", "group", "job", "build", "notebook", "tensorboard", "pipeline"})
+#: Polyaxon v0 top-level sections that v1 dropped (polyaxon_schemas' specs: `SECTIONS`).
+V0_SECTIONS = frozenset(
+    {"logging", "environment", "declarations", "hptuning", "settings", "backend", "framework",
+     "model", "train", "eval", "params"}
+)  # fmt: skip
+SECTIONS = frozenset(SECTIONS_218)
+#: Top-level keys that no other tool uses.
+MARKER_KEYS = frozenset(
+    {"hubRef", "pathRef", "urlRef", "dagRef", "runPatch", "isPreset", "patchStrategy",
+     "skipOnUpstreamSkip", "isApproved"}
+)  # fmt: skip
+#: Keys that declare another tool's schema even next to `kind: operation|component`.
+FOREIGN_SCHEMA_KEYS = frozenset({"apiVersion", "$schema"})
+RUN_KINDS = frozenset(
+    {"job", "service", "dag", "daskjob", "rayjob", "tfjob", "pytorchjob", "mxjob", "xgbjob",
+     "paddlejob", "mpijob", "notifier", "watchdog", "tuner", "cleaner", "builder", "scheduler"}
+)  # fmt: skip
+MATRIX_KINDS = frozenset(
+    {"grid", "random", "hyperband", "bayes", "hyperopt", "iterative", "mapping"}
 )
+
+#: Characters that cannot start a plain key (YAML indicators, quotes handled apart).
+_NOT_KEY_START = frozenset("#-?:{}[]!&*|>%@`,")
+#: Flow mappings are read up to this length (a value longer than that is not a marker).
+FLOW_CHARS = 4096
+_FLOW_KIND = re.compile(r"""[{,][ \t]*['"]?kind['"]?[ \t]*:[ \t]*['"]?([A-Za-z_]+)""")
+_FLOW_RUN = re.compile(r"\brun[ \t]*:[ \t]*\{[^{}]{0,4096}?\bkind\b")
+
+
+def _key_of(line: str) -> tuple[str, str] | None:
+    """(key, rest) of a line `key: rest` (plain, single- or double-quoted key), else None.
+
+    Linear in the line's length (no backtracking regular expression: a hostile line of spaces
+    must not take seconds)."""
+    if not line:
+        return None
+    if line[0] in "\"'":
+        close = line.find(line[0], 1)
+        if close < 0:
+            return None
+        after = line[close + 1 :].lstrip(" \t")
+        if not after.startswith(":") or after[1:2] not in ("", " ", "\t"):
+            return None
+        return line[1:close], after[1:]
+    if line[0] in _NOT_KEY_START or line[0] in " \t":
+        return None
+    start = 0
+    while True:
+        colon = line.find(":", start)
+        if colon < 0:
+            return None
+        if line[colon + 1 : colon + 2] in ("", " ", "\t"):
+            key = line[:colon].rstrip(" \t")
+            if " #" in key or "\t#" in key:
+                return None  # the colon is inside a comment
+            return key, line[colon + 1 :]
+        start = colon + 1
+
+
+class _Top:
+    __slots__ = ("_children", "block", "key", "value")
+
+    def __init__(self, key: str, value: str, block: tuple[list[str], int, int]) -> None:
+        self.key = key
+        self.value = value
+        self.block = block  # (lines, first, end): the lines below the key, up to the next one
+        self._children: dict[str, str] | None = None
+
+    @property
+    def children(self) -> dict[str, str]:
+        """First-level child keys with their inline values (read on demand)."""
+        if self._children is None:
+            self._children = _children(*self.block)
+        return self._children
+
+
+def _scalar(raw: str) -> str:
+    text = raw.split(" #", 1)[0].strip()
+    if len(text) >= 2 and text[0] == text[-1] and text[0] in "'\"":
+        text = text[1:-1]
+    return text
+
+
+def _lines(text: str) -> list[str]:
+    if "\r" in text or "\x85" in text or "\u2028" in text or "\u2029" in text:
+        return YAML_LINE_BREAK.split(text)
+    return text.split("\n")  # the common case, several times faster
+
+
+def _top_level(text: str) -> list[_Top] | None:
+    """Top-level keys with their inline value (children on demand); None if not a mapping.
+
+    Indented lines are skipped at once and read only for the few keys whose children matter,
+    so a long document costs little."""
+    lines = _lines(text[:SNIFF_CHARS])
+    tops: list[_Top] = []
+    seen_document = False
+    end = len(lines)
+    for number, line in enumerate(lines):
+        first = line[:1]
+        if first in ("", " ", "\t", "#"):
+            if not seen_document and line.strip() and not line.lstrip().startswith("#"):
+                seen_document = True  # indented content before any key
+            continue
+        if line.startswith(("---", "...")) and line[3:4] in ("", " ", "\t"):
+            if seen_document and line.startswith("---"):
+                end = number
+                break  # only the first document counts
+            seen_document = True
+            rest = line[3:].strip()
+            if rest and not rest.startswith("#"):
+                return None  # `--- value`: a document that starts on the marker line
+            continue
+        if first == "%":
+            continue  # a directive
+        seen_document = True
+        parts = _key_of(line)
+        if parts is None:
+            if tops:
+                continue  # `- item` of the last key's sequence, or a multi-line scalar
+            return None  # a sequence, a flow collection or a scalar at the top
+        key, rest = parts
+        if tops:
+            tops[-1].block = (lines, tops[-1].block[1], number)
+        tops.append(_Top(key, _scalar(rest), (lines, number + 1, end)))
+    if tops:
+        tops[-1].block = (lines, tops[-1].block[1], end)
+    return tops
+
+
+def _children(lines: list[str], first: int, end: int) -> dict[str, str]:
+    children: dict[str, str] = {}
+    child_indent: int | None = None
+    for line in lines[first:end]:
+        if line[:1] not in (" ", "\t") or line.lstrip().startswith("#"):
+            continue
+        stripped = line.lstrip(" \t")
+        parts = _key_of(stripped)
+        if parts is None:
+            continue
+        indent = len(line) - len(stripped)
+        if child_indent is None:
+            child_indent = indent
+        if indent == child_indent:
+            children.setdefault(parts[0], _scalar(parts[1]))
+    return children
+
+
+def _flow_kind(value: str) -> str | None:
+    match = _FLOW_KIND.search(value, 0, FLOW_CHARS)
+    return match.group(1) if match else None
+
+
+def _run_kind(top: _Top) -> str | None:
+    if top.value.startswith("{"):
+        return _flow_kind(top.value)
+    return top.children.get("kind")
+
+
+def _has_marker(tops: list[_Top]) -> bool:
+    for top in tops:
+        if top.key in MARKER_KEYS:
+            return True
+        if top.key == "run" and _run_kind(top) in RUN_KINDS:
+            return True
+        if top.key == "matrix" and _run_kind(top) in MATRIX_KINDS:
+            return True
+        if top.key == "component":
+            if top.value.startswith("{") and _FLOW_RUN.search(top.value, 0, FLOW_CHARS):
+                return True
+            run = top.children.get("run", "")
+            if run.startswith("{") and _flow_kind(run) in RUN_KINDS:
+                return True
+            if "run" in top.children and not run:
+                return True  # an inline component with a block `run`
+    return False
+
+
+def polyaxon_kind(text: str) -> str | None:
+    """How the detection rule sees a text: "v1", "v0", or None (not a polyaxonfile)."""
+    tops = _top_level(text)
+    if not tops:
+        return None
+    keys = {top.key for top in tops}
+    kind = next((top.value for top in tops if top.key == "kind"), None)
+    if kind in KINDS:
+        return None if keys & FOREIGN_SCHEMA_KEYS else "v1"
+    if kind in V0_KINDS:
+        return "v0" if keys <= SECTIONS | V0_SECTIONS and "version" in keys else None
+    if kind or not keys <= SECTIONS:
+        return None
+    return "v1" if _has_marker(tops) else None
 
 
 def looks_like_polyaxonfile(text: str) -> bool:
-    """A top-level `kind` of operation/component, or a top-level Polyaxon section."""
-    return _MARKERS.search(text) is not None
+    """The detection rule (module docstring): True for v1 and v0 polyaxonfiles."""
+    return polyaxon_kind(text) is not None
+
+
+def selected(
+    text: str, path: Path | None, config: ProjectConfig | None, *, explicit: bool = False
+) -> bool:
+    """Whether a file is checked: named explicitly or `include`d always, `exclude`d never,
+    otherwise by the detection rule."""
+    if explicit:
+        return True
+    choice = config.selects(path) if config is not None and path is not None else None
+    if choice is not None:
+        return choice
+    return looks_like_polyaxonfile(text)

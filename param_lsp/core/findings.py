@@ -43,10 +43,16 @@ class Fix:
     title: str
     span: Span
     new_text: str
+    #: Safe to apply unattended (`check --fix`): a quoting, or the one unambiguous candidate.
+    safe: bool = False
 
 
 @dataclass(slots=True)
 class Finding:
+    """`message` is the product's own sentence (docs/rules.md, "Writing messages");
+    `polyaxon` is Polyaxon's verbatim wording of the same problem, when it has one, shown
+    after it (a second line in the CLI, related information in editors)."""
+
     code: str
     message: str
     span: Span
@@ -54,6 +60,12 @@ class Finding:
     related: tuple[Related, ...] = ()
     fixes: tuple[Fix, ...] = ()
     data: dict[str, Any] = field(default_factory=dict)
+    polyaxon: str = ""
+
+    @property
+    def full_text(self) -> str:
+        """The message followed by Polyaxon's wording (one line each)."""
+        return f"{self.message}\nPolyaxon: {self.polyaxon}" if self.polyaxon else self.message
 
     def sort_key(self) -> tuple[int, int, int, int, str]:
         s = self.span

@@ -253,7 +253,9 @@ def _directive_findings(directives: list[Directive]) -> list[Finding]:
             if code not in RULES:
                 out.append(
                     UNKNOWN_SUPPRESSION_CODE.at(
-                        span, f"No rule has the code or name '{code}'", entry=code
+                        span,
+                        f"No rule has the code or name `{code}`; `param-lsp rules` lists them.",
+                        entry=code,
                     )
                 )
             elif code not in directive.used:

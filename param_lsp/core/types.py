@@ -46,8 +46,12 @@ __all__ = [
 class ValueCheck:
     ok: bool
     value: Any = None
-    message: str | None = None
+    message: str | None = None  # Polyaxon's own message
     crash: bool = False
+    #: Why it failed: "missing" (no value), "convert" (not of the type), "validation"; with
+    #: `detail`, the validation's own sentence ("Value `0` must be greater than `0`").
+    problem: str = ""
+    detail: str = ""
     #: A `validation.regex` that could not be evaluated in time (the pattern); the rest of the
     #: value was checked up to it.
     undecided: str | None = None
@@ -2012,7 +2016,7 @@ def validate_io_value(
     if value is None or (isinstance(value, str) and value == NO_VALUE_FOUND):
         if not is_optional:
             inner = f"No value was provided for the non optional key `{name}`."
-            return ValueCheck(ok=False, message=_wrap(value, name, inner))
+            return ValueCheck(ok=False, message=_wrap(value, name, inner), problem="missing")
         parsed = default
     else:
         try:
@@ -2026,7 +2030,7 @@ def validate_io_value(
             return ValueCheck(ok=False, message=target.crash, crash=True)
         except (_Fail, RecursionError):
             inner = f"Cannot convert value `{value}` (key: `{name}`) to `{target.repr}`"
-            return ValueCheck(ok=False, message=_wrap(value, name, inner))
+            return ValueCheck(ok=False, message=_wrap(value, name, inner), problem="convert")
     if validation:
         try:
             rules = _coerce_validation(validation)
@@ -2039,7 +2043,12 @@ def validate_io_value(
         try:
             _run_validation(rules, parsed, is_optional)
         except _ValidationFailed as exc:
-            return ValueCheck(ok=False, message=_wrap(value, name, str(exc)))
+            return ValueCheck(
+                ok=False,
+                message=_wrap(value, name, str(exc)),
+                problem="validation",
+                detail=str(exc),
+            )
         except RegexTimeout as exc:
             return ValueCheck(ok=True, value=parsed, undecided=str(exc))
         except Exception as exc:  # unguarded Python errors: Polyaxon crashes here

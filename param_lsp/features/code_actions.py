@@ -221,3 +221,36 @@ def _entry_end_line(node: YMap, position: int, lines: list[str]) -> int:
     end = value.end
     line = end.line if end.character > 0 else end.line - 1
     return min(max(line, key.start.line), len(lines) - 1)
+
+
+def safe_fixes(findings: list[Finding]) -> list[tuple[Finding, TextEdit]]:
+    """The fixes safe to apply unattended (`param-lsp check --fix`): quoting an unquoted
+    template, and a rename or replacement with one unambiguous candidate. The same fixes the
+    editor offers as quick fixes; overlapping ones are left for the next run."""
+    chosen: list[tuple[Finding, TextEdit]] = []
+    for finding in sorted(findings, key=lambda f: f.sort_key()):
+        safe = [fix for fix in finding.fixes if fix.safe]
+        if len(safe) != 1:
+            continue
+        edit = TextEdit(safe[0].span, safe[0].new_text)
+        if any(_overlaps(edit.span, other.span) for _f, other in chosen):
+            continue
+        chosen.append((finding, edit))
+    return chosen
+
+
+def apply_edits(text: str, edits: list[TextEdit]) -> str:
+    """The text with non-overlapping edits applied (core positions: YAML lines, code points)."""
+    from param_lsp.core.span import YAML_LINE_BREAK
+
+    starts = [0] + [m.end() for m in YAML_LINE_BREAK.finditer(text)]
+
+    def offset(line: int, character: int) -> int:
+        return starts[min(line, len(starts) - 1)] + character
+
+    out = text
+    for edit in sorted(edits, key=lambda e: e.span.start, reverse=True):
+        begin = offset(edit.span.start.line, edit.span.start.character)
+        end = offset(edit.span.end.line, edit.span.end.character)
+        out = out[:begin] + edit.new_text + out[end:]
+    return out

@@ -10,14 +10,15 @@ from param_lsp.features.document import DocumentView
 from param_lsp.features.expressions import NameChain, expression_at
 from param_lsp.features.index import CallSite, DocumentIndex
 from param_lsp.features.results import Hover
+from param_lsp.features.value_hover import Others, value_hover
 
 
-def hover(view: DocumentView, pos: Position) -> Hover | None:
+def hover(view: DocumentView, pos: Position, others: Others | None = None) -> Hover | None:
     if not 0 <= pos.line < len(view.lines):
         return None
     parts: list[str] = []
     span: Span | None = None
-    found = _template_hover(view, pos) or _yaml_hover(view, pos)
+    found = value_hover(view, pos, others) or _template_hover(view, pos) or _yaml_hover(view, pos)
     if found is not None:
         parts.append(found.markdown)
         span = found.span

@@ -128,11 +128,32 @@ def to_diagnostic(
                 )
         else:
             message += "".join(f"\n{item.message}" for item in finding.related[:3])
+    if finding.polyaxon:
+        # Polyaxon's own words come after ours and the locations (at the finding's own range).
+        if related_support:
+            related = related or []
+            related.append(
+                types.DiagnosticRelatedInformation(
+                    location=types.Location(uri=uri, range=lines.range_to_client(finding.span)),
+                    message=f"Polyaxon: {finding.polyaxon}",
+                )
+            )
+        else:
+            message += f"\nPolyaxon: {finding.polyaxon}"
     return types.Diagnostic(
         range=lines.range_to_client(finding.span),
         message=message,
         severity=_SEVERITY.get(int(finding.severity), types.DiagnosticSeverity.Error),
         code=finding.code,
+        code_description=_code_description(finding.code),
         source=SOURCE,
         related_information=related or None,
     )
+
+
+def _code_description(code: str) -> types.CodeDescription | None:
+    """A link to the rule's section of the rules reference (docs/rules.md)."""
+    from param_lsp.rules.registry import RULES
+
+    rule = RULES.get(code)
+    return types.CodeDescription(href=rule.url) if rule is not None else None

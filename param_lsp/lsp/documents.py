@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from param_lsp.core.analyze import Analysis
+    from param_lsp.core.config import ProjectConfig
     from param_lsp.core.memo import DocumentCache
     from param_lsp.core.settings import Settings
     from param_lsp.core.workspace import Workspace
@@ -429,6 +430,18 @@ def _configuration_finding(problem: str) -> Any:
     )
 
 
+def project_config(path: Path | None) -> ProjectConfig | None:
+    """The configuration file that governs a document (its `include`/`exclude`), if any."""
+    if path is None:
+        return None
+    from param_lsp.core.config import ConfigError, load_config
+
+    try:
+        return load_config(path)
+    except ConfigError:
+        return None  # reported where the settings are read
+
+
 def _new_cache() -> DocumentCache:
     from param_lsp.core.memo import DocumentCache
 
@@ -444,11 +457,11 @@ def _compute(
     cache: DocumentCache | None = None,
 ) -> Computed:
     from param_lsp.core.analyze import Analysis, analyze
-    from param_lsp.core.detect import looks_like_polyaxonfile
+    from param_lsp.core.detect import selected
     from param_lsp.core.yaml_tree import gc_paused, keep_frozen_objects
 
     keep_frozen_objects()  # what this process freezes stays frozen (see CollectorPolicy)
-    eligible = is_yaml(path, uri) and looks_like_polyaxonfile(text)
+    eligible = is_yaml(path, uri) and selected(text, path, project_config(path))
     if not eligible:
         return Computed(Analysis(text=text, path=path, settings=settings), False)
     with gc_paused():

@@ -813,10 +813,11 @@ def _load_for_rename(ls: ParamLanguageServer, path: Path) -> Any:
 
 def _scan_one(path: Path, store: DocumentStore) -> Any:
     from param_lsp.core.analyze import analyze
-    from param_lsp.core.detect import looks_like_polyaxonfile
+    from param_lsp.core.detect import selected
     from param_lsp.core.safe_read import read_file
     from param_lsp.features.document import make_view
     from param_lsp.features.index import build_index
+    from param_lsp.lsp.documents import project_config
 
     workspace = store.workspace
     if workspace is None:
@@ -833,7 +834,7 @@ def _scan_one(path: Path, store: DocumentStore) -> Any:
         text = got.data.decode("utf-8")
     except UnicodeDecodeError:
         return None
-    if not looks_like_polyaxonfile(text):
+    if not selected(text, path, project_config(path)):
         return None
     store.ensure_configured()
     analysis = analyze(text, path, store.settings_for(path), store.workspace)
@@ -885,7 +886,8 @@ async def hover(ls: ParamLanguageServer, params: types.HoverParams) -> types.Hov
     view, pos = await _position(ls, params.text_document.uri, params.position)
     if pos is None:
         return None
-    found = feature_hover(view, pos)
+    uri = params.text_document.uri
+    found = feature_hover(view, pos, others=lambda: ls.other_views(uri))
     if found is None:
         return None
     lines = Lines(view.lines, ls.workspace.position_codec, view.text)
@@ -1070,6 +1072,15 @@ async def document_link(ls: ParamLanguageServer, params: types.DocumentLinkParam
         )
         for link in document_links(view, allowed=ls.inside_for(view.path))
     ]
+
+
+def _register_graph() -> None:
+    from param_lsp.lsp import graph
+
+    graph.register(server, guarded)
+
+
+_register_graph()
 
 
 # ---------------------------------------------------------------- logging and entry point

@@ -30,7 +30,7 @@ from param_lsp.core.workspace import Workspace
 from param_lsp.core.yaml_tree import YMap, YNode, YScalar, YSeq
 from param_lsp.rules import refs as ref_rules
 from param_lsp.rules import templates
-from param_lsp.rules.params import ParamsTarget, did_you_mean, validate_params
+from param_lsp.rules.params import ParamsTarget, did_you_mean, unambiguous, validate_params
 from param_lsp.rules.references import Composed, Composer
 from param_lsp.rules.registry import Rule, rule
 
@@ -347,7 +347,9 @@ def check_dag_run(
         anchor = run.key_node("operations") or run.key_node("kind") or run
         ctx.report(
             NO_OPERATIONS.at(
-                anchor.span, "Pipeline is not valid, it has no ops to validate components."
+                anchor.span,
+                "The DAG has no `operations`; add at least one op.",
+                polyaxon="Pipeline is not valid, it has no ops to validate components.",
             )
         )
         return {}
@@ -408,14 +410,21 @@ def _named_items(
         name = str_value(name_node)
         if not name:
             anchor = item.pairs[0][0] if item.pairs else item
-            ctx.report(no_name.at(anchor.span, f"Pipeline {what} requires a name."))
+            ctx.report(
+                no_name.at(
+                    anchor.span,
+                    f"A DAG {what} has no `name`; add one.",
+                    polyaxon=f"Pipeline {what} requires a name.",
+                )
+            )
             continue
         assert name_node is not None
         if name in found:
             ctx.report(
                 duplicate.at(
                     name_node.span,
-                    f"Pipeline has multiple {what}s with the same name `{name}`",
+                    f"Two DAG {what}s are named `{name}`; rename one.",
+                    polyaxon=f"Pipeline has multiple {what}s with the same name `{name}`",
                     related=(Related("first defined here", found[name][1].span),),
                 )
             )
@@ -458,7 +467,11 @@ def _compose_op(
     schedule = op.item.get("schedule")
     if schedule_key is not None and not (isinstance(schedule, YScalar) and schedule.value is None):
         ctx.report(
-            NODE_SCHEDULE.at(schedule_key.span, f"DAG node `{op.name}` cannot define a schedule.")
+            NODE_SCHEDULE.at(
+                schedule_key.span,
+                f"Op `{op.name}` of a DAG cannot have a `schedule`; remove it.",
+                polyaxon=f"DAG node `{op.name}` cannot define a schedule.",
+            )
         )
     if composed.broken:
         op.usable = False
@@ -467,7 +480,9 @@ def _compose_op(
         ctx.report(
             OP_NO_DEFINITION.at(
                 op.name_node.span,
-                f"Pipeline op has no definition field `{op.name}` (no component, reference or run)",
+                f"DAG op `{op.name}` has no component, reference or `run`; add a `dagRef`, "
+                "`hubRef`, `pathRef` or inline `component`.",
+                polyaxon=f"Pipeline op has no definition field `{op.name}`",
             )
         )
     return new
@@ -486,20 +501,24 @@ def _report_dag_ref_problems(
         seen.add(key)
         if kind == "unknown":
             guess = did_you_mean(names[0], list(components))
-            hint = f" Did you mean `{guess}`?" if guess else ""
+            fix = f"did you mean `{guess}`?" if guess else "add it to the DAG's `components`."
             ctx.report(
                 UNKNOWN_COMPONENT.at(
                     node.span,
-                    f"Pipeline op with name `{op_name}` requires a component with name "
-                    f"`{names[0]}`, which is not defined on this pipeline.{hint}",
+                    f"Op `{op_name}` refs component `{names[0]}`, which the DAG does not "
+                    f"define; {fix}",
+                    polyaxon=f"Pipeline op with name `{op_name}` requires a component with name "
+                    f"`{names[0]}`, which is not defined on this pipeline.",
                 )
             )
         else:
             ctx.report(
                 TEMPLATE_CYCLE.at(
                     node.span,
-                    f"Pipeline op `{op_name}` has a template reference cycle: "
-                    + " -> ".join(names),
+                    f"The `dagRef`s of op `{op_name}` form a cycle ("
+                    + " -> ".join(f"`{n}`" for n in names)
+                    + "); break it.",
+                    polyaxon=f"Pipeline op `{op_name}` has a template reference cycle",
                 )
             )
 
@@ -606,21 +625,24 @@ def _report_orphans(ops: dict[str, OpNode], ctx: CheckContext) -> None:
             if name in ops:
                 continue
             guess = did_you_mean(name, names)
-            hint = f"; did you mean `{guess}`?" if guess else ""
+            fix = f"did you mean `{guess}`?" if guess else "add the op or fix the name."
+            safe = unambiguous(name, guess, names)
             for node in nodes:
                 ctx.report(
                     ORPHAN_OP.at(
                         node.span,
-                        f"Pipeline has a non valid dag, the dag contains an orphan ops: "
+                        f"Unknown op `{name}`: it is not an op of this DAG; {fix}",
+                        fixes=_op_name_fix(node, name, guess, safe),
+                        polyaxon="Pipeline has a non valid dag, the dag contains an orphan ops: "
                         f"`{listed}`, check if you are referencing this op in a parameter or a "
-                        f"condition (`{name}` is not an op of this DAG{hint})",
-                        fixes=_op_name_fix(node, name, guess),
+                        "condition",
                     )
                 )
 
 
-def _op_name_fix(node: YNode, name: str, guess: str | None) -> tuple[Fix, ...]:
-    """Replace the op name inside `ops.<name>` or a `dependencies` item with ``guess``."""
+def _op_name_fix(node: YNode, name: str, guess: str | None, safe: bool) -> tuple[Fix, ...]:
+    """Replace the op name inside `ops.<name>` or a `dependencies` item with ``guess`` (safe for
+    `check --fix` when ``guess`` is the one closest name)."""
     if guess is None or not isinstance(node, YScalar) or not isinstance(node.value, str):
         return ()
     span = node.span
@@ -636,7 +658,8 @@ def _op_name_fix(node: YNode, name: str, guess: str | None) -> tuple[Fix, ...]:
         offset = len(head) + 1 + rest.index(name)
     start = span.start.character + (1 if node.style in ("'", '"') else 0) + offset
     line = span.start.line
-    return (Fix(f"Replace with `{guess}`", Span.of(line, start, line, start + len(name)), guess),)
+    span = Span.of(line, start, line, start + len(name))
+    return (Fix(f"Replace with `{guess}`", span, guess, safe=safe),)
 
 
 #: Lists in messages (orphan ops, the steps of a cycle) show at most this many names.
@@ -663,30 +686,31 @@ def _report_cycles(ops: dict[str, OpNode], ctx: CheckContext) -> None:
                 if upstream not in members:
                     continue
                 if upstream == name:
-                    detail = f"`{name}` depends on itself"
-                elif hub is not None:
-                    detail = "cycle: " + _steps(*hub.cycle(name, upstream))
+                    message = f"Op `{name}` depends on itself; remove this dependency."
                 else:
-                    cycle = [name, *_path(edges, upstream, name, members)]
-                    detail = "cycle: " + _steps(*_shortened(cycle))
+                    if hub is not None:
+                        steps = _steps(*hub.cycle(name, upstream))
+                    else:
+                        steps = _steps(*_shortened([name, *_path(edges, upstream, name, members)]))
+                    message = f"The DAG's dependencies form a cycle ({steps}); remove one of them."
                 for node in op.upstream[upstream]:
                     ctx.report(
                         GRAPH_CYCLE.at(
-                            node.span,
-                            f"Pipeline's graph is not acyclic ({detail}; `a -> b` means `a` "
-                            "waits for `b`)",
+                            node.span, message, polyaxon="Pipeline's graph is not acyclic."
                         )
                     )
 
 
 def _steps(head: list[str], tail: list[str], length: int) -> str:
-    """`a` -> `b` -> … for a cycle of ``length`` names (the first one repeated at the end):
-    ``head`` alone when it is the whole cycle; else its first and last names around a count."""
-    named = " -> ".join(f"`{step}`" for step in head)
+    """`a` waits for `b` waits for … for a cycle of ``length`` names (the first one repeated at
+    the end): ``head`` alone when it is the whole cycle; else its first and last names around a
+    count of the others."""
+    joiner = " waits for "
+    named = joiner.join(f"`{step}`" for step in head)
     if not tail:
         return named
     hidden = length - len(head) - len(tail)
-    return named + f" -> … {hidden} more … -> " + " -> ".join(f"`{step}`" for step in tail)
+    return named + f"{joiner}… {hidden} more …{joiner}" + joiner.join(f"`{s}`" for s in tail)
 
 
 def _shortened(cycle: list[str]) -> tuple[list[str], list[str], int]:
@@ -932,10 +956,10 @@ def _as_nested(finding: Finding, op_name: str) -> Finding:
         return finding
     return NESTED_DAG_ISSUE.at(
         finding.span,
-        f"{finding.message} [{finding.code}, inside the nested DAG of op `{op_name}`, which "
-        "Polyaxon does not validate at check time]",
+        f"In the nested DAG of op `{op_name}` (not validated by Polyaxon): {finding.message}",
         related=finding.related,
         fixes=finding.fixes,
+        polyaxon=finding.polyaxon,
     )
 
 

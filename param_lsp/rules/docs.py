@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from param_lsp.rules.registry import RULES, load_all
+from param_lsp.rules.registry import RULES, WORDING, Rule, load_all
 
 
 def rules_json() -> list[dict[str, Any]]:
@@ -33,11 +33,27 @@ def rules_markdown() -> str:
             f"{rule.summary} |"
         )
     for rule in ordered:
-        heading = f"**{rule.name}** ({rule.family}, {rule.severity.label})"
-        out += ["", f"## {rule.code}", "", heading]
-        out += ["", rule.doc]
-        if rule.bad:
-            out += ["", "Bad:", "", "```yaml", rule.bad, "```"]
-        if rule.good:
-            out += ["", "Good:", "", "```yaml", rule.good, "```"]
+        out += ["", *rule_section(rule)]
+    out += ["", "## Writing messages", "", WORDING.rstrip()]
     return "\n".join(out) + "\n"
+
+
+def rule_section(rule: Rule) -> list[str]:
+    """One rule's section of the reference (its anchor is the lowercase code)."""
+    heading = f"**{rule.name}** ({rule.family}, {rule.severity.label})"
+    out = [f"## {rule.code}", "", heading, "", rule.doc]
+    if rule.bad:
+        out += ["", "Bad:", "", "```yaml", rule.bad, "```"]
+    if rule.good:
+        out += ["", "Good:", "", "```yaml", rule.good, "```"]
+    return out
+
+
+def find_rule(code_or_name: str) -> Rule | None:
+    """A rule by code (any case) or name."""
+    load_all()
+    wanted = code_or_name.strip()
+    rule = RULES.get(wanted.upper())
+    if rule is None:
+        rule = next((r for r in RULES.values() if r.name == wanted.lower()), None)
+    return rule

@@ -111,7 +111,87 @@ INVALID_VERSION = rule(
     """,
 )
 
+LEGACY_FILE = rule(
+    "PLX104",
+    "legacy-polyaxonfile",
+    family="document",
+    severity=Severity.INFORMATION,
+    polyaxon_rejects=True,
+    summary="A Polyaxon v0 polyaxonfile (`kind: experiment`, `group`, ...): not checked.",
+    doc="""
+    Polyaxon v0 (0.x) polyaxonfiles have `version: 1` and a `kind` such as `experiment`,
+    `group`, `job`, `notebook`, `tensorboard`, `build` or `pipeline`, with sections such as
+    `hptuning`, `declarations`, `environment` or `settings`. Polyaxon 1.x and 2.x reject them
+    (``The Polyaxonfile with kind `experiment` is not a supported value.``), and param-lsp does
+    not check them: such a file gets this one notice instead of one error per old section.
+    Port it to `version: 1.1` with `kind: operation` or `kind: component` to have it checked.
+    """,
+    bad="""
+    version: 1
+    kind: experiment
+    declarations:
+      lr: 0.1
+    run:
+      cmd: python train.py --lr={{ lr }}
+    """,
+    good="""
+    version: 1.1
+    kind: component
+    inputs:
+      - {name: lr, type: float, value: 0.1, isOptional: true}
+    run:
+      kind: job
+      container: {image: python:3.11, command: [python, train.py, "--lr={{ lr }}"]}
+    """,
+)
+
 KINDS = ("operation", "component")
+#: `kind`s and top-level sections only Polyaxon v0 (0.x) polyaxonfiles use.
+V0_KINDS = frozenset({"experiment", "group", "job", "build", "notebook", "tensorboard", "pipeline"})
+V0_ONLY_SECTIONS = ("hptuning", "declarations", "settings", "logging", "backend", "framework")
+
+
+def is_preset(root: YMap) -> bool:
+    """`isPreset: true`: a preset, merged into an operation; it is checked by its sections'
+    schema only (Polyaxon's `--lint`), never asked for a `run`."""
+    node = root.get("isPreset")
+    return bool(node.to_py()) if node is not None else False
+
+
+def _version_is_one(root: YMap) -> bool:
+    """`version: 1`, the version of every v0 polyaxonfile."""
+    node = root.get("version")
+    value = node.to_py() if node is not None else None
+    return not isinstance(value, bool) and value == 1
+
+
+def _report_legacy(root: YMap, kind_value: object, ctx: CheckContext) -> bool:
+    """One notice for a Polyaxon v0 file; True when the file is one."""
+    kind_entry = root.entry("kind")
+    legacy_key = next((key for key in V0_ONLY_SECTIONS if root.entry(key) is not None), None)
+    if isinstance(kind_value, str) and kind_value in V0_KINDS and kind_entry is not None:
+        anchor = kind_entry[1].span
+        what = f"`kind: {kind_value}`"
+    elif kind_value is None and legacy_key is not None and _version_is_one(root):
+        entry = root.entry(legacy_key)
+        assert entry is not None
+        anchor = entry[0].span
+        what = f"a `{legacy_key}` section"
+    else:
+        return False
+    ctx.report(
+        LEGACY_FILE.at(
+            anchor,
+            f"Polyaxon v0 polyaxonfile ({what}): not checked; the current format is "
+            "`version: 1.1` with `kind: operation` or `kind: component`.",
+            polyaxon=(
+                f"The Polyaxonfile with kind `{kind_value}` is not a supported value."
+                if kind_value is not None
+                else f"Unexpected section `{legacy_key}` in Polyaxonfile."
+            ),
+        )
+    )
+    return True
 
 
 def _head_span(root: YMap) -> Span:
@@ -126,37 +206,43 @@ def check_header(root: YMap, ctx: CheckContext) -> str | None:
     is_216 = ctx.settings.is_216
     kind_entry = root.entry("kind")
     kind_value = kind_entry[1].to_py() if kind_entry is not None else None
-    preset_node = root.get("isPreset")
-    is_preset = bool(preset_node.to_py()) if preset_node is not None else False
+    if _report_legacy(root, kind_value, ctx):
+        return "v0"
+    preset = is_preset(root)
 
     if kind_value is None:
         if is_216:
             anchor = kind_entry[1].span if kind_entry is not None else _head_span(root)
-            ctx.report(MISSING_KIND.at(anchor, "The Polyaxonfile `kind` must be specified."))
-        _check_version(root, ctx, is_216=is_216, is_preset=is_preset)
+            ctx.report(
+                MISSING_KIND.at(
+                    anchor,
+                    "The file has no `kind`; add `kind: operation` or `kind: component`.",
+                    polyaxon="The Polyaxonfile `kind` must be specified.",
+                )
+            )
+        _check_version(root, ctx, is_216=is_216, is_preset=preset)
         return None
 
     assert kind_entry is not None
     if kind_value not in KINDS:
-        note = ""
         if kind_value == "compiled_operation":
-            note = " (`compiled_operation` files cannot be checked; use `operation`.)"
+            fix = "compiled files cannot be checked; check the `operation` it came from"
         else:
             close = difflib.get_close_matches(str(kind_value), KINDS, n=1, cutoff=0.6)
-            guess = f" (did you mean `{close[0]}`?)" if close else ""
-            note = f" Use `operation` or `component`{guess}."
+            fix = f"did you mean `{close[0]}`?" if close else "use one of them"
         ctx.report(
             UNSUPPORTED_KIND.at(
                 kind_entry[1].span,
-                f"The Polyaxonfile with kind `{kind_value}` is not a supported value.{note}",
+                f"`kind` must be `operation` or `component`; got `{kind_value}`; {fix}",
+                polyaxon=f"The Polyaxonfile with kind `{kind_value}` is not a supported value.",
             )
         )
-    _check_version(root, ctx, is_216=is_216, is_preset=is_preset)
+    _check_version(root, ctx, is_216=is_216, is_preset=preset)
 
     sections = SECTIONS_216 if is_216 else SECTIONS_218
     version_node = root.get("version")
     version = version_node.to_py() if version_node is not None else None
-    if is_preset:
+    if preset:
         where = "Polyaxonfile preset"
     elif version:
         where = f"Polyaxonfile version `{version}`"
@@ -165,20 +251,21 @@ def check_header(root: YMap, ctx: CheckContext) -> str | None:
     for key, (key_node, _value) in root.items():
         if key in sections:
             continue
-        hint = ""
+        fix = "remove it or move it into the section it belongs to"
         if isinstance(key, str):
             camel = _camel(key)
             if camel != key and camel in sections:
-                hint = f" Top-level keys must be camelCase: use `{camel}`."
+                fix = f"top-level keys are camelCase: use `{camel}`"
             else:
                 close = difflib.get_close_matches(key, sections, n=1, cutoff=0.75)
                 if close:
-                    hint = f" Did you mean `{close[0]}`?"
+                    fix = f"did you mean `{close[0]}`?"
         ctx.report(
             UNEXPECTED_SECTION.at(
                 key_node.span,
-                f"Unexpected section `{key}` in {where}. Please check the Polyaxonfile "
-                f"specification for this version.{hint}",
+                f"Unknown top-level section `{key}`; {fix}",
+                polyaxon=f"Unexpected section `{key}` in {where}. Please check the Polyaxonfile "
+                "specification for this version.",
             )
         )
     return str(kind_value)
@@ -196,7 +283,9 @@ def _check_version(root: YMap, ctx: CheckContext, *, is_216: bool, is_preset: bo
             # Polyaxon 2.16.4's own words (its "required section" check never gets that far).
             ctx.report(
                 INVALID_VERSION.at(
-                    _head_span(root), "The Polyaxonfile `version` must be specified."
+                    _head_span(root),
+                    "The file has no `version`; add `version: 1.1`.",
+                    polyaxon="The Polyaxonfile `version` must be specified.",
                 )
             )
         return
@@ -207,9 +296,8 @@ def _check_version(root: YMap, ctx: CheckContext, *, is_216: bool, is_preset: bo
             ctx.report(
                 INVALID_VERSION.at(
                     node.span,
-                    f"`version` must be a number, got {_shown(node)} (Polyaxon: Input should be a "
-                    "valid number, unable to parse string as a number). Polyaxon 2.18 ignores "
-                    "the version; `version: 1.1` is the usual value.",
+                    f"`version` must be a number; got {_shown(node)}; use `version: 1.1`.",
+                    polyaxon="Input should be a valid number, unable to parse string as a number",
                 )
             )
         return
@@ -219,18 +307,19 @@ def _check_version(root: YMap, ctx: CheckContext, *, is_216: bool, is_preset: bo
         ctx.report(
             INVALID_VERSION.at(
                 node.span,
-                f"`version` must be the number 1.1, got {_shown(node)} (Polyaxon 2.16 crashes: "
-                "'<=' not supported between instances of 'float' and "
-                f"'{type(value).__name__}').",
+                f"`version` must be the number 1.1; got {_shown(node)}; write `version: 1.1`.",
+                polyaxon="'<=' not supported between instances of 'float' and "
+                f"'{type(value).__name__}'",
             )
         )
     elif float(value) != 1.1:
         ctx.report(
             INVALID_VERSION.at(
                 node.span,
-                "The Polyaxonfile's version specified is not supported by your current CLI."
-                "Your CLI support Polyaxonfile versions between: 1.1 <= v <= 1.1."
-                "You can run `polyaxon upgrade` and check documentation for the specification",
+                f"`version` must be 1.1; got {_shown(node)}; use `version: 1.1`.",
+                polyaxon="The Polyaxonfile's version specified is not supported by your current "
+                "CLI.Your CLI support Polyaxonfile versions between: 1.1 <= v <= 1.1.You can run "
+                "`polyaxon upgrade` and check documentation for the specification",
             )
         )
 

@@ -611,16 +611,16 @@ def check_joins_schema(
             walker.report(
                 JOINS_NOT_LIST,
                 node.span,
-                "`joins` given as a template passes the schema, but Polyaxon then crashes "
-                "while compiling (`'str' object has no attribute 'params'`); write the list "
-                "of joins instead.",
+                "`joins` must be a list of joins, not a template: Polyaxon crashes on it while "
+                "compiling; write the list of joins.",
+                polyaxon="'str' object has no attribute 'params'",
             )
             return True
         walker.report(
             JOINS_NOT_LIST, node.span, f"`joins` must be a list of joins; got {show(node)}."
         )
         return False
-    crashes: list[tuple[YNode, str]] = []
+    crashes: list[tuple[YNode, str, str]] = []
     for index, item in enumerate(node.items):
         label = f"joins[{index}]"
         if not isinstance(item, YMap):
@@ -637,21 +637,23 @@ def check_joins_schema(
             crashes.append(
                 (
                     anchor,
-                    f"`{label}` has no `params`: Polyaxon crashes when merging join params "
-                    "(`'NoneType' object has no attribute 'items'`); add a `params` mapping.",
+                    f"`{label}` has no `params`, on which Polyaxon crashes while merging join "
+                    "params; add a `params` mapping.",
+                    "'NoneType' object has no attribute 'items'",
                 )
             )
         elif isinstance(params, YScalar) and is_template(params.value):
             crashes.append(
                 (
                     params,
-                    f"`{label}.params` given as a template passes the schema, but Polyaxon "
-                    "crashes while compiling (`string indices must be integers`).",
+                    f"`{label}.params` must be a mapping, not a template: Polyaxon crashes on it "
+                    "while compiling; write the params.",
+                    "string indices must be integers",
                 )
             )
     valid = walker.ok
-    for anchor_node, message in crashes:
-        ctx.report(JOIN_CRASH.at(anchor_node.span, message))
+    for anchor_node, message, polyaxon in crashes:
+        ctx.report(JOIN_CRASH.at(anchor_node.span, message, polyaxon=polyaxon))
     return valid
 
 

@@ -305,8 +305,9 @@ class _MatrixWalker(Walker):
         self.report(
             MATRIX_CRASH,
             node.span,
-            f"Polyaxon crashes on `{path}` = {show(node)} ({error}); write a literal "
-            "positive integer instead.",
+            f"`{path}` must be a literal positive integer; got {show(node)}, on which Polyaxon "
+            "crashes.",
+            polyaxon=error,
         )
 
 
@@ -888,8 +889,9 @@ def _check_params(w: Walker, node: YNode, path: str, mode: _ParamsMode) -> bool:
             w.report(
                 MATRIX_CRASH,
                 node.span,
-                f"Polyaxon crashes on a templated `{path}` for a `{mode.restriction}` matrix "
-                "(`'str' object has no attribute 'items'`); list the params instead.",
+                f"`{path}` of a `{mode.restriction}` matrix must list its params, not be a "
+                "template: Polyaxon crashes on it; list the params.",
+                polyaxon="'str' object has no attribute 'items'",
             )
             return False
         return True
@@ -1192,8 +1194,9 @@ def check_matrix_against_input(
         anchor = coverage.source or _kind_node(matrix_node)
         return MATRIX_INPUT_CRASH.at(
             anchor.span,
-            f"Polyaxon crashes when looking up input `{input_name}` in this matrix "
-            f"({coverage.crash}).",
+            f"Input `{input_name}` cannot be looked up in this matrix: Polyaxon crashes on it; "
+            "declare the input or fix the matrix.",
+            polyaxon=str(coverage.crash),
             related=related,
         )
     if not coverage.covered or coverage.hp_kind is None or coverage.source is None:

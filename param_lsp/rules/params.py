@@ -24,7 +24,7 @@ from param_lsp.core.model import IODef, ParamDef
 from param_lsp.core.span import Span
 from param_lsp.core.template_scan import has_template
 from param_lsp.core.yaml_tree import YMap, YNode
-from param_lsp.rules.registry import rule
+from param_lsp.rules.registry import plain_values, rule, shown
 
 NO_PARAMS = rule(
     "PLX300",
@@ -300,7 +300,20 @@ class ParamsTarget:
 
 
 def _suffix(target: ParamsTarget) -> str:
+    """Polyaxon's pointer to the DAG op (its own wording, for `Finding.polyaxon`)."""
     return f" Please check: {target.extra_info}" if target.extra_info else ""
+
+
+def _in_op(target: ParamsTarget) -> str:
+    """ " in op `train`" for a DAG op's params, "" at the top level."""
+    info = target.extra_info or ""
+    if info.startswith("<op ") and info.endswith(">"):
+        return f" in op `{info[4:-1]}`"
+    return ""
+
+
+def _expected_type(io: IODef) -> str:
+    return f"a list of `{io.io_type}`" if io.is_list else f"type `{io.io_type}`"
 
 
 def requires_params(inputs: list[IODef], outputs: list[IODef]) -> bool:
@@ -330,9 +343,15 @@ def validate_params(target: ParamsTarget, ctx: CheckContext) -> None:
         ctx.report(
             NO_PARAMS.at(
                 target.anchor,
-                "The Polyaxonfile has non optional inputs/outputs, you need to pass valid params"
-                + _suffix(target)
-                + (f" (required: {', '.join(io.name for io in required)})" if required else ""),
+                f"No params are passed{_in_op(target)}, but "
+                + (
+                    f"the component requires {', '.join(f'`{io.name}`' for io in required)}; "
+                    "add them under `params`."
+                    if required
+                    else "the component has required inputs or outputs; add `params`."
+                ),
+                polyaxon="The Polyaxonfile has non optional inputs/outputs, you need to pass "
+                "valid params" + _suffix(target),
                 related=tuple(
                     Related(f"required input `{io.name}`", io.name_node.span, _src(io))
                     for io in required
@@ -355,7 +374,9 @@ def validate_params(target: ParamsTarget, ctx: CheckContext) -> None:
             ctx.report(
                 MISSING_INPUT.at(
                     target.anchor,
-                    f"Input {io.name} is required, no param was passed." + _suffix(target),
+                    f"Required input `{io.name}` gets no param{_in_op(target)}; add "
+                    f"`{io.name}` under `params`.",
+                    polyaxon=f"Input {io.name} is required, no param was passed." + _suffix(target),
                     related=(
                         Related(f"input `{io.name}` is declared here", io.name_node.span, _src(io)),
                     ),
@@ -449,13 +470,23 @@ def _check_bound_param(param: ParamDef, io: IODef, target: ParamsTarget, ctx: Ch
             )
         return
     span = param.anchor or target.anchor
-    message = result.message or f"Could not parse value `{param.value}` for `{io.name}`"
-    if result.crash:
-        message = f"Polyaxon would crash on this value: {message}"
+    value = f"`{shown(param.value)}`"
+    if result.problem == "missing":
+        message = f"Param `{param.name}` has no value, but input `{io.name}` is required; set one."
+    elif result.problem == "convert":
+        message = f"Param `{param.name}` expects {_expected_type(io)}; got {value}."
+    elif result.problem == "validation":
+        rule_text = plain_values(result.detail.removeprefix("Value "))
+        message = f"Param `{param.name}` fails the validation of its input: {rule_text}."
+    elif result.crash:
+        message = f"Param `{param.name}` with the value {value} makes Polyaxon crash; change it."
+    else:
+        message = f"Param `{param.name}` does not accept the value {value}."
     ctx.report(
         INVALID_VALUE.at(
             span,
             message,
+            polyaxon=result.message or "",
             related=(Related(f"`{io.name}` is declared here", io.node.span, _src(io)),),
             input=io.name,
         )
@@ -469,7 +500,14 @@ def _check_undeclared(
     suggestion = _remembered_guess(param, declared)
     hint = f"; did you mean `{suggestion}`?" if suggestion else ""
     fixes = (
-        (Fix(f"Rename to `{suggestion}`", param.key_node.span, suggestion),)
+        (
+            Fix(
+                f"Rename to `{suggestion}`",
+                param.key_node.span,
+                suggestion,
+                safe=unambiguous(param.name, suggestion, declared),
+            ),
+        )
         if suggestion and param.key_node is not None
         else ()
     )
@@ -479,7 +517,9 @@ def _check_undeclared(
         ctx.report(
             UNEXPECTED_PARAM.at(
                 span,
-                f"Received unexpected params `{{'{param.name}'}}`{_suffix(target)}{hint}",
+                f"Param `{param.name}` matches no input or output{_in_op(target)}; "
+                + (hint.removeprefix("; ") if hint else "remove it or declare the input."),
+                polyaxon=f"Received unexpected params `{{'{param.name}'}}`{_suffix(target)}",
                 fixes=fixes,
             )
         )
@@ -488,9 +528,11 @@ def _check_undeclared(
         ctx.report(
             CONTEXT_ONLY_FALSE.at(
                 span,
-                f"Param `{param.name}` requires a matching input/output declaration."
-                + _suffix(target)
-                + hint,
+                f"Param `{param.name}` has `contextOnly: false` but matches no input or "
+                f"output{_in_op(target)}; "
+                + (hint.removeprefix("; ") if hint else "declare the input or remove the param."),
+                polyaxon=f"Param `{param.name}` requires a matching input/output declaration."
+                + _suffix(target),
                 fixes=fixes,
             )
         )
@@ -499,8 +541,14 @@ def _check_undeclared(
         ctx.report(
             UNDECLARED_STRICT.at(
                 span,
-                f"Received undeclared param `{param.name}`; declare an input/output or set "
-                f"`contextOnly: true`.{_suffix(target)}{hint}",
+                f"Param `{param.name}` matches no input or output{_in_op(target)} and "
+                "`strictParams` is on; "
+                + (
+                    hint.removeprefix("; ")
+                    if hint
+                    else "declare the input or set `contextOnly: true`."
+                ),
+                polyaxon=f"Received undeclared param `{param.name}`{_suffix(target)}",
                 fixes=fixes,
             )
         )
@@ -512,11 +560,12 @@ def _check_undeclared(
     if param.context_only is True or param.from_cli:
         return
     where = "no input or output" if declared else "no input or output (the component has none)"
+    fix = hint.removeprefix("; ") if hint else "remove it or set `contextOnly: true`."
     ctx.report(
         UNKNOWN_PARAM.at(
             span,
-            f"Param `{param.name}` matches {where}; Polyaxon keeps it only as a context "
-            f"value{hint}",
+            f"Param `{param.name}` matches {where}{_in_op(target)}, so it is only a context "
+            f"value; {fix}",
             fixes=fixes,
         )
     )
@@ -532,8 +581,8 @@ def _check_param_fields(param: ParamDef, target: ParamsTarget, ctx: CheckContext
         ctx.report(
             INVALID_TO_ENV.at(
                 (node.span if node is not None else param.anchor) or target.anchor,
-                f"`toEnv: {param.to_env}` is not a valid environment variable name "
-                "(letters, digits and `_`, not starting with a digit)",
+                f"`toEnv` of param `{param.name}` must be an environment variable name "
+                f"(letters, digits and `_`, not starting with a digit); got `{param.to_env}`.",
             )
         )
     if param.to_init:
@@ -541,9 +590,7 @@ def _check_param_fields(param: ParamDef, target: ParamsTarget, ctx: CheckContext
         if io is None or io.io_type is None:
             problem = "its input/output has no type"
         elif param.connection is None and io.io_type not in ("git", "artifacts", "dockerfile"):
-            problem = (
-                f"type `{io.io_type}` needs a `connection` to be turned into an init container"
-            )
+            problem = f"type `{io.io_type}` needs a `connection`"
         else:
             return
         node = (
@@ -554,7 +601,7 @@ def _check_param_fields(param: ParamDef, target: ParamsTarget, ctx: CheckContext
         ctx.report(
             TO_INIT_INFEASIBLE.at(
                 (node.span if node is not None else param.anchor) or target.anchor,
-                f"Param `{param.name}` cannot be turned into an init container: {problem}",
+                f"Param `{param.name}` cannot become an init container (`toInit`): {problem}.",
             )
         )
 
@@ -586,6 +633,31 @@ def _remembered_guess(param: ParamDef, declared: tuple[str, ...]) -> str | None:
 #: of misspelt names against thousands of declared ones, comparing every pair takes minutes.
 MAX_GUESS_CANDIDATES = 64
 _NEIGHBOURS = 8  # per length, on each side of the name
+
+
+def unambiguous(name: str, guess: str | None, candidates: Sequence[str]) -> bool:
+    """Whether `guess` is strictly closer to `name` than every other candidate.
+
+    Only candidates of a length close enough to tie are compared; when there are more than
+    :data:`MAX_GUESS_CANDIDATES` of them the answer is False (never applied unattended), so that
+    thousands of names do not cost thousands of comparisons each.
+    """
+    if guess is None:
+        return False
+    lowered = name.lower()
+    best = _edit_distance(lowered, guess.lower())
+    buckets = _by_length(candidates if isinstance(candidates, tuple) else tuple(candidates))
+    window = min(best, 3)  # a name further in length is further away than `guess`
+    sizes = range(max(0, len(lowered) - window), len(lowered) + window + 1)
+    near = [buckets[size] for size in sizes if size in buckets]
+    if sum(len(bucket.forwards) for bucket in near) > MAX_GUESS_CANDIDATES:
+        return False
+    return all(
+        _edit_distance(lowered, low, best) > best
+        for bucket in near
+        for low, _position, other in bucket.forwards
+        if other != guess
+    )
 
 
 def did_you_mean(name: str, candidates: Sequence[str]) -> str | None:

@@ -308,8 +308,8 @@ class Composer:
             self.ctx.report(
                 UNRESOLVED_REMOTE.at(
                     url_ref[1].span,
-                    f"urlRef `{url_ref[1].to_py()}` is not fetched (no network access); params "
-                    "are not checked against its inputs and outputs",
+                    f"`urlRef: {url_ref[1].to_py()}` is not fetched (no network access), so "
+                    "params are not checked against its inputs and outputs.",
                 )
             )
             return None, Composed(complete=False)
@@ -353,8 +353,8 @@ class Composer:
             self.ctx.report(
                 UNRESOLVED_REMOTE.at(
                     node.span,
-                    f"hubRef `{ref}` is not fetched (no network access); map it to a local file "
-                    "with the `hub_map` setting to check params against it",
+                    f"`hubRef: {ref}` is not fetched (no network access); map it to a local file "
+                    "with the `hub-map` setting to check params against it.",
                 )
             )
             return None, Composed(complete=False)
@@ -396,7 +396,9 @@ class Composer:
         full_chain = chain or ((origin,) if origin is not None else ())
         if target in full_chain:
             names = " -> ".join(f"pathRef `{p}`" for p in (*full_chain, target))
-            self.ctx.report(REFERENCE_CYCLE.at(node.span, f"Polyaxonfile reference cycle: {names}"))
+            self.ctx.report(
+                REFERENCE_CYCLE.at(node.span, f"The references form a cycle ({names}); break it.")
+            )
             return None, Composed(broken=True)
         self.read_files = True
         result = self.workspace.read(target, by=self.ctx.path)
@@ -404,8 +406,8 @@ class Composer:
             self.ctx.report(
                 PATH_REF_OUTSIDE.at(
                     node.span,
-                    f"{kind} `{ref}` resolves outside the workspace ({target}); it is not read "
-                    "and params are not checked against it",
+                    f"`{kind}: {ref}` resolves outside the workspace (`{target}`), so it is not "
+                    "read and params are not checked against it.",
                 )
             )
             return None, Composed(complete=False)
@@ -416,12 +418,12 @@ class Composer:
                 "not-utf8": "is not UTF-8 text",
             }.get(result.error or "", "")
             if reason:
-                message = f"Could not resolve {kind} `{ref}`: the file {reason}"
+                message = f"`{kind}: {ref}` cannot be used: the file {reason}."
                 self.ctx.report(REFERENCED_INVALID.at(node.span, message))
             else:
                 self.ctx.report(
                     PATH_REF_MISSING.at(
-                        node.span, f"Path ref `{target}` does not exist or is not a file."
+                        node.span, f"`{kind}: {ref}` names no file (`{target}`); fix the path."
                     )
                 )
             return None, Composed(broken=True)
@@ -432,7 +434,8 @@ class Composer:
             self.ctx.report(
                 REFERENCED_INVALID.at(
                     node.span,
-                    f"Could not resolve {kind} `{ref}`: {first.message}",
+                    f"`{kind}: {ref}` is not a valid component: {first.message}",
+                    polyaxon=first.polyaxon,
                     related=tuple(
                         Related(f"[{f.code}] {f.message}", f.span, str(target)) for f in errors[:5]
                     ),
@@ -453,7 +456,8 @@ class Composer:
                 self.ctx.report(
                     rule_.at(
                         node.span,
-                        f"Could not resolve {kind} `{ref}`: {finding.message}",
+                        f"`{kind}: {ref}` is not a valid component: {finding.message}",
+                        polyaxon=finding.polyaxon,
                         related=(
                             Related(
                                 f"[{finding.code}] {finding.message}", finding.span, str(target)
@@ -464,7 +468,7 @@ class Composer:
                 composed.broken = True
                 break
             self.ctx.report(
-                UNRESOLVED_REMOTE.at(node.span, f"Through {kind} `{ref}`: {finding.message}")
+                UNRESOLVED_REMOTE.at(node.span, f"Through `{kind}: {ref}`: {finding.message}")
                 if finding.code == UNRESOLVED_REMOTE.code
                 else finding
             )
@@ -500,9 +504,10 @@ def report_no_run(composed: Composed, root: YMap, ctx: CheckContext) -> None:
     ctx.report(
         NO_RUN.at(
             anchor.span,
-            "The resolved Polyaxonfile has no run: add a `run` section, an inline `component` "
-            "or a `pathRef`/`hubRef` to one (Polyaxon: Compile operation received an invalid "
-            "configuration)",
+            "The file has no `run` once its references are resolved; add a `run` section, "
+            "an inline `component` or a `pathRef`/`hubRef` to one.",
+            polyaxon="Compile operation received an invalid configuration: the resolved "
+            "Polyaxonfile has no run.",
         )
     )
 
@@ -515,7 +520,8 @@ def report_top_level_dag_ref(layer: Layer, ctx: CheckContext) -> bool:
     ctx.report(
         DAG_REF_OUTSIDE_DAG.at(
             entry[1].span,
-            f"`dagRef: {entry[1].to_py()}` can only be used by an operation inside a DAG",
+            f"`dagRef: {entry[1].to_py()}` only works for an op inside a DAG; use `pathRef` or "
+            "`hubRef` here.",
         )
     )
     return True

@@ -23,8 +23,8 @@ from param_lsp.core.model import IODef, ParamDef
 from param_lsp.core.span import Span
 from param_lsp.core.template_scan import has_template, template_span
 from param_lsp.core.yaml_tree import YMap, YNode
-from param_lsp.rules.params import did_you_mean
-from param_lsp.rules.registry import rule
+from param_lsp.rules.params import did_you_mean, unambiguous
+from param_lsp.rules.registry import rule, shown
 from param_lsp.rules.templates import scalar_sub_span
 
 # Python set reprs exactly as Polyaxon prints them under PYTHONHASHSEED=0 (§15.2).
@@ -479,8 +479,9 @@ def check_value_syntax(param: ParamDef, value: str, ctx: CheckContext, *, is_dag
         ctx.report(
             VALUE_UNPARSABLE.at(
                 _value_span(param, extra.start, parts[-1].end),
-                f"Could not parse value `{value}` for param `{name}`. A ref value has at most "
-                "three parts (`artifacts.<a>.<b>`)",
+                f"Ref value `{value}` of param `{name}` has {len(parts)} dotted parts; at most "
+                "three are allowed (`artifacts.<a>.<b>`).",
+                polyaxon=f"Could not parse value `{value}` for param `{name}`.",
             )
         )
         return False
@@ -498,8 +499,11 @@ def check_value_syntax(param: ParamDef, value: str, ctx: CheckContext, *, is_dag
                     _value_span(param, first.start, first.end)
                     if first.text
                     else _value_span(param),
-                    f"Received an invalid value `{value}` for param `{name}`. Value must be one "
-                    f"of `{_set_repr(CONTEXTS)}`{hint}",
+                    f"Ref value `{value}` of param `{name}` must be one of "
+                    + ", ".join(f"`{c}`" for c in sorted(CONTEXTS))
+                    + (f"{hint}" if hint else "."),
+                    polyaxon=f"Received an invalid value `{value}` for param `{name}`. Value must "
+                    f"be one of `{_set_repr(CONTEXTS)}`",
                 )
             )
             return False
@@ -507,8 +511,10 @@ def check_value_syntax(param: ParamDef, value: str, ctx: CheckContext, *, is_dag
             ctx.report(
                 DAG_OUTPUTS_VALUE.at(
                     _value_span(param, first.start, first.end),
-                    f"Received an invalid value `{value}` for param `{name}`. You can not use "
-                    "`outputs` of current dag",
+                    f"Param `{name}` cannot take `outputs` from `ref: dag` (the DAG has not "
+                    "produced them yet); use `inputs` or `globals`.",
+                    polyaxon=f"Received an invalid value `{value}` for param `{name}`. You can "
+                    "not use `outputs` of current dag",
                 )
             )
             return False
@@ -523,8 +529,11 @@ def check_value_syntax(param: ParamDef, value: str, ctx: CheckContext, *, is_dag
         ctx.report(
             VALUE_NAMESPACE.at(
                 _value_span(param, first.start, first.end),
-                f"Received an invalid value `{value}` for param `{name}`. Value `{first.text}` "
-                f"must be one of `{_set_repr(CONTEXTS_WITH_NESTING)}`{hint}",
+                f"Ref value `{value}` of param `{name}` must start with one of "
+                + ", ".join(f"`{c}`" for c in sorted(CONTEXTS_WITH_NESTING))
+                + (f"{hint}" if hint else "."),
+                polyaxon=f"Received an invalid value `{value}` for param `{name}`. Value "
+                f"`{first.text}` must be one of `{_set_repr(CONTEXTS_WITH_NESTING)}`",
             )
         )
         return False
@@ -532,8 +541,10 @@ def check_value_syntax(param: ParamDef, value: str, ctx: CheckContext, *, is_dag
         ctx.report(
             VALUE_NAMESPACE.at(
                 _value_span(param, first.start, first.end),
-                f"Received an invalid value `{value}` for param `{name}`. Value `{first.text}` "
-                "must can only be equal to `artifacts` (only `artifacts.<a>.<b>` has three parts)",
+                f"Ref value `{value}` of param `{name}` has three parts, which only "
+                f"`artifacts.<a>.<b>` may have; use `{first.text}.<name>`.",
+                polyaxon=f"Received an invalid value `{value}` for param `{name}`. Value "
+                f"`{first.text}` must can only be equal to `artifacts`",
             )
         )
         return False
@@ -551,8 +562,8 @@ def check_ref_syntax(param: ParamDef, ref: str, ctx: CheckContext) -> bool:
         ctx.report(
             REF_UNPARSABLE.at(
                 _ref_span(param),
-                f"Could not parse ref `{ref}` for param `{name}`. A ref is `ops.<name>`, "
-                "`runs.<uuid>` or `dag`",
+                f"`ref: {ref}` of param `{name}` must be `ops.<name>`, `runs.<uuid>` or `dag`.",
+                polyaxon=f"Could not parse ref `{ref}` for param `{name}`.",
             )
         )
         return False
@@ -563,8 +574,9 @@ def check_ref_syntax(param: ParamDef, ref: str, ctx: CheckContext) -> bool:
         ctx.report(
             REF_UNPARSABLE.at(
                 _ref_span(param),
-                f"Could not parse ref `{parts[0]}` for param `{name}`. A ref is `ops.<name>`, "
-                f"`runs.<uuid>` or `dag`{hint}",
+                f"`ref: {ref}` of param `{name}` must be `ops.<name>`, `runs.<uuid>` or `dag`"
+                + (hint or "."),
+                polyaxon=f"Could not parse ref `{parts[0]}` for param `{name}`.",
             )
         )
         return False
@@ -574,8 +586,9 @@ def check_ref_syntax(param: ParamDef, ref: str, ctx: CheckContext) -> bool:
         ctx.report(
             REF_UNPARSABLE.at(
                 _ref_span(param),
-                f"Could not parse ref `{parts[0]}` for param `{name}`. Operation ref must be one "
-                f"of `{_set_repr(ENTITIES)}`{hint}",
+                f"`ref: {ref}` of param `{name}` must start with `ops.` or `runs.`" + (hint or "."),
+                polyaxon=f"Could not parse ref `{parts[0]}` for param `{name}`. Operation ref "
+                f"must be one of `{_set_repr(ENTITIES)}`",
             )
         )
         return False
@@ -586,7 +599,9 @@ def check_ref_syntax(param: ParamDef, ref: str, ctx: CheckContext) -> bool:
             ctx.report(
                 INVALID_RUN_UUID.at(
                     _ref_span(param),
-                    f"Param value `{parts[1]}` should reference a valid run uuid.",
+                    f"`ref: {ref}` of param `{name}` must name a run by its UUID; got "
+                    f"`{parts[1]}`.",
+                    polyaxon=f"Param value `{parts[1]}` should reference a valid run uuid.",
                 )
             )
             return False
@@ -641,17 +656,19 @@ def _resolve(
         return
     target = f"`{ref}`"
     if not are_compatible(io.io_type, entry.io_type):
-        why = (
-            "the receiving input has no type, so it accepts no ref"
-            if io.io_type is None
-            else f"`{io.io_type}` and `{entry.io_type}` are not compatible"
-        )
         ctx.report(
             REF_TYPE_MISMATCH.at(
                 _value_span(param, parts[0].start, parts[-1].end),
-                f"Param `{param.name}` has a an input type `{io.io_type}` and it does not "
-                f"correspond to the type of the value `{value}` received from {target} with type "
-                f"`{entry.io_type}` ({why})",
+                (
+                    f"Param `{param.name}` has no type, so it cannot take `{value}` from "
+                    f"{target}; give input `{param.name}` a type."
+                    if io.io_type is None
+                    else f"Param `{param.name}` expects type `{io.io_type}`, but `{value}` from "
+                    f"{target} has type `{entry.io_type}`; make the types match."
+                ),
+                polyaxon=f"Param `{param.name}` has a an input type `{io.io_type}` and it does "
+                f"not correspond to the type of the value `{value}` received from {target} with "
+                f"type `{entry.io_type}`",
                 related=(*_related_for(entry), _declared(io)),
             )
         )
@@ -660,9 +677,11 @@ def _resolve(
         ctx.report(
             REF_LIST_MISMATCH.at(
                 _value_span(param, parts[0].start, parts[-1].end),
-                f"Param `{param.name}` has a an input type List[`{io.io_type}`]and it does not "
-                f"correspond to the output value `{value}` received from {target} (isList "
-                f"{_list_text(io.is_list)} here, {_list_text(entry.is_list)} there)",
+                f"Param `{param.name}` and `{value}` from {target} differ in `isList` "
+                f"({_list_text(io.is_list)} here, {_list_text(entry.is_list)} there); make them "
+                "match.",
+                polyaxon=f"Param `{param.name}` has a an input type List[`{io.io_type}`]and it "
+                f"does not correspond to the output value `{value}` received from {target}",
                 related=(*_related_for(entry), _declared(io)),
             )
         )
@@ -709,7 +728,11 @@ def _missing(
             if io.is_output
             else "`ops.*` and `dag` refs only resolve inside a DAG"
         )
-        return REF_WITHOUT_CONTEXT.at(_ref_span(param), f"{base} ({where})")
+        return REF_WITHOUT_CONTEXT.at(
+            _ref_span(param),
+            f"Param `{param.name}` uses `ref: {ref}`, but {where}.",
+            polyaxon=base,
+        )
     namespace = parts[0].text
     key = parts[1] if len(parts) > 1 else None
     candidates: list[str] = []
@@ -720,8 +743,9 @@ def _missing(
         elif namespace in ("io", "outputs"):
             return REF_TARGET_MISSING.at(
                 _value_span(param, parts[0].start, parts[0].end),
-                f"{base} (`ref: dag` offers no `{namespace}`; use `inputs`, `artifacts` or "
-                "`globals`)",
+                f"Param `{param.name}` refs `{value}`, but `ref: dag` offers no `{namespace}`; "
+                "use `inputs`, `artifacts` or `globals`.",
+                polyaxon=base,
             )
     else:
         op_name = ref[4:]
@@ -732,21 +756,30 @@ def _missing(
     if namespace == "globals":
         candidates = list(GLOBALS_CONTEXTS)
     if key is None:
-        return REF_TARGET_MISSING.at(whole, base)
+        return REF_TARGET_MISSING.at(
+            whole,
+            f"Param `{param.name}` refs `{value}`, but `{ref}` has no such value; name one of "
+            "its inputs or outputs.",
+            polyaxon=base,
+        )
     label = {"inputs": "input", "outputs": "output", "globals": "global"}.get(namespace, namespace)
     guess = did_you_mean(key.text, candidates) if candidates else None
     hint = f"; did you mean `{guess}`?" if guess else ""
     fixes: tuple[Fix, ...] = ()
     span = _value_span(param, key.start, key.end)
     if guess and param.value_node is not None and span != param.value_node.span:
-        fixes = (Fix(f"Replace with `{guess}`", span, guess),)
+        safe = unambiguous(key.text, guess, candidates)
+        fixes = (Fix(f"Replace with `{guess}`", span, guess, safe=safe),)
     if namespace == "globals":
         detail = f"`{key.text}` is not a referenceable global{hint}"
     elif not candidates:
         detail = f"{owner} has no {label}s"
     else:
         detail = f"{owner} has no {label} `{key.text}`{hint}"
-    return REF_TARGET_MISSING.at(span, f"{base} ({detail})", fixes=fixes)
+    end = "" if detail.endswith("?") else "."
+    return REF_TARGET_MISSING.at(
+        span, f"Param `{param.name}` refs `{value}`, but {detail}{end}", fixes=fixes, polyaxon=base
+    )
 
 
 # ------------------------------------------------------------------------------------- joins
@@ -770,8 +803,10 @@ def _check_join_param(param: ParamDef, io: IODef | None, ctx: CheckContext) -> N
         ctx.report(
             JOIN_VALUE_CRASH.at(
                 _value_span(param),
-                f"Polyaxon would crash on join param `{param.name}`: TypeError: expected string "
-                f"or bytes-like object, got '{type(value).__name__}'",
+                f"Join param `{param.name}` must have a string value (a path in the query's "
+                f"runs); got `{shown(value)}`, on which Polyaxon crashes.",
+                polyaxon="TypeError: expected string or bytes-like object, got "
+                f"'{type(value).__name__}'",
             )
         )
         return
@@ -779,9 +814,11 @@ def _check_join_param(param: ParamDef, io: IODef | None, ctx: CheckContext) -> N
         ctx.report(
             JOIN_NOT_LIST.at(
                 _value_span(param),
-                f"Param `{param.name}` has a an input type `{io.io_type}`, it does not expect a "
-                "list of values from the join. You should either pass a single value or add "
-                "`isList` to you IO definition",
+                f"Param `{param.name}` receives a list from the join, but its input is not "
+                f"`isList: true`; add `isList: true` to input `{param.name}`.",
+                polyaxon=f"Param `{param.name}` has a an input type `{io.io_type}`, it does not "
+                "expect a list of values from the join. You should either pass a single value or "
+                "add `isList` to you IO definition",
                 related=(_declared(io),),
             )
         )

@@ -6,6 +6,7 @@ here; a rule module declares each rule once with :func:`rule` and creates findin
 
 from __future__ import annotations
 
+import re
 import textwrap
 from dataclasses import dataclass
 from typing import Any
@@ -33,8 +34,11 @@ class Rule:
         *,
         related: tuple[Related, ...] = (),
         fixes: tuple[Fix, ...] = (),
+        polyaxon: str = "",
         **data: Any,
     ) -> Finding:
+        """A finding of this rule: `message` in the product's voice (see `WORDING`), `polyaxon`
+        Polyaxon's own words for the same problem when they help to recognise it."""
         return Finding(
             code=self.code,
             message=message,
@@ -43,7 +47,13 @@ class Rule:
             related=related,
             fixes=fixes,
             data=data,
+            polyaxon=polyaxon,
         )
+
+    @property
+    def url(self) -> str:
+        """This rule's section of the rules reference."""
+        return f"{DOCS_URL}#{self.code.lower()}"
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -56,7 +66,57 @@ class Rule:
             "doc": self.doc,
             "bad": self.bad,
             "good": self.good,
+            "url": self.url,
         }
+
+
+#: The rules reference (docs/rules.md) on the repository; each rule is a section `#plxnnn`.
+DOCS_URL = "https://github.com/param-lsp/param-lsp/blob/main/docs/rules.md"
+
+#: How every message is written; `tests/test_wording.py` holds every rule's messages to it.
+WORDING = """\
+Every diagnostic message is one short sentence in param-lsp's own voice:
+
+1. It names the thing (the param, op, input, key or field, in backticks), what was expected
+   and what was found, in that order: "Param `epochs` expects type `int`; got `1.5`."
+2. It ends with the fix when there is one: "...; did you mean `train`?", "...; quote the
+   value.", "...; add a `run` section."
+3. It starts with a capital letter or with a backticked name, and it is at most two sentences.
+4. Values are shown as the user wrote them, in backticks: never Python reprs such as
+   `{'trian'}`, `['a', 'b']` or `'job'`, never type names such as `List[str]`.
+5. No doubled words, no "Please", no stack of parentheses.
+6. Polyaxon's own wording, when it helps to recognise the runtime error, is kept apart: the CLI
+   prints it on a second line (`Polyaxon: ...`), editors show it as related information.
+"""
+
+_REPR_COLLECTION = re.compile(r"`?[\[{(]((?:'[^'\n]*'(?:, )?)+)[\]})]`?")
+
+
+def plain_values(text: str) -> str:
+    """Python reprs of strings collections (`{'a', 'b'}`, `['a']`) as backticked names."""
+
+    def names(match: re.Match[str]) -> str:
+        return ", ".join(f"`{item}`" for item in sorted(re.findall(r"'([^'\n]*)'", match[1])))
+
+    return _REPR_COLLECTION.sub(names, text)
+
+
+def shown(value: Any) -> str:
+    """A YAML value as the user would write it, for messages (never a Python repr)."""
+    import json
+
+    if isinstance(value, str):
+        return value
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return str(value)
+    try:
+        return json.dumps(value, default=str, ensure_ascii=False)
+    except (TypeError, ValueError):
+        return str(value)
 
 
 RULES: dict[str, Rule] = {}

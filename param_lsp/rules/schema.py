@@ -38,7 +38,8 @@ from param_lsp.core.schema_spec import (
 )
 from param_lsp.core.template_scan import has_template
 from param_lsp.core.yaml_tree import YMap, YNode, YScalar, YSeq
-from param_lsp.rules.registry import rule
+from param_lsp.rules.registry import plain_values, rule
+from param_lsp.rules.registry import shown as shown_value
 
 Where = Literal["file", "inline", "dag-op", "dag-component", "referenced"]
 #: Where a node sits, for messages and memo keys: ``()`` at the top, else ``(parent, key)``
@@ -519,7 +520,7 @@ def _describe(node: YNode) -> str:
         return f"the number {node.text}"
     if isinstance(value, str):
         shown = value if len(value) <= 60 else value[:57] + "..."
-        return f"the string {shown!r}"
+        return f"the string `{shown}`"
     return f"the {type(value).__name__} {node.text}"
 
 
@@ -635,6 +636,13 @@ def _suggest(key: object, options: tuple[str, ...] | list[str]) -> str:
     return f" Did you mean `{close[0]}`?" if close else ""
 
 
+def _polyaxon_extra(extra: str) -> tuple[str, str]:
+    """(our extra text, Polyaxon's wording) from an extra that may be `" (Polyaxon: ...)"`."""
+    if extra.startswith(" (Polyaxon: ") and extra.endswith(")"):
+        return "", extra[len(" (Polyaxon: ") : -1]
+    return extra, ""
+
+
 def _pyfmt(value: Any) -> str:
     """How Python's `str.format` prints a safe_load value (Polyaxon messages)."""
     return str(value)
@@ -654,32 +662,39 @@ class _Walker:
 
     # -- reporting --
     def wrong(self, node: YNode, t: Type, path: Path, extra: str = "") -> bool:
+        extra, polyaxon = _polyaxon_extra(extra)
         self.ctx.report(
             WRONG_TYPE.at(
                 node.span,
-                f"{_where(path)} must be {_expected(t)}, got {_describe(node)}.{extra}",
+                f"{_where(path)} must be {_expected(t)}; got {_describe(node)}.{extra}",
+                polyaxon=polyaxon,
             )
         )
         return False
 
     def unknown(self, key: YNode, model_title: str, path: Path, shown: tuple[str, ...]) -> None:
         name = key.to_py() if isinstance(key, YScalar) else "?"
-        if len(shown) <= 20:
-            listed = "expected one of " + ", ".join(f"`{k}`" for k in shown) + "."
+        guess = _suggest(name, shown).strip()
+        if guess:
+            fix = guess[0].lower() + guess[1:]
+        elif len(shown) <= 20:
+            fix = "expected one of " + ", ".join(f"`{k}`" for k in shown) + "."
         else:
-            listed = "it is not a polyaxonfile field."
+            fix = "remove it or move it where it belongs."
         self.ctx.report(
             UNKNOWN_KEY.at(
                 key.span,
-                f"Unknown key `{name}` in {_where(path)} ({model_title}); {listed}"
-                f"{_suggest(name, shown)} (Polyaxon: Extra inputs are not permitted)",
+                f"Unknown key `{name}` in {_where(path)} ({model_title}); {fix}",
+                polyaxon="Extra inputs are not permitted",
             )
         )
 
     def missing(self, owner: YNode, field: str, path: Path) -> None:
         self.ctx.report(
             MISSING_FIELD.at(
-                owner.span, f"{_where(path)} requires the field `{field}` (Field required)."
+                owner.span,
+                f"{_where(path)} requires the field `{field}`; add it.",
+                polyaxon="Field required",
             )
         )
 
@@ -704,7 +719,7 @@ class _Walker:
                 self.ctx.report(
                     INVALID_ENUM.at(
                         node.span,
-                        f"{_where(path)} must be {_expected(t)}, got {_describe(node)}.",
+                        f"{_where(path)} must be {_expected(t)}; got {_describe(node)}.",
                     )
                 )
                 return False
@@ -853,7 +868,8 @@ def _h_disc(w: _Walker, node: YNode, t: Type, path: Path, owner: YNode) -> bool:
                 owner.span,
                 f"{_where(path)} requires a `kind` ({title} kind: "
                 + ", ".join(f"`{m}`" for m in members)
-                + "). (Polyaxon: Unable to extract tag using discriminator 'kind')",
+                + "); add one.",
+                polyaxon="Unable to extract tag using discriminator 'kind'",
             )
         )
         return False
@@ -878,9 +894,9 @@ def _h_k8s(w: _Walker, node: YNode, t: Type, path: Path, owner: YNode) -> bool:
         w.ctx.report(
             WRONG_TYPE.at(
                 node.span,
-                f"{_where(path)} must be a mapping (a Kubernetes {cls[2:]}), got "
-                f"{_describe(node)}. "
-                f"(Polyaxon: This field expects a dict or an instance of {cls}.)",
+                f"{_where(path)} must be a mapping (a Kubernetes {cls[2:]}); got "
+                f"{_describe(node)}.",
+                polyaxon=f"This field expects a dict or an instance of {cls}.",
             )
         )
         return False
@@ -922,7 +938,8 @@ def _h_k8slist(w: _Walker, node: YNode, t: Type, path: Path, owner: YNode) -> bo
         w.ctx.report(
             WRONG_TYPE.at(
                 node.span,
-                f"{_where(path)} must be a list, got {_describe(node)}. (Polyaxon: {message})",
+                f"{_where(path)} must be a list; got {_describe(node)}.",
+                polyaxon=message,
             )
         )
         return False
@@ -1039,9 +1056,11 @@ def _post_param(w: _Walker, node: YMap, path: Path, owner: YNode) -> bool:
     w.ctx.report(
         PARAM_REF_VALUE.at(
             ref_entry[1].span,
-            f"Value must be of type string when a ref is provided, received `{_pyfmt(py)}` "
-            f"instead. (`{_fmt_path(path)}`: set `value` to what to take from the reference, "
-            "e.g. `outputs.name`)",
+            f"`{_fmt_path(path)}` has a `ref`, so its `value` must be a string; got "
+            f"`{_pyfmt(py)}`; set `value` to what to take from the reference, e.g. "
+            "`outputs.name`.",
+            polyaxon=f"Value must be of type string when a ref is provided, received "
+            f"`{_pyfmt(py)}` instead.",
         )
     )
     return False
@@ -1060,8 +1079,9 @@ def _post_init(w: _Walker, node: YMap, path: Path, owner: YNode) -> bool:
         w.ctx.report(
             INVALID_OBJECT.at(
                 owner.span,
-                f"{_where(path)}: only one of artifacts, paths, git, file, or dockerfile can be "
-                f"set (found {count} init sources).",
+                f"{_where(path)} sets {count} init sources; keep one of `artifacts`, `paths`, "
+                "`git`, `file` or `dockerfile`.",
+                polyaxon="Only one of artifacts, paths, git, file, or dockerfile can be set",
             )
         )
         return False
@@ -1073,8 +1093,9 @@ def _post_init(w: _Walker, node: YMap, path: Path, owner: YNode) -> bool:
             w.ctx.report(
                 INVALID_OBJECT.at(
                     owner.span,
-                    f"{_where(path)}: git field without a valid url requires a connection to be "
-                    "passed.",
+                    f"{_where(path)} has a `git` init without `url` or `connection`; add one of "
+                    "them.",
+                    polyaxon="git field without a valid url requires a connection to be passed.",
                 )
             )
             return False
@@ -1101,8 +1122,11 @@ def _h_io(w: _Walker, node: YNode, t: Type, path: Path, owner: YNode) -> bool:
         w.ctx.report(
             IO_RESERVED.at(
                 name_node.span,
-                "Received an input/output with a name in ['globals', 'params', 'connections'], "
-                "please use a different name that does not already taken by the context",
+                f"Input/output name `{name}` is reserved for the context (`globals`, `params`, "
+                "`connections`); rename it.",
+                polyaxon="Received an input/output with a name in ['globals', 'params', "
+                "'connections'], please use a different name that does not already taken by the "
+                "context",
             )
         )
         ok = False
@@ -1123,9 +1147,10 @@ def _h_io(w: _Walker, node: YNode, t: Type, path: Path, owner: YNode) -> bool:
     if io_type and value is not None and value_entry is not None:
         list_node = node.get("isList") or node.get("is_list")
         is_list = bool(lax_bool(list_node.to_py())) if list_node is not None else False
-        message = _validate_default(name, io_type, value, is_optional, is_list, node)
-        if message is not None:
-            w.ctx.report(IO_BAD_DEFAULT.at(value_entry[1].span, message))
+        messages = _validate_default(name, io_type, value, is_optional, is_list, node)
+        if messages is not None:
+            ours, polyaxon = messages
+            w.ctx.report(IO_BAD_DEFAULT.at(value_entry[1].span, ours, polyaxon=polyaxon))
             return False
     if not is_optional and value is not None and value_entry is not None:
         _report_not_optional(w, name, value_entry)
@@ -1134,7 +1159,9 @@ def _h_io(w: _Walker, node: YNode, t: Type, path: Path, owner: YNode) -> bool:
         w.ctx.report(
             IO_FLAG_NOT_BOOL.at(
                 flag_node.span,
-                f"IO type `{_pyfmt(io_type)}` cannot be a flag, it must be of type `bool`",
+                f"`isFlag: true` needs type `bool`; input `{_pyfmt(name)}` has type "
+                f"`{_pyfmt(io_type)}`; remove `isFlag` or make it a `bool`.",
+                polyaxon=f"IO type `{_pyfmt(io_type)}` cannot be a flag, it must be of type `bool`",
             )
         )
         return False
@@ -1145,7 +1172,9 @@ def _report_not_optional(w: _Walker, name: Any, value_entry: tuple[YNode, YNode]
     w.ctx.report(
         IO_NOT_OPTIONAL.at(
             value_entry[0].span,
-            f"IO `{_pyfmt(name)}` is not optional and has default value "
+            f"Input `{_pyfmt(name)}` has a default `value` but `isOptional: false`; set "
+            "`isOptional: true` or remove the default.",
+            polyaxon=f"IO `{_pyfmt(name)}` is not optional and has default value "
             f"`{_pyfmt(value_entry[1].to_py())}`. Please either make it optional or remove the "
             "default value.",
         )
@@ -1168,7 +1197,8 @@ def _validation_of(node: YMap) -> dict[str, Any] | None:
 
 def _validate_default(
     name: Any, io_type: str, value: Any, is_optional: bool, is_list: bool, node: YMap
-) -> str | None:
+) -> tuple[str, str] | None:
+    """(our message, Polyaxon's) when the default value does not parse or validate."""
     try:
         from param_lsp.core import types as types_module
     except ImportError:
@@ -1191,12 +1221,22 @@ def _validate_default(
     if getattr(result, "ok", True):
         return None
     message = str(getattr(result, "message", "") or "")
-    if message.startswith("Could not parse value"):
-        return message
-    return (
-        f"Could not parse value `{_pyfmt(value)}` for `{_pyfmt(name)}`, an error was "
-        f"encountered: {message}"
-    )
+    if not message.startswith("Could not parse value"):
+        message = (
+            f"Could not parse value `{_pyfmt(value)}` for `{_pyfmt(name)}`, an error was "
+            f"encountered: {message}"
+        )
+    problem = getattr(result, "problem", "")
+    expected = f"a list of `{io_type}`" if is_list else f"type `{io_type}`"
+    if problem == "validation":
+        detail = plain_values(str(getattr(result, "detail", "")).removeprefix("Value "))
+        ours = f"Default `value` of input `{_pyfmt(name)}` fails its validation: {detail}."
+    else:
+        ours = (
+            f"Default `value` of input `{_pyfmt(name)}` must be {expected}; got "
+            f"`{shown_value(value)}`."
+        )
+    return ours, message
 
 
 def _h_run(w: _Walker, node: YNode, t: Type, path: Path, owner: YNode) -> bool:
@@ -1210,10 +1250,12 @@ def _h_run(w: _Walker, node: YNode, t: Type, path: Path, owner: YNode) -> bool:
         w.ctx.report(
             UNKNOWN_RUN_KIND.at(
                 kind_entry[1].span,
-                f"Unsupported run.kind: {kind!r}. Expected one of "
-                + ", ".join(f"`{k}`" for k in RUN_KINDS)
-                + "."
-                + _suggest(kind, RUN_KINDS),
+                f"`run.kind` must be a Polyaxon runtime; got `{shown_value(kind)}`; "
+                + (
+                    _suggest(kind, RUN_KINDS).strip().replace("Did", "did", 1)
+                    or "use one of " + ", ".join(f"`{k}`" for k in RUN_KINDS) + "."
+                ),
+                polyaxon=f"Unsupported run.kind: {kind!r}.",
             )
         )
         return False
@@ -1225,19 +1267,21 @@ def _h_cmd(w: _Walker, node: YNode, t: Type, path: Path, owner: YNode) -> bool:
         if not isinstance(node.value, str):
             return w.wrong(node, ("oneof", ("str",), ("list", ("str",))), path)
         if not node.value.strip():
-            w.ctx.report(INVALID_SHORTCUT.at(node.span, "cmd must not be blank."))
+            w.ctx.report(INVALID_SHORTCUT.at(node.span, "`cmd` must not be blank; give a command."))
             return False
         return True
     if isinstance(node, YSeq):
         if not node.items:
-            w.ctx.report(INVALID_SHORTCUT.at(node.span, "cmd must not be empty."))
+            w.ctx.report(INVALID_SHORTCUT.at(node.span, "`cmd` must not be empty; give a command."))
             return False
         ok = True
         for i, item in enumerate(node.items):
             if not (isinstance(item, YScalar) and isinstance(item.value, str)):
                 ok = w.wrong(item, ("str",), (path, i))
             elif not item.value.strip():
-                w.ctx.report(INVALID_SHORTCUT.at(item.span, f"cmd[{i}] must not be blank."))
+                w.ctx.report(
+                    INVALID_SHORTCUT.at(item.span, f"`cmd[{i}]` must not be blank; remove it.")
+                )
                 ok = False
         return ok
     return w.wrong(node, ("oneof", ("str",), ("list", ("str",))), path)
@@ -1246,7 +1290,7 @@ def _h_cmd(w: _Walker, node: YNode, t: Type, path: Path, owner: YNode) -> bool:
 def _h_env(w: _Walker, node: YNode, t: Type, path: Path, owner: YNode) -> bool:
     if not isinstance(node, YMap):
         w.ctx.report(
-            INVALID_SHORTCUT.at(node.span, "env must be a mapping of names to string values.")
+            INVALID_SHORTCUT.at(node.span, "`env` must be a mapping of names to string values.")
         )
         return False
     ok = True
@@ -1256,7 +1300,7 @@ def _h_env(w: _Walker, node: YNode, t: Type, path: Path, owner: YNode) -> bool:
             literal = str(py).lower() if isinstance(py, bool) else py
             w.ctx.report(
                 INVALID_SHORTCUT.at(
-                    value.span, f'env.{key} must be a string; quote it: "{literal}".'
+                    value.span, f'`env.{key}` must be a string; quote it: "{literal}".'
                 )
             )
             return False  # Polyaxon stops at the first one
@@ -1325,7 +1369,11 @@ def _h_resources(w: _Walker, node: YNode, t: Type, path: Path, owner: YNode) -> 
         return False
     gpu = node.entry("nvidia.com/gpu")
     if gpu is not None:
-        w.ctx.report(INVALID_SHORTCUT.at(gpu[0].span, "resources.nvidia.com/gpu is spelled gpu."))
+        w.ctx.report(
+            INVALID_SHORTCUT.at(
+                gpu[0].span, "`resources.nvidia.com/gpu` is spelled `gpu`; rename it."
+            )
+        )
         return False
     for key, (key_node, value) in node.index.items():
         if key not in ("cpu", "memory", "gpu") and not (isinstance(key, str) and "/" in key):
@@ -1479,8 +1527,10 @@ def _check_references(w: _Walker, root: YMap, path: Path, invalid: set[str], kin
             w.ctx.report(
                 REFERENCE_CONFLICT.at(
                     anchor,
-                    "One and only one reference must be specified: hub_ref, dag_ref, url_ref, "
-                    "path_ref, component.",
+                    "An operation needs exactly one of `hubRef`, `dagRef`, `urlRef`, `pathRef` "
+                    "or an inline `component`; keep one.",
+                    polyaxon="One and only one reference must be specified: hub_ref, dag_ref, "
+                    "url_ref, path_ref, component.",
                 )
             )
         return
@@ -1490,8 +1540,9 @@ def _check_references(w: _Walker, root: YMap, path: Path, invalid: set[str], kin
             w.ctx.report(
                 REFERENCE_CONFLICT.at(
                     entry[0].span,
-                    f"At most one reference may be specified: hub_ref, dag_ref, url_ref, "
-                    f"path_ref. (found {names})",
+                    f"Only one reference may be set; found {names}; keep one.",
+                    polyaxon="At most one reference may be specified: hub_ref, dag_ref, url_ref, "
+                    "path_ref.",
                 )
             )
             invalid.add(key)
@@ -1506,8 +1557,9 @@ def _check_references(w: _Walker, root: YMap, path: Path, invalid: set[str], kin
         w.ctx.report(
             RUN_KIND_MISSING.at(
                 run_entry[0].span,
-                "run.kind must be provided locally or by a referenced base. (Add `kind: job` "
-                "or another runtime kind, or reference a component.)",
+                "`run` has no `kind` and nothing to take it from; add `kind: job` (or another "
+                "runtime) or reference a component.",
+                polyaxon="run.kind must be provided locally or by a referenced base.",
             )
         )
         invalid.add("run")

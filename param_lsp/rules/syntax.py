@@ -128,7 +128,7 @@ def _template_fix(problem: YamlProblem, lines: list[str]) -> tuple[Fix, ...]:
     text = lines[span.start.line][span.start.character : span.end.character]
     if '"' in text:
         return ()
-    return (Fix('Quote the template: "{{ … }}"', span, f'"{text}"'),)
+    return (Fix('Quote the template: "{{ … }}"', span, f'"{text}"', safe=True),)
 
 
 def report_parse(parsed: ParsedYaml, text: str, ctx: CheckContext) -> YMap | None:
@@ -152,12 +152,14 @@ def report_parse(parsed: ParsedYaml, text: str, ctx: CheckContext) -> YMap | Non
         else:
             hint = _unquoted_template_near(problem.span, lines)
             if hint is None:
-                ctx.report(YAML_SYNTAX.at(problem.span, f"Invalid YAML: {problem.message}"))
+                ctx.report(
+                    YAML_SYNTAX.at(problem.span, f"Invalid YAML: {_ticked(problem.message)}")
+                )
             else:
                 ctx.report(
                     YAML_SYNTAX.at(
                         problem.span,
-                        f"Invalid YAML: {problem.message}; the value on line "
+                        f"Invalid YAML: {_ticked(problem.message)}; the value on line "
                         f"{hint.span.start.line + 1} starts with an unquoted `{{{{`, which YAML "
                         "reads as a mapping: quote it",
                         fixes=(hint,),
@@ -189,6 +191,11 @@ def report_parse(parsed: ParsedYaml, text: str, ctx: CheckContext) -> YMap | Non
 _UNQUOTED_TEMPLATE_VALUE = re.compile(r"(?:^|[:\-])[ \t]+(\{\{[^\n]*?)[ \t]*(?:#.*)?$")
 
 
+def _ticked(message: str) -> str:
+    """The parser's quoted characters (`expected ',' or '}'`) in backticks."""
+    return re.sub(r"'([^'\s]{1,3})'", r"`\1`", message)
+
+
 def _unquoted_template_near(span: Span, lines: list[str]) -> Fix | None:
     """A quoting fix for an unquoted `{{ … }}` value on the error's line or the line above."""
     for line_no in (span.start.line, span.start.line - 1):
@@ -202,6 +209,7 @@ def _unquoted_template_near(span: Span, lines: list[str]) -> Fix | None:
             'Quote the value: "{{ … }}"',
             Span.of(line_no, start, line_no, end),
             f'"{match.group(1)}"',
+            safe=True,
         )
     return None
 

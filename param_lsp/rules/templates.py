@@ -429,7 +429,7 @@ def _paths_of(text: str) -> tuple[set[str], list[TemplatePath]]:
 def _check_path(
     path: TemplatePath, node: YNode, scope: TemplateScope, local: set[str], ctx: CheckContext
 ) -> None:
-    from param_lsp.rules.params import did_you_mean
+    from param_lsp.rules.params import did_you_mean, unambiguous
 
     root = path.segments[0]
     if root.name in local or root.name in OPEN_NAMESPACES:
@@ -463,30 +463,35 @@ def _check_path(
             REF_NAMESPACE_IN_TEMPLATE.at(
                 span,
                 f"`{{{{ {path.dotted} }}}}` is a ref value: `{root.name}` exists only in a param "
-                "that also sets `ref` (`ops.<name>`, `runs.<uuid>` or `dag`); here Jinja fails "
-                f"with \"'{root.name}' is undefined\""
+                "that also sets `ref` (`ops.<name>`, `runs.<uuid>` or `dag`), so here it is "
+                "undefined; "
                 + (
-                    f"; the run's own value is `{{{{ {path.segments[1].name} }}}}`"
+                    f"use the run's own value, `{{{{ {path.segments[1].name} }}}}`."
                     if len(path.segments) > 1 and path.segments[1].name in scope.names
-                    else ""
+                    else "add a param with that `ref` and use it."
                 ),
+                polyaxon=f"'{root.name}' is undefined",
             )
         )
         return
-    guess = did_you_mean(root.name, scope.guess_names())
+    names = scope.guess_names()
+    guess = did_you_mean(root.name, names)
     hint = f"; did you mean `{guess}`?" if guess else ""
-    fixes = (Fix(f"Replace with `{guess}`", span, guess),) if guess and span != node.span else ()
-    consequence = (
-        f"Jinja fails with \"'{root.name}' is undefined\""
-        if len(path.segments) > 1
-        else "Jinja renders it as an empty string"
+    fixes = (
+        (Fix(f"Replace with `{guess}`", span, guess, safe=unambiguous(root.name, guess, names)),)
+        if guess and span != node.span
+        else ()
     )
+    fails = len(path.segments) > 1
+    consequence = "Jinja fails on it" if fails else "Jinja renders it as an empty string"
     ctx.report(
         UNKNOWN_NAME.at(
             span,
             f"`{root.name}` is not defined in this template context (not an input, output, "
-            f"param, `globals`, `params`, `connections` or `init`); {consequence}{hint}",
+            f"param, `globals`, `params`, `connections` or `init`), so {consequence}"
+            + (hint or "; declare it as an input or fix the name."),
             fixes=fixes,
+            polyaxon=f"'{root.name}' is undefined" if fails else "",
         )
     )
 
@@ -500,22 +505,27 @@ def _report_key(
     *,
     fails: bool = False,
 ) -> None:
-    from param_lsp.rules.params import did_you_mean
+    from param_lsp.rules.params import did_you_mean, unambiguous
 
     span = scalar_sub_span(node, key.start, key.end)
     guess = did_you_mean(key.name, candidates)
     hint = f"; did you mean `{guess}`?" if guess else ""
-    fixes = (Fix(f"Replace with `{guess}`", span, guess),) if guess and span != node.span else ()
+    safe = unambiguous(key.name, guess, candidates)
+    fixes = (
+        (Fix(f"Replace with `{guess}`", span, guess, safe=safe),)
+        if guess and span != node.span
+        else ()
+    )
     ctx.report(
         UNKNOWN_KEY.at(
             span,
-            f"`{namespace}` has no key `{key.name}`; Jinja "
+            f"`{namespace}` has no key `{key.name}`, so Jinja "
             + (
                 "fails on the attribute access that follows"
                 if fails
                 else "renders it as an empty string"
             )
-            + hint,
+            + (hint or "; use one of its keys."),
             fixes=fixes,
         )
     )

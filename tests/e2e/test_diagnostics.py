@@ -58,12 +58,20 @@ async def test_open_publishes_findings_with_codes_and_ranges(
     unknown = next(d for d in diagnostics if d.code == "PLX303")
     assert unknown.range.start == pos(2, 2) and unknown.range.end == pos(2, 14)
     assert unknown.source == "param-lsp"
+    assert unknown.code_description is not None
+    assert unknown.code_description.href == (
+        "https://github.com/param-lsp/param-lsp/blob/main/docs/rules.md#plx303"
+    )
     assert "learning_rate" in unknown.message
     missing = next(d for d in diagnostics if d.code == "PLX301")
     assert "dataset" in missing.message
     # Related information points into the component file.
     assert missing.related_information
     assert missing.related_information[0].location.uri.endswith("train.yaml")
+    # Polyaxon's own wording comes last, at the finding's own range.
+    polyaxon = missing.related_information[-1]
+    assert polyaxon.message == "Polyaxon: Input dataset is required, no param was passed."
+    assert polyaxon.location.uri == uri and polyaxon.location.range == missing.range
 
 
 async def test_change_republishes_for_the_new_version(

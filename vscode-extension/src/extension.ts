@@ -23,6 +23,7 @@ import {
   State,
 } from "vscode-languageclient/node";
 
+import { registerGraphView, SHOW_GRAPH_COMMAND } from "./graph/panel";
 import { NoServerNotice, registerInstallHelp, showInstallHelp } from "./help";
 import { analysisSettings, Backoff, isPolyaxonFileName, looksLikePolyaxonfile } from "./logic";
 import { onInterpreterChanged, selectedInterpreter } from "./python";
@@ -79,6 +80,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     }),
     { dispose: () => void stopClient() },
   );
+  // The graph view asks the server once it has started (with the first polyaxonfile) or failed.
+  registerGraphView(context, async () => {
+    await starting?.catch(() => undefined);
+    return client;
+  });
   for (const doc of vscode.workspace.textDocuments) await onDocument(context, doc);
 }
 
@@ -129,7 +135,8 @@ async function startClient(context: vscode.ExtensionContext): Promise<void> {
     ],
     outputChannel: output,
     revealOutputChannelOn: RevealOutputChannelOn.Never,
-    initializationOptions: currentSettings(),
+    // graphCommand: the server's code lenses open the graph view.
+    initializationOptions: { ...currentSettings(), graphCommand: SHOW_GRAPH_COMMAND },
     // Changes trigger workspace/didChangeConfiguration; the server then pulls its section
     // ("param-lsp"), answered here with the analysis settings only (unset values dropped so
     // that the project's .param-lsp.toml keeps precedence for them).

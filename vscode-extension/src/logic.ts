@@ -85,17 +85,157 @@ export function isPolyaxonFileName(path: string, extraGlobs: readonly string[] =
   return [...BUILTIN_GLOBS, ...extraGlobs].some((glob) => matchesGlob(posix, glob));
 }
 
-// The same markers as param_lsp/core/detect.py: a top-level `kind` of operation/component or a
-// top-level Polyaxon section.
-const MARKERS =
-  /^(?:kind:[ \t]*['"]?(?:operation|component)\b|(?:params|inputs|outputs|run|component|hubRef|pathRef|urlRef|dagRef|matrix|joins):)/m;
+// The detection rule of param_lsp/core/detect.py (documented there and in the README), applied
+// line by line exactly as the server applies it; both are tested on
+// tests/data/detect/cases.json.
 
 /** Only the head of big files is sniffed, so opening a huge YAML file stays instant. */
-export const SNIFF_CHARS = 64 * 1024;
+export const SNIFF_CHARS = 256 * 1024;
 
-/** Polyaxonfile by content: what `param-lsp check` uses to pick files in a folder. */
+const KINDS = new Set(["operation", "component"]);
+const V0_KINDS = new Set(["experiment", "group", "job", "build", "notebook", "tensorboard", "pipeline"]);
+const V0_SECTIONS = new Set(["logging", "environment", "declarations", "hptuning", "settings", "backend", "framework", "model", "train", "eval", "params"]);
+const SECTIONS = new Set([
+  "version", "kind", "name", "cost", "description", "tags", "isApproved", "params", "isPreset", "presets",
+  "patchStrategy", "template", "cache", "queue", "plugins", "namespace", "build", "hooks", "events",
+  "termination", "connections", "matrix", "joins", "operations", "schedule", "dependencies", "trigger",
+  "conditions", "skipOnUpstreamSkip", "hubRef", "dagRef", "pathRef", "urlRef", "component", "inputs",
+  "outputs", "contexts", "run", "runPatch", "mount", "strictParams", "container", "cmd", "env",
+  "resources", "ports", "environment", "init", "sidecars", "volumes",
+]);
+const MARKER_KEYS = new Set(["hubRef", "pathRef", "urlRef", "dagRef", "runPatch", "isPreset", "patchStrategy", "skipOnUpstreamSkip", "isApproved"]);
+const FOREIGN_SCHEMA_KEYS = new Set(["apiVersion", "$schema"]);
+const RUN_KINDS = new Set(["job", "service", "dag", "daskjob", "rayjob", "tfjob", "pytorchjob", "mxjob", "xgbjob", "paddlejob", "mpijob", "notifier", "watchdog", "tuner", "cleaner", "builder", "scheduler"]);
+const MATRIX_KINDS = new Set(["grid", "random", "hyperband", "bayes", "hyperopt", "iterative", "mapping"]);
+
+const NOT_KEY_START = new Set("#-?:{}[]!&*|>%@`,");
+/** Flow mappings are read up to this length (a value longer than that is not a marker). */
+const FLOW_CHARS = 4096;
+const FLOW_KIND = /[{,][ \t]*['"]?kind['"]?[ \t]*:[ \t]*['"]?([A-Za-z_]+)/;
+const FLOW_RUN = /\brun[ \t]*:[ \t]*\{[^{}]{0,4096}?\bkind\b/;
+
+/** [key, rest] of a line `key: rest` (plain or quoted key), in linear time; else undefined. */
+function keyOf(line: string): [string, string] | undefined {
+  if (!line) return undefined;
+  const head = line[0];
+  if (head === '"' || head === "'") {
+    const close = line.indexOf(head, 1);
+    if (close < 0) return undefined;
+    const after = line.slice(close + 1).replace(/^[ \t]+/, "");
+    if (!after.startsWith(":") || !["", " ", "\t"].includes(after.slice(1, 2))) return undefined;
+    return [line.slice(1, close), after.slice(1)];
+  }
+  if (NOT_KEY_START.has(head) || head === " " || head === "\t") return undefined;
+  let start = 0;
+  for (;;) {
+    const colon = line.indexOf(":", start);
+    if (colon < 0) return undefined;
+    if (["", " ", "\t"].includes(line.slice(colon + 1, colon + 2))) {
+      const key = line.slice(0, colon).replace(/[ \t]+$/, "");
+      if (key.includes(" #") || key.includes("\t#")) return undefined;
+      return [key, line.slice(colon + 1)];
+    }
+    start = colon + 1;
+  }
+}
+
+interface Top {
+  key: string;
+  value: string;
+  children: Map<string, string>;
+}
+
+function scalar(raw: string): string {
+  let text = raw.split(" #", 1)[0].trim();
+  if (text.length >= 2 && text[0] === text[text.length - 1] && (text[0] === "'" || text[0] === '"')) {
+    text = text.slice(1, -1);
+  }
+  return text;
+}
+
+function topLevel(text: string): Top[] | undefined {
+  const tops: Top[] = [];
+  let childIndent: number | undefined;
+  let seenDocument = false;
+  for (const line of text.slice(0, SNIFF_CHARS).split(/\r\n|[\r\n\u0085\u2028\u2029]/)) {
+    const trimmed = line.trim();
+    if (!trimmed || line.trimStart().startsWith("#")) continue;
+    if ((line.startsWith("---") || line.startsWith("...")) && ["", " ", "\t"].includes(line.slice(3, 4))) {
+      if (seenDocument && line.startsWith("---")) break;
+      seenDocument = true;
+      const rest = line.slice(3).trim();
+      if (rest && !rest.startsWith("#")) return undefined;
+      continue;
+    }
+    if (line.startsWith("%")) continue;
+    seenDocument = true;
+    if (line[0] !== " " && line[0] !== "\t") {
+      const parts = keyOf(line);
+      if (!parts) {
+        if (tops.length) continue;
+        return undefined;
+      }
+      tops.push({ key: parts[0], value: scalar(parts[1]), children: new Map() });
+      childIndent = undefined;
+      continue;
+    }
+    if (!tops.length) continue;
+    const stripped = line.replace(/^[ \t]+/, "");
+    const parts = keyOf(stripped);
+    if (!parts) continue;
+    const indent = line.length - stripped.length;
+    if (childIndent === undefined) childIndent = indent;
+    if (indent === childIndent) {
+      const children = tops[tops.length - 1].children;
+      if (!children.has(parts[0])) children.set(parts[0], scalar(parts[1]));
+    }
+  }
+  return tops;
+}
+
+function flowKind(value: string): string | undefined {
+  return FLOW_KIND.exec(value.slice(0, FLOW_CHARS))?.[1];
+}
+
+function runKind(top: Top): string | undefined {
+  return top.value.startsWith("{") ? flowKind(top.value) : top.children.get("kind");
+}
+
+function hasMarker(tops: Top[]): boolean {
+  for (const top of tops) {
+    if (MARKER_KEYS.has(top.key)) return true;
+    if (top.key === "run" && RUN_KINDS.has(runKind(top) ?? "")) return true;
+    if (top.key === "matrix" && MATRIX_KINDS.has(runKind(top) ?? "")) return true;
+    if (top.key === "component") {
+      if (top.value.startsWith("{") && FLOW_RUN.test(top.value.slice(0, FLOW_CHARS))) return true;
+      const run = top.children.get("run") ?? "";
+      if (run.startsWith("{") && RUN_KINDS.has(flowKind(run) ?? "")) return true;
+      if (top.children.has("run") && !run) return true;
+    }
+  }
+  return false;
+}
+
+/** How the detection rule sees a text: "v1", "v0", or undefined (not a polyaxonfile). */
+export function polyaxonKind(text: string): "v1" | "v0" | undefined {
+  const tops = topLevel(text);
+  if (!tops || !tops.length) return undefined;
+  const keys = new Set(tops.map((t) => t.key));
+  const kind = tops.find((t) => t.key === "kind")?.value;
+  if (kind !== undefined && KINDS.has(kind)) {
+    return [...keys].some((k) => FOREIGN_SCHEMA_KEYS.has(k)) ? undefined : "v1";
+  }
+  if (kind !== undefined && V0_KINDS.has(kind)) {
+    const allKnown = [...keys].every((k) => SECTIONS.has(k) || V0_SECTIONS.has(k));
+    return allKnown && keys.has("version") ? "v0" : undefined;
+  }
+  if (kind || ![...keys].every((k) => SECTIONS.has(k))) return undefined;
+  return hasMarker(tops) ? "v1" : undefined;
+}
+
+/** Polyaxonfile by content: the rule `param-lsp check` uses to pick files in a folder. */
 export function looksLikePolyaxonfile(text: string): boolean {
-  return MARKERS.test(text.length > SNIFF_CHARS ? text.slice(0, SNIFF_CHARS) : text);
+  return polyaxonKind(text) !== undefined;
 }
 
 /**

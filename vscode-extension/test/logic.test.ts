@@ -1,4 +1,6 @@
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, it } from "node:test";
 
 import {
@@ -8,6 +10,7 @@ import {
   isPolyaxonFileName,
   looksLikePolyaxonfile,
   matchesGlob,
+  polyaxonKind,
   SNIFF_CHARS,
 } from "../src/logic";
 
@@ -49,19 +52,33 @@ describe("file names", () => {
   });
 });
 
-describe("content detection (same markers as param_lsp/core/detect.py)", () => {
-  it("accepts operations, components and Polyaxon sections", () => {
-    assert.ok(looksLikePolyaxonfile("version: 1.1\nkind: operation\n"));
-    assert.ok(looksLikePolyaxonfile("kind: 'component'\nrun: {}\n"));
-    assert.ok(looksLikePolyaxonfile("# a comment\nhubRef: org/comp:v1\n"));
-    assert.ok(looksLikePolyaxonfile("inputs:\n- name: lr\n"));
-  });
+describe("content detection (the rule of param_lsp/core/detect.py)", () => {
+  const cases = JSON.parse(readFileSync(join(__dirname, "..", "..", "tests", "data", "detect", "cases.json"), "utf8")) as {
+    polyaxon: Record<string, [string, string]>;
+    not_polyaxon: Record<string, string>;
+  };
+
+  for (const [name, [expected, text]] of Object.entries(cases.polyaxon)) {
+    it(`finds ${name}`, () => assert.equal(polyaxonKind(text), expected));
+  }
+  for (const [name, text] of Object.entries(cases.not_polyaxon)) {
+    it(`leaves ${name} alone`, () => assert.equal(polyaxonKind(text), undefined));
+  }
 
   it("rejects other YAML, including indented look-alikes", () => {
     assert.ok(!looksLikePolyaxonfile("kind: Deployment\napiVersion: apps/v1\n"));
     assert.ok(!looksLikePolyaxonfile("jobs:\n  build:\n    run: make\n"));
     assert.ok(!looksLikePolyaxonfile("on: push\n  kind: operation\n"));
     assert.ok(!looksLikePolyaxonfile("kind: operations\n"));
+    assert.ok(!looksLikePolyaxonfile("inputs:\n- name: lr\n"));
+  });
+
+  it("reads hostile lines in linear time", () => {
+    for (const text of ["a" + " ".repeat(200_000) + "b\n", "run:\n  x" + " \t".repeat(100_000) + "\n", "component: {" + "run: {".repeat(40_000)]) {
+      const started = Date.now();
+      polyaxonKind(text);
+      assert.ok(Date.now() - started < 500);
+    }
   });
 
   it("sniffs only the head of big files", () => {

@@ -31,4 +31,17 @@ describe("package.json", () => {
     assert.equal(manifest.license, "Apache-2.0");
     assert.match(fs.readFileSync(path.join(__dirname, "..", "LICENSE"), "utf8"), /Apache License\s+Version 2\.0/);
   });
+
+  it("contributes the pipeline graph command and builds its view's script before packaging", () => {
+    const commands = manifest.contributes.commands.map((c: { command: string }) => c.command);
+    assert.ok(commands.includes("paramLsp.showPipelineGraph"));
+    assert.ok(commands.includes("paramLsp.showInstallHelp"));
+    const titleButtons = manifest.contributes.menus["editor/title"].map((m: { command: string }) => m.command);
+    assert.deepEqual(titleButtons, ["paramLsp.showPipelineGraph"]);
+    // vscode:prepublish runs both the bundles (extension + graph view) and the server bundle.
+    assert.match(manifest.scripts["vscode:prepublish"], /npm run bundle\b/);
+    assert.match(manifest.scripts["vscode:prepublish"], /npm run bundle-server\b/);
+    assert.match(manifest.scripts.bundle, /npm run bundle:graph/);
+    assert.match(manifest.scripts["bundle:graph"], /--outfile=dist\/graph-webview\.js/);
+  });
 });

@@ -46,7 +46,7 @@ def annotation(path: str, finding: Finding, lines: LineIndex) -> str:
         "title": finding.code,
     }
     joined = ",".join(f"{key}={escape_property(str(value))}" for key, value in properties.items())
-    return f"::{_COMMANDS[finding.severity]} {joined}::{escape_data(finding.message)}"
+    return f"::{_COMMANDS[finding.severity]} {joined}::{escape_data(finding.full_text)}"
 
 
 def report(results: Sequence[FileResult], out: TextIO) -> None:

@@ -17,18 +17,18 @@ def to_json(results: Sequence[FileResult]) -> dict[str, Any]:
 def _file(result: FileResult) -> dict[str, Any]:
     # Positions on the lines editors show (see EditorLines).
     lines = EditorLines(result.text) if result.text is not None else None
-    return {
-        "path": shown_path(result.display),
-        "diagnostics": [
-            {
-                "code": f.code,
-                "severity": f.severity.label,
-                "message": f.message,
-                "range": (lines.span_to_editor(f.span) if lines else f.span).to_json(),
-            }
-            for f in result.findings
-        ],
-    }
+    diagnostics = []
+    for f in result.findings:
+        item: dict[str, Any] = {
+            "code": f.code,
+            "severity": f.severity.label,
+            "message": f.message,
+            "range": (lines.span_to_editor(f.span) if lines else f.span).to_json(),
+        }
+        if f.polyaxon:
+            item["polyaxon"] = f.polyaxon
+        diagnostics.append(item)
+    return {"path": shown_path(result.display), "diagnostics": diagnostics}
 
 
 def report(results: Sequence[FileResult], out: TextIO) -> None:

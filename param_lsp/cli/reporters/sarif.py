@@ -91,6 +91,7 @@ def rule_descriptor(rule: Rule) -> dict[str, Any]:
     return {
         "id": rule.code,
         "name": rule.name,
+        "helpUri": rule.url,
         "shortDescription": {"text": rule.summary},
         "fullDescription": {"text": rule.doc},
         "help": {"text": "\n\n".join(help_text), "markdown": "\n\n".join(help_markdown)},
@@ -160,7 +161,7 @@ def _result(
     out: dict[str, Any] = {
         "ruleId": finding.code,
         "level": _LEVELS[finding.severity],
-        "message": {"text": finding.message},
+        "message": {"text": finding.full_text},
         "locations": [{"physicalLocation": physical}],
     }
     if finding.code in index_of:

@@ -22,7 +22,10 @@ _RESET = "\033[0m"
 _BOLD = "\033[1m"
 
 
-def report(results: Sequence[FileResult], out: TextIO, *, colour: bool) -> None:
+def report(
+    results: Sequence[FileResult], out: TextIO, *, colour: bool, quiet: bool = False
+) -> None:
+    """`quiet`: the findings only, without source lines and the summary."""
     counts = dict.fromkeys(Severity, 0)
     for result in results:
         lines = EditorLines(result.text) if result.text is not None else None
@@ -36,11 +39,15 @@ def report(results: Sequence[FileResult], out: TextIO, *, colour: bool) -> None:
                 head = f"{_BOLD}{head}{_RESET}"
                 tag = f"{_COLOURS[finding.severity]}{tag}{_RESET}"
             out.write(f"{head}: {tag} {printable(finding.message)}\n")
-            source = lines.editor_line(start.line) if lines is not None else None
+            if finding.polyaxon:
+                out.write(f"  Polyaxon: {printable(finding.polyaxon)}\n")
+            source = lines.editor_line(start.line) if lines is not None and not quiet else None
             if source is not None:
                 stop = end.character if end.line == start.line else len(source)
                 shown, caret = source_excerpt(source, start.character, stop)
                 out.write(f"  {shown}\n  {caret}\n")
+    if quiet:
+        return
     total = sum(counts.values())
     checked = len(results)
     summary = (

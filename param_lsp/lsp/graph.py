@@ -1,0 +1,173 @@
+"""The pipeline graph over LSP: `workspace/executeCommand` and code lenses.
+
+`param-lsp.graph` with arguments `[uri, format]` (format `mermaid`, the default, `dot` or
+`json`) answers the graph of the open document as text (Mermaid, DOT) or as the JSON object,
+whose ranges are in the client's position encoding. Code lenses: one above `operations:`
+("Pipeline graph: 3 ops · 1 error") and one above each op ("2 upstream · 3 downstream"); they
+run the client's graph command when it named one in `initializationOptions.graphCommand`
+(the VS Code extension opens its graph view), else `param-lsp.graph`.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING, Any
+
+from lsprotocol import types
+
+if TYPE_CHECKING:
+    from param_lsp.features.graph import PipelineGraph
+    from param_lsp.lsp.convert import Lines
+
+GRAPH_COMMAND = "param-lsp.graph"
+log = logging.getLogger(__name__)
+
+
+def graph_of(ls: Any, uri: str) -> tuple[PipelineGraph, Any] | None:
+    """The graph of an open document and its view (None when the document is not ours)."""
+    from param_lsp.features.graph import build_graph
+
+    view = ls.view_of(uri)
+    if view is None:
+        return None
+    return build_graph(view.analysis, findings=view.findings or None), view
+
+
+def _lines(ls: Any, view: Any) -> Lines:
+    from param_lsp.lsp.convert import Lines
+
+    return Lines(view.lines, ls.workspace.position_codec, view.text)
+
+
+def _client_ranges(data: Any, lines: Lines) -> Any:
+    """The JSON with every `range` converted to the client's position encoding."""
+    from param_lsp.core.span import Position, Span
+
+    if isinstance(data, list):
+        return [_client_ranges(item, lines) for item in data]
+    if not isinstance(data, dict):
+        return data
+    out: dict[str, Any] = {}
+    for key, value in data.items():
+        if key == "range" and isinstance(value, dict):
+            start, end = value["start"], value["end"]
+            span = Span(
+                Position(start["line"], start["character"]),
+                Position(end["line"], end["character"]),
+            )
+            converted = lines.range_to_client(span)
+            out[key] = {
+                "start": {"line": converted.start.line, "character": converted.start.character},
+                "end": {"line": converted.end.line, "character": converted.end.character},
+            }
+        else:
+            out[key] = _client_ranges(value, lines)
+    return out
+
+
+def execute_graph(ls: Any, arguments: list[Any] | None) -> Any:
+    from param_lsp.features.graph_formats import FORMATS, render
+
+    args = list(arguments or [])
+    if not args or not isinstance(args[0], str):
+        raise ValueError(f"{GRAPH_COMMAND} expects the arguments [uri, format]")
+    uri = args[0]
+    fmt = args[1] if len(args) > 1 and args[1] is not None else "mermaid"
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown graph format {fmt!r}; expected one of {', '.join(FORMATS)}")
+    found = graph_of(ls, uri)
+    if found is None:
+        raise ValueError(f"{uri} is not an open polyaxonfile")
+    graph, view = found
+    if fmt == "json":
+        data = _client_ranges(graph.to_json(), _lines(ls, view))
+        data["uri"] = uri
+        return data
+    return render(graph, fmt)
+
+
+def graph_command_name(ls: Any) -> str:
+    options = ls.init_options
+    if isinstance(options, dict):
+        nested = options.get("param-lsp")
+        for value in (options.get("graphCommand"), (nested or {}).get("graphCommand")):
+            if isinstance(value, str) and value:
+                return value
+    return GRAPH_COMMAND
+
+
+def code_lenses(ls: Any, uri: str) -> list[types.CodeLens]:
+    from param_lsp.core.findings import Severity
+    from param_lsp.features.graph import OP, lens_counts
+
+    found = graph_of(ls, uri)
+    if found is None:
+        return []
+    graph, view = found
+    if not graph.is_dag or graph.operations_span is None:
+        return []
+    lines = _lines(ls, view)
+    name = graph_command_name(ls)
+    arguments: list[Any] = [uri, "mermaid"] if name == GRAPH_COMMAND else [uri]
+    ops = sum(1 for node in graph.nodes if node.kind == OP)
+    errors = graph.error_count
+    warnings = graph.count(Severity.WARNING)
+    summary = [f"{ops} op{'s' if ops != 1 else ''}"]
+    if errors:
+        summary.append(f"{errors} error{'s' if errors != 1 else ''}")
+    if warnings:
+        summary.append(f"{warnings} warning{'s' if warnings != 1 else ''}")
+    lenses = [
+        types.CodeLens(
+            range=lines.range_to_client(graph.operations_span),
+            command=types.Command(
+                title="Show pipeline graph: " + " · ".join(summary), command=name,
+                arguments=arguments,
+            ),
+        )
+    ]  # fmt: skip
+    for node, upstream, downstream in lens_counts(graph):
+        if node.span is None:
+            continue
+        lenses.append(
+            types.CodeLens(
+                range=lines.range_to_client(node.span),
+                command=types.Command(
+                    title=f"{upstream} upstream · {downstream} downstream",
+                    command=name,
+                    arguments=arguments,
+                ),
+            )
+        )
+    return lenses
+
+
+async def _current(ls: Any, uri: str) -> None:
+    """Wait for the analysis of the document as it is now (right after opening or an edit)."""
+    state = ls.state_of(uri)
+    if state is not None:
+        await ls.store.ensure_current(state)
+
+
+def register(server: Any, guarded: Any) -> None:
+    """Adds the graph command and the code lenses to the server."""
+
+    @server.command(GRAPH_COMMAND)
+    async def graph_command(ls: Any, *arguments: Any) -> Any:
+        from pygls.exceptions import JsonRpcInternalError, JsonRpcInvalidParams
+
+        try:
+            if arguments and isinstance(arguments[0], str):
+                await _current(ls, arguments[0])
+            return execute_graph(ls, list(arguments))
+        except ValueError as exc:
+            raise JsonRpcInvalidParams(str(exc)) from None
+        except Exception as exc:
+            log.exception("param-lsp: %s failed", GRAPH_COMMAND)
+            raise JsonRpcInternalError(f"{GRAPH_COMMAND} failed: {exc}") from None
+
+    @server.feature(types.TEXT_DOCUMENT_CODE_LENS, types.CodeLensOptions(resolve_provider=False))
+    @guarded(None)
+    async def code_lens(ls: Any, params: types.CodeLensParams) -> Any:
+        await _current(ls, params.text_document.uri)
+        return code_lenses(ls, params.text_document.uri) or None

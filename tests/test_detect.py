@@ -1,0 +1,133 @@
+"""The polyaxonfile detection rule (core/detect.py) on real foreign YAML and real polyaxonfiles.
+
+`tests/data/foreign/` holds real non-Polyaxon YAML files from public repositories (sources and
+licences in its SOURCES.md): none of them may be picked by a folder check, the pre-commit hook or
+the server. Every `kind: operation|component` file of the shared corpus must still be found.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from param_lsp.cli.main import main
+from param_lsp.core.config import load_config
+from param_lsp.core.detect import looks_like_polyaxonfile, polyaxon_kind, selected
+from param_lsp.core.settings import Settings
+from param_lsp.core.workspace import Workspace
+from param_lsp.lsp.documents import _compute
+from tests.corpus_support import corpus_dir
+
+FOREIGN = Path(__file__).parent / "data" / "foreign"
+FOREIGN_FILES = sorted(p for p in FOREIGN.rglob("*") if p.suffix in (".yaml", ".yml"))
+CORPUS = corpus_dir()
+
+
+def test_the_foreign_set_is_large_and_varied() -> None:
+    assert len(FOREIGN_FILES) >= 700
+    repos = {p.relative_to(FOREIGN).parts[0] for p in FOREIGN_FILES}
+    assert len(repos) >= 35
+    sources = (FOREIGN / "SOURCES.md").read_text(encoding="utf-8")
+    recorded = set(re.findall(r"^\| (\S+) \| `([^`]+)` \|", sources, re.MULTILINE))
+    on_disk = {(p.relative_to(FOREIGN).parts[0].replace("__", "/", 1),
+                "/".join(p.relative_to(FOREIGN).parts[1:])) for p in FOREIGN_FILES}  # fmt: skip
+    assert on_disk == recorded
+
+
+def test_no_foreign_file_is_a_polyaxonfile() -> None:
+    found = [str(p.relative_to(FOREIGN)) for p in FOREIGN_FILES
+             if looks_like_polyaxonfile(p.read_text(encoding="utf-8"))]  # fmt: skip
+    assert found == []
+
+
+def test_folder_check_and_pre_commit_find_nothing_in_the_foreign_set(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["check", "--no-config", "--format", "json", str(FOREIGN)]) == 2
+    out = json.loads(capsys.readouterr().out)
+    assert out["files"] == []
+    # pre-commit passes every staged YAML file with --only-polyaxonfiles
+    files = [str(p) for p in FOREIGN_FILES]
+    code = main(["check", "--no-config", "--only-polyaxonfiles", "--format", "json", *files])
+    assert json.loads(capsys.readouterr().out)["files"] == []
+    assert code == 0  # the hook lets the commit through
+
+
+def test_the_server_analyses_no_foreign_file() -> None:
+    workspace = Workspace(root=FOREIGN)
+    eligible = [
+        str(p.relative_to(FOREIGN))
+        for p in FOREIGN_FILES
+        if _compute(p.read_text(encoding="utf-8"), p, p.as_uri(), Settings(), workspace).eligible
+    ]
+    assert eligible == []
+
+
+@pytest.mark.skipif(not (CORPUS / "oracle-verdicts.jsonl").exists(), reason="no corpus")
+def test_every_operation_and_component_of_the_corpus_is_found() -> None:
+    rows = [json.loads(line) for line in (CORPUS / "oracle-verdicts.jsonl").open()]
+    kinds = re.compile(r"^kind:[ \t]*['\"]?(?:operation|component)\b", re.MULTILINE)
+    files = [CORPUS / str(row["file"]) for row in rows]
+    texts = {f: f.read_bytes().decode("utf-8", errors="replace") for f in files}
+    v1 = [f for f, text in texts.items() if kinds.search(text)]
+    assert len(v1) >= 250
+    missed = [str(f) for f in v1 if polyaxon_kind(texts[f]) != "v1"]
+    assert missed == []
+
+
+#: Hand-written shapes seen in real repositories (the foreign set holds real ones of most),
+#: shared with the VS Code extension's tests, which apply the same rule.
+CASES = json.loads((Path(__file__).parent / "data" / "detect" / "cases.json").read_text("utf-8"))
+
+
+@pytest.mark.parametrize("name", sorted(CASES["not_polyaxon"]))
+def test_foreign_shapes_are_not_polyaxonfiles(name: str) -> None:
+    assert polyaxon_kind(CASES["not_polyaxon"][name]) is None
+
+
+@pytest.mark.parametrize("name", sorted(CASES["polyaxon"]))
+def test_polyaxon_shapes_are_found(name: str) -> None:
+    expected, text = CASES["polyaxon"][name]
+    assert polyaxon_kind(text) == expected
+
+
+def test_explicit_and_included_files_are_always_checked_excluded_never(tmp_path: Path) -> None:
+    (tmp_path / ".param-lsp.toml").write_text(
+        'include = ["pipelines/**"]\nexclude = ["vendor/"]\n', encoding="utf-8"
+    )
+    foreign = "stages:\n  a: {cmd: x}\n"
+    ours = "kind: operation\nhubRef: x\n"
+    config = load_config(tmp_path / "x.yaml")
+    assert selected(foreign, tmp_path / "pipelines" / "a.yaml", config)
+    assert not selected(ours, tmp_path / "vendor" / "op.yaml", config)
+    assert selected(foreign, tmp_path / "vendor" / "a.yaml", config, explicit=True)
+
+
+def test_the_server_honours_exclude(tmp_path: Path) -> None:
+    (tmp_path / ".param-lsp.toml").write_text('exclude = ["vendor/"]\n', encoding="utf-8")
+    text = "version: 1.1\nkind: operation\nhubRef: tensorboard\n"
+    workspace = Workspace(root=tmp_path)
+    inside = tmp_path / "vendor" / "op.yaml"
+    outside = tmp_path / "op.yaml"
+    assert not _compute(text, inside, inside.as_uri(), Settings(), workspace).eligible
+    assert _compute(text, outside, outside.as_uri(), Settings(), workspace).eligible
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a" + " " * 200_000 + "b\n",
+        "run:\n  x" + " \t" * 100_000 + "\n",
+        "component: {" + "run: {" * 40_000,
+        "kind: operation\n" + "a:" * 100_000 + "\n",
+    ],
+)
+def test_hostile_lines_are_read_in_linear_time(text: str) -> None:
+    import time
+
+    started = time.perf_counter()
+    polyaxon_kind(text)
+    assert time.perf_counter() - started < 0.5
