@@ -930,3 +930,31 @@ def test_server_reindex_of_a_watched_special_file_does_not_block(tmp_path: Path)
         with contextlib.suppress(OSError):
             os.close(os.open(fifo, os.O_WRONLY | os.O_NONBLOCK))
         client.close()
+
+
+def test_fix_never_writes_through_a_link_out_of_the_project(tmp_path: Path) -> None:
+    repo, outside = tmp_path / "repo", tmp_path / "outside"
+    (repo / ".git").mkdir(parents=True)
+    outside.mkdir()
+    text = (
+        "kind: operation\nparams:\n  learning_rat: 0.1\ncomponent:\n"
+        "  inputs: [{name: learning_rate, type: float}]\n  run: {kind: job}\n"
+    )
+    (outside / "op.yaml").write_text(text)
+    (repo / "op.yaml").symlink_to(outside / "op.yaml")
+    (repo / "own.yaml").write_text(text)
+    done = _check("--fix", str(repo))
+    assert done.returncode == 2, done.stderr
+    assert "not fixing" in done.stderr
+    assert (outside / "op.yaml").read_text() == text  # untouched
+    assert "learning_rate: 0.1" in (repo / "own.yaml").read_text()  # the project's own: fixed
+
+
+def test_graph_of_a_special_file_is_an_io_problem(tmp_path: Path, fifo: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "param_lsp", "graph", str(fifo)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 2 and "not a regular file" in done.stderr

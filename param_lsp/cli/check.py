@@ -209,6 +209,11 @@ def _fix(
         if sys.stdout is not None:
             sys.stdout.write(conventions.unified_diff(str(path), text, fixed))
         return text, findings, applied
+    if not workspace.allowed(path):  # a link out of the project: never written through
+        sys.stderr.write(
+            f"param-lsp: not fixing {shown_path(str(path))}: it leads outside {workspace.root}\n"
+        )
+        return text, findings, -1
     try:
         with open(path, "w", encoding="utf-8", newline="") as handle:
             handle.write(fixed)
