@@ -163,7 +163,10 @@ def _template_target(
     return Target("io", io.name, io=io, span=segments[at].span)
 
 
-def definition(view: DocumentView, pos: Position) -> list[Location]:
+def definition(
+    view: DocumentView, pos: Position, allowed: Callable[[Path], bool] | None = None
+) -> list[Location]:
+    """Where the thing at ``pos`` is defined; a file outside ``allowed`` is never looked at."""
     cur = view.cursor(pos)
     if cur is None:
         return []
@@ -171,6 +174,8 @@ def definition(view: DocumentView, pos: Position) -> list[Location]:
         if cur.key in ("pathRef", "path_ref") and cur.text:
             base = view.path.parent if view.path is not None else Path.cwd()
             target = (base / cur.text).resolve()
+            if allowed is not None and not allowed(target):
+                return []  # not even whether it exists
             if target.is_file():
                 return [Location(target, Span.of(0, 0, 0, 0))]
             return []
