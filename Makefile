@@ -52,8 +52,8 @@ check-examples: venv
 	-$(BIN)/param-lsp check examples/mistakes
 
 lint: venv
-	$(BIN)/ruff check param_lsp tests tools .ci
-	$(BIN)/ruff format --check param_lsp tests tools .ci
+	$(BIN)/ruff check param_lsp tests scripts .ci
+	$(BIN)/ruff format --check param_lsp tests scripts .ci
 
 typecheck: venv
 	$(BIN)/mypy

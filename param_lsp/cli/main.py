@@ -60,8 +60,7 @@ def run_serve(args: argparse.Namespace) -> int:
     sys.modules.setdefault("ssl", None)  # type: ignore[arg-type]
     from param_lsp.lsp.server import serve
 
-    serve()
-    return 0
+    return serve()
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -101,6 +100,20 @@ def build_parser() -> argparse.ArgumentParser:
     strict.add_argument("--strict-params", dest="strict_params", action="store_true", default=None)
     strict.add_argument("--no-strict-params", dest="strict_params", action="store_false")
     check.add_argument("-P", "--param", action="append", metavar="NAME=VALUE")
+    check.add_argument(
+        "--url-map",
+        action="append",
+        metavar="URL_PREFIX=FOLDER",
+        help="read a urlRef starting with URL_PREFIX from FOLDER + the rest of the URL",
+    )
+    check.add_argument(
+        "--no-public-hub",
+        dest="public_hub",
+        action="store_const",
+        const=False,
+        default=None,
+        help="do not resolve hubRefs with the bundled public hub facts",
+    )
     check.add_argument("--no-color", action="store_true")
     check.add_argument(
         "--select",

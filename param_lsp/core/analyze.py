@@ -40,6 +40,8 @@ class Analysis:
     composed: Any = None  # rules.references.Composed
     #: The file's own DAG ops as the DAG check composed them, by id of their node.
     dag_ops: dict[int, Any] = field(default_factory=dict)
+    #: The schema errors of the document (rules.dependent.SchemaBreaks), to skip dependent checks.
+    schema_breaks: Any = None
     findings: list[Finding] = field(default_factory=list)
 
     @property
@@ -87,7 +89,6 @@ def _analyze(
     cache: DocumentCache | None,
 ) -> Analysis:
     registry.load_all()
-    from param_lsp.rules import params as params_rules
     from param_lsp.rules import references, syntax
 
     settings = settings or Settings()
@@ -118,13 +119,19 @@ def _analyze(
     if root is None:
         return _finish(analysis, ctx)
 
+    mark = len(ctx.findings)
     kind, broken = _check_structure(root, ctx)
     analysis.kind = kind
     if kind not in SUPPORTED_KINDS or _is_preset(root):
         # A preset is merged into an operation at run time: its sections' schema is all that
         # can be checked on its own (Polyaxon's `check --lint`); it needs no `run`.
         return _finish(analysis, ctx)
-    layer = read_layer(root, source, drop=frozenset(broken))
+    from param_lsp.rules import dependent
+
+    breaks = dependent.SchemaBreaks.since(ctx, mark)
+    analysis.schema_breaks = breaks
+    dropped = broken - dependent.kept_keys(root, broken, breaks) if breaks else broken
+    layer = read_layer(root, source, drop=frozenset(dropped))
     analysis.layer = layer
     if references.report_top_level_dag_ref(layer, ctx):
         return _finish(analysis, ctx)
@@ -139,25 +146,58 @@ def _analyze(
         composed.strict = composed.strict or bool(settings.strict_params)
         composed.params = _with_cli_params(composed.params, settings) or {}
     analysis.composed = composed
-    references.report_no_run(composed, root, ctx)
+    no_run = references.report_no_run(composed, root, ctx)
+    _check_run_patch(root, composed, broken, ctx)
+    if breaks:
+        dependent.explain_run_patch(root, dropped, breaks, ctx)
 
-    params_usable = not ({"params", "inputs", "outputs", "matrix", "joins"} & broken)
-    if composed.complete and not composed.broken and params_usable:
-        target = params_rules.ParamsTarget(
-            params=_with_joins(composed),
-            inputs=composed.inputs,
-            outputs=composed.outputs,
-            strict=composed.strict,
-            matrix=composed.matrix,
-            anchor_at=_params_anchor(root),
-            is_template=is_component and settings.components_as_templates,
-            check_ref=_ref_checker(),
-            chunk_slot="document",
+    if composed.complete and not composed.broken:
+        # A schema error hides only what depends on the broken part (rules/dependent.py). A
+        # broken matrix or joins still names its params (for templates), but provides nothing.
+        plan = dependent.plan_params(
+            root,
+            dropped,
+            composed,
+            _with_joins(composed) if "joins" not in dropped else dict(composed.params),
+            breaks,
+            ctx,
         )
-        params_rules.validate_params(target, ctx)
+        if plan.params is not None:
+            mark = len(ctx.findings)
+            _validate_params(analysis, plan, ctx)
+            if no_run:
+                # Without a run there is no component: what a param says about itself stands,
+                # its match with inputs and outputs waits for one.
+                ctx.findings[mark:] = [
+                    f for f in ctx.findings[mark:] if f.code not in _NEEDS_COMPONENT
+                ]
         _check_dag(analysis, ctx, workspace)
         _check_templates(analysis, ctx)
     return _finish(analysis, ctx)
+
+
+#: Params findings about the match with a component's inputs/outputs (rules/params.py).
+_NEEDS_COMPONENT = frozenset({"PLX300", "PLX301", "PLX303", "PLX304", "PLX305", "PLX306"})
+
+
+def _validate_params(analysis: Analysis, plan: Any, ctx: CheckContext) -> None:
+    from param_lsp.rules import params as params_rules
+
+    composed, root = analysis.composed, analysis.root
+    assert root is not None
+    is_component = analysis.kind == "component"
+    target = params_rules.ParamsTarget(
+        params=plan.params,
+        inputs=plan.inputs,
+        outputs=plan.outputs,
+        strict=composed.strict,
+        matrix=plan.matrix,
+        anchor_at=_params_anchor(root),
+        is_template=is_component and analysis.settings.components_as_templates,
+        check_ref=_ref_checker(),
+        chunk_slot="document",
+    )
+    params_rules.validate_params(target, ctx)
 
 
 def _check_structure(root: YMap, ctx: CheckContext) -> tuple[str | None, set[str]]:
@@ -237,6 +277,14 @@ def _ref_checker() -> Any:
     except ImportError:
         return None
     return getattr(refs, "check_param_ref", None)
+
+
+def _check_run_patch(root: YMap, composed: Any, broken: set[str], ctx: CheckContext) -> None:
+    if composed.broken or not composed.complete or {"runPatch", "run_patch"} & broken:
+        return
+    from param_lsp.rules import run_patch
+
+    run_patch.check_run_patch(root, composed.run_kind, ctx)
 
 
 def _check_templates(analysis: Analysis, ctx: CheckContext) -> None:

@@ -343,6 +343,7 @@ def read_layer(root: YMap, source: Path | None, *, drop: frozenset[str] = frozen
     if not _REF_KEY_SET.isdisjoint(index):
         for camel, snake in _REF_SPELLINGS:
             entry = get(camel) or get(snake)
-            if entry is not None and isinstance(entry[1].to_py(), str):
+            # An empty reference is no reference (Polyaxon tests them for truthiness).
+            if entry is not None and isinstance(value := entry[1].to_py(), str) and value:
                 layer.refs[camel] = entry
     return layer

@@ -15,7 +15,8 @@ tag understood by :mod:`param_lsp.rules.schema`:
 * ``("k8slist", class name, message)``: a list of them, a non-list gives ``message``;
 * ``("oneof", T, ...)``: a scalar union (first alternative whose shape matches);
 * special tags handled by code: ``strlist``, ``name``, ``params``, ``fullparams``, ``io``,
-  ``run``, ``cmd``, ``env``, ``resources``, ``poly``, ``matrix``, ``joins``.
+  ``run``, ``cmd``, ``env``, ``resources``, ``poly``, ``matrix``, ``joins``, ``image`` (a
+  docker image, :mod:`param_lsp.rules.schema_values`).
 
 A model is ``{field name: (alias or None, type, required)}``; both spellings are accepted
 (pydantic ``populate_by_name``).
@@ -357,11 +358,11 @@ MODELS: dict[str, dict[str, Field]] = {
     },
     "GitType": {"url": f(STR), "revision": f(STR), "flags": f(ref(lst(STR)))},
     "DockerfileType": {
-        "image": f(STR, required=True),
-        "env": f(ANY),
+        "image": f(("image",), required=True),
+        "env": f(ref(oneof(ANYDICT, lst(lst(STR))))),
         "path": f(ref(lst(STR))),
-        "copy": f(ANY),
-        "post_run_copy": f(ANY, "postRunCopy"),
+        "copy": f(ref(_STR_LIST_ITEMS)),
+        "post_run_copy": f(ref(_STR_LIST_ITEMS), "postRunCopy"),
         "run": f(ref(lst(STR))),
         "lang_env": f(STR, "langEnv"),
         "uid": f(ref(LAXINT)),

@@ -61,6 +61,10 @@ class Settings:
     )
     #: hubRef component name (with or without `:tag`) → local file or folder.
     hub_map: dict[str, str] = attrs.field(factory=dict, validator=_str_map())
+    #: urlRef URL prefix → local folder (the rest of the URL is the path inside it).
+    url_map: dict[str, str] = attrs.field(factory=dict, validator=_str_map())
+    #: Whether a `hubRef` no `hub_map` entry covers is read from the bundled public hub facts.
+    public_hub: bool = attrs.field(default=True, validator=validators.instance_of(bool))
     #: Files outside this folder are never read (pathRef resolution); None = the file's folder.
     root: str | None = attrs.field(
         default=None, validator=validators.optional(validators.instance_of(str))

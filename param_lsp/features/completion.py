@@ -14,6 +14,7 @@ from pathlib import Path
 from param_lsp.core.cursor import Cursor
 from param_lsp.core.locate import LinePart, PathStep, resolve_path, split_line
 from param_lsp.core.model import IODef
+from param_lsp.core.public_hub import is_virtual
 from param_lsp.core.span import Position, Span
 from param_lsp.core.yaml_tree import YMap, YScalar
 from param_lsp.features import knowledge
@@ -105,7 +106,11 @@ def io_markdown(io: IODef) -> str:
         lines.append(f"- validation: {rules}")
     if io.description:
         lines += ["", io.description]
-    if io.source is not None:
+    if is_virtual(io.source):
+        assert io.source is not None
+        hub_ref = f"{io.source.parent.name}:{io.source.stem}"
+        lines += ["", f"declared by `{hub_ref}` (Polyaxon public hub)"]
+    elif io.source is not None:
         lines += ["", f"declared in `{io.source.name}`"]
     return "\n".join(lines)
 

@@ -10,6 +10,7 @@ from pathlib import Path
 from param_lsp.core.cursor import Cursor
 from param_lsp.core.locate import PathStep
 from param_lsp.core.model import IODef
+from param_lsp.core.public_hub import is_virtual
 from param_lsp.core.span import Position, Span
 from param_lsp.features import knowledge
 from param_lsp.features.document import DocumentView
@@ -162,7 +163,10 @@ def _template_target(
     return Target("io", io.name, io=io, span=segments[at].span)
 
 
-def definition(view: DocumentView, pos: Position) -> list[Location]:
+def definition(
+    view: DocumentView, pos: Position, allowed: Callable[[Path], bool] | None = None
+) -> list[Location]:
+    """Where the thing at ``pos`` is defined; a file outside ``allowed`` is never looked at."""
     cur = view.cursor(pos)
     if cur is None:
         return []
@@ -170,6 +174,8 @@ def definition(view: DocumentView, pos: Position) -> list[Location]:
         if cur.key in ("pathRef", "path_ref") and cur.text:
             base = view.path.parent if view.path is not None else Path.cwd()
             target = (base / cur.text).resolve()
+            if allowed is not None and not allowed(target):
+                return []  # not even whether it exists
             if target.is_file():
                 return [Location(target, Span.of(0, 0, 0, 0))]
             return []
@@ -183,6 +189,8 @@ def definition(view: DocumentView, pos: Position) -> list[Location]:
     if found is None:
         return []
     if found.io is not None:
+        if is_virtual(found.io.source):
+            return []  # declared by a bundled public hub component: no file to show
         return [Location(found.io.source, content_span(found.io.name_node))]
     if found.op is not None and found.op.name_node is not None:
         return [Location(view.path, content_span(found.op.name_node))]
@@ -231,7 +239,7 @@ def _with_declaring_file(
 ) -> list[DocumentView]:
     """``others`` plus a view of the file declaring ``io`` when neither has it."""
     source = io.source
-    if load is None or source is None:
+    if load is None or source is None or is_virtual(source):
         return others
     if any(same_path(source, other.path) for other in [view, *others]):
         return others
@@ -267,8 +275,10 @@ def _uses(
             inexact += [Location(other.path, span) for span in spans]
         if indexed is not None:
             locations += [loc for loc in indexed(io) if loc.path not in seen_paths]
-        if include_declaration and not any(
-            same_path(location.path, io.source) for location in locations
+        if (
+            include_declaration
+            and not is_virtual(io.source)
+            and not any(same_path(location.path, io.source) for location in locations)
         ):
             locations.insert(0, Location(io.source, content_span(io.name_node)))
     elif found.op is not None:
@@ -373,6 +383,12 @@ def _check_io_rename(
     """Refuse a rename that could not update every site: a declaration outside the workspace's
     files, a name already taken, or a use whose text is not the name itself."""
     views = {v.path: v for v in [*others, view]}
+    if is_virtual(io.source):
+        assert io.source is not None
+        raise RenameError(
+            f"`{io.name}` is declared by the public hub component "
+            f"`{io.source.parent.name}:{io.source.stem}`, which cannot be renamed."
+        )
     if io.source is None or not any(same_path(io.source, path) for path in views):
         raise RenameError(
             f"`{io.name}` is declared in a file that is not part of the workspace"

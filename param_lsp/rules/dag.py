@@ -30,9 +30,11 @@ from param_lsp.core.workspace import Workspace
 from param_lsp.core.yaml_tree import YMap, YNode, YScalar, YSeq
 from param_lsp.rules import refs as ref_rules
 from param_lsp.rules import templates
+from param_lsp.rules.dependent import SchemaBreaks
 from param_lsp.rules.params import ParamsTarget, did_you_mean, unambiguous, validate_params
 from param_lsp.rules.references import Composed, Composer
 from param_lsp.rules.registry import Rule, rule
+from param_lsp.rules.run_patch import check_run_patch
 
 NO_OPERATIONS = rule(
     "PLX500",
@@ -329,7 +331,8 @@ def check_dag(analysis: Any, ctx: CheckContext, workspace: Workspace) -> None:
     owner = next((layer for layer in composed.layers if layer.run is composed.run), None)
     if owner is None or composed.run is None or owner.source != ctx.path:
         return  # the pipeline lives in a referenced file, which is checked on its own
-    ops = check_dag_run(composed.run, composed.inputs, owner.source, ctx, workspace)
+    breaks = getattr(analysis, "schema_breaks", None)
+    ops = check_dag_run(composed.run, composed.inputs, owner.source, ctx, workspace, breaks)
     # Editor features reuse these compositions instead of composing every op again.
     analysis.dag_ops = {id(op.item): op for op in ops.values()}
 
@@ -340,9 +343,15 @@ def check_dag_run(
     source: Path | None,
     ctx: CheckContext,
     workspace: Workspace,
+    breaks: SchemaBreaks | None = None,
 ) -> dict[str, OpNode]:
-    """Check one DAG run; returns its ops by name, composed (empty without operations)."""
+    """Check one DAG run; returns its ops by name, composed (empty without operations).
+
+    ``breaks``: the document's schema errors; an op or component they touch is still part of
+    the graph, but the params of the ops that depend on it are not checked."""
     ops_node = run.get("operations")
+    if breaks and not isinstance(ops_node, YSeq) and breaks.error_in(ops_node) is not None:
+        return {}  # `operations` is not a list: reported by the schema, nothing to walk
     if not isinstance(ops_node, YSeq) or not ops_node.items:
         anchor = run.key_node("operations") or run.key_node("kind") or run
         ctx.report(
@@ -376,6 +385,8 @@ def check_dag_run(
         op.composed, op.usable = composed, usable
         problems += new
     _report_dag_ref_problems(problems, components, ctx)
+    if breaks:
+        _skip_broken(ops, components, breaks, ctx)
     _build_graph(ops)
     _report_orphans(ops, ctx)
     _report_cycles(ops, ctx)
@@ -394,6 +405,65 @@ def check_dag_run(
         if op.usable and op.composed is not None:
             _check_op_params(op, table, source, ctx, workspace, seen, ops, dag_inputs)
     return ops
+
+
+def _skip_broken(
+    ops: dict[str, OpNode], components: dict[str, YMap], breaks: SchemaBreaks, ctx: CheckContext
+) -> None:
+    """Ops whose own entry or whose `components[]` entry failed the schema keep their place in
+    the graph, but their params are not checked (a note on the schema error says so)."""
+    broken_components = {
+        id(item): (name, cause)
+        for name, item in components.items()
+        if (cause := breaks.error_in(item)) is not None
+    }
+    for op in ops.values():
+        cause = _params_break(op.item, breaks)
+        if cause is not None:
+            if op.usable:
+                breaks.explain(
+                    ctx,
+                    cause,
+                    f"the params of op `{op.name}` are not checked until this is fixed",
+                    op.name_node.span,
+                )
+            op.usable = False
+            continue
+        if op.composed is None or not broken_components:
+            continue
+        for layer in op.composed.layers[1:]:
+            found = broken_components.get(id(layer.root))
+            if found is None:
+                continue
+            name, cause = found
+            if op.usable:
+                breaks.explain(
+                    ctx,
+                    cause,
+                    f"op `{op.name}` uses component `{name}`; its params are not checked until "
+                    "the component is fixed",
+                    op.name_node.span,
+                )
+            op.usable = False
+            break
+
+
+#: Keys of an op whose contents its params check reads (a bad `name` or `trigger` is not one).
+_PARAMS_INPUTS = (
+    "params", "component", "pathRef", "path_ref", "hubRef", "hub_ref", "urlRef", "url_ref",
+    "dagRef", "dag_ref", "matrix", "joins", "inputs", "outputs", "patchStrategy",
+    "patch_strategy", "strictParams", "strict_params",
+)  # fmt: skip
+
+
+def _params_break(item: YMap, breaks: SchemaBreaks) -> Finding | None:
+    for key in _PARAMS_INPUTS:
+        entry = item.entry(key)
+        if entry is not None:
+            cause = breaks.error_in(entry[1]) or breaks.error_in(entry[0])
+            if cause is not None:
+                return cause
+    return None
 
 
 def _named_items(
@@ -473,6 +543,9 @@ def _compose_op(
                 polyaxon=f"DAG node `{op.name}` cannot define a schedule.",
             )
         )
+    if composed.complete and not composed.broken and not ctx.settings.is_216:
+        # Polyaxon 2.18 validates an op's runPatch against its component's run kind too.
+        check_run_patch(op.item, composed.run_kind, ctx)
     if composed.broken:
         op.usable = False
     elif composed.complete and composed.run is None:
@@ -616,14 +689,17 @@ def _report_orphans(ops: dict[str, OpNode], ctx: CheckContext) -> None:
     orphans = sorted({name for op in ops.values() for name in op.upstream if name not in ops})
     if not orphans:
         return
-    listed = "{" + ", ".join(f"'{name}'" for name in orphans) + "}"
+    shown = ", ".join(f"'{name}'" for name in orphans[:MAX_LISTED])
+    more = len(orphans) - MAX_LISTED
+    listed = "{" + shown + (f", … and {more} more" if more > 0 else "") + "}"
+    names = tuple(ops)
     for op in ops.values():
         for name, nodes in op.upstream.items():
             if name in ops:
                 continue
-            guess = did_you_mean(name, list(ops))
+            guess = did_you_mean(name, names)
             fix = f"did you mean `{guess}`?" if guess else "add the op or fix the name."
-            safe = unambiguous(name, guess, list(ops))
+            safe = unambiguous(name, guess, names)
             for node in nodes:
                 ctx.report(
                     ORPHAN_OP.at(
@@ -659,6 +735,12 @@ def _op_name_fix(node: YNode, name: str, guess: str | None, safe: bool) -> tuple
     return (Fix(f"Replace with `{guess}`", span, guess, safe=safe),)
 
 
+#: Lists in messages (orphan ops, the steps of a cycle) show at most this many names.
+MAX_LISTED = 10
+#: Up to this many ops in a cycle, each dependency's message names its shortest cycle.
+EXACT_CYCLES_UP_TO = 64
+
+
 def _report_cycles(ops: dict[str, OpNode], ctx: CheckContext) -> None:
     edges = {name: [up for up in op.upstream if up in ops] for name, op in ops.items()}
     # Most edits leave the graph as it was: its components are those of the last analysis.
@@ -666,27 +748,102 @@ def _report_cycles(ops: dict[str, OpNode], ctx: CheckContext) -> None:
         members = set(component)
         if len(component) == 1 and component[0] not in edges[component[0]]:
             continue
+        # A large cycle: one walk through a hub op per dependency (two searches in all), so
+        # that thousands of ops in a ring cost linear time, not one search per dependency.
+        hub = (
+            _HubPaths(edges, component[0], members) if len(component) > EXACT_CYCLES_UP_TO else None
+        )
         for name in component:
             op = ops[name]
             for upstream in edges[name]:
                 if upstream not in members:
                     continue
-                path = _path(edges, upstream, name, members)
-                cycle = [name, *path]
-                if len(cycle) == 2 and cycle[0] == cycle[1]:
+                if upstream == name:
                     message = f"Op `{name}` depends on itself; remove this dependency."
                 else:
-                    message = (
-                        "The DAG's dependencies form a cycle ("
-                        + " waits for ".join(f"`{step}`" for step in cycle)
-                        + "); remove one of them."
-                    )
+                    if hub is not None:
+                        steps = _steps(*hub.cycle(name, upstream))
+                    else:
+                        steps = _steps(*_shortened([name, *_path(edges, upstream, name, members)]))
+                    message = f"The DAG's dependencies form a cycle ({steps}); remove one of them."
                 for node in op.upstream[upstream]:
                     ctx.report(
                         GRAPH_CYCLE.at(
                             node.span, message, polyaxon="Pipeline's graph is not acyclic."
                         )
                     )
+
+
+def _steps(head: list[str], tail: list[str], length: int) -> str:
+    """`a` waits for `b` waits for … for a cycle of ``length`` names (the first one repeated at
+    the end): ``head`` alone when it is the whole cycle; else its first and last names around a
+    count of the others."""
+    joiner = " waits for "
+    named = joiner.join(f"`{step}`" for step in head)
+    if not tail:
+        return named
+    hidden = length - len(head) - len(tail)
+    return named + f"{joiner}… {hidden} more …{joiner}" + joiner.join(f"`{s}`" for s in tail)
+
+
+def _shortened(cycle: list[str]) -> tuple[list[str], list[str], int]:
+    if len(cycle) <= MAX_LISTED:
+        return cycle, [], len(cycle)
+    half = MAX_LISTED // 2
+    return cycle[:half], cycle[-half:], len(cycle)
+
+
+class _HubPaths:
+    """Paths through one op of a strongly connected component: to it from every member, and
+    from it to every member, each found by one breadth-first search."""
+
+    def __init__(self, edges: dict[str, list[str]], hub: str, members: set[str]) -> None:
+        self.hub = hub
+        # toward[x]: the next step from x toward the hub, following the edges.
+        reverse: dict[str, list[str]] = {name: [] for name in members}
+        for name in members:
+            for up in edges[name]:
+                if up in members:
+                    reverse[up].append(name)
+        self.toward, self.toward_depth = _tree(reverse, hub)
+        # came_from[x]: the step before x on the path hub -> … -> x.
+        inside = {name: [up for up in edges[name] if up in members] for name in members}
+        self.came_from, self.from_depth = _tree(inside, hub)
+
+    def cycle(self, name: str, upstream: str) -> tuple[list[str], list[str], int]:
+        """The cycle name -> upstream -> … -> hub -> … -> name for :func:`_steps`: whole when
+        it has at most :data:`MAX_LISTED` names, else only its first and last names."""
+        length = 2 + self.toward_depth[upstream] + self.from_depth[name]
+        limit = length if length <= MAX_LISTED else MAX_LISTED // 2
+        head = [name, upstream][:limit]
+        step = upstream
+        while len(head) < limit and step != self.hub:
+            step = self.toward[step]
+            head.append(step)
+        back = [name]
+        step = name
+        while len(back) < limit and step != self.hub:
+            step = self.came_from[step]
+            back.append(step)
+        back.reverse()  # hub (or a later op) -> … -> name
+        if length <= MAX_LISTED:
+            return head + back[1:], [], length
+        return head, back, length
+
+
+def _tree(edges: dict[str, list[str]], root: str) -> tuple[dict[str, str], dict[str, int]]:
+    """Breadth-first search from ``root``: each reached node's predecessor and depth."""
+    parent: dict[str, str] = {}
+    depth = {root: 0}
+    queue = deque([root])
+    while queue:
+        current = queue.popleft()
+        for nxt in edges[current]:
+            if nxt not in depth:
+                depth[nxt] = depth[current] + 1
+                parent[nxt] = current
+                queue.append(nxt)
+    return parent, depth
 
 
 def _path(edges: dict[str, list[str]], start: str, goal: str, members: set[str]) -> list[str]:

@@ -9,7 +9,6 @@ and :func:`join_params`, which gives the params stage the join params in Polyaxo
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -20,6 +19,7 @@ from param_lsp.core.context import CheckContext
 from param_lsp.core.findings import Severity
 from param_lsp.core.model import ParamDef, read_param
 from param_lsp.core.span import Span
+from param_lsp.core.template_scan import has_template
 from param_lsp.core.yaml_tree import YMap, YNode, YScalar, YSeq
 from param_lsp.rules.registry import Rule, rule
 
@@ -226,13 +226,12 @@ JOIN_CRASH = rule(
 # ---------------------------------------------------------------------------------------------
 
 #: clipped's RefField: a string containing `{{ … }}` (`.` does not match newlines).
-TEMPLATE_RE = re.compile(r"{{\s*(.+)\s*}}")
 
 OPTIMIZATIONS = ("maximize", "minimize")
 
 
 def is_template(value: Any) -> bool:
-    return isinstance(value, str) and TEMPLATE_RE.search(value) is not None
+    return has_template(value)
 
 
 #: Leaf type name → what a message says the value must be.

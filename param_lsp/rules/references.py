@@ -3,13 +3,14 @@ and composing its layers the way Polyaxon 2.18 does (spec §21.3, §21.7)."""
 
 from __future__ import annotations
 
+import difflib
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from param_lsp.core.context import CheckContext
-from param_lsp.core.findings import Finding, Related, Severity
+from param_lsp.core.findings import Finding, Fix, Related, Severity
 from param_lsp.core.model import IODef, Layer, ParamDef, read_layer
 from param_lsp.core.span import Span
 from param_lsp.core.workspace import Workspace
@@ -114,11 +115,13 @@ UNRESOLVED_REMOTE = rule(
     family="references",
     severity=Severity.INFORMATION,
     polyaxon_rejects=False,
-    summary="A `hubRef`/`urlRef` component can't be fetched offline; its params are not checked.",
+    summary="A `hubRef`/`urlRef` component can't be read offline; its params are not checked.",
     doc="""
-    Polyaxon fetches hub and URL components from the network; param-lsp never does. Map a hub
-    component to a local file or folder with the `hub_map` setting
-    (`[tool.param-lsp.hub-map]` or the client settings) to check params against it.
+    Polyaxon fetches hub and URL components from the network; param-lsp never does. Components
+    of Polyaxon's public hub are checked offline with facts shipped with param-lsp; other hub
+    names can be mapped to a local file or folder with the `hub_map` setting
+    (`[tool.param-lsp.hub-map]` or the client settings), and URLs to local folders by prefix
+    with `url_map` (`[tool.param-lsp.url-map]`, `--url-map PREFIX=FOLDER`, `urlMap`).
     """,
     bad="""
     kind: operation
@@ -153,6 +156,30 @@ NO_RUN = rule(
     params:
       lr: {value: 0.1}
     pathRef: components/train.yaml
+    """,
+)
+
+UNKNOWN_HUB_COMPONENT = rule(
+    "PLX907",
+    "unknown-hub-component",
+    family="references",
+    severity=Severity.WARNING,
+    polyaxon_rejects=False,
+    summary="A `hubRef` name close to, but not, a component of Polyaxon's public hub.",
+    doc="""
+    param-lsp ships the names, tags and inputs/outputs of Polyaxon's public hub components (the
+    last open-source snapshot), so `hubRef: kaniko` is checked offline. A name that is not there
+    but is close to one is most likely a typo; Polyaxon would fail to fetch it. Names far from
+    every hub component (private or newer components) only get the PLX904 note. Map private
+    components to local files with `hub_map`.
+    """,
+    bad="""
+    kind: operation
+    hubRef: dokerizer
+    """,
+    good="""
+    kind: operation
+    hubRef: dockerizer
     """,
 )
 
@@ -305,14 +332,7 @@ class Composer:
             return self._hub_ref(layer, hub_ref[1], chain)
         url_ref = layer.ref("urlRef")
         if url_ref is not None:
-            self.ctx.report(
-                UNRESOLVED_REMOTE.at(
-                    url_ref[1].span,
-                    f"`urlRef: {url_ref[1].to_py()}` is not fetched (no network access), so "
-                    "params are not checked against its inputs and outputs.",
-                )
-            )
-            return None, Composed(complete=False)
+            return self._url_ref(layer, url_ref[1], chain)
         dag_ref = layer.ref("dagRef")
         if dag_ref is not None and self.dag_components is not None:
             return self._dag_ref(layer, dag_ref[1], chain, dag_chain)
@@ -348,17 +368,91 @@ class Composer:
         self, layer: Layer, node: YNode, chain: tuple[Path, ...]
     ) -> tuple[Layer | None, Composed | None]:
         ref = str(node.to_py())
-        target = self._hub_target(ref, layer.source)
-        if target is None:
+        if self._hub_mapped(ref):
+            target = self._hub_target(ref, layer.source)
+            if target is not None:
+                return self._referenced(layer, node, target, chain, "hubRef")
             self.ctx.report(
                 UNRESOLVED_REMOTE.at(
                     node.span,
-                    f"`hubRef: {ref}` is not fetched (no network access); map it to a local file "
-                    "with the `hub-map` setting to check params against it.",
+                    f"`hubRef: {ref}` is mapped by the `hub-map` setting to a file that does not "
+                    "exist, so params are not checked; fix the mapping.",
                 )
             )
             return None, Composed(complete=False)
-        return self._referenced(layer, node, target, chain, "hubRef")
+        from param_lsp.core import public_hub
+
+        root = public_hub.component(ref) if self.ctx.settings.public_hub else None
+        if root is not None:
+            inner = read_layer(root, public_hub.virtual_path(ref))
+            return inner, self.compose(inner)
+        guess = public_hub.suggest(ref) if self.ctx.settings.public_hub else None
+        if guess is not None:
+            self.ctx.report(
+                UNKNOWN_HUB_COMPONENT.at(
+                    node.span,
+                    f"`hubRef: {ref}` names no component of Polyaxon's public hub; did you mean "
+                    f"`{guess}`?",
+                    fixes=(Fix(f"Replace with `{guess}`", node.span, guess),),
+                )
+            )
+            return None, Composed(complete=False)
+        name, _tag = public_hub.split_ref(ref)
+        known_tags = public_hub.tags(name) if self.ctx.settings.public_hub else []
+        if known_tags:
+            tags = ", ".join(f"`{t}`" for t in known_tags)
+            message = (
+                f"`hubRef: {ref}` is not fetched (no network access) and the bundled public hub "
+                f"has `{name}` only with the tags {tags}; use one of them or map it with "
+                "`hub-map`."
+            )
+        else:
+            message = (
+                f"`hubRef: {ref}` is not fetched (no network access); map it to a local file "
+                "with the `hub-map` setting to check params against it."
+            )
+        self.ctx.report(UNRESOLVED_REMOTE.at(node.span, message))
+        return None, Composed(complete=False)
+
+    def _hub_mapped(self, ref: str) -> bool:
+        hub_map = self.ctx.settings.hub_map
+        return ref in hub_map or ref.partition(":")[0] in hub_map
+
+    def _url_ref(
+        self, layer: Layer, node: YNode, chain: tuple[Path, ...]
+    ) -> tuple[Layer | None, Composed | None]:
+        url = str(node.to_py())
+        target = self._url_target(url, layer.source)
+        # Outside the workspace nothing is read, not even to see whether the file exists.
+        if target is not None and (not self.workspace.allowed(target) or target.is_file()):
+            return self._referenced(layer, node, target, chain, "urlRef")
+        if target is not None:
+            message = (
+                f"`urlRef: {url}` is mapped by the `url-map` setting to `{target}`, which does "
+                "not exist, so params are not checked; fix the mapping."
+            )
+        else:
+            message = (
+                f"`urlRef: {url}` is not fetched (no network access); map its URL prefix to a "
+                "local folder with the `url-map` setting to check params against it."
+            )
+        self.ctx.report(UNRESOLVED_REMOTE.at(node.span, message))
+        return None, Composed(complete=False)
+
+    def _url_target(self, url: str, source: Path | None) -> Path | None:
+        """The local file a URL maps to (longest matching prefix), or None when none applies."""
+        url_map = self.ctx.settings.url_map
+        prefixes = sorted((p for p in url_map if p and url.startswith(p)), key=len, reverse=True)
+        if not prefixes:
+            return None
+        self.read_files = True
+        prefix = prefixes[0]
+        base = Path(url_map[prefix])
+        if not base.is_absolute():
+            anchor = self.workspace.root or (source.parent if source else Path.cwd())
+            base = anchor / base
+        rest = url[len(prefix) :].lstrip("/")
+        return Path(os.path.abspath(base / rest)) if rest else None
 
     def _hub_target(self, ref: str, source: Path | None) -> Path | None:
         name, _, tag = ref.partition(":")
@@ -373,8 +467,11 @@ class Composer:
             anchor = self.workspace.root or (source.parent if source else Path.cwd())
             base = anchor / base
         for candidate in (base, base / f"{tag}.yaml", base / name / f"{tag}.yaml"):
-            if candidate.is_file():
-                return candidate
+            try:
+                if candidate.is_file():
+                    return candidate
+            except (OSError, ValueError):  # a NUL or an over-long name in the mapping
+                return None
         return None
 
     def _path_ref(
@@ -493,10 +590,12 @@ class Composer:
         return sub.findings
 
 
-def report_no_run(composed: Composed, root: YMap, ctx: CheckContext) -> None:
-    """S12: after composition a complete chain must define a run."""
+def report_no_run(composed: Composed, root: YMap, ctx: CheckContext) -> bool:
+    """S12: after composition a complete chain must define a run; True when reported."""
     if composed.run is not None or not composed.complete or composed.broken:
-        return
+        return False
+    if _defines_run(root):
+        return False  # the run (or the component holding it) failed the schema, reported there
     anchor = root.key_node("kind") or (root.pairs[0][0] if root.pairs else root)
     ctx.report(
         NO_RUN.at(
@@ -507,6 +606,29 @@ def report_no_run(composed: Composed, root: YMap, ctx: CheckContext) -> None:
             "Polyaxonfile has no run.",
         )
     )
+    return True
+
+
+_RUN_SOURCES = ("run", "component", "pathRef", "path_ref", "hubRef", "hub_ref", "urlRef",
+                "url_ref")  # fmt: skip
+
+
+def _defines_run(node: YMap, depth: int = 0) -> bool:
+    """Whether a document spells out a run, directly or through an inline component or a
+    reference, whatever the schema made of it (a reference that is not a string, a misspelt
+    `hubRfe`): then "no run" is only a consequence of the error reported there."""
+    for key in node.index:
+        if not isinstance(key, str):
+            continue
+        value = node.get(key)
+        if value is None or (isinstance(value, YScalar) and value.value in (None, "")):
+            continue
+        if key == "component":
+            if not isinstance(value, YMap) or (depth < 50 and _defines_run(value, depth + 1)):
+                return True
+        elif key in _RUN_SOURCES or difflib.get_close_matches(key, _RUN_SOURCES, 1, 0.75):
+            return True
+    return False
 
 
 def report_top_level_dag_ref(layer: Layer, ctx: CheckContext) -> bool:

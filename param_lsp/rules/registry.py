@@ -39,6 +39,11 @@ class Rule:
     ) -> Finding:
         """A finding of this rule: `message` in the product's voice (see `WORDING`), `polyaxon`
         Polyaxon's own words for the same problem when they help to recognise it."""
+        if related:
+            from param_lsp.core.public_hub import is_virtual
+
+            # Bundled hub components have no file to point at.
+            related = tuple(item for item in related if not is_virtual(item.path))
         return Finding(
             code=self.code,
             message=message,

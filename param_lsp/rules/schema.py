@@ -36,7 +36,9 @@ from param_lsp.core.schema_spec import (
     UNIONS,
     Type,
 )
+from param_lsp.core.template_scan import has_template
 from param_lsp.core.yaml_tree import YMap, YNode, YScalar, YSeq
+from param_lsp.rules import schema_values
 from param_lsp.rules.registry import plain_values, rule
 from param_lsp.rules.registry import shown as shown_value
 
@@ -461,7 +463,6 @@ IO_FLAG_NOT_BOOL = rule(
 # Helpers
 # --------------------------------------------------------------------------------------------
 
-TEMPLATE_RE = re.compile(r"{{\s*(.+)\s*}}")
 NAME_RE = re.compile(r"^[-a-zA-Z0-9_]+\Z")
 _CAMEL1 = re.compile(r"([A-Z]+)([A-Z][a-z])")
 _CAMEL2 = re.compile(r"([a-z\d])([A-Z])")
@@ -534,8 +535,9 @@ def _expected(t: Type) -> str:
         "posint": "a positive integer",
         "float": "a number",
         "sfloat": "a number",
-        "datetime": "a date-time",
-        "timedelta": "a duration",
+        "datetime": "an ISO 8601 date-time such as `2024-05-01T10:00:00Z` or a Unix timestamp",
+        "timedelta": "a number of seconds, `HH:MM:SS`, `2 days` or an ISO 8601 duration such "
+        "as `PT1H`",
         "anydict": "a mapping",
         "obj": "a mapping",
         "disc": "a mapping with a `kind`",
@@ -621,8 +623,10 @@ def _scalar_ok(tag: str, value: Any) -> bool | None:
         return is_number(value)
     if tag == "sfloat":
         return isinstance(value, (int, float)) and not isinstance(value, bool)
-    if tag in ("datetime", "timedelta"):
-        return value is not None and not isinstance(value, bool)
+    if tag == "datetime":
+        return schema_values.datetime_error(value) is None
+    if tag == "timedelta":
+        return schema_values.timedelta_error(value) is None
     return None
 
 
@@ -662,6 +666,16 @@ class _Walker:
 
     # -- reporting --
     def wrong(self, node: YNode, t: Type, path: Path, extra: str = "") -> bool:
+        reason = schema_values.value_reason(t, node)
+        if reason is not None:
+            self.ctx.report(
+                schema_values.INVALID_VALUE.at(
+                    node.span,
+                    f"{_where(path)} must be {_expected(t)}; got {_describe(node)}.",
+                    polyaxon=reason,
+                )
+            )
+            return False
         extra, polyaxon = _polyaxon_extra(extra)
         self.ctx.report(
             WRONG_TYPE.at(
@@ -702,6 +716,8 @@ class _Walker:
     def check(self, node: YNode, t: Type, path: Path, owner: YNode) -> bool:
         tag = t[0]
         if isinstance(node, YScalar):
+            if node.tag.endswith(":timestamp") and isinstance(node.value, str):
+                return True  # PyYAML could not build it: reported as invalid YAML (PLX001)
             ok = _scalar_ok(tag, node.value)
             if ok is not None:
                 if not ok:
@@ -725,11 +741,13 @@ class _Walker:
                 return False
             if tag == "ref":
                 if isinstance(node.value, str):
-                    if TEMPLATE_RE.search(node.value):
+                    if has_template(node.value):
                         return True
                     inner = t[1]
                     if inner[0] in ("enum", "oneof") or _scalar_ok(inner[0], node.value):
                         return self.check(node, inner, path, owner)
+                    if inner[0] in ("datetime", "timedelta"):
+                        return self.wrong(node, t, path)
                     return self.wrong(
                         node,
                         t,
@@ -776,7 +794,7 @@ class _Walker:
     # -- special scalars --
     def check_name(self, node: YScalar, path: Path) -> bool:
         value = node.value
-        if NAME_RE.match(value) or TEMPLATE_RE.search(value):
+        if NAME_RE.match(value) or has_template(value):
             return True
         self.ctx.report(
             INVALID_NAME.at(
@@ -1443,6 +1461,7 @@ _HANDLERS: dict[str, _Handler] = {
     "poly": _h_poly,
     "matrix": _h_matrix,
     "joins": _h_joins,
+    "image": schema_values.check_image,
 }
 _POST: dict[str, Callable[[_Walker, YMap, Path, YNode], bool]] = {
     "Param": _post_param,
@@ -1568,3 +1587,13 @@ def _check_references(w: _Walker, root: YMap, path: Path, invalid: set[str], kin
 def check_schema(root: YMap, ctx: CheckContext, *, where: Where = "file") -> set[str]:
     """Report every schema error of ``root``; return the top-level keys with invalid contents."""
     return _check_document(_Walker(ctx), root, where, ())
+
+
+def check_object(node: YMap, model: str, ctx: CheckContext, path: tuple[str, ...]) -> bool:
+    """Check ``node`` as the model ``model`` found at ``path`` (keys from the top).
+
+    Returns True when it is valid."""
+    walk_path: Path = ()
+    for key in path:
+        walk_path = (walk_path, key)
+    return _Walker(ctx).check_model(node, model, walk_path, node)

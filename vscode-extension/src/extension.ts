@@ -235,6 +235,7 @@ function currentSettings(): Record<string, unknown> {
       strictParams: config.get("strictParams"),
       severity: config.get("severity"),
       hubMap: config.get("hubMap"),
+      urlMap: config.get("urlMap"),
     }),
   };
 }

@@ -278,6 +278,7 @@ export interface AnalysisSettings {
   strictParams?: boolean | null;
   severity?: Record<string, string>;
   hubMap?: Record<string, string>;
+  urlMap?: Record<string, string>;
   debounceMs?: number;
 }
 
@@ -288,6 +289,7 @@ export function analysisSettings(raw: Record<string, unknown>): AnalysisSettings
   if (typeof raw.strictParams === "boolean") out.strictParams = raw.strictParams;
   if (isStringRecord(raw.severity) && Object.keys(raw.severity).length) out.severity = raw.severity;
   if (isStringRecord(raw.hubMap) && Object.keys(raw.hubMap).length) out.hubMap = raw.hubMap;
+  if (isStringRecord(raw.urlMap) && Object.keys(raw.urlMap).length) out.urlMap = raw.urlMap;
   if (typeof raw.debounceMs === "number" && raw.debounceMs >= 0) out.debounceMs = raw.debounceMs;
   return out;
 }

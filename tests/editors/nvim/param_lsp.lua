@@ -32,6 +32,7 @@ vim.lsp.config("param_lsp", {
     ["param-lsp"] = {
       -- targetVersion = "2.16", strictParams = true,
       -- severity = { PLX303 = "off" }, hubMap = { ["org/trainer:v1"] = "components/trainer.yaml" },
+      -- urlMap = { ["https://raw.githubusercontent.com/org/repo/master/"] = "." },
       debounceMs = 30,  -- the default; longer waits are only needed on slow machines
     },
   },

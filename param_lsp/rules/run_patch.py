@@ -1,0 +1,92 @@
+"""`runPatch` checked against the runtime it patches (Polyaxon 2.18 `validate_run_patch`).
+
+An operation's `runPatch` is validated at compile time as the model of the composed component's
+`run.kind`: a job's patch is a `V1Job` (so `kind: service`, unknown keys, a misspelt container
+key or a git init without url are rejected), a DAG's a `V1Dag` (no `container`). For the
+distributed kinds (`mpijob`, `pytorchjob`, `tfjob`, `raycluster`, `daskcluster`) a patch that is
+not the whole runtime is tried as one replica, as Polyaxon does. Nothing is checked when the run
+kind is unknown (a component that was not read). DAG ops' patches are checked by the DAG family
+with the same function (2.18 only: Polyaxon 2.16 does not validate them).
+"""
+
+from __future__ import annotations
+
+from param_lsp.core.context import CheckContext
+from param_lsp.core.findings import Severity
+from param_lsp.core.schema_spec import MODEL_TITLES, RUN_KINDS
+from param_lsp.core.yaml_tree import YMap
+from param_lsp.rules.registry import rule
+from param_lsp.rules.registry import shown as shown_value
+
+RUN_PATCH_KIND = rule(
+    "PLX131",
+    "run-patch-kind-mismatch",
+    family="schema",
+    severity=Severity.ERROR,
+    polyaxon_rejects=True,
+    summary="`runPatch.kind` differs from the kind of the run it patches.",
+    doc="""
+    `runPatch` is validated as the runtime of the component's run: a patch of a `job` may only
+    say `kind: job` (or leave `kind` out). Its other keys are checked as that runtime's fields
+    (unknown keys, wrong types, Kubernetes container keys), and reported with the usual schema
+    rules. Polyaxon reports `validation error for V1Job kind Input should be 'job'`. The
+    `runPatch` of a DAG op is checked against its component too (Polyaxon 2.16 does not).
+    """,
+    bad="""
+    kind: operation
+    hubRef: kaniko          # a job
+    runPatch:
+      kind: service
+    """,
+    good="""
+    kind: operation
+    hubRef: kaniko
+    runPatch:
+      container:
+        resources: {requests: {memory: 300Mi}}
+    """,
+)
+
+#: run kind → the model of one of its replicas (the fallback form of a patch).
+_REPLICAS = {
+    "mpijob": "KFReplica",
+    "pytorchjob": "KFReplica",
+    "tfjob": "KFReplica",
+    "raycluster": "RayReplica",
+    "daskcluster": "DaskReplica",
+}
+
+
+def check_run_patch(root: YMap, run_kind: str | None, ctx: CheckContext) -> None:
+    """Validate the document's own `runPatch` against the composed run kind."""
+    entry = root.entry("runPatch") or root.entry("run_patch")
+    if entry is None or run_kind not in RUN_KINDS:
+        return
+    key_node, patch = entry
+    if not isinstance(patch, YMap):
+        return  # not a mapping: the schema family reports it
+    from param_lsp.rules.schema import check_object
+
+    path = (str(key_node.to_py()),)
+    kind_node = patch.get("kind")
+    if kind_node is not None and kind_node.to_py() != run_kind:
+        shown = shown_value(kind_node.to_py())
+        ctx.report(
+            RUN_PATCH_KIND.at(
+                kind_node.span,
+                f"`{path[0]}.kind` must be `{run_kind}`, the kind of the run it patches; got "
+                f"`{shown}`, so remove it.",
+                polyaxon=f"validation error for {MODEL_TITLES[run_kind]}: kind: Input should be "
+                f"'{run_kind}'",
+            )
+        )
+        return
+    replica = _REPLICAS.get(run_kind)
+    if replica is None:
+        check_object(patch, run_kind, ctx, path)
+        return
+    whole = CheckContext(settings=ctx.settings, path=ctx.path)
+    if check_object(patch, run_kind, whole, path):
+        ctx.findings.extend(whole.findings)
+        return
+    check_object(patch, replica, ctx, path)
