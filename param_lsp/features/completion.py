@@ -145,7 +145,12 @@ def _key_items(view: DocumentView, cur: Cursor, snippets: bool) -> list[Completi
                 items = _param_name_items(site, present, 0, snippets)
             else:
                 items = _schema_key_items(view, cur, parent, present)
-    elif len(parent) >= 2 and parent[-2] == "params" and isinstance(parent[-1], str):
+    elif (
+        len(parent) >= 2
+        and parent[-2] == "params"
+        and isinstance(parent[-1], str)
+        and not (len(parent) >= 3 and parent[-3] == "matrix")  # hyper-parameters: the schema's
+    ):
         items = _keys(knowledge.PARAM_KEYS, present, ItemKind.FIELD, "param key")
     else:
         items = _schema_key_items(view, cur, parent, present)

@@ -296,7 +296,7 @@ COMPLETION_CASES = {
         OP + "matrix:\n  kind: grid\n  params:\n    epochs:\n      kind: range\n      |\n",
         OP + "matrix: {kind: grid, params: {epochs: {kind: range, |}}}\n",
         {"value"},
-        {"kind", "start"},
+        {"kind", "start", "ref", "toEnv"},  # V1HpRange has `kind` and `value` only
     ),
     "hyper-parameter value keys by kind": (
         OP + "matrix:\n  kind: grid\n  params:\n    epochs:\n      kind: range\n"
@@ -568,6 +568,9 @@ async def test_hover_on_keys_below_the_first_level(
     assert codes(client.diagnostics.get(uri, [])) == []  # Polyaxon accepts it (oracle)
     about = await hover_at(client, uri, at_word(text, "step: 1", "step"))
     assert "step" in about and "range" in about
+    needle = "      value:" if style == "block" else "value: {start"
+    about = await hover_at(client, uri, at_word(text, needle, "value"))
+    assert "start, stop, step" in about
     about = await hover_at(client, uri, at_word(text, "optimization: minimize", "optimization"))
     assert "optimization" in about and "early stopping" in about
     about = await hover_at(client, uri, at_word(text, "percent: 50", "percent"))
