@@ -8,16 +8,17 @@ the order of the files whatever the number of workers.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import gc
 import os
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from param_lsp.cli import conventions
-from param_lsp.cli.results import FileResult, UsageError
+from param_lsp.cli.results import FileResult, UsageError, shown_path
 from param_lsp.core.analyze import analyze
 from param_lsp.core.config import (
     EMPTY_CONFIG,
@@ -29,9 +30,10 @@ from param_lsp.core.config import (
 )
 from param_lsp.core.detect import selected
 from param_lsp.core.findings import Finding, Severity
+from param_lsp.core.safe_read import read_file
 from param_lsp.core.settings import Settings
 from param_lsp.core.span import Span
-from param_lsp.core.workspace import Workspace
+from param_lsp.core.workspace import MAX_FILE_BYTES, Workspace
 
 
 def _parse_cli_params(values: Sequence[str]) -> dict[str, str]:
@@ -57,15 +59,21 @@ def _parse_url_map(values: Sequence[str]) -> dict[str, str]:
     return url_map
 
 
-def _discover(paths: Sequence[str]) -> Iterator[tuple[Path, bool]]:
+def _discover(paths: Sequence[str], problems: list[str]) -> Iterator[tuple[Path, bool]]:
     """(file, explicit): explicit files are always checked, folder files only if they look right
-    (the language server's workspace index finds files by the same rule)."""
+    (the language server's workspace index finds files by the same rule).
+
+    A folder that cannot be listed is added to ``problems`` (never skipped silently).
+    """
     from param_lsp.features.workspace_index import walk_yaml_files
+
+    def unlisted(exc: OSError) -> None:
+        problems.append(f"cannot read folder {exc.filename}: {exc.strerror or exc}")
 
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            for found in walk_yaml_files(path):
+            for found in walk_yaml_files(path, onerror=unlisted):
                 yield found, False
         else:
             yield path, True
@@ -75,6 +83,16 @@ def _discover(paths: Sequence[str]) -> Iterator[tuple[Path, bool]]:
 POOL_MIN_FILES = 200
 #: Files per job of a worker: neighbours share components, so they go to the same worker.
 POOL_CHUNK = 48
+
+
+@dataclass(frozen=True, slots=True)
+class _Problem:
+    """A file that could not be checked (written to stderr after the report)."""
+
+    message: str
+
+
+Outcome = FileResult | _Problem | None
 
 
 @dataclass(slots=True)
@@ -91,7 +109,16 @@ class _Run:
     markers: dict[Path, Path | None] = field(default_factory=dict)
     settings: dict[int, tuple[ProjectConfig, Settings]] = field(default_factory=dict)
 
-    def settings_of(self, config: ProjectConfig) -> Settings:
+    def config_for(self, path: Path) -> ProjectConfig:
+        if self.explicit_config is not None:
+            return self.explicit_config
+        try:
+            return self.finder.load(path)
+        except ConfigError as exc:
+            raise UsageError(str(exc)) from exc
+
+    def settings_for(self, path: Path) -> Settings:
+        config = self.config_for(path)
         known = self.settings.get(id(config))
         if known is not None and known[0] is config:
             return known[1]
@@ -109,16 +136,41 @@ class _Run:
             workspace = self.workspaces[root] = Workspace(root=root, stable=True)
         return workspace
 
-    def check(self, path: Path, explicit: bool) -> FileResult | str | None:
-        """A file's result; a message for stderr when a named file cannot be read; None when
-        the file is not checked."""
+    def check(self, path: Path, explicit: bool) -> Outcome:
+        """A file's result (its findings selected by --select/--ignore); a problem when it
+        cannot be read; None when it is not checked."""
+        result = self._check(path, explicit)
+        if isinstance(result, FileResult):
+            result.findings = conventions.selected_findings(
+                result.findings, self.select, self.ignore
+            )
+        return result
+
+    def _check(self, path: Path, explicit: bool) -> Outcome:
         display = str(path)
+        # Opened once without blocking (a FIFO), regular files only (not /dev/zero), and never
+        # more than the analysed size read.
+        got = read_file(path, MAX_FILE_BYTES)
+        if got.error == "too-large":
+            from param_lsp.rules.syntax import UNSAFE_DOCUMENT
+
+            size = f"{got.key[1]:,} bytes" if got.key is not None else "more bytes"
+            message = (
+                f"Not analysed: the file has {size}, more than the {MAX_FILE_BYTES:,} analysed"
+            )
+            return FileResult(display, None, [UNSAFE_DOCUMENT.at(Span.of(0, 0, 0, 0), message)])
+        if got.data is None:
+            if got.error == "missing" and explicit:
+                return _Problem(f"cannot read {path}: No such file or directory")
+            if got.error == "not-a-file":
+                if explicit:
+                    return _Problem(f"cannot read {path}: not a regular file ({got.detail})")
+                return None
+            if got.error != "missing":
+                return _Problem(f"cannot read {path}: {got.detail or got.error}")
+            return None
         try:
-            raw = path.read_bytes()
-        except OSError as exc:
-            return f"param-lsp: cannot read {path}: {exc.strerror or exc}" if explicit else None
-        try:
-            text = raw.decode("utf-8")
+            text = got.data.decode("utf-8")
         except UnicodeDecodeError as exc:
             from param_lsp.rules.syntax import NOT_UTF8
 
@@ -128,28 +180,13 @@ class _Run:
                 [NOT_UTF8.at(Span.of(0, 0, 0, 0), f"The file is not UTF-8 text ({exc.reason})")],
             )
         config = self.config_for(path)
-        settings = self.settings_of(config)
+        settings = self.settings_for(path)
         # Named files are always checked (unless --only-polyaxonfiles); folder files by
         # include/exclude, else by the detection rule (core/detect.py).
         if not selected(text, path, config, explicit=explicit and not self.only_polyaxonfiles):
             return None
         analysis = analyze(text, path, settings, self.workspace_for(path))
-        findings = conventions.selected_findings(analysis.findings, self.select, self.ignore)
-        return FileResult(display, text, findings)
-
-    def config_for(self, path: Path) -> ProjectConfig:
-        try:
-            if self.explicit_config is not None:
-                return self.explicit_config
-            return self.finder.load(path)
-        except ConfigError as exc:
-            raise UsageError(str(exc)) from exc
-
-    def settings_for(self, path: Path) -> Settings:
-        try:
-            return self.settings_of(self.config_for(path))
-        except ConfigError as exc:
-            raise UsageError(str(exc)) from exc
+        return FileResult(display, text, analysis.findings)
 
 
 #: The run of a pool worker (set by :func:`_start_worker`).
@@ -173,7 +210,7 @@ def _collector_for_a_run() -> None:
     keep_frozen_objects()
 
 
-def _check_chunk(chunk: list[tuple[Path, bool]]) -> list[FileResult | str | None]:
+def _check_chunk(chunk: list[tuple[Path, bool]]) -> list[Outcome]:
     run = _WORKER_RUN
     assert run is not None
     out = [run.check(path, explicit) for path, explicit in chunk]
@@ -201,9 +238,7 @@ def _jobs(requested: int | None, files: int) -> int:
     return max(1, min(cores, files // POOL_MIN_FILES))
 
 
-def _checked(
-    run: _Run, files: list[tuple[Path, bool]], jobs: int
-) -> Iterator[FileResult | str | None]:
+def _checked(run: _Run, files: list[tuple[Path, bool]], jobs: int) -> Iterator[Outcome]:
     """Each file's outcome in the order of ``files``, one process or ``jobs`` workers."""
     if jobs <= 1:
         for path, explicit in files:
@@ -239,7 +274,8 @@ def run_check(args: argparse.Namespace) -> int:
         conventions.rule_codes(args.select),
         conventions.rule_codes(args.ignore),
     )
-    files = list(_discover(args.paths))
+    problems: list[str] = []
+    files = list(_discover(args.paths, problems))
     show_progress = sys.stderr.isatty() and len(files) > 20
     fixing = bool(args.fix or args.diff)
     # Fixes are written (or printed as diffs) file by file, in one process.
@@ -248,16 +284,17 @@ def run_check(args: argparse.Namespace) -> int:
 
     def results() -> Iterator[FileResult]:
         for index, outcome in enumerate(_checked(run, files, jobs), 1):
+            path = files[index - 1][0]
             if show_progress:
-                sys.stderr.write(f"\r[{index}/{len(files)}] {files[index - 1][0]}"[:120].ljust(120))
-            if isinstance(outcome, str):
-                sys.stderr.write(outcome + "\n")
-                state["io_problem"] = True
+                sys.stderr.write(
+                    f"\r[{index}/{len(files)}] {shown_path(str(path))}"[:120].ljust(120)
+                )
+            if isinstance(outcome, _Problem):
+                problems.append(outcome.message)
                 continue
             if outcome is None:
                 continue
             if fixing and outcome.text is not None:
-                path = files[index - 1][0]
                 text, findings, applied = _fix(args, path, outcome.text, outcome.findings, run)
                 if applied < 0:
                     state["io_problem"] = True
@@ -271,34 +308,36 @@ def run_check(args: argparse.Namespace) -> int:
         if show_progress:
             sys.stderr.write("\r" + " " * 120 + "\r")
 
-    if args.statistics:
-        # Counts only: the findings are kept, not the texts.
-        kept = [FileResult(r.display, None, r.findings) for r in results()]
-        conventions.statistics(kept, sys.stdout)
-    elif args.diff:
-        for _ in results():
-            pass  # the diffs were the output
-    elif args.format == "json":
-        from param_lsp.cli.reporters import json_report
-
-        json_report.report(results(), sys.stdout)
-    elif args.format == "sarif":
-        from param_lsp.cli.reporters import sarif
-
-        sarif.report(results(), sys.stdout)
-    elif args.format == "github":
-        from param_lsp.cli.reporters import github
-
-        github.report(results(), sys.stdout)
+    stream = results()
+    out = sys.stdout
+    if out is None:  # started with its standard output closed
+        problems.append("cannot write the report: the standard output is closed")
+        for _ in stream:
+            pass  # the verdict still needs every file checked
     else:
-        from param_lsp.cli.reporters import text as text_report
-
-        colour = not args.no_color and sys.stdout.isatty() and "NO_COLOR" not in os.environ
-        text_report.report(results(), sys.stdout, colour=colour, quiet=args.quiet)
+        reconfigure = getattr(out, "reconfigure", None)
+        if reconfigure is not None:  # a name that is not UTF-8 must not end the report
+            with contextlib.suppress(ValueError):
+                reconfigure(errors="backslashreplace")
+        try:
+            _report(args, stream, out)
+            out.flush()
+        except BrokenPipeError:
+            _silence_stdout()  # the reader stopped reading (`| head`): the verdict stands
+            for _ in stream:
+                pass
+        except OSError as exc:
+            _silence_stdout()
+            problems.append(f"cannot write the report: {exc.strerror or exc}")
+            for _ in stream:
+                pass
     # Checking nothing is a usage problem, except for pre-commit and editors, which pass every
     # YAML file and expect most of them to be skipped.
     nothing_checked = (
-        not state["checked"] and not state["io_problem"] and not args.only_polyaxonfiles
+        not state["checked"]
+        and not state["io_problem"]
+        and not problems
+        and not args.only_polyaxonfiles
     )
     if nothing_checked:
         sys.stderr.write(
@@ -306,7 +345,9 @@ def run_check(args: argparse.Namespace) -> int:
             "with `kind: operation|component` or other Polyaxon-only markers; name a file to "
             "check it anyway)\n"
         )
-    if state["io_problem"] or nothing_checked:
+    for problem in problems:
+        sys.stderr.write(f"param-lsp: {shown_path(problem)}\n")
+    if problems or state["io_problem"] or nothing_checked:
         return 2
     if args.diff:
         return 1 if state["fixable"] else 0
@@ -328,8 +369,14 @@ def _fix(
     if not applied:
         return text, findings, 0
     if args.diff:
-        sys.stdout.write(conventions.unified_diff(str(path), text, fixed))
+        if sys.stdout is not None:
+            sys.stdout.write(conventions.unified_diff(str(path), text, fixed))
         return text, findings, applied
+    if not workspace.allowed(path):  # a link out of the project: never written through
+        sys.stderr.write(
+            f"param-lsp: not fixing {shown_path(str(path))}: it leads outside {workspace.root}\n"
+        )
+        return text, findings, -1
     try:
         with open(path, "w", encoding="utf-8", newline="") as handle:
             handle.write(fixed)
@@ -338,9 +385,44 @@ def _fix(
         return text, findings, -1
     if not args.quiet:
         sys.stderr.write(f"param-lsp: fixed {applied} problem(s) in {path}\n")
-    # The file changed on disk: later files that read it must not see the old text.
+    # Changed on disk: later files that read it must not see the old text.
     workspace.drop_override(path)
     return fixed, left, applied
+
+
+def _report(args: argparse.Namespace, results: Iterable[FileResult], out: TextIO) -> None:
+    if args.statistics:
+        # Counts only: the findings are kept, not the texts.
+        conventions.statistics([FileResult(r.display, None, r.findings) for r in results], out)
+    elif args.diff:
+        for _ in results:
+            pass  # the diffs were the output
+    elif args.format == "json":
+        from param_lsp.cli.reporters import json_report
+
+        json_report.report(results, out)
+    elif args.format == "sarif":
+        from param_lsp.cli.reporters import sarif
+
+        sarif.report(results, out)
+    elif args.format == "github":
+        from param_lsp.cli.reporters import github
+
+        github.report(results, out)
+    else:
+        from param_lsp.cli.reporters import text as text_report
+
+        colour = not args.no_color and out.isatty() and "NO_COLOR" not in os.environ
+        text_report.report(results, out, colour=colour, quiet=args.quiet)
+
+
+def _silence_stdout() -> None:
+    """Nothing more can be written: what is still buffered goes nowhere, without a second
+    error when the interpreter flushes it at exit."""
+    with contextlib.suppress(OSError, ValueError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
 
 
 def _explicit_config(args: argparse.Namespace) -> ProjectConfig | None:

@@ -1,6 +1,7 @@
 """Reading other files of the workspace (pathRef targets, hub components mapped to local files).
 
-Reads are confined to the workspace root (symlinks resolved first), sized-limited, and cached
+Reads are confined to the workspace roots (checked on the opened descriptor), size-limited,
+never block on special files (core/safe_read.py), and are cached
 by (path, mtime, size) so that re-checking a DAG on every keystroke never re-parses its
 components. The language server registers open documents as overrides, so unsaved edits in a
 component are seen by the files that use it.
@@ -14,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from param_lsp.core.safe_read import read_file
 from param_lsp.core.yaml_tree import ParsedYaml, parse_yaml
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
@@ -29,26 +31,34 @@ class ReadResult:
 
 @dataclass
 class Workspace:
-    """A root folder plus in-memory overrides; shared by the CLI run and the language server."""
+    """Root folders plus in-memory overrides; shared by the CLI run and the language server.
+
+    Reads never leave the roots: ``root`` and ``extra_roots`` (every workspace folder of the
+    editor). Without a root, a file may read only inside its own repository (the nearest
+    folder upwards holding `.git`) or, outside any repository, its own folder.
+    """
 
     root: Path | None = None
     overrides: dict[Path, str] = field(default_factory=dict)
     _cache: dict[Path, tuple[object, ParsedYaml, str]] = field(default_factory=dict)
     #: referenced file → files whose analysis read it (for re-checking dependants).
     dependants: defaultdict[Path, set[Path]] = field(default_factory=lambda: defaultdict(set))
+    extra_roots: tuple[Path, ...] = ()
     #: Work shared by the files analysed with this workspace (e.g. referenced components
     #: checked and composed once: `rules.references`), valid while the files it read are.
     shared: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
-    #: For a run over files that do not change meanwhile (`param-lsp check`): each path's
-    #: real path is resolved once. The language server resolves on every read.
+    #: For a run over files that do not change meanwhile (`param-lsp check`): each path's real
+    #: path is resolved once and a file read once. The language server checks on every read.
     stable: bool = False
     _real: dict[Path, Path] = field(default_factory=dict, repr=False, compare=False)
     #: file → files its analysis read (the other direction of ``dependants``).
     requires: defaultdict[Path, set[Path]] = field(
         default_factory=lambda: defaultdict(set), repr=False, compare=False
     )
-    #: (root, its real path): resolved once, not on every read.
-    _real_root: tuple[Path, Path] | None = field(default=None, repr=False, compare=False)
+    #: The roots' real paths, resolved once per (root, extra roots).
+    _real_roots: tuple[tuple[Path | None, tuple[Path, ...]], tuple[Path, ...]] | None = field(
+        default=None, repr=False, compare=False
+    )
 
     def set_override(self, path: Path, text: str) -> None:
         self.overrides[_norm(path)] = text
@@ -58,33 +68,49 @@ class Workspace:
         self.overrides.pop(_norm(path), None)
         self._cache.pop(_norm(path), None)
 
-    def allowed(self, path: Path) -> bool:
-        if self.root is None:
-            return True
+    def roots_for(self, by: Path | None = None) -> tuple[Path, ...]:
+        """The real paths of the folders a read on behalf of ``by`` may reach."""
+        if self.root is not None:
+            key = (self.root, self.extra_roots)
+            if self._real_roots is None or self._real_roots[0] != key:
+                self._real_roots = (key, tuple(_real(r) for r in (self.root, *self.extra_roots)))
+            return self._real_roots[1]
+        if by is None:
+            return ()
+        return (_real(repository_root(_norm(by).parent)),)
+
+    def allowed(self, path: Path, *, by: Path | None = None) -> bool:
+        """Whether ``path`` (symlinks resolved) is inside a root; see :meth:`roots_for`."""
+        roots = self.roots_for(by)
         try:
-            if self._real_root is None or self._real_root[0] != self.root:
-                self._real_root = (self.root, Path(os.path.realpath(self.root)))
-            if not self.stable:
-                return Path(os.path.realpath(path)).is_relative_to(self._real_root[1])
-            real = self._real.get(path)
+            real = self._real.get(path) if self.stable else None
             if real is None:
-                real = self._real[path] = Path(os.path.realpath(path))
-            return real.is_relative_to(self._real_root[1])
-        except OSError:
+                real = _real(path)
+                if self.stable:
+                    self._real[path] = real
+        except (OSError, ValueError):
             return False
+        return any(real.is_relative_to(root) for root in roots)
 
     def read(
-        self, path: Path, *, by: Path | None = None, keep: bool = True, parse: bool = True
+        self,
+        path: Path,
+        *,
+        by: Path | None = None,
+        track: bool = True,
+        keep: bool = True,
+        parse: bool = True,
     ) -> ReadResult:
-        """``keep=False``: a parse made for this read is not cached (a file read once, e.g. by
-        the workspace index, whose tree would otherwise stay in memory); ``parse=False``: the
-        text only (a cached tree is still returned)."""
+        """``path`` as the analysis of ``by`` may read it (recorded as a dependency of ``by``
+        unless ``track`` is False). ``keep=False``: a parse made for this read is not cached (a
+        file read once, e.g. by the workspace index, whose tree would otherwise stay in
+        memory); ``parse=False``: the text only (a cached tree is still returned)."""
         path = _norm(path)
-        if by is not None:
+        if by is not None and track:
             user = _norm(by)
             self.dependants[path].add(user)
             self.requires[user].add(path)
-        if not self.allowed(path):
+        if not self.allowed(path, by=by):
             return ReadResult(path, error="outside")
         override = self.overrides.get(path)
         if override is not None:
@@ -97,35 +123,32 @@ class Workspace:
             parsed = parse_yaml(override)
             self._cache[path] = (key, parsed, override)
             return ReadResult(path, parsed, override)
-        if self.stable:
-            cached = self._cache.get(path)
-            if cached is not None:  # files do not change during the run
-                return ReadResult(path, cached[1], cached[2])
-        try:
-            stat = path.stat()
-        except OSError:
-            return ReadResult(path, error="missing")
-        if not path.is_file():
-            return ReadResult(path, error="missing")
-        if stat.st_size > MAX_FILE_BYTES:
-            return ReadResult(path, error="too-large")
-        key = (stat.st_mtime_ns, stat.st_size)
+        roots = self.roots_for(by)
         cached = self._cache.get(path)
-        if cached is not None and cached[0] == key:
+        if self.stable and cached is not None:
+            return ReadResult(path, cached[1], cached[2])  # read (confined) earlier in the run
+        # The descriptor is checked, not the name: a symlink switched after the check above
+        # still cannot make this read a file outside the roots.
+        got = read_file(
+            path,
+            MAX_FILE_BYTES,
+            allowed=lambda real: any(real.is_relative_to(root) for root in roots),
+            known=cached[0] if cached is not None else None,  # type: ignore[arg-type]
+        )
+        if got.error is not None:
+            error = "missing" if got.error == "not-a-file" else got.error
+            return ReadResult(path, error=error)
+        if got.data is None and cached is not None:
             return ReadResult(path, cached[1], cached[2])
         try:
-            raw = path.read_bytes()
-        except OSError:
-            return ReadResult(path, error="unreadable")
-        try:
-            text = raw.decode("utf-8")
+            text = (got.data or b"").decode("utf-8")
         except UnicodeDecodeError:
             return ReadResult(path, error="not-utf8")
         if not parse:
             return ReadResult(path, None, text)
         parsed = parse_yaml(text)
         if keep:
-            self._cache[path] = (key, parsed, text)
+            self._cache[path] = (got.key, parsed, text)
         return ReadResult(path, parsed, text)
 
     def requirements_of(self, path: Path) -> set[Path]:
@@ -172,3 +195,19 @@ class Workspace:
 
 def _norm(path: Path) -> Path:
     return Path(os.path.abspath(path))
+
+
+def _real(path: Path) -> Path:
+    return Path(os.path.realpath(path))
+
+
+def repository_root(folder: Path) -> Path:
+    """The nearest folder from ``folder`` upwards that holds `.git`; else ``folder``."""
+    folder = _norm(folder)
+    for candidate in (folder, *folder.parents):
+        try:
+            if (candidate / ".git").exists():
+                return candidate
+        except OSError:
+            break
+    return folder

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import gc
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -32,10 +32,13 @@ SKIP_DIRS = frozenset({"node_modules", "venv", "__pycache__"})
 YAML_SUFFIXES = (".yaml", ".yml")
 
 
-def walk_yaml_files(folder: Path) -> Iterator[Path]:
+def walk_yaml_files(
+    folder: Path, onerror: Callable[[OSError], None] | None = None
+) -> Iterator[Path]:
     """YAML files under ``folder`` in a stable order (sorted names, folders depth first),
-    skipping hidden folders and :data:`SKIP_DIRS`."""
-    for dirpath, dirnames, filenames in os.walk(folder):
+    skipping hidden folders and :data:`SKIP_DIRS`; ``onerror`` hears of folders that cannot be
+    listed."""
+    for dirpath, dirnames, filenames in os.walk(folder, onerror=onerror):
         dirnames[:] = sorted(d for d in dirnames if d not in SKIP_DIRS and not d.startswith("."))
         for name in sorted(filenames):
             if name.lower().endswith(YAML_SUFFIXES):

@@ -157,13 +157,15 @@ class DocumentStore:
         self.settings: Settings | None = None
         #: Nearest configuration file per folder (cleared when a configuration file changes),
         #: and the settings made of each configuration.
-        self.config_finder: ConfigFinder | None = None
+        self.config_finders: dict[Path | None, ConfigFinder] = {}
         self._settings_of: dict[int, tuple[ProjectConfig, Settings]] = {}
         #: What the client set explicitly; each file's settings are its nearest configuration file
         #: (`.param-lsp.toml`, `[tool.param-lsp]`) with these on top.
         self.client_overrides: dict[str, Any] = {}
         self.workspace: Workspace | None = None
         self.workspace_root: Path | None = None
+        #: The other workspace folders (each one a root too).
+        self.extra_roots: tuple[Path, ...] = ()
         #: Analyses started since start-up (read by benchmarks through `$/paramLsp/stats`).
         self.analyses_run = 0
         self.collector = CollectorPolicy()
@@ -181,26 +183,41 @@ class DocumentStore:
             from param_lsp.core.workspace import Workspace
 
             self.workspace_root = root
-            self.workspace = Workspace(root=root)
+            self.workspace = Workspace(root=root, extra_roots=self.extra_roots if root else ())
 
     def settings_for(self, path: Path | None) -> Settings:
+        return self.settings_and_problem(path)[0]
+
+    def settings_and_problem(self, path: Path | None) -> tuple[Settings, str | None]:
+        """The settings for ``path`` and, when its configuration file is unusable, why (the
+        client's settings and the defaults apply then)."""
         self.ensure_configured()
         assert self.settings is not None
         if path is None:
-            return self.settings
+            return self.settings, None
         from param_lsp.core.config import ConfigError, settings_from
 
         try:
-            config = self._finder().load(path)
+            config = self._finder(path).load(path)
             known = self._settings_of.get(id(config))
             if known is not None and known[0] is config:
-                return known[1]
+                return known[1], None
             settings = settings_from(config, self.client_overrides)
             self._settings_of[id(config)] = (config, settings)
-            return settings
+            return settings, None
         except ConfigError as exc:
             log.warning("param-lsp: %s; using the client settings", exc)
-            return self.settings
+            return self.settings, str(exc)
+        except Exception as exc:  # never let a configuration file stop the diagnostics
+            log.exception("param-lsp: configuration for %s failed", path)
+            return self.settings, f"{type(exc).__name__}: {exc}"
+
+    def _root_of(self, path: Path) -> Path | None:
+        """The workspace folder holding ``path`` (configuration files are looked for up to it)."""
+        for root in (self.workspace_root, *self.extra_roots):
+            if root is not None and path.is_relative_to(root):
+                return root
+        return None
 
     def project_config(self, path: Path | None) -> ProjectConfig | None:
         """The configuration that governs a document (its `include`/`exclude`), found once per
@@ -210,7 +227,7 @@ class DocumentStore:
         if path is None:
             return None
         try:
-            return self._finder().load(path)
+            return self._finder(path).load(path)
         except ConfigError:
             return None
 
@@ -220,22 +237,26 @@ class DocumentStore:
         from param_lsp.core.config import ConfigError
 
         try:
-            return self._finder().load(path).selects(path)
+            return self._finder(path).load(path).selects(path)
         except ConfigError:
             return None
 
     def config_changed(self) -> None:
         """A configuration file changed: look for and read configuration files again."""
-        if self.config_finder is not None:
-            self.config_finder.clear()
+        for finder in self.config_finders.values():
+            finder.clear()
         self._settings_of.clear()
 
-    def _finder(self) -> ConfigFinder:
-        if self.config_finder is None:
+    def _finder(self, path: Path) -> ConfigFinder:
+        """The configuration finder of the workspace folder holding ``path`` (the search for
+        configuration files stops at it)."""
+        stop = self._root_of(path)
+        finder = self.config_finders.get(stop)
+        if finder is None:
             from param_lsp.core.config import ConfigFinder
 
-            self.config_finder = ConfigFinder()
-        return self.config_finder
+            finder = self.config_finders[stop] = ConfigFinder(stop)
+        return finder
 
     def open_paths(self) -> set[Path]:
         return {state.path for state in self.states.values() if state.path is not None}
@@ -340,7 +361,8 @@ class DocumentStore:
     ) -> None:
         self.ensure_configured()
         loop = asyncio.get_running_loop()
-        settings, workspace = self.settings_for(state.path), self.workspace
+        settings, problem = self.settings_and_problem(state.path)
+        workspace = self.workspace
         assert workspace is not None
         self.analyses_run += 1
         computed = await loop.run_in_executor(
@@ -354,6 +376,9 @@ class DocumentStore:
             state.cache,
             self.project_config(state.path),
         )
+        if problem is not None and computed.eligible:
+            findings = computed.analysis.findings
+            computed.analysis.findings = [_configuration_finding(problem), *findings]
         state.analysis = computed.analysis
         state.analysed_text = text
         state.eligible = computed.eligible
@@ -415,6 +440,10 @@ class DocumentStore:
         if snapshot is None:
             return None
         text, version = snapshot
+        from param_lsp.core.workspace import MAX_FILE_BYTES
+
+        if len(text) > MAX_FILE_BYTES:
+            return None  # not analysed: no feature does any work on it either
         key = (version, state.generation, id(state.features), id(state.analysis))
         if state.view_cache is not None and state.view_cache[0] == key:
             return state.view_cache[1]
@@ -429,6 +458,17 @@ class DocumentStore:
 
     def shutdown(self) -> None:
         self.executor.shutdown(wait=False, cancel_futures=True)
+
+
+def _configuration_finding(problem: str) -> Any:
+    from param_lsp.core.span import Span
+    from param_lsp.rules.configuration import INVALID_CONFIGURATION
+
+    return INVALID_CONFIGURATION.at(
+        Span.of(0, 0, 0, 0),
+        f"Configuration not used ({problem}); fix it to apply it, this file is checked with "
+        "the defaults",
+    )
 
 
 def project_config(path: Path | None) -> ProjectConfig | None:

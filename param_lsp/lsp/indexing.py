@@ -67,10 +67,21 @@ class Indexer:
 
     # ------------------------------------------------------------ scanning
 
-    def candidates_of(self, root: Path) -> list[Path]:
+    def candidates_of(self, roots: list[Path]) -> list[Path]:
+        """YAML files under the workspace folders; never one whose real path leaves them (a
+        link out of the workspace)."""
+        import os
+
         from param_lsp.features.workspace_index import walk_yaml_files
 
-        return list(walk_yaml_files(root))
+        real_roots = [Path(os.path.realpath(root)) for root in roots]
+        found: list[Path] = []
+        for root in roots:
+            for path in walk_yaml_files(root):
+                real = Path(os.path.realpath(path))
+                if any(real.is_relative_to(r) for r in real_roots):
+                    found.append(path)
+        return found
 
     def index_paths(self, paths: list[Path]) -> list[tuple[Path, FileSites | None]]:
         """Runs in the analysis worker: the sites of each path (None: not a polyaxonfile)."""
@@ -184,7 +195,8 @@ class Indexer:
         self.cached = await loop.run_in_executor(None, cache.load)
         self.entries, self.reused, self._digests = {}, 0, {}
         self.recording = True
-        files = await loop.run_in_executor(None, self.candidates_of, root)
+        roots = [root, *(extra for extra in self.store.extra_roots if extra.is_dir())]
+        files = await loop.run_in_executor(None, self.candidates_of, roots)
         self.candidates = len(files)
         token = await _begin_progress(ls, len(files))
         done = 0

@@ -97,18 +97,30 @@ def _lines_for(ls: Any, path: Path | None, view: Any, known: dict[Any, Any]) -> 
     if path is None or path == view.path:
         lines = Lines(view.lines, ls.workspace.position_codec, view.text)
     else:
-        found = ls._lines_of_path(path)
+        found = ls._lines_of_path(path, by=view.path)
         lines = found if found is not None else Lines([], ls.workspace.position_codec)
     known[path] = lines
     return lines
+
+
+def _outside(ls: Any, path: Path | None, view: Any) -> bool:
+    """Another file outside the roots the document may reach: never linked to nor edited."""
+    if path is None or path == view.path:
+        return False
+    return not ls.inside_for(view.path)(path)
 
 
 def locations(ls: Any, uri: str, view: Any, found: Sequence[Location]) -> list[types.Location]:
     result: list[types.Location] = []
     known: dict[Any, Any] = {}
     uris: dict[Path | None, str] = {}
+    outside: dict[Path | None, bool] = {}
     for location in found:
         path = location.path
+        if path not in outside:
+            outside[path] = _outside(ls, path, view)
+        if outside[path]:
+            continue
         target_uri = uris.get(path)
         if target_uri is None:
             target_uri = uris[path] = (
@@ -124,6 +136,8 @@ def workspace_edit(ls: Any, uri: str, view: Any, edits: Sequence[FileEdits]) -> 
     known: dict[Any, Any] = {}
     for file_edits in edits:
         path = file_edits.path
+        if _outside(ls, path, view):
+            continue
         target_uri = uri if path is None or path == view.path else path_to_uri(path)
         lines = _lines_for(ls, path, view, known)
         changes.setdefault(target_uri, []).extend(

@@ -14,9 +14,10 @@ import gc
 import logging
 import os
 import sys
+import threading
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, BinaryIO, TypeVar
 
 from lsprotocol import types
 from pygls.exceptions import JsonRpcException, JsonRpcInvalidParams
@@ -102,6 +103,22 @@ class AnsweringProtocol(LanguageServerProtocol):
         """Futures of requests and notifications still held (for `$/paramLsp/stats`)."""
         return len(self._request_futures)
 
+    def handle_message(self, message: Any) -> None:
+        """After `shutdown`, a request is answered with InvalidRequest (pygls drops it, and
+        the client waits for ever); `exit` still ends the process."""
+        method = getattr(message, "method", None)
+        if self._shutdown and method is not None and method != types.EXIT:
+            msg_id = getattr(message, "id", None)
+            if msg_id is not None:
+                self._send_response(
+                    msg_id,
+                    error=types.ResponseError(
+                        code=-32600, message=f"The server is shut down: {method} refused"
+                    ),
+                )
+            return
+        super().handle_message(message)
+
     def structure_message(self, data: dict[str, Any]) -> Any:
         try:
             return super().structure_message(data)
@@ -123,6 +140,30 @@ IGNORED_METHOD = "$/param-lsp/ignored"
 
 
 class ParamLanguageServer(LanguageServer):
+    #: The process's exit code once the input ends or `exit` arrives (1 without `shutdown`).
+    exit_code: int = 0
+
+    def start_io(self, stdin: BinaryIO | None = None, stdout: BinaryIO | None = None) -> None:
+        """pygls' stdio loop with the defensive reader of `lsp/stdio.py`; keeps the exit code
+        that `exit` asks for (pygls swallows it)."""
+        from pygls.io_ import StdoutWriter
+
+        from param_lsp.lsp.stdio import StdinReader, read_messages
+
+        self._stop_event = stop_event = threading.Event()
+        reader = StdinReader(stdin or sys.stdin.buffer, self.thread_pool)
+        self.protocol.set_writer(StdoutWriter(stdout or sys.stdout.buffer))
+        try:
+            asyncio.run(read_messages(stop_event, reader, self.protocol))
+        except BrokenPipeError:
+            log.error("param-lsp: the client closed the connection")
+        except SystemExit as exc:
+            self.exit_code = exc.code if isinstance(exc.code, int) else 1
+        except KeyboardInterrupt:
+            pass
+        finally:
+            self.shutdown()
+
     def __init__(self) -> None:
         super().__init__(
             DISTRIBUTION,
@@ -193,12 +234,13 @@ class ParamLanguageServer(LanguageServer):
                 lines,
                 state.uri,
                 related_support=self.related_support,
-                other_lines=self._lines_of_path,
+                other_lines=functools.partial(self._lines_of_path, by=state.path),
             )
             for finding in analysis.findings
         ]
 
-    def _lines_of_path(self, path: Path) -> Any:
+    def _lines_of_path(self, path: Path, by: Path | None = None) -> Any:
+        """Lines of another file (for client positions), read as ``by``'s analysis read it."""
         doc = self.workspace.text_documents.get(path_to_uri(path))
         if doc is not None:
             return self.lines_of(doc.source)
@@ -207,7 +249,7 @@ class ParamLanguageServer(LanguageServer):
         workspace = self.store.workspace
         if workspace is None:
             return None
-        result = workspace.read(path, keep=False)
+        result = workspace.read(path, by=by, track=False, keep=False)
         return self.lines_of(result.text) if result.text is not None else None
 
     def _on_indexed(self, state: DocState) -> None:
@@ -307,6 +349,18 @@ class ParamLanguageServer(LanguageServer):
         """Sites in the workspace's files that are not open (from the index)."""
         return self.indexer.index.io_uses(exclude=self.store.open_paths())
 
+    def inside_for(self, document: Path | None) -> Callable[[Path], bool]:
+        """Whether a file is inside the roots that ``document`` may reach (the workspace
+        folders; without any, the document's repository or folder)."""
+        workspace = self.store.workspace
+
+        def inside(path: Path) -> bool:
+            if workspace is None:
+                return False
+            return workspace.allowed(path, by=document)
+
+        return inside
+
     def log_to_client(self, level: int, message: str) -> None:
         kind = (
             types.MessageType.Error
@@ -403,13 +457,17 @@ def on_initialize(ls: ParamLanguageServer, params: types.InitializeParams) -> No
     )
     ls.init_options = params.initialization_options
     root: Path | None = None
-    if params.workspace_folders:
-        root = uri_to_path(params.workspace_folders[0].uri)
+    folders = [uri_to_path(folder.uri) for folder in params.workspace_folders or ()]
+    roots = [folder for folder in folders if folder is not None]
+    if roots:
+        root = roots[0]
     elif params.root_uri:
         root = uri_to_path(params.root_uri)
     elif params.root_path:
         root = Path(params.root_path)
+    # Every workspace folder is a root; without any, each document's repository is its root.
     ls.store.workspace_root = root
+    ls.store.extra_roots = tuple(roots[1:])
     # Options are parsed in `initialized`, so the initialize result goes out before any
     # analysis module is imported.
 
@@ -592,7 +650,10 @@ def _indexable(ls: ParamLanguageServer, path: Path) -> bool:
     workspace, root = ls.store.workspace, ls.store.workspace_root
     if workspace is None or root is None or not workspace.allowed(path):
         return False
-    return not skipped_folder(root, path)
+    for base in (root, *ls.store.extra_roots):
+        if path.is_relative_to(base):
+            return not skipped_folder(base, path)
+    return False
 
 
 async def _apply_watched_changes(ls: ParamLanguageServer) -> None:
@@ -662,6 +723,10 @@ def did_close(ls: ParamLanguageServer, params: types.DidCloseTextDocumentParams)
         ls.text_document_publish_diagnostics(
             types.PublishDiagnosticsParams(uri=params.text_document.uri, diagnostics=[])
         )
+    workspace = ls.store.workspace
+    if state is not None and state.path is not None and workspace is not None:
+        # Closed with its edits discarded: the files using it read it from disk again.
+        _recheck_open_users(ls, workspace.users_of(state.path))
     if state is not None and state.path is not None and ls.scan_enabled:
         # Its text on disk is what the index describes again (an unsaved edit is dropped).
         ls.watched_changes[state.path] = types.FileChangeType.Changed
@@ -741,7 +806,10 @@ async def completion(ls: ParamLanguageServer, params: types.CompletionParams) ->
     if pos is None:
         return None
     workspace = ls.store.workspace
-    root = workspace.root if workspace is not None else ls.store.workspace_root
+    root = None  # the workspace folder (or, without one, the repository) holding the document
+    if workspace is not None and view.path is not None:
+        real, roots = Path(os.path.realpath(view.path)), workspace.roots_for(view.path)
+        root = next((r for r in roots if real.is_relative_to(r)), roots[0] if roots else None)
     items, incomplete = narrow(
         complete(view, pos, snippets=ls.snippet_support, workspace_root=root), view.lines, pos
     )
@@ -778,7 +846,8 @@ async def definition(ls: ParamLanguageServer, params: types.DefinitionParams) ->
     view, pos = await _position(ls, params.text_document.uri, params.position)
     if pos is None:
         return None
-    return locations(ls, params.text_document.uri, view, feature_definition(view, pos)) or None
+    found = feature_definition(view, pos, allowed=ls.inside_for(view.path))
+    return locations(ls, params.text_document.uri, view, found) or None
 
 
 @server.feature(types.TEXT_DOCUMENT_REFERENCES)
@@ -903,8 +972,6 @@ async def semantic_tokens(ls: ParamLanguageServer, params: types.SemanticTokensP
 @server.feature(types.TEXT_DOCUMENT_INLAY_HINT)
 @guarded(None)
 async def inlay_hint(ls: ParamLanguageServer, params: types.InlayHintParams) -> Any:
-    from param_lsp.features.outline import inlay_hints
-
     view = await ls.ready_view(params.text_document.uri)
     if view is None:
         return None
@@ -912,6 +979,13 @@ async def inlay_hint(ls: ParamLanguageServer, params: types.InlayHintParams) -> 
     span = lines.range_from_client(params.range)
     if span is None:
         return None
+    # Off the event loop: a document with a hundred thousand params must not stall the others.
+    return await asyncio.get_running_loop().run_in_executor(None, _inlay_hints, view, lines, span)
+
+
+def _inlay_hints(view: Any, lines: Lines, span: Any) -> list[types.InlayHint]:
+    from param_lsp.features.outline import inlay_hints
+
     return [
         types.InlayHint(
             position=lines.to_client(type(span.start)(hint.line, hint.character)),
@@ -938,7 +1012,7 @@ async def document_link(ls: ParamLanguageServer, params: types.DocumentLinkParam
             target=path_to_uri(link.target),
             tooltip=link.tooltip,
         )
-        for link in document_links(view)
+        for link in document_links(view, allowed=ls.inside_for(view.path))
     ]
 
 
@@ -971,7 +1045,7 @@ class ClientLogHandler(logging.Handler):
             pass
 
 
-def serve() -> None:
+def serve() -> int:
     # Analyses run in a worker thread: hand the interpreter lock back to the protocol loop
     # every millisecond instead of every five, so that edits and requests arriving during an
     # analysis are read at once (a burst of keys is then seen at its real pace).
@@ -979,3 +1053,4 @@ def serve() -> None:
     logging.basicConfig(level=os.environ.get("PARAM_LSP_LOG", "WARNING"))
     logging.getLogger("param_lsp").addHandler(ClientLogHandler(server))
     server.start_io()
+    return server.exit_code
