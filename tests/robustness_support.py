@@ -33,6 +33,11 @@ FRAGMENTS = [
     "{{ ", "{{ globals.", "{{ params.", "}}", "{{ inputs.x }}", "ref: ops.", "- ", ": ", "\t",
     "é", "😀", "\ud800", "\udfff", "  ", "\n", "\n  - name: x\n", "&a ", "*a", "[", "]", "{", "}",
     "'", '"', "#", "kind: ", "params:\n", "value: ", "!!int ", "---\n", "<<: ", "?", "|",
+    # hostile input: an unclosed template before a run of spaces, a backtracking regex, an
+    # anchor in a comment, deep flow nesting, an alias to its own node, terminal escapes and
+    # bidi overrides, a DAG self-cycle and a dependency on a missing op
+    "{{" + " " * 300, "validation: {regex: '^(a+)+$'}", "value: aaaaaaaaaaaaaaaaaaaaaaaaaaaa!",
+    "# R&D", "[" * 60, "&s [*s]", "\x1b[2J", "\u202e", "dependencies: [", "dependencies: [gone]",
 ]  # fmt: skip
 payloads = st.one_of(
     st.sampled_from(FRAGMENTS),

@@ -110,8 +110,17 @@ def recorded_reads(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[Path]]:
         seen.append(Path(os.path.realpath(self)))
         return real_stat(self, **kwargs)
 
+    real_open = os.open
+
+    def open_fd(path: Any, flags: int, *args: Any, **kwargs: Any) -> int:
+        fd = real_open(path, flags, *args, **kwargs)
+        with contextlib.suppress(OSError):
+            seen.append(Path(os.readlink(f"/proc/self/fd/{fd}")))
+        return fd
+
     monkeypatch.setattr(Path, "read_bytes", read_bytes)
     monkeypatch.setattr(Path, "stat", stat)
+    monkeypatch.setattr(os, "open", open_fd)
     yield seen
 
 
@@ -293,6 +302,7 @@ LARGE_DOCUMENTS = [
     dag(60),
     operation_lines(400),
     (Path(__file__).parent / "data" / "incremental" / "dag_with_problems.yaml").read_text(),
+    (Path(__file__).parent / "data" / "hostile" / "fuzz_hostile.yaml").read_text(),
 ]
 
 

@@ -21,8 +21,9 @@ from param_lsp.rules.registry import RULES, load_all
 from tests.corpus_support import corpus_dir
 
 DATA = Path(__file__).parent / "data"
-#: Rules that need a file the tests cannot write portably (not UTF-8, a crash, a YAML bomb).
-NO_EXAMPLE = {"PLX005", "PLX006", "PLX007"}
+#: Rules that need a file the tests cannot write portably (not UTF-8, a crash, a YAML bomb), or
+#: that no polyaxonfile produces (PLX008: an unusable configuration file, from the server).
+NO_EXAMPLE = {"PLX005", "PLX006", "PLX007", "PLX008"}
 
 _CODE_SPAN = re.compile(r"`[^`]*`")
 _PY_REPR = re.compile(r"[{\[(]'|'[}\]]|', '|\b(?:List|Dict|Optional|Union)\[|<class ")

@@ -12,10 +12,11 @@ import sys
 from pathlib import Path
 
 from param_lsp.cli.check import _explicit_config, _workspace_root
-from param_lsp.cli.results import UsageError
+from param_lsp.cli.results import UsageError, shown_path
 from param_lsp.core.analyze import analyze
 from param_lsp.core.config import ConfigError, load_config, settings_from
-from param_lsp.core.workspace import Workspace
+from param_lsp.core.safe_read import read_file
+from param_lsp.core.workspace import MAX_FILE_BYTES, Workspace
 
 
 def run_graph(args: argparse.Namespace) -> int:
@@ -23,12 +24,19 @@ def run_graph(args: argparse.Namespace) -> int:
     from param_lsp.features.graph_formats import render
 
     path = Path(args.file)
+    # Opened once without blocking, a regular file only, never more than the analysed size.
+    got = read_file(path, MAX_FILE_BYTES)
+    if got.data is None:
+        reason = {
+            "missing": "No such file or directory",
+            "not-a-file": f"not a regular file ({got.detail})",
+            "too-large": f"larger than {MAX_FILE_BYTES:,} bytes",
+        }.get(got.error or "", got.detail or str(got.error))
+        raise UsageError(f"cannot read {shown_path(str(path))}: {reason}")
     try:
-        text = path.read_bytes().decode("utf-8")
-    except OSError as exc:
-        raise UsageError(f"cannot read {path}: {exc.strerror or exc}") from exc
+        text = got.data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise UsageError(f"{path} is not UTF-8 text ({exc.reason})") from exc
+        raise UsageError(f"{shown_path(str(path))} is not UTF-8 text ({exc.reason})") from exc
     explicit = _explicit_config(args)
     try:
         config = explicit if explicit is not None else load_config(path)

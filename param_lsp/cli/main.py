@@ -60,8 +60,7 @@ def run_serve(args: argparse.Namespace) -> int:
     sys.modules.setdefault("ssl", None)  # type: ignore[arg-type]
     from param_lsp.lsp.server import serve
 
-    serve()
-    return 0
+    return serve()
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -47,9 +47,12 @@ from functools import lru_cache
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from param_lsp.core.safe_read import read_file
 from param_lsp.core.settings import Settings, SettingsError, field_name
 
 CONFIG_FILENAME = ".param-lsp.toml"
+#: A configuration file is small; a larger one is refused rather than read.
+MAX_CONFIG_BYTES = 1024 * 1024
 PYPROJECT = "pyproject.toml"
 SEVERITY_LEVELS = ("off", "hint", "info", "information", "warning", "error")
 
@@ -108,24 +111,45 @@ class ProjectConfig:
 EMPTY_CONFIG = ProjectConfig()
 
 
-def find_config_file(start: Path) -> Path | None:
-    """The nearest `.param-lsp.toml` or pyproject.toml with `[tool.param-lsp]`, upwards."""
+def find_config_file(start: Path, stop: Path | None = None) -> Path | None:
+    """The nearest `.param-lsp.toml` or pyproject.toml with `[tool.param-lsp]`, upwards.
+
+    The walk ends at the repository root (the first folder holding `.git`) or at ``stop`` (the
+    workspace root), whichever comes first: a file above them belongs to someone else.
+    """
     folder = Path(os.path.abspath(start))
     if not folder.is_dir():
         folder = folder.parent
+    limit = Path(os.path.abspath(stop)) if stop is not None else None
     for candidate in (folder, *folder.parents):
         dedicated = candidate / CONFIG_FILENAME
-        if dedicated.is_file():
+        if _is_file(dedicated):
             return dedicated
         pyproject = candidate / PYPROJECT
-        if pyproject.is_file() and _has_tool_table(pyproject):
+        if _is_file(pyproject) and _has_tool_table(pyproject):
             return pyproject
+        if candidate == limit or _exists(candidate / ".git"):
+            return None
     return None
 
 
-def load_config(start: Path) -> ProjectConfig:
+def _is_file(path: Path) -> bool:
+    try:
+        return path.is_file()
+    except (OSError, ValueError):
+        return False
+
+
+def _exists(path: Path) -> bool:
+    try:
+        return path.exists()
+    except (OSError, ValueError):
+        return False
+
+
+def load_config(start: Path, stop: Path | None = None) -> ProjectConfig:
     """The configuration that applies to a file or folder (raises ConfigError if unusable)."""
-    source = find_config_file(start)
+    source = find_config_file(start, stop)
     if source is None:
         return EMPTY_CONFIG
     return load_config_file(source)
@@ -146,6 +170,7 @@ def load_settings(
     overrides: Mapping[str, Any] | None = None,
     *,
     use_config_file: bool = True,
+    stop: Path | None = None,
 ) -> Settings:
     """Settings for one file: defaults < nearest configuration file < ``overrides``.
 
@@ -153,7 +178,9 @@ def load_settings(
     keys; None values are ignored). Raises ConfigError for an unusable file or override.
     """
     config = (
-        load_config(Path(for_path)) if use_config_file and for_path is not None else EMPTY_CONFIG
+        load_config(Path(for_path), stop)
+        if use_config_file and for_path is not None
+        else EMPTY_CONFIG
     )
     return settings_from(config, overrides)
 
@@ -185,12 +212,18 @@ def settings_from(config: ProjectConfig, overrides: Mapping[str, Any] | None = N
 @lru_cache(maxsize=64)
 def _load_config_file(source: Path, _mtime_ns: int, _size: int) -> ProjectConfig:
     """Parsed once per (path, mtime, size), so the language server can call this per keystroke."""
+    got = read_file(source, MAX_CONFIG_BYTES)
+    if got.data is None:
+        reason = {"too-large": f"larger than {MAX_CONFIG_BYTES:,} bytes", "missing": "missing"}
+        raise ConfigError(f"cannot read {source}: {reason.get(got.error or '', got.detail)}")
     try:
-        data = tomllib.loads(source.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as exc:
+        data = tomllib.loads(got.data.decode("utf-8"))
+    except UnicodeDecodeError as exc:
         raise ConfigError(f"cannot read {source}: {exc}") from exc
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{source}: invalid TOML: {exc}") from exc
+    except RecursionError:
+        raise ConfigError(f"{source}: invalid TOML: arrays or tables nest too deeply") from None
     if source.name == PYPROJECT:
         table = data.get("tool", {}).get("param-lsp", {})
         prefix = "tool.param-lsp."
@@ -233,12 +266,9 @@ def _parse_table(source: Path, table: dict[str, Any], prefix: str) -> ProjectCon
             raise ConfigError(f"{source}: {prefix}{key} must be a table")
     if "severity" in values:
         _check_severities(source, values["severity"], prefix)
-    for name_ in ("hub_map", "url_map"):
-        if name_ in values:
-            values[name_] = {
-                str(name): str((source.parent / str(target)).resolve())
-                for name, target in values[name_].items()
-            }
+    for map_key, map_name in (("hub_map", "hub-map"), ("url_map", "url-map")):
+        if map_key in values:
+            values[map_key] = _path_map(source, values[map_key], prefix, map_name)
     globs: dict[str, tuple[str, ...]] = {}
     for key in _FILE_ONLY_KEYS:
         patterns = table.get(key, [])
@@ -250,6 +280,26 @@ def _parse_table(source: Path, table: dict[str, Any], prefix: str) -> ProjectCon
     config = ProjectConfig(source, values, globs["include"], globs["exclude"])
     settings_from(config)  # report bad values (e.g. target-version) where they are written
     return config
+
+
+def _path_map(source: Path, table: dict[str, Any], prefix: str, map_name: str) -> dict[str, str]:
+    """A `hub-map`/`url-map` table: names or URL prefixes → paths relative to ``source``."""
+    mapped: dict[str, str] = {}
+    for name, target in table.items():
+        if not isinstance(target, str) or not target or "\x00" in target or "\x00" in name:
+            raise ConfigError(
+                f"{source}: {prefix}{map_name}.{_printable(name)} = {_printable(repr(target))}: "
+                "expected the path of a local file or folder"
+            )
+        try:
+            mapped[str(name)] = str((source.parent / target).resolve())
+        except (OSError, ValueError, RuntimeError) as exc:
+            raise ConfigError(f"{source}: {prefix}{map_name}.{_printable(name)}: {exc}") from exc
+    return mapped
+
+
+def _printable(text: str) -> str:
+    return text.encode("unicode_escape").decode("ascii") if not text.isprintable() else text
 
 
 def _check_severities(source: Path, table: dict[str, Any], prefix: str) -> None:
@@ -272,9 +322,10 @@ def _check_severities(source: Path, table: dict[str, Any], prefix: str) -> None:
 
 
 def _has_tool_table(pyproject: Path) -> bool:
+    got = read_file(pyproject, MAX_CONFIG_BYTES)
     try:
-        text = pyproject.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
+        text = got.data.decode("utf-8") if got.data is not None else ""
+    except UnicodeDecodeError:
         return False
     # Cheap pre-check before parsing: most pyproject.toml files have nothing for us.
     return re.search(r"^\s*\[\s*tool\s*\.\s*[\"']?param-lsp", text, re.MULTILINE) is not None
@@ -299,27 +350,89 @@ def _glob_match(relative: str, pattern: str) -> bool:
     if "/" not in pattern:
         # Like .gitignore: a bare name matches a file or any folder on the way to it.
         return any(fnmatch.fnmatchcase(part, pattern) for part in PurePosixPath(relative).parts)
-    return _glob_regex(pattern.removeprefix("/")).fullmatch(relative) is not None
+    return _glob_fullmatch(_glob_tokens(pattern.removeprefix("/")), relative)
+
+
+# Glob tokens: a literal character, `?` (one character but `/`), `*` (any run without `/`),
+# `**` (any run) and `**/` (nothing, or any run ending with `/`).
+_LIT, _ONE, _STAR, _DSTAR, _DSTAR_SLASH = range(5)
 
 
 @lru_cache(maxsize=256)
-def _glob_regex(pattern: str) -> re.Pattern[str]:
-    out: list[str] = []
+def _glob_tokens(pattern: str) -> tuple[tuple[int, str], ...]:
+    out: list[tuple[int, str]] = []
     i = 0
     while i < len(pattern):
         if pattern.startswith("**/", i):
-            out.append(r"(?:.*/)?")
+            if not out or out[-1][0] != _DSTAR_SLASH:  # `**/**/` is `**/`
+                out.append((_DSTAR_SLASH, ""))
             i += 3
         elif pattern.startswith("**", i):
-            out.append(r".*")
+            out.append((_DSTAR, ""))
             i += 2
         elif pattern[i] == "*":
-            out.append(r"[^/]*")
+            out.append((_STAR, ""))
             i += 1
         elif pattern[i] == "?":
-            out.append(r"[^/]")
+            out.append((_ONE, ""))
             i += 1
         else:
-            out.append(re.escape(pattern[i]))
+            out.append((_LIT, pattern[i]))
             i += 1
-    return re.compile("".join(out))
+    return tuple(out)
+
+
+def _glob_fullmatch(tokens: tuple[tuple[int, str], ...], text: str) -> bool:
+    """Whether ``text`` matches the tokens, by simulating all their positions at once: time
+    proportional to len(text) x len(tokens) for any pattern (a backtracking regex needs
+    exponential time for `**/**/**/…` on a path that does not match).
+
+    A state is 2*i (before token i) or 2*i + 1 (inside the run of a `**/` token i).
+    """
+    end = 2 * len(tokens)
+
+    def closure(states: set[int]) -> set[int]:
+        todo = list(states)
+        while todo:
+            state = todo.pop()
+            if state % 2 or state == end:
+                continue
+            kind = tokens[state // 2][0]
+            reached: tuple[int, ...] = ()
+            if kind in (_STAR, _DSTAR):
+                reached = (state + 2,)
+            elif kind == _DSTAR_SLASH:
+                reached = (state + 2, state + 1)
+            for nxt in reached:
+                if nxt not in states:
+                    states.add(nxt)
+                    todo.append(nxt)
+        return states
+
+    states = closure({0})
+    for char in text:
+        moved: set[int] = set()
+        for state in states:
+            if state == end:
+                continue
+            if state % 2:  # inside `**/`: any character, and a `/` may end it
+                moved.add(state)
+                if char == "/":
+                    moved.add(state + 1)
+                continue
+            kind, literal = tokens[state // 2]
+            if kind == _LIT:
+                if char == literal:
+                    moved.add(state + 2)
+            elif kind == _ONE:
+                if char != "/":
+                    moved.add(state + 2)
+            elif kind == _STAR:
+                if char != "/":
+                    moved.add(state)
+            elif kind == _DSTAR:
+                moved.add(state)
+        if not moved:
+            return False
+        states = closure(moved)
+    return end in states

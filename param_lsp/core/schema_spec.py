@@ -26,6 +26,8 @@ from __future__ import annotations
 
 from typing import Any, TypeAlias
 
+from param_lsp.core.k8s_schema import K8S_FIELDS, K8S_ROOTS
+
 Type: TypeAlias = tuple[Any, ...]
 Field: TypeAlias = tuple[str | None, Type, bool]
 
@@ -109,93 +111,10 @@ RUN_KINDS = (
     "notifier", "cleaner", "tuner",
 )  # fmt: skip
 
-#: Kubernetes client classes: attribute names (snake_case; camelCase keys are converted).
-K8S_KEYS: dict[str, frozenset[str]] = {
-    "V1Container": frozenset(
-        [
-            "args",
-            "command",
-            "env",
-            "env_from",
-            "image",
-            "image_pull_policy",
-            "lifecycle",
-            "liveness_probe",
-            "name",
-            "ports",
-            "readiness_probe",
-            "resize_policy",
-            "resources",
-            "restart_policy",
-            "restart_policy_rules",
-            "security_context",
-            "startup_probe",
-            "stdin",
-            "stdin_once",
-            "termination_message_path",
-            "termination_message_policy",
-            "tty",
-            "volume_devices",
-            "volume_mounts",
-            "working_dir",
-        ]
-    ),
-    "V1Volume": frozenset(
-        [
-            "aws_elastic_block_store",
-            "azure_disk",
-            "azure_file",
-            "cephfs",
-            "cinder",
-            "config_map",
-            "csi",
-            "downward_api",
-            "empty_dir",
-            "ephemeral",
-            "fc",
-            "flex_volume",
-            "flocker",
-            "gce_persistent_disk",
-            "git_repo",
-            "glusterfs",
-            "host_path",
-            "image",
-            "iscsi",
-            "name",
-            "nfs",
-            "persistent_volume_claim",
-            "photon_persistent_disk",
-            "portworx_volume",
-            "projected",
-            "quobyte",
-            "rbd",
-            "scale_io",
-            "secret",
-            "storageos",
-            "vsphere_volume",
-        ]
-    ),
-    "V1Affinity": frozenset(["node_affinity", "pod_affinity", "pod_anti_affinity"]),
-    "V1Toleration": frozenset(["effect", "key", "operator", "toleration_seconds", "value"]),
-    "V1HostAlias": frozenset(["hostnames", "ip"]),
-    "V1SecurityContext": frozenset(
-        [
-            "allow_privilege_escalation",
-            "app_armor_profile",
-            "capabilities",
-            "privileged",
-            "proc_mount",
-            "read_only_root_filesystem",
-            "run_as_group",
-            "run_as_non_root",
-            "run_as_user",
-            "se_linux_options",
-            "seccomp_profile",
-            "windows_options",
-        ]
-    ),
-    "V1PodDNSConfig": frozenset(["nameservers", "options", "searches"]),
-}
+#: Kubernetes client classes Polyaxon instantiates: attribute names (snake_case; camelCase
+#: keys are converted). Read from the generated client schema (:mod:`k8s_schema`), which also
+#: describes what lies below (completion and hover walk it; Polyaxon checks only this level).
+K8S_KEYS: dict[str, frozenset[str]] = {cls: frozenset(K8S_FIELDS[cls]) for cls in K8S_ROOTS}
 
 #: Kubernetes client attributes that must not be None (client-side validation).
 K8S_REQUIRED: dict[str, tuple[str, ...]] = {"V1Volume": ("name",)}

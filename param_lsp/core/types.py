@@ -29,6 +29,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+from param_lsp.core.regex_guard import RegexTimeout, regex_match
+from param_lsp.core.template_scan import has_template
+
 __all__ = [
     "ValueCheck",
     "is_known_type",
@@ -49,19 +52,21 @@ class ValueCheck:
     #: `detail`, the validation's own sentence ("Value `0` must be greater than `0`").
     problem: str = ""
     detail: str = ""
+    #: A `validation.regex` that could not be evaluated in time (the pattern); the rest of the
+    #: value was checked up to it.
+    undecided: str | None = None
 
 
 # --------------------------------------------------------------------------------------
 # Small public helpers
 # --------------------------------------------------------------------------------------
 
-_TEMPLATE_RE = re.compile(r"{{\s*(.+)\s*}}")
 NO_VALUE_FOUND = "_NO_VALUE_FOUND"
 
 
 def is_template(value: Any) -> bool:
     """§8.8: a str containing `{{ ... }}` (searched, not anchored; `.` excludes newline)."""
-    return isinstance(value, str) and _TEMPLATE_RE.search(value) is not None
+    return has_template(value)
 
 
 def py_str(value: Any) -> str:
@@ -1010,7 +1015,7 @@ def _conv_image(value: Any, strict: bool) -> str:
         value = value.get("name")
     if not isinstance(value, str):
         raise _Fail("Image value should be a string")
-    if _TEMPLATE_RE.search(value):
+    if has_template(value):
         return value
     if " " in value:
         raise _Fail
@@ -1199,7 +1204,7 @@ class _Struct:
 
 def _ref_field(value: Any, strict: bool) -> str:
     # clipped RefField: a str that contains a {{ }} template.
-    if not isinstance(value, str) or not _TEMPLATE_RE.search(value):
+    if not isinstance(value, str) or not has_template(value):
         raise _Fail
     return value
 
@@ -1214,7 +1219,7 @@ _STRICT_INT = _strict(_conv_int)
 
 def _str_list_from_csv(inner: Conv) -> Conv:
     def conv(value: Any, strict: bool) -> Any:
-        if isinstance(value, str) and not _TEMPLATE_RE.search(value):
+        if isinstance(value, str) and not has_template(value):
             value = [part.strip() for part in value.split(",") if part.strip()]
         return inner(value, strict)
 
@@ -1859,7 +1864,7 @@ def _coerce_number_constraint(value: Any) -> Any:
         try:
             return _conv_float(value, False)
         except _Fail:
-            if _TEMPLATE_RE.search(value):
+            if has_template(value):
                 return value
     raise _InvalidValidation
 
@@ -1934,7 +1939,7 @@ def _check_element(rules: dict[str, Any], v: Any) -> None:
     if decimal_places is not None and len(str(v).split(".")[1]) > decimal_places:
         raise _ValidationFailed(f"Value `{v}` must have at most `{decimal_places}` decimal places")
     regex = rules.get("regex")
-    if regex is not None and not re.match(regex, v):
+    if regex is not None and not regex_match(regex, v):
         raise _ValidationFailed(f"Value `{v}` must match the regex `{regex}`")
     min_length = rules.get("min_length")
     if min_length is not None and len(v) < min_length:
@@ -2044,6 +2049,8 @@ def validate_io_value(
                 problem="validation",
                 detail=str(exc),
             )
+        except RegexTimeout as exc:
+            return ValueCheck(ok=True, value=parsed, undecided=str(exc))
         except Exception as exc:  # unguarded Python errors: Polyaxon crashes here
             return ValueCheck(ok=False, message=f"{type(exc).__name__}: {exc}", crash=True)
     return ValueCheck(ok=True, value=parsed)

@@ -352,6 +352,10 @@ def _first_too_deep_mark(text: str, depth: int) -> Any:
     return None
 
 
+#: The expanded size of a document with an alias to an enclosing node.
+_ENDLESS = 1 << 62
+
+
 class _Builder:
     """Composed nodes → positioned tree, specialised for speed (it runs on every keystroke).
 
@@ -368,19 +372,41 @@ class _Builder:
         self.built: dict[int, YNode] = {}
         self.sizes: dict[int, int] = {}
 
-    def expanded_size(self, node: Any) -> int:
-        # Aliases share node objects; the memo keeps this linear in the composed size.
-        known = self.sizes.get(id(node))
-        if known is not None:
-            return known
-        if isinstance(node, yaml.MappingNode):
-            size = 1 + sum(self.expanded_size(k) + self.expanded_size(v) for k, v in node.value)
-        elif isinstance(node, yaml.SequenceNode):
-            size = 1 + sum(self.expanded_size(item) for item in node.value)
-        else:
-            size = 1
-        self.sizes[id(node)] = size
-        return size
+    def expanded_size(self, root: Any) -> int:
+        """Nodes of the tree once aliases are expanded (more than MAX_EXPANDED_NODES for an
+        alias to an enclosing node, which expands for ever).
+
+        Aliases share node objects; the memo keeps this linear in the composed size. An explicit
+        stack, not recursion: a deep document is reported as too deep by :meth:`build`, not as a
+        crash here.
+        """
+        sizes = self.sizes
+        open_nodes: set[int] = set()
+        stack: list[tuple[Any, bool]] = [(root, False)]
+        while stack:
+            node, children_done = stack.pop()
+            key = id(node)
+            if key in sizes and not children_done:
+                continue
+            if isinstance(node, yaml.MappingNode):
+                children = [child for pair in node.value for child in pair]
+            elif isinstance(node, yaml.SequenceNode):
+                children = node.value
+            else:
+                sizes[key] = 1
+                continue
+            if children_done:
+                open_nodes.discard(key)
+                sizes[key] = min(1 + sum(sizes[id(child)] for child in children), _ENDLESS)
+                continue
+            open_nodes.add(key)
+            stack.append((node, True))
+            for child in children:
+                if id(child) in open_nodes:
+                    return _ENDLESS  # an alias to an enclosing node
+                if id(child) not in sizes:
+                    stack.append((child, False))
+        return sizes[id(root)]
 
     def build(self, node: Any, depth: int = 0) -> YNode:
         if self.shares_nodes:

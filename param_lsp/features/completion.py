@@ -146,18 +146,11 @@ def _key_items(view: DocumentView, cur: Cursor, snippets: bool) -> list[Completi
             else:
                 items = _schema_key_items(view, cur, parent, present)
     elif (
-        len(parent) >= 3
-        and parent[-3] == "matrix"
+        len(parent) >= 2
         and parent[-2] == "params"
         and isinstance(parent[-1], str)
+        and not (len(parent) >= 3 and parent[-3] == "matrix")  # hyper-parameters: the schema's
     ):
-        items = _keys(
-            {"kind": "Hyper-parameter kind.", "value": "Its values."},
-            present,
-            ItemKind.FIELD,
-            "hyper-parameter",
-        )
-    elif len(parent) >= 2 and parent[-2] == "params" and isinstance(parent[-1], str):
         items = _keys(knowledge.PARAM_KEYS, present, ItemKind.FIELD, "param key")
     else:
         items = _schema_key_items(view, cur, parent, present)

@@ -16,7 +16,7 @@ from param_lsp.core.cursor import Cursor, cursor_at
 from param_lsp.core.findings import Finding
 from param_lsp.core.settings import Settings
 from param_lsp.core.span import Position, split_lines
-from param_lsp.core.workspace import Workspace
+from param_lsp.core.workspace import MAX_FILE_BYTES, Workspace
 from param_lsp.core.yaml_tree import YMap, parse_yaml
 from param_lsp.features.index import DocumentIndex, build_index
 
@@ -70,6 +70,8 @@ def recover_text(text: str) -> str | None:
     """The text with broken lines blanked until it parses; None when that does not help."""
     import yaml
 
+    if len(text) > MAX_FILE_BYTES:
+        return None
     lines = text.split("\n")
     blanked: set[int] = set()
     for _ in range(MAX_RECOVERY_PARSES):
@@ -92,7 +94,12 @@ def recover_text(text: str) -> str | None:
 def recover_analysis(
     text: str, path: Path | None, settings: Settings, workspace: Workspace | None
 ) -> Analysis | None:
-    """An analysis of the text with its syntax errors blanked out (for features only)."""
+    """An analysis of the text with its syntax errors blanked out (for features only).
+
+    A text over the analysed size gets none: it is not even parsed once more.
+    """
+    if len(text) > MAX_FILE_BYTES:
+        return None
     parsed = parse_yaml(text)
     if parsed.root is not None:
         return None

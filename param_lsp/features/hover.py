@@ -155,7 +155,12 @@ def _yaml_hover(view: DocumentView, pos: Position) -> Hover | None:
                 return Hover(
                     f"**{key}**: no input or output of the component has this name.", key_span
                 )
-        if len(parent) >= 2 and parent[-2] == "params" and key in knowledge.PARAM_KEYS:
+        if (
+            len(parent) >= 2
+            and parent[-2] == "params"
+            and key in knowledge.PARAM_KEYS
+            and not (len(parent) >= 3 and parent[-3] == "matrix")  # hyper-parameters
+        ):
             return Hover(f"**{key}**: {knowledge.PARAM_KEYS[key]}", key_span)
         info = key_info(parent, key, kind_of)
         if info is not None:

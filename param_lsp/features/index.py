@@ -40,14 +40,17 @@ class CallSite:
     #: The component's `run` mapping (connections for templates).
     run: YMap | None = None
 
+    #: name → the first input (else output) of that name, built on first use.
+    _by_name: dict[str, IODef] | None = field(default=None, repr=False)
+
     def io(self, name: str) -> IODef | None:
-        for io in self.inputs:
-            if io.name == name:
-                return io
-        for io in self.outputs:
-            if io.name == name:
-                return io
-        return None
+        by_name = self._by_name
+        if by_name is None:
+            by_name = {}
+            for io in (*self.inputs, *self.outputs):
+                by_name.setdefault(io.name, io)
+            self._by_name = by_name
+        return by_name.get(name)
 
 
 @dataclass(slots=True, eq=False)

@@ -163,7 +163,10 @@ def _template_target(
     return Target("io", io.name, io=io, span=segments[at].span)
 
 
-def definition(view: DocumentView, pos: Position) -> list[Location]:
+def definition(
+    view: DocumentView, pos: Position, allowed: Callable[[Path], bool] | None = None
+) -> list[Location]:
+    """Where the thing at ``pos`` is defined; a file outside ``allowed`` is never looked at."""
     cur = view.cursor(pos)
     if cur is None:
         return []
@@ -171,6 +174,8 @@ def definition(view: DocumentView, pos: Position) -> list[Location]:
         if cur.key in ("pathRef", "path_ref") and cur.text:
             base = view.path.parent if view.path is not None else Path.cwd()
             target = (base / cur.text).resolve()
+            if allowed is not None and not allowed(target):
+                return []  # not even whether it exists
             if target.is_file():
                 return [Location(target, Span.of(0, 0, 0, 0))]
             return []
@@ -248,8 +253,13 @@ def _uses(
     others: list[DocumentView],
     include_declaration: bool,
     indexed: IndexedUses | None = None,
+    unmapped: list[Location] | None = None,
 ) -> list[Location]:
+    """The sites of ``found``; scalars naming it that no exact range of the source names (see
+    :mod:`uses`) are added to ``unmapped`` when given, else to the result (references show
+    them)."""
     locations: list[Location] = []
+    inexact = unmapped if unmapped is not None else locations
     if found.io is not None:
         io = found.io
         seen_paths: set[Path | None] = set()
@@ -257,10 +267,12 @@ def _uses(
             if other.path in seen_paths:
                 continue
             seen_paths.add(other.path)
+            spans: list[Span] = []
             locations += [
                 Location(other.path, span)
-                for span in io_sites(other, io, declaration=include_declaration)
+                for span in io_sites(other, io, declaration=include_declaration, unmapped=spans)
             ]
+            inexact += [Location(other.path, span) for span in spans]
         if indexed is not None:
             locations += [loc for loc in indexed(io) if loc.path not in seen_paths]
         if (
@@ -270,10 +282,14 @@ def _uses(
         ):
             locations.insert(0, Location(io.source, content_span(io.name_node)))
     elif found.op is not None:
+        op_spans: list[Span] = []
         locations += [
             Location(view.path, span)
-            for span in op_sites(view, found.name, declaration=include_declaration)
+            for span in op_sites(
+                view, found.name, declaration=include_declaration, unmapped=op_spans
+            )
         ]
+        inexact += [Location(view.path, span) for span in op_spans]
     return _dedupe(locations)
 
 
@@ -336,8 +352,26 @@ def rename(
                     )
                 checked = [*checked, loaded]
         _check_io_rename(view, found.io, new_name, checked)
+    unmapped: list[Location] = []
+    uses = _uses(view, found, others, include_declaration=True, indexed=indexed, unmapped=unmapped)
+    if found.io is not None and indexed is not None:
+        # Files known only to the index were read above: their texts are checked, too.
+        known = {other.path for other in [view, *others]}
+        for extra_view in checked:
+            if extra_view.path not in known:
+                spans: list[Span] = []
+                io_sites(extra_view, found.io, unmapped=spans)
+                unmapped += [Location(extra_view.path, span) for span in spans]
+    if unmapped:
+        first = unmapped[0]
+        where = first.path.name if first.path is not None else "this file"
+        raise RenameError(
+            f"`{found.name}` is written at {where}:{first.span.start.line + 1} in a form that "
+            "cannot be mapped to an exact edit (an escape or a line break inside the name or "
+            "its `{{ }}`); rewrite it plainly first. Nothing was renamed."
+        )
     by_path: dict[Path | None, list[TextEdit]] = {}
-    for location in _uses(view, found, others, include_declaration=True, indexed=indexed):
+    for location in uses:
         path = None if location.path == view.path else location.path
         by_path.setdefault(path, []).append(TextEdit(location.span, new_name))
     return [FileEdits(path, tuple(edits)) for path, edits in by_path.items()]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from param_lsp.core.model import str_value
@@ -209,7 +210,10 @@ def inlay_hints(view: DocumentView, span: Span) -> list[InlayHint]:
 # ---------------------------------------------------------------- document links
 
 
-def document_links(view: DocumentView) -> list[DocumentLink]:
+def document_links(
+    view: DocumentView, allowed: Callable[[Path], bool] | None = None
+) -> list[DocumentLink]:
+    """`pathRef` values as links to their files; a file outside ``allowed`` is never looked at."""
     links: list[DocumentLink] = []
     root = view.root
     if root is None:
@@ -234,8 +238,14 @@ def document_links(view: DocumentView) -> list[DocumentLink]:
     for node in nodes:
         if not isinstance(node, YScalar) or not isinstance(node.value, str) or not node.value:
             continue
-        target = Path(base / node.value).resolve()
-        if target.is_file():
+        try:
+            target = Path(base / node.value).resolve()
+            if allowed is not None and not allowed(target):
+                continue  # not even whether it exists
+            exists = target.is_file()
+        except (OSError, ValueError):
+            continue
+        if exists:
             span = node.span
             if node.style in ("'", '"'):
                 span = Span.of(

@@ -40,11 +40,6 @@ def _unwrap(t: Any) -> Any:
     return t
 
 
-def _camel(name: str) -> str:
-    head, *rest = name.split("_")
-    return head + "".join(part[:1].upper() + part[1:] for part in rest)
-
-
 def _describe(t: Any) -> str:
     t = _unwrap(t)
     if t is None:
@@ -79,8 +74,10 @@ def _describe(t: Any) -> str:
     return "a value"
 
 
-#: Where a path stands in the schema: ("model", name) of schema_spec, ("k8s", class),
-#: ("fields", tuple of rule Field objects, title), or ("type", Type) for a leaf.
+#: Where a path stands in the schema: ("model", name) of schema_spec, ("k8s", client class),
+#: ("fields", (rule Field objects, title)) of the matrix/joins checks, ("kinds", kinds) for a
+#: mapping whose `kind` is missing or unknown, ("hp", kind) for a matrix hyper-parameter, and
+#: ("keys", (names, title)) for the mapping form of a hyper-parameter's `value`.
 _Place = tuple[str, Any]
 
 
@@ -96,6 +93,29 @@ def _join_fields() -> tuple[Any, ...]:
     return _JOIN_FIELDS
 
 
+def _shape(check: Any) -> tuple[Any, ...]:
+    from param_lsp.rules.joins import SHAPES
+
+    shape = SHAPES.get(check, ())
+    while shape and shape[0] == "same":
+        shape = SHAPES.get(shape[1], ())
+    return shape
+
+
+def _k8s_type(text: str) -> Any:
+    """A Kubernetes client type (``V1EnvVar``, ``list[V1EnvVar]``, ``dict[str, str]``, …)."""
+    from param_lsp.core.k8s_schema import K8S_FIELDS
+
+    if text.startswith("list[") and text.endswith("]"):
+        inner = text[5:-1]
+        return ("k8slist", inner, None) if inner in K8S_FIELDS else ("list", _k8s_type(inner))
+    if text.startswith("dict[") and text.endswith("]"):
+        return ("dict", _k8s_type(text[5:-1].split(",", 1)[1].strip()))
+    if text in K8S_FIELDS:
+        return ("k8s", text)
+    return ("k8sleaf", text)
+
+
 def _model_of(t: Any, steps: tuple[PathStep, ...], kind_of: KindOf) -> _Place | None:
     """The place a value of type ``t`` at ``steps`` opens (a mapping of keys), if any."""
     t = _unwrap(t)
@@ -108,6 +128,8 @@ def _model_of(t: Any, steps: tuple[PathStep, ...], kind_of: KindOf) -> _Place | 
         return ("model", "Polyaxonfile")
     if tag == "io":
         return ("model", "IO")
+    if tag == "fullparam":
+        return ("model", "Param")
     if tag == "run":
         kind = kind_of(steps)
         return ("model", kind) if kind in spec.MODELS else ("kinds", spec.RUN_KINDS)
@@ -122,17 +144,79 @@ def _model_of(t: Any, steps: tuple[PathStep, ...], kind_of: KindOf) -> _Place | 
 
         fields = _matrix_fields(kind_of(steps))
         return ("fields", (fields, "matrix")) if fields else ("kinds", matrix_kinds())
+    if tag == "fieldset":
+        return ("fields", (t[1], t[2]))
+    if tag == "hp":
+        return ("hp", kind_of(steps))
+    if tag == "hpvalue":
+        from param_lsp.rules.matrix import HP_KINDS
+
+        hp = HP_KINDS.get(t[1] or "")
+        if hp is not None and hp.keys and "mapping" in hp.forms:
+            return ("keys", (hp.keys, f"`{hp.name}` value"))
+        return None
+    if tag == "check":
+        shape = _shape(t[1])
+        if shape and shape[0] == "model":
+            return ("fields", (shape[1], shape[2].removeprefix("a ").removeprefix("an ")))
+        if shape and shape[0] == "disc":
+            kind = kind_of(steps)
+            models = shape[1]
+            if kind in models:
+                return _model_of(("check", models[kind]), steps, kind_of)
+            return ("kinds", tuple(models))
     return None
 
 
-def _step(place: _Place, step: PathStep, steps: tuple[PathStep, ...], kind_of: KindOf) -> Any:
-    """The type of the value at ``step`` inside ``place`` (None when unknown)."""
+def _item(t: Any, step: PathStep) -> Any:
+    """The type of entry ``step`` of a list or mapping-of-names type (None when not one)."""
+    t = _unwrap(t)
+    if t is None:
+        return None
+    tag = t[0]
+    if tag in ("list", "k8slist") and isinstance(step, int):
+        return t[1] if tag == "list" else ("k8s", t[1])
+    if tag == "dict" and isinstance(step, str):
+        return t[1]
+    if tag == "params" and isinstance(step, str):
+        return ("fullparam",)
+    if tag == "joins" and isinstance(step, int):
+        return ("fieldset", _join_fields(), "join")
+    if tag == "check":
+        shape = _shape(t[1])
+        if shape and shape[0] == "list" and isinstance(step, int):
+            return ("check", shape[1])
+        if shape and shape[0] == "params" and isinstance(step, str):
+            from param_lsp.rules.joins import PARAM_FIELDS
+
+            return ("fieldset", PARAM_FIELDS, "param")
+        if shape and shape[0] == "hp_params" and isinstance(step, str):
+            return ("hp",)
+    return None
+
+
+def _field(place: _Place, step: PathStep) -> Any:
+    """The type of the value at key ``step`` of the mapping ``place`` (None when unknown)."""
     what, data = place
     if what == "model":
         field_name = spec.KEY_LOOKUP.get(data, {}).get(str(step))
         if field_name is None:
             return None
         return spec.MODELS[data][field_name][1]
+    if what == "k8s":
+        from param_lsp.core.k8s_schema import K8S_FIELDS
+
+        for attr, (key, text) in K8S_FIELDS.get(data, {}).items():
+            if step in (attr, key):
+                return _k8s_type(text)
+        return None
+    if what == "fields":
+        for f in data[0]:
+            if step in (f.name, f.snake):
+                return ("check", f.check)
+        return None
+    if what == "hp" and step == "value":
+        return ("hpvalue", data)
     return None
 
 
@@ -140,40 +224,42 @@ def place_at(steps: tuple[PathStep, ...], kind_of: KindOf) -> _Place | None:
     """The mapping place at ``steps`` (the keys a mapping there may hold), or None."""
     place: _Place | None = ("model", "Polyaxonfile")
     t: Any = None
-    i = 0
-    while i < len(steps):
-        step = steps[i]
+    for i, step in enumerate(steps):
         here = steps[: i + 1]
         if place is None:
-            t = _unwrap(t)
-            if t is None:
-                return None
-            tag = t[0]
-            if tag in ("list", "k8slist") and isinstance(step, int):
-                t = t[1] if tag == "list" else ("k8s", t[1])
-                place = _model_of(t, here, kind_of)
-                i += 1
-                continue
-            if tag == "dict" and isinstance(step, str):
-                t = t[1]
-                place = _model_of(t, here, kind_of)
-                i += 1
-                continue
-            if tag == "joins" and isinstance(step, int):
-                place = ("fields", (_join_fields(), "join"))
-                i += 1
-                continue
-            return None
-        if place[0] in ("fields", "k8s", "kinds"):
+            t = _item(t, step)
+        elif place[0] in ("kinds", "keys"):
             return None  # nothing deeper is described key by key
-        t = _step(place, step, here, kind_of)
+        else:
+            t = _field(place, step)
         if t is None:
             return None
         place = _model_of(t, here, kind_of)
-        i += 1
-    if place is None:
-        return None
     return place
+
+
+def _check_doc(check: Any) -> tuple[str, tuple[str, ...]]:
+    """A short description of what a rule check accepts, and its enum values."""
+    from param_lsp.rules.joins import LEAVES, enum_values
+
+    shape = _shape(check)
+    if not shape:
+        return "any value", ()
+    tag = shape[0]
+    if tag == "leaf":
+        return LEAVES.get(shape[1], "a value"), enum_values(shape[1])
+    if tag == "model":
+        return shape[2], ()
+    if tag == "disc":
+        return shape[2] + " (by `kind`)", ()
+    if tag == "list":
+        inner, _values = _check_doc(shape[1])
+        return "a list of " + inner.removeprefix("a ").removeprefix("an "), ()
+    if tag == "params":
+        return "params by name, in full form (`{value: ...}`)", ()
+    if tag == "hp_params":
+        return "hyper-parameters by input name (`{kind: ..., value: ...}`)", ()
+    return "a value", ()
 
 
 def keys_at(steps: tuple[PathStep, ...], kind_of: KindOf) -> list[KeyInfo]:
@@ -185,13 +271,36 @@ def keys_at(steps: tuple[PathStep, ...], kind_of: KindOf) -> list[KeyInfo]:
     if what == "kinds":
         return [KeyInfo("kind", "Selects the kind: " + ", ".join(f"`{k}`" for k in data), data)]
     if what == "k8s":
+        from param_lsp.core.k8s_schema import K8S_FIELDS
+
         return [
-            KeyInfo(_camel(name), f"Kubernetes `{data}` field `{_camel(name)}`.")
-            for name in sorted(spec.K8S_KEYS.get(data, ()))
+            KeyInfo(key, f"Kubernetes `{data}` field `{key}`: {_k8s_doc(text)}.")
+            for _attr, (key, text) in sorted(K8S_FIELDS.get(data, {}).items())
         ]
     if what == "fields":
         fields, title = data
-        return [KeyInfo(f.name, f"`{f.name}` of the {title}.") for f in fields]
+        found_fields: list[KeyInfo] = []
+        for f in fields:
+            about, enum = _check_doc(f.check)
+            doc = f"`{f.name}` of {_article(title)}: {about}."
+            if f.required:
+                doc += " Required."
+            found_fields.append(KeyInfo(f.name, doc, enum))
+        return found_fields
+    if what == "hp":
+        from param_lsp.rules.matrix import HP_KINDS
+
+        kind = HP_KINDS.get(data or "")
+        value_doc = "Its values"
+        if kind is not None and kind.keys:
+            value_doc += f" ({kind.shape}, as a list, or as a mapping of these keys)"
+        return [
+            KeyInfo("kind", "Hyper-parameter kind.", tuple(HP_KINDS)),
+            KeyInfo("value", value_doc + "."),
+        ]
+    if what == "keys":
+        names, title = data
+        return [KeyInfo(name, f"`{name}` of the {title}.") for name in names]
     title = spec.MODEL_TITLES.get(data, f"V1{data}")
     docs = _docs_for(data)
     found: list[KeyInfo] = []
@@ -208,6 +317,26 @@ def keys_at(steps: tuple[PathStep, ...], kind_of: KindOf) -> list[KeyInfo]:
             doc += " Required."
         found.append(KeyInfo(key, doc, values))
     return found
+
+
+def _article(title: str) -> str:
+    if title.startswith(("a ", "an ", "the ")):
+        return title
+    return f"the {title}"
+
+
+def _k8s_doc(text: str) -> str:
+    if text.startswith("list["):
+        return "a list of " + _k8s_doc(text[5:-1]).removeprefix("a ").removeprefix("an ")
+    if text.startswith("dict["):
+        return "a mapping of names to " + _k8s_doc(text[5:-1].split(",", 1)[1].strip())
+    return {
+        "str": "a string",
+        "int": "an integer",
+        "bool": "a boolean",
+        "float": "a number",
+        "object": "any value",
+    }.get(text, f"`{text}`")
 
 
 def _docs_for(model: str) -> dict[str, str]:

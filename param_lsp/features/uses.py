@@ -14,11 +14,17 @@ input/output ``io``:
   such a value.
 
 Sites of a DAG op: its `name`, `ref: ops.<op>`, `dependencies` items and `{{ ops.<op>… }}`.
+
+A site is a range of the source whose text is the name. Where a scalar's value names the target
+but its source text differs (an escape inside the name or a line break inside the `{{ }}` of a
+quoted or multi-line scalar), no such range exists: the scalar is reported as *unmapped*
+(``unmapped`` lists its span) so that references can show it and rename refuses rather than
+writing a wrong edit.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from param_lsp.core.model import IODef
@@ -58,14 +64,26 @@ def content_span(node: YNode) -> Span:
     return span
 
 
+def _maps_one_to_one(node: YScalar) -> bool:
+    """Whether a single-line scalar's source text is its value, character for character: every
+    escape (`\\x73`, `''`) makes the source longer than the value."""
+    span = node.span
+    if span.start.line != span.end.line or not isinstance(node.value, str):
+        return False
+    quotes = 2 if node.style in ("'", '"') else 0 if not node.style else None
+    if quotes is None:
+        return False  # block scalar indicators on the line
+    return span.end.character - span.start.character == len(node.value) + quotes
+
+
 def segment_span(node: YNode, index: int) -> Span | None:
     """The span of the ``index``-th dotted segment of a single-line scalar (`ops.train` → 1:
-    `train`)."""
+    `train`); None when the source text is not the value (escapes, several lines)."""
     if not isinstance(node, YScalar) or not isinstance(node.value, str):
         return None
-    span = content_span(node)
-    if span.start.line != span.end.line:
+    if not _maps_one_to_one(node):
         return None
+    span = content_span(node)
     parts = node.value.split(".")
     if index >= len(parts):
         return None
@@ -76,20 +94,51 @@ def segment_span(node: YNode, index: int) -> Span | None:
     return Span.of(span.start.line, start, span.start.line, start + len(part.strip()))
 
 
-def _chains_in(view: DocumentView, node: YNode | None) -> Iterator[NameChain]:
-    """The `{{ }}` name chains written inside ``node`` (strings anywhere below it)."""
+#: Collects the spans of scalars that name a target but cannot be edited exactly.
+Unmapped = list[Span]
+
+
+def _chains_in(
+    view: DocumentView,
+    node: YNode | None,
+    unmapped: Unmapped | None = None,
+    names_target: Callable[[NameChain], bool] | None = None,
+) -> Iterator[NameChain]:
+    """The `{{ }}` name chains written inside ``node`` (strings anywhere below it), positioned
+    in the source. A scalar whose source text gives other chains than its value (escapes or
+    line breaks inside a template) yields none; when one of its value's chains satisfies
+    ``names_target``, its span goes to ``unmapped``."""
     if node is None:
         return
-    lines: set[int] = set()
     for found in walk(node):
-        if isinstance(found, YScalar) and isinstance(found.value, str) and "{{" in found.value:
-            span = found.span
-            lines.update(range(span.start.line, span.end.line + 1))
-    for number in sorted(lines):
-        if 0 <= number < len(view.lines):
-            for expression in expressions_in_line(view.lines[number], number):
-                if node.start <= expression.span.start and expression.span.end <= node.end:
-                    yield from expression.chains
+        if not (isinstance(found, YScalar) and isinstance(found.value, str)):
+            continue
+        if "{{" not in found.value:
+            continue
+        span = found.span
+        in_source: list[NameChain] = []
+        for number in range(span.start.line, span.end.line + 1):
+            if 0 <= number < len(view.lines):
+                for expression in expressions_in_line(view.lines[number], number):
+                    if found.start <= expression.span.start and expression.span.end <= found.end:
+                        in_source += expression.chains
+        in_value = [
+            chain
+            for expression in expressions_in_line(found.value, 0)
+            for chain in expression.chains
+        ]
+        if sorted(_chain_key(c) for c in in_source) == sorted(_chain_key(c) for c in in_value):
+            yield from in_source
+        elif (
+            unmapped is not None
+            and names_target is not None
+            and any(names_target(chain) for chain in in_value)
+        ):
+            unmapped.append(content_span(found))
+
+
+def _chain_key(chain: NameChain) -> tuple[tuple[str, ...], bool]:
+    return chain.names, chain.is_filter
 
 
 def _own_template_nodes(site: CallSite) -> Iterator[YNode]:
@@ -120,8 +169,11 @@ def _key_named(mapping: YNode | None, name: str) -> YNode | None:
     return mapping.key_node(name) if isinstance(mapping, YMap) else None
 
 
-def io_sites(view: DocumentView, io: IODef, *, declaration: bool = True) -> list[Span]:
-    """Every span of ``view`` naming ``io`` (see the module doc)."""
+def io_sites(
+    view: DocumentView, io: IODef, *, declaration: bool = True, unmapped: Unmapped | None = None
+) -> list[Span]:
+    """Every span of ``view`` naming ``io`` (see the module doc); scalars naming it whose text
+    cannot be edited exactly go to ``unmapped``."""
     spans: list[Span] = []
     index = view.index
     if declaration and same_path(view.path, io.source):
@@ -150,10 +202,14 @@ def io_sites(view: DocumentView, io: IODef, *, declaration: bool = True) -> list
                     if key is not None:
                         spans.append(content_span(key))
         for node in _own_template_nodes(site):
-            for chain in _chains_in(view, node):
+            for chain in _chains_in(view, node, unmapped, _names(io, bare=True)):
                 spans += _chain_spans(chain, io, bare=True)
-    spans += _ref_value_sites(view, index, io)
+    spans += _ref_value_sites(view, index, io, unmapped)
     return spans
+
+
+def _names(io: IODef, *, bare: bool) -> Callable[[NameChain], bool]:
+    return lambda chain: bool(_chain_spans(chain, io, bare=bare))
 
 
 def _chain_spans(chain: NameChain, io: IODef, *, bare: bool) -> list[Span]:
@@ -184,7 +240,9 @@ def referenced_ios(index: DocumentIndex, ref: str) -> list[IODef]:
     return []
 
 
-def _ref_value_sites(view: DocumentView, index: DocumentIndex, io: IODef) -> list[Span]:
+def _ref_value_sites(
+    view: DocumentView, index: DocumentIndex, io: IODef, unmapped: Unmapped | None
+) -> list[Span]:
     spans: list[Span] = []
     section = "outputs" if io.is_output else "inputs"
     for site in index.ops:
@@ -200,13 +258,22 @@ def _ref_value_sites(view: DocumentView, index: DocumentIndex, io: IODef) -> lis
                     found = segment_span(value, 1)
                     if found is not None:
                         spans.append(found)
-            for chain in _chains_in(view, value):
+                    elif unmapped is not None:
+                        unmapped.append(content_span(value))
+            for chain in _chains_in(view, value, unmapped, _names(io, bare=False)):
                 spans += _chain_spans(chain, io, bare=False)
     return spans
 
 
-def op_sites(view: DocumentView, name: str, *, declaration: bool = True) -> list[Span]:
-    """Every span of ``view`` naming the DAG op ``name``."""
+def op_sites(
+    view: DocumentView, name: str, *, declaration: bool = True, unmapped: Unmapped | None = None
+) -> list[Span]:
+    """Every span of ``view`` naming the DAG op ``name``; scalars naming it whose text cannot
+    be edited exactly go to ``unmapped``."""
+
+    def names_op(chain: NameChain) -> bool:
+        return len(chain.names) >= 2 and chain.names[0] == "ops" and chain.names[1] == name
+
     spans: list[Span] = []
     index = view.index
     for site in index.ops:
@@ -220,13 +287,14 @@ def op_sites(view: DocumentView, name: str, *, declaration: bool = True) -> list
                     found = segment_span(node, 1)
                     if found is not None:
                         spans.append(found)
+                    elif unmapped is not None:
+                        unmapped.append(content_span(node))
         deps = site.node.get("dependencies")
         if isinstance(deps, YSeq):
             for item in deps.items:
                 if isinstance(item, YScalar) and item.value == name:
                     spans.append(content_span(item))
-        for chain in _chains_in(view, site.node):
-            names = chain.names
-            if len(names) >= 2 and names[0] == "ops" and names[1] == name:
+        for chain in _chains_in(view, site.node, unmapped, names_op):
+            if names_op(chain):
                 spans.append(chain.segments[1].span)
     return spans

@@ -168,6 +168,8 @@ class DocumentStore:
         self.client_overrides: dict[str, Any] = {}
         self.workspace: Workspace | None = None
         self.workspace_root: Path | None = None
+        #: The other workspace folders (each one a root too).
+        self.extra_roots: tuple[Path, ...] = ()
         #: Analyses started since start-up (read by benchmarks through `$/paramLsp/stats`).
         self.analyses_run = 0
         self.collector = CollectorPolicy()
@@ -183,20 +185,36 @@ class DocumentStore:
             from param_lsp.core.workspace import Workspace
 
             self.workspace_root = root
-            self.workspace = Workspace(root=root)
+            self.workspace = Workspace(root=root, extra_roots=self.extra_roots if root else ())
 
     def settings_for(self, path: Path | None) -> Settings:
+        return self.settings_and_problem(path)[0]
+
+    def settings_and_problem(self, path: Path | None) -> tuple[Settings, str | None]:
+        """The settings for ``path`` and, when its configuration file is unusable, why (the
+        client's settings and the defaults apply then)."""
         self.ensure_configured()
         assert self.settings is not None
         if path is None:
-            return self.settings
+            return self.settings, None
         from param_lsp.core.config import ConfigError, load_settings
 
+        stop = self._root_of(path)
         try:
-            return load_settings(path, self.client_overrides)
+            return load_settings(path, self.client_overrides, stop=stop), None
         except ConfigError as exc:
             log.warning("param-lsp: %s; using the client settings", exc)
-            return self.settings
+            return self.settings, str(exc)
+        except Exception as exc:  # never let a configuration file stop the diagnostics
+            log.exception("param-lsp: configuration for %s failed", path)
+            return self.settings, f"{type(exc).__name__}: {exc}"
+
+    def _root_of(self, path: Path) -> Path | None:
+        """The workspace folder holding ``path`` (configuration files are looked for up to it)."""
+        for root in (self.workspace_root, *self.extra_roots):
+            if root is not None and path.is_relative_to(root):
+                return root
+        return None
 
     def ensure_configured(self) -> None:
         if self.settings is None:
@@ -310,12 +328,16 @@ class DocumentStore:
     ) -> None:
         self.ensure_configured()
         loop = asyncio.get_running_loop()
-        settings, workspace = self.settings_for(state.path), self.workspace
+        settings, problem = self.settings_and_problem(state.path)
+        workspace = self.workspace
         assert workspace is not None
         self.analyses_run += 1
         computed = await loop.run_in_executor(
             self.executor, _compute, text, state.path, state.uri, settings, workspace, state.cache
         )
+        if problem is not None and computed.eligible:
+            findings = computed.analysis.findings
+            computed.analysis.findings = [_configuration_finding(problem), *findings]
         state.analysis = computed.analysis
         state.analysed_text = text
         state.eligible = computed.eligible
@@ -377,6 +399,10 @@ class DocumentStore:
         if snapshot is None:
             return None
         text, version = snapshot
+        from param_lsp.core.workspace import MAX_FILE_BYTES
+
+        if len(text) > MAX_FILE_BYTES:
+            return None  # not analysed: no feature does any work on it either
         key = (version, state.generation, id(state.features), id(state.analysis))
         if state.view_cache is not None and state.view_cache[0] == key:
             return state.view_cache[1]
@@ -391,6 +417,17 @@ class DocumentStore:
 
     def shutdown(self) -> None:
         self.executor.shutdown(wait=False, cancel_futures=True)
+
+
+def _configuration_finding(problem: str) -> Any:
+    from param_lsp.core.span import Span
+    from param_lsp.rules.configuration import INVALID_CONFIGURATION
+
+    return INVALID_CONFIGURATION.at(
+        Span.of(0, 0, 0, 0),
+        f"Configuration not used ({problem}); fix it to apply it, this file is checked with "
+        "the defaults",
+    )
 
 
 def project_config(path: Path | None) -> ProjectConfig | None:

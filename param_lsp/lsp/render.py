@@ -92,14 +92,23 @@ def completion_list(
 def _lines_for(ls: Any, path: Path | None, view: Any) -> Lines:
     if path is None or path == view.path:
         return Lines(view.lines, ls.workspace.position_codec, view.text)
-    found = ls._lines_of_path(path)
+    found = ls._lines_of_path(path, by=view.path)
     return found if found is not None else Lines([], ls.workspace.position_codec)
+
+
+def _outside(ls: Any, path: Path | None, view: Any) -> bool:
+    """Another file outside the roots the document may reach: never linked to nor edited."""
+    if path is None or path == view.path:
+        return False
+    return not ls.inside_for(view.path)(path)
 
 
 def locations(ls: Any, uri: str, view: Any, found: Sequence[Location]) -> list[types.Location]:
     result: list[types.Location] = []
     for location in found:
         path = location.path
+        if _outside(ls, path, view):
+            continue
         target_uri = uri if path is None or path == view.path else path_to_uri(path)
         lines = _lines_for(ls, path, view)
         result.append(types.Location(uri=target_uri, range=lines.range_to_client(location.span)))
@@ -110,6 +119,8 @@ def workspace_edit(ls: Any, uri: str, view: Any, edits: Sequence[FileEdits]) -> 
     changes: dict[str, list[types.TextEdit]] = {}
     for file_edits in edits:
         path = file_edits.path
+        if _outside(ls, path, view):
+            continue
         target_uri = uri if path is None or path == view.path else path_to_uri(path)
         lines = _lines_for(ls, path, view)
         changes.setdefault(target_uri, []).extend(

@@ -14,9 +14,10 @@ import gc
 import logging
 import os
 import sys
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, BinaryIO, TypeVar
 
 from lsprotocol import types
 from pygls.exceptions import JsonRpcException, JsonRpcInvalidParams
@@ -38,6 +39,8 @@ YAML_WATCH_GLOB = "**/*.y*ml"
 
 TOKEN_TYPES = ["namespace", "variable", "property", "function", "keyword"]
 MAX_SCANNED_FILES = 2000
+#: Larger workspace files are not indexed.
+SCAN_MAX_BYTES = 1_000_000
 SCAN_SKIP_DIRS = frozenset({".git", "node_modules", ".venv", "venv", "__pycache__", ".tox"})
 
 
@@ -101,6 +104,22 @@ class AnsweringProtocol(LanguageServerProtocol):
         """Futures of requests and notifications still held (for `$/paramLsp/stats`)."""
         return len(self._request_futures)
 
+    def handle_message(self, message: Any) -> None:
+        """After `shutdown`, a request is answered with InvalidRequest (pygls drops it, and
+        the client waits for ever); `exit` still ends the process."""
+        method = getattr(message, "method", None)
+        if self._shutdown and method is not None and method != types.EXIT:
+            msg_id = getattr(message, "id", None)
+            if msg_id is not None:
+                self._send_response(
+                    msg_id,
+                    error=types.ResponseError(
+                        code=-32600, message=f"The server is shut down: {method} refused"
+                    ),
+                )
+            return
+        super().handle_message(message)
+
     def structure_message(self, data: dict[str, Any]) -> Any:
         try:
             return super().structure_message(data)
@@ -122,6 +141,30 @@ IGNORED_METHOD = "$/param-lsp/ignored"
 
 
 class ParamLanguageServer(LanguageServer):
+    #: The process's exit code once the input ends or `exit` arrives (1 without `shutdown`).
+    exit_code: int = 0
+
+    def start_io(self, stdin: BinaryIO | None = None, stdout: BinaryIO | None = None) -> None:
+        """pygls' stdio loop with the defensive reader of `lsp/stdio.py`; keeps the exit code
+        that `exit` asks for (pygls swallows it)."""
+        from pygls.io_ import StdoutWriter
+
+        from param_lsp.lsp.stdio import StdinReader, read_messages
+
+        self._stop_event = stop_event = threading.Event()
+        reader = StdinReader(stdin or sys.stdin.buffer, self.thread_pool)
+        self.protocol.set_writer(StdoutWriter(stdout or sys.stdout.buffer))
+        try:
+            asyncio.run(read_messages(stop_event, reader, self.protocol))
+        except BrokenPipeError:
+            log.error("param-lsp: the client closed the connection")
+        except SystemExit as exc:
+            self.exit_code = exc.code if isinstance(exc.code, int) else 1
+        except KeyboardInterrupt:
+            pass
+        finally:
+            self.shutdown()
+
     def __init__(self) -> None:
         super().__init__(
             DISTRIBUTION,
@@ -192,19 +235,20 @@ class ParamLanguageServer(LanguageServer):
                 lines,
                 state.uri,
                 related_support=self.related_support,
-                other_lines=self._lines_of_path,
+                other_lines=functools.partial(self._lines_of_path, by=state.path),
             )
             for finding in analysis.findings
         ]
 
-    def _lines_of_path(self, path: Path) -> Lines | None:
+    def _lines_of_path(self, path: Path, by: Path | None = None) -> Lines | None:
+        """Lines of another file (for client positions), read as ``by``'s analysis read it."""
         doc = self.workspace.text_documents.get(path_to_uri(path))
         if doc is not None:
             return self.lines_of(doc.source)
         workspace = self.store.workspace
         if workspace is None:
             return None
-        result = workspace.read(path)
+        result = workspace.read(path, by=by, track=False)
         return self.lines_of(result.text) if result.text is not None else None
 
     def _on_indexed(self, state: DocState) -> None:
@@ -273,6 +317,18 @@ class ParamLanguageServer(LanguageServer):
                     open_paths.add(state.path)
         views += [view for path, view in self.scanned.items() if path not in open_paths]
         return views
+
+    def inside_for(self, document: Path | None) -> Callable[[Path], bool]:
+        """Whether a file is inside the roots that ``document`` may reach (the workspace
+        folders; without any, the document's repository or folder)."""
+        workspace = self.store.workspace
+
+        def inside(path: Path) -> bool:
+            if workspace is None:
+                return False
+            return workspace.allowed(path, by=document)
+
+        return inside
 
     def log_to_client(self, level: int, message: str) -> None:
         kind = (
@@ -370,13 +426,17 @@ def on_initialize(ls: ParamLanguageServer, params: types.InitializeParams) -> No
     )
     ls.init_options = params.initialization_options
     root: Path | None = None
-    if params.workspace_folders:
-        root = uri_to_path(params.workspace_folders[0].uri)
+    folders = [uri_to_path(folder.uri) for folder in params.workspace_folders or ()]
+    roots = [folder for folder in folders if folder is not None]
+    if roots:
+        root = roots[0]
     elif params.root_uri:
         root = uri_to_path(params.root_uri)
     elif params.root_path:
         root = Path(params.root_path)
+    # Every workspace folder is a root; without any, each document's repository is its root.
     ls.store.workspace_root = root
+    ls.store.extra_roots = tuple(roots[1:])
     # Options are parsed in `initialized`, so the initialize result goes out before any
     # analysis module is imported.
 
@@ -556,11 +616,13 @@ def _indexable(ls: ParamLanguageServer, path: Path) -> bool:
     workspace, root = ls.store.workspace, ls.store.workspace_root
     if workspace is None or root is None or not workspace.allowed(path):
         return False
-    try:
-        folders = path.relative_to(root).parts[:-1]
-    except ValueError:
-        return False
-    return not any(part in SCAN_SKIP_DIRS or part.startswith(".") for part in folders)
+    for base in (root, *ls.store.extra_roots):
+        try:
+            folders = path.relative_to(base).parts[:-1]
+        except ValueError:
+            continue
+        return not any(part in SCAN_SKIP_DIRS or part.startswith(".") for part in folders)
+    return False
 
 
 async def _apply_watched_changes(ls: ParamLanguageServer) -> None:
@@ -637,6 +699,10 @@ def did_close(ls: ParamLanguageServer, params: types.DidCloseTextDocumentParams)
         ls.text_document_publish_diagnostics(
             types.PublishDiagnosticsParams(uri=params.text_document.uri, diagnostics=[])
         )
+    workspace = ls.store.workspace
+    if state is not None and state.path is not None and workspace is not None:
+        # Closed with its edits discarded: the files using it read it from disk again.
+        _recheck_open_users(ls, workspace.users_of(state.path))
 
 
 @server.feature(
@@ -667,15 +733,24 @@ async def pull_diagnostics(
 # ---------------------------------------------------------------- workspace scan
 
 
-def _candidate_files(root: Path) -> list[Path]:
+def _candidate_files(roots: Sequence[Path]) -> list[Path]:
+    """YAML files under the roots; never a symlink that leads out of them (os.walk does not
+    enter linked folders)."""
+    real_roots = [Path(os.path.realpath(root)) for root in roots]
     found: list[Path] = []
-    for dirpath, dirnames, filenames in os.walk(root):
-        dirnames[:] = sorted(
-            d for d in dirnames if d not in SCAN_SKIP_DIRS and not d.startswith(".")
-        )
-        for name in sorted(filenames):
-            if name.lower().endswith((".yaml", ".yml")):
-                found.append(Path(dirpath) / name)
+    for root in roots:
+        for dirpath, dirnames, filenames in os.walk(root):
+            dirnames[:] = sorted(
+                d for d in dirnames if d not in SCAN_SKIP_DIRS and not d.startswith(".")
+            )
+            for name in sorted(filenames):
+                if not name.lower().endswith((".yaml", ".yml")):
+                    continue
+                path = Path(dirpath) / name
+                real = Path(os.path.realpath(path))
+                if not any(real.is_relative_to(r) for r in real_roots):
+                    continue
+                found.append(path)
                 if len(found) >= MAX_SCANNED_FILES:
                     return found
     return found
@@ -687,7 +762,8 @@ async def _scan_workspace(ls: ParamLanguageServer) -> None:
     if root is None or not root.is_dir():
         return
     loop = asyncio.get_running_loop()
-    files = await loop.run_in_executor(None, _candidate_files, root)
+    roots = [root, *(extra for extra in ls.store.extra_roots if extra.is_dir())]
+    files = await loop.run_in_executor(None, _candidate_files, roots)
     token: str | None = None
     if ls.progress_support:
         token = f"param-lsp-scan-{id(files)}"
@@ -738,15 +814,25 @@ def _load_for_rename(ls: ParamLanguageServer, path: Path) -> Any:
 def _scan_one(path: Path, store: DocumentStore) -> Any:
     from param_lsp.core.analyze import analyze
     from param_lsp.core.detect import selected
+    from param_lsp.core.safe_read import read_file
     from param_lsp.features.document import make_view
     from param_lsp.features.index import build_index
     from param_lsp.lsp.documents import project_config
 
+    workspace = store.workspace
+    if workspace is None:
+        return None
+    roots = workspace.roots_for(path)
+    # Opened once without blocking (a FIFO), a regular file only (not /dev/zero), checked
+    # inside the roots on the descriptor, at most SCAN_MAX_BYTES read.
+    got = read_file(
+        path, SCAN_MAX_BYTES, allowed=lambda real: any(real.is_relative_to(r) for r in roots)
+    )
+    if got.data is None:
+        return None
     try:
-        if path.stat().st_size > 1_000_000:
-            return None
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
+        text = got.data.decode("utf-8")
+    except UnicodeDecodeError:
         return None
     if not selected(text, path, project_config(path)):
         return None
@@ -781,7 +867,10 @@ async def completion(ls: ParamLanguageServer, params: types.CompletionParams) ->
     if pos is None:
         return None
     workspace = ls.store.workspace
-    root = workspace.root if workspace is not None else ls.store.workspace_root
+    root = None  # the workspace folder (or, without one, the repository) holding the document
+    if workspace is not None and view.path is not None:
+        real, roots = Path(os.path.realpath(view.path)), workspace.roots_for(view.path)
+        root = next((r for r in roots if real.is_relative_to(r)), roots[0] if roots else None)
     items, incomplete = narrow(
         complete(view, pos, snippets=ls.snippet_support, workspace_root=root), view.lines, pos
     )
@@ -818,7 +907,8 @@ async def definition(ls: ParamLanguageServer, params: types.DefinitionParams) ->
     view, pos = await _position(ls, params.text_document.uri, params.position)
     if pos is None:
         return None
-    return locations(ls, params.text_document.uri, view, feature_definition(view, pos)) or None
+    found = feature_definition(view, pos, allowed=ls.inside_for(view.path))
+    return locations(ls, params.text_document.uri, view, found) or None
 
 
 @server.feature(types.TEXT_DOCUMENT_REFERENCES)
@@ -940,8 +1030,6 @@ async def semantic_tokens(ls: ParamLanguageServer, params: types.SemanticTokensP
 @server.feature(types.TEXT_DOCUMENT_INLAY_HINT)
 @guarded(None)
 async def inlay_hint(ls: ParamLanguageServer, params: types.InlayHintParams) -> Any:
-    from param_lsp.features.outline import inlay_hints
-
     view = await ls.ready_view(params.text_document.uri)
     if view is None:
         return None
@@ -949,6 +1037,13 @@ async def inlay_hint(ls: ParamLanguageServer, params: types.InlayHintParams) -> 
     span = lines.range_from_client(params.range)
     if span is None:
         return None
+    # Off the event loop: a document with a hundred thousand params must not stall the others.
+    return await asyncio.get_running_loop().run_in_executor(None, _inlay_hints, view, lines, span)
+
+
+def _inlay_hints(view: Any, lines: Lines, span: Any) -> list[types.InlayHint]:
+    from param_lsp.features.outline import inlay_hints
+
     return [
         types.InlayHint(
             position=lines.to_client(type(span.start)(hint.line, hint.character)),
@@ -975,7 +1070,7 @@ async def document_link(ls: ParamLanguageServer, params: types.DocumentLinkParam
             target=path_to_uri(link.target),
             tooltip=link.tooltip,
         )
-        for link in document_links(view)
+        for link in document_links(view, allowed=ls.inside_for(view.path))
     ]
 
 
@@ -1008,7 +1103,7 @@ class ClientLogHandler(logging.Handler):
             pass
 
 
-def serve() -> None:
+def serve() -> int:
     # Analyses run in a worker thread: hand the interpreter lock back to the protocol loop
     # every millisecond instead of every five, so that edits and requests arriving during an
     # analysis are read at once (a burst of keys is then seen at its real pace).
@@ -1016,3 +1111,4 @@ def serve() -> None:
     logging.basicConfig(level=os.environ.get("PARAM_LSP_LOG", "WARNING"))
     logging.getLogger("param_lsp").addHandler(ClientLogHandler(server))
     server.start_io()
+    return server.exit_code

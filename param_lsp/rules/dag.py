@@ -769,14 +769,17 @@ def _report_orphans(ops: dict[str, OpNode], ctx: CheckContext) -> None:
     orphans = sorted({name for op in ops.values() for name in op.upstream if name not in ops})
     if not orphans:
         return
-    listed = "{" + ", ".join(f"'{name}'" for name in orphans) + "}"
+    shown = ", ".join(f"'{name}'" for name in orphans[:MAX_LISTED])
+    more = len(orphans) - MAX_LISTED
+    listed = "{" + shown + (f", … and {more} more" if more > 0 else "") + "}"
+    names = tuple(ops)
     for op in ops.values():
         for name, nodes in op.upstream.items():
             if name in ops:
                 continue
-            guess = did_you_mean(name, list(ops))
+            guess = did_you_mean(name, names)
             fix = f"did you mean `{guess}`?" if guess else "add the op or fix the name."
-            safe = unambiguous(name, guess, list(ops))
+            safe = unambiguous(name, guess, names)
             for node in nodes:
                 ctx.report(
                     ORPHAN_OP.at(
@@ -812,6 +815,12 @@ def _op_name_fix(node: YNode, name: str, guess: str | None, safe: bool) -> tuple
     return (Fix(f"Replace with `{guess}`", span, guess, safe=safe),)
 
 
+#: Lists in messages (orphan ops, the steps of a cycle) show at most this many names.
+MAX_LISTED = 10
+#: Up to this many ops in a cycle, each dependency's message names its shortest cycle.
+EXACT_CYCLES_UP_TO = 64
+
+
 def _report_cycles(ops: dict[str, OpNode], ctx: CheckContext) -> None:
     edges = {name: [up for up in op.upstream if up in ops] for name, op in ops.items()}
     # Most edits leave the graph as it was: its components are those of the last analysis.
@@ -819,27 +828,102 @@ def _report_cycles(ops: dict[str, OpNode], ctx: CheckContext) -> None:
         members = set(component)
         if len(component) == 1 and component[0] not in edges[component[0]]:
             continue
+        # A large cycle: one walk through a hub op per dependency (two searches in all), so
+        # that thousands of ops in a ring cost linear time, not one search per dependency.
+        hub = (
+            _HubPaths(edges, component[0], members) if len(component) > EXACT_CYCLES_UP_TO else None
+        )
         for name in component:
             op = ops[name]
             for upstream in edges[name]:
                 if upstream not in members:
                     continue
-                path = _path(edges, upstream, name, members)
-                cycle = [name, *path]
-                if len(cycle) == 2 and cycle[0] == cycle[1]:
+                if upstream == name:
                     message = f"Op `{name}` depends on itself; remove this dependency."
                 else:
-                    message = (
-                        "The DAG's dependencies form a cycle ("
-                        + " waits for ".join(f"`{step}`" for step in cycle)
-                        + "); remove one of them."
-                    )
+                    if hub is not None:
+                        steps = _steps(*hub.cycle(name, upstream))
+                    else:
+                        steps = _steps(*_shortened([name, *_path(edges, upstream, name, members)]))
+                    message = f"The DAG's dependencies form a cycle ({steps}); remove one of them."
                 for node in op.upstream[upstream]:
                     ctx.report(
                         GRAPH_CYCLE.at(
                             node.span, message, polyaxon="Pipeline's graph is not acyclic."
                         )
                     )
+
+
+def _steps(head: list[str], tail: list[str], length: int) -> str:
+    """`a` waits for `b` waits for … for a cycle of ``length`` names (the first one repeated at
+    the end): ``head`` alone when it is the whole cycle; else its first and last names around a
+    count of the others."""
+    joiner = " waits for "
+    named = joiner.join(f"`{step}`" for step in head)
+    if not tail:
+        return named
+    hidden = length - len(head) - len(tail)
+    return named + f"{joiner}… {hidden} more …{joiner}" + joiner.join(f"`{s}`" for s in tail)
+
+
+def _shortened(cycle: list[str]) -> tuple[list[str], list[str], int]:
+    if len(cycle) <= MAX_LISTED:
+        return cycle, [], len(cycle)
+    half = MAX_LISTED // 2
+    return cycle[:half], cycle[-half:], len(cycle)
+
+
+class _HubPaths:
+    """Paths through one op of a strongly connected component: to it from every member, and
+    from it to every member, each found by one breadth-first search."""
+
+    def __init__(self, edges: dict[str, list[str]], hub: str, members: set[str]) -> None:
+        self.hub = hub
+        # toward[x]: the next step from x toward the hub, following the edges.
+        reverse: dict[str, list[str]] = {name: [] for name in members}
+        for name in members:
+            for up in edges[name]:
+                if up in members:
+                    reverse[up].append(name)
+        self.toward, self.toward_depth = _tree(reverse, hub)
+        # came_from[x]: the step before x on the path hub -> … -> x.
+        inside = {name: [up for up in edges[name] if up in members] for name in members}
+        self.came_from, self.from_depth = _tree(inside, hub)
+
+    def cycle(self, name: str, upstream: str) -> tuple[list[str], list[str], int]:
+        """The cycle name -> upstream -> … -> hub -> … -> name for :func:`_steps`: whole when
+        it has at most :data:`MAX_LISTED` names, else only its first and last names."""
+        length = 2 + self.toward_depth[upstream] + self.from_depth[name]
+        limit = length if length <= MAX_LISTED else MAX_LISTED // 2
+        head = [name, upstream][:limit]
+        step = upstream
+        while len(head) < limit and step != self.hub:
+            step = self.toward[step]
+            head.append(step)
+        back = [name]
+        step = name
+        while len(back) < limit and step != self.hub:
+            step = self.came_from[step]
+            back.append(step)
+        back.reverse()  # hub (or a later op) -> … -> name
+        if length <= MAX_LISTED:
+            return head + back[1:], [], length
+        return head, back, length
+
+
+def _tree(edges: dict[str, list[str]], root: str) -> tuple[dict[str, str], dict[str, int]]:
+    """Breadth-first search from ``root``: each reached node's predecessor and depth."""
+    parent: dict[str, str] = {}
+    depth = {root: 0}
+    queue = deque([root])
+    while queue:
+        current = queue.popleft()
+        for nxt in edges[current]:
+            if nxt not in depth:
+                depth[nxt] = depth[current] + 1
+                parent[nxt] = current
+                queue.append(nxt)
+    return parent, depth
 
 
 def _path(edges: dict[str, list[str]], start: str, goal: str, members: set[str]) -> list[str]:

@@ -2,6 +2,7 @@
 
 from param_lsp.core import suppress  # noqa: F401  (declares the suppression rules)
 from param_lsp.rules import (  # noqa: F401
+    configuration,
     dag,
     document,
     joins,

@@ -33,6 +33,7 @@ from param_lsp.rules.joins import (
     is_template,
     leaf,
     leaf_value,
+    shaped,
     show,
 )
 from param_lsp.rules.registry import rule
@@ -642,7 +643,7 @@ def _model(fields: tuple[Field, ...], what: str) -> Check:
         anchor = w.current_key or node.span
         return w.model(node, fields, path, anchor, what=what, lookup=lookup)
 
-    return check
+    return shaped(check, "model", fields, what)
 
 
 def _or_template(check: Check) -> Check:
@@ -651,7 +652,7 @@ def _or_template(check: Check) -> Check:
             return True
         return check(w, node, path)
 
-    return wrapped
+    return shaped(wrapped, "same", check)
 
 
 def _discriminated(models: dict[str, Check], what: str) -> Check:
@@ -680,7 +681,7 @@ def _discriminated(models: dict[str, Check], what: str) -> Check:
             return False
         return sub(w, node, path)
 
-    return check
+    return shaped(check, "disc", models, what)
 
 
 def _list_of(item_check: Check, what: str) -> Check:
@@ -694,7 +695,7 @@ def _list_of(item_check: Check, what: str) -> Check:
                 ok = False
         return ok
 
-    return check
+    return shaped(check, "list", item_check)
 
 
 def _str_list(w: Walker, node: YNode, path: str) -> bool:
@@ -720,6 +721,9 @@ def _mapping_values(w: Walker, node: YNode, path: str) -> bool:
 
 def _tuner_params(w: Walker, node: YNode, path: str) -> bool:
     return check_full_form_params(w, node, path, what="tuner params")
+
+
+shaped(_tuner_params, "params")
 
 
 _OPTIMIZATION = enum_leaf("optimization", ("maximize", "minimize"))
@@ -789,6 +793,9 @@ def _utility(w: Walker, node: YNode, path: str) -> bool:
         )
         return False
     return True
+
+
+shaped(_utility, "model", _UTILITY_FIELDS, "a utility function")
 
 
 _TUNER_FIELDS = (
@@ -880,7 +887,7 @@ def _params_field(mode: _ParamsMode, *, required: bool) -> Field:
     def check(w: Walker, node: YNode, path: str) -> bool:
         return _check_params(w, node, path, mode)
 
-    return Field("params", check, required=required, nullable=not required)
+    return Field("params", shaped(check, "hp_params"), required=required, nullable=not required)
 
 
 def _check_params(w: Walker, node: YNode, path: str, mode: _ParamsMode) -> bool:

@@ -467,8 +467,11 @@ class Composer:
             anchor = self.workspace.root or (source.parent if source else Path.cwd())
             base = anchor / base
         for candidate in (base, base / f"{tag}.yaml", base / name / f"{tag}.yaml"):
-            if candidate.is_file():
-                return candidate
+            try:
+                if candidate.is_file():
+                    return candidate
+            except (OSError, ValueError):  # a NUL or an over-long name in the mapping
+                return None
         return None
 
     def _path_ref(

@@ -12,7 +12,6 @@ Every finding points at the offending token: the `ref` value, or the exact segme
 
 from __future__ import annotations
 
-import re
 import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -22,6 +21,7 @@ from param_lsp.core.context import CheckContext
 from param_lsp.core.findings import Finding, Fix, Related, Severity
 from param_lsp.core.model import IODef, ParamDef
 from param_lsp.core.span import Span
+from param_lsp.core.template_scan import has_template, template_span
 from param_lsp.core.yaml_tree import YMap, YNode
 from param_lsp.rules.params import did_you_mean, unambiguous
 from param_lsp.rules.registry import rule, shown
@@ -39,7 +39,6 @@ GLOBALS_CONTEXTS = (
 )  # fmt: skip
 #: Types `are_compatible` treats as one (the float/metric group never matches, §9.3 step 4).
 _STR_LIKE = frozenset({"str", "path", "s3", "gcs", "wasb"})
-PARAM_REGEX = re.compile(r"{{\s*(.+)\s*}}")
 
 
 def _set_repr(names: tuple[str, ...]) -> str:
@@ -437,12 +436,12 @@ class ValuePart:
 @lru_cache(maxsize=4096)  # the same few values (`outputs.result`) on every op of a DAG
 def split_ref_value(value: str) -> tuple[str, tuple[ValuePart, ...]]:
     """§9.1 steps 1–2: the inner text (without `{{ }}`) and its stripped `.`-parts with offsets."""
-    match = PARAM_REGEX.search(value)
-    if match:
-        raw = match.group(1)
+    match = template_span(value)
+    if match is not None:
+        raw = value[match[0] : match[1]]
         lead = len(raw) - len(raw.lstrip())
         inner = raw.strip()
-        base = match.start(1) + lead
+        base = match[0] + lead
     else:
         inner, base = value, 0
     parts: list[ValuePart] = []
@@ -635,7 +634,7 @@ def check_param_ref_in(
     ref_ok = check_ref_syntax(param, param.ref, ctx)
     if io is None or not value_ok or not ref_ok or not isinstance(value, str):
         return  # P11: undeclared params get syntax checks only
-    if PARAM_REGEX.search(value) or param.ref.startswith("runs."):
+    if has_template(value) or param.ref.startswith("runs."):
         return  # §9.3 step 1: resolved at compile time
     _resolve(param, value, io, ctx, None if io.is_output else table)
 

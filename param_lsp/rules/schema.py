@@ -36,6 +36,7 @@ from param_lsp.core.schema_spec import (
     UNIONS,
     Type,
 )
+from param_lsp.core.template_scan import has_template
 from param_lsp.core.yaml_tree import YMap, YNode, YScalar, YSeq
 from param_lsp.rules import schema_values
 from param_lsp.rules.registry import plain_values, rule
@@ -462,7 +463,6 @@ IO_FLAG_NOT_BOOL = rule(
 # Helpers
 # --------------------------------------------------------------------------------------------
 
-TEMPLATE_RE = re.compile(r"{{\s*(.+)\s*}}")
 NAME_RE = re.compile(r"^[-a-zA-Z0-9_]+\Z")
 _CAMEL1 = re.compile(r"([A-Z]+)([A-Z][a-z])")
 _CAMEL2 = re.compile(r"([a-z\d])([A-Z])")
@@ -741,7 +741,7 @@ class _Walker:
                 return False
             if tag == "ref":
                 if isinstance(node.value, str):
-                    if TEMPLATE_RE.search(node.value):
+                    if has_template(node.value):
                         return True
                     inner = t[1]
                     if inner[0] in ("enum", "oneof") or _scalar_ok(inner[0], node.value):
@@ -794,7 +794,7 @@ class _Walker:
     # -- special scalars --
     def check_name(self, node: YScalar, path: Path) -> bool:
         value = node.value
-        if NAME_RE.match(value) or TEMPLATE_RE.search(value):
+        if NAME_RE.match(value) or has_template(value):
             return True
         self.ctx.report(
             INVALID_NAME.at(

@@ -139,6 +139,14 @@ class TemplateScope:
     globals: tuple[str, ...] = RUN_GLOBALS
     #: False when the IO is unknown (hub/url component): names are not judged.
     complete: bool = True
+    #: (how many names, the sorted names a misspelt one may be), built on first use: one tuple
+    #: for every unknown name of the scope (did-you-mean recognises it and reuses its index).
+    _guesses: tuple[int, tuple[str, ...]] | None = field(default=None, repr=False, compare=False)
+
+    def guess_names(self) -> tuple[str, ...]:
+        if self._guesses is None or self._guesses[0] != len(self.names):
+            self._guesses = (len(self.names), tuple(sorted(self.names | {"globals", "params"})))
+        return self._guesses[1]
 
     @property
     def namespaces(self) -> dict[str, list[str] | None]:
@@ -466,7 +474,7 @@ def _check_path(
             )
         )
         return
-    names = sorted(scope.names | {"globals", "params"})
+    names = scope.guess_names()
     guess = did_you_mean(root.name, names)
     hint = f"; did you mean `{guess}`?" if guess else ""
     fixes = (

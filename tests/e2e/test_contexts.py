@@ -254,6 +254,105 @@ COMPLETION_CASES = {
         {"succeeded", "failed", "done"},
         set(),
     ),
+    # Below the first level: expected keys are Polyaxon's models (V1OptimizationMetric,
+    # V1MetricEarlyStopping, V1TruncationStoppingPolicy, V1HpRange's mapping form, V1Hook,
+    # V1Param) and the Kubernetes client classes Polyaxon builds (V1ResourceRequirements,
+    # V1EnvVar, V1VolumeMount, V1Toleration, V1Affinity, V1NodeAffinity).
+    "matrix metric keys": (
+        OP + "matrix:\n  kind: bayes\n  metric:\n    |\n",
+        OP + "matrix: {kind: bayes, metric: {|}}\n",
+        {"name", "optimization"},
+        {"kind", "value"},
+    ),
+    "matrix metric optimization": (
+        OP + "matrix:\n  kind: bayes\n  metric:\n    name: loss\n    optimization: |\n",
+        OP + "matrix: {kind: bayes, metric: {name: loss, optimization: |}}\n",
+        {"maximize", "minimize"},
+        set(),
+    ),
+    "early stopping kind": (
+        OP + "matrix:\n  kind: random\n  earlyStopping:\n    - kind: |\n",
+        OP + "matrix: {kind: random, earlyStopping: [{kind: |}]}\n",
+        {"metric_early_stopping", "failure_early_stopping"},
+        set(),
+    ),
+    "early stopping keys by kind": (
+        OP + "matrix:\n  kind: random\n  earlyStopping:\n"
+        "    - kind: metric_early_stopping\n      |\n",
+        OP + "matrix: {kind: random, earlyStopping: [{kind: metric_early_stopping, |}]}\n",
+        {"metric", "value", "optimization", "policy"},
+        {"kind", "percent"},
+    ),
+    "stopping policy keys by kind": (
+        OP + "matrix:\n  kind: random\n  earlyStopping:\n"
+        "    - kind: metric_early_stopping\n      policy:\n        kind: truncation\n"
+        "        |\n",
+        OP + "matrix:\n  kind: random\n  earlyStopping:\n"
+        "    - {kind: metric_early_stopping, policy: {kind: truncation, |}}\n",
+        {"percent", "evaluationInterval", "includeSucceeded", "minInterval"},
+        {"kind", "metric"},
+    ),
+    "hyper-parameter keys": (
+        OP + "matrix:\n  kind: grid\n  params:\n    epochs:\n      kind: range\n      |\n",
+        OP + "matrix: {kind: grid, params: {epochs: {kind: range, |}}}\n",
+        {"value"},
+        {"kind", "start", "ref", "toEnv"},  # V1HpRange has `kind` and `value` only
+    ),
+    "hyper-parameter value keys by kind": (
+        OP + "matrix:\n  kind: grid\n  params:\n    epochs:\n      kind: range\n"
+        "      value:\n        |\n",
+        OP + "matrix: {kind: grid, params: {epochs: {kind: range, value: {|}}}}\n",
+        {"start", "stop", "step"},
+        {"low", "high", "kind"},
+    ),
+    "join param keys": (
+        OP + "joins:\n  - query: 'status: succeeded'\n    params:\n      epochs:\n        |\n",
+        OP + "joins:\n  - {query: 'status: succeeded', params: {epochs: {|}}}\n",
+        {"value", "ref", "contextOnly", "toEnv"},
+        {"query"},
+    ),
+    "hook param keys": (
+        OP + "hooks:\n  - hubRef: slack\n    params:\n      url:\n        |\n",
+        OP + "hooks:\n  - {hubRef: slack, params: {url: {|}}}\n",
+        {"value", "ref", "connection"},
+        {"hubRef"},
+    ),
+    "container resources keys": (
+        "kind: component\nrun:\n  kind: job\n  container:\n    resources:\n      |\n",
+        "kind: component\nrun:\n  kind: job\n  container: {resources: {|}}\n",
+        {"limits", "requests"},
+        {"image"},
+    ),
+    "container env entry keys": (
+        "kind: component\nrun:\n  kind: job\n  container:\n    env:\n      - name: A\n        |\n",
+        "kind: component\nrun:\n  kind: job\n  container: {env: [{name: A, |}]}\n",
+        {"value", "valueFrom"},
+        {"name", "image"},
+    ),
+    "container volume mount keys": (
+        "kind: component\nrun:\n  kind: job\n  container:\n    volumeMounts:\n"
+        "      - name: data\n        |\n",
+        "kind: component\nrun:\n  kind: job\n  container: {volumeMounts: [{name: data, |}]}\n",
+        {"mountPath", "readOnly", "subPath"},
+        {"name"},
+    ),
+    "toleration keys": (
+        "kind: component\nrun:\n  kind: job\n  environment:\n    tolerations:\n"
+        "      - key: gpu\n        |\n",
+        "kind: component\nrun:\n  kind: job\n  environment: {tolerations: [{key: gpu, |}]}\n",
+        {"operator", "effect", "value", "tolerationSeconds"},
+        {"key"},
+    ),
+    "node affinity keys": (
+        "kind: component\nrun:\n  kind: job\n  environment:\n    affinity:\n"
+        "      nodeAffinity:\n        |\n",
+        "kind: component\nrun:\n  kind: job\n  environment: {affinity: {nodeAffinity: {|}}}\n",
+        {
+            "requiredDuringSchedulingIgnoredDuringExecution",
+            "preferredDuringSchedulingIgnoredDuringExecution",
+        },
+        {"nodeAffinity"},
+    ),
     "io keys": (
         "kind: component\ninputs:\n  - name: x\n    |\n",
         "kind: component\ninputs:\n  - {name: x, |}\n",
@@ -426,6 +525,69 @@ async def test_hover_on_keys_and_values(
     assert "maxRetries" in about
     about = await hover_at(client, uri, at_word(text, "choice", "choice"))
     assert "choice" in about
+
+
+NESTED_HOVER_DOCS = {
+    "block": OP
+    + "params:\n  dataset: /data\n"
+    + "matrix:\n  kind: random\n  numRuns: 2\n  params:\n"
+    + "    epochs:\n      kind: range\n      value:\n        start: 1\n        stop: 5\n"
+    + "        step: 1\n"
+    + "  earlyStopping:\n    - kind: metric_early_stopping\n      metric: loss\n"
+    + "      value: 0.1\n      optimization: minimize\n"
+    + "      policy:\n        kind: truncation\n        percent: 50\n"
+    + "        evaluationInterval: 1\n"
+    + "hooks:\n  - hubRef: slack\n    trigger: failed\n",
+    "flow": OP
+    + "params: {dataset: /data}\n"
+    + "matrix:\n  kind: random\n  numRuns: 2\n"
+    + "  params: {epochs: {kind: range, value: {start: 1, stop: 5, step: 1}}}\n"
+    + "  earlyStopping:\n    - {kind: metric_early_stopping, metric: loss, value: 0.1,"
+    + " optimization: minimize,\n       policy: {kind: truncation, percent: 50,"
+    + " evaluationInterval: 1}}\n"
+    + "hooks: [{hubRef: slack, trigger: failed}]\n",
+}
+NESTED_HOVER_COMPONENT = {
+    "block": "kind: component\nrun:\n  kind: job\n  environment:\n    tolerations:\n"
+    + "      - key: gpu\n        operator: Exists\n"
+    + "  container:\n    image: python\n    resources:\n      limits:\n        cpu: 1\n"
+    + "    env:\n      - name: A\n        valueFrom:\n          secretKeyRef: {name: s, key: k}\n",
+    "flow": "kind: component\nrun:\n  kind: job\n"
+    + "  environment: {tolerations: [{key: gpu, operator: Exists}]}\n"
+    + "  container: {image: python, resources: {limits: {cpu: 1}},"
+    + " env: [{name: A, valueFrom: {secretKeyRef: {name: s, key: k}}}]}\n",
+}
+
+
+@pytest.mark.parametrize("style", STYLES)
+async def test_hover_on_keys_below_the_first_level(
+    client: LanguageClient, workspace: Path, style: str
+) -> None:
+    text = NESTED_HOVER_DOCS[style]
+    uri = await opened(client, workspace, text)
+    assert codes(client.diagnostics.get(uri, [])) == []  # Polyaxon accepts it (oracle)
+    about = await hover_at(client, uri, at_word(text, "step: 1", "step"))
+    assert "step" in about and "range" in about
+    needle = "      value:" if style == "block" else "value: {start"
+    about = await hover_at(client, uri, at_word(text, needle, "value"))
+    assert "start, stop, step" in about
+    about = await hover_at(client, uri, at_word(text, "optimization: minimize", "optimization"))
+    assert "optimization" in about and "early stopping" in about
+    about = await hover_at(client, uri, at_word(text, "percent: 50", "percent"))
+    assert "truncation" in about and "Required" in about
+    about = await hover_at(client, uri, at_word(text, "trigger: failed", "trigger"))
+    assert "`succeeded`" in about
+    text = NESTED_HOVER_COMPONENT[style]
+    uri = await opened(client, workspace, text)
+    assert codes(client.diagnostics.get(uri, [])) == []
+    about = await hover_at(client, uri, at_word(text, "operator: Exists", "operator"))
+    assert "V1Toleration" in about
+    about = await hover_at(client, uri, at_word(text, "limits", "limits"))
+    assert "V1ResourceRequirements" in about
+    about = await hover_at(client, uri, at_word(text, "valueFrom", "valueFrom"))
+    assert "V1EnvVar" in about and "V1EnvVarSource" in about
+    about = await hover_at(client, uri, at_word(text, "secretKeyRef", "secretKeyRef"))
+    assert "V1EnvVarSource" in about
 
 
 @pytest.mark.parametrize("style", STYLES)
@@ -853,3 +1015,182 @@ async def test_typing_inside_a_flow_mapping_written_over_several_lines(
     items = result.items if isinstance(result, types.CompletionList) else result
     got = labels(items)
     assert "dataset" in got and "epochs" not in got and "learning_rate" not in got
+
+
+# ------------------------------------------ templates in escaped and multi-line scalars
+# Polyaxon accepts every file below (checked with the oracle, before and after the rename);
+# the expected texts are the same files with the name replaced.
+
+ESCAPED_COMPONENT = {
+    "block": """\
+kind: component
+name: train
+inputs:
+  - name: epochs
+    type: int
+  - name: lr
+    type: float
+run:
+  kind: job
+  container:
+    image: python:3.11
+    command:
+      - "echo \\"\\u00e9 {{ epochs }}\\"\\t{{ lr }}"
+      - 'it''s {{ epochs }}'
+      - echo {{ lr }}
+        then {{ epochs }}
+    args: >
+      --epochs={{ epochs }}
+      --lr={{ lr }}
+      --again={{ params.epochs.as_arg }}
+""",
+    "flow": """\
+kind: component
+name: train
+inputs:
+  - {name: epochs, type: int}
+  - {name: lr, type: float}
+run:
+  kind: job
+  container: {image: "python:3.11", command: ["echo \\"\\u00e9 {{ epochs }}\\"\\t{{ lr }}",
+    'it''s {{ epochs }}', "echo {{ lr }}\\
+      then {{ epochs }}"],
+    args: "--epochs={{ epochs }}
+      --lr={{ lr }} --again={{ params.epochs.as_arg }}"}
+""",
+}
+# Templates whose text is not the source text: an escape inside the name, a line break
+# inside the `{{ }}`.
+UNMAPPABLE = {
+    "block": '    env:\n      - name: E\n        value: "{{ ep\\u006fchs }}"\n',
+    "flow": '    env: [{name: E, value: "--e={{\n        epochs }}"}]\n',
+}
+
+
+@pytest.mark.parametrize("style", STYLES)
+async def test_rename_inside_escaped_and_multi_line_scalars(
+    client: LanguageClient, workspace: Path, style: str
+) -> None:
+    folder = workspace / f"rename-escaped-{style}"
+    folder.mkdir()
+    docs = Docs(client, folder)
+    text = ESCAPED_COMPONENT[style]
+    uri = await docs.open("train.yaml", text)
+    await docs.settle()
+    before = await workspace_codes(client, [uri])
+    where = at_word(text, "name: epochs", "epochs")
+    refs = await client.text_document_references_async(
+        types.ReferenceParams(
+            text_document=doc_id(uri),
+            position=where,
+            context=types.ReferenceContext(include_declaration=False),
+        )
+    )
+    assert refs is not None and len(refs) == 5
+    lines = text.split("\n")
+    for ref in refs:
+        rng = ref.range
+        assert rng.start.line == rng.end.line
+        assert lines[rng.start.line][rng.start.character : rng.end.character] == "epochs"
+    edit = await client.text_document_rename_async(
+        types.RenameParams(text_document=doc_id(uri), position=where, new_name="n_epochs")
+    )
+    assert await docs.apply(edit) == {uri}
+    expected = (
+        text.replace("name: epochs", "name: n_epochs")
+        .replace("{{ epochs }}", "{{ n_epochs }}")
+        .replace("params.epochs.", "params.n_epochs.")
+    )
+    assert docs.texts[uri] == expected
+    assert await workspace_codes(client, [uri]) == before
+
+
+@pytest.mark.parametrize("style", STYLES)
+async def test_rename_refuses_templates_it_cannot_map_to_the_source(
+    client: LanguageClient, workspace: Path, style: str
+) -> None:
+    text = ESCAPED_COMPONENT["block"] + UNMAPPABLE[style]
+    uri = await opened(client, workspace, text)
+    where = at_word(text, "name: epochs", "epochs")
+    with pytest.raises(JsonRpcException, match="cannot be mapped"):
+        await client.text_document_rename_async(
+            types.RenameParams(text_document=doc_id(uri), position=where, new_name="n_epochs")
+        )
+    refs = await client.text_document_references_async(
+        types.ReferenceParams(
+            text_document=doc_id(uri),
+            position=where,
+            context=types.ReferenceContext(include_declaration=False),
+        )
+    )
+    assert refs is not None
+    # The five exact sites, and the scalar holding the unmappable template.
+    env_line = next(
+        i for i, line in enumerate(text.split("\n")) if "{{ ep\\u" in line or "--e={{" in line
+    )
+    assert len(refs) == 6 and any(ref.range.start.line == env_line for ref in refs)
+
+
+ESCAPED_REF_VALUE = {
+    "block": ("value: outputs.dataset", 'value: "outputs.data\\x73et"'),
+    "flow": ("value: outputs.dataset}", "value: 'outputs.dataset'}"),
+}
+
+
+@pytest.mark.parametrize("style", STYLES)
+async def test_rename_of_an_output_named_in_a_quoted_ref_value(
+    client: LanguageClient, workspace: Path, style: str
+) -> None:
+    folder = workspace / f"rename-quoted-ref-{style}"
+    folder.mkdir()
+    (folder / "train.yaml").write_text((workspace / "train.yaml").read_text())
+    docs = Docs(client, folder)
+    prepare = await docs.open("prepare.yaml", PREPARE)
+    old, new = ESCAPED_REF_VALUE[style]
+    text = DAG[style].replace(old, new)
+    assert new in text
+    pipeline = await docs.open("pipeline.yaml", text)
+    await docs.settle()
+    before = await workspace_codes(client, [prepare, pipeline])
+    decl = at_word(PREPARE, "- name: dataset", "dataset")
+    rename = types.RenameParams(text_document=doc_id(prepare), position=decl, new_name="prepared")
+    if style == "block":  # an escape inside the name: no exact edit, so no edit at all
+        with pytest.raises(JsonRpcException, match="cannot be mapped"):
+            await client.text_document_rename_async(rename)
+        return
+    edit = await client.text_document_rename_async(rename)
+    assert await docs.apply(edit) == {prepare, pipeline}
+    assert "value: 'outputs.prepared'}" in docs.texts[pipeline]
+    assert await workspace_codes(client, [prepare, pipeline]) == before
+
+
+QUOTED_OP_REF = {
+    "block": ("ref: ops.prepare", 'ref: "ops.prep\\x61re"'),
+    "flow": ("ref: ops.prepare,", "ref: 'ops.prepare',"),
+}
+
+
+@pytest.mark.parametrize("style", STYLES)
+async def test_rename_of_an_op_named_in_a_quoted_ref(
+    client: LanguageClient, workspace: Path, style: str
+) -> None:
+    folder = workspace / f"rename-quoted-op-{style}"
+    folder.mkdir()
+    for name in ("train.yaml", "prepare.yaml"):
+        (folder / name).write_text((workspace / name).read_text())
+    docs = Docs(client, folder)
+    old, new = QUOTED_OP_REF[style]
+    text = DAG[style].replace(old, new)
+    assert new in text
+    pipeline = await docs.open("pipeline.yaml", text)
+    before = await workspace_codes(client, [pipeline])
+    where = at_word(text, "- name: prepare", "prepare")
+    rename = types.RenameParams(text_document=doc_id(pipeline), position=where, new_name="clean")
+    if style == "block":  # `prep\x61re`: no range of the source is the name
+        with pytest.raises(JsonRpcException, match="cannot be mapped"):
+            await client.text_document_rename_async(rename)
+        return
+    await docs.apply(await client.text_document_rename_async(rename))
+    assert "ref: 'ops.clean'," in docs.texts[pipeline]
+    assert "prepare" not in docs.texts[pipeline].replace("prepare.yaml", "")
+    assert await workspace_codes(client, [pipeline]) == before

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TextIO
 
 from param_lsp.cli.reporters.sarif import LineIndex, region
-from param_lsp.cli.results import FileResult
+from param_lsp.cli.results import FileResult, printable, shown_path
 from param_lsp.core.findings import Finding, Severity
 
 _COMMANDS = {
@@ -24,8 +24,10 @@ _COMMANDS = {
 
 
 def escape_data(text: str) -> str:
-    """The message part (after `::`), escaped as the Actions runner expects."""
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    """The message part (after `::`), escaped as the Actions runner expects; other control
+    characters (an ESC sequence from the file) are written as their escapes."""
+    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return printable(text)
 
 
 def escape_property(text: str) -> str:
@@ -51,6 +53,6 @@ def report(results: Sequence[FileResult], out: TextIO) -> None:
     for result in results:
         lines = LineIndex(result.text)
         # GitHub matches annotation paths against the repository, so keep them relative.
-        path = Path(result.display).as_posix()
+        path = Path(shown_path(result.display)).as_posix()
         for finding in result.findings:
             out.write(annotation(path, finding, lines) + "\n")

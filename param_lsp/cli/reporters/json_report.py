@@ -6,7 +6,7 @@ import json
 from collections.abc import Sequence
 from typing import Any, TextIO
 
-from param_lsp.cli.results import FileResult
+from param_lsp.cli.results import FileResult, shown_path
 from param_lsp.core.span import EditorLines
 
 
@@ -28,7 +28,7 @@ def _file(result: FileResult) -> dict[str, Any]:
         if f.polyaxon:
             item["polyaxon"] = f.polyaxon
         diagnostics.append(item)
-    return {"path": result.display, "diagnostics": diagnostics}
+    return {"path": shown_path(result.display), "diagnostics": diagnostics}
 
 
 def report(results: Sequence[FileResult], out: TextIO) -> None:

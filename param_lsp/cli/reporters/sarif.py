@@ -20,7 +20,9 @@ from urllib.parse import quote
 from param_lsp import __version__
 from param_lsp.cli.results import FileResult
 from param_lsp.core.findings import Finding, Severity
+from param_lsp.core.safe_read import read_file
 from param_lsp.core.span import EditorLines, Position, Span
+from param_lsp.core.workspace import MAX_FILE_BYTES
 from param_lsp.rules.registry import RULES, Rule, load_all
 
 SARIF_SCHEMA = (
@@ -198,14 +200,16 @@ class _Locator:
             relative = absolute.relative_to(self.base)
         except ValueError:
             return {"uri": absolute.as_uri()}
-        return {"uri": quote(relative.as_posix()), "uriBaseId": SRCROOT}
+        # Quoted from the bytes: a name that is not UTF-8 becomes %XX, never invalid text.
+        return {"uri": quote(os.fsencode(relative.as_posix())), "uriBaseId": SRCROOT}
 
     def lines(self, path: str) -> LineIndex:
         """Text of a related file (for its UTF-16 columns); unreadable files count as ASCII."""
         if path not in self._lines:
+            got = read_file(Path(path), MAX_FILE_BYTES)
             try:
-                text: str | None = Path(path).read_text(encoding="utf-8")
-            except (OSError, UnicodeDecodeError):
+                text = got.data.decode("utf-8") if got.data is not None else None
+            except UnicodeDecodeError:
                 text = None
             self._lines[path] = LineIndex(text)
         return self._lines[path]

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TextIO
 
-from param_lsp.cli.results import FileResult
+from param_lsp.cli.results import FileResult, printable, shown_path
 from param_lsp.core.findings import Severity
 from param_lsp.core.span import EditorLines
 
@@ -33,19 +33,19 @@ def report(
             counts[finding.severity] += 1
             start, end = lines.span_to_editor(finding.span) if lines else finding.span
             label = finding.severity.label
-            head = f"{result.display}:{start.line + 1}:{start.character + 1}"
+            head = f"{shown_path(result.display)}:{start.line + 1}:{start.character + 1}"
             tag = f"{label}[{finding.code}]"
             if colour:
                 head = f"{_BOLD}{head}{_RESET}"
                 tag = f"{_COLOURS[finding.severity]}{tag}{_RESET}"
-            out.write(f"{head}: {tag} {finding.message}\n")
+            out.write(f"{head}: {tag} {printable(finding.message)}\n")
             if finding.polyaxon:
-                out.write(f"  Polyaxon: {finding.polyaxon}\n")
+                out.write(f"  Polyaxon: {printable(finding.polyaxon)}\n")
             source = lines.editor_line(start.line) if lines is not None and not quiet else None
             if source is not None:
-                width = (end.character if end.line == start.line else len(source)) - start.character
-                caret = " " * start.character + "^" * max(1, width)
-                out.write(f"  {source}\n  {caret}\n")
+                stop = end.character if end.line == start.line else len(source)
+                shown, caret = source_excerpt(source, start.character, stop)
+                out.write(f"  {shown}\n  {caret}\n")
     if quiet:
         return
     total = sum(counts.values())
@@ -56,3 +56,23 @@ def report(
         f"{counts[Severity.INFORMATION] + counts[Severity.HINT]} note(s)"
     )
     out.write(("\n" if total else "") + summary + "\n")
+
+
+#: Source lines are shown up to this many characters: a window around the range, with `…`.
+MAX_SOURCE_WIDTH = 160
+
+
+def source_excerpt(line: str, start: int, end: int) -> tuple[str, str]:
+    """The line as shown (controls escaped, a long line cut around the range) and the caret
+    line underneath it."""
+    start = min(max(start, 0), len(line))
+    end = min(max(end, start), len(line))
+    left, right = 0, len(line)
+    if len(line) > MAX_SOURCE_WIDTH:
+        left = max(0, min(start - 40, len(line) - MAX_SOURCE_WIDTH))
+        right = min(len(line), left + MAX_SOURCE_WIDTH)
+    prefix = ("…" if left > 0 else "") + printable(line[left:start])
+    marked = printable(line[start : min(end, right)])
+    suffix = printable(line[min(end, right) : right]) + ("…" if right < len(line) else "")
+    caret = " " * len(prefix) + "^" * max(1, len(marked))
+    return prefix + marked + suffix, caret
