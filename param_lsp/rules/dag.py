@@ -17,7 +17,7 @@ from __future__ import annotations
 import functools
 from collections import deque
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -322,6 +322,9 @@ class OpNode:
     name_node: YNode
     composed: Composed | None = None
     usable: bool = True
+    #: Inputs/outputs of the op's component whose definition failed the schema: the params
+    #: bound to them are not checked (the other params are).
+    waived: frozenset[str] = frozenset()
     #: upstream op name → the nodes that create the edge (dependency entries, refs)
     upstream: dict[str, list[YNode]] = field(default_factory=dict)
 
@@ -384,7 +387,7 @@ def check_dag_run(
         )
         op.composed, op.usable = composed, usable
         problems += new
-    _report_dag_ref_problems(problems, components, ctx)
+    _report_dag_ref_problems(problems, components, ctx, ops)
     if breaks:
         _skip_broken(ops, components, breaks, ctx)
     _build_graph(ops)
@@ -412,11 +415,11 @@ def _skip_broken(
 ) -> None:
     """Ops whose own entry or whose `components[]` entry failed the schema keep their place in
     the graph, but their params are not checked (a note on the schema error says so)."""
-    broken_components = {
-        id(item): (name, cause)
-        for name, item in components.items()
-        if (cause := breaks.error_in(item)) is not None
-    }
+    broken_components: dict[int, tuple[str, Finding, frozenset[str] | None]] = {}
+    for name, item in components.items():
+        found = _component_break(item, breaks)
+        if found is not None:
+            broken_components[id(item)] = (name, *found)
     for op in ops.values():
         cause = _params_break(op.item, breaks)
         if cause is not None:
@@ -432,10 +435,25 @@ def _skip_broken(
         if op.composed is None or not broken_components:
             continue
         for layer in op.composed.layers[1:]:
-            found = broken_components.get(id(layer.root))
-            if found is None:
+            broken = broken_components.get(id(layer.root))
+            if broken is None:
                 continue
-            name, cause = found
+            name, cause, waived = broken
+            if waived is not None:
+                bound = sorted(waived & set(op.composed.params))
+                if bound and op.usable:
+                    names = ", ".join(f"`{n}`" for n in bound)
+                    what = f"params {names} are" if len(bound) > 1 else f"param {names} is"
+                    whose = "their definitions are" if len(bound) > 1 else "its definition is"
+                    breaks.explain(
+                        ctx,
+                        cause,
+                        f"op `{op.name}` uses component `{name}`; its {what} not checked until "
+                        f"{whose} fixed",
+                        op.name_node.span,
+                    )
+                op.waived = op.waived | waived
+                continue
             if op.usable:
                 breaks.explain(
                     ctx,
@@ -446,6 +464,53 @@ def _skip_broken(
                 )
             op.usable = False
             break
+
+
+#: Keys of a DAG component that its ops' params check reads.
+_READ_BY_PARAMS = ("name", "inputs", "outputs")
+
+
+def _component_break(
+    item: YMap, breaks: SchemaBreaks
+) -> tuple[Finding, frozenset[str] | None] | None:
+    """The first schema error of a DAG component and what it hides from its ops' params: None
+    when it has none; the names of the broken inputs/outputs when only those are broken (an
+    empty set when only fields the params check does not read are: `run`, `termination`...);
+    None in place of the names when the whole component's IO cannot be trusted."""
+    cause = breaks.error_in(item)
+    if cause is None:
+        return None
+    if any(finding.span == item.span for finding in breaks.errors):
+        return cause, None
+    waived: set[str] = set()
+    for key in _READ_BY_PARAMS:
+        entry = item.entry(key)
+        if entry is None:
+            continue
+        key_node, value = entry
+        if breaks.error_in(key_node) is not None:
+            return cause, None
+        if breaks.error_in(value) is None:
+            continue
+        if key == "name" or not isinstance(value, YSeq):
+            return cause, None
+        if any(finding.span == value.span for finding in breaks.errors):
+            return cause, None
+        for io in value.items:
+            if breaks.error_in(io) is None:
+                continue
+            name = io.entry("name") if isinstance(io, YMap) else None
+            if (
+                name is None
+                or not isinstance(name[1], YScalar)
+                or not isinstance(name[1].value, str)
+                or breaks.error_in(name[1]) is not None
+                or breaks.error_in(name[0]) is not None
+                or any(finding.span == io.span for finding in breaks.errors)
+            ):
+                return cause, None
+            waived.add(name[1].value)
+    return cause, frozenset(waived)
 
 
 #: Keys of an op whose contents its params check reads (a bad `name` or `trigger` is not one).
@@ -565,6 +630,7 @@ def _report_dag_ref_problems(
     problems: list[tuple[str, YNode, tuple[str, ...], str]],
     components: dict[str, YMap],
     ctx: CheckContext,
+    ops: dict[str, OpNode],
 ) -> None:
     seen: set[tuple[int, str]] = set()
     for kind, node, names, op_name in problems:
@@ -575,6 +641,19 @@ def _report_dag_ref_problems(
         if kind == "unknown":
             guess = did_you_mean(names[0], list(components))
             fix = f"did you mean `{guess}`?" if guess else "add it to the DAG's `components`."
+            op = ops.get(op_name)
+            params = op.item.get("params") if op is not None else None
+            related = (
+                (
+                    Related(
+                        f"the params of op `{op_name}` are not checked until it uses a component "
+                        "of this DAG (their types come from its inputs)",
+                        params.span,
+                    ),
+                )
+                if isinstance(params, YMap) and params.pairs
+                else ()
+            )
             ctx.report(
                 UNKNOWN_COMPONENT.at(
                     node.span,
@@ -582,6 +661,7 @@ def _report_dag_ref_problems(
                     f"define; {fix}",
                     polyaxon=f"Pipeline op with name `{op_name}` requires a component with name "
                     f"`{names[0]}`, which is not defined on this pipeline.",
+                    related=related,
                 )
             )
         else:
@@ -955,7 +1035,7 @@ def _check_op_params(
         memo.run(
             ctx,
             op.item,
-            ("op-params", id(composed), read),
+            ("op-params", id(composed), read, op.waived),
             lambda: _validate_op_params(op, composed, params, table, ctx),
             pins=(composed, *pins),
         )
@@ -974,10 +1054,16 @@ def _validate_op_params(
     def check_ref(param: ParamDef, io: IODef | None, sub: CheckContext) -> None:
         ref_rules.check_param_ref_in(param, io, sub, table)
 
+    inputs, outputs = composed.inputs, composed.outputs
+    if op.waived:
+        # Broken definitions: their params wait, and they are optional for this check.
+        params = {name: param for name, param in params.items() if name not in op.waived}
+        inputs = [replace(io, is_optional=True) if io.name in op.waived else io for io in inputs]
+        outputs = [replace(io, is_optional=True) if io.name in op.waived else io for io in outputs]
     target = ParamsTarget(
         params=params,
-        inputs=composed.inputs,
-        outputs=composed.outputs,
+        inputs=inputs,
+        outputs=outputs,
         strict=composed.strict,
         matrix=composed.matrix,
         anchor_at=op.name_node,

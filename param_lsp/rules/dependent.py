@@ -173,12 +173,23 @@ def plan_params(
             waived.add(name)
     # A broken matrix or joins may provide any input that has no param: those are not checked.
     providers = [key for key in ("matrix", "joins") if key in dropped]
+    # A matrix broken only in fields that do not say which inputs it provides (`concurrency`,
+    # `numRuns`, one hyper-parameter's value...) still provides its sound hyper-parameters: only
+    # the inputs named by a broken one wait.
+    readable = "matrix" in dropped and readable_matrix(root.get("matrix"), breaks)
     if providers:
-        plan.matrix = None if "matrix" in dropped else plan.matrix
+        plan.matrix = None if "matrix" in dropped and not readable else plan.matrix
         waiting = [
             io
             for io in [*plan.inputs, *plan.outputs]
-            if io.name not in params and io.name not in waived and io.required
+            if io.name not in params
+            and io.name not in waived
+            and io.required
+            and (
+                not readable
+                or "joins" in dropped
+                or _hp_broken(root.get("matrix"), io.name, breaks) is not None
+            )
         ]
         waived.update(io.name for io in waiting)
         key = providers[0]
@@ -203,6 +214,40 @@ def plan_params(
     ]
     plan.params = params
     return plan
+
+
+#: Matrix kinds whose inputs are named by `params` (and `resource`): Polyaxon's `validate_matrix`.
+_PARAMS_MATRIX_KINDS = frozenset({"grid", "random", "hyperband", "bayes", "hyperopt", "iterative"})
+
+
+def readable_matrix(matrix: YNode | None, breaks: SchemaBreaks) -> bool:
+    """Whether a matrix with schema errors still tells which inputs it provides: a known kind
+    and a `params` mapping (and `resource`) whose own shape is sound, errors only elsewhere or
+    inside single hyper-parameters."""
+    if not isinstance(matrix, YMap):
+        return False
+    kind = matrix.get("kind")
+    if not (isinstance(kind, YScalar) and kind.value in _PARAMS_MATRIX_KINDS):
+        return False
+    if _first_error(breaks, (kind, matrix.key_node("kind"), matrix.key_node("params"))):
+        return False
+    params = matrix.get("params")
+    if not isinstance(params, YMap):
+        return False
+    if any(breaks.error_in(key_node) is not None for key_node, _value in params.pairs):
+        return False
+    return breaks.error_in(matrix.get("resource")) is None
+
+
+def _hp_broken(matrix: YNode | None, name: str, breaks: SchemaBreaks) -> Finding | None:
+    """The schema error inside the hyper-parameter ``name`` of a readable matrix, if any."""
+    assert isinstance(matrix, YMap)
+    params = matrix.get("params")
+    assert isinstance(params, YMap)
+    entry = params.entry(name)
+    if entry is None:
+        return None
+    return _first_error(breaks, (entry[0], entry[1]))
 
 
 def _same_document(source: Path | None, here: Path | None) -> bool:

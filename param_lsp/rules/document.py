@@ -10,7 +10,7 @@ from __future__ import annotations
 import difflib
 
 from param_lsp.core.context import CheckContext
-from param_lsp.core.findings import Severity
+from param_lsp.core.findings import Related, Severity
 from param_lsp.core.schema_spec import SECTIONS_216, SECTIONS_218
 from param_lsp.core.span import Position, Span
 from param_lsp.core.yaml_tree import YMap, YScalar
@@ -235,6 +235,13 @@ def check_header(root: YMap, ctx: CheckContext) -> str | None:
                 kind_entry[1].span,
                 f"`kind` must be `operation` or `component`; got `{kind_value}`; {fix}",
                 polyaxon=f"The Polyaxonfile with kind `{kind_value}` is not a supported value.",
+                related=(
+                    Related(
+                        "the sections' contents (params, references, the run) are not checked "
+                        "until `kind` is fixed (it says which schema applies)",
+                        kind_entry[0].span,
+                    ),
+                ),
             )
         )
     _check_version(root, ctx, is_216=is_216, is_preset=preset)

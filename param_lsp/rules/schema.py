@@ -16,7 +16,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any, Literal
 
 from param_lsp.core.context import CheckContext
-from param_lsp.core.findings import Severity
+from param_lsp.core.findings import Related, Severity
 from param_lsp.core.model import lax_bool
 from param_lsp.core.schema_spec import (
     COMPONENT_ONLY_216,
@@ -1274,6 +1274,13 @@ def _h_run(w: _Walker, node: YNode, t: Type, path: Path, owner: YNode) -> bool:
                     or "use one of " + ", ".join(f"`{k}`" for k in RUN_KINDS) + "."
                 ),
                 polyaxon=f"Unsupported run.kind: {kind!r}.",
+                related=(
+                    Related(
+                        "the run's other fields are not checked until `kind` is fixed (it "
+                        "says which fields a run has)",
+                        kind_entry[0].span,
+                    ),
+                ),
             )
         )
         return False

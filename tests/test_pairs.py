@@ -1,0 +1,203 @@
+"""Two independent errors are both reported: two-edit mutants of the real corpus.
+
+`tests/data/pairs/pairs.json` (made by `make_pairs.py` with Polyaxon 2.18.0) holds several
+hundred pairs of one-line edits of valid real files; Polyaxon rejects each edit alone. In the file
+with both edits, param-lsp must still report what it reports for each edit alone, unless the
+other edit breaks something that edit's check truly depends on. Those dependent cases are named
+below, each with the reason from Polyaxon's semantics; anything else is a miss.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from param_lsp.core.analyze import analyze
+from param_lsp.core.findings import Finding, Related, Severity
+from param_lsp.core.workspace import Workspace
+from param_lsp.rules.registry import RULES
+from tests.corpus_support import corpus_dir, corpus_settings
+
+CORPUS = corpus_dir()
+PAIRS: list[dict[str, Any]] = json.loads(
+    (Path(__file__).parent / "data" / "pairs" / "pairs.json").read_text(encoding="utf-8")
+)
+pytestmark = pytest.mark.skipif(
+    not (CORPUS / "oracle-verdicts.jsonl").exists(), reason=f"corpus not found at {CORPUS}"
+)
+
+#: When one edit's error cannot be determined once the other edit's error exists.
+DEPENDENT = {
+    "yaml-syntax": "the other edit makes the YAML unreadable: Polyaxon stops at reading, and "
+    "there is no document to check",
+    "unsupported-kind": "the other edit makes the top-level `kind` unknown: `kind` says whether "
+    "the operation or the component schema applies (Polyaxon's `get_specification`), so no "
+    "section's contents can be judged; PLX101 carries a note saying so",
+    "unknown-run-kind": "the other edit makes `run.kind` unknown and this edit is inside the run: "
+    "the run's fields (containers, DAG ops and components, replicas...) are those of its kind "
+    "(Polyaxon's discriminated run union); PLX114 carries a note saying so",
+    "matrix-kind": "the other edit makes the matrix kind unknown and this edit is inside that "
+    "matrix: each matrix kind has its own fields and allowed hyper-parameter kinds",
+    "duplicate-key": "both edits write the same top-level key: YAML keeps the last one, so the "
+    "first edit is no longer in the document Polyaxon reads",
+    "same-hyper-parameter": "both edits are in the same matrix hyper-parameter: its `kind` says "
+    "what its `value` must be",
+    "explained": "the other edit broke the definition this edit's check reads (the same input, "
+    "matrix hyper-parameter, component or reference): the error of the other edit carries a "
+    "related-information note on this edit's line saying what waits for it",
+}
+
+
+def _apply(text: str, edits: list[dict[str, Any]]) -> str:
+    for edit in edits:
+        assert text.count(edit["old"]) == 1, "base file changed"
+        text = text.replace(edit["old"], edit["new"])
+    return text
+
+
+@cache
+def _base_text(base: str) -> str:
+    return (CORPUS / base).read_text(encoding="utf-8")
+
+
+def _analyze(base: str, text: str) -> list[Finding]:
+    return analyze(text, CORPUS / base, corpus_settings(CORPUS), Workspace(root=CORPUS)).findings
+
+
+def _enforced(findings: list[Finding]) -> Counter[tuple[str, str]]:
+    return Counter(
+        (f.code, f.message)
+        for f in findings
+        if f.severity == Severity.ERROR and RULES[f.code].polyaxon_rejects
+    )
+
+
+def _edit_lines(text: str, edit: dict[str, Any]) -> range:
+    start = text.index(edit["new"])
+    first = text.count("\n", 0, start)
+    return range(first, first + edit["new"].rstrip("\n").count("\n") + 1)
+
+
+def _duplicate_top_key(text: str) -> bool:
+    keys = re.findall(r"^([A-Za-z_]\w*)\s*:", text, flags=re.MULTILINE)
+    return len(keys) != len(set(keys))
+
+
+def _same_hyper_parameter(edit: dict[str, Any], other: dict[str, Any]) -> bool:
+    path, other_path = edit["path"].split("."), other["path"].split(".")
+    if "matrix" not in path or "params" not in path[path.index("matrix") :]:
+        return False
+    end = path.index("params", path.index("matrix")) + 2
+    return len(path) >= end and path[:end] == other_path[:end]
+
+
+def _explains(related: Related, lines: range, edit: dict[str, Any]) -> bool:
+    """A note on another error covers the edited lines, or names the edited param."""
+    if related.path is not None:
+        return False
+    if related.span.start.line <= lines.start and lines.stop - 1 <= related.span.end.line:
+        return True
+    path = edit["path"].split(".")
+    name = path[path.index("params") + 1] if "params" in path[:-1] else None
+    return name is not None and f"param `{name}` " in related.message
+
+
+def classify(pair: dict[str, Any]) -> list[str]:
+    """For each edit: "reported", "not-rejected-alone" (param-lsp accepts the edit alone), a
+    key of `DEPENDENT`, or "miss"."""
+    base = pair["base"]
+    base_errors = _enforced(_analyze(base, _base_text(base)))
+    text = _apply(_base_text(base), pair["edits"])
+    findings = _analyze(base, text)
+    errors = _enforced(findings)
+    new_errors = errors - base_errors
+    result = []
+    for index, edit in enumerate(pair["edits"]):
+        other = pair["edits"][1 - index]
+        alone = _enforced(_analyze(base, _apply(_base_text(base), [edit]))) - base_errors
+        lines = _edit_lines(text, edit)
+        if not alone:
+            result.append("not-rejected-alone")
+        elif any(key in errors for key in alone) or any(
+            f.span.start.line in lines
+            and (f.code, f.message) in new_errors
+            and f.severity == Severity.ERROR
+            for f in findings
+        ):
+            result.append("reported")
+        elif other["oracle"]["stage"] == "read":
+            result.append("yaml-syntax")
+        elif "is not a supported value" in other["oracle"]["message"]:
+            result.append("unsupported-kind")
+        elif "Unsupported run.kind" in other["oracle"]["message"] and edit["path"].startswith(
+            "run"
+        ):
+            result.append("unknown-run-kind")
+        elif (
+            "found using 'kind'" in other["oracle"]["message"]
+            and "matrix" in other["path"]
+            and other["path"].split("matrix")[0] == edit["path"].split("matrix")[0]
+            and "matrix" in edit["path"]
+        ):
+            result.append("matrix-kind")
+        elif _duplicate_top_key(text):
+            result.append("duplicate-key")
+        elif _same_hyper_parameter(edit, other):
+            result.append("same-hyper-parameter")
+        elif any(_explains(related, lines, edit) for f in findings for related in f.related):
+            result.append("explained")
+        else:
+            result.append("miss")
+    return result
+
+
+@cache
+def _classified() -> list[tuple[str, list[str]]]:
+    return [(pair["id"], classify(pair)) for pair in PAIRS]
+
+
+def test_the_pairs_cover_many_files_and_edit_families() -> None:
+    assert len(PAIRS) >= 500
+    assert len({pair["base"] for pair in PAIRS}) >= 100
+    families = Counter(edit["family"] for pair in PAIRS for edit in pair["edits"])
+    assert len(families) >= 10
+    # Polyaxon rejects each edit alone and the pair.
+    assert all(not edit["oracle"]["ok"] for pair in PAIRS for edit in pair["edits"])
+    assert all(not pair["oracle"]["ok"] for pair in PAIRS)
+
+
+def test_every_edit_rejected_alone_is_reported_beside_an_independent_one() -> None:
+    misses = [
+        (ident, edit["family"], edit["new"].strip()[-60:])
+        for (ident, verdicts), pair in zip(_classified(), PAIRS, strict=True)
+        for verdict, edit in zip(verdicts, pair["edits"], strict=True)
+        if verdict == "miss"
+    ]
+    assert not misses, f"{len(misses)} errors missed beside another: {misses[:10]}"
+
+
+def test_dependent_categories_are_the_documented_ones() -> None:
+    seen = Counter(verdict for _ident, verdicts in _classified() for verdict in verdicts)
+    assert set(seen) <= {"reported", "not-rejected-alone", "miss", *DEPENDENT}
+    # param-lsp rejects every edit alone, as Polyaxon does, and most edits are independent.
+    assert seen["not-rejected-alone"] == 0
+    assert seen["reported"] > 0.75 * sum(seen.values())
+
+
+def test_unknown_kinds_say_what_they_leave_unchecked() -> None:
+    for pair in PAIRS:
+        messages = [edit["oracle"]["message"] for edit in pair["edits"]]
+        if not any(
+            "is not a supported value" in m or "Unsupported run.kind" in m for m in messages
+        ) or any(edit["oracle"]["stage"] == "read" for edit in pair["edits"]):
+            continue
+        text = _apply(_base_text(pair["base"]), pair["edits"])
+        findings = [f for f in _analyze(pair["base"], text) if f.code in ("PLX101", "PLX114")]
+        assert findings, pair["id"]
+        assert all("not checked until `kind` is fixed" in f.related[0].message for f in findings)
