@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import os
 from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -150,6 +152,19 @@ class Workspace:
         if keep:
             self._cache[path] = (got.key, parsed, text)
         return ReadResult(path, parsed, text)
+
+    @contextmanager
+    def steady(self) -> Iterator[None]:
+        """A block over which files are taken as unchanged (one batch of the workspace index,
+        a few milliseconds): a file read once in it is not opened and checked again."""
+        was = self.stable
+        self.stable = True
+        try:
+            yield
+        finally:
+            self.stable = was
+            if not was:
+                self._real.clear()
 
     def requirements_of(self, path: Path) -> set[Path]:
         """Files the last analysis of ``path`` read (directly or through a chain)."""

@@ -91,7 +91,8 @@ class Indexer:
         store = self.store
         store.ensure_configured()
         out: list[tuple[Path, FileSites | None]] = []
-        with gc_paused():
+        assert store.workspace is not None
+        with gc_paused(), store.workspace.steady():
             for path in paths:
                 try:
                     out.append((path, self._index_one(path)))
