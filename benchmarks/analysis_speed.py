@@ -13,7 +13,7 @@ from collections.abc import Callable
 import yaml
 
 from benchmarks.generate import dag, operation
-from param_lsp.core.analyze import analyze
+from param_lsp.engine.analyze import analyze
 
 
 def _median_ms(fn: Callable[[], object], repeat: int) -> float:

@@ -69,9 +69,9 @@ def documents(quick: bool) -> list[tuple[str, str]]:
 def analysis_speed(repeat: int, quick: bool) -> list[dict[str, Any]]:
     """analyze() against `yaml.compose` and `yaml.load` (CSafeLoader) of the same text, and
     the analysis of a one-character edit with the document's cache (what the server runs)."""
-    from param_lsp.core.analyze import analyze
     from param_lsp.core.memo import DocumentCache
     from param_lsp.core.yaml_tree import parse_yaml
+    from param_lsp.engine.analyze import analyze
 
     rows = []
     for label, text in documents(quick):
@@ -120,9 +120,9 @@ def _one_key_edits(text: str) -> tuple[str, str]:
 
 def workspace_speed(n_components: int) -> dict[str, Any]:
     """300 operation files, each with a pathRef to its own component, in one Workspace."""
-    from param_lsp.core.analyze import analyze
     from param_lsp.core.settings import Settings
     from param_lsp.core.workspace import Workspace
+    from param_lsp.engine.analyze import analyze
 
     with tempfile.TemporaryDirectory(prefix="param-lsp-ws-") as tmp:
         root = Path(tmp)

@@ -7,10 +7,10 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from param_lsp.core.analyze import analyze
 from param_lsp.core.findings import Severity
 from param_lsp.core.settings import Settings
 from param_lsp.core.workspace import Workspace
+from param_lsp.engine.analyze import analyze
 from param_lsp.rules.registry import RULES
 
 HERE = Path(__file__).resolve().parent

@@ -5,10 +5,10 @@ from __future__ import annotations
 import textwrap
 from pathlib import Path
 
-from param_lsp.core.analyze import Analysis, analyze
 from param_lsp.core.findings import Finding
 from param_lsp.core.settings import Settings
 from param_lsp.core.span import Span
+from param_lsp.engine.analyze import Analysis, analyze
 
 
 def run(text: str, path: Path | None = None, **settings: object) -> Analysis:

@@ -10,11 +10,11 @@ import json
 from functools import cache
 from pathlib import Path
 
-from param_lsp.core.analyze import Analysis, analyze
 from param_lsp.core.findings import Finding, Severity
 from param_lsp.core.settings import Settings
 from param_lsp.core.span import Span
 from param_lsp.core.workspace import Workspace
+from param_lsp.engine.analyze import Analysis, analyze
 from param_lsp.rules.registry import RULES
 
 DATA = Path(__file__).resolve().parent / "data"

@@ -18,10 +18,10 @@ from hypothesis import strategies as st
 from pygls.workspace.position_codec import PositionCodec
 
 from benchmarks.lsp_client import RawClient
-from param_lsp.core.analyze import analyze
 from param_lsp.core.detect import looks_like_polyaxonfile
 from param_lsp.core.settings import Settings
 from param_lsp.core.workspace import Workspace
+from param_lsp.engine.analyze import analyze
 from param_lsp.lsp.convert import Lines, to_diagnostic
 
 CORPUS = Path(os.environ.get("PARAM_LSP_CORPUS", "/work/shared/corpus/real"))

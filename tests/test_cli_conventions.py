@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from param_lsp.cli.main import main
-from param_lsp.rules.registry import RULES, load_all
+from param_lsp.rules.families import load_all
+from param_lsp.rules.registry import RULES
 
 FIX = Path(__file__).parent / "data" / "fix"
 DOCUMENT = Path(__file__).parent / "data" / "document"

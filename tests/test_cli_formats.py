@@ -16,7 +16,8 @@ from param_lsp.cli.reporters import github, sarif
 from param_lsp.cli.results import FileResult
 from param_lsp.core.findings import Finding, Related, Severity
 from param_lsp.core.span import EditorLines, Position, Span
-from param_lsp.rules.registry import RULES, load_all
+from param_lsp.rules.families import load_all
+from param_lsp.rules.registry import RULES
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"

@@ -117,7 +117,7 @@ def test_folders_only_pick_polyaxonfiles(
 
 
 def test_rules_command_lists_every_rule(capsys: pytest.CaptureFixture[str]) -> None:
-    from param_lsp.rules.registry import load_all
+    from param_lsp.rules.families import load_all
 
     assert main(["rules", "--format", "json"]) == 0
     rules = json.loads(capsys.readouterr().out)

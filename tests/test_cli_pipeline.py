@@ -12,7 +12,7 @@ import pytest
 from param_lsp.cli.main import main
 from param_lsp.cli.reporters import json_report, sarif
 from param_lsp.cli.results import FileResult
-from param_lsp.core.analyze import analyze
+from param_lsp.engine.analyze import analyze
 
 COMPONENT = (
     "kind: component\ninputs:\n  - {name: lr, type: float}\n"

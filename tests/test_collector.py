@@ -98,7 +98,7 @@ def test_generated_sources_are_dropped_and_nothing_else() -> None:
 
 def _cold_analysis() -> object:
     from benchmarks.generate import operation
-    from param_lsp.core.analyze import analyze
+    from param_lsp.engine.analyze import analyze
 
     return analyze(operation(300))
 
@@ -109,7 +109,7 @@ def test_a_cold_analysis_leaves_no_young_collection_due_and_nothing_frozen(
     """What an analysis keeps goes to the oldest generation at once: the first allocations
     after it must not walk it all in a young collection (~2 ms at 5,000 lines)."""
     from benchmarks.generate import operation
-    from param_lsp.core.analyze import analyze
+    from param_lsp.engine.analyze import analyze
 
     monkeypatch.setattr(yaml_tree, "_promote_after_pause", True)  # as in the CLI
 

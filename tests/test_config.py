@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from param_lsp.cli.main import main
-from param_lsp.core.config import (
+from param_lsp.engine.config import (
     ConfigError,
     find_config_file,
     load_config,

@@ -41,9 +41,9 @@ def test_corpus_verdicts_agree_with_polyaxon(version: str, public_hub: bool) -> 
 def test_every_finding_lies_inside_its_own_file() -> None:
     """Problems found in other files (components, pathRefs) are reported through the reference,
     never with a range that belongs to another document."""
-    from param_lsp.core.analyze import analyze
     from param_lsp.core.settings import Settings
     from param_lsp.core.workspace import Workspace
+    from param_lsp.engine.analyze import analyze
     from tests.corpus_support import load_verdicts
 
     settings = Settings(root=str(CORPUS))

@@ -177,7 +177,7 @@ def _big_dag(ops: int) -> str:
 
 def test_large_dag_is_linear(tmp_path: Path) -> None:
     """A 500-op chain (~4,500 lines) analyses without errors and well under a second."""
-    from param_lsp.core.analyze import analyze
+    from param_lsp.engine.analyze import analyze
 
     text = _big_dag(500)
     started = time.perf_counter()

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import textwrap
 
-from param_lsp.core.analyze import analyze
 from param_lsp.core.findings import Finding
+from param_lsp.engine.analyze import analyze
 
 
 def _findings(text: str) -> list[Finding]:

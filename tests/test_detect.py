@@ -14,10 +14,10 @@ from pathlib import Path
 import pytest
 
 from param_lsp.cli.main import main
-from param_lsp.core.config import load_config
 from param_lsp.core.detect import looks_like_polyaxonfile, polyaxon_kind, selected
 from param_lsp.core.settings import Settings
 from param_lsp.core.workspace import Workspace
+from param_lsp.engine.config import load_config
 from param_lsp.lsp.documents import _compute
 from tests.corpus_support import corpus_dir
 

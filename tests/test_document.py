@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from param_lsp.core.analyze import analyze
 from param_lsp.core.context import CheckContext
 from param_lsp.core.findings import Finding, Severity
 from param_lsp.core.settings import Settings
 from param_lsp.core.workspace import Workspace
 from param_lsp.core.yaml_tree import YMap, parse_yaml
+from param_lsp.engine.analyze import analyze
 from param_lsp.rules.document import check_header
 from param_lsp.rules.schema import check_schema
 

@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from param_lsp.core.analyze import analyze
 from param_lsp.core.findings import Severity
+from param_lsp.engine.analyze import analyze
 from param_lsp.rules.schema_values import docker_image_error
 
 DATA = json.loads(

@@ -13,8 +13,8 @@ from typing import Any
 import pytest
 
 from param_lsp.cli.main import main
-from param_lsp.core.analyze import analyze
 from param_lsp.core.workspace import Workspace
+from param_lsp.engine.analyze import analyze
 from param_lsp.features.graph import build_graph, lens_counts
 from tests.corpus_support import corpus_dir
 

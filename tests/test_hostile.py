@@ -22,10 +22,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from benchmarks.lsp_client import RawClient
-from param_lsp.core.analyze import analyze
 from param_lsp.core.settings import Settings
 from param_lsp.core.template_scan import has_template, template_span
 from param_lsp.core.workspace import Workspace
+from param_lsp.engine.analyze import analyze
 from param_lsp.lsp.documents import DocumentStore
 
 #: The pattern Polyaxon searches values with; the scanner must give exactly its answers.
@@ -370,7 +370,7 @@ def test_links_and_definitions_never_look_outside(tmp_path: Path) -> None:
 
 
 def test_configuration_search_stops_at_the_repository_root(tmp_path: Path) -> None:
-    from param_lsp.core.config import find_config_file, load_settings
+    from param_lsp.engine.config import find_config_file, load_settings
 
     (tmp_path / ".param-lsp.toml").write_text('[severity]\nPLX303 = "off"\n')
     repo = tmp_path / "repo"
@@ -605,7 +605,7 @@ def test_alias_to_an_enclosing_node_is_refused() -> None:
 
 
 def test_redundant_double_star_in_exclude_is_matched_in_linear_time(tmp_path: Path) -> None:
-    from param_lsp.core.config import ProjectConfig
+    from param_lsp.core.project import ProjectConfig
 
     config = ProjectConfig(tmp_path, exclude=("**/" * 12 + "a**b**c/" * 10 + "x.yaml",))
     path = tmp_path / ("d/" * 40 + "y.yaml")
@@ -812,14 +812,25 @@ def test_server_scan_skips_special_files_and_links_out(tmp_path: Path) -> None:
         )
         client.open(uri, text)
         client.wait_diagnostics(uri, 1, timeout=20)  # the analysis thread is not stuck
-        rename = client.request(
-            "textDocument/rename",
-            {
-                "textDocument": {"uri": uri},
-                "position": {"line": 7, "character": 3},
-                "newName": "rate",
-            },
-        )
+        # The scan ends (a rename answers once it has; refused while it runs) despite the files.
+        deadline = time.monotonic() + 20
+        while True:
+            response = client.wait_response(
+                client.request_async(
+                    "textDocument/rename",
+                    {
+                        "textDocument": {"uri": uri},
+                        "position": {"line": 7, "character": 3},
+                        "newName": "rate",
+                    },
+                )
+            )
+            error = response.get("error", {}).get("message", "")
+            if "still being indexed" not in error or time.monotonic() > deadline:
+                break
+            time.sleep(0.05)
+        assert "error" not in response
+        rename = response.get("result")
         changed = set((rename or {}).get("changes", {}))
         assert changed == {uri}
     finally:

@@ -20,13 +20,13 @@ from hypothesis import strategies as st
 
 from benchmarks.generate import dag, operation
 from param_lsp.core import chunked
-from param_lsp.core.analyze import analyze
 from param_lsp.core.chunked import LineTable, ParseCache, parse_incremental
 from param_lsp.core.findings import Finding
 from param_lsp.core.memo import UNUSED_ENTRIES, DocumentCache
 from param_lsp.core.span import Span
 from param_lsp.core.workspace import Workspace
 from param_lsp.core.yaml_tree import YMap, YNode, YScalar, YSeq, parse_yaml
+from param_lsp.engine.analyze import analyze
 from param_lsp.rules.dag import GRAPH_CYCLE
 from tests.corpus_support import corpus_dir
 

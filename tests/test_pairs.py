@@ -18,9 +18,9 @@ from typing import Any
 
 import pytest
 
-from param_lsp.core.analyze import analyze
 from param_lsp.core.findings import Finding, Related, Severity
 from param_lsp.core.workspace import Workspace
+from param_lsp.engine.analyze import analyze
 from param_lsp.rules.registry import RULES
 from tests.corpus_support import corpus_dir, corpus_settings
 

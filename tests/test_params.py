@@ -15,9 +15,9 @@ from hypothesis import given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
-from param_lsp.core.analyze import Analysis, analyze
 from param_lsp.core.findings import Severity
 from param_lsp.core.settings import Settings
+from param_lsp.engine.analyze import Analysis, analyze
 from tests.helpers import span
 
 DATA = Path(__file__).parent / "data" / "params"

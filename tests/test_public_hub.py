@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 
 from param_lsp.core import public_hub
-from param_lsp.core.analyze import analyze
 from param_lsp.core.findings import Severity
 from param_lsp.core.settings import Settings
 from param_lsp.core.workspace import Workspace
+from param_lsp.engine.analyze import analyze
 from tests.corpus_support import (
     HUB_VERDICTS,
     corpus_dir,

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from param_lsp.core.findings import Severity
 from param_lsp.rules.docs import rules_markdown
-from param_lsp.rules.registry import load_all
+from param_lsp.rules.families import load_all
 
 DOCS = Path(__file__).resolve().parent.parent / "docs" / "rules.md"
 

@@ -22,9 +22,9 @@ from hypothesis import strategies as st
 
 from benchmarks.generate import dag, operation_lines
 from benchmarks.lsp_client import RawClient
-from param_lsp.core.analyze import analyze
 from param_lsp.core.settings import Settings
 from param_lsp.core.workspace import Workspace
+from param_lsp.engine.analyze import analyze
 from tests.robustness_support import corpus_files, edits, run_session
 
 

@@ -58,7 +58,7 @@ def test_analysis_does_not_load_pydantic_for_joins_or_matrix_values() -> None:
     tests/test_leaf_values.py): a check never imports pydantic (~150 ms, ~11 MB)."""
     script = (
         "import sys\n"
-        "from param_lsp.core.analyze import analyze\n"
+        "from param_lsp.engine.analyze import analyze\n"
         "from param_lsp.core.settings import Settings\n"
         "text = 'kind: operation\\nparams: {lr: 0.1}\\ncomponent:\\n"
         "  inputs: [{name: lr, type: float}]\\n  run: {kind: job, container: {image: x}}\\n'\n"

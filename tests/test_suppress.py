@@ -7,17 +7,17 @@ from pathlib import Path
 
 import pytest
 
-from param_lsp.core.analyze import analyze
 from param_lsp.core.findings import Finding, Fix, Severity
 from param_lsp.core.settings import Settings
 from param_lsp.core.span import Span
-from param_lsp.core.suppress import (
+from param_lsp.core.yaml_tree import parse_yaml
+from param_lsp.engine.analyze import analyze
+from param_lsp.rules.suppressions import (
     apply_suppressions,
     file_suppression_fix,
     find_directives,
     suppression_fix,
 )
-from param_lsp.core.yaml_tree import parse_yaml
 from tests.helpers import span
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"

@@ -123,11 +123,11 @@ def test_bound_names_of_jinja_blocks() -> None:
 
 def test_namespaces_for_top_level_and_dag_op() -> None:
     analysis = analyze_case(FAMILY, "known_names.yaml")
-    scope = namespaces_for(analysis, Position(0, 0))
+    scope = namespaces_for(analysis.composed, analysis.settings, analysis.path, Position(0, 0))
     assert scope is not None
     assert {"lr", "extra", "batch", "losses"} <= scope.names
     assert "uuid" in scope.namespaces["globals"]  # type: ignore[operator]
     assert scope.namespaces["connections"] is None
     dag = analyze_case(FAMILY, "dag_op_templates.yaml")
-    op_scope = namespaces_for(dag, Position(10, 20))
+    op_scope = namespaces_for(dag.composed, dag.settings, dag.path, Position(10, 20))
     assert op_scope is not None and "lr" in op_scope.names

@@ -8,8 +8,8 @@ from lsprotocol import types
 from pygls.workspace import TextDocument
 from pygls.workspace.position_codec import PositionCodec
 
-from param_lsp.core.analyze import analyze
 from param_lsp.core.span import EditorLines, Position, Span, split_lines
+from param_lsp.engine.analyze import analyze
 from param_lsp.lsp.convert import Lines
 from param_lsp.lsp.textsync import ClientTextDocument
 

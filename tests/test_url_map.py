@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 
 from param_lsp.cli.main import main
-from param_lsp.core.analyze import analyze
-from param_lsp.core.config import load_settings
 from param_lsp.core.settings import Settings
 from param_lsp.core.workspace import Workspace
+from param_lsp.engine.analyze import analyze
+from param_lsp.engine.config import load_settings
 
 URL = "https://raw.githubusercontent.com/org/repo/master"
 COMPONENT = "kind: component\ninputs: [{name: epochs, type: int}]\nrun: {kind: job}\n"

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from param_lsp.core.analyze import analyze
 from param_lsp.core.span import Position
 from param_lsp.core.workspace import Workspace
+from param_lsp.engine.analyze import analyze
 from param_lsp.features.document import DocumentView, make_view
 from param_lsp.features.hover import hover
 from param_lsp.features.index import build_index

@@ -13,11 +13,12 @@ from pathlib import Path
 
 import pytest
 
-from param_lsp.core.analyze import analyze
 from param_lsp.core.findings import Finding
 from param_lsp.core.settings import Settings
 from param_lsp.core.workspace import Workspace
-from param_lsp.rules.registry import RULES, load_all
+from param_lsp.engine.analyze import analyze
+from param_lsp.rules.families import load_all
+from param_lsp.rules.registry import RULES
 from tests.corpus_support import corpus_dir
 
 DATA = Path(__file__).parent / "data"

@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from param_lsp.core.analyze import analyze
-from param_lsp.core.config import ConfigFinder
 from param_lsp.core.settings import Settings
 from param_lsp.core.span import Span
 from param_lsp.core.workspace import Workspace
+from param_lsp.engine.analyze import analyze
+from param_lsp.engine.config import ConfigFinder
 from param_lsp.features.sites import FileSites
 from param_lsp.features.workspace_index import (
     WorkspaceIndex,

@@ -152,7 +152,7 @@ def test_invalid_characters_are_reported_with_position() -> None:
 
 
 def test_syntax_error_after_an_unquoted_template_offers_quoting() -> None:
-    from param_lsp.core.analyze import analyze
+    from param_lsp.engine.analyze import analyze
 
     text = "kind: operation\nparams:\n  data:\n    value: {{ globals.artifacts_path }}/data\n"
     with pytest.raises(yaml.MarkedYAMLError):

@@ -19,8 +19,14 @@ from typing import Any, TextIO
 
 from param_lsp.cli import conventions
 from param_lsp.cli.results import FileResult, UsageError, shown_path
-from param_lsp.core.analyze import analyze
-from param_lsp.core.config import (
+from param_lsp.core.detect import selected
+from param_lsp.core.findings import Finding, Severity
+from param_lsp.core.safe_read import read_file
+from param_lsp.core.settings import Settings
+from param_lsp.core.span import Span
+from param_lsp.core.workspace import MAX_FILE_BYTES, Workspace
+from param_lsp.engine.analyze import analyze
+from param_lsp.engine.config import (
     EMPTY_CONFIG,
     ConfigError,
     ConfigFinder,
@@ -28,12 +34,6 @@ from param_lsp.core.config import (
     load_config_file,
     settings_from,
 )
-from param_lsp.core.detect import selected
-from param_lsp.core.findings import Finding, Severity
-from param_lsp.core.safe_read import read_file
-from param_lsp.core.settings import Settings
-from param_lsp.core.span import Span
-from param_lsp.core.workspace import MAX_FILE_BYTES, Workspace
 
 
 def _parse_cli_params(values: Sequence[str]) -> dict[str, str]:
@@ -258,7 +258,7 @@ def _checked(run: _Run, files: list[tuple[Path, bool]], jobs: int) -> Iterator[O
 
 
 def run_check(args: argparse.Namespace) -> int:
-    # CLI flags override the nearest configuration file (see core/config.py for precedence).
+    # CLI flags override the nearest configuration file (see engine/config.py for precedence).
     overrides = {
         "target_version": args.target_version,
         "strict_params": args.strict_params,

@@ -14,7 +14,8 @@ from typing import TextIO
 
 from param_lsp.cli.results import FileResult, UsageError
 from param_lsp.core.findings import Finding
-from param_lsp.rules.registry import RULES, load_all
+from param_lsp.rules.families import load_all
+from param_lsp.rules.registry import RULES
 
 #: Rounds of fixing one file (a fix can reveal another, e.g. two typos on one line).
 MAX_FIX_ROUNDS = 4

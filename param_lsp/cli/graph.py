@@ -13,10 +13,10 @@ from pathlib import Path
 
 from param_lsp.cli.check import _explicit_config, _workspace_root
 from param_lsp.cli.results import UsageError, shown_path
-from param_lsp.core.analyze import analyze
-from param_lsp.core.config import ConfigError, load_config, settings_from
 from param_lsp.core.safe_read import read_file
 from param_lsp.core.workspace import MAX_FILE_BYTES, Workspace
+from param_lsp.engine.analyze import analyze
+from param_lsp.engine.config import ConfigError, load_config, settings_from
 
 
 def run_graph(args: argparse.Namespace) -> int:

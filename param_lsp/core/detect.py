@@ -34,7 +34,7 @@ from param_lsp.core.schema_spec import SECTIONS_218
 from param_lsp.core.span import YAML_LINE_BREAK
 
 if TYPE_CHECKING:
-    from param_lsp.core.config import ProjectConfig
+    from param_lsp.core.project import ProjectConfig
 
 #: Only the head of a big file is read (a polyaxonfile's top-level keys come early).
 SNIFF_CHARS = 256 * 1024

@@ -93,7 +93,11 @@ def _yaml_text(value: object) -> str:
 
 def _suppressions(view: DocumentView, span: Span) -> list[CodeAction]:
     """ "Suppress this rule here / in this file", offered after the real fixes."""
-    from param_lsp.core.suppress import SUPPRESSION_CODES, file_suppression_fix, suppression_fix
+    from param_lsp.rules.suppressions import (
+        SUPPRESSION_CODES,
+        file_suppression_fix,
+        suppression_fix,
+    )
 
     parsed = view.analysis.parsed if view.analysis is not None else None
     actions: list[CodeAction] = []

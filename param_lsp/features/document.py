@@ -11,13 +11,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from param_lsp.core.analyze import Analysis, analyze
 from param_lsp.core.cursor import Cursor, cursor_at
 from param_lsp.core.findings import Finding
 from param_lsp.core.settings import Settings
 from param_lsp.core.span import Position, split_lines
 from param_lsp.core.workspace import MAX_FILE_BYTES, Workspace
 from param_lsp.core.yaml_tree import YMap, parse_yaml
+from param_lsp.engine.analyze import Analysis, analyze
 from param_lsp.features.index import DocumentIndex, build_index
 
 #: How many re-parses recovery may spend (each blanks one or two more lines).

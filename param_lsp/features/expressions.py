@@ -1,8 +1,7 @@
 """`{{ … }}` expressions and `ref`/`value` strings as editor features see them (positions only).
 
-This module only finds and splits expressions for completion, hover, tokens and navigation; it
-never judges them (the refs/templates rule families do). If the rule families expose a
-template finder, :func:`find_expressions` is the one place that would switch to it.
+This module only finds and splits expressions for completion, hover, tokens and navigation, with
+the templates rule family's parser; it never judges them (the refs/templates rule families do).
 """
 
 from __future__ import annotations
@@ -11,16 +10,13 @@ import re
 from dataclasses import dataclass
 
 from param_lsp.core.span import Position, Span
+from param_lsp.rules.templates import filter_segments, find_templates
 
 _OPEN = "{{"
 _CLOSE = "}}"
-_NAME_CHAIN = re.compile(r"[A-Za-z_][\w-]*(?:\s*\.\s*[A-Za-z_][\w-]*)*")
-_SEGMENT = re.compile(r"[A-Za-z_][\w-]*")
 _STRING = re.compile(r"""'[^']*'|"[^"]*\"""")
 _TRAILING_CHAIN = re.compile(r"(?:[A-Za-z_][\w-]*\s*\.\s*)*[A-Za-z_]?[\w-]*$")
 _TRAILING_FILTER = re.compile(r"\|\s*([A-Za-z_]\w*)?$")
-_KEYWORDS = frozenset({"and", "or", "not", "in", "is", "if", "else", "true", "false", "none",
-                       "True", "False", "None"})  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,34 +50,8 @@ class Expression:
     chains: tuple[NameChain, ...]
 
 
-def _chains(text: str, line: int, offset: int) -> tuple[NameChain, ...]:
-    masked = _STRING.sub(lambda m: " " * len(m.group(0)), text)
-    chains: list[NameChain] = []
-    for match in _NAME_CHAIN.finditer(masked):
-        start = match.start()
-        before = masked[:start].rstrip()
-        if before.endswith(".") or (start > 0 and (masked[start - 1].isdigit())):
-            continue
-        is_filter = before.endswith("|")
-        segments = tuple(
-            Segment(
-                seg.group(0),
-                Span.of(line, offset + start + seg.start(), line, offset + start + seg.end()),
-            )
-            for seg in _SEGMENT.finditer(match.group(0))
-        )
-        if len(segments) == 1 and segments[0].name in _KEYWORDS:
-            continue
-        chains.append(NameChain(segments, is_filter))
-    return tuple(chains)
-
-
 def expressions_in_line(text: str, line: int) -> list[Expression]:
     """The closed `{{ … }}` of one line, parsed by the templates rule family's parser."""
-    try:
-        from param_lsp.rules.templates import find_templates
-    except ImportError:  # the family is optional: fall back to the local splitter
-        return _expressions_in_line_local(text, line)
     found: list[Expression] = []
     for template in find_templates(text):
         if not template.closed:
@@ -97,8 +67,6 @@ def expressions_in_line(text: str, line: int) -> list[Expression]:
             if path.segments
         )
         if "|" in template.inner:
-            from param_lsp.rules.templates import filter_segments
-
             chains += tuple(
                 NameChain((Segment(f.name, Span.of(line, f.start, line, f.end)),), is_filter=True)
                 for f in filter_segments(template.inner, template.inner_start)
@@ -107,23 +75,6 @@ def expressions_in_line(text: str, line: int) -> list[Expression]:
             Expression(Span.of(line, template.start, line, template.end), template.inner, chains)
         )
     return found
-
-
-def _expressions_in_line_local(text: str, line: int) -> list[Expression]:
-    found: list[Expression] = []
-    pos = 0
-    while True:
-        start = text.find(_OPEN, pos)
-        if start < 0:
-            return found
-        end = text.find(_CLOSE, start + 2)
-        if end < 0:
-            return found
-        inner = text[start + 2 : end]
-        found.append(
-            Expression(Span.of(line, start, line, end + 2), inner, _chains(inner, line, start + 2))
-        )
-        pos = end + 2
 
 
 def find_expressions(lines: list[str]) -> list[Expression]:

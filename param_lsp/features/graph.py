@@ -18,11 +18,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from param_lsp.core.analyze import Analysis
 from param_lsp.core.findings import Finding, Severity
 from param_lsp.core.model import IODef, ParamDef, str_value
 from param_lsp.core.span import Position, Span
 from param_lsp.core.yaml_tree import YMap, YNode, YScalar, YSeq
+from param_lsp.engine.analyze import Analysis
 
 #: Node kinds: a DAG op, a DAG input (source), a name that resolves to nothing.
 OP, INPUT, MISSING = "op", "input", "missing"
@@ -218,13 +218,15 @@ def build_graph(analysis: Analysis | None, findings: list[Finding] | None = None
     if analysis is None:
         return graph
     composed = analysis.composed
+    if composed is None:
+        return graph
     if not analysis.dag_ops:
-        if getattr(composed, "run_kind", None) == "dag":
+        if composed.run_kind == "dag":
             owner = next((x for x in composed.layers if x.run is composed.run), None)
             if owner is not None and owner.source != analysis.path:
                 graph.dag_file = owner.source
         return graph
-    run: YMap | None = getattr(composed, "run", None)
+    run = composed.run
     if run is None:
         return graph
     graph.is_dag = True

@@ -31,15 +31,15 @@ def hover(view: DocumentView, pos: Position, others: Others | None = None) -> Ho
 
 
 def _rule_docs(view: DocumentView, pos: Position) -> str:
-    from param_lsp.rules import registry
+    from param_lsp.rules import families
 
-    registry.load_all()
+    rules = families.load_all()
     seen: set[str] = set()
     blocks: list[str] = []
     for finding in view.findings:
         if finding.code in seen or not finding.span.contains(pos):
             continue
-        rule = registry.RULES.get(finding.code)
+        rule = rules.get(finding.code)
         if rule is None:
             continue
         seen.add(finding.code)

@@ -11,13 +11,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from param_lsp.core.analyze import Analysis
 from param_lsp.core.context import CheckContext
 from param_lsp.core.locate import PathStep
 from param_lsp.core.memo import remembered
 from param_lsp.core.model import IODef, Layer, ParamDef, read_layer, read_params, str_value
 from param_lsp.core.workspace import Workspace
 from param_lsp.core.yaml_tree import YMap, YNode, YSeq
+from param_lsp.engine.analyze import Analysis
 
 
 @dataclass(slots=True, eq=False)

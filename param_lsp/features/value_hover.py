@@ -222,7 +222,8 @@ def _template_hover(
             return None
         if ref == "dag":
             given = _dag_input_value(analysis, f"inputs.{name}")
-            dag_io = next((x for x in analysis.composed.inputs if x.name == name), None)
+            dag_ios = analysis.composed.inputs if analysis.composed is not None else []
+            dag_io = next((x for x in dag_ios if x.name == name), None)
             if dag_io is None:
                 return None
             tail = f" = `{given}`" if given is not None else ": no value in the pipeline"

@@ -25,7 +25,7 @@ from param_lsp.features.results import Location
 from param_lsp.features.sites import FileSites, IOKey, io_key
 
 if TYPE_CHECKING:
-    from param_lsp.core.analyze import Analysis
+    from param_lsp.engine.analyze import Analysis
 
 #: Folders never searched for polyaxonfiles (besides hidden ones), by the CLI and the server.
 SKIP_DIRS = frozenset({"node_modules", "venv", "__pycache__"})
@@ -173,10 +173,10 @@ def navigation_analysis(
     parsed: object | None = None,
 ) -> Analysis:
     """An :class:`Analysis` holding the tree, layer and composition, without the rules."""
-    from param_lsp.core.analyze import Analysis
     from param_lsp.core.context import CheckContext
     from param_lsp.core.model import read_layer
     from param_lsp.core.yaml_tree import ParsedYaml, YMap, parse_yaml
+    from param_lsp.engine.analyze import Analysis
     from param_lsp.rules.references import Composer
 
     source = Path(os.path.abspath(path))
@@ -208,9 +208,9 @@ def view_of_file(
     """A :class:`DocumentView` of a workspace file read from disk (not kept), or None when it is
     no polyaxonfile. Without ``full`` only the navigation analysis runs (tree, composition,
     call sites); ``full`` runs the whole analysis (what a hover describing values needs)."""
-    from param_lsp.core.analyze import analyze
     from param_lsp.core.detect import looks_like_polyaxonfile
     from param_lsp.core.yaml_tree import gc_paused
+    from param_lsp.engine.analyze import analyze
     from param_lsp.features.document import make_view
     from param_lsp.features.index import build_index
 

@@ -22,11 +22,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from param_lsp.core.analyze import Analysis
-    from param_lsp.core.config import ConfigFinder, ProjectConfig
     from param_lsp.core.memo import DocumentCache
+    from param_lsp.core.project import ProjectConfig
     from param_lsp.core.settings import Settings
     from param_lsp.core.workspace import Workspace
+    from param_lsp.engine.analyze import Analysis
+    from param_lsp.engine.config import ConfigFinder
     from param_lsp.features.document import DocumentView
     from param_lsp.features.index import DocumentIndex
 
@@ -195,7 +196,7 @@ class DocumentStore:
         assert self.settings is not None
         if path is None:
             return self.settings, None
-        from param_lsp.core.config import ConfigError, settings_from
+        from param_lsp.engine.config import ConfigError, settings_from
 
         try:
             config = self._finder(path).load(path)
@@ -222,7 +223,7 @@ class DocumentStore:
     def project_config(self, path: Path | None) -> ProjectConfig | None:
         """The configuration that governs a document (its `include`/`exclude`), found once per
         folder; None without a path or when it is unusable (reported with the settings)."""
-        from param_lsp.core.config import ConfigError
+        from param_lsp.engine.config import ConfigError
 
         if path is None:
             return None
@@ -234,7 +235,7 @@ class DocumentStore:
     def selected(self, path: Path) -> bool | None:
         """A workspace file by the configuration's include/exclude (as `param-lsp check` on a
         folder): False excluded, True included, None decided by the content."""
-        from param_lsp.core.config import ConfigError
+        from param_lsp.engine.config import ConfigError
 
         try:
             return self._finder(path).load(path).selects(path)
@@ -253,7 +254,7 @@ class DocumentStore:
         stop = self._root_of(path)
         finder = self.config_finders.get(stop)
         if finder is None:
-            from param_lsp.core.config import ConfigFinder
+            from param_lsp.engine.config import ConfigFinder
 
             finder = self.config_finders[stop] = ConfigFinder(stop)
         return finder
@@ -475,7 +476,7 @@ def project_config(path: Path | None) -> ProjectConfig | None:
     """The configuration file that governs a document (its `include`/`exclude`), if any."""
     if path is None:
         return None
-    from param_lsp.core.config import ConfigError, load_config
+    from param_lsp.engine.config import ConfigError, load_config
 
     try:
         return load_config(path)
@@ -498,9 +499,9 @@ def _compute(
     cache: DocumentCache | None = None,
     config: ProjectConfig | None = None,
 ) -> Computed:
-    from param_lsp.core.analyze import Analysis, analyze
     from param_lsp.core.detect import selected
     from param_lsp.core.yaml_tree import gc_paused, keep_frozen_objects
+    from param_lsp.engine.analyze import Analysis, analyze
 
     keep_frozen_objects()  # what this process freezes stays frozen (see CollectorPolicy)
     if config is None:

@@ -19,7 +19,6 @@ from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
 
 from param_lsp.core.context import CheckContext
 from param_lsp.core.findings import Finding, Fix, Related, Severity
@@ -31,6 +30,7 @@ from param_lsp.core.yaml_tree import YMap, YNode, YScalar, YSeq
 from param_lsp.rules import refs as ref_rules
 from param_lsp.rules import templates
 from param_lsp.rules.dependent import SchemaBreaks
+from param_lsp.rules.joins import with_join_params
 from param_lsp.rules.params import ParamsTarget, did_you_mean, unambiguous, validate_params
 from param_lsp.rules.references import Composed, Composer
 from param_lsp.rules.registry import Rule, rule
@@ -329,15 +329,15 @@ class OpNode:
     upstream: dict[str, list[YNode]] = field(default_factory=dict)
 
 
-def check_dag(analysis: Any, ctx: CheckContext, workspace: Workspace) -> None:
-    composed: Composed = analysis.composed
+def check_dag(
+    composed: Composed, breaks: SchemaBreaks | None, ctx: CheckContext, workspace: Workspace
+) -> dict[int, OpNode] | None:
+    """Check the document's own pipeline; its ops by id of their node (None: not its own)."""
     owner = next((layer for layer in composed.layers if layer.run is composed.run), None)
     if owner is None or composed.run is None or owner.source != ctx.path:
-        return  # the pipeline lives in a referenced file, which is checked on its own
-    breaks = getattr(analysis, "schema_breaks", None)
+        return None  # the pipeline lives in a referenced file, which is checked on its own
     ops = check_dag_run(composed.run, composed.inputs, owner.source, ctx, workspace, breaks)
-    # Editor features reuse these compositions instead of composing every op again.
-    analysis.dag_ops = {id(op.item): op for op in ops.values()}
+    return {id(op.item): op for op in ops.values()}
 
 
 def check_dag_run(
@@ -995,18 +995,10 @@ def _strongly_connected(edges: dict[str, list[str]]) -> list[list[str]]:
 
 def _effective_params(op: OpNode, composed: Composed) -> dict[str, ParamDef]:
     """Composed params, then the op entry's own join params (D10: joins of the entry only)."""
-    params = dict(composed.params)
     joins_node = op.item.get("joins")
     if joins_node is None:
-        return params
-    try:
-        from param_lsp.rules import joins as join_rules
-    except ImportError:
-        return params
-    for param in join_rules.join_params(joins_node, source=_source_of(op)):
-        if param.name not in params:
-            params[param.name] = param
-    return params
+        return dict(composed.params)
+    return with_join_params(composed.params, joins_node, source=_source_of(op))
 
 
 def _check_op_params(
@@ -1120,11 +1112,3 @@ def _as_nested(finding: Finding, op_name: str) -> Finding:
         fixes=finding.fixes,
         polyaxon=finding.polyaxon,
     )
-
-
-def spans_of_ops(run: YMap) -> list[tuple[Span, YMap]]:
-    """Each op entry's range (for editor features that need the op under the cursor)."""
-    ops = run.get("operations")
-    if not isinstance(ops, YSeq):
-        return []
-    return [(item.span, item) for item in ops.items if isinstance(item, YMap)]

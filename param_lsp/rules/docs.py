@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from param_lsp.rules.registry import RULES, WORDING, Rule, load_all
+from param_lsp.rules.families import load_all
+from param_lsp.rules.registry import RULES, WORDING, Rule
 
 
 def rules_json() -> list[dict[str, Any]]:

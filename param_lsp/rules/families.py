@@ -1,6 +1,7 @@
 """Imports every rule family module so that the registry is complete."""
 
-from param_lsp.core import suppress  # noqa: F401  (declares the suppression rules)
+from __future__ import annotations
+
 from param_lsp.rules import (  # noqa: F401
     configuration,
     dag,
@@ -13,6 +14,13 @@ from param_lsp.rules import (  # noqa: F401
     run_patch,
     schema,
     schema_values,
+    suppressions,
     syntax,
     templates,
 )
+from param_lsp.rules.registry import RULES, Rule
+
+
+def load_all() -> dict[str, Rule]:
+    """The registry with every rule family's rules (importing this module registered them)."""
+    return RULES

@@ -9,7 +9,7 @@ and :func:`join_params`, which gives the params stage the join params in Polyaxo
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -689,6 +689,19 @@ def check_joins_schema(
     for anchor_node, message, polyaxon in crashes:
         ctx.report(JOIN_CRASH.at(anchor_node.span, message, polyaxon=polyaxon))
     return valid
+
+
+def with_join_params(
+    params: Mapping[str, ParamDef], joins_node: YNode | None, *, source: Path | None = None
+) -> dict[str, ParamDef]:
+    """Effective params: ``params``, then join params not already set (last join wins)."""
+    merged = dict(params)
+    if joins_node is None:
+        return merged
+    for param in join_params(joins_node, source=source):
+        if param.name not in params:
+            merged[param.name] = param
+    return merged
 
 
 def join_params(joins_node: YNode | None, *, source: Path | None = None) -> list[ParamDef]:

@@ -15,6 +15,7 @@ from param_lsp.core.model import IODef, Layer, ParamDef, read_layer
 from param_lsp.core.span import Span
 from param_lsp.core.workspace import Workspace
 from param_lsp.core.yaml_tree import ParsedYaml, YMap, YNode, YScalar
+from param_lsp.rules import schema, syntax
 from param_lsp.rules.registry import rule
 
 PATH_REF_MISSING = rule(
@@ -651,8 +652,6 @@ class Composer:
 
     def _check_referenced(self, parsed: object, text: str, target: Path) -> list[Finding]:
         """Errors of the referenced document itself (read without the section check, R4)."""
-        from param_lsp.rules import syntax
-
         sub = CheckContext(settings=self.ctx.settings, path=target)
         root = syntax.report_parse(parsed, text, sub)  # type: ignore[arg-type]
         if root is None:
@@ -662,10 +661,6 @@ class Composer:
                         Span.of(0, 0, 0, 0), "The Polyaxonfile must contain a mapping."
                     )
                 )
-            return sub.findings
-        try:
-            from param_lsp.rules import schema
-        except ImportError:  # the schema family is optional while it is being built
             return sub.findings
         schema.check_schema(root, sub, where="referenced")
         return sub.findings

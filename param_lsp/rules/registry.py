@@ -159,10 +159,3 @@ def rule(
     RULES[code] = new
     _NAMES.add(name)
     return new
-
-
-def load_all() -> dict[str, Rule]:
-    """Import every rule family so the registry is complete."""
-    from param_lsp.rules import families  # noqa: F401  (import registers the rules)
-
-    return RULES

@@ -17,6 +17,7 @@ from param_lsp.core.schema_spec import MODEL_TITLES, RUN_KINDS
 from param_lsp.core.yaml_tree import YMap
 from param_lsp.rules.registry import rule
 from param_lsp.rules.registry import shown as shown_value
+from param_lsp.rules.schema import check_object
 
 RUN_PATCH_KIND = rule(
     "PLX131",
@@ -65,8 +66,6 @@ def check_run_patch(root: YMap, run_kind: str | None, ctx: CheckContext) -> None
     key_node, patch = entry
     if not isinstance(patch, YMap):
         return  # not a mapping: the schema family reports it
-    from param_lsp.rules.schema import check_object
-
     path = (str(key_node.to_py()),)
     kind_node = patch.get("kind")
     if kind_node is not None and kind_node.to_py() != run_kind:

@@ -37,8 +37,11 @@ from param_lsp.core.schema_spec import (
     Type,
 )
 from param_lsp.core.template_scan import has_template
+from param_lsp.core.types import validate_io_value
 from param_lsp.core.yaml_tree import YMap, YNode, YScalar, YSeq
 from param_lsp.rules import schema_values
+from param_lsp.rules.joins import check_joins_schema
+from param_lsp.rules.matrix import check_matrix_schema
 from param_lsp.rules.registry import plain_values, rule
 from param_lsp.rules.registry import shown as shown_value
 
@@ -1218,14 +1221,7 @@ def _validate_default(
 ) -> tuple[str, str] | None:
     """(our message, Polyaxon's) when the default value does not parse or validate."""
     try:
-        from param_lsp.core import types as types_module
-    except ImportError:
-        return None
-    validate = getattr(types_module, "validate_io_value", None)
-    if validate is None:
-        return None
-    try:
-        result = validate(
+        result = validate_io_value(
             name=name,
             io_type=io_type,
             value=value,
@@ -1424,18 +1420,28 @@ def _h_poly(w: _Walker, node: YNode, t: Type, path: Path, owner: YNode) -> bool:
 
 
 def _h_matrix(w: _Walker, node: YNode, t: Type, path: Path, owner: YNode) -> bool:
-    try:
-        from param_lsp.rules.matrix import check_matrix_schema
-    except ImportError:
-        return True
     return bool(check_matrix_schema(node, w.ctx))
 
 
-def _h_joins(w: _Walker, node: YNode, t: Type, path: Path, owner: YNode) -> bool:
-    try:
-        from param_lsp.rules.joins import check_joins_schema
-    except ImportError:
+def _h_image(w: _Walker, node: YNode, t: Type, path: Path, owner: YNode) -> bool:
+    """A StrictStr that clipped accepts as a docker image."""
+    if not (isinstance(node, YScalar) and isinstance(node.value, str)):
+        return bool(w.wrong(node, ("str",), path))
+    reason = schema_values.docker_image_error(node.value)
+    if reason is None:
         return True
+    w.ctx.report(
+        schema_values.INVALID_VALUE.at(
+            node.span,
+            f"`{_fmt_path(path)}` must be a docker image such as `python:3.11` or "
+            f"`registry:5000/org/image:tag`; got `{node.value}`.",
+            polyaxon=reason,
+        )
+    )
+    return False
+
+
+def _h_joins(w: _Walker, node: YNode, t: Type, path: Path, owner: YNode) -> bool:
     return bool(check_joins_schema(node, w.ctx))
 
 
@@ -1468,7 +1474,7 @@ _HANDLERS: dict[str, _Handler] = {
     "poly": _h_poly,
     "matrix": _h_matrix,
     "joins": _h_joins,
-    "image": schema_values.check_image,
+    "image": _h_image,
 }
 _POST: dict[str, Callable[[_Walker, YMap, Path, YNode], bool]] = {
     "Param": _post_param,

@@ -155,23 +155,3 @@ def value_reason(t: tuple[Any, ...], node: YNode) -> str | None:
     if _unconstructed(node):
         return None
     return (datetime_error if core[0] == "datetime" else timedelta_error)(node.value)
-
-
-def check_image(w: Any, node: YNode, t: tuple[Any, ...], path: Any, owner: YNode) -> bool:
-    """Schema handler of the ``image`` tag: a StrictStr that clipped accepts as a docker image."""
-    if not (isinstance(node, YScalar) and isinstance(node.value, str)):
-        return bool(w.wrong(node, ("str",), path))
-    reason = docker_image_error(node.value)
-    if reason is None:
-        return True
-    from param_lsp.rules.schema import _fmt_path
-
-    w.ctx.report(
-        INVALID_VALUE.at(
-            node.span,
-            f"`{_fmt_path(path)}` must be a docker image such as `python:3.11` or "
-            f"`registry:5000/org/image:tag`; got `{node.value}`.",
-            polyaxon=reason,
-        )
-    )
-    return False

@@ -17,14 +17,17 @@ import re
 from collections.abc import Hashable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from param_lsp.core.context import CheckContext
 from param_lsp.core.findings import Fix, Severity
 from param_lsp.core.memo import canonical, check_in_chunks, remembered
-from param_lsp.core.model import IODef, ParamDef
+from param_lsp.core.model import IODef, ParamDef, read_layer
+from param_lsp.core.settings import Settings
 from param_lsp.core.span import Position, Span
+from param_lsp.core.workspace import Workspace
 from param_lsp.core.yaml_tree import YMap, YNode, YScalar, YSeq, walk
+from param_lsp.rules.joins import with_join_params
+from param_lsp.rules.references import Composed, Composer
 from param_lsp.rules.registry import rule
 
 UNKNOWN_NAME = rule(
@@ -575,7 +578,7 @@ def check_io_defaults(ios: Iterable[IODef], scope: TemplateScope, ctx: CheckCont
 
 
 def check_composed(
-    composed: Any,
+    composed: Composed,
     ctx: CheckContext,
     *,
     params: Iterable[ParamDef],
@@ -665,64 +668,54 @@ def check_composed(
         check_string(text, node, judged, ctx)
 
 
-def _run_in_file(composed: Any, here: Any) -> bool:
+def _run_in_file(composed: Composed, here: Path | None) -> bool:
     owner = next((layer for layer in composed.layers if layer.run is composed.run), None)
     return owner is not None and (owner.source is here or owner.source == here)
 
 
-def check_templates(analysis: Any, ctx: CheckContext) -> None:
+def check_templates(composed: Composed, ctx: CheckContext) -> None:
     """Entry point for a whole document (called from the analysis pipeline)."""
-    composed = analysis.composed
-    if composed is None:
-        return
-    from param_lsp.core.analyze import _with_joins
-
-    check_composed(composed, ctx, params=_with_joins(composed).values(), chunk_slot="document")
+    params = with_join_params(composed.params, composed.joins)
+    check_composed(composed, ctx, params=params.values(), chunk_slot="document")
 
 
-def namespaces_for(analysis: Any, position: Position) -> TemplateScope | None:
+def namespaces_for(
+    composed: Composed | None, settings: Settings, path: Path | None, position: Position
+) -> TemplateScope | None:
     """The template scope at ``position`` (for completion/hover): the DAG op under the cursor
     when there is one, else the document's own operation; None when nothing was composed."""
-    composed = getattr(analysis, "composed", None)
     if composed is None:
         return None
-    from param_lsp.core.analyze import _with_joins
-
-    op_scope = _dag_op_scope(composed, analysis, position)
+    op_scope = _dag_op_scope(composed, settings, path, position)
     if op_scope is not None:
         return op_scope
     return scope_for(
         composed.inputs,
         composed.outputs,
-        list(_with_joins(composed).values()),
+        list(with_join_params(composed.params, composed.joins).values()),
         run_kind=composed.run_kind,
         extra_names=matrix_names(composed.matrix),
         complete=composed.complete,
     )
 
 
-def _dag_op_scope(composed: Any, analysis: Any, position: Position) -> TemplateScope | None:
+def _dag_op_scope(
+    composed: Composed, settings: Settings, path: Path | None, position: Position
+) -> TemplateScope | None:
     if composed.run_kind != "dag" or composed.run is None:
         return None
-    from param_lsp.core.model import read_layer
-    from param_lsp.core.workspace import Workspace
-    from param_lsp.rules.dag import spans_of_ops
-    from param_lsp.rules.references import Composer
-
     for span, item in spans_of_ops(composed.run):
         if not span.contains(position):
             continue
-        sub = CheckContext(settings=analysis.settings, path=analysis.path)
-        root = analysis.settings.root
+        sub = CheckContext(settings=settings, path=path)
+        root = settings.root
         workspace = Workspace(root=Path(root) if root else None)
         components = {
             str(name.value): entry
             for entry in _seq_items(composed.run.get("components"))
             if isinstance(name := entry.get("name"), YScalar)
         }
-        op = Composer(sub, workspace, dag_components=components).compose(
-            read_layer(item, analysis.path)
-        )
+        op = Composer(sub, workspace, dag_components=components).compose(read_layer(item, path))
         params = list(op.params.values())
         return scope_for(
             op.inputs,
@@ -739,3 +732,11 @@ def _seq_items(node: YNode | None) -> list[YMap]:
     if not isinstance(node, YSeq):
         return []
     return [item for item in node.items if isinstance(item, YMap)]
+
+
+def spans_of_ops(run: YMap) -> list[tuple[Span, YMap]]:
+    """Each op entry's range (for editor features that need the op under the cursor)."""
+    ops = run.get("operations")
+    if not isinstance(ops, YSeq):
+        return []
+    return [(item.span, item) for item in ops.items if isinstance(item, YMap)]

@@ -13,8 +13,8 @@ import pytest_lsp
 from lsprotocol import types
 from pytest_lsp import LanguageClient
 
-from param_lsp.core.analyze import analyze
 from param_lsp.core.settings import Settings
+from param_lsp.engine.analyze import analyze
 from tests.e2e.support import (
     COMPONENT,
     change_doc,

@@ -23,7 +23,8 @@ from param_lsp.core.findings import Finding, Severity
 from param_lsp.core.safe_read import read_file
 from param_lsp.core.span import EditorLines, Position, Span
 from param_lsp.core.workspace import MAX_FILE_BYTES
-from param_lsp.rules.registry import RULES, Rule, load_all
+from param_lsp.rules.families import load_all
+from param_lsp.rules.registry import RULES, Rule
 
 SARIF_SCHEMA = (
     "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, cast
+from typing import cast
 
 from param_lsp.core import memo
 from param_lsp.core.chunked import parse_incremental
@@ -20,10 +20,27 @@ from param_lsp.core.memo import DocumentCache
 from param_lsp.core.model import Layer, ParamDef, read_layer
 from param_lsp.core.settings import Settings
 from param_lsp.core.span import Span
-from param_lsp.core.suppress import apply_suppressions
 from param_lsp.core.workspace import MAX_FILE_BYTES, Workspace
 from param_lsp.core.yaml_tree import ParsedYaml, YMap, YNode, gc_paused, parse_yaml
-from param_lsp.rules import registry
+from param_lsp.rules import (
+    dag,
+    dependent,
+    document,
+    families,
+    joins,
+    references,
+    refs,
+    registry,
+    run_patch,
+    schema,
+    syntax,
+    templates,
+)
+from param_lsp.rules import params as params_rules
+from param_lsp.rules.dag import OpNode
+from param_lsp.rules.dependent import ParamsPlan, SchemaBreaks
+from param_lsp.rules.references import Composed
+from param_lsp.rules.suppressions import apply_suppressions
 
 SUPPORTED_KINDS = (None, "operation", "component")
 
@@ -37,11 +54,11 @@ class Analysis:
     root: YMap | None = None
     kind: str | None = None
     layer: Layer | None = None
-    composed: Any = None  # rules.references.Composed
+    composed: Composed | None = None
     #: The file's own DAG ops as the DAG check composed them, by id of their node.
-    dag_ops: dict[int, Any] = field(default_factory=dict)
-    #: The schema errors of the document (rules.dependent.SchemaBreaks), to skip dependent checks.
-    schema_breaks: Any = None
+    dag_ops: dict[int, OpNode] = field(default_factory=dict)
+    #: The schema errors of the document, to skip dependent checks.
+    schema_breaks: SchemaBreaks | None = None
     findings: list[Finding] = field(default_factory=list)
 
     @property
@@ -61,8 +78,6 @@ def analyze(
         try:
             return _analyze(text, path, settings, workspace, cache)
         except Exception as exc:  # a bug of ours must not leave an editor with stale diagnostics
-            from param_lsp.rules import syntax
-
             if cache is not None:
                 cache.forget()
             logging.getLogger("param_lsp").exception("analysis failed")
@@ -88,9 +103,7 @@ def _analyze(
     workspace: Workspace | None,
     cache: DocumentCache | None,
 ) -> Analysis:
-    registry.load_all()
-    from param_lsp.rules import references, syntax
-
+    families.load_all()
     settings = settings or Settings()
     source = Path(path).absolute() if path is not None else None
     if workspace is None:
@@ -122,12 +135,10 @@ def _analyze(
     mark = len(ctx.findings)
     kind, broken = _check_structure(root, ctx)
     analysis.kind = kind
-    if kind not in SUPPORTED_KINDS or _is_preset(root):
+    if kind not in SUPPORTED_KINDS or document.is_preset(root):
         # A preset is merged into an operation at run time: its sections' schema is all that
         # can be checked on its own (Polyaxon's `check --lint`); it needs no `run`.
         return _finish(analysis, ctx)
-    from param_lsp.rules import dependent
-
     breaks = dependent.SchemaBreaks.since(ctx, mark)
     analysis.schema_breaks = breaks
     dropped = broken - dependent.kept_keys(root, broken, breaks) if breaks else broken
@@ -158,7 +169,9 @@ def _analyze(
             root,
             dropped,
             composed,
-            _with_joins(composed) if "joins" not in dropped else dict(composed.params),
+            joins.with_join_params(composed.params, composed.joins)
+            if "joins" not in dropped
+            else dict(composed.params),
             breaks,
             ctx,
         )
@@ -180,11 +193,9 @@ def _analyze(
 _NEEDS_COMPONENT = frozenset({"PLX300", "PLX301", "PLX303", "PLX304", "PLX305", "PLX306"})
 
 
-def _validate_params(analysis: Analysis, plan: Any, ctx: CheckContext) -> None:
-    from param_lsp.rules import params as params_rules
-
+def _validate_params(analysis: Analysis, plan: ParamsPlan, ctx: CheckContext) -> None:
     composed, root = analysis.composed, analysis.root
-    assert root is not None
+    assert root is not None and composed is not None and plan.params is not None
     is_component = analysis.kind == "component"
     target = params_rules.ParamsTarget(
         params=plan.params,
@@ -194,40 +205,18 @@ def _validate_params(analysis: Analysis, plan: Any, ctx: CheckContext) -> None:
         matrix=plan.matrix,
         anchor_at=_params_anchor(root),
         is_template=is_component and analysis.settings.components_as_templates,
-        check_ref=_ref_checker(),
+        check_ref=refs.check_param_ref,
         chunk_slot="document",
     )
     params_rules.validate_params(target, ctx)
 
 
 def _check_structure(root: YMap, ctx: CheckContext) -> tuple[str | None, set[str]]:
-    """Header and schema families (optional imports keep the core usable while they grow)."""
-    from param_lsp.core.model import str_value
-
-    kind = str_value(root.get("kind"))
-    broken: set[str] = set()
-    try:
-        from param_lsp.rules import document
-    except ImportError:
-        document = None  # type: ignore[assignment]
-    if document is not None:
-        kind = document.check_header(root, ctx)
-        if kind not in SUPPORTED_KINDS:
-            return kind, broken
-    try:
-        from param_lsp.rules import schema
-    except ImportError:
-        return kind, broken
-    broken = set(schema.check_schema(root, ctx, where="file"))
-    return kind, broken
-
-
-def _is_preset(root: YMap) -> bool:
-    try:
-        from param_lsp.rules.document import is_preset
-    except ImportError:
-        return False
-    return is_preset(root)
+    """The header and the schema families: the document's kind and its broken sections."""
+    kind = document.check_header(root, ctx)
+    if kind not in SUPPORTED_KINDS:
+        return kind, set()
+    return kind, set(schema.check_schema(root, ctx, where="file"))
 
 
 def _with_cli_params(
@@ -246,21 +235,6 @@ def _with_cli_params(
     return merged
 
 
-def _with_joins(composed: Any) -> dict[str, ParamDef]:
-    """Effective params: composed params, then join params not already set (last join wins)."""
-    params: dict[str, ParamDef] = dict(composed.params)
-    if composed.joins is None:
-        return params
-    try:
-        from param_lsp.rules import joins as join_rules
-    except ImportError:
-        return params
-    for param in join_rules.join_params(composed.joins):
-        if param.name not in composed.params:
-            params[param.name] = param
-    return params
-
-
 def _params_anchor(root: YMap) -> YNode:
     for key in ("params", "component", "pathRef", "hubRef", "urlRef", "inputs", "kind"):
         node = root.key_node(key)
@@ -271,39 +245,25 @@ def _params_anchor(root: YMap) -> YNode:
     return root
 
 
-def _ref_checker() -> Any:
-    try:
-        from param_lsp.rules import refs
-    except ImportError:
-        return None
-    return getattr(refs, "check_param_ref", None)
-
-
-def _check_run_patch(root: YMap, composed: Any, broken: set[str], ctx: CheckContext) -> None:
+def _check_run_patch(root: YMap, composed: Composed, broken: set[str], ctx: CheckContext) -> None:
     if composed.broken or not composed.complete or {"runPatch", "run_patch"} & broken:
         return
-    from param_lsp.rules import run_patch
-
     run_patch.check_run_patch(root, composed.run_kind, ctx)
 
 
 def _check_templates(analysis: Analysis, ctx: CheckContext) -> None:
-    try:
-        from param_lsp.rules import templates
-    except ImportError:
-        return
-    templates.check_templates(analysis, ctx)
+    if analysis.composed is not None:
+        templates.check_templates(analysis.composed, ctx)
 
 
 def _check_dag(analysis: Analysis, ctx: CheckContext, workspace: Workspace) -> None:
     composed = analysis.composed
     if composed is None or composed.run_kind != "dag":
         return
-    try:
-        from param_lsp.rules import dag
-    except ImportError:
-        return
-    dag.check_dag(analysis, ctx, workspace)
+    ops = dag.check_dag(composed, analysis.schema_breaks, ctx, workspace)
+    if ops is not None:
+        # Editor features reuse these compositions instead of composing every op again.
+        analysis.dag_ops = ops
 
 
 def _finish(analysis: Analysis, ctx: CheckContext) -> Analysis:

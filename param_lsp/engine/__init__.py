@@ -1,0 +1,1 @@
+"""The analysis pipeline above the rule families: `analyze()` and the project configuration."""
