@@ -25,6 +25,7 @@ from pygls.lsp.server import LanguageServer
 from pygls.protocol import LanguageServerProtocol
 
 from param_lsp import DISTRIBUTION, __version__
+from param_lsp.lsp import watching
 from param_lsp.lsp.convert import PLAIN_LINES, Lines, path_to_uri, to_diagnostic, uri_to_path
 from param_lsp.lsp.documents import DocState, DocumentStore, drop_generated_sources, is_yaml
 from param_lsp.lsp.indexing import Indexer
@@ -32,11 +33,6 @@ from param_lsp.lsp.options import CONFIG_SECTION, OptionsError, client_overrides
 from param_lsp.lsp.textsync import adopt
 
 log = logging.getLogger("param_lsp")
-
-#: Files whose change can alter the settings of open documents.
-CONFIG_FILE_NAMES = frozenset({".param-lsp.toml", "pyproject.toml"})
-#: Workspace files the index follows after the initial scan (`.yaml` and `.yml`).
-YAML_WATCH_GLOB = "**/*.y*ml"
 
 TOKEN_TYPES = ["namespace", "variable", "property", "function", "keyword"]
 #: Indexed files a value hover reads to say what the operations using a component give it.
@@ -508,10 +504,10 @@ async def on_initialized(ls: ParamLanguageServer, params: types.InitializedParam
             ls.store.schedule(state)
     drop_generated_sources()  # the memory is then reused by the first analysis
     await _pull_configuration(ls)
-    await _watch_files(ls)
+    await watching.register_watchers(ls)
     ls.scan_enabled = os.environ.get("PARAM_LSP_NO_SCAN") != "1"
     if ls.scan_enabled:
-        ls.scan_task = asyncio.get_running_loop().create_task(_scan_workspace(ls))
+        ls.scan_task = asyncio.get_running_loop().create_task(ls.indexer.scan(ls))
 
 
 async def _pull_configuration(ls: ParamLanguageServer) -> None:
@@ -607,19 +603,11 @@ def did_change(ls: ParamLanguageServer, params: types.DidChangeTextDocumentParam
 @guarded()
 def did_save(ls: ParamLanguageServer, params: types.DidSaveTextDocumentParams) -> None:
     saved = uri_to_path(params.text_document.uri)
-    if saved is not None and saved.name in CONFIG_FILE_NAMES:
-        _recheck_all(ls)
+    if saved is not None and saved.name in watching.CONFIG_FILE_NAMES:
+        watching.recheck_all(ls)
         return
     state = ls.store.states.get(params.text_document.uri)
     if state is not None and not ls.store.is_current(state):
-        ls.store.schedule(state)
-
-
-def _recheck_all(ls: ParamLanguageServer) -> None:
-    """A project configuration changed: every open document may have new settings."""
-    ls.store.config_changed()
-    for state in list(ls.store.states.values()):
-        state.generation += 1
         ls.store.schedule(state)
 
 
@@ -628,91 +616,7 @@ def _recheck_all(ls: ParamLanguageServer) -> None:
 def did_change_watched_files(
     ls: ParamLanguageServer, params: types.DidChangeWatchedFilesParams
 ) -> None:
-    config_changed = False
-    for change in params.changes:
-        path = uri_to_path(change.uri)
-        if path is None:
-            continue
-        if path.name in CONFIG_FILE_NAMES:
-            config_changed = True
-        elif is_yaml(path, change.uri):
-            ls.watched_changes[path] = change.type
-    if config_changed:
-        _recheck_all(ls)
-    if ls.watched_changes and (ls.watch_task is None or ls.watch_task.done()):
-        ls.watch_task = asyncio.get_running_loop().create_task(_apply_watched_changes(ls))
-
-
-def _indexable(ls: ParamLanguageServer, path: Path) -> bool:
-    """Inside the workspace (symlinks resolved) and not under a folder the scan skips."""
-    from param_lsp.features.workspace_index import skipped_folder
-
-    workspace, root = ls.store.workspace, ls.store.workspace_root
-    if workspace is None or root is None or not workspace.allowed(path):
-        return False
-    for base in (root, *ls.store.extra_roots):
-        if path.is_relative_to(base):
-            return not skipped_folder(base, path)
-    return False
-
-
-async def _apply_watched_changes(ls: ParamLanguageServer) -> None:
-    """Files created, changed or deleted on disk: update the index (what references and rename
-    search besides open documents) and re-check the open documents that read them."""
-    indexer = ls.indexer
-    while ls.watched_changes:
-        path, kind = next(iter(ls.watched_changes.items()))
-        del ls.watched_changes[path]
-        if not _indexable(ls, path) or path_to_uri(path) in ls.store.states:
-            continue  # an open document's text comes from the editor, not the disk
-        if kind == types.FileChangeType.Deleted:
-            indexer.forget(path)
-        elif ls.scan_enabled:
-            await indexer.reindex(path)
-        workspace = ls.store.workspace
-        users = workspace.users_of(path) if workspace is not None else set()
-        _recheck_open_users(ls, users)
-        # Indexed files that compose this one describe its old inputs/outputs: index them again.
-        open_paths = ls.store.open_paths()
-        stale = sorted(user for user in users if user in indexer.index and user not in open_paths)
-        for start in range(0, len(stale), 64):
-            await indexer.reindex_many(stale[start : start + 64])
-
-
-def _recheck_open_users(ls: ParamLanguageServer, users: set[Path]) -> None:
-    touched = False
-    for state in list(ls.store.states.values()):
-        if state.path is not None and state.path in users:
-            state.generation += 1
-            ls.store.schedule(state)
-            touched = True
-    if touched and ls.pull_diagnostics and ls.refresh_support:
-        ls.workspace_diagnostic_refresh(None)
-
-
-async def _watch_files(ls: ParamLanguageServer) -> None:
-    """Ask the client to report changes of configuration files and of the workspace's YAML
-    files (one dynamic registration)."""
-    caps = ls.client_capabilities.workspace
-    watched = caps.did_change_watched_files if caps else None
-    if not (watched and watched.dynamic_registration):
-        return
-    globs = [f"**/{name}" for name in sorted(CONFIG_FILE_NAMES)] + [YAML_WATCH_GLOB]
-    options = types.DidChangeWatchedFilesRegistrationOptions(
-        watchers=[types.FileSystemWatcher(glob_pattern=glob) for glob in globs]
-    )
-    with contextlib.suppress(Exception):
-        await ls.client_register_capability_async(
-            types.RegistrationParams(
-                registrations=[
-                    types.Registration(
-                        id="param-lsp-watched-files",
-                        method=types.WORKSPACE_DID_CHANGE_WATCHED_FILES,
-                        register_options=options,
-                    )
-                ]
-            )
-        )
+    watching.on_watched_changes(ls, params.changes)
 
 
 @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
@@ -723,15 +627,8 @@ def did_close(ls: ParamLanguageServer, params: types.DidCloseTextDocumentParams)
         ls.text_document_publish_diagnostics(
             types.PublishDiagnosticsParams(uri=params.text_document.uri, diagnostics=[])
         )
-    workspace = ls.store.workspace
-    if state is not None and state.path is not None and workspace is not None:
-        # Closed with its edits discarded: the files using it read it from disk again.
-        _recheck_open_users(ls, workspace.users_of(state.path))
-    if state is not None and state.path is not None and ls.scan_enabled:
-        # Its text on disk is what the index describes again (an unsaved edit is dropped).
-        ls.watched_changes[state.path] = types.FileChangeType.Changed
-        if ls.watch_task is None or ls.watch_task.done():
-            ls.watch_task = asyncio.get_running_loop().create_task(_apply_watched_changes(ls))
+    if state is not None and state.path is not None:
+        watching.on_closed(ls, state.path)
 
 
 @server.feature(
@@ -757,27 +654,6 @@ async def pull_diagnostics(
     return types.RelatedFullDocumentDiagnosticReport(
         items=ls.diagnostics_for(state, snapshot[0]), result_id=result_id
     )
-
-
-# ---------------------------------------------------------------- workspace scan
-
-
-async def _scan_workspace(ls: ParamLanguageServer) -> None:
-    """Index the workspace's polyaxonfiles (references, rename, dependants), with progress."""
-    await ls.indexer.scan(ls)
-
-
-def _load_for_rename(ls: ParamLanguageServer, path: Path) -> Any:
-    """A view of a workspace file that is neither open nor indexed (read from disk, not kept):
-    its tree, composition and call sites, without running the rules."""
-    from param_lsp.features.workspace_index import view_of_file
-
-    if not _indexable(ls, path):
-        return None
-    store = ls.store
-    store.ensure_configured()
-    assert store.workspace is not None
-    return view_of_file(path, store.settings_for(path), store.workspace)
 
 
 # ---------------------------------------------------------------- features
@@ -865,7 +741,7 @@ async def references(ls: ParamLanguageServer, params: types.ReferenceParams) -> 
         ls.other_views(params.text_document.uri),
         include_declaration=params.context.include_declaration,
         indexed=ls.indexed_uses(),
-        load=functools.partial(_load_for_rename, ls),
+        load=functools.partial(watching.load_for_rename, ls),
     )
     return locations(ls, params.text_document.uri, view, found) or None
 
@@ -910,7 +786,7 @@ async def rename(ls: ParamLanguageServer, params: types.RenameParams) -> Any:
             params.new_name,
             ls.other_views(params.text_document.uri),
             indexed=ls.indexed_uses(),
-            load=functools.partial(_load_for_rename, ls),
+            load=functools.partial(watching.load_for_rename, ls),
             indexed_clash=ls.indexed_clash(),
         )
     except RenameError as exc:
