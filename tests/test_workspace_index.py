@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from param_lsp.core.compose import Composer
 from param_lsp.core.settings import Settings
 from param_lsp.core.span import Span
 from param_lsp.core.workspace import Workspace
@@ -164,13 +165,13 @@ def test_a_component_used_by_many_files_is_checked_and_composed_once(
     tree: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     calls: list[Path] = []
-    real = references.Composer._check_referenced
+    real = Composer._check_referenced
 
-    def counting(self: references.Composer, parsed: object, text: str, target: Path) -> object:
+    def counting(self: Composer, parsed: object, text: str, target: Path) -> object:
         calls.append(target)
         return real(self, parsed, text, target)
 
-    monkeypatch.setattr(references.Composer, "_check_referenced", counting)
+    monkeypatch.setattr(Composer, "_check_referenced", counting)
     workspace = Workspace(root=tree)
     ops = [*sorted((tree / "ops").glob("op*.yaml")), tree / "ops" / "dag.yaml"]
     for path in ops:

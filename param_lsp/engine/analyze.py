@@ -14,6 +14,7 @@ from typing import cast
 
 from param_lsp.core import memo
 from param_lsp.core.chunked import parse_incremental
+from param_lsp.core.compose import Composed
 from param_lsp.core.context import CheckContext
 from param_lsp.core.findings import Finding, Severity
 from param_lsp.core.memo import DocumentCache
@@ -39,7 +40,6 @@ from param_lsp.rules import (
 from param_lsp.rules import params as params_rules
 from param_lsp.rules.dag import OpNode
 from param_lsp.rules.dependent import ParamsPlan, SchemaBreaks
-from param_lsp.rules.references import Composed
 from param_lsp.rules.suppressions import apply_suppressions
 
 SUPPORTED_KINDS = (None, "operation", "component")
@@ -152,7 +152,7 @@ def _analyze(
         layer.strict_params = settings.strict_params
     if not is_component:
         layer.params = _with_cli_params(layer.params, settings)
-    composed = references.Composer(ctx, workspace).compose(layer)
+    composed = references.composer(ctx, workspace).compose(layer)
     if is_component:
         composed.strict = composed.strict or bool(settings.strict_params)
         composed.params = _with_cli_params(composed.params, settings) or {}

@@ -186,7 +186,7 @@ def _op_site(
     components: dict[str, YMap],
     shared: dict[tuple[str, str, str], Any],
 ) -> CallSite:
-    from param_lsp.rules.references import Composer
+    from param_lsp.rules.references import composer
 
     checked = analysis.dag_ops.get(id(op))
     if checked is not None and checked.item is op and checked.composed is not None:
@@ -212,7 +212,7 @@ def _op_site(
     if composed is None:
         scratch = CheckContext(settings=analysis.settings, path=analysis.path)
         try:
-            composed = Composer(scratch, workspace, dag_components=components).compose(layer)
+            composed = composer(scratch, workspace, dag_components=components).compose(layer)
         except Exception:  # a half-typed op must never break the whole index
             composed = None
         if key is not None and composed is not None:

@@ -177,7 +177,7 @@ def navigation_analysis(
     from param_lsp.core.model import read_layer
     from param_lsp.core.yaml_tree import ParsedYaml, YMap, parse_yaml
     from param_lsp.engine.analyze import Analysis
-    from param_lsp.rules.references import Composer
+    from param_lsp.rules.references import composer
 
     source = Path(os.path.abspath(path))
     analysis = Analysis(text=text, path=source, settings=settings)
@@ -191,7 +191,7 @@ def navigation_analysis(
     analysis.layer = layer
     ctx = CheckContext(settings=settings, path=source)
     try:
-        analysis.composed = Composer(ctx, workspace).compose(layer)
+        analysis.composed = composer(ctx, workspace).compose(layer)
     except Exception:  # a file we cannot compose still contributes its own sites
         analysis.composed = None
     return analysis

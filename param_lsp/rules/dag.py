@@ -20,6 +20,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from param_lsp.core.compose import Composed, Composer
 from param_lsp.core.context import CheckContext
 from param_lsp.core.findings import Finding, Fix, Related, Severity
 from param_lsp.core.memo import latest, remembered, remembering
@@ -32,7 +33,7 @@ from param_lsp.rules import templates
 from param_lsp.rules.dependent import SchemaBreaks
 from param_lsp.rules.joins import with_join_params
 from param_lsp.rules.params import ParamsTarget, did_you_mean, unambiguous, validate_params
-from param_lsp.rules.references import Composed, Composer
+from param_lsp.rules.references import composer as new_composer
 from param_lsp.rules.registry import Rule, rule
 from param_lsp.rules.run_patch import check_run_patch
 
@@ -367,7 +368,7 @@ def check_dag_run(
         return {}
     components = _components(run.get("components"), ctx)
     ops = _ops(ops_node, ctx)
-    composer = Composer(ctx, workspace, dag_components=components)
+    composer = new_composer(ctx, workspace, dag_components=components)
     problems: list[tuple[str, YNode, tuple[str, ...], str]] = []
     memo = ctx.memo
     # An op's composition depends on its own nodes and on the `components[]` entries.

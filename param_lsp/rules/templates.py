@@ -18,6 +18,7 @@ from collections.abc import Hashable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from param_lsp.core.compose import Composed
 from param_lsp.core.context import CheckContext
 from param_lsp.core.findings import Fix, Severity
 from param_lsp.core.memo import canonical, check_in_chunks, remembered
@@ -27,7 +28,7 @@ from param_lsp.core.span import Position, Span
 from param_lsp.core.workspace import Workspace
 from param_lsp.core.yaml_tree import YMap, YNode, YScalar, YSeq, walk
 from param_lsp.rules.joins import with_join_params
-from param_lsp.rules.references import Composed, Composer
+from param_lsp.rules.references import composer
 from param_lsp.rules.registry import rule
 
 UNKNOWN_NAME = rule(
@@ -715,7 +716,7 @@ def _dag_op_scope(
             for entry in _seq_items(composed.run.get("components"))
             if isinstance(name := entry.get("name"), YScalar)
         }
-        op = Composer(sub, workspace, dag_components=components).compose(read_layer(item, path))
+        op = composer(sub, workspace, dag_components=components).compose(read_layer(item, path))
         params = list(op.params.values())
         return scope_for(
             op.inputs,
