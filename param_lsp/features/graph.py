@@ -18,11 +18,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from param_lsp.core.compose import Composed
 from param_lsp.core.findings import Finding, Severity
 from param_lsp.core.model import IODef, ParamDef, str_value
 from param_lsp.core.span import Position, Span
 from param_lsp.core.yaml_tree import YMap, YNode, YScalar, YSeq
 from param_lsp.engine.analyze import Analysis
+from param_lsp.rules.dag import OpNode
 
 #: Node kinds: a DAG op, a DAG input (source), a name that resolves to nothing.
 OP, INPUT, MISSING = "op", "input", "missing"
@@ -278,7 +280,7 @@ def build_graph(analysis: Analysis | None, findings: list[Finding] | None = None
     return graph
 
 
-def _op_node(op: Any) -> GraphNode:
+def _op_node(op: OpNode) -> GraphNode:
     composed = op.composed
     item: YMap = op.item
     node = GraphNode(op_id(op.name), op.name, OP, span=op.name_node.span, extent=item.span)
@@ -295,7 +297,7 @@ def _present(node: YNode | None) -> bool:
     return node is not None and not (isinstance(node, YScalar) and node.value is None)
 
 
-def component_label(item: YMap, composed: Any) -> str | None:
+def component_label(item: YMap, composed: Composed | None) -> str | None:
     for key, prefix in (("dagRef", ""), ("dag_ref", ""), ("pathRef", ""), ("path_ref", ""),
                         ("hubRef", "hub:"), ("hub_ref", "hub:"), ("urlRef", ""),
                         ("url_ref", "")):  # fmt: skip
@@ -310,7 +312,7 @@ def component_label(item: YMap, composed: Any) -> str | None:
     return None
 
 
-def _op_edges(op: Any, source_of: Any, table: Any, path: Path | None) -> list[GraphEdge]:
+def _op_edges(op: OpNode, source_of: Any, table: Any, path: Path | None) -> list[GraphEdge]:
     from param_lsp.rules import refs as ref_rules
 
     edges: list[GraphEdge] = []

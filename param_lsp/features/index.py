@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from param_lsp.core.compose import Composed
 from param_lsp.core.context import CheckContext
 from param_lsp.core.locate import PathStep
 from param_lsp.core.memo import remembered
@@ -208,7 +209,7 @@ def _op_site(
     if not ({"component", "inputs", "outputs"} & set(op.index)) and len(layer.refs) == 1:
         ((kind, (_node, value)),) = layer.refs.items()
         key = (kind, str(value.to_py()), layer.patch_strategy or "")
-    composed: Any = shared.get(key) if key is not None else None
+    composed: Composed | None = shared.get(key) if key is not None else None
     if composed is None:
         scratch = CheckContext(settings=analysis.settings, path=analysis.path)
         try:
@@ -221,7 +222,10 @@ def _op_site(
 
 
 def _site(
-    op: YMap, steps: tuple[PathStep, ...], params: dict[str, ParamDef] | None, composed: Any
+    op: YMap,
+    steps: tuple[PathStep, ...],
+    params: dict[str, ParamDef] | None,
+    composed: Composed | None,
 ) -> CallSite:
     inline = op.get("component")
     return CallSite(

@@ -13,15 +13,20 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
+from param_lsp.core.compose import Composed
 from param_lsp.core.model import IODef, ParamDef, str_value
 from param_lsp.core.span import Position, Span
 from param_lsp.core.yaml_tree import YMap, YNode, YScalar, YSeq
 from param_lsp.features.document import DocumentView
 from param_lsp.features.results import Hover
+
+if TYPE_CHECKING:
+    from param_lsp.engine.analyze import Analysis
+    from param_lsp.rules.dag import OpNode
 
 #: The other documents of the workspace (for a component: the operations that run it).
 Others = Callable[[], Iterable[DocumentView]]
@@ -77,11 +82,11 @@ def _path_to(root: YNode, pos: Position) -> Iterator[Step]:
 # ------------------------------------------------------------------------------ operations
 
 
-def _op_at(view: DocumentView, pos: Position) -> Any:
+def _op_at(view: DocumentView, pos: Position) -> OpNode | None:
     """The DAG op (as the DAG check composed it) whose entry encloses ``pos``, if any."""
     analysis = view.analysis
     assert analysis is not None
-    best = None
+    best: OpNode | None = None
     for op in analysis.dag_ops.values():
         if _contains(op.item, pos) and (best is None or _contains(best.item, op.item.span.start)):
             best = op
@@ -258,7 +263,7 @@ def _template_hover(
     return Hover(text, span)
 
 
-def _where(op: Any) -> str:
+def _where(op: OpNode | None) -> str:
     return f"op `{op.name}`" if op is not None else "this operation"
 
 
@@ -272,15 +277,16 @@ def _uses_elsewhere(path: Path, name: str, views: Iterable[DocumentView]) -> lis
     for other in views:
         analysis = other.analysis
         composed = analysis.composed if analysis is not None else None
-        if composed is None or other.path is None or other.path == path:
+        if analysis is None or composed is None or other.path is None or other.path == path:
             continue
         label = other.path.name
-        runs: list[tuple[Any, Any]] = []
+        runs: list[tuple[OpNode | None, Composed]] = []
         if any(layer.source == path for layer in composed.layers[1:]):
             runs.append((None, composed))
-        for op in analysis.dag_ops.values():  # type: ignore[union-attr]
-            if op.composed is not None and any(x.source == path for x in op.composed.layers):
-                runs.append((op, op.composed))
+        for dag_op in analysis.dag_ops.values():
+            used_by = dag_op.composed
+            if used_by is not None and any(x.source == path for x in used_by.layers):
+                runs.append((dag_op, used_by))
         for op, used in runs:
             io = next((x for x in used.inputs if x.name == name), None)
             if io is not None:
@@ -291,13 +297,15 @@ def _uses_elsewhere(path: Path, name: str, views: Iterable[DocumentView]) -> lis
     return lines
 
 
-def _matrix_names(composed: Any) -> list[str]:
+def _matrix_names(composed: Composed) -> list[str]:
     from param_lsp.rules.templates import matrix_names
 
     return matrix_names(composed.matrix) if composed.matrix is not None else []
 
 
-def _value_text(analysis: Any, op: Any, composed: Any, io: IODef, file: str | None = None) -> str:
+def _value_text(
+    analysis: Analysis, op: OpNode | None, composed: Composed, io: IODef, file: str | None = None
+) -> str:
     """What ``io`` is given in ``composed`` (the op ``op``, else the document's operation)."""
     type_text = io.io_type or "untyped"
     head = f"**{io.name}** (`{type_text}`)"
@@ -341,14 +349,17 @@ def _value_text(analysis: Any, op: Any, composed: Any, io: IODef, file: str | No
     return f"{head}: required and not set: {where} gives no param for it."
 
 
-def _dag_input_value(analysis: Any, inner: str) -> str | None:
+def _dag_input_value(analysis: Analysis, inner: str) -> str | None:
     parts = inner.split(".")
     if len(parts) != 2 or parts[0] != "inputs":
         return None
-    param = analysis.composed.params.get(parts[1])
+    composed = analysis.composed
+    if composed is None:
+        return None
+    param = composed.params.get(parts[1])
     if param is not None and param.has_value and not param.ref:
         return _inline(param.value)
-    io = next((x for x in analysis.composed.inputs if x.name == parts[1]), None)
+    io = next((x for x in composed.inputs if x.name == parts[1]), None)
     if io is not None and io.has_value:
         return _inline(io.value)
     return None

@@ -17,8 +17,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
 
+from param_lsp.core.compose import Composed
 from param_lsp.core.context import CheckContext
 from param_lsp.core.findings import Finding, Related, Severity
 from param_lsp.core.model import IODef, ParamDef
@@ -114,13 +114,13 @@ class ParamsPlan:
     params: dict[str, ParamDef] | None
     inputs: list[IODef]
     outputs: list[IODef]
-    matrix: Any
+    matrix: YNode | None
 
 
 def plan_params(
     root: YMap,
     dropped: set[str],
-    composed: Any,
+    composed: Composed,
     params: dict[str, ParamDef],
     breaks: SchemaBreaks,
     ctx: CheckContext,
