@@ -11,8 +11,9 @@ the spec, or where the spec is silent, are marked `ORACLE:`.
 
 Design: a type string is compiled once (cached) into a `_Target`, which knows its message
 repr, whether string values are JSON-decoded first, and a converter function. Converters take
-`(value, strict)` and either return the parsed value or raise `_Fail` (→ "Cannot convert ...")
-or `_Crash` (→ Polyaxon would die with an unwrapped Python error).
+`(value, strict)` and either return the parsed value or raise `Fail` (→ "Cannot convert ...")
+or `Crash` (→ Polyaxon would die with an unwrapped Python error) (`core/conversion.py`).
+Strict JSON decoding lives in `core/strict_json.py`, the URL types in `core/urls.py`.
 """
 
 from __future__ import annotations
@@ -29,8 +30,11 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+from param_lsp.core.conversion import Conv, Crash, Fail
 from param_lsp.core.regex_guard import RegexTimeout, regex_match
+from param_lsp.core.strict_json import I64_MIN, json_loads, orjson_dumps
 from param_lsp.core.template_scan import has_template
+from param_lsp.core.urls import AnyUrl, GcsPath, S3Path, Uri, WasbPath, url_conv
 
 __all__ = [
     "ValueCheck",
@@ -74,177 +78,6 @@ def py_str(value: Any) -> str:
     return str(value)
 
 
-class _Fail(Exception):
-    """The value cannot be converted to the target (→ "Cannot convert value ...")."""
-
-
-class _Crash(Exception):
-    """Polyaxon would crash with an unwrapped Python exception."""
-
-    def __init__(self, exc_name: str, text: str) -> None:
-        super().__init__(f"{exc_name}: {text}")
-        self.description = f"{exc_name}: {text}"
-
-
-Conv = Callable[[Any, bool], Any]
-
-# --------------------------------------------------------------------------------------
-# Strict JSON (orjson-compatible) decoding and encoding
-# --------------------------------------------------------------------------------------
-
-_U64_MAX = 2**64 - 1
-_I64_MIN = -(2**63)
-
-
-def _json_int(text: str) -> Any:
-    number = int(text)
-    # orjson returns a float for integers outside the 64-bit range.
-    if number > _U64_MAX or number < _I64_MIN:
-        return float(number)
-    return number
-
-
-def _json_float(text: str) -> float:
-    number = float(text)
-    if math.isinf(number):
-        raise ValueError("number is infinity when parsed as double")
-    return number
-
-
-def _json_constant(text: str) -> Any:
-    raise ValueError(f"invalid JSON literal {text}")
-
-
-def _has_surrogate(obj: Any) -> bool:
-    if isinstance(obj, str):
-        return any(0xD800 <= ord(ch) <= 0xDFFF for ch in obj)
-    if isinstance(obj, list):
-        return any(_has_surrogate(item) for item in obj)
-    if isinstance(obj, dict):
-        return any(_has_surrogate(k) or _has_surrogate(v) for k, v in obj.items())
-    return False
-
-
-_JSON_INT_RE = re.compile(r"-?(?:0|[1-9][0-9]*)")
-_JSON_FLOAT_RE = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?")
-_JSON_LITERALS: dict[str, Any] = {"true": True, "false": False, "null": None}
-
-
-def _json_loads(text: str) -> Any:
-    """Decode like orjson.loads: strict JSON, no NaN/Infinity, no lone surrogates."""
-    # Fast paths for the common scalar cases.
-    if text in _JSON_LITERALS:
-        return _JSON_LITERALS[text]
-    if _JSON_INT_RE.fullmatch(text):
-        return _json_int(text)
-    if _JSON_FLOAT_RE.fullmatch(text):
-        try:
-            return _json_float(text)
-        except ValueError as exc:
-            raise _Fail(str(exc)) from None
-    try:
-        result = json.loads(
-            text,
-            parse_int=_json_int,
-            parse_float=_json_float,
-            parse_constant=_json_constant,
-        )
-    except (ValueError, RecursionError) as exc:
-        raise _Fail(str(exc)) from None
-    if "\\u" in text and _has_surrogate(result):
-        raise _Fail("lone surrogate")
-    return result
-
-
-def _orjson_float(number: float) -> str:
-    """Format a float like orjson (ryu digits, Python-like exponent rules)."""
-    if math.isnan(number) or math.isinf(number):
-        return "null"
-    text = repr(number)
-    sign = ""
-    if text.startswith("-"):
-        sign, text = "-", text[1:]
-    mantissa, _, exp_text = text.partition("e")
-    exponent = int(exp_text) if exp_text else 0
-    int_part, _, frac_part = mantissa.partition(".")
-    if frac_part == "0":
-        frac_part = ""
-    digits = (int_part + frac_part).lstrip("0")
-    if not digits:
-        return sign + "0.0"
-    # value = 0.digits... -> compute k such that value = digits * 10**k
-    k = exponent - len(frac_part)
-    # remove leading zeros effect (only happens for 0.000ddd forms)
-    stripped_trailing = digits.rstrip("0")
-    k += len(digits) - len(stripped_trailing)
-    digits = stripped_trailing
-    length = len(digits)
-    kk = length + k
-    if k >= 0 and kk <= 16:
-        out = digits + "0" * k + ".0"
-    elif 0 < kk <= 16:
-        out = digits[:kk] + "." + digits[kk:]
-    elif -5 < kk <= 0:
-        out = "0." + "0" * (-kk) + digits
-    else:
-        exp = kk - 1
-        exp_str = f"e+{exp}" if exp >= 0 else f"e{exp}"
-        out = digits + exp_str if length == 1 else digits[0] + "." + digits[1:] + exp_str
-    return sign + out
-
-
-_JSON_ESCAPES = {'"': '\\"', "\\": "\\\\", "\b": "\\b", "\f": "\\f", "\n": "\\n", "\r": "\\r"}
-_JSON_ESCAPES["\t"] = "\\t"
-_JSON_ESCAPE_RE = re.compile(r'["\\\x00-\x1f]')
-
-
-def _orjson_str(text: str) -> str:
-    if any(0xD800 <= ord(ch) <= 0xDFFF for ch in text):
-        raise _Fail("str is not valid UTF-8: surrogates not allowed")
-
-    def _sub(match: re.Match[str]) -> str:
-        ch = match.group(0)
-        return _JSON_ESCAPES.get(ch) or f"\\u{ord(ch):04x}"
-
-    return '"' + _JSON_ESCAPE_RE.sub(_sub, text) + '"'
-
-
-def _orjson_dumps(obj: Any) -> str:
-    """Serialize like clipped's orjson_dumps (OPT_NAIVE_UTC, compact)."""
-    if obj is None:
-        return "null"
-    if obj is True:
-        return "true"
-    if obj is False:
-        return "false"
-    if isinstance(obj, str):
-        return _orjson_str(obj)
-    if isinstance(obj, int):
-        if obj > _U64_MAX or obj < _I64_MIN:
-            raise _Fail("Integer exceeds 64-bit range")
-        return str(int(obj))
-    if isinstance(obj, float):
-        return _orjson_float(obj)
-    if isinstance(obj, dict):
-        parts = []
-        for key, val in obj.items():
-            if not isinstance(key, str):
-                raise _Fail("Dict key must be str")
-            parts.append(_orjson_str(key) + ":" + _orjson_dumps(val))
-        return "{" + ",".join(parts) + "}"
-    if isinstance(obj, list | tuple):
-        return "[" + ",".join(_orjson_dumps(item) for item in obj) + "]"
-    if isinstance(obj, _dt.datetime):
-        if obj.tzinfo is None:
-            return '"' + obj.isoformat() + '+00:00"'
-        return '"' + obj.isoformat() + '"'
-    if isinstance(obj, _dt.date | _dt.time):
-        return '"' + obj.isoformat() + '"'
-    if isinstance(obj, _dt.timedelta):
-        return _orjson_float(obj.total_seconds())
-    raise _Fail(f"Type is not JSON serializable: {type(obj).__name__}")
-
-
 # --------------------------------------------------------------------------------------
 # Scalar converters (pydantic v2 semantics for Python input)
 # --------------------------------------------------------------------------------------
@@ -261,47 +94,47 @@ _I64_MAX = 2**63 - 1
 def _conv_int(value: Any, strict: bool) -> int:
     if isinstance(value, bool):
         if strict:
-            raise _Fail
+            raise Fail
         return int(value)
     if isinstance(value, int):
         return int(value)
     if strict:
-        raise _Fail
+        raise Fail
     if isinstance(value, float):
         if not math.isfinite(value) or value != int(value):
-            raise _Fail
+            raise Fail
         # ORACLE: pydantic only converts floats inside the i64 range (1e20 fails).
-        if not (_I64_MIN <= value <= _I64_MAX):
-            raise _Fail
+        if not (I64_MIN <= value <= _I64_MAX):
+            raise Fail
         return int(value)
     if isinstance(value, str):
         text = value.strip()
         if not text.isascii() or not _INT_STR_RE.fullmatch(text):
-            raise _Fail
+            raise Fail
         return int(text.split(".", 1)[0].replace("_", ""))
-    raise _Fail
+    raise Fail
 
 
 def _conv_float(value: Any, strict: bool) -> float:
     if isinstance(value, bool):
         if strict:
-            raise _Fail
+            raise Fail
         return float(value)
     if isinstance(value, float):
         return value
     if isinstance(value, int):
         return float(value)
     if strict:
-        raise _Fail
+        raise Fail
     if isinstance(value, str):
         text = value.strip()
         if not text.isascii() or not _FLOAT_STR_RE.fullmatch(text):
-            raise _Fail
+            raise Fail
         try:
             return float(text.replace("_", ""))
         except ValueError:
-            raise _Fail from None
-    raise _Fail
+            raise Fail from None
+    raise Fail
 
 
 _TRUE_STRS = frozenset({"1", "on", "t", "true", "y", "yes"})
@@ -312,20 +145,20 @@ def _conv_bool(value: Any, strict: bool) -> bool:
     if isinstance(value, bool):
         return value
     if strict:
-        raise _Fail
+        raise Fail
     if isinstance(value, int | float):
         if value == 1:
             return True
         if value == 0:
             return False
-        raise _Fail
+        raise Fail
     if isinstance(value, str):
         lowered = value.lower()
         if lowered in _TRUE_STRS:
             return True
         if lowered in _FALSE_STRS:
             return False
-    raise _Fail
+    raise Fail
 
 
 def _conv_str(value: Any, strict: bool) -> str:
@@ -336,8 +169,8 @@ def _conv_str(value: Any, strict: bool) -> str:
         try:
             return value.decode()
         except UnicodeDecodeError:
-            raise _Fail from None
-    raise _Fail
+            raise Fail from None
+    raise Fail
 
 
 def _conv_bytes(value: Any, strict: bool) -> bytes:
@@ -345,7 +178,7 @@ def _conv_bytes(value: Any, strict: bool) -> bytes:
         return value
     if isinstance(value, str) and not strict:
         return value.encode()
-    raise _Fail
+    raise Fail
 
 
 def _conv_any(value: Any, strict: bool) -> Any:
@@ -355,40 +188,40 @@ def _conv_any(value: Any, strict: bool) -> Any:
 def _conv_none(value: Any, strict: bool) -> None:
     if value is None:
         return None
-    raise _Fail
+    raise Fail
 
 
 def _conv_never(value: Any, strict: bool) -> Any:
-    raise _Fail
+    raise Fail
 
 
 def _conv_complex(value: Any, strict: bool) -> complex:
     if isinstance(value, complex):
         return value
     if strict:
-        raise _Fail
+        raise Fail
     if isinstance(value, int | float) and not isinstance(value, bool):
         return complex(value)
     if isinstance(value, str):
         try:
             return complex(value.strip().replace(" ", ""))
         except ValueError:
-            raise _Fail from None
-    raise _Fail
+            raise Fail from None
+    raise Fail
 
 
 def _conv_generic_str(value: Any, strict: bool) -> Any:
     """clipped GenericStr: numbers and containers become orjson text, others str()."""
     if isinstance(value, int | float | dict | list | tuple | set):
         if isinstance(value, set):
-            raise _Fail  # orjson cannot serialize sets
-        return _orjson_dumps(value)
+            raise Fail  # orjson cannot serialize sets
+        return orjson_dumps(value)
     if isinstance(value, str):
         return value
     if isinstance(value, _uuid.UUID):
         return value.hex
     if value is None:
-        raise _Fail
+        raise Fail
     return str(value)
 
 
@@ -396,7 +229,7 @@ def _constrained(base: Conv, check: Callable[[Any], bool]) -> Conv:
     def conv(value: Any, strict: bool) -> Any:
         result = base(value, strict)
         if not check(result):
-            raise _Fail
+            raise Fail
         return result
 
     return conv
@@ -425,24 +258,24 @@ def _date_from_timestamp(number: float) -> _dt.date:
     if abs(number) > 20_000_000_000:
         number = number / 1000
     if not math.isfinite(number) or number != int(number) or int(number) % 86400 != 0:
-        raise _Fail("Datetimes provided to dates should have zero time")
+        raise Fail("Datetimes provided to dates should have zero time")
     try:
         return _EPOCH + _dt.timedelta(days=int(number) // 86400)
     except OverflowError:
-        raise _Fail from None
+        raise Fail from None
 
 
 def _conv_date(value: Any, strict: bool) -> _dt.date:
     if isinstance(value, _dt.datetime):
         if strict:
-            raise _Fail
+            raise Fail
         if value.time() != _dt.time(0, 0):
-            raise _Fail("Datetimes provided to dates should have zero time")
+            raise Fail("Datetimes provided to dates should have zero time")
         return value.date()
     if isinstance(value, _dt.date):
         return value
     if strict or isinstance(value, bool):
-        raise _Fail
+        raise Fail
     if isinstance(value, int | float):
         return _date_from_timestamp(value)
     if isinstance(value, str):
@@ -451,25 +284,25 @@ def _conv_date(value: Any, strict: bool) -> _dt.date:
             try:
                 return _dt.date(*(int(part) for part in match.groups()))
             except ValueError:
-                raise _Fail from None
+                raise Fail from None
         match = _DATETIME_RE.fullmatch(value)
         if match:
             year, month, day, hour, minute, second, frac, _tz = match.groups()
             try:
                 result = _dt.date(int(year), int(month), int(day))
             except ValueError:
-                raise _Fail from None
+                raise Fail from None
             if int(hour) > 23 or int(minute) > 59 or int(second or 0) > 59:
-                raise _Fail
+                raise Fail
             if int(hour) or int(minute) or int(second or 0) or int(frac or 0):
-                raise _Fail("Datetimes provided to dates should have zero time")
+                raise Fail("Datetimes provided to dates should have zero time")
             return result
         match = _TIMESTAMP_STR_RE.fullmatch(value)
         if match:
             if match.group(1) and int(match.group(1)):
-                raise _Fail("Datetimes provided to dates should have zero time")
+                raise Fail("Datetimes provided to dates should have zero time")
             return _date_from_timestamp(int(value.split(".", 1)[0]))
-    raise _Fail
+    raise Fail
 
 
 _ISO_COMPONENT_RE = re.compile(r"(\d+)(?:[.,](\d+))?([A-Z])", re.ASCII)
@@ -496,17 +329,17 @@ def _parse_iso_duration(body: str) -> float:
         while pos < len(text):
             match = _ISO_COMPONENT_RE.match(text, pos)
             if not match or match.group(3) not in units:
-                raise _Fail
+                raise Fail
             whole, frac, unit = match.groups()
             pos = match.end()
             last = pos == len(text) and index == len(parts) - 1
             if frac is not None and not last:
-                raise _Fail
+                raise Fail
             number = float(f"{whole}.{frac}") if frac is not None else int(whole)
             total += number * units[unit]
             count += 1
     if not count:
-        raise _Fail
+        raise Fail
     return total
 
 
@@ -514,10 +347,10 @@ def _conv_timedelta(value: Any, strict: bool) -> _dt.timedelta:
     if isinstance(value, _dt.timedelta):
         return value
     if strict:
-        raise _Fail
+        raise Fail
     if isinstance(value, int | float):
         if not math.isfinite(value) or abs(value) > _MAX_TD_SECONDS:
-            raise _Fail
+            raise Fail
         return _dt.timedelta(seconds=value)
     if isinstance(value, str):
         sign, body = "", value
@@ -530,9 +363,9 @@ def _conv_timedelta(value: Any, strict: bool) -> _dt.timedelta:
         if match and (match.group(1) is not None or match.group(2) is not None):
             days, hours, minutes, seconds, frac = match.groups()
             if hours is not None and seconds is None and len(hours) < 2:
-                raise _Fail  # ORACLE: `H:MM` needs two hour digits, `H:MM:SS` does not
+                raise Fail  # ORACLE: `H:MM` needs two hour digits, `H:MM:SS` does not
             if (minutes and int(minutes) >= 60) or (seconds and int(seconds) >= 60):
-                raise _Fail
+                raise Fail
             result = _dt.timedelta(
                 days=int(days or 0),
                 hours=int(hours or 0),
@@ -541,7 +374,7 @@ def _conv_timedelta(value: Any, strict: bool) -> _dt.timedelta:
                 microseconds=int((frac or "0")[:6].ljust(6, "0")),
             )
             return -result if sign == "-" else result
-    raise _Fail
+    raise Fail
 
 
 # ---- secrets, byte sizes, json, cards ----------------------------------------------
@@ -613,33 +446,33 @@ _BYTE_SIZE_RE = re.compile(r"^\s*(\d*\.?\d+)\s*(\w+)?", re.IGNORECASE)
 def _conv_byte_size(value: Any, strict: bool) -> int:
     try:
         return _conv_int(value, strict)
-    except _Fail:
+    except Fail:
         pass
     if not isinstance(value, str):
-        raise _Fail
+        raise Fail
     match = _BYTE_SIZE_RE.match(value)
     if not match:
-        raise _Fail
+        raise Fail
     scalar, unit = match.groups()
     factor = _BYTE_UNITS.get((unit or "b").lower())
     if factor is None:
-        raise _Fail
+        raise Fail
     return int(float(scalar) * factor)
 
 
 def _conv_json(value: Any, strict: bool) -> Any:
     if not isinstance(value, str | bytes):
-        raise _Fail
+        raise Fail
     try:
         return json.loads(value)
     except ValueError:
-        raise _Fail from None
+        raise Fail from None
 
 
 def _conv_card(value: Any, strict: bool) -> str:
     text = _conv_str(value, strict).strip()
     if not text.isdigit() or not 12 <= len(text) <= 19:
-        raise _Fail
+        raise Fail
     total = 0
     for index, char in enumerate(reversed(text)):
         digit = int(char)
@@ -649,358 +482,27 @@ def _conv_card(value: Any, strict: bool) -> str:
                 digit -= 9
         total += digit
     if total % 10:
-        raise _Fail
+        raise Fail
     brand_len = {"4": (13, 16, 19), "5": (16,), "3": (15,)}.get(text[0])
     if text[0] in "45" and brand_len and len(text) not in brand_len:
-        raise _Fail
+        raise Fail
     if text[:2] in ("34", "37") and len(text) != 15:
-        raise _Fail
+        raise Fail
     return text
 
 
 def _conv_past_date(value: Any, strict: bool) -> _dt.date:
     result = _conv_date(value, strict)
     if result >= _dt.date.today():
-        raise _Fail
+        raise Fail
     return result
 
 
 def _conv_future_date(value: Any, strict: bool) -> _dt.date:
     result = _conv_date(value, strict)
     if result <= _dt.date.today():
-        raise _Fail
+        raise Fail
     return result
-
-
-# ---- URLs (WHATWG-like, as pydantic-core's Url) -------------------------------------
-
-
-class _Url:
-    """A parsed URL value; `str()` gives the normalised URL (pydantic-core style)."""
-
-    __slots__ = ("_url",)
-
-    def __init__(self, url: str) -> None:
-        self._url = url
-
-    def __str__(self) -> str:
-        return self._url
-
-    def __repr__(self) -> str:
-        return f"{type(self).__name__}({self._url!r})"
-
-    def __eq__(self, other: object) -> bool:
-        return type(other) is type(self) and str(other) == self._url
-
-    def __hash__(self) -> int:
-        return hash(self._url)
-
-
-class AnyUrl(_Url):
-    __slots__ = ()
-
-
-class Uri(_Url):
-    __slots__ = ()
-
-
-class GcsPath(_Url):
-    __slots__ = ()
-
-
-class S3Path(_Url):
-    __slots__ = ()
-
-
-class WasbPath(_Url):
-    __slots__ = ()
-
-
-_SCHEME_RE = re.compile(r"([A-Za-z][A-Za-z0-9+.\-]*):(.*)", re.DOTALL)
-_SPECIAL_PORTS: dict[str, int | None] = {
-    "http": 80,
-    "https": 443,
-    "ws": 80,
-    "wss": 443,
-    "ftp": 21,
-    "file": None,
-}
-_FORBIDDEN_HOST = frozenset(" \x00\t\n\r#/:<>?@[\\]^|")
-_FORBIDDEN_DOMAIN = _FORBIDDEN_HOST | frozenset("%\x7f") | frozenset(chr(c) for c in range(0x20))
-_PATH_ENCODE = frozenset(' "#<>?`{}')
-_QUERY_ENCODE = frozenset(' "#<>')
-_FRAGMENT_ENCODE = frozenset(' "<>`')
-
-
-def _pct(text: str, encode: frozenset[str]) -> str:
-    out = []
-    for ch in text:
-        if ch in encode or ord(ch) < 0x20 or ord(ch) == 0x7F or ord(ch) > 0x7E:
-            out.append("".join(f"%{b:02X}" for b in ch.encode("utf-8", "surrogatepass")))
-        else:
-            out.append(ch)
-    return "".join(out)
-
-
-def _parse_ipv4_number(part: str) -> int | None:
-    if not part:
-        return None
-    radix = 10
-    if part[:2] in ("0x", "0X"):
-        part, radix = part[2:], 16
-    elif len(part) > 1 and part[0] == "0":
-        part, radix = part[1:], 8
-    if not part:
-        return 0
-    try:
-        return int(part, radix) if re.fullmatch(r"[0-9a-fA-F]+", part) else None
-    except ValueError:
-        return None
-
-
-def _ends_in_number(host: str) -> bool:
-    parts = host.split(".")
-    if parts[-1] == "" and len(parts) > 1:
-        parts = parts[:-1]
-    last = parts[-1]
-    if last and last.isascii() and last.isdigit():
-        return True
-    return _parse_ipv4_number(last) is not None and last[:2] in ("0x", "0X")
-
-
-def _parse_ipv4(host: str) -> str:
-    parts = host.split(".")
-    if parts[-1] == "" and len(parts) > 1:
-        parts = parts[:-1]
-    if len(parts) > 4:
-        raise _Fail
-    numbers = []
-    for part in parts:
-        number = _parse_ipv4_number(part)
-        if number is None:
-            raise _Fail
-        numbers.append(number)
-    if any(n > 255 for n in numbers[:-1]) or numbers[-1] >= 256 ** (5 - len(numbers)):
-        raise _Fail
-    ipv4 = numbers[-1]
-    for index, number in enumerate(numbers[:-1]):
-        ipv4 += number * 256 ** (3 - index)
-    return ".".join(str((ipv4 >> shift) & 255) for shift in (24, 16, 8, 0))
-
-
-def _percent_decode(text: str) -> str:
-    try:
-        return (
-            re.sub(
-                r"%([0-9A-Fa-f]{2})",
-                lambda m: chr(int(m.group(1), 16)),
-                text,
-            )
-            .encode("latin-1")
-            .decode("utf-8")
-        )
-    except (UnicodeEncodeError, UnicodeDecodeError):
-        return text
-
-
-def _parse_special_host(host: str) -> str:
-    if host.startswith("["):
-        if not host.endswith("]"):
-            raise _Fail
-        import ipaddress
-
-        try:
-            return "[" + ipaddress.IPv6Address(host[1:-1]).compressed + "]"
-        except ValueError:
-            raise _Fail from None
-    domain = _percent_decode(host)
-    if not domain:
-        raise _Fail
-    if not domain.isascii():
-        try:
-            domain = domain.lower().encode("idna").decode("ascii")
-        except UnicodeError:
-            raise _Fail from None
-    domain = domain.lower()
-    if any(ch in _FORBIDDEN_DOMAIN for ch in domain):
-        raise _Fail
-    if _ends_in_number(domain):
-        return _parse_ipv4(domain)
-    return domain
-
-
-def _normalize_path(path: str, special: bool) -> str:
-    if special:
-        path = path.replace("\\", "/")
-    segments = path[1:].split("/") if path.startswith("/") else path.split("/")
-    out: list[str] = []
-    for index, segment in enumerate(segments):
-        last = index == len(segments) - 1
-        lowered = segment.lower()
-        if lowered in ("..", ".%2e", "%2e.", "%2e%2e"):
-            if out:
-                out.pop()
-            if last:
-                out.append("")
-        elif lowered in (".", "%2e"):
-            if last:
-                out.append("")
-        else:
-            out.append(_pct(segment, _PATH_ENCODE))
-    return "/" + "/".join(out)
-
-
-@lru_cache(maxsize=4096)
-def _parse_url(raw: str) -> str:
-    text = raw.strip("".join(chr(c) for c in range(0x21)))
-    text = text.replace("\t", "").replace("\n", "").replace("\r", "")
-    match = _SCHEME_RE.fullmatch(text)
-    if not match:
-        raise _Fail("relative URL without a base")
-    scheme, rest = match.group(1).lower(), match.group(2)
-    fragment = query = None
-    if "#" in rest:
-        rest, fragment = rest.split("#", 1)
-    if "?" in rest:
-        rest, query = rest.split("?", 1)
-    special = scheme in _SPECIAL_PORTS
-    if special and scheme != "file":
-        authority_and_path = rest.lstrip("/\\")
-        cut = len(authority_and_path)
-        for sep in "/\\":
-            pos = authority_and_path.find(sep)
-            if pos != -1:
-                cut = min(cut, pos)
-        authority, path = authority_and_path[:cut], authority_and_path[cut:]
-        userinfo, _, hostport = authority.rpartition("@")
-        host, port = _split_port(hostport)
-        host = _parse_special_host(host)
-        port_num = _check_port(port)
-        if port_num == _SPECIAL_PORTS[scheme]:
-            port_num = None
-        result = f"{scheme}://"
-        if userinfo:
-            user, sep, password = userinfo.partition(":")
-            result += _pct(user, frozenset(' "#<>?`{}/:;=@[\\]^|'))
-            if sep and password:
-                result += ":" + _pct(password, frozenset(' "#<>?`{}/:;=@[\\]^|'))
-            result += "@"
-        result += host
-        if port_num is not None:
-            result += f":{port_num}"
-        result += _normalize_path(path, True)
-    elif scheme == "file":
-        body = rest.replace("\\", "/")
-        if body.startswith("//"):
-            body = body[2:]
-            cut = body.find("/")
-            host, path = (body, "") if cut == -1 else (body[:cut], body[cut:])
-            host = "" if host.lower() == "localhost" else host
-            if host:
-                host = _parse_special_host(host)
-        else:
-            host, path = "", body
-        result = f"file://{host}" + _normalize_path(path, True)
-    elif rest.startswith("//"):
-        authority_and_path = rest[2:]
-        cut = authority_and_path.find("/")
-        if cut == -1:
-            authority, path = authority_and_path, ""
-        else:
-            authority, path = authority_and_path[:cut], authority_and_path[cut:]
-        userinfo, _, hostport = authority.rpartition("@")
-        host, port = _split_port(hostport)
-        if host.startswith("["):
-            host = _parse_special_host(host)
-        elif any(ch in _FORBIDDEN_HOST for ch in host):
-            raise _Fail
-        else:
-            host = _pct(host, frozenset())
-        port_num = _check_port(port)
-        if port and not host:
-            raise _Fail
-        result = f"{scheme}://"
-        if userinfo:
-            result += userinfo + "@"
-        result += host
-        if port_num is not None:
-            result += f":{port_num}"
-        if path:
-            result += _normalize_path(path, False)
-    else:
-        if rest.startswith("/"):
-            result = f"{scheme}:" + _normalize_path(rest, False)
-        else:
-            result = f"{scheme}:" + _pct(rest, frozenset())
-    if query is not None:
-        result += "?" + _pct(query, _QUERY_ENCODE | (frozenset("'") if special else frozenset()))
-    if fragment is not None:
-        result += "#" + _pct(fragment, _FRAGMENT_ENCODE)
-    return result
-
-
-def _split_port(hostport: str) -> tuple[str, str | None]:
-    if hostport.startswith("["):
-        end = hostport.find("]")
-        if end == -1:
-            raise _Fail
-        host, rest = hostport[: end + 1], hostport[end + 1 :]
-        if not rest:
-            return host, None
-        if not rest.startswith(":"):
-            raise _Fail
-        return host, rest[1:]
-    host, sep, port = hostport.partition(":")
-    return host, (port if sep else None)
-
-
-def _check_port(port: str | None) -> int | None:
-    if port is None or port == "":
-        return None
-    if not port.isascii() or not port.isdigit():
-        raise _Fail
-    number = int(port)
-    if number > 65535:
-        raise _Fail
-    return number
-
-
-def _url_conv(cls: type[_Url], schemes: frozenset[str] | None) -> Conv:
-    def conv(value: Any, strict: bool) -> _Url:
-        if isinstance(value, _Url):
-            value = str(value)
-        if not isinstance(value, str):
-            raise _Fail
-        normalised = _parse_url(value)
-        if schemes is not None and normalised.split(":", 1)[0] not in schemes:
-            raise _Fail
-        result = cls(normalised)
-        _check_bucket(cls, normalised)
-        return result
-
-    return conv
-
-
-_WASB_HOST_RE = re.compile(r"([^@]+)@([^.]+)\.blob\.core\.windows\.net")
-_HTTPS_WASB_HOST_RE = re.compile(r"([^@]+)\.blob\.core\.windows\.net")
-
-
-def _check_bucket(cls: type[_Url], url: str) -> None:
-    from urllib.parse import urlparse
-
-    try:
-        parsed = urlparse(url)
-    except ValueError:
-        raise _Fail from None
-    if cls is GcsPath or cls is S3Path:
-        if not parsed.netloc:
-            raise _Fail("URL must include a bucket name.")
-    elif cls is WasbPath:
-        if parsed.scheme in ("wasb", "wasbs"):
-            if not _WASB_HOST_RE.match(parsed.netloc):
-                raise _Fail
-        elif parsed.scheme == "https" and not _HTTPS_WASB_HOST_RE.match(parsed.netloc):
-            raise _Fail
 
 
 # ---- image, uuid, email -------------------------------------------------------------
@@ -1010,21 +512,21 @@ _IMAGE_STRIP = "htps:/"
 
 def _conv_image(value: Any, strict: bool) -> str:
     if not value:
-        raise _Fail("Image is required")
+        raise Fail("Image is required")
     if isinstance(value, dict):  # backwards compatibility: {name: ...}
         value = value.get("name")
     if not isinstance(value, str):
-        raise _Fail("Image value should be a string")
+        raise Fail("Image value should be a string")
     if has_template(value):
         return value
     if " " in value:
-        raise _Fail
+        raise Fail
     # ORACLE/spec: `str.strip("https://")` strips any of the characters h,t,p,s,:,/.
     parts = value.strip(_IMAGE_STRIP).split(":")
     if len(parts) > 3:
-        raise _Fail
+        raise Fail
     if len(parts) == 3 and ("/" not in parts[1] or parts[1].startswith("/")):
-        raise _Fail
+        raise Fail
     return value
 
 
@@ -1033,8 +535,8 @@ def _conv_uuid(value: Any, strict: bool) -> Any:
         try:
             return _uuid.UUID(value).hex
         except ValueError:
-            raise _Fail from None
-    raise _Fail
+            raise Fail from None
+    raise Fail
 
 
 _EMAIL_ATOM = r"[-!#$%&'*+/=?^`{}|~\w]+"
@@ -1052,21 +554,21 @@ _EMAIL_DOMAIN_RE = re.compile(
 
 def _conv_email(value: Any, strict: bool) -> str:
     if not isinstance(value, str):
-        raise _Fail
+        raise Fail
     if "@" not in value:
-        raise _Fail
+        raise Fail
     user, domain = value.rsplit("@", 1)
     if not _EMAIL_USER_RE.match(user):
-        raise _Fail
+        raise Fail
     if domain == "localhost" or _EMAIL_DOMAIN_RE.match(domain):
         return value
     try:
         encoded = domain.encode("idna").decode("ascii")
     except UnicodeError:
-        raise _Fail from None
+        raise Fail from None
     if _EMAIL_DOMAIN_RE.match(encoded):
         return value
-    raise _Fail
+    raise Fail
 
 
 # --------------------------------------------------------------------------------------
@@ -1081,7 +583,7 @@ def _list_of(item: Conv) -> Conv:
         elif not strict and isinstance(value, tuple | set | frozenset):
             items = value
         else:
-            raise _Fail
+            raise Fail
         return [item(element, strict) for element in items]
 
     return conv
@@ -1094,12 +596,12 @@ def _tuple_of(items: list[Conv] | None, variadic: Conv | None) -> Conv:
         elif not strict and isinstance(value, list | set | frozenset):
             seq = list(value)
         else:
-            raise _Fail
+            raise Fail
         if variadic is not None:
             return tuple(variadic(element, strict) for element in seq)
         assert items is not None
         if len(seq) != len(items):
-            raise _Fail
+            raise Fail
         return tuple(c(element, strict) for c, element in zip(items, seq, strict=True))
 
     return conv
@@ -1112,11 +614,11 @@ def _set_of(item: Conv, frozen: bool) -> Conv:
         elif not strict and isinstance(value, list | tuple):
             seq = value
         else:
-            raise _Fail
+            raise Fail
         try:
             result = {item(element, strict) for element in seq}
         except TypeError:
-            raise _Fail from None
+            raise Fail from None
         return frozenset(result) if frozen else result
 
     return conv
@@ -1125,14 +627,14 @@ def _set_of(item: Conv, frozen: bool) -> Conv:
 def _dict_of(key: Conv, val: Conv) -> Conv:
     def conv(value: Any, strict: bool) -> dict[Any, Any]:
         if not isinstance(value, dict):
-            raise _Fail
+            raise Fail
         result = {}
         for k, v in value.items():
             new_key = key(k, strict)
             try:
                 result[new_key] = val(v, strict)
             except TypeError:
-                raise _Fail from None
+                raise Fail from None
         return result
 
     return conv
@@ -1146,7 +648,7 @@ def _union_of(members: list[Conv]) -> Conv:
         for member in members:
             try:
                 result = member(value, True)
-            except _Fail:
+            except Fail:
                 continue
             if type(result) is type(value):
                 return result
@@ -1158,9 +660,9 @@ def _union_of(members: list[Conv]) -> Conv:
             for member in members:
                 try:
                     return member(value, False)
-                except _Fail:
+                except Fail:
                     continue
-        raise _Fail
+        raise Fail
 
     return conv
 
@@ -1205,7 +707,7 @@ class _Struct:
 def _ref_field(value: Any, strict: bool) -> str:
     # clipped RefField: a str that contains a {{ }} template.
     if not isinstance(value, str) or not has_template(value):
-        raise _Fail
+        raise Fail
     return value
 
 
@@ -1243,24 +745,24 @@ def _struct_type(class_name: str, fields: list[_FieldSpec]) -> tuple[type[_Struc
         if isinstance(value, cls):
             return value
         if not isinstance(value, dict):
-            raise _Fail
+            raise Fail
         values: dict[str, Any] = {}
         for key, item in value.items():
             spec = by_key.get(key) if isinstance(key, str) else None
             if spec is None:
-                raise _Fail  # extra=forbid
+                raise Fail  # extra=forbid
             pyname, _alias, field_conv, _required, _default = spec
             if item is None:
                 # every optional field accepts None; required ones don't.
                 if spec[3]:
-                    raise _Fail
+                    raise Fail
                 values[pyname] = None
                 continue
             values[pyname] = field_conv(item, strict)
         for pyname, _alias, _c, required, default in fields:
             if pyname not in values:
                 if required:
-                    raise _Fail
+                    raise Fail
                 values[pyname] = default
         return cls(values)
 
@@ -1319,7 +821,7 @@ _ARTIFACT_KINDS = frozenset(
 def _artifact_kind(value: Any, strict: bool) -> str:
     if isinstance(value, str) and value in _ARTIFACT_KINDS:
         return value
-    raise _Fail
+    raise Fail
 
 
 _STRUCTS: dict[str, tuple[str, Conv]] = {}
@@ -1434,7 +936,7 @@ def _uuid_item(value: Any, strict: bool) -> Any:
         return _conv_uuid(value, strict)
     if not value:
         return _conv_str(value, strict)
-    raise _Fail
+    raise Fail
 
 
 _register_structs()
@@ -1470,7 +972,7 @@ _MAPPED: dict[str, tuple[str, str, bool, Conv]] = {
         "<class 'clipped.types.uri.Uri'>",
         "clipped.types.uri.Uri",
         False,
-        _url_conv(Uri, None),
+        url_conv(Uri, None),
     ),
     "image": (
         "<class 'clipped.types.docker_image.ImageStr'>",
@@ -1482,19 +984,19 @@ _MAPPED: dict[str, tuple[str, str, bool, Conv]] = {
         "<class 'clipped.types.gcs.GcsPath'>",
         "clipped.types.gcs.GcsPath",
         False,
-        _url_conv(GcsPath, frozenset({"gs", "gcs"})),
+        url_conv(GcsPath, frozenset({"gs", "gcs"})),
     ),
     "s3": (
         "<class 'clipped.types.s3.S3Path'>",
         "clipped.types.s3.S3Path",
         False,
-        _url_conv(S3Path, frozenset({"s3"})),
+        url_conv(S3Path, frozenset({"s3"})),
     ),
     "wasb": (
         "<class 'clipped.types.wasb.WasbPath'>",
         "clipped.types.wasb.WasbPath",
         False,
-        _url_conv(WasbPath, frozenset({"https", "wasb", "wasbs", "az", "abfs"})),
+        url_conv(WasbPath, frozenset({"https", "wasb", "wasbs", "az", "abfs"})),
     ),
     "uuid": (
         "<class 'clipped.types.uuids.UUIDStr'>",
@@ -1570,7 +1072,7 @@ _SCALARS: dict[str, Conv] = {
     "PastDate": _conv_past_date,
     "FutureDate": _conv_future_date,
     "PaymentCardNumber": _conv_card,
-    "AnyUrl": _url_conv(AnyUrl, None),
+    "AnyUrl": url_conv(AnyUrl, None),
 }
 
 # Other names that exist in that namespace (module globals of clipped.compact.pydantic and
@@ -1863,7 +1365,7 @@ def _coerce_number_constraint(value: Any) -> Any:
     if isinstance(value, str):
         try:
             return _conv_float(value, False)
-        except _Fail:
+        except Fail:
             if has_template(value):
                 return value
     raise _InvalidValidation
@@ -1900,7 +1402,7 @@ def _coerce_validation(validation: Mapping[str, Any]) -> dict[str, Any]:
             else:
                 try:
                     out[field] = _conv_bool(raw, False)
-                except _Fail:
+                except Fail:
                     raise _InvalidValidation from None
         else:
             out[field] = raw
@@ -2022,13 +1524,13 @@ def validate_io_value(
         try:
             candidate = value
             if target.loadable and isinstance(value, str):
-                candidate = _json_loads(value)
+                candidate = json_loads(value)
             if target.conv is None:
-                raise _Crash("", "")
+                raise Crash("", "")
             parsed = target.conv(candidate, False)
-        except _Crash:
+        except Crash:
             return ValueCheck(ok=False, message=target.crash, crash=True)
-        except (_Fail, RecursionError):
+        except (Fail, RecursionError):
             inner = f"Cannot convert value `{value}` (key: `{name}`) to `{target.repr}`"
             return ValueCheck(ok=False, message=_wrap(value, name, inner), problem="convert")
     if validation:
@@ -2065,7 +1567,7 @@ def _literal(values: tuple[str, ...]) -> Conv:
     def conv(value: Any, strict: bool) -> Any:
         if isinstance(value, str) and value in values:
             return value
-        raise _Fail
+        raise Fail
 
     return conv
 
@@ -2097,7 +1599,7 @@ def leaf_converter(
     def check(value: Any) -> tuple[bool, Any]:
         try:
             return True, conv(value, False)
-        except _Fail:
+        except Fail:
             return False, None
 
     return check
