@@ -15,7 +15,7 @@ import os
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from param_lsp.core.model import IODef
 from param_lsp.core.settings import Settings
@@ -26,6 +26,7 @@ from param_lsp.features.sites import FileSites, IOKey, io_key
 
 if TYPE_CHECKING:
     from param_lsp.engine.analyze import Analysis
+    from param_lsp.features.document import DocumentView
 
 #: Folders never searched for polyaxonfiles (besides hidden ones), by the CLI and the server.
 SKIP_DIRS = frozenset({"node_modules", "venv", "__pycache__"})
@@ -204,7 +205,7 @@ def collect_after_scan() -> None:
 
 def view_of_file(
     path: Path, settings: Settings, workspace: Workspace, *, full: bool = False
-) -> Any:
+) -> DocumentView | None:
     """A :class:`DocumentView` of a workspace file read from disk (not kept), or None when it is
     no polyaxonfile. Without ``full`` only the navigation analysis runs (tree, composition,
     call sites); ``full`` runs the whole analysis (what a hover describing values needs)."""

@@ -16,14 +16,16 @@ from typing import TYPE_CHECKING, Any
 from lsprotocol import types
 
 if TYPE_CHECKING:
+    from param_lsp.features.document import DocumentView
     from param_lsp.features.graph import PipelineGraph
     from param_lsp.lsp.convert import Lines
+    from param_lsp.lsp.server import ParamLanguageServer
 
 GRAPH_COMMAND = "param-lsp.graph"
 log = logging.getLogger(__name__)
 
 
-def graph_of(ls: Any, uri: str) -> tuple[PipelineGraph, Any] | None:
+def graph_of(ls: ParamLanguageServer, uri: str) -> tuple[PipelineGraph, Any] | None:
     """The graph of an open document and its view (None when the document is not ours)."""
     from param_lsp.features.graph import build_graph
 
@@ -33,7 +35,7 @@ def graph_of(ls: Any, uri: str) -> tuple[PipelineGraph, Any] | None:
     return build_graph(view.analysis, findings=view.findings or None), view
 
 
-def _lines(ls: Any, view: Any) -> Lines:
+def _lines(ls: ParamLanguageServer, view: DocumentView) -> Lines:
     from param_lsp.lsp.convert import Lines
 
     return Lines(view.lines, ls.workspace.position_codec, view.text)
@@ -65,7 +67,7 @@ def _client_ranges(data: Any, lines: Lines) -> Any:
     return out
 
 
-def execute_graph(ls: Any, arguments: list[Any] | None) -> Any:
+def execute_graph(ls: ParamLanguageServer, arguments: list[Any] | None) -> Any:
     from param_lsp.features.graph_formats import FORMATS, render
 
     args = list(arguments or [])
@@ -86,7 +88,7 @@ def execute_graph(ls: Any, arguments: list[Any] | None) -> Any:
     return render(graph, fmt)
 
 
-def graph_command_name(ls: Any) -> str:
+def graph_command_name(ls: ParamLanguageServer) -> str:
     options = ls.init_options
     if isinstance(options, dict):
         nested = options.get("param-lsp")
@@ -96,7 +98,7 @@ def graph_command_name(ls: Any) -> str:
     return GRAPH_COMMAND
 
 
-def code_lenses(ls: Any, uri: str) -> list[types.CodeLens]:
+def code_lenses(ls: ParamLanguageServer, uri: str) -> list[types.CodeLens]:
     from param_lsp.core.findings import Severity
     from param_lsp.features.graph import OP, lens_counts
 
@@ -142,7 +144,7 @@ def code_lenses(ls: Any, uri: str) -> list[types.CodeLens]:
     return lenses
 
 
-async def _current(ls: Any, uri: str) -> None:
+async def _current(ls: ParamLanguageServer, uri: str) -> None:
     """Wait for the analysis of the document as it is now (right after opening or an edit)."""
     state = ls.state_of(uri)
     if state is not None:
@@ -150,7 +152,8 @@ async def _current(ls: Any, uri: str) -> None:
 
 
 def register(server: Any, guarded: Any) -> None:
-    """Adds the graph command and the code lenses to the server."""
+    """Adds the graph command and the code lenses to the server (pygls reads the handlers'
+    annotations at run time: they name only what is imported at run time)."""
 
     @server.command(GRAPH_COMMAND)
     async def graph_command(ls: Any, *arguments: Any) -> Any:

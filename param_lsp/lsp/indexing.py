@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from param_lsp.features.sites import FileSites
     from param_lsp.features.workspace_index import WorkspaceIndex
     from param_lsp.lsp.documents import DocumentStore
+    from param_lsp.lsp.server import ParamLanguageServer
 
 log = logging.getLogger(__name__)
 
@@ -183,7 +184,7 @@ class Indexer:
             else:
                 self.index.put(sites)
 
-    async def scan(self, ls: Any) -> None:
+    async def scan(self, ls: ParamLanguageServer) -> None:
         """Index every polyaxonfile of the workspace folder, with work-done progress."""
         root = self.store.workspace_root
         if root is None or not root.is_dir():
@@ -262,7 +263,7 @@ class Indexer:
         }
 
 
-async def _begin_progress(ls: Any, total: int) -> str | None:
+async def _begin_progress(ls: ParamLanguageServer, total: int) -> str | None:
     if not ls.progress_support:
         return None
     token = f"param-lsp-index-{time.monotonic_ns()}"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from lsprotocol import types
 
@@ -19,6 +19,10 @@ from param_lsp.features.results import (
     Token,
 )
 from param_lsp.lsp.convert import Lines, path_to_uri
+
+if TYPE_CHECKING:
+    from param_lsp.features.document import DocumentView
+    from param_lsp.lsp.server import ParamLanguageServer
 
 _ITEM_KINDS = {
     ItemKind.FIELD: types.CompletionItemKind.Field,
@@ -89,7 +93,9 @@ def completion_list(
     return types.CompletionList(is_incomplete=incomplete, items=converted)
 
 
-def _lines_for(ls: Any, path: Path | None, view: Any, known: dict[Any, Any]) -> Any:
+def _lines_for(
+    ls: ParamLanguageServer, path: Path | None, view: DocumentView, known: dict[Any, Any]
+) -> Any:
     """The file's :class:`Lines` (once per answer: ``known``)."""
     lines = known.get(path)
     if lines is not None:
@@ -103,14 +109,16 @@ def _lines_for(ls: Any, path: Path | None, view: Any, known: dict[Any, Any]) -> 
     return lines
 
 
-def _outside(ls: Any, path: Path | None, view: Any) -> bool:
+def _outside(ls: ParamLanguageServer, path: Path | None, view: DocumentView) -> bool:
     """Another file outside the roots the document may reach: never linked to nor edited."""
     if path is None or path == view.path:
         return False
     return not ls.inside_for(view.path)(path)
 
 
-def locations(ls: Any, uri: str, view: Any, found: Sequence[Location]) -> list[types.Location]:
+def locations(
+    ls: ParamLanguageServer, uri: str, view: DocumentView, found: Sequence[Location]
+) -> list[types.Location]:
     result: list[types.Location] = []
     known: dict[Any, Any] = {}
     uris: dict[Path | None, str] = {}
@@ -131,7 +139,9 @@ def locations(ls: Any, uri: str, view: Any, found: Sequence[Location]) -> list[t
     return result
 
 
-def workspace_edit(ls: Any, uri: str, view: Any, edits: Sequence[FileEdits]) -> types.WorkspaceEdit:
+def workspace_edit(
+    ls: ParamLanguageServer, uri: str, view: DocumentView, edits: Sequence[FileEdits]
+) -> types.WorkspaceEdit:
     changes: dict[str, list[types.TextEdit]] = {}
     known: dict[Any, Any] = {}
     for file_edits in edits:
@@ -148,9 +158,9 @@ def workspace_edit(ls: Any, uri: str, view: Any, edits: Sequence[FileEdits]) -> 
 
 
 def code_action_list(
-    ls: Any,
+    ls: ParamLanguageServer,
     uri: str,
-    view: Any,
+    view: DocumentView,
     actions: Sequence[CodeAction],
     diagnostics: Sequence[types.Diagnostic],
 ) -> list[types.CodeAction]:

@@ -17,7 +17,7 @@ import sys
 import threading
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, BinaryIO, TypeVar
+from typing import TYPE_CHECKING, Any, BinaryIO, TypeVar
 
 from lsprotocol import types
 from pygls.exceptions import JsonRpcException, JsonRpcInvalidParams
@@ -31,6 +31,9 @@ from param_lsp.lsp.documents import DocState, DocumentStore, drop_generated_sour
 from param_lsp.lsp.indexing import Indexer
 from param_lsp.lsp.options import CONFIG_SECTION, OptionsError, client_overrides, parse_options
 from param_lsp.lsp.textsync import adopt
+
+if TYPE_CHECKING:
+    from param_lsp.features.document import DocumentView
 
 log = logging.getLogger("param_lsp")
 
@@ -287,13 +290,13 @@ class ParamLanguageServer(LanguageServer):
             return None
         return state
 
-    def view_of(self, uri: str) -> Any:
+    def view_of(self, uri: str) -> DocumentView | None:
         state = self.state_of(uri)
         if state is None or not state.eligible:
             return None
         return self.store.view(state)
 
-    async def ready_view(self, uri: str) -> Any:
+    async def ready_view(self, uri: str) -> DocumentView | None:
         """The view of ``uri`` once its first index is in place (waits a bounded time)."""
         state = self.state_of(uri)
         if state is None:
@@ -301,9 +304,9 @@ class ParamLanguageServer(LanguageServer):
         await self.store.first_index(state)
         return self.view_of(uri)
 
-    def other_views(self, uri: str) -> list[Any]:
+    def other_views(self, uri: str) -> list[DocumentView]:
         """Views of the other open documents (the index answers for the rest)."""
-        views: list[Any] = []
+        views: list[DocumentView] = []
         for other_uri, state in self.store.states.items():
             if other_uri == uri or not state.eligible:
                 continue
@@ -312,7 +315,7 @@ class ParamLanguageServer(LanguageServer):
                 views.append(view)
         return views
 
-    def hover_views(self, uri: str, path: Path | None) -> list[Any]:
+    def hover_views(self, uri: str, path: Path | None) -> list[DocumentView]:
         """The other open documents plus, read from disk, the indexed files that use the
         component at ``path`` (at most :data:`HOVER_LOADS`: a hover lists a few)."""
         from param_lsp.features.workspace_index import view_of_file

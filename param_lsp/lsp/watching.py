@@ -7,7 +7,7 @@ import asyncio
 import contextlib
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from lsprotocol import types
 
@@ -15,6 +15,7 @@ from param_lsp.lsp.convert import path_to_uri, uri_to_path
 from param_lsp.lsp.documents import is_yaml
 
 if TYPE_CHECKING:
+    from param_lsp.features.document import DocumentView
     from param_lsp.lsp.server import ParamLanguageServer
 
 #: Files whose change can alter the settings of open documents.
@@ -133,7 +134,7 @@ async def register_watchers(ls: ParamLanguageServer) -> None:
         )
 
 
-def load_for_rename(ls: ParamLanguageServer, path: Path) -> Any:
+def load_for_rename(ls: ParamLanguageServer, path: Path) -> DocumentView | None:
     """A view of a workspace file that is neither open nor indexed (read from disk, not kept):
     its tree, composition and call sites, without running the rules."""
     from param_lsp.features.workspace_index import view_of_file
