@@ -19,6 +19,7 @@ from param_lsp.core.findings import Finding
 from param_lsp.core.settings import Settings
 from param_lsp.core.yaml_tree import YMap, YSeq, parse_yaml
 from param_lsp.rules import matrix as matrix_rules
+from param_lsp.rules import matrix_inputs
 from param_lsp.rules.registry import RULES
 
 DATA = Path(__file__).parent / "data" / "matrix"
@@ -55,7 +56,7 @@ def input_findings(path: Path) -> list[Finding]:
         if isinstance(params, YMap) and name in params:
             continue
         io_type = io.get("type")
-        finding = matrix_rules.check_matrix_against_input(
+        finding = matrix_inputs.check_matrix_against_input(
             root.get("matrix"), name, io_type.to_py() if io_type is not None else None
         )
         if finding is not None:
@@ -398,19 +399,19 @@ matrix:
 
 def test_matrix_covers() -> None:
     node = _parse(COVER).get("matrix")
-    lr = matrix_rules.matrix_covers(node, "lr")
+    lr = matrix_inputs.matrix_covers(node, "lr")
     assert lr.covered and lr.hp_kind == "uniform" and lr.source is not None
-    assert matrix_rules.matrix_covers(node, "epochs").covered
-    assert not matrix_rules.matrix_covers(node, "other").covered
-    assert matrix_rules.check_matrix_against_input(node, "lr", "float") is None
-    assert matrix_rules.check_matrix_against_input(node, "opt", "List[int]") is None
-    assert matrix_rules.check_matrix_against_input(node, "epochs", "str") is None
-    assert matrix_rules.check_matrix_against_input(node, "day", "date") is None
-    finding = matrix_rules.check_matrix_against_input(node, "day", "datetime")
+    assert matrix_inputs.matrix_covers(node, "epochs").covered
+    assert not matrix_inputs.matrix_covers(node, "other").covered
+    assert matrix_inputs.check_matrix_against_input(node, "lr", "float") is None
+    assert matrix_inputs.check_matrix_against_input(node, "opt", "List[int]") is None
+    assert matrix_inputs.check_matrix_against_input(node, "epochs", "str") is None
+    assert matrix_inputs.check_matrix_against_input(node, "day", "date") is None
+    finding = matrix_inputs.check_matrix_against_input(node, "day", "datetime")
     assert finding is not None and finding.code == "PLX730" and "`date`" in finding.message
     mapping = _parse("matrix: {kind: mapping, values: [{a: 1}, {b: 2}]}").get("matrix")
-    assert matrix_rules.matrix_covers(mapping, "a").covered
-    assert not matrix_rules.matrix_covers(mapping, "b").covered
+    assert matrix_inputs.matrix_covers(mapping, "a").covered
+    assert not matrix_inputs.matrix_covers(mapping, "b").covered
 
 
 def test_covers_input_reports_through_context() -> None:
@@ -422,9 +423,9 @@ def test_covers_input_reports_through_context() -> None:
     lr, x = (read_io(item, is_output=False, source=None) for item in inputs.items)
     assert lr is not None and x is not None
     ctx = CheckContext(Settings.from_mapping({}))
-    assert matrix_rules.covers_input(root.get("matrix"), lr, ctx)
+    assert matrix_inputs.covers_input(root.get("matrix"), lr, ctx)
     assert [f.code for f in ctx.findings] == ["PLX730"]
-    assert not matrix_rules.covers_input(root.get("matrix"), x, ctx)
+    assert not matrix_inputs.covers_input(root.get("matrix"), x, ctx)
     assert len(ctx.findings) == 1
 
 

@@ -8,6 +8,7 @@ from param_lsp.rules import (  # noqa: F401
     document,
     joins,
     matrix,
+    matrix_inputs,
     params,
     references,
     refs,

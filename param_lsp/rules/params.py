@@ -24,7 +24,7 @@ from param_lsp.core.model import IODef, ParamDef
 from param_lsp.core.span import Span
 from param_lsp.core.template_scan import has_template
 from param_lsp.core.yaml_tree import YMap, YNode
-from param_lsp.rules import matrix as matrix_rules
+from param_lsp.rules import matrix_inputs
 from param_lsp.rules.registry import plain_values, rule, shown
 
 NO_PARAMS = rule(
@@ -609,7 +609,7 @@ def _check_param_fields(param: ParamDef, target: ParamsTarget, ctx: CheckContext
 
 def _matrix_covers(matrix: YNode, io: IODef, ctx: CheckContext) -> bool:
     """§11.3: whether the matrix satisfies an input without a param (and its type check)."""
-    return bool(matrix_rules.covers_input(matrix, io, ctx))
+    return bool(matrix_inputs.covers_input(matrix, io, ctx))
 
 
 def _remembered_guess(param: ParamDef, declared: tuple[str, ...]) -> str | None:
