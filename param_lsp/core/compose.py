@@ -5,8 +5,8 @@ reference cycles and workspace confinement.
 
 Composition reports what it meets on the way (a missing file, a cycle, a reference outside the
 workspace...), but which rule each problem is, and how a referenced document is checked, belong
-to the rule families: :class:`CompositionReports` carries them in
-(:data:`param_lsp.rules.references.REPORTS`).
+to the rule families: :class:`CompositionReports` carries them in (the references family
+builds it).
 """
 
 from __future__ import annotations

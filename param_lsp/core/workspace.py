@@ -47,7 +47,7 @@ class Workspace:
     dependants: defaultdict[Path, set[Path]] = field(default_factory=lambda: defaultdict(set))
     extra_roots: tuple[Path, ...] = ()
     #: Work shared by the files analysed with this workspace (e.g. referenced components
-    #: checked and composed once: `rules.references`), valid while the files it read are.
+    #: checked and composed once: `core.compose`), valid while the files it read are.
     shared: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
     #: For a run over files that do not change meanwhile (`param-lsp check`): each path's real
     #: path is resolved once and a file read once. The language server checks on every read.
