@@ -889,6 +889,9 @@ async def prepare_rename(ls: ParamLanguageServer, params: types.PrepareRenamePar
         raise RequestFailed(
             "Nothing to rename here: place the cursor on an input, output or op name."
         )
+    refusal = ls.indexer.rename_refusal(ls.scan_task)
+    if refusal is not None:  # said before the user types a new name
+        raise RequestFailed(refusal)
     span, name = found
     lines = Lines(view.lines, ls.workspace.position_codec, view.text)
     return types.PrepareRenamePlaceholder(range=lines.range_to_client(span), placeholder=name)

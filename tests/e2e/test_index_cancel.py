@@ -107,6 +107,10 @@ async def test_a_cancelled_scan_refuses_rename_and_marks_references_partial(
 
     # Rename: refused with the reason and the fix; no edit comes back, nothing changes on disk.
     with pytest.raises(JsonRpcException, match="Rename refused: indexing of the workspace was"):
+        await client.text_document_prepare_rename_async(
+            types.PrepareRenameParams(text_document=doc_id(uri), position=decl)
+        )
+    with pytest.raises(JsonRpcException, match="Rename refused: indexing of the workspace was"):
         await client.text_document_rename_async(
             types.RenameParams(text_document=doc_id(uri), position=decl, new_name="lr")
         )
