@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 from typing import Any
 
+import pytest
 from lsprotocol import types
 
 from param_lsp.core.settings import Settings
@@ -91,6 +93,49 @@ async def test_a_cancelled_scan_stops_and_says_so(tmp_path: Path) -> None:
     end = server.work_done_progress.sent[-1]
     assert isinstance(end, types.WorkDoneProgressEnd)
     assert end.message is not None and "stopped after" in end.message
+    # A rename must update every use: refused from now on; references say they may be partial.
+    refusal = indexer.rename_refusal(None)
+    assert refusal is not None
+    assert refusal.startswith(
+        f"Rename refused: indexing of the workspace was cancelled after {indexer.done} of "
+        f"{6 * BATCH_FILES + 1} files, so some uses could be missed; restart the language server"
+    )
+    notice = indexer.partial_notice(None)
+    assert notice is not None and notice.startswith("References may be incomplete")
+    assert indexer.partial_notice(None) is None  # said once
+    store.shutdown()
+
+
+async def test_rename_waits_for_a_running_scan_and_not_for_a_complete_one(
+    tmp_path: Path,
+) -> None:
+    store = workspace(tmp_path, 2 * BATCH_FILES)
+    indexer = Indexer(store)
+    running = asyncio.get_running_loop().create_task(indexer.scan(Server()))
+    refusal = indexer.rename_refusal(running)
+    assert refusal is not None
+    assert refusal.startswith("Rename refused: the workspace is still being indexed")
+    assert refusal.endswith("rename again when indexing is done.")
+    await running
+    assert indexer.complete
+    assert indexer.rename_refusal(running) is None
+    assert indexer.partial_notice(running) is None
+    store.shutdown()
+
+
+async def test_a_scan_that_fails_leaves_renames_refused(tmp_path: Path, monkeypatch: Any) -> None:
+    store = workspace(tmp_path, 2)
+    indexer = Indexer(store)
+
+    def broken(roots: list[Path]) -> list[Path]:
+        raise OSError("the folder went away")
+
+    monkeypatch.setattr(indexer, "candidates_of", broken)
+    with pytest.raises(OSError):
+        await indexer.scan(Server())
+    refusal = indexer.rename_refusal(None)
+    assert refusal is not None and "indexing of the workspace was failed" not in refusal
+    assert "stopped by an error" in refusal
     store.shutdown()
 
 

@@ -41,6 +41,12 @@ class Indexer:
         self._index: WorkspaceIndex | None = None
         #: Set when the scan ran to the end (not cancelled).
         self.complete = False
+        #: Files indexed so far by the running (or last) scan.
+        self.done = 0
+        #: Why the last scan stopped before its end ("cancelled", "stopped by an error").
+        self.stopped: str | None = None
+        #: The states of the index for which references already said they may be partial.
+        self._partial_told: set[str] = set()
         #: Seconds the last full scan took, and how many files it looked at.
         self.scan_seconds: float | None = None
         self.candidates = 0
@@ -193,6 +199,8 @@ class Indexer:
 
         loop = asyncio.get_running_loop()
         started = time.monotonic()
+        # Until the scan reaches its end, an error anywhere leaves the index incomplete.
+        self.stopped, self.done, self._partial_told = "stopped by an error", 0, set()
         cache = IndexCache(root)
         self.cached = await loop.run_in_executor(None, cache.load)
         self.entries, self.reused, self._digests = {}, 0, {}
@@ -213,6 +221,7 @@ class Indexer:
                 results = await loop.run_in_executor(self.store.executor, self.index_paths, batch)
                 self.store_results(results)
                 done += len(batch)
+                self.done = done
                 now = time.monotonic()
                 if token is not None and (
                     now - last_report >= PROGRESS_EVERY_S or done == len(files)
@@ -227,6 +236,9 @@ class Indexer:
                     )
         finally:
             self.complete = not cancelled and done == len(files)
+            self.stopped = (
+                None if self.complete else "cancelled" if cancelled else "stopped by an error"
+            )
             self.scan_seconds = time.monotonic() - started
             self.cached, self._digests, self._paths, self.recording = {}, {}, {}, False
             entries, self.entries = self.entries, {}
@@ -240,6 +252,45 @@ class Indexer:
         if self.complete:
             # Written in the background: the index is usable (and renames allowed) meanwhile.
             self.saving = loop.run_in_executor(None, cache.save, entries)
+
+    # ------------------------------------------------------------ completeness
+
+    def unfinished(self, scan: asyncio.Task[None] | None) -> str | None:
+        """Why the index may not hold every polyaxonfile of the workspace (None: it does, or
+        there is no scan). ``scan`` is the server's scan task (it may not have started yet)."""
+        if scan is not None and not scan.done():
+            total = f" ({self.done} of {self.candidates} files)" if self.candidates else ""
+            return f"the workspace is still being indexed{total}"
+        if self.stopped is not None:
+            return (
+                f"indexing of the workspace was {self.stopped} after {self.done} of "
+                f"{self.candidates} files"
+            )
+        return None
+
+    def rename_refusal(self, scan: asyncio.Task[None] | None) -> str | None:
+        """The message a rename is refused with while the index is incomplete: a rename must
+        update every use or none."""
+        why = self.unfinished(scan)
+        if why is None:
+            return None
+        if scan is not None and not scan.done():
+            fix = "rename again when indexing is done"
+        else:
+            fix = "restart the language server to index the workspace again, then rename"
+        return f"Rename refused: {why}, so some uses could be missed; {fix}."
+
+    def partial_notice(self, scan: asyncio.Task[None] | None) -> str | None:
+        """What references say (once per state of the index) when they may be partial: they
+        answer with the uses known so far."""
+        why = self.unfinished(scan)
+        if why is None:
+            return None
+        state = self.stopped or "scanning"
+        if state in self._partial_told:
+            return None
+        self._partial_told.add(state)
+        return f"References may be incomplete: {why}; the uses found so far are listed."
 
     async def reindex(self, path: Path) -> None:
         """One file changed or appeared on disk."""

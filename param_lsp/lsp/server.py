@@ -746,6 +746,12 @@ async def references(ls: ParamLanguageServer, params: types.ReferenceParams) -> 
         indexed=ls.indexed_uses(),
         load=functools.partial(watching.load_for_rename, ls),
     )
+    # While the index is incomplete the uses known so far are listed, and the user told once.
+    notice = ls.indexer.partial_notice(ls.scan_task)
+    if notice is not None:
+        ls.window_show_message(
+            types.ShowMessageParams(type=types.MessageType.Warning, message=notice)
+        )
     return locations(ls, params.text_document.uri, view, found) or None
 
 
@@ -762,6 +768,9 @@ async def prepare_rename(ls: ParamLanguageServer, params: types.PrepareRenamePar
         raise RequestFailed(
             "Nothing to rename here: place the cursor on an input, output or op name."
         )
+    refusal = ls.indexer.rename_refusal(ls.scan_task)
+    if refusal is not None:  # said before the user types a new name
+        raise RequestFailed(refusal)
     span, name = found
     lines = Lines(view.lines, ls.workspace.position_codec, view.text)
     return types.PrepareRenamePlaceholder(range=lines.range_to_client(span), placeholder=name)
@@ -777,11 +786,9 @@ async def rename(ls: ParamLanguageServer, params: types.RenameParams) -> Any:
     view, pos = await _position(ls, params.text_document.uri, params.position)
     if pos is None:
         return None
-    if ls.scan_task is not None and not ls.scan_task.done():
-        raise RequestFailed(
-            "The workspace is still being indexed, so some uses could be missed; rename again "
-            "when indexing is done."
-        )
+    refusal = ls.indexer.rename_refusal(ls.scan_task)
+    if refusal is not None:
+        raise RequestFailed(refusal)
     try:
         edits = feature_rename(
             view,

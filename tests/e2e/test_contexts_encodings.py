@@ -13,6 +13,7 @@ from pytest_lsp import LanguageClient
 
 from tests.e2e.support import (
     capabilities,
+    change_doc,
     cursor,
     doc_id,
     open_doc,
@@ -218,3 +219,211 @@ async def test_refresh_requests_when_a_document_is_first_indexed(
             break
         await asyncio.sleep(0.05)
     assert sorted(REFRESHES[before:]) == ["hints", "tokens"]
+
+
+# ------------------------------------------ nested keys and escaped/multi-line templates
+# Non-BMP text before the cursor: on the cursor's line in flow style; in block style a key starts
+# its line, so the text is on the lines before and the typed prefix checks the replaced range.
+# Expected keys are Polyaxon's models (V1OptimizationMetric, V1Join/V1Param, V1Hook) and the
+# Kubernetes client classes Polyaxon builds (V1EnvVar, V1Toleration).
+WIDE = "𝔘😀"  # two non-BMP characters: 4 UTF-16 units, 8 UTF-8 bytes
+
+NESTED_KEYS = {
+    # case: (block, flow, label, typed prefix)
+    "matrix metric": (
+        OP + f'matrix:\n  kind: bayes\n  metric:\n    name: "{WIDE}"\n    opt|\n',
+        OP + f'matrix: {{kind: bayes, numRuns: 2, metric: {{name: "{WIDE}", opt|}}}}\n',
+        "optimization",
+        "opt",
+    ),
+    "join param": (
+        OP + f"joins:\n  - query: 'name: {WIDE}'\n    params:\n      epochs:\n"
+        "        contextOnly: true\n        val|\n",
+        OP
+        + f"joins:\n  - {{query: 'name: {WIDE}', "
+        + "params: {epochs: {contextOnly: true, val|}}}\n",
+        "value",
+        "val",
+    ),
+    "hook": (
+        OP + f'hooks:\n  - hubRef: slack\n    connection: "{WIDE}"\n    trig|\n',
+        OP + f'hooks:\n  - {{hubRef: slack, connection: "{WIDE}", trig|}}\n',
+        "trigger",
+        "trig",
+    ),
+    "hook trigger value": (
+        OP + f'hooks:\n  - hubRef: slack\n    connection: "{WIDE}"\n    trigger: fa|\n',
+        OP + f'hooks:\n  - {{hubRef: slack, connection: "{WIDE}", trigger: fa|}}\n',
+        "failed",
+        "fa",
+    ),
+    "k8s env var": (
+        "kind: component\nrun:\n  kind: job\n  container:\n"
+        f'    image: "{WIDE}"\n    env:\n      - name: A\n        valueF|\n',
+        "kind: component\nrun:\n  kind: job\n"
+        f'  container: {{image: "{WIDE}", env: [{{name: A, valueF|}}]}}\n',
+        "valueFrom",
+        "valueF",
+    ),
+    "k8s toleration": (
+        "kind: component\nrun:\n  kind: job\n  environment:\n    tolerations:\n"
+        f'      - key: "{WIDE}"\n        eff|\n',
+        "kind: component\nrun:\n  kind: job\n"
+        f'  environment: {{tolerations: [{{key: "{WIDE}", eff|}}]}}\n',
+        "effect",
+        "eff",
+    ),
+}
+
+
+async def check_nested_key(
+    client: LanguageClient, workspace: Path, case: str, style: str, enc: str
+) -> None:
+    block, flow, label, typed = NESTED_KEYS[case]
+    text, at = cursor(block if style == "block" else flow)
+    assert style == "block" or WIDE in text.split("\n")[at.line][: at.character]
+    uri = await opened(client, workspace, text)
+    result = await client.text_document_completion_async(
+        types.CompletionParams(text_document=doc_id(uri), position=to_client(text, at, enc))
+    )
+    assert result is not None
+    items = result.items if isinstance(result, types.CompletionList) else result
+    found = [item for item in items if item.label == label]
+    assert found, f"{case} ({style}, {enc}): {sorted(item.label for item in items)[:20]}"
+    edit = found[0].text_edit
+    assert isinstance(edit, types.TextEdit)
+    start = pos(at.line, at.character - len(typed))
+    assert edit.range == types.Range(
+        start=to_client(text, start, enc), end=to_client(text, at, enc)
+    )
+    assert edit.new_text.startswith(label)
+
+
+@pytest.mark.parametrize("style", ["block", "flow"])
+@pytest.mark.parametrize("case", sorted(NESTED_KEYS))
+async def test_nested_keys_utf16(
+    client16: LanguageClient, workspace: Path, case: str, style: str
+) -> None:
+    await check_nested_key(client16, workspace, case, style, "utf-16")
+
+
+@pytest.mark.parametrize("style", ["block", "flow"])
+@pytest.mark.parametrize("case", sorted(NESTED_KEYS))
+async def test_nested_keys_utf8(
+    client8: LanguageClient, workspace: Path, case: str, style: str
+) -> None:
+    await check_nested_key(client8, workspace, case, style, "utf-8")
+
+
+# Templates after non-BMP text (written out, and as a `\U0001D518` escape whose source is ten
+# characters for one), in escaped and multi-line scalars. Polyaxon accepts each file, its params
+# given, before and after the rename (checked with Polyaxon 2.18); the expected text is the file
+# with the name replaced.
+WIDE_TEMPLATES = {
+    "block": f"""\
+kind: component
+name: train
+inputs:
+  - name: epochs
+    type: int
+  - name: lr
+    type: float
+run:
+  kind: job
+  container:
+    image: python:3.11
+    command:
+      - "echo \\"{WIDE} \\U0001D518 {{{{ epochs }}}}\\"\\t{{{{ lr }}}}"
+      - '{WIDE} it''s {{{{ epochs }}}}'
+      - echo {WIDE} {{{{ lr }}}}
+        then {WIDE} {{{{ epochs }}}}
+    args: >
+      --note={WIDE} --epochs={{{{ epochs }}}}
+      --lr={{{{ lr }}}} {WIDE} --again={{{{ params.epochs.as_arg }}}}
+""",
+    "flow": f"""\
+kind: component
+name: train
+inputs:
+  - {{name: epochs, type: int}}
+  - {{name: lr, type: float}}
+run:
+  kind: job
+  container: {{image: "python:3.11", command: ["{WIDE} \\U0001D518 {{{{ epochs }}}}\\t{{{{ lr }}}}",
+    '{WIDE} it''s {{{{ epochs }}}}', "echo {WIDE} {{{{ lr }}}}\\
+      then {WIDE} {{{{ epochs }}}}"],
+    args: "--note={WIDE} --epochs={{{{ epochs }}}}
+      --lr={{{{ lr }}}} {WIDE} --again={{{{ params.epochs.as_arg }}}}"}}
+""",
+}
+
+
+def apply_client_edits(text: str, edits: list[types.TextEdit], enc: str) -> str:
+    """Apply non-overlapping one-line edits whose columns are in the client's units."""
+
+    def index(line: str, column: int) -> int:
+        for i in range(len(line) + 1):
+            if units(line[:i], enc) == column:
+                return i
+        raise AssertionError(f"column {column} is inside a character of {line!r}")
+
+    lines = text.split("\n")
+    for edit in sorted(edits, key=lambda e: (e.range.start.line, e.range.start.character))[::-1]:
+        start, end = edit.range.start, edit.range.end
+        assert start.line == end.line
+        line = lines[start.line]
+        a, b = index(line, start.character), index(line, end.character)
+        lines[start.line] = line[:a] + edit.new_text + line[b:]
+    return "\n".join(lines)
+
+
+async def check_wide_template_rename(
+    client: LanguageClient, workspace: Path, style: str, enc: str
+) -> None:
+    folder = workspace / f"wide-{style}-{enc}"
+    folder.mkdir()
+    text = WIDE_TEMPLATES[style]
+    uri = open_doc(client, folder / "train.yaml", text)
+    before = sorted(d.code for d in await wait_diagnostics(client, uri, 1))
+    lines = text.split("\n")
+    number = next(i for i, line in enumerate(lines) if "name: epochs" in line)
+    at = to_client(text, pos(number, lines[number].index("epochs") + 1), enc)
+    refs = await client.text_document_references_async(
+        types.ReferenceParams(
+            text_document=doc_id(uri),
+            position=at,
+            context=types.ReferenceContext(include_declaration=False),
+        )
+    )
+    assert refs is not None and len(refs) == 5
+    for ref in refs:  # each range is the name, in the client's units
+        marked = apply_client_edits(text, [types.TextEdit(range=ref.range, new_text="@")], enc)
+        assert marked.replace("@", "epochs") == text
+        assert "{{ @ }}" in marked or "params.@.as_arg" in marked
+    edit = await client.text_document_rename_async(
+        types.RenameParams(text_document=doc_id(uri), position=at, new_name="n_epochs")
+    )
+    assert edit is not None and edit.changes is not None and set(edit.changes) == {uri}
+    renamed = apply_client_edits(text, list(edit.changes[uri]), enc)
+    expected = (
+        text.replace("name: epochs", "name: n_epochs")
+        .replace("{{ epochs }}", "{{ n_epochs }}")
+        .replace("params.epochs.", "params.n_epochs.")
+    )
+    assert renamed == expected
+    change_doc(client, uri, 2, renamed)
+    assert sorted(d.code for d in await wait_diagnostics(client, uri, 2)) == before
+
+
+@pytest.mark.parametrize("style", ["block", "flow"])
+async def test_template_rename_after_wide_text_utf16(
+    client16: LanguageClient, workspace: Path, style: str
+) -> None:
+    await check_wide_template_rename(client16, workspace, style, "utf-16")
+
+
+@pytest.mark.parametrize("style", ["block", "flow"])
+async def test_template_rename_after_wide_text_utf8(
+    client8: LanguageClient, workspace: Path, style: str
+) -> None:
+    await check_wide_template_rename(client8, workspace, style, "utf-8")
