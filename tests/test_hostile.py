@@ -826,7 +826,7 @@ def test_server_scan_skips_special_files_and_links_out(tmp_path: Path) -> None:
                 )
             )
             error = response.get("error", {}).get("message", "")
-            if "still being indexed" not in error or time.monotonic() > deadline:
+            if "rename again when indexing is done" not in error or time.monotonic() > deadline:
                 break
             time.sleep(0.05)
         assert "error" not in response
