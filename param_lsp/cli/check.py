@@ -108,6 +108,19 @@ class _Run:
     workspaces: dict[Path, Workspace] = field(default_factory=dict)
     markers: dict[Path, Path | None] = field(default_factory=dict)
     settings: dict[int, tuple[ProjectConfig, Settings]] = field(default_factory=dict)
+    #: folder → its files' configuration, settings and workspace: the files of a run do not
+    #: change, so a folder's are found once (not once per file).
+    folders: dict[str, tuple[ProjectConfig, Settings, Workspace]] = field(default_factory=dict)
+
+    def folder_of(self, path: Path) -> tuple[ProjectConfig, Settings, Workspace]:
+        """The configuration, settings and workspace of the files in ``path``'s folder."""
+        folder = os.path.dirname(os.path.abspath(path))
+        known = self.folders.get(folder)
+        if known is None:
+            config = self.config_for(path)
+            known = (config, self._settings_of(config), self.workspace_for(path))
+            self.folders[folder] = known
+        return known
 
     def config_for(self, path: Path) -> ProjectConfig:
         if self.explicit_config is not None:
@@ -118,7 +131,9 @@ class _Run:
             raise UsageError(str(exc)) from exc
 
     def settings_for(self, path: Path) -> Settings:
-        config = self.config_for(path)
+        return self._settings_of(self.config_for(path))
+
+    def _settings_of(self, config: ProjectConfig) -> Settings:
         known = self.settings.get(id(config))
         if known is not None and known[0] is config:
             return known[1]
@@ -179,13 +194,12 @@ class _Run:
                 None,
                 [NOT_UTF8.at(Span.of(0, 0, 0, 0), f"The file is not UTF-8 text ({exc.reason})")],
             )
-        config = self.config_for(path)
-        settings = self.settings_for(path)
+        config, settings, workspace = self.folder_of(path)
         # Named files are always checked (unless --only-polyaxonfiles); folder files by
         # include/exclude, else by the detection rule (core/detect.py).
         if not selected(text, path, config, explicit=explicit and not self.only_polyaxonfiles):
             return None
-        analysis = analyze(text, path, settings, self.workspace_for(path))
+        analysis = analyze(text, path, settings, workspace)
         return FileResult(display, text, analysis.findings)
 
 

@@ -137,9 +137,9 @@ class _Shared:
     sub_findings: list[Finding]
 
 
-#: (referencing file, pathRef value) → the referenced file's absolute path (a DAG's ops and the
-#: files of a folder name the same few components).
-_PATH_REFS: dict[tuple[Path | None, str], Path] = {}
+#: (referencing file's folder, pathRef value) → the referenced file's absolute path (a DAG's
+#: ops and the files of a folder name the same few components).
+_PATH_REFS: dict[tuple[str, str], Path] = {}
 
 
 class Composer:
@@ -352,15 +352,19 @@ class Composer:
         self, layer: Layer, node: YNode, chain: tuple[Path, ...]
     ) -> tuple[Layer | None, Composed | None]:
         ref = str(node.to_py())
-        key = (layer.source, ref)
-        target = _PATH_REFS.get(key) if layer.source is not None else None
-        if target is None:
-            base = layer.source.parent if layer.source is not None else Path.cwd()
-            target = Path(os.path.abspath(base / ref))
-            if layer.source is not None:
+        if layer.source is None:
+            target = Path(os.path.abspath(Path.cwd() / ref))
+        else:
+            # Keyed by the folder: the files of one folder naming the same component share
+            # one resolution (and one Path).
+            key = (os.path.dirname(str(layer.source)), ref)
+            known = _PATH_REFS.get(key)
+            if known is None:
+                known = Path(os.path.abspath(os.path.join(key[0], ref)))
                 if len(_PATH_REFS) > 4096:
                     _PATH_REFS.clear()
-                _PATH_REFS[key] = target
+                _PATH_REFS[key] = known
+            target = known
         return self._referenced(layer, node, target, chain, "pathRef")
 
     def _referenced(
@@ -470,7 +474,7 @@ class Composer:
         for entry in shared.get(target, ()):
             if (
                 entry.parsed is parsed
-                and entry.settings == settings
+                and (entry.settings is settings or entry.settings == settings)
                 and self._still_valid(entry, chain)
             ):
                 self.reads.extend(entry.deps)

@@ -53,6 +53,13 @@ class Workspace:
     #: path is resolved once and a file read once. The language server checks on every read.
     stable: bool = False
     _real: dict[Path, Path] = field(default_factory=dict, repr=False, compare=False)
+    #: While ``stable``: each path's absolute form, and whether it is inside the roots (with the
+    #: roots it was decided for), so a file read by many analyses is looked at once.
+    _norms: dict[Path, Path] = field(default_factory=dict, repr=False, compare=False)
+    _inside: dict[Path, tuple[tuple[Path, ...], bool]] = field(
+        default_factory=dict, repr=False, compare=False
+    )
+    _last_user: tuple[Path, Path] | None = field(default=None, repr=False, compare=False)
     #: file → files its analysis read (the other direction of ``dependants``).
     requires: defaultdict[Path, set[Path]] = field(
         default_factory=lambda: defaultdict(set), repr=False, compare=False
@@ -84,6 +91,16 @@ class Workspace:
     def allowed(self, path: Path, *, by: Path | None = None) -> bool:
         """Whether ``path`` (symlinks resolved) is inside a root; see :meth:`roots_for`."""
         roots = self.roots_for(by)
+        if self.stable:
+            known = self._inside.get(path)
+            if known is not None and known[0] is roots:
+                return known[1]
+            inside = self._allowed(path, roots)
+            self._inside[path] = (roots, inside)
+            return inside
+        return self._allowed(path, roots)
+
+    def _allowed(self, path: Path, roots: tuple[Path, ...]) -> bool:
         try:
             real = self._real.get(path) if self.stable else None
             if real is None:
@@ -107,9 +124,9 @@ class Workspace:
         unless ``track`` is False). ``keep=False``: a parse made for this read is not cached (a
         file read once, e.g. by the workspace index, whose tree would otherwise stay in
         memory); ``parse=False``: the text only (a cached tree is still returned)."""
-        path = _norm(path)
+        path = self._norm(path)
         if by is not None and track:
-            user = _norm(by)
+            user = self._user(by)
             self.dependants[path].add(user)
             self.requires[user].add(path)
         if not self.allowed(path, by=by):
@@ -165,6 +182,26 @@ class Workspace:
             self.stable = was
             if not was:
                 self._real.clear()
+                self._norms.clear()
+                self._inside.clear()
+
+    def _user(self, by: Path) -> Path:
+        # The reads of one analysis name the same file as their user: remembered (one entry,
+        # so a run over many files keeps no table of them).
+        last = self._last_user
+        if last is not None and last[0] is by:
+            return last[1]
+        user = _norm(by)
+        self._last_user = (by, user)
+        return user
+
+    def _norm(self, path: Path) -> Path:
+        if not self.stable:
+            return _norm(path)
+        known = self._norms.get(path)
+        if known is None:
+            known = self._norms[path] = _norm(path)
+        return known
 
     def requirements_of(self, path: Path) -> set[Path]:
         """Files the last analysis of ``path`` read (directly or through a chain)."""
