@@ -9,18 +9,14 @@ from pathlib import Path
 import pytest
 
 from param_lsp.core.compose import Composer
+from param_lsp.core.detect import skipped_folder, walk_yaml_files
 from param_lsp.core.settings import Settings
 from param_lsp.core.span import Span
 from param_lsp.core.workspace import Workspace
 from param_lsp.engine.analyze import analyze
 from param_lsp.engine.config import ConfigFinder
 from param_lsp.features.sites import FileSites
-from param_lsp.features.workspace_index import (
-    WorkspaceIndex,
-    index_file,
-    skipped_folder,
-    walk_yaml_files,
-)
+from param_lsp.features.workspace_index import WorkspaceIndex, index_file
 from param_lsp.rules import references
 
 COMPONENT = """\

@@ -65,7 +65,7 @@ def _discover(paths: Sequence[str], problems: list[str]) -> Iterator[tuple[Path,
 
     A folder that cannot be listed is added to ``problems`` (never skipped silently).
     """
-    from param_lsp.features.workspace_index import walk_yaml_files
+    from param_lsp.core.detect import walk_yaml_files
 
     def unlisted(exc: OSError) -> None:
         problems.append(f"cannot read folder {exc.filename}: {exc.strerror or exc}")

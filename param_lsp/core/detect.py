@@ -26,7 +26,9 @@ folder walk or a keystroke in the editor stays cheap.
 
 from __future__ import annotations
 
+import os
 import re
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -252,3 +254,30 @@ def selected(
     if choice is not None:
         return choice
     return looks_like_polyaxonfile(text)
+
+
+#: Folders never searched for polyaxonfiles (besides hidden ones), by the CLI and the server.
+SKIP_DIRS = frozenset({"node_modules", "venv", "__pycache__"})
+YAML_SUFFIXES = (".yaml", ".yml")
+
+
+def walk_yaml_files(
+    folder: Path, onerror: Callable[[OSError], None] | None = None
+) -> Iterator[Path]:
+    """YAML files under ``folder`` in a stable order (sorted names, folders depth first),
+    skipping hidden folders and :data:`SKIP_DIRS`; ``onerror`` hears of folders that cannot be
+    listed."""
+    for dirpath, dirnames, filenames in os.walk(folder, onerror=onerror):
+        dirnames[:] = sorted(d for d in dirnames if d not in SKIP_DIRS and not d.startswith("."))
+        for name in sorted(filenames):
+            if name.lower().endswith(YAML_SUFFIXES):
+                yield Path(dirpath) / name
+
+
+def skipped_folder(root: Path, path: Path) -> bool:
+    """Whether ``path`` lies under a folder :func:`walk_yaml_files` does not enter."""
+    try:
+        folders = path.relative_to(root).parts[:-1]
+    except ValueError:
+        return True
+    return any(part in SKIP_DIRS or part.startswith(".") for part in folders)

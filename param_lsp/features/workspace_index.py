@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import gc
 import os
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -27,32 +27,6 @@ from param_lsp.features.sites import FileSites, IOKey, io_key
 if TYPE_CHECKING:
     from param_lsp.engine.analyze import Analysis
     from param_lsp.features.document import DocumentView
-
-#: Folders never searched for polyaxonfiles (besides hidden ones), by the CLI and the server.
-SKIP_DIRS = frozenset({"node_modules", "venv", "__pycache__"})
-YAML_SUFFIXES = (".yaml", ".yml")
-
-
-def walk_yaml_files(
-    folder: Path, onerror: Callable[[OSError], None] | None = None
-) -> Iterator[Path]:
-    """YAML files under ``folder`` in a stable order (sorted names, folders depth first),
-    skipping hidden folders and :data:`SKIP_DIRS`; ``onerror`` hears of folders that cannot be
-    listed."""
-    for dirpath, dirnames, filenames in os.walk(folder, onerror=onerror):
-        dirnames[:] = sorted(d for d in dirnames if d not in SKIP_DIRS and not d.startswith("."))
-        for name in sorted(filenames):
-            if name.lower().endswith(YAML_SUFFIXES):
-                yield Path(dirpath) / name
-
-
-def skipped_folder(root: Path, path: Path) -> bool:
-    """Whether ``path`` lies under a folder :func:`walk_yaml_files` does not enter."""
-    try:
-        folders = path.relative_to(root).parts[:-1]
-    except ValueError:
-        return True
-    return any(part in SKIP_DIRS or part.startswith(".") for part in folders)
 
 
 @dataclass(slots=True)

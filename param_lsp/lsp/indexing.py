@@ -79,7 +79,7 @@ class Indexer:
         link out of the workspace)."""
         import os
 
-        from param_lsp.features.workspace_index import walk_yaml_files
+        from param_lsp.core.detect import walk_yaml_files
 
         real_roots = [Path(os.path.realpath(root)) for root in roots]
         found: list[Path] = []

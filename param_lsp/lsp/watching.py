@@ -64,7 +64,7 @@ def on_closed(ls: ParamLanguageServer, path: Path) -> None:
 
 def indexable(ls: ParamLanguageServer, path: Path) -> bool:
     """Inside the workspace (symlinks resolved) and not under a folder the scan skips."""
-    from param_lsp.features.workspace_index import skipped_folder
+    from param_lsp.core.detect import skipped_folder
 
     workspace, root = ls.store.workspace, ls.store.workspace_root
     if workspace is None or root is None or not workspace.allowed(path):
