@@ -148,7 +148,7 @@ class _Run:
         root = _workspace_root(Path(os.path.abspath(path)).parent, self.markers)
         workspace = self.workspaces.get(root)
         if workspace is None:
-            workspace = self.workspaces[root] = Workspace(root=root, stable=True)
+            workspace = self.workspaces[root] = Workspace(root=root, stable=True, track_users=False)
         return workspace
 
     def check(self, path: Path, explicit: bool) -> Outcome:

@@ -52,6 +52,9 @@ class Workspace:
     #: For a run over files that do not change meanwhile (`param-lsp check`): each path's real
     #: path is resolved once and a file read once. The language server checks on every read.
     stable: bool = False
+    #: Whether reads record who read what (``dependants``, ``requires``): the language server
+    #: re-checks users when a file changes; a CLI run does not, and keeps no table per file.
+    track_users: bool = True
     _real: dict[Path, Path] = field(default_factory=dict, repr=False, compare=False)
     #: While ``stable``: each path's absolute form, and whether it is inside the roots (with the
     #: roots it was decided for), so a file read by many analyses is looked at once.
@@ -125,7 +128,7 @@ class Workspace:
         file read once, e.g. by the workspace index, whose tree would otherwise stay in
         memory); ``parse=False``: the text only (a cached tree is still returned)."""
         path = self._norm(path)
-        if by is not None and track:
+        if by is not None and track and self.track_users:
             user = self._user(by)
             self.dependants[path].add(user)
             self.requires[user].add(path)
