@@ -16,7 +16,7 @@ def to_json(results: Sequence[FileResult]) -> dict[str, Any]:
 
 def _file(result: FileResult) -> dict[str, Any]:
     # Positions on the lines editors show (see EditorLines).
-    lines = EditorLines(result.text) if result.text is not None else None
+    lines = EditorLines(result.text) if result.text is not None and result.findings else None
     diagnostics = []
     for f in result.findings:
         item: dict[str, Any] = {

@@ -29,7 +29,7 @@ def report(results: Iterable[FileResult], out: TextIO, *, colour: bool, quiet: b
     checked = 0
     for result in results:
         checked += 1
-        lines = EditorLines(result.text) if result.text is not None else None
+        lines = EditorLines(result.text) if result.text is not None and result.findings else None
         for finding in result.findings:
             counts[finding.severity] += 1
             start, end = lines.span_to_editor(finding.span) if lines else finding.span
