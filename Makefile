@@ -69,8 +69,9 @@ rules-doc: venv
 test: lint typecheck
 	$(BIN)/pytest -q
 
+# Skipped tests say why (an editor or tool not installed: tests/editors/install-editors.sh).
 slow: venv
-	$(BIN)/pytest -q -m slow
+	$(BIN)/pytest -q -rs -m slow
 
 # Performance figures (not part of the tests): table on stdout, JSON in benchmarks/results/.
 bench: venv
@@ -84,4 +85,4 @@ fuzz: venv
 		$(BIN)/pytest -q -p no:cacheprovider tests/test_robustness.py -k random_edits
 
 clean:
-	rm -rf $(VENV) .venv-latest .uv build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .venv-latest .venv-editors .uv build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache

@@ -7,6 +7,7 @@ Each test module gets one server (module-scoped fixture and event loop, see
 from __future__ import annotations
 
 import asyncio
+import itertools
 import os
 import sys
 import time
@@ -126,6 +127,19 @@ def change_doc(
             content_changes=[change],
         )
     )
+
+
+_opened_names = itertools.count()
+
+
+async def open_fresh(
+    client: LanguageClient, workspace: Path, text: str, name: str = "", prefix: str = "doc"
+) -> str:
+    """Open ``text`` as a new file of ``workspace`` (a fresh name unless given) and wait for its
+    first diagnostics."""
+    uri = open_doc(client, workspace / (name or f"{prefix}{next(_opened_names)}.yaml"), text)
+    await wait_diagnostics(client, uri, 1)
+    return uri
 
 
 async def wait_diagnostics(

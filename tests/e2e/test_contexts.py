@@ -24,6 +24,7 @@ from tests.e2e.support import (
     cursor,
     doc_id,
     open_doc,
+    open_fresh,
     pos,
     server_config,
     start,
@@ -50,13 +51,7 @@ async def client(lsp_client: LanguageClient, workspace: Path):
     await lsp_client.shutdown_session()
 
 
-_counter = iter(range(10_000))
-
-
-async def opened(client: LanguageClient, workspace: Path, text: str, name: str = "") -> str:
-    uri = open_doc(client, workspace / (name or f"ctx{next(_counter)}.yaml"), text)
-    await wait_diagnostics(client, uri, 1)
-    return uri
+opened = open_fresh
 
 
 async def items_at(client: LanguageClient, workspace: Path, marked: str) -> list:

@@ -17,6 +17,7 @@ from tests.e2e.support import (
     cursor,
     doc_id,
     open_doc,
+    open_fresh,
     pos,
     server_config,
     start,
@@ -78,13 +79,7 @@ def to_client(text: str, at: types.Position, encoding: str) -> types.Position:
     return pos(at.line, units(line[: at.character], encoding))
 
 
-_counter = iter(range(10_000))
-
-
-async def opened(client: LanguageClient, workspace: Path, text: str) -> str:
-    uri = open_doc(client, workspace / f"enc{next(_counter)}.yaml", text)
-    await wait_diagnostics(client, uri, 1)
-    return uri
+opened = open_fresh
 
 
 OP = "kind: operation\npathRef: train.yaml\n"

