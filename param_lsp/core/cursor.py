@@ -280,19 +280,7 @@ def _walk(
                     True,
                 )
         word = _word_before(line_text, column)
-        return Cursor(
-            line,
-            column,
-            "slot",
-            steps,
-            None,
-            None,
-            word,
-            Span.of(line, column - len(word), line, column),
-            siblings,
-            True,
-            "map",
-        )
+        return _slot(line, column, steps, word, siblings, True, "map")
     if isinstance(node, YSeq):
         for n, item in enumerate(node.items):
             if item.start <= pos <= item.end and not (
@@ -313,23 +301,24 @@ def _walk(
                     Siblings(),
                     True,
                 )
-        return Cursor(
-            line,
-            column,
-            "slot",
-            steps,
-            None,
-            None,
-            "",
-            Span.of(line, column, line, column),
-            Siblings(
-                {item.text: "" for item in node.items if isinstance(item, YScalar) and item.text}
-            ),
-            True,
-            "seq",
-        )
+        present = {item.text: "" for item in node.items if isinstance(item, YScalar) and item.text}
+        return _slot(line, column, steps, "", Siblings(present), True, "seq")
     # A scalar root cannot happen (callers only compose `{`/`[` fragments).
     return Cursor(line, column, "slot", steps)
+
+
+def _slot(
+    line: int,
+    column: int,
+    steps: tuple[PathStep, ...],
+    word: str,
+    siblings: Siblings,
+    flow: bool,
+    container: Literal["map", "seq"],
+) -> Cursor:
+    """A slot where a new key or item goes, ``word`` typed so far just before the cursor."""
+    span = Span.of(line, column - len(word), line, column)
+    return Cursor(line, column, "slot", steps, None, None, word, span, siblings, flow, container)
 
 
 def _word_before(line_text: str, column: int) -> str:
@@ -392,10 +381,7 @@ def _typed_line(
         # A blank line: a new entry of the collection.
         others = _other_entries(node, line)
         container: Literal["map", "seq"] = "map" if isinstance(node, YMap) else "seq"
-        return Cursor(
-            line, column, "slot", steps, None, None, "",
-            Span.of(line, column, line, column), Siblings(others), True, container,
-        )  # fmt: skip
+        return _slot(line, column, steps, "", Siblings(others), True, container)
     opener = "{" if isinstance(node, YMap) else "["
     synthetic = text[: indent - 1] + opener + text[indent:]
     fragment = _compose_flow(synthetic, line, indent - 1)
@@ -572,16 +558,4 @@ def cursor_at(
         return Cursor(line, column, "item", steps, None, None, value, span, siblings, False, None)
     word = text[content:column].strip() if not blank else ""
     siblings = _block_siblings(lines, line, content, part.key)
-    return Cursor(
-        line,
-        column,
-        "slot",
-        steps,
-        None,
-        None,
-        word,
-        Span.of(line, column - len(word), line, column),
-        siblings,
-        False,
-        "map",
-    )
+    return _slot(line, column, steps, word, siblings, False, "map")

@@ -188,6 +188,33 @@ def _key_named(mapping: YNode | None, name: str) -> YNode | None:
     return mapping.key_node(name) if isinstance(mapping, YMap) else None
 
 
+def _param_key_sites(view: DocumentView, site: CallSite, io: IODef) -> list[Span]:
+    """The keys of ``site`` that give ``io`` a value: its param (written in this file, not from
+    `-P`), its `matrix.params` key (inputs only) and its join param keys."""
+    spans: list[Span] = []
+    param = site.params.get(io.name)
+    if (
+        param is not None
+        and param.key_node is not None
+        and not param.from_cli
+        and (param.source is None or same_path(param.source, view.path))
+    ):
+        spans.append(content_span(param.key_node))
+    if not io.is_output:
+        matrix = site.node.get("matrix")
+        key = _key_named(matrix.get("params") if isinstance(matrix, YMap) else None, io.name)
+        if key is not None:
+            spans.append(content_span(key))
+    joins = site.node.get("joins")
+    if isinstance(joins, YSeq):
+        for join in joins.items:
+            if isinstance(join, YMap):
+                key = _key_named(join.get("params"), io.name)
+                if key is not None:
+                    spans.append(content_span(key))
+    return spans
+
+
 def io_sites(
     view: DocumentView, io: IODef, *, declaration: bool = True, unmapped: Unmapped | None = None
 ) -> list[Span]:
@@ -200,26 +227,7 @@ def io_sites(
     for site in index.sites():
         if not uses_io(site, io):
             continue
-        param = site.params.get(io.name)
-        if (
-            param is not None
-            and param.key_node is not None
-            and not param.from_cli
-            and (param.source is None or same_path(param.source, view.path))
-        ):
-            spans.append(content_span(param.key_node))
-        if not io.is_output:
-            matrix = site.node.get("matrix")
-            key = _key_named(matrix.get("params") if isinstance(matrix, YMap) else None, io.name)
-            if key is not None:
-                spans.append(content_span(key))
-        joins = site.node.get("joins")
-        if isinstance(joins, YSeq):
-            for join in joins.items:
-                if isinstance(join, YMap):
-                    key = _key_named(join.get("params"), io.name)
-                    if key is not None:
-                        spans.append(content_span(key))
+        spans += _param_key_sites(view, site, io)
         for node in _own_template_nodes(site):
             for chain in _chains_in(view, node, unmapped, _names(io, bare=True)):
                 spans += _chain_spans(chain, io, bare=True)
@@ -340,28 +348,7 @@ def all_io_sites(view: DocumentView, key: Callable[[IODef], K]) -> dict[K, list[
                 continue
             done.add(k)
             spans = out.setdefault(k, [])
-            param = site.params.get(io.name)
-            if (
-                param is not None
-                and param.key_node is not None
-                and not param.from_cli
-                and (param.source is None or same_path(param.source, view.path))
-            ):
-                spans.append(content_span(param.key_node))
-            if not io.is_output:
-                matrix = site.node.get("matrix")
-                found = _key_named(
-                    matrix.get("params") if isinstance(matrix, YMap) else None, io.name
-                )
-                if found is not None:
-                    spans.append(content_span(found))
-            joins = site.node.get("joins")
-            if isinstance(joins, YSeq):
-                for join in joins.items:
-                    if isinstance(join, YMap):
-                        found = _key_named(join.get("params"), io.name)
-                        if found is not None:
-                            spans.append(content_span(found))
+            spans += _param_key_sites(view, site, io)
             if chains is None:
                 chains = [c for node in _own_template_nodes(site) for c in _chains_in(view, node)]
             for chain in chains:
