@@ -37,7 +37,7 @@ from param_lsp.core.schema_spec import (
     Type,
 )
 from param_lsp.core.template_scan import has_template
-from param_lsp.core.types import validate_io_value
+from param_lsp.core.types import is_known_type, validate_io_value
 from param_lsp.core.yaml_tree import YMap, YNode, YScalar, YSeq
 from param_lsp.rules import schema_values
 from param_lsp.rules.joins import check_joins_schema
@@ -414,7 +414,9 @@ IO_BAD_DEFAULT = rule(
     doc="""
     Polyaxon parses an IO's default value exactly like a param value (§6), and checks it
     against `validation`, when the IO is defined. Templates are not exempt for non-string
-    types: `type: int` with `value: "{{ x }}"` is rejected.
+    types: `type: int` with `value: "{{ x }}"` is rejected. When the `type` itself is one
+    Polyaxon does not know (`integer`, `string`, …), the finding is on the `type`, with the
+    closest Polyaxon type; without a default such a type is accepted until a param is passed.
     """,
     bad="""
     kind: component
@@ -1171,7 +1173,16 @@ def _h_io(w: _Walker, node: YNode, t: Type, path: Path, owner: YNode) -> bool:
         messages = _validate_default(name, io_type, value, is_optional, is_list, node)
         if messages is not None:
             ours, polyaxon = messages
-            w.ctx.report(IO_BAD_DEFAULT.at(value_entry[1].span, ours, polyaxon=polyaxon))
+            span = value_entry[1].span
+            if isinstance(io_type, str) and not is_known_type(io_type) and type_node is not None:
+                # The cause is the type, not the value: Polyaxon cannot build a parser for it.
+                span = type_node.span
+                ours = (
+                    f"Input `{_pyfmt(name)}` has type `{io_type}`, which Polyaxon does not "
+                    f"know, so its default `value` cannot be parsed; use a Polyaxon type such "
+                    f"as `int`, `float`, `str` or `bool`.{_suggest_type(io_type)}"
+                )
+            w.ctx.report(IO_BAD_DEFAULT.at(span, ours, polyaxon=polyaxon))
             return False
     if not is_optional and value is not None and value_entry is not None:
         _report_not_optional(w, name, value_entry)
@@ -1214,6 +1225,38 @@ def _validation_of(node: YMap) -> dict[str, Any] | None:
     if delay is not None and delay.to_py() is not None:
         result["delay"] = delay.to_py()
     return result or None
+
+
+#: Common IO type names, and the spellings of other schema languages Polyaxon does not map.
+_IO_TYPE_NAMES = (
+    "int",
+    "float",
+    "bool",
+    "str",
+    "dict",
+    "list",
+    "path",
+    "uri",
+    "image",
+    "s3",
+    "gcs",
+    "wasb",
+    "uuid",
+    "email",
+    "date",
+    "datetime",
+    "timedelta",
+    "metric",
+    "metadata",
+    "any",
+)
+_IO_TYPE_ALIASES = {"integer": "int", "number": "float", "boolean": "bool", "string": "str"}
+
+
+def _suggest_type(io_type: str) -> str:
+    alias = _IO_TYPE_ALIASES.get(io_type.lower())
+    close = [alias] if alias else difflib.get_close_matches(io_type, _IO_TYPE_NAMES, 1, 0.6)
+    return f" Did you mean `{close[0]}`?" if close else ""
 
 
 def _validate_default(
