@@ -131,3 +131,20 @@ def test_hostile_lines_are_read_in_linear_time(text: str) -> None:
     started = time.perf_counter()
     polyaxon_kind(text)
     assert time.perf_counter() - started < 0.5
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("{name: train, run: {kind: job, container: {image: python}}}\n", "v1"),
+        ("{name: sweep, matrix: {kind: grid, params: {}}, hubRef: tensorboard}\n", "v1"),
+        ("{name: x, run: {kind: deploy}}\n", None),
+        ("{name: x, steps: [], run: {kind: job}}\n", None),
+    ],
+    ids=["runtime", "matrix-and-hubref", "foreign-run-kind", "foreign-key"],
+)
+def test_a_flow_document_without_kind_follows_the_kind_less_rule(
+    text: str, expected: str | None
+) -> None:
+    # Composed like a block document's top level: every key a Polyaxon section plus a marker.
+    assert polyaxon_kind(text) == expected

@@ -21,7 +21,11 @@ checked; files matched by its `exclude` never are (:func:`selected`).
 
 The rule reads lines, not a YAML tree: the top-level keys (lines at column 0), and only for
 `run`, `matrix` and `component` their first-level children or a one-line flow mapping, so a
-folder walk or a keystroke in the editor stays cheap.
+folder walk or a keystroke in the editor stays cheap. A document written as one flow mapping
+(`{kind: operation, …}`) has no column-0 keys: its head is composed instead, and while it does
+not compose (half typed) only a `kind: operation|component` at its start counts. The VS Code
+extension, which only decides when to start the server, recognises flow documents by that
+`kind` alone.
 """
 
 from __future__ import annotations
@@ -31,6 +35,8 @@ import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+import yaml
 
 from param_lsp.core.schema_spec import SECTIONS_218
 from param_lsp.core.span import YAML_LINE_BREAK
@@ -70,6 +76,8 @@ _NOT_KEY_START = frozenset("#-?:{}[]!&*|>%@`,")
 #: Flow mappings are read up to this length (a value longer than that is not a marker).
 FLOW_CHARS = 4096
 _FLOW_KIND = re.compile(r"""[{,][ \t]*['"]?kind['"]?[ \t]*:[ \t]*['"]?([A-Za-z_]+)""")
+_FLOW_FOREIGN = re.compile(r"""[{,][ \t]*['"]?(?:apiVersion|\$schema)['"]?[ \t]*:""")
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _FLOW_RUN = re.compile(r"\brun[ \t]*:[ \t]*\{[^{}]{0,4096}?\bkind\b")
 
 
@@ -222,9 +230,56 @@ def _has_marker(tops: list[_Top]) -> bool:
     return False
 
 
+def _flow_top_level(text: str) -> list[_Top] | None:
+    """The top-level keys of a document written as one flow mapping (`{kind: operation, …}`),
+    read from the composed head of the file (no column-0 keys to scan); None otherwise.
+
+    A flow mapping that does not compose yet (half typed, or longer than the head) still counts
+    when it names `kind: operation|component` at its top, so detection does not flicker while
+    the user types."""
+    head = text[:SNIFF_CHARS]
+    for line in _lines(head):
+        content = line.strip()
+        if content.startswith("---"):
+            content = content[3:].strip()
+        if not content or content.startswith(("#", "%")):
+            continue
+        if not content.startswith("{"):
+            return None
+        break
+    else:
+        return None
+    try:
+        root = next(yaml.compose_all(head, Loader=_LOADER), None)
+    except yaml.YAMLError:
+        # Half typed: only a top-level `kind` is trusted (the extension applies the same rule).
+        kind = _flow_kind(head.lstrip(" \t\r\n-"))
+        if kind not in KINDS or _FLOW_FOREIGN.search(head, 0, FLOW_CHARS):
+            return None
+        return [_Top("kind", kind, ([], 0, 0))]
+    if not isinstance(root, yaml.MappingNode):
+        return None
+    tops: list[_Top] = []
+    for key_node, value_node in root.value:
+        if not isinstance(key_node, yaml.ScalarNode):
+            return None
+        value = value_node.value if isinstance(value_node, yaml.ScalarNode) else ""
+        top = _Top(str(key_node.value), value, ([], 0, 0))
+        if isinstance(value_node, yaml.MappingNode):
+            top._children = {
+                str(child.value): item.value if isinstance(item, yaml.ScalarNode) else ""
+                for child, item in value_node.value
+                if isinstance(child, yaml.ScalarNode)
+            }
+        tops.append(top)
+    return tops
+
+
 def polyaxon_kind(text: str) -> str | None:
     """How the detection rule sees a text: "v1", "v0", or None (not a polyaxonfile)."""
     tops = _top_level(text)
+    if tops is None:
+        tops = _flow_top_level(text)
     if not tops:
         return None
     keys = {top.key for top in tops}

@@ -216,9 +216,28 @@ function hasMarker(tops: Top[]): boolean {
   return false;
 }
 
+const FLOW_FOREIGN = /[{,][ \t]*['"]?(?:apiVersion|\$schema)['"]?[ \t]*:/;
+
+/** A document written as one flow mapping (`{kind: operation, …}`): recognised by its `kind`. */
+function flowDocumentKind(text: string): "v1" | undefined {
+  const head = text.slice(0, SNIFF_CHARS);
+  for (const line of head.split(/\r\n|[\r\n\u0085\u2028\u2029]/)) {
+    let content = line.trim();
+    if (content.startsWith("---")) content = content.slice(3).trim();
+    if (!content || content.startsWith("#") || content.startsWith("%")) continue;
+    if (!content.startsWith("{")) return undefined;
+    const start = head.indexOf("{");
+    const kind = flowKind(head.slice(start));
+    if (kind === undefined || !KINDS.has(kind)) return undefined;
+    return FLOW_FOREIGN.test(head.slice(start, start + FLOW_CHARS)) ? undefined : "v1";
+  }
+  return undefined;
+}
+
 /** How the detection rule sees a text: "v1", "v0", or undefined (not a polyaxonfile). */
 export function polyaxonKind(text: string): "v1" | "v0" | undefined {
   const tops = topLevel(text);
+  if (tops === undefined) return flowDocumentKind(text);
   if (!tops || !tops.length) return undefined;
   const keys = new Set(tops.map((t) => t.key));
   const kind = tops.find((t) => t.key === "kind")?.value;
