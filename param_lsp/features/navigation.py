@@ -12,6 +12,7 @@ from param_lsp.core.locate import PathStep
 from param_lsp.core.model import IODef
 from param_lsp.core.public_hub import is_virtual
 from param_lsp.core.span import Position, Span
+from param_lsp.core.yaml_tree import YSeq
 from param_lsp.features import knowledge
 from param_lsp.features.document import DocumentView
 from param_lsp.features.expressions import expression_at
@@ -306,6 +307,26 @@ def _dedupe(locations: list[Location]) -> list[Location]:
             seen.add(key)
             unique.append(location)
     return unique
+
+
+def shared_io(view: DocumentView, pos: Position) -> IODef | None:
+    """The input or output at ``pos`` when other files can use it: it is declared by a
+    component file (at its top level, or in another file this one refers to), not inline in an
+    operation or among a DAG's own components."""
+    found = target_at(view, pos)
+    if found is None or found.io is None or is_virtual(found.io.source):
+        return None
+    io = found.io
+    if io.source is not None and view.path is not None and not same_path(io.source, view.path):
+        return io
+    root = view.analysis.root if view.analysis is not None else None
+    if root is None or view.analysis is None or view.analysis.kind != "component":
+        return None
+    for key in ("inputs", "outputs"):
+        items = root.get(key)
+        if isinstance(items, YSeq) and any(item is io.node for item in items.items):
+            return io
+    return None
 
 
 def prepare_rename(view: DocumentView, pos: Position) -> tuple[Span, str] | None:

@@ -33,6 +33,7 @@ from param_lsp.lsp.options import CONFIG_SECTION, OptionsError, client_overrides
 from param_lsp.lsp.textsync import adopt
 
 if TYPE_CHECKING:
+    from param_lsp.core.span import Position
     from param_lsp.features.document import DocumentView
 
 log = logging.getLogger("param_lsp")
@@ -755,6 +756,21 @@ async def references(ls: ParamLanguageServer, params: types.ReferenceParams) -> 
     return locations(ls, params.text_document.uri, view, found) or None
 
 
+def _rename_refusal(ls: ParamLanguageServer, view: DocumentView, pos: Position) -> str | None:
+    """Why a rename at ``pos`` could miss uses: the index is incomplete, or no workspace folder
+    is open (nothing is indexed) and the name belongs to a component other files can use."""
+    from param_lsp.features.navigation import shared_io
+
+    if ls.store.workspace_root is None:
+        io = shared_io(view, pos)
+        if io is not None:
+            return (
+                f"Rename refused: no workspace folder is open, so uses of `{io.name}` in other "
+                "files could be missed; open the folder that holds them, then rename."
+            )
+    return ls.indexer.rename_refusal(ls.scan_task)
+
+
 @server.feature(types.TEXT_DOCUMENT_PREPARE_RENAME)
 @guarded(None)
 async def prepare_rename(ls: ParamLanguageServer, params: types.PrepareRenameParams) -> Any:
@@ -768,7 +784,7 @@ async def prepare_rename(ls: ParamLanguageServer, params: types.PrepareRenamePar
         raise RequestFailed(
             "Nothing to rename here: place the cursor on an input, output or op name."
         )
-    refusal = ls.indexer.rename_refusal(ls.scan_task)
+    refusal = _rename_refusal(ls, view, pos)
     if refusal is not None:  # said before the user types a new name
         raise RequestFailed(refusal)
     span, name = found
@@ -786,7 +802,7 @@ async def rename(ls: ParamLanguageServer, params: types.RenameParams) -> Any:
     view, pos = await _position(ls, params.text_document.uri, params.position)
     if pos is None:
         return None
-    refusal = ls.indexer.rename_refusal(ls.scan_task)
+    refusal = _rename_refusal(ls, view, pos)
     if refusal is not None:
         raise RequestFailed(refusal)
     try:
