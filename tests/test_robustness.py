@@ -169,20 +169,33 @@ def test_file_changing_on_disk_is_reread(tmp_path: Path) -> None:
 
 
 def test_file_truncated_while_being_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    whole = b"kind: component\nrun: {kind: job}\ninputs:\n- name: lr\n  type: float\n  value: 0.1\n"
     component = tmp_path / "c.yaml"
-    component.write_text("kind: component\nrun: {kind: job}\n")
-    real_read = Path.read_bytes
+    component.write_bytes(whole)
+    text = "kind: operation\npathRef: c.yaml\n"
+    # Polyaxon 2.18.0 accepts the operation with the whole component.
+    assert analyze(text, tmp_path / "op.yaml", Settings(), Workspace(tmp_path)).findings == []
+    real_read = os.read
+    truncated: list[bytes] = []
 
-    def read_then_truncate(self: Path) -> bytes:
-        data = real_read(self)
-        self.write_bytes(b"")  # changed under our feet: the bytes read stay consistent
-        return data[: len(data) // 2]
+    def read_then_truncate(fd: int, size: int) -> bytes:
+        data = real_read(fd, size)
+        if not truncated and os.readlink(f"/proc/self/fd/{fd}") == str(component.resolve()):
+            component.write_bytes(b"")  # changed under our feet: the bytes read stay consistent
+            truncated.append(data[: data.index(b"  value:")])
+            return truncated[0]
+        return data
 
-    monkeypatch.setattr(Path, "read_bytes", read_then_truncate)
-    analysis = analyze(
-        "kind: operation\npathRef: c.yaml\n", tmp_path / "op.yaml", Settings(), Workspace(tmp_path)
-    )
-    assert analysis.findings is not None  # no exception, a finding list
+    monkeypatch.setattr(os, "read", read_then_truncate)
+    os.utime(component, ns=(time.time_ns(), time.time_ns() + 10_000_000))
+    analysis = analyze(text, tmp_path / "op.yaml", Settings(), Workspace(tmp_path))
+    monkeypatch.undo()
+    assert truncated == [b"kind: component\nrun: {kind: job}\ninputs:\n- name: lr\n  type: float\n"]
+    # The component as read (`lr` without default) is what is checked. Polyaxon 2.18.0 on a
+    # file holding those bytes: "The Polyaxonfile has non optional inputs/outputs, you need to
+    # pass valid params".
+    assert [f.code for f in analysis.findings] == ["PLX300"]  # the rule of that message
+    assert "`lr`" in analysis.findings[0].message
 
 
 def test_no_network_for_remote_references(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -306,6 +306,12 @@ def selected(
     if explicit:
         return True
     choice = config.selects(path) if config is not None and path is not None else None
+    return selected_by(choice, text)
+
+
+def selected_by(choice: bool | None, text: str) -> bool:
+    """Whether a file is checked, given the configuration's include/exclude ``choice`` for it
+    (True included, False excluded, None not named): otherwise by the detection rule."""
     if choice is not None:
         return choice
     return looks_like_polyaxonfile(text)

@@ -109,7 +109,7 @@ class Indexer:
         return out
 
     def _index_one(self, path: Path) -> FileSites | None:
-        from param_lsp.core.detect import looks_like_polyaxonfile
+        from param_lsp.core.detect import selected_by
         from param_lsp.features.index_cache import CachedFile, digest
         from param_lsp.features.workspace_index import sites_of_text
 
@@ -138,7 +138,7 @@ class Indexer:
             self.reused += 1
             return known.sites
         sites = None
-        if selected or looks_like_polyaxonfile(result.text):
+        if selected_by(selected, result.text):
             workspace.requires.pop(result.path, None)
             sites = sites_of_text(result.text, path, settings, workspace, result.parsed)
         deps = tuple(
