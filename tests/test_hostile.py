@@ -476,7 +476,7 @@ def test_misspelt_template_names_among_thousands_are_bounded() -> None:
 
 
 def test_did_you_mean_still_finds_slips_at_either_end_among_many() -> None:
-    from param_lsp.rules.params import did_you_mean
+    from param_lsp.core.names import did_you_mean
 
     names = tuple(f"param_{i}" for i in range(5000))
     assert did_you_mean("parma_4321", names) == "param_4321"

@@ -166,7 +166,7 @@ def test_target_216_rejects_undeclared_params() -> None:
     ],
 )
 def test_did_you_mean(name: str, candidates: list[str], expected: str | None) -> None:
-    from param_lsp.rules.params import did_you_mean
+    from param_lsp.core.names import did_you_mean
 
     assert did_you_mean(name, candidates) == expected
 
@@ -175,14 +175,14 @@ def test_did_you_mean(name: str, candidates: list[str], expected: str | None) ->
 @hypothesis_settings(max_examples=3000, deadline=None)
 def test_did_you_mean_distance_skips_common_ends_without_changing_it(a: str, b: str) -> None:
     """Stripping a shared prefix and suffix is only a shortcut: the full distance agrees."""
-    from param_lsp.rules.params import _edit_distance, _osa
+    from param_lsp.core.names import _edit_distance, _osa
 
     if abs(len(a) - len(b)) <= 3:
         assert _edit_distance(a, b) == _osa(a, b)
 
 
 def test_did_you_mean_finds_the_transposed_name_among_many() -> None:
-    from param_lsp.rules.params import did_you_mean
+    from param_lsp.core.names import did_you_mean
 
     names = [f"param_{i}" for i in range(1200)]
     assert did_you_mean("parma_1150", names) == "param_1150"

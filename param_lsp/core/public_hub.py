@@ -12,7 +12,6 @@ params are checked against it exactly like against a `pathRef`.
 
 from __future__ import annotations
 
-import difflib
 import json
 from functools import cache, lru_cache
 from importlib import resources
@@ -21,6 +20,7 @@ from typing import Any
 
 import yaml
 
+from param_lsp.core.names import did_you_mean
 from param_lsp.core.yaml_tree import YMap, parse_yaml
 
 #: The (never read) path a hub component's layer and IO carry: findings drop related locations
@@ -89,7 +89,7 @@ def suggest(ref: str) -> str | None:
     known = _facts()
     if name in known:
         return None
-    close = difflib.get_close_matches(name, list(known), n=1, cutoff=0.8)
-    if not close:
+    close = did_you_mean(name, sorted(known))
+    if close is None:
         return None
-    return f"{close[0]}:{tag}" if tag else close[0]
+    return f"{close}:{tag}" if tag else close

@@ -56,7 +56,7 @@ def _option_fix(view: DocumentView, finding: Finding) -> CodeAction | None:
     """A value outside an input's `options`: "Replace with `<closest option>`"."""
     if "must be one of the values" not in finding.message:
         return None
-    from param_lsp.rules.params import did_you_mean
+    from param_lsp.core.names import did_you_mean
 
     site = _site_for_finding(view, finding)
     if site is None:

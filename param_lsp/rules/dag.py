@@ -25,6 +25,7 @@ from param_lsp.core.context import CheckContext
 from param_lsp.core.findings import Finding, Fix, Related, Severity
 from param_lsp.core.memo import latest, remembered, remembering
 from param_lsp.core.model import IODef, Layer, ParamDef, read_layer, str_value
+from param_lsp.core.names import did_you_mean, unambiguous
 from param_lsp.core.span import Span
 from param_lsp.core.workspace import Workspace
 from param_lsp.core.yaml_tree import YMap, YNode, YScalar, YSeq
@@ -32,7 +33,7 @@ from param_lsp.rules import refs as ref_rules
 from param_lsp.rules import templates
 from param_lsp.rules.dependent import SchemaBreaks
 from param_lsp.rules.joins import with_join_params
-from param_lsp.rules.params import ParamsTarget, did_you_mean, unambiguous, validate_params
+from param_lsp.rules.params import ParamsTarget, validate_params
 from param_lsp.rules.references import composer as new_composer
 from param_lsp.rules.registry import Rule, rule
 from param_lsp.rules.run_patch import check_run_patch

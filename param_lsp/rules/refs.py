@@ -20,10 +20,10 @@ from functools import lru_cache
 from param_lsp.core.context import CheckContext
 from param_lsp.core.findings import Finding, Fix, Related, Severity
 from param_lsp.core.model import IODef, ParamDef
+from param_lsp.core.names import did_you_mean, unambiguous
 from param_lsp.core.span import Span
 from param_lsp.core.template_scan import has_template, template_span
 from param_lsp.core.yaml_tree import YMap, YNode
-from param_lsp.rules.params import did_you_mean, unambiguous
 from param_lsp.rules.registry import rule, shown
 from param_lsp.rules.templates import scalar_sub_span
 

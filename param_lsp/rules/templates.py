@@ -433,7 +433,7 @@ def _paths_of(text: str) -> tuple[set[str], list[TemplatePath]]:
 def _check_path(
     path: TemplatePath, node: YNode, scope: TemplateScope, local: set[str], ctx: CheckContext
 ) -> None:
-    from param_lsp.rules.params import did_you_mean, unambiguous
+    from param_lsp.core.names import did_you_mean, unambiguous
 
     root = path.segments[0]
     if root.name in local or root.name in OPEN_NAMESPACES:
@@ -509,7 +509,7 @@ def _report_key(
     *,
     fails: bool = False,
 ) -> None:
-    from param_lsp.rules.params import did_you_mean, unambiguous
+    from param_lsp.core.names import did_you_mean, unambiguous
 
     span = scalar_sub_span(node, key.start, key.end)
     guess = did_you_mean(key.name, candidates)
