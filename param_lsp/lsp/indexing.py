@@ -286,11 +286,16 @@ class Indexer:
         why = self.unfinished(scan)
         if why is None:
             return None
-        state = self.stopped or "scanning"
-        if state in self._partial_told:
+        if not self.first_time(self.stopped or "scanning"):
             return None
-        self._partial_told.add(state)
         return f"References may be incomplete: {why}; the uses found so far are listed."
+
+    def first_time(self, state: str) -> bool:
+        """Whether the user has not yet been told about ``state`` (each is told once)."""
+        if state in self._partial_told:
+            return False
+        self._partial_told.add(state)
+        return True
 
     async def reindex(self, path: Path) -> None:
         """One file changed or appeared on disk."""

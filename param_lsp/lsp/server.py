@@ -748,12 +748,30 @@ async def references(ls: ParamLanguageServer, params: types.ReferenceParams) -> 
         load=functools.partial(watching.load_for_rename, ls),
     )
     # While the index is incomplete the uses known so far are listed, and the user told once.
-    notice = ls.indexer.partial_notice(ls.scan_task)
+    notice = _references_notice(ls, view, pos)
     if notice is not None:
         ls.window_show_message(
             types.ShowMessageParams(type=types.MessageType.Warning, message=notice)
         )
     return locations(ls, params.text_document.uri, view, found) or None
+
+
+def _references_notice(ls: ParamLanguageServer, view: DocumentView, pos: Position) -> str | None:
+    """What references say (once) when they may miss uses: no workspace folder is open and the
+    name belongs to a component other files can use, or the index is incomplete."""
+    from param_lsp.features.navigation import shared_io
+
+    if ls.store.workspace_root is None:
+        io = shared_io(view, pos)
+        if io is not None:
+            if not ls.indexer.first_time("no-root"):
+                return None
+            return (
+                f"References may be incomplete: no workspace folder is open, so uses of "
+                f"`{io.name}` in files that are not open are not listed; open the folder that "
+                "holds them."
+            )
+    return ls.indexer.partial_notice(ls.scan_task)
 
 
 def _rename_refusal(ls: ParamLanguageServer, view: DocumentView, pos: Position) -> str | None:

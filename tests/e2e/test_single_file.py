@@ -85,3 +85,26 @@ async def test_renames_inside_the_file_still_work(client: LanguageClient, tmp_pa
     )
     assert edit is not None and edit.changes is not None
     assert list(edit.changes) == [uri]
+
+
+async def test_component_input_references_say_they_may_be_incomplete(
+    client: LanguageClient, tmp_path: Path
+) -> None:
+    uri = open_doc(client, tmp_path / "component.yaml", COMPONENT)
+    await wait_diagnostics(client, uri, 1)
+    decl = pos(COMPONENT.split("\n").index("  - name: learning_rate"), 12)
+    before = len(client.messages)
+    for _ in range(2):
+        found = await client.text_document_references_async(
+            types.ReferenceParams(
+                text_document=doc_id(uri),
+                position=decl,
+                context=types.ReferenceContext(include_declaration=True),
+            )
+        )
+        # The uses in this file are still listed (the declaration at least).
+        assert found and any(loc.range.start.line == decl.line for loc in found)
+    told = [m.message for m in client.messages[before:]]
+    assert len(told) == 1, told  # once, not per request
+    assert told[0].startswith("References may be incomplete: no workspace folder is open")
+    assert "`learning_rate`" in told[0]
