@@ -140,8 +140,17 @@ def test_hostile_lines_are_read_in_linear_time(text: str) -> None:
         ("{name: sweep, matrix: {kind: grid, params: {}}, hubRef: tensorboard}\n", "v1"),
         ("{name: x, run: {kind: deploy}}\n", None),
         ("{name: x, steps: [], run: {kind: job}}\n", None),
+        ("{name: x, spec: {kind: component}}\n", None),
+        ("{run: {kind: job}, kind: operation, params: {\n", "v1"),
     ],
-    ids=["runtime", "matrix-and-hubref", "foreign-run-kind", "foreign-key"],
+    ids=[
+        "runtime",
+        "matrix-and-hubref",
+        "foreign-run-kind",
+        "foreign-key",
+        "nested-kind-only",
+        "top-kind-after-a-nested-one-half-typed",
+    ],
 )
 def test_a_flow_document_without_kind_follows_the_kind_less_rule(
     text: str, expected: str | None

@@ -230,6 +230,17 @@ def _has_marker(tops: list[_Top]) -> bool:
     return False
 
 
+def _flow_top_kind(head: str, start: int) -> str | None:
+    """The `kind` of the flow mapping opened at ``start``, at its own level (not a nested one),
+    read from its first :data:`FLOW_CHARS` characters without composing."""
+    for match in _FLOW_KIND.finditer(head, start, start + FLOW_CHARS):
+        before = head[start : match.start() + 1]
+        depth = before.count("{") + before.count("[") - before.count("}") - before.count("]")
+        if depth == 1:
+            return match.group(1)
+    return None
+
+
 def _flow_top_level(text: str) -> list[_Top] | None:
     """The top-level keys of a document written as one flow mapping (`{kind: operation, …}`),
     read from the composed head of the file (no column-0 keys to scan); None otherwise.
@@ -249,14 +260,17 @@ def _flow_top_level(text: str) -> list[_Top] | None:
         break
     else:
         return None
+    # The common shape, `{kind: operation, …}`, is decided without composing (this runs on
+    # every keystroke in the editor); half-typed text is decided the same way.
+    kind = _flow_top_kind(head, head.index("{"))
+    if kind in KINDS:
+        return (
+            None if _FLOW_FOREIGN.search(head, 0, FLOW_CHARS) else [_Top("kind", kind, ([], 0, 0))]
+        )
     try:
         root = next(yaml.compose_all(head, Loader=_LOADER), None)
     except yaml.YAMLError:
-        # Half typed: only a top-level `kind` is trusted (the extension applies the same rule).
-        kind = _flow_kind(head.lstrip(" \t\r\n-"))
-        if kind not in KINDS or _FLOW_FOREIGN.search(head, 0, FLOW_CHARS):
-            return None
-        return [_Top("kind", kind, ([], 0, 0))]
+        return None
     if not isinstance(root, yaml.MappingNode):
         return None
     tops: list[_Top] = []
