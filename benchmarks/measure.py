@@ -287,14 +287,21 @@ def lsp_session(label: str, text: str, repeat: int, requests: int, edits: int) -
 
             # one keystroke in the middle → diagnostics (debounce included); keystrokes
             # 0.3 s apart, so each is a single edit rather than part of a typing burst
-            latencies = []
+            latencies, cpu_per_key = [], []
             for i in range(repeat):
                 time.sleep(0.3)
+                cpu_before = client.cpu_seconds()
                 started = time.perf_counter()
                 keystroke("2" if i % 2 else "3")
                 client.wait_diagnostics(uri, version)
                 latencies.append((time.perf_counter() - started) * 1000)
+                # The index built after the publication is part of a keystroke's cost.
+                client.drain(0.1)
+                cpu_per_key.append((client.cpu_seconds() - cpu_before) * 1000)
             out["keystroke_to_diagnostics_ms"] = summary(latencies)
+            # Server CPU of one keystroke (the index after the diagnostics included); the
+            # kernel counts it in clock ticks (10 ms), so only the mean over many means much.
+            out["keystroke_server_cpu_ms_mean"] = round(statistics.fmean(cpu_per_key), 1)
 
             # bursts of 20 keystrokes 50 ms apart
             bursts = []

@@ -125,8 +125,10 @@ def _corpus_sample(rng: random.Random, count: int) -> Iterator[tuple[Path, str]]
 
 @pytest.fixture
 def cut_everything(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Cut every region, however small, so that the corpus exercises every assembly path."""
+    """Cut every region, however small, and group items in blocks of two, so that the corpus
+    exercises every assembly path."""
     monkeypatch.setattr(chunked, "SPLIT_MIN_LINES", 1)
+    monkeypatch.setattr(chunked, "BLOCK", 2)
 
 
 # --------------------------------------------------------------------------------- the parse
@@ -204,6 +206,20 @@ def test_a_new_line_moves_the_regions_below_it() -> None:
     moved = params.key_node("param_150")
     assert moved is not None
     assert moved.span.start.line == text[: text.index("  param_150:")].count("\n") + 1
+
+
+def test_a_new_entry_in_a_long_mapping_recomposes_only_it() -> None:
+    """The entries are remembered in blocks: the block that gets the new entry is assembled
+    again from its entries, the others are taken whole, and the next keystroke too."""
+    text = operation(400)
+    cache = ParseCache()
+    parse_incremental(text, cache)
+    at = text.index("  param_200:")
+    for typed in ("  extra_param: 1\n", "  extra_param: 12\n", "  extra_param: 12\n  x: 1\n"):
+        edited = text[:at] + typed + text[at:]
+        parsed = parse_incremental(edited, cache)
+        assert (cache.whole, cache.composed) == (False, 1), typed
+        assert _differences(parse_yaml(edited).root, parsed.root) is None  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize(

@@ -4,7 +4,9 @@ A large block collection is cut at the lines that start its items (``key:`` or `
 collection's indentation), each item is composed on its own and remembered by its exact text,
 and the collection is assembled from the items. Items an edit did not touch are reused as they
 are, moved to their new line when lines were added or removed above them (``YNode._dl``), and
-so are whole collections an edit did not touch.
+so are whole collections an edit did not touch. The items of a long collection are also
+remembered in blocks of :data:`BLOCK` items: an edit takes the blocks it did not touch as they
+are, so that it costs the block it changed rather than a lookup per item.
 
 The assembled tree is the one ``parse_yaml`` gives for the whole text, node for node and mark
 for mark (``tests/test_incremental.py`` compares them on the corpus and on random edits).
@@ -17,14 +19,10 @@ from __future__ import annotations
 
 import bisect
 import itertools
+import operator
 import re
 from dataclasses import dataclass, field
 from typing import Any
-
-try:  # hashlib's own BLAKE2; importing hashlib would also load OpenSSL's libcrypto (~3 MB)
-    from _blake2 import blake2b
-except ImportError:  # pragma: no cover - an interpreter built without it
-    from hashlib import blake2b
 
 from param_lsp.core.yaml_tree import (
     ParsedYaml,
@@ -40,6 +38,9 @@ from param_lsp.core.yaml_tree import (
 
 #: Regions with fewer lines are composed whole: below this, cutting costs more than it saves.
 SPLIT_MIN_LINES = 48
+#: Items of a collection remembered together (collections of fewer than two blocks are not
+#: grouped).
+BLOCK = 32
 
 _MERGE = "tag:yaml.org,2002:merge"
 #: First characters of a line that would not start a plain block entry (complex keys, flows).
@@ -62,8 +63,12 @@ class _Piece:
     value: Any  # an Entry (key, value) for a mapping region, a YNode for a sequence item
     nodes: list[YNode]
     line: int  # the line the nodes' marks currently count from
-    #: For a collection: the regions inside it (moved and kept along with it).
+    #: For a collection or a block: the regions inside it (moved and kept along with it).
     inner: list[tuple[tuple[Any, ...], _Piece]] = field(default_factory=list)
+    #: Regions taken as they are when this one is (a block counts the ones it holds).
+    regions: int = 1
+    #: For a block of mapping entries: their keys' values (to index the mapping at once).
+    index: dict[Any, tuple[YNode, YNode]] | None = None
 
 
 @dataclass(slots=True)
@@ -76,6 +81,9 @@ class LineTable:
     indents: list[int]
     content: list[bool]
     offsets: list[int]
+    #: Against the table it was made from: (the first line that changed, the line after the
+    #: changed lines before the edit, the same line after it); None for a table made whole.
+    changed: tuple[int, int, int] | None = None
 
     @classmethod
     def of(cls, text: str, previous: LineTable | None = None) -> LineTable:
@@ -105,9 +113,11 @@ class LineTable:
             previous.offsets[:first] + measured.offsets[:-1],
         )
         if tail < count:
-            table.offsets += [offset + delta for offset in previous.offsets[tail:]]
+            moved = previous.offsets[tail:]
+            table.offsets += [offset + delta for offset in moved] if delta else moved
         else:
             table.offsets.append(measured.offsets[-1])
+        table.changed = (first, tail, first + len(measured.lines))
         return table
 
     @classmethod
@@ -162,9 +172,53 @@ class ParseCache:
 
     pieces: dict[tuple[Any, ...], _Piece] = field(default_factory=dict)
     lines: LineTable | None = None
+    #: (depth, first line of the region) → layout of the collections the last parse assembled.
+    layouts: dict[tuple[int, int], _Layout] = field(default_factory=dict)
     composed: int = 0  # regions composed by the last parse (the rest were reused)
     reused: int = 0
     whole: bool = True  # whether the last parse composed the whole text at once
+
+
+@dataclass(slots=True)
+class _Layout:
+    """Where the items of an assembled collection start, and how they are grouped in blocks."""
+
+    first: int  # its first content line
+    indent: int
+    is_sequence: bool
+    #: The first line of each item; the collection's first line comes first (it may hold
+    #: comments before the first item) and the line after its last line comes last.
+    cuts: list[int]
+    #: The cuts where blocks start, and the line after the collection's last line.
+    bounds: list[int]
+
+    def edited(self, parse: _Assembler, edited: int, old_tail: int, new_tail: int) -> _Layout:
+        """This layout after an edit of lines [edited, old_tail) (now [edited, new_tail)),
+        all after the collection's first line and before its end: only those lines are
+        looked at. The blocks that hold them are grouped again, the others are kept."""
+        shift = new_tail - old_tail
+        cuts, bounds = self.cuts, self.bounds
+        kept = bisect.bisect_left(cuts, edited)
+        after = bisect.bisect_left(cuts, old_tail, kept)
+        moved = cuts[after:]
+        new_cuts = [
+            *cuts[:kept],
+            *parse._scan(edited, new_tail, self.indent, self.is_sequence),
+            *([cut + shift for cut in moved] if shift else moved),
+        ]
+        # Blocks that end before the edit and those that start after it stay as they were.
+        below = bisect.bisect_left(bounds, edited) - 1
+        above = bisect.bisect_left(bounds, old_tail, below + 1)
+        regroup_from = bounds[below]
+        regroup_to = bounds[above] + shift
+        low = bisect.bisect_left(new_cuts, regroup_from)
+        high = bisect.bisect_left(new_cuts, regroup_to, low)
+        new_bounds = [
+            *bounds[:below],
+            *new_cuts[low:high:BLOCK],
+            *([bound + shift for bound in bounds[above:]] if shift else bounds[above:]),
+        ]
+        return _Layout(self.first, self.indent, self.is_sequence, new_cuts, new_bounds)
 
 
 class _Mark:
@@ -177,17 +231,10 @@ class _Mark:
         self.column = column
 
 
-#: Texts longer than this are remembered by a digest: the collections that hold a whole
-#: document (root, `component`, `run`, `operations`) would each keep a copy of it.
+#: Regions longer than this (in characters) are remembered by their lines rather than their
+#: text: the collections that hold a whole document (root, `component`, `run`, `operations`)
+#: would each keep a copy of it.
 _DIGEST_OVER = 4096
-
-
-def _fingerprint(text: str) -> object:
-    """``text`` itself, or a 128-bit digest of a long one (a collision is out of reach)."""
-    if len(text) <= _DIGEST_OVER:
-        return text
-    data = text.encode("utf-8", "surrogatepass")
-    return ("blake2b", len(text), blake2b(data, digest_size=16).digest())
 
 
 def parse_incremental(text: str, cache: ParseCache | None) -> ParsedYaml:
@@ -247,6 +294,8 @@ class _Assembler:
         self.offsets = table.offsets
         self.indents = table.indents
         self.content = table.content
+        #: Layouts of the collections this parse assembles (the next parse starts from them).
+        self.layouts: dict[tuple[int, int], _Layout] = {}
 
     def parse(self) -> ParsedYaml:
         first = self._next_content(0, self.count)
@@ -256,6 +305,7 @@ class _Assembler:
         cache = self.cache
         cache.pieces = self.pieces
         cache.lines = self.table
+        cache.layouts = self.layouts
         cache.composed, cache.reused, cache.whole = self.composed, self.reused, False
         return ParsedYaml(root, [], [])
 
@@ -293,9 +343,9 @@ class _Assembler:
 
         Remembered whole as well: an edit elsewhere reuses it without visiting its items.
         """
-        key = self._key("collection", depth, stop, _fingerprint(self._text(start, stop)))
+        key = self._key("collection", depth, stop, self._fingerprint(start, stop))
         found = self.known.get(key)
-        if found is not None:
+        if found is not None and self._reusable(found):
             self._reuse(key, found, start)
             return found
         made = len(self.made)
@@ -307,16 +357,41 @@ class _Assembler:
         self._remember(key, record)
         return record
 
-    def _assemble(
-        self, start: int, stop: int, first: int, depth: int
-    ) -> tuple[YNode, list[_Piece]]:
+    def _reusable(self, record: _Piece) -> bool:
+        """Whether none of the regions ``record`` holds is already part of this parse (the same
+        text twice: one remembered region must not be placed at two places)."""
+        return not record.inner or self.pieces.keys().isdisjoint(map(_KEY, record.inner))
+
+    def _layout(self, start: int, stop: int, first: int, depth: int, is_sequence: bool) -> _Layout:
+        """Where the items of the collection in [start, stop) start, and its blocks.
+
+        Found from the last parse's layout of the collection at the same place when the edit
+        changed only lines after its first one: the lines the edit changed are looked at, the
+        others keep (or move by as many lines as the edit added) their cuts and blocks.
+        """
         indent = self.indents[first]
+        before = self.cache.layouts.get((depth, start))
+        changed = self.table.changed
+        if (
+            before is not None
+            and changed is not None
+            and before.first == first
+            and before.indent == indent
+            and before.is_sequence == is_sequence
+        ):
+            edited, old_tail, new_tail = changed
+            shift = new_tail - old_tail
+            old_stop = before.cuts[-1]
+            if first < edited and old_tail <= old_stop and old_stop + shift == stop:
+                return before.edited(self, edited, old_tail, new_tail)
+        cuts = [start, *self._scan(first + 1, stop, indent, is_sequence), stop]
+        return _Layout(first, indent, is_sequence, cuts, [*cuts[:-1:BLOCK], stop])
+
+    def _scan(self, begin: int, end: int, indent: int, is_sequence: bool) -> list[int]:
+        """The lines in [begin, end) that start an item of a collection at ``indent``."""
         lines, indents, content = self.lines, self.indents, self.content
-        if lines[first][indent] in _NOT_BLOCK_START:
-            raise _Fallback
-        is_sequence = _starts_item(lines[first], indent)
-        cuts = [start]
-        for number in range(first + 1, stop):
+        cuts = []
+        for number in range(begin, end):
             if not content[number]:
                 continue
             column = indents[number]
@@ -332,39 +407,103 @@ class _Assembler:
                 raise _Fallback
             else:
                 cuts.append(number)
-        cuts.append(stop)
+        return cuts
+
+    def _assemble(
+        self, start: int, stop: int, first: int, depth: int
+    ) -> tuple[YNode, list[_Piece]]:
+        indent = self.indents[first]
+        lines = self.lines
+        if lines[first][indent] in _NOT_BLOCK_START:
+            raise _Fallback
+        is_sequence = _starts_item(lines[first], indent)
+        layout = self._layout(start, stop, first, depth, is_sequence)
+        self.layouts[(depth, start)] = layout
+        cuts = layout.cuts
         # A block collection starts at its first key or dash and ends at the next token; its
         # marks count from the region's first line, like a composed region's.
         start_mark = _Mark(first - start, indent)
         end_mark = self._end_mark(stop, indent)
         end_mark.line -= start
-        spans = list(itertools.pairwise(cuts))
-        children: list[_Piece] = []
-        node: YNode
+        if len(cuts) <= 2 * BLOCK:
+            children, values = self._items(list(itertools.pairwise(cuts)), depth, is_sequence)
+            if is_sequence:
+                sequence = YSeq(values, start_mark, end_mark)
+                sequence._dl = start
+                return sequence, children
+            mapping = YMap(values, start_mark, end_mark)
+            mapping.index = _index_of(values)
+            mapping._dl = start
+            return mapping, children
+        blocks = []
+        at = 0
+        for begin, end in itertools.pairwise(layout.bounds):
+            at = bisect.bisect_left(cuts, begin, at)
+            until = bisect.bisect_left(cuts, end, at)
+            blocks.append(self._block(cuts[at : until + 1], depth, is_sequence))
+            at = until
         if is_sequence:
-            for a, b in spans:
-                children.append(self._piece(a, b, depth, "item"))
-            node = YSeq([child.value for child in children], start_mark, end_mark)
-            node._dl = start
-            return node, children
-        entries: list[tuple[YNode, YNode]] = []
-        for a, b in spans:
-            entry, parts = self._entry(a, b, depth)
-            entries.append(entry)
-            children += parts
-        mapping = YMap(entries, start_mark, end_mark)
+            sequence = YSeq(
+                [item for block in blocks for item in block.value], start_mark, end_mark
+            )
+            sequence._dl = start
+            return sequence, blocks
+        mapping = YMap([entry for block in blocks for entry in block.value], start_mark, end_mark)
         mapping._dl = start
         index = mapping.index
-        for key, value in entries:
-            if not isinstance(key, YScalar) or key.tag == _MERGE:
-                raise _Fallback
-            try:
-                if key.value in index:
-                    raise _Fallback  # duplicates are reported by the whole compose
-            except TypeError:
-                raise _Fallback from None
-            index[key.value] = (key, value)
-        return mapping, children
+        for block in blocks:
+            assert block.index is not None
+            if not index.keys().isdisjoint(block.index):
+                raise _Fallback  # duplicates are reported by the whole compose
+            index.update(block.index)
+        return mapping, blocks
+
+    def _items(
+        self, spans: list[tuple[int, int]], depth: int, is_sequence: bool
+    ) -> tuple[list[_Piece], list[Any]]:
+        """The regions of the items in ``spans``, and the items (nodes or entries)."""
+        children: list[_Piece] = []
+        values: list[Any] = []
+        if is_sequence:
+            for a, b in spans:
+                child = self._piece(a, b, depth, "item")
+                children.append(child)
+                values.append(child.value)
+            return children, values
+        for a, b in spans:
+            entry, parts = self._entry(a, b, depth)
+            values.append(entry)
+            children += parts
+        return children, values
+
+    def _block(self, cuts: list[int], depth: int, is_sequence: bool) -> _Piece:
+        """The items that start at ``cuts`` (up to its last line), remembered together."""
+        start, stop = cuts[0], cuts[-1]
+        kind = "items" if is_sequence else "entries"
+        key = self._key(kind, depth, stop, self._fingerprint(start, stop))
+        found = self.known.get(key)
+        if found is not None and self._reusable(found):
+            self._reuse(key, found, start)
+            return found
+        made = len(self.made)
+        children, values = self._items(list(itertools.pairwise(cuts)), depth, is_sequence)
+        nodes: list[YNode] = []
+        for child in children:
+            nodes += child.nodes
+        record = _Piece(values, nodes, start, self.made[made:])
+        record.regions = sum(child.regions for child in children)
+        if not is_sequence:
+            record.index = _index_of(values)
+        self._remember(key, record)
+        return record
+
+    def _fingerprint(self, start: int, stop: int) -> object:
+        """The text of lines [start, stop), or for a long one its lines (the very strings the
+        line table keeps, so a region is never copied and compares by identity)."""
+        offsets = self.offsets
+        if offsets[stop] - offsets[start] <= _DIGEST_OVER:
+            return self.text[offsets[start] : offsets[stop]]
+        return ("lines", tuple(self.lines[start:stop]))
 
     def _entry(self, start: int, stop: int, depth: int) -> tuple[tuple[YNode, YNode], list[_Piece]]:
         if stop - start >= SPLIT_MIN_LINES:
@@ -413,7 +552,7 @@ class _Assembler:
 
     def _reuse(self, key: tuple[Any, ...], record: _Piece, start: int) -> None:
         """Take a remembered region (and what it holds) into this parse, at line ``start``."""
-        self.reused += 1
+        self.reused += record.regions
         delta = start - record.line
         if delta:
             self.moves.append((record, delta))
@@ -423,8 +562,9 @@ class _Assembler:
             for _key, inner in record.inner:
                 inner.line += delta
         self._remember(key, record)
-        for inner_key, inner in record.inner:
-            self._remember(inner_key, inner)
+        if record.inner:
+            self.pieces.update(record.inner)
+            self.made += record.inner
 
     def undo_moves(self) -> None:
         """Put reused regions back where they were (the text is composed whole instead)."""
@@ -466,6 +606,25 @@ class _Assembler:
                 raise _Fallback
             value = root.pairs[0]
         return _Piece(value, nodes, start)
+
+
+def _index_of(entries: list[tuple[YNode, YNode]]) -> dict[Any, tuple[YNode, YNode]]:
+    """A mapping's index of its entries (what ``safe_load`` keeps); anything the whole compose
+    would treat otherwise (a merge, a key that is no scalar, a duplicate) falls back to it."""
+    index: dict[Any, tuple[YNode, YNode]] = {}
+    for key, value in entries:
+        if not isinstance(key, YScalar) or key.tag == _MERGE:
+            raise _Fallback
+        try:
+            if key.value in index:
+                raise _Fallback  # duplicates are reported by the whole compose
+        except TypeError:
+            raise _Fallback from None
+        index[key.value] = (key, value)
+    return index
+
+
+_KEY = operator.itemgetter(0)
 
 
 def _starts_item(line: str, indent: int) -> bool:
