@@ -222,6 +222,20 @@ def test_a_new_entry_in_a_long_mapping_recomposes_only_it() -> None:
         assert _differences(parse_yaml(edited).root, parsed.root) is None  # type: ignore[arg-type]
 
 
+def test_a_copy_of_a_later_item_is_not_taken_from_its_unchanged_block() -> None:
+    """A pasted copy of an item of an unchanged block (and of the list) further down has the
+    same text: the copy is composed or taken once, never placed at both places."""
+    text = operation(400)
+    cache = ParseCache()
+    parse_incremental(text, cache)
+    item = text[text.index("    - name: param_350\n") : text.index("    - name: param_351\n")]
+    at = text.index("    - name: param_10\n")
+    edited = text[:at] + item + text[at:]
+    parsed = parse_incremental(edited, cache)
+    assert not cache.whole
+    assert _differences(parse_yaml(edited).root, parsed.root) is None  # type: ignore[arg-type]
+
+
 @pytest.mark.parametrize(
     ("change", "why"),
     [

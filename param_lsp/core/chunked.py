@@ -69,6 +69,8 @@ class _Piece:
     regions: int = 1
     #: For a block of mapping entries: their keys' values (to index the mapping at once).
     index: dict[Any, tuple[YNode, YNode]] | None = None
+    #: The keys of ``inner``, made when first asked for (see ``_Assembler._reusable``).
+    inner_keys: frozenset[tuple[Any, ...]] | None = None
 
 
 @dataclass(slots=True)
@@ -296,6 +298,8 @@ class _Assembler:
         self.content = table.content
         #: Layouts of the collections this parse assembles (the next parse starts from them).
         self.layouts: dict[tuple[int, int], _Layout] = {}
+        #: Keys of the remembered regions this parse found by their own key.
+        self.taken: set[tuple[Any, ...]] = set()
 
     def parse(self) -> ParsedYaml:
         first = self._next_content(0, self.count)
@@ -358,9 +362,18 @@ class _Assembler:
         return record
 
     def _reusable(self, record: _Piece) -> bool:
-        """Whether none of the regions ``record`` holds is already part of this parse (the same
-        text twice: one remembered region must not be placed at two places)."""
-        return not record.inner or self.pieces.keys().isdisjoint(map(_KEY, record.inner))
+        """Whether none of the regions ``record`` holds was already taken on its own by this
+        parse (the same text twice: one remembered region must not be placed at two places).
+
+        Only regions found by their own key are compared: those taken along with another one
+        are looked up again under a new key if their text comes back (see :meth:`_key`).
+        """
+        if not record.inner or not self.taken:
+            return True
+        keys = record.inner_keys
+        if keys is None:
+            keys = record.inner_keys = frozenset(map(_KEY, record.inner))
+        return keys.isdisjoint(self.taken)
 
     def _layout(self, start: int, stop: int, first: int, depth: int, is_sequence: bool) -> _Layout:
         """Where the items of the collection in [start, stop) start, and its blocks.
@@ -553,6 +566,7 @@ class _Assembler:
     def _reuse(self, key: tuple[Any, ...], record: _Piece, start: int) -> None:
         """Take a remembered region (and what it holds) into this parse, at line ``start``."""
         self.reused += record.regions
+        self.taken.add(key)
         delta = start - record.line
         if delta:
             self.moves.append((record, delta))
