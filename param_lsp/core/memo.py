@@ -69,6 +69,10 @@ class DocumentCache:
     _clean: dict[Hashable, tuple[tuple[int, ...], tuple[object, ...], int]] = field(
         default_factory=dict
     )
+    #: (slot, start) → (ids, items, results, generation) of a chunk of :meth:`map_in_chunks`.
+    _mapped: dict[Hashable, tuple[tuple[int, ...], tuple[YNode, ...], list[Any], int]] = field(
+        default_factory=dict
+    )
     hits: int = 0
     misses: int = 0
 
@@ -78,6 +82,7 @@ class DocumentCache:
             self._entries.clear()
             self._latest.clear()
             self._clean.clear()
+            self._mapped.clear()
             self.context = context
         self._generation += 1
         self._stamped_before, self._stamped = self._stamped, 0
@@ -89,6 +94,9 @@ class DocumentCache:
         if len(self._clean) > 64:
             last = self._generation - 1
             self._clean = {key: c for key, c in self._clean.items() if c[2] >= last}
+        if len(self._mapped) > 256:
+            last = self._generation - 1
+            self._mapped = {key: m for key, m in self._mapped.items() if m[3] >= last}
         self._canon_previous, self._canon_current = self._canon_current, {}
         self._used = []
         self._carrying = 0
@@ -110,20 +118,21 @@ class DocumentCache:
         ctx: CheckContext,
         slot: Hashable,
         items: Sequence[T],
-        reads: Callable[[T], tuple[object, ...]],
+        reads: Callable[[Sequence[T]], tuple[object, ...]],
         check: Callable[[T], None],
     ) -> None:
         """``check(item)`` for every item, except in the chunks of items that the last
-        analysis checked without a finding and whose ``reads`` are the very same objects.
+        analysis checked without a finding and whose ``reads(chunk)`` are the very same objects.
 
         For long lists (a 1,000-param operation) where looking up each item's remembered
         result would cost as much as checking it. ``check`` must be a pure function of what
-        ``reads`` returns and of ``slot``; chunks that reported something are checked again.
+        ``reads`` returns for its chunk and of ``slot``; chunks that reported something are
+        checked again.
         """
         generation = self._generation
         for start in range(0, len(items), CHUNK):
             chunk = items[start : start + CHUNK]
-            objects = tuple(obj for item in chunk for obj in reads(item))
+            objects = reads(chunk)
             ids = tuple(map(id, objects))
             key = (slot, start)
             found = self._clean.get(key)
@@ -138,10 +147,35 @@ class DocumentCache:
             else:
                 self._clean.pop(key, None)
 
+    def map_in_chunks(
+        self, slot: Hashable, items: Sequence[YNode], compute: Callable[[YNode], T]
+    ) -> list[T]:
+        """``[compute(item) for item in items]``, where a chunk of the very same item nodes as
+        in the last analysis gives what it gave then (``compute`` must be a pure function of
+        the node and of ``slot``, and report nothing). For long lists, whose items an edit
+        leaves as they are but a lookup per item would cost as much as reading them."""
+        generation = self._generation
+        results: list[T] = []
+        table = self._mapped
+        for start in range(0, len(items), CHUNK):
+            chunk = tuple(items[start : start + CHUNK])
+            key = (slot, start)
+            found = table.get(key)
+            if found is not None and found[0] == tuple(map(id, chunk)):
+                results += found[2]
+                if found[3] != generation:
+                    table[key] = (found[0], found[1], found[2], generation)
+                continue
+            made = [compute(item) for item in chunk]
+            table[key] = (tuple(map(id, chunk)), chunk, made, generation)
+            results += made
+        return results
+
     def forget(self) -> None:
         """After a failed analysis nothing remembered can be trusted."""
         self._latest.clear()
         self._clean.clear()
+        self._mapped.clear()
         self.parse = ParseCache()
         self._entries.clear()
         self._canon_previous.clear()
@@ -304,7 +338,7 @@ def check_in_chunks(
     ctx: CheckContext,
     slot: Hashable,
     items: Sequence[T],
-    reads: Callable[[T], tuple[object, ...]],
+    reads: Callable[[Sequence[T]], tuple[object, ...]],
     check: Callable[[T], None],
 ) -> None:
     """:meth:`DocumentCache.check_in_chunks` with the document being analysed; without one,
@@ -315,6 +349,15 @@ def check_in_chunks(
             check(item)
         return
     cache.check_in_chunks(ctx, slot, items, reads, check)
+
+
+def map_in_chunks(slot: Hashable, items: Sequence[YNode], compute: Callable[[YNode], T]) -> list[T]:
+    """:meth:`DocumentCache.map_in_chunks` with the document being analysed; without one, or
+    for a short list, every item is computed."""
+    cache = _ACTIVE.get()
+    if cache is None or len(items) < 2 * CHUNK:
+        return [compute(item) for item in items]
+    return cache.map_in_chunks(slot, items, compute)
 
 
 def canonical(value: Hashable) -> Hashable:

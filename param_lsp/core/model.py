@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from param_lsp.core.memo import remembered, remembering
+from param_lsp.core.memo import map_in_chunks, remembered, remembering
 from param_lsp.core.span import Span
 from param_lsp.core.yaml_tree import YMap, YNode, YScalar, YSeq
 
@@ -141,7 +141,12 @@ def _read_io(node: YMap, *, is_output: bool, source: Path | None) -> IODef | Non
 
 
 def _read_ios(node: YSeq, *, is_output: bool, source: Path | None) -> list[IODef]:
-    return [io for item in node.items if (io := read_io(item, is_output=is_output, source=source))]
+    read = map_in_chunks(
+        ("ios", is_output, source),
+        node.items,
+        lambda item: read_io(item, is_output=is_output, source=source),
+    )
+    return [io for io in read if io]
 
 
 def read_ios(node: YNode | None, *, is_output: bool, source: Path | None) -> list[IODef]:

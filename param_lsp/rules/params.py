@@ -8,6 +8,7 @@ here every independent one is reported at its own range.
 
 from __future__ import annotations
 
+import operator
 import re
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
@@ -403,14 +404,14 @@ def validate_params(target: ParamsTarget, ctx: CheckContext) -> None:
             ctx,
             ("bound-inputs", slot, target.is_template),
             target.inputs,
-            lambda io: (io, params.get(io.name), target.matrix),
+            lambda ios: (*ios, *map(params.get, map(_NAME, ios)), target.matrix),
             check_input,
         )
         check_in_chunks(
             ctx,
             ("bound-outputs", slot),
             target.outputs,
-            lambda io: (io, params.get(io.name)),
+            lambda ios: (*ios, *map(params.get, map(_NAME, ios))),
             check_output,
         )
     # Declaration order: did-you-mean breaks ties by it (a set's order changes run to run).
@@ -429,9 +430,12 @@ def validate_params(target: ParamsTarget, ctx: CheckContext) -> None:
             ctx,
             ("param-fields", slot),
             list(params.values()),
-            lambda param: (param, by_name.get(param.name)),
+            lambda chunk: (*chunk, *map(by_name.get, map(_NAME, chunk))),
             lambda param: _check_param_fields(param, target, ctx),
         )
+
+
+_NAME = operator.attrgetter("name")
 
 
 def _src(io: IODef) -> str | None:

@@ -13,6 +13,7 @@ to a document range, and :func:`scope_for` / :func:`namespaces_for` say which na
 
 from __future__ import annotations
 
+import operator
 import re
 from collections.abc import Hashable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -655,18 +656,22 @@ def check_composed(
         ctx,
         ("template-params", chunk_slot, id(same)),
         own_params,
-        lambda param: (param.value_node, same),
+        lambda chunk: (*map(_VALUE_NODE, chunk), same),
         lambda param: check_value(param.value_node),
     )
     check_in_chunks(
         ctx,
         ("template-defaults", chunk_slot, id(same)),
         own_ios,
-        lambda io: (io.node, same),
+        lambda chunk: (*map(_NODE, chunk), same),
         lambda io: check_value(io.node.get("value")),
     )
     for text, node in run_strings:
         check_string(text, node, judged, ctx)
+
+
+_VALUE_NODE = operator.attrgetter("value_node")
+_NODE = operator.attrgetter("node")
 
 
 def _run_in_file(composed: Composed, here: Path | None) -> bool:
