@@ -111,6 +111,11 @@ def table(results: dict[str, Any]) -> str:
             f"{start['lsprotocol_types_import_cpu_ms']:.0f} ms "
             f"(bare `python -c pass`: {start['bare_interpreter_ms']:.0f} ms)"
         )
+        steps = start.get("breakdown_cpu_ms", {})
+        out.append(
+            "  process CPU up to each step (ms): "
+            + ", ".join(f"{name} {ms:.0f}" for name, ms in steps.items())
+        )
     for session in results.get("lsp", []):
         out.append(f"LSP, {session['document']} ({session['lines']} lines):")
         out.append(

@@ -247,7 +247,26 @@ def lsp_start(repeat: int) -> dict[str, Any]:
         "initialize_cpu_ms": summary(cpu),
         "lsprotocol_types_import_cpu_ms": round(statistics.median(imports), 1),
         "bare_interpreter_ms": round(bare, 1),
+        "breakdown_cpu_ms": _start_breakdown(),
     }
+
+
+#: Fresh processes, each doing one step more than the one before (CPU of the whole process).
+_START_STEPS = {
+    "interpreter": "pass",
+    "lsprotocol.types": "import lsprotocol.types",
+    "pygls server": "import lsprotocol.types, pygls.lsp.server",
+    "param_lsp server module": "import sys; sys.modules['ssl'] = None; import param_lsp.lsp.server",
+}
+
+
+def _start_breakdown(repeat: int = 5) -> dict[str, float]:
+    """Where start-up CPU goes: medians of whole-process CPU (user + system) per step."""
+    out = {}
+    for name, code in _START_STEPS.items():
+        cpu = [_run_measured([sys.executable, "-c", code])["cpu_s"] for _ in range(repeat)]
+        out[name] = round(statistics.median(cpu) * 1000, 1)
+    return out
 
 
 def lsp_session(label: str, text: str, repeat: int, requests: int, edits: int) -> dict[str, Any]:

@@ -19,7 +19,7 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
 from benchmarks.generate import dag, operation
-from param_lsp.core import chunked
+from param_lsp.core import chunked, memo
 from param_lsp.core.chunked import LineTable, ParseCache, parse_incremental
 from param_lsp.core.findings import Finding
 from param_lsp.core.memo import UNUSED_ENTRIES, DocumentCache
@@ -125,10 +125,11 @@ def _corpus_sample(rng: random.Random, count: int) -> Iterator[tuple[Path, str]]
 
 @pytest.fixture
 def cut_everything(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Cut every region, however small, and group items in blocks of two, so that the corpus
-    exercises every assembly path."""
+    """Cut every region, however small, group items in blocks of two and check lists in
+    chunks of two, so that the corpus exercises every assembly path and chunked check."""
     monkeypatch.setattr(chunked, "SPLIT_MIN_LINES", 1)
     monkeypatch.setattr(chunked, "BLOCK", 2)
+    monkeypatch.setattr(memo, "CHUNK", 2)
 
 
 # --------------------------------------------------------------------------------- the parse

@@ -73,6 +73,8 @@ class DocumentCache:
     _mapped: dict[Hashable, tuple[tuple[int, ...], tuple[YNode, ...], list[Any], int]] = field(
         default_factory=dict
     )
+    #: (slot, start) → (ids, entry) of a chunk of :meth:`run_in_chunks`.
+    _chunks: dict[Hashable, tuple[tuple[int, ...], _Entry]] = field(default_factory=dict)
     hits: int = 0
     misses: int = 0
 
@@ -83,6 +85,7 @@ class DocumentCache:
             self._latest.clear()
             self._clean.clear()
             self._mapped.clear()
+            self._chunks.clear()
             self.context = context
         self._generation += 1
         self._stamped_before, self._stamped = self._stamped, 0
@@ -94,6 +97,9 @@ class DocumentCache:
         if len(self._clean) > 64:
             last = self._generation - 1
             self._clean = {key: c for key, c in self._clean.items() if c[2] >= last}
+        if len(self._chunks) > 256:
+            last = self._generation - 1
+            self._chunks = {key: c for key, c in self._chunks.items() if c[1].generation >= last}
         if len(self._mapped) > 256:
             last = self._generation - 1
             self._mapped = {key: m for key, m in self._mapped.items() if m[3] >= last}
@@ -147,6 +153,63 @@ class DocumentCache:
             else:
                 self._clean.pop(key, None)
 
+    def run_in_chunks(
+        self,
+        ctx: CheckContext,
+        slot: Hashable,
+        items: Sequence[YNode],
+        check: Callable[[int, YNode], T],
+    ) -> list[T]:
+        """``[check(index, item) for index, item in enumerate(items)]`` with its findings, where
+        a chunk of the very same item nodes as in the last analysis replays what it gave and
+        reported then (moved along with its nodes). A short list is checked item by item.
+
+        ``check`` must be a pure function of the node, its index and ``slot``. The same items
+        are the same text (an edit makes new nodes for what it changed, see ``chunked``), so a
+        chunk moves as one. The entries its checks used are kept along with it (as
+        :meth:`run` with ``carry``), ready for an edit inside it.
+        """
+        if len(items) < 2 * CHUNK:
+            return [check(index, item) for index, item in enumerate(items)]
+        generation = self._generation
+        here = str(ctx.path) if ctx.path is not None else None
+        results: list[T] = []
+        table = self._chunks
+        for start in range(0, len(items), CHUNK):
+            chunk = tuple(items[start : start + CHUNK])
+            key = (slot, start)
+            found = table.get(key)
+            first = chunk[0]
+            line = first._sl + first._dl
+            if found is not None and found[0] == tuple(map(id, chunk)):
+                entry = found[1]
+                if entry.line != line:
+                    delta = line - entry.line
+                    entry.findings = [_moved(finding, delta) for finding in entry.findings]
+                    entry.line = line
+                ctx.findings.extend(entry.findings)
+                self._keep(entry)
+                self.hits += len(chunk)  # a remembered result per item
+                results += entry.result
+                continue
+            before = len(ctx.findings)
+            used = self._start(True)
+            try:
+                made = [check(start + offset, item) for offset, item in enumerate(chunk)]
+            finally:
+                inner = self._stop(True, used)
+            findings = ctx.findings[before:]
+            span = Span(first.span.start, chunk[-1].span.end)
+            if _all_inside(findings, span, here):
+                entry = _Entry(first, line, findings, made, chunk, generation, inner)
+                table[key] = (tuple(map(id, chunk)), entry)
+                if self._carrying:
+                    self._used.append(entry)
+            else:
+                table.pop(key, None)
+            results += made
+        return results
+
     def map_in_chunks(
         self, slot: Hashable, items: Sequence[YNode], compute: Callable[[YNode], T]
     ) -> list[T]:
@@ -176,6 +239,7 @@ class DocumentCache:
         self._latest.clear()
         self._clean.clear()
         self._mapped.clear()
+        self._chunks.clear()
         self.parse = ParseCache()
         self._entries.clear()
         self._canon_previous.clear()

@@ -831,24 +831,28 @@ def _h_list(w: _Walker, node: YNode, t: Type, path: Path, owner: YNode) -> bool:
 
 
 def _list_items(w: _Walker, node: YSeq, t: Type, path: Path) -> bool:
-    ok = True
     item_t = t[1]
     memo = w.ctx.memo
-    for i, item in enumerate(node.items):
-        if memo is not None and item.__class__ is YMap:
-            # Items of long lists (DAG ops, inputs) are the unit an edit usually changes.
-            ok = (
-                memo.run(
-                    w.ctx,
-                    item,
-                    ("schema", id(item_t), (path, i)),
-                    lambda item=item, i=i: w.check(item, item_t, (path, i), item),  # type: ignore[misc]
-                )
-                and ok
-            )
-        else:
+    if memo is None:
+        ok = True
+        for i, item in enumerate(node.items):
             ok = w.check(item, item_t, (path, i), item) and ok
-    return ok
+        return ok
+
+    def check(i: int, item: YNode) -> bool:
+        if item.__class__ is YMap:
+            # Items of long lists (DAG ops, inputs) are the unit an edit usually changes.
+            assert memo is not None
+            return memo.run(
+                w.ctx,
+                item,
+                ("schema", id(item_t), (path, i)),
+                lambda: w.check(item, item_t, (path, i), item),
+            )
+        return w.check(item, item_t, (path, i), item)
+
+    # A long list's chunks of items an edit did not touch are taken at once.
+    return all(memo.run_in_chunks(w.ctx, ("schema-items", id(item_t), path), node.items, check))
 
 
 def _h_dict(w: _Walker, node: YNode, t: Type, path: Path, owner: YNode) -> bool:
