@@ -975,3 +975,42 @@ def test_graph_of_a_special_file_is_an_io_problem(tmp_path: Path, fifo: Path) ->
         timeout=60,
     )
     assert done.returncode == 2 and "not a regular file" in done.stderr
+
+
+def test_messages_that_arrive_together_are_read_in_one_read() -> None:
+    """Header lines and bodies that arrived together are taken from one read of the input (one
+    wake-up of the event loop per piece of input, not per line), and a line longer than the
+    limit is still cut into pieces of the limit."""
+    import asyncio
+    import io
+    import threading
+
+    from param_lsp.lsp import stdio
+
+    long_line = b"x" * (stdio.MAX_LINE_BYTES + 10) + b"\r\n"
+    data = b"".join(_frame(_request(i, "$/paramLsp/stats")) for i in (1, 2, 3))
+    reads: list[int] = []
+
+    class Counted(io.BufferedReader):
+        def read1(self, size: int = -1, /) -> bytes:
+            chunk = super().read1(size)
+            reads.append(len(chunk))
+            return chunk
+
+    class Protocol:
+        def __init__(self) -> None:
+            self.ids: list[int] = []
+
+        def structure_message(self, data: dict[str, Any]) -> dict[str, Any]:
+            return data
+
+        def handle_message(self, message: dict[str, Any]) -> None:
+            self.ids.append(message["id"])
+
+    protocol = Protocol()
+    reader = stdio.StdinReader(Counted(io.BytesIO(data + long_line + data), 1 << 20))
+    asyncio.run(stdio.read_messages(threading.Event(), reader, protocol))
+    assert protocol.ids == [1, 2, 3, 1, 2, 3]
+    # as much as could be read at once each time, then the end
+    total = len(data + long_line + data)
+    assert reads == [stdio.READ_BYTES, total - stdio.READ_BYTES, 0]

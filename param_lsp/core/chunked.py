@@ -180,6 +180,16 @@ class ParseCache:
     reused: int = 0
     whole: bool = True  # whether the last parse composed the whole text at once
 
+    def lines_of(self, text: str) -> list[str] | None:
+        """``split_lines(text)`` when the last parse was of ``text`` and its line table holds
+        those very lines (no CR, no line break of YAML's only), else None. Shared: read only."""
+        table = self.lines
+        if table is None or table.text is not text:
+            return None
+        if "\r" in text or "\x85" in text or "\u2028" in text or "\u2029" in text:
+            return None
+        return table.lines
+
 
 @dataclass(slots=True)
 class _Layout:

@@ -227,7 +227,10 @@ class ParamLanguageServer(LanguageServer):
         analysis = state.analysis
         if analysis is None or not state.eligible or not analysis.findings:
             return []
-        lines = self.lines_of(text)
+        # The lines the incremental parse measured (a keystroke does not split the text again).
+        known = state.cache.parse.lines_of(text)
+        codec = self.workspace.position_codec
+        lines = Lines.of(text, codec) if known is None else Lines(known, codec, text)
         return [
             to_diagnostic(
                 finding,

@@ -31,20 +31,66 @@ MAX_LINE_BYTES = 64 * 1024
 _CONTENT_LENGTH = re.compile(rb"content-length[ \t]*:[ \t]*(\d{1,20})[ \t]*\r?\n$", re.IGNORECASE)
 
 
+#: Bytes asked for at once: whatever has arrived, up to this many, is read in one call.
+READ_BYTES = 64 * 1024
+
+
 class StdinReader:
-    """Blocking reads of a binary stream, run in an executor."""
+    """Blocking reads of a binary stream, run in an executor.
+
+    What has arrived is read at once (``read1``) and kept: a message's header lines and body
+    usually come in one read, so a message costs the event loop one wake-up from the
+    executor, not one per line. Reads are made only when the buffer cannot answer, so a
+    client that writes faster than the server reads is held back by the pipe, as before.
+    """
 
     def __init__(self, stream: BinaryIO, executor: Executor | None = None) -> None:
         self.stream = stream
         self.executor = executor
+        self._read_some = getattr(stream, "read1", None)
+        self._buffer = bytearray()
+        self._eof = False
+
+    async def _fill(self) -> None:
+        loop = asyncio.get_running_loop()
+        assert self._read_some is not None
+        chunk = await loop.run_in_executor(self.executor, self._read_some, READ_BYTES)
+        if chunk:
+            self._buffer += chunk
+        else:
+            self._eof = True
+
+    def _take(self, n: int) -> bytes:
+        taken = bytes(self._buffer[:n])
+        del self._buffer[:n]
+        return taken
 
     async def readline(self) -> bytes:
-        loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self.executor, self.stream.readline, MAX_LINE_BYTES)
+        """A line (with its line break), or its first :data:`MAX_LINE_BYTES` bytes; b"" at
+        the end of the input."""
+        if self._read_some is None:
+            loop = asyncio.get_running_loop()
+            return await loop.run_in_executor(self.executor, self.stream.readline, MAX_LINE_BYTES)
+        while True:
+            end = self._buffer.find(b"\n", 0, MAX_LINE_BYTES)
+            if end >= 0:
+                return self._take(end + 1)
+            if len(self._buffer) >= MAX_LINE_BYTES or self._eof:
+                return self._take(MAX_LINE_BYTES)
+            await self._fill()
 
     async def readexactly(self, n: int) -> bytes:
+        """``n`` bytes, or fewer if the input ends before."""
         loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self.executor, self.stream.read, n)
+        if self._read_some is None:
+            return await loop.run_in_executor(self.executor, self.stream.read, n)
+        if len(self._buffer) >= n or self._eof:
+            return self._take(n)
+        head = self._take(len(self._buffer))
+        rest = await loop.run_in_executor(self.executor, self.stream.read, n - len(head))
+        if len(rest) < n - len(head):
+            self._eof = True
+        return head + rest
 
 
 async def read_messages(
