@@ -8,13 +8,23 @@ the server. Every `kind: operation|component` file of the shared corpus must sti
 from __future__ import annotations
 
 import json
+import random
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from benchmarks.generate import dag, operation
 from param_lsp.cli.main import main
-from param_lsp.core.detect import looks_like_polyaxonfile, polyaxon_kind, selected
+from param_lsp.core import detect as detect_module
+from param_lsp.core.detect import (
+    Detection,
+    detect,
+    looks_like_polyaxonfile,
+    polyaxon_kind,
+    selected,
+)
 from param_lsp.core.settings import Settings
 from param_lsp.core.workspace import Workspace
 from param_lsp.engine.config import load_config
@@ -157,3 +167,72 @@ def test_a_flow_document_without_kind_follows_the_kind_less_rule(
 ) -> None:
     # Composed like a block document's top level: every key a Polyaxon section plus a marker.
     assert polyaxon_kind(text) == expected
+
+
+# ------------------------------------------------------------ a new version of an open document
+
+_INNER_EDITS = ("  ", "x", "\n  y: 1", "# note", "\n", "\n# c\n", "{{ a }}", ":")
+_TOP_EDITS = (
+    "\napiVersion: v1\n",
+    "\nkind: component\n",
+    "\nkind: ",
+    "\n---\n",
+    "\n- x\n",
+    "\nstages: []\n",
+    "\nrun:\n  kind: job\n",
+    "\nhubRef: x\n",
+    "\n%YAML 1.1\n",
+    "k",
+)
+
+
+def _edits(text: str, rng: random.Random, count: int) -> Iterator[str]:
+    for _ in range(count):
+        where = rng.randrange(len(text) + 1)
+        if rng.random() < 0.3:
+            text = text[:where] + text[where + rng.randint(1, 8) :]
+        else:
+            snippets = _INNER_EDITS if rng.random() < 0.7 else _TOP_EDITS
+            text = text[:where] + rng.choice(snippets) + text[where:]
+        yield text
+
+
+def test_detection_of_each_new_version_equals_a_fresh_detection() -> None:
+    """`detect` given the previous version's detection decides every version as the rule
+    does from scratch, whatever the edit (indented lines, top-level keys, markers)."""
+    rng = random.Random(7)
+    texts = [operation(60), dag(5), "# c\n\nkind: operation\nrun:\n  kind: job\n"]
+    if CORPUS is not None:
+        texts += [
+            p.read_text(encoding="utf-8") for p in rng.sample(sorted(CORPUS.rglob("*.y*ml")), 40)
+        ]
+    kept = 0
+    for text in texts:
+        found = detect(text)
+        for edited in _edits(text, rng, 30):
+            again = detect(edited, found)
+            assert again.kind == polyaxon_kind(edited), edited
+            kept += again.by_top_level and found.by_top_level and again.kind == found.kind
+            found = again
+    assert kept > 100
+
+
+def test_an_edit_inside_indented_lines_is_decided_without_reading_the_text(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    text = operation(200)
+    first = detect(text)
+    assert (first.kind, first.by_top_level) == ("v1", True)
+    at = text.index("    value: 0.5\n") + len("    value: 0.")
+    edited = text[:at] + "7" + text[at + 1 :]
+
+    def unread(_text: str) -> None:
+        raise AssertionError("the text was read again")
+
+    monkeypatch.setattr(detect_module, "_top_level", unread)
+    assert detect(edited, first) == Detection(edited, "v1", True)
+    # a top-level line is read again
+    with pytest.raises(AssertionError, match="read again"):
+        detect(
+            "version: 1.1\n" + edited[len("version: 1.1\n") :].replace("name:", "nam:", 1), first
+        )

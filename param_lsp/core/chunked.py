@@ -24,6 +24,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from param_lsp.core.span import common_prefix, common_suffix
 from param_lsp.core.yaml_tree import (
     ParsedYaml,
     YMap,
@@ -93,8 +94,8 @@ class LineTable:
         if previous is None:
             return cls._measured(text, text.split("\n"), 0)
         old = previous.text
-        prefix = _common_prefix(old, text)
-        suffix = _common_suffix(old, text, min(len(old), len(text)) - prefix)
+        prefix = common_prefix(old, text)
+        suffix = common_suffix(old, text, min(len(old), len(text)) - prefix)
         first = bisect.bisect_right(previous.offsets, prefix) - 1
         # Old lines that start after the common suffix starts (with their line break before
         # them in it) are unchanged, only moved.
@@ -136,36 +137,6 @@ class LineTable:
             offset += len(line) + 1
             offsets.append(offset)
         return cls(text, lines, indents, content, offsets)
-
-
-def _common_prefix(a: str, b: str) -> int:
-    """Length of the longest common prefix (slice comparisons run at memory speed)."""
-    size = min(len(a), len(b))
-    if a[:size] == b[:size]:
-        return size
-    low, high = 0, size  # a[:low] == b[:low], a[:high] != b[:high]
-    while high - low > 1:
-        middle = (low + high) // 2
-        if a[low:middle] == b[low:middle]:
-            low = middle
-        else:
-            high = middle
-    return low
-
-
-def _common_suffix(a: str, b: str, limit: int) -> int:
-    """Length of the longest common suffix, at most ``limit``."""
-    end_a, end_b = len(a), len(b)
-    if a[end_a - limit :] == b[end_b - limit :]:
-        return limit
-    low, high = 0, limit
-    while high - low > 1:
-        middle = (low + high) // 2
-        if a[end_a - middle : end_a - low] == b[end_b - middle : end_b - low]:
-            low = middle
-        else:
-            high = middle
-    return low
 
 
 @dataclass(slots=True)

@@ -33,13 +33,14 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import yaml
 
 from param_lsp.core.schema_spec import SECTIONS_218
-from param_lsp.core.span import YAML_LINE_BREAK
+from param_lsp.core.span import YAML_LINE_BREAK, common_prefix, common_suffix
 
 if TYPE_CHECKING:
     from param_lsp.core.project import ProjectConfig
@@ -289,15 +290,81 @@ def _flow_top_level(text: str) -> list[_Top] | None:
     return tops
 
 
+@dataclass(frozen=True, slots=True)
+class Detection:
+    """What the detection rule saw in one version of a text (see :func:`detect`)."""
+
+    text: str
+    #: :func:`polyaxon_kind` of ``text``.
+    kind: str | None
+    #: Decided by the top-level `kind` of a block mapping: only lines at the top level (not
+    #: indented, not comments) decide it then.
+    by_top_level: bool
+
+
+def detect(text: str, previous: Detection | None = None) -> Detection:
+    """:func:`polyaxon_kind` of ``text``, with what it rests on. Given the detection of the
+    text's previous version (an editor's keystroke) that rested on top-level lines only, an
+    edit that changed only indented, comment or blank lines keeps it without reading the
+    text again."""
+    if (
+        previous is not None
+        and previous.by_top_level
+        and _only_inner_lines_changed(previous.text, text)
+    ):
+        return Detection(text, previous.kind, True)
+    tops = _top_level(text)
+    block = tops is not None
+    if tops is None:
+        tops = _flow_top_level(text)
+    by_top_level = block and _kind_value(tops or []) in KINDS
+    return Detection(text, _kind_of(tops), by_top_level)
+
+
+def _only_inner_lines_changed(old: str, new: str) -> bool:
+    """Whether ``new`` differs from ``old`` only in lines that start with a space, a tab or
+    `#` or are blank (before and after the edit), all after the first line with content."""
+    if len(old) >= SNIFF_CHARS or len(new) >= SNIFF_CHARS:
+        return False
+    if any(mark in new or mark in old for mark in ("\r", "\x85", "\u2028", "\u2029")):
+        return False
+    prefix = common_prefix(old, new)
+    suffix = common_suffix(old, new, min(len(old), len(new)) - prefix)
+    start = old.rfind("\n", 0, prefix) + 1
+    at = 0
+    while True:  # a line with content (a key, a marker, indented content) comes before
+        if at >= start:
+            return False
+        end = old.find("\n", at)
+        content = old[at:end].strip()
+        if content and content[0] not in "#%":
+            break
+        at = end + 1
+    for text, stop in ((old, len(old) - suffix), (new, len(new) - suffix)):
+        end = text.find("\n", stop)
+        for line in text[start : len(text) if end < 0 else end].split("\n"):
+            if line and line[0] not in " \t#":
+                return False
+    return True
+
+
+def _kind_value(tops: list[_Top]) -> str | None:
+    return next((top.value for top in tops if top.key == "kind"), None)
+
+
 def polyaxon_kind(text: str) -> str | None:
     """How the detection rule sees a text: "v1", "v0", or None (not a polyaxonfile)."""
     tops = _top_level(text)
     if tops is None:
         tops = _flow_top_level(text)
+    return _kind_of(tops)
+
+
+def _kind_of(tops: list[_Top] | None) -> str | None:
     if not tops:
         return None
     keys = {top.key for top in tops}
-    kind = next((top.value for top in tops if top.key == "kind"), None)
+    kind = _kind_value(tops)
     if kind in KINDS:
         return None if keys & FOREIGN_SCHEMA_KEYS else "v1"
     if kind in V0_KINDS:
@@ -321,6 +388,18 @@ def selected(
         return True
     choice = config.selects(path) if config is not None and path is not None else None
     return selected_by(choice, text)
+
+
+def selected_again(
+    text: str, path: Path | None, config: ProjectConfig | None, previous: Detection | None
+) -> tuple[bool, Detection | None]:
+    """:func:`selected` of a new version of a text whose previous version's detection was
+    ``previous``, and the detection to keep for the next version."""
+    choice = config.selects(path) if config is not None and path is not None else None
+    if choice is not None:
+        return choice, previous
+    found = detect(text, previous)
+    return found.kind is not None, found
 
 
 def selected_by(choice: bool | None, text: str) -> bool:

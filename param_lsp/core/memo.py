@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 
 from param_lsp.core.chunked import ParseCache
 from param_lsp.core.context import CheckContext
+from param_lsp.core.detect import Detection
 from param_lsp.core.findings import Finding
 from param_lsp.core.span import Position, Span
 from param_lsp.core.yaml_tree import YNode
@@ -48,6 +49,8 @@ class DocumentCache:
     """Owned by one document; used by one analysis at a time."""
 
     parse: ParseCache = field(default_factory=ParseCache)
+    #: What the detection rule saw in the last version (see ``detect.detect``).
+    detection: Detection | None = None
     #: What the remembered results also depend on (settings, workspace state): a change
     #: forgets them all.
     context: Hashable = None

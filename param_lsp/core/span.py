@@ -21,6 +21,36 @@ def split_lines(text: str) -> list[str]:
     return text.split("\n")
 
 
+def common_prefix(a: str, b: str) -> int:
+    """Length of the longest common prefix (slice comparisons run at memory speed)."""
+    size = min(len(a), len(b))
+    if a[:size] == b[:size]:
+        return size
+    low, high = 0, size  # a[:low] == b[:low], a[:high] != b[:high]
+    while high - low > 1:
+        middle = (low + high) // 2
+        if a[low:middle] == b[low:middle]:
+            low = middle
+        else:
+            high = middle
+    return low
+
+
+def common_suffix(a: str, b: str, limit: int) -> int:
+    """Length of the longest common suffix, at most ``limit``."""
+    end_a, end_b = len(a), len(b)
+    if a[end_a - limit :] == b[end_b - limit :]:
+        return limit
+    low, high = 0, limit
+    while high - low > 1:
+        middle = (low + high) // 2
+        if a[end_a - middle : end_a - low] == b[end_b - middle : end_b - low]:
+            low = middle
+        else:
+            high = middle
+    return low
+
+
 class Position(NamedTuple):
     line: int
     character: int

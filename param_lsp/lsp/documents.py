@@ -499,14 +499,20 @@ def _compute(
     cache: DocumentCache | None = None,
     config: ProjectConfig | None = None,
 ) -> Computed:
-    from param_lsp.core.detect import selected
+    from param_lsp.core.detect import selected, selected_again
     from param_lsp.core.yaml_tree import gc_paused, keep_frozen_objects
     from param_lsp.engine.analyze import Analysis, analyze
 
     keep_frozen_objects()  # what this process freezes stays frozen (see CollectorPolicy)
     if config is None:
         config = project_config(path)
-    eligible = is_yaml(path, uri) and selected(text, path, config)
+    if not is_yaml(path, uri):
+        eligible = False
+    elif cache is None:
+        eligible = selected(text, path, config)
+    else:
+        # A keystroke inside an indented line keeps what the top-level lines decided.
+        eligible, cache.detection = selected_again(text, path, config, cache.detection)
     if not eligible:
         return Computed(Analysis(text=text, path=path, settings=settings), False)
     with gc_paused():
