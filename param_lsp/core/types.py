@@ -1320,6 +1320,25 @@ def is_known_type(io_type: str) -> bool:
     return _target(io_type, False).known
 
 
+#: Common IO type names, and the spellings of other schema languages Polyaxon does not map.
+_COMMON_TYPES = (
+    "int", "float", "bool", "str", "dict", "list", "path", "uri", "image", "s3", "gcs", "wasb",
+    "uuid", "email", "date", "datetime", "timedelta", "metric", "metadata", "any",
+)  # fmt: skip
+_TYPE_ALIASES = {"integer": "int", "number": "float", "boolean": "bool", "string": "str"}
+
+
+def closest_type(io_type: str) -> str | None:
+    """The Polyaxon type an unknown type string most likely means (`integer` → `int`)."""
+    alias = _TYPE_ALIASES.get(io_type.lower())
+    if alias is not None:
+        return alias
+    import difflib  # only for a type Polyaxon does not know
+
+    close = difflib.get_close_matches(io_type, _COMMON_TYPES, 1, 0.6)
+    return close[0] if close else None
+
+
 # --------------------------------------------------------------------------------------
 # V1Validation (§6.6)
 # --------------------------------------------------------------------------------------
