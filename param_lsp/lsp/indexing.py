@@ -36,6 +36,7 @@ PROGRESS_EVERY_S = 0.2
 #: `workspace/executeCommand`: index the workspace again (after a cancelled or failed scan).
 INDEX_COMMAND = "param-lsp.indexWorkspace"
 
+
 class Indexer:
     """Owns the :class:`WorkspaceIndex` of the server's workspace folder."""
 
@@ -281,8 +282,8 @@ class Indexer:
             fix = "rename again when indexing is done"
         else:
             fix = (
-                f"index the workspace again (command `{INDEX_COMMAND}`, in VS Code \"param-lsp: "
-                "Index the workspace again\"), then rename"
+                f'index the workspace again (command `{INDEX_COMMAND}`, in VS Code "param-lsp: '
+                'Index the workspace again"), then rename'
             )
         return f"Rename refused: {why}, so some uses could be missed; {fix}."
 
