@@ -6,7 +6,8 @@ Polyaxon (`inputs`, `outputs`, `params`, `run`). A file is a polyaxonfile when:
 
 1. its top level has `kind: operation` or `kind: component` and no `apiVersion` or `$schema`
    (which declare another tool's schema); or
-2. it is a Polyaxon v0 file: `kind` is one of the v0 kinds (`experiment`, `group`, `job`, ...)
+2. it is a Polyaxon v0 file: `kind` is one of the v0 kinds (`experiment`, `group`, `job`, ...),
+   or it has no `kind`, `version: 1` and a v0-only section (`declarations`, `hptuning`, ...),
    and every top-level key is a Polyaxon v0 or v1 section (it gets one notice, PLX104); or
 3. it has no `kind`, every top-level key is a Polyaxon section, and it holds a marker only
    Polyaxon uses: a top-level `hubRef`, `pathRef`, `urlRef`, `dagRef`, `runPatch`, `isPreset`,
@@ -19,7 +20,8 @@ Anything with a top-level key that Polyaxon does not know (`apiVersion`, `stages
 aside). Files named on the command line or matched by the configuration's `include` are always
 checked; files matched by its `exclude` never are (:func:`selected`).
 
-The rule reads lines, not a YAML tree: the top-level keys (lines at column 0), and only for
+The rule reads lines, not a YAML tree: the top-level keys (lines at column 0, or at the
+indentation of the first line when the whole document is indented), and only for
 `run`, `matrix` and `component` their first-level children or a one-line flow mapping, so a
 folder walk or a keystroke in the editor stays cheap. A document written as one flow mapping
 (`{kind: operation, …}`) has no column-0 keys: its head is composed instead, and while it does
@@ -48,8 +50,13 @@ if TYPE_CHECKING:
 SNIFF_CHARS = 256 * 1024
 
 KINDS = frozenset({"operation", "component"})
-#: Polyaxon v0 (0.x) polyaxonfile kinds.
-V0_KINDS = frozenset({"experiment", "group", "job", "build", "notebook", "tensorboard", "pipeline"})
+#: Polyaxon v0 (0.x) polyaxonfile kinds (`plugin`: notebooks and tensorboards in early 0.x).
+V0_KINDS = frozenset(
+    {"experiment", "group", "job", "build", "notebook", "tensorboard", "pipeline", "plugin"}
+)
+#: Top-level sections only v0 polyaxonfiles have: with `version: 1` and no `kind` they make a
+#: v0 file (an override file such as `version: 1` + `declarations`, merged with `-f … -f …`).
+V0_ONLY_SECTIONS = ("hptuning", "declarations", "settings", "logging", "backend", "framework")
 #: Polyaxon v0 top-level sections that v1 dropped (polyaxon_schemas' specs: `SECTIONS`).
 V0_SECTIONS = frozenset(
     {"logging", "environment", "declarations", "hptuning", "settings", "backend", "framework",
@@ -363,9 +370,24 @@ def _flow_top_level(text: str) -> list[_Top] | None:
     return tops
 
 
+def _dedented(text: str) -> str:
+    """The head of ``text`` without the indentation of its first content line (a document whose
+    top-level keys are all indented the same is valid YAML)."""
+    head = text[:SNIFF_CHARS]
+    lines = _lines(head)
+    first = next((line for line in lines if _is_content(line)), "")
+    width = len(first) - len(first.lstrip(" "))
+    if not width:
+        return head
+    prefix = " " * width
+    return "\n".join(line[width:] if line.startswith(prefix) else line for line in lines)
+
+
 def polyaxon_kind(text: str) -> str | None:
     """How the detection rule sees a text: "v1", "v0", or None (not a polyaxonfile)."""
     tops = _top_level(text)
+    if tops == []:
+        tops = _top_level(_dedented(text))  # a whole document indented (valid YAML)
     if tops is None:
         tops = _flow_top_level(text)
     if not tops:
@@ -376,6 +398,9 @@ def polyaxon_kind(text: str) -> str | None:
         return None if keys & FOREIGN_SCHEMA_KEYS else "v1"
     if kind in V0_KINDS:
         return "v0" if keys <= SECTIONS | V0_SECTIONS and "version" in keys else None
+    if kind is None and "version" in keys and keys & set(V0_ONLY_SECTIONS):
+        version = next(top.value for top in tops if top.key == "version")
+        return "v0" if version == "1" and keys <= SECTIONS | V0_SECTIONS else None
     if kind or not keys <= SECTIONS:
         return None
     return "v1" if _has_marker(tops) else None
