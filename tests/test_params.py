@@ -81,6 +81,13 @@ EXPECTED = [
     ("contextonly_true_bound_still_validated", "PLX302", "3:14-3:17", ["`abc`", "`int`"]),
     ("no_run", "PLX905", "1:1-1:5", ["has no run"]),
     ("kindless_no_run", "PLX905", "1:1-1:7", ["has no run"]),
+    ("run_patch_without_run", "PLX905", "3:1-3:9", ["runPatch requires a resolved runtime"]),
+    (
+        "kindless_run_patch_without_run",
+        "PLX905",
+        "2:1-2:9",
+        ["runPatch requires a resolved runtime", "isPreset: true"],
+    ),
     ("dag_ref_top_level", "PLX906", "2:9-2:14", ["inside a DAG"]),
     ("path_ref_missing", "PLX900", "2:10-2:34", ["names no file"]),
     ("path_ref_cycle_a", "PLX901", "2:10-2:31", ["form a cycle", "path_ref_cycle_b.yaml"]),
