@@ -3,8 +3,8 @@
 `tests/data/public/` holds the files verbatim under `<owner>__<repo>/<commit>/<path>` (sources and
 licences in its SOURCES.md) and `verdicts.json`, Polyaxon's verdict on each with what is expected
 of param-lsp: `v0` (an old-format file: exactly one PLX104 notice), `reject` (at least one error,
-from `rule` when given) or `accept` (no error). Each repository snapshot is its own workspace, so
-`pathRef`s resolve as they do in the repository.
+from `rule` on `line` when given) or `accept` (no error). Each repository snapshot is its own
+workspace, so `pathRef`s resolve as they do in the repository.
 """
 
 from __future__ import annotations
@@ -65,9 +65,9 @@ def test_verdict_is_polyaxons(name: str) -> None:
         assert [f.code for f in analysis.findings] == ["PLX104"], analysis.findings
     elif expect == "reject":
         assert errors, f"Polyaxon rejects it ({oracle['message']!r}); we report no error"
-        rule = verdict.get("rule")
+        rule, line = verdict.get("rule"), verdict.get("line")
         if rule is not None:
-            assert any(e.startswith(f"{rule} ") for e in errors), (rule, errors)
+            assert any(e.startswith(f"{rule} {line}:") for e in errors), (rule, line, errors)
     else:
         assert expect == "accept"
         assert oracle["ok"] or verdict.get("reason"), "a difference needs its reason"
@@ -85,6 +85,6 @@ def test_detection_picks_it(name: str) -> None:
 def test_the_set_covers_many_repositories_and_both_formats() -> None:
     repos = {str(v["repo"]) for v in VERDICTS.values()}
     expects = [v["expect"] for v in VERDICTS.values()]
-    assert len(repos) >= 15 and not any(r.startswith("polyaxon/") for r in repos)
-    assert expects.count("v0") >= 50 and expects.count("accept") >= 50
-    assert expects.count("reject") >= 10
+    assert len(repos) >= 20 and not any(r.startswith("polyaxon/") for r in repos)
+    assert expects.count("v0") >= 100 and expects.count("accept") >= 80
+    assert expects.count("reject") >= 5
