@@ -186,7 +186,11 @@ def _report_legacy(root: YMap, kind_value: object, ctx: CheckContext) -> bool:
             polyaxon=(
                 f"The Polyaxonfile with kind `{kind_value}` is not a supported value."
                 if kind_value is not None
-                else f"Unexpected section `{legacy_key}` in Polyaxonfile."
+                # 2.16 asks for a kind first; 2.18 validates the kind-less file as a
+                # V1Polyaxonfile, where the v0 section is an extra field.
+                else "The Polyaxonfile `kind` must be specified."
+                if ctx.settings.is_216
+                else "Extra inputs are not permitted"
             ),
         )
     )
