@@ -512,3 +512,27 @@ def test_what_an_edit_leaves_behind_is_dropped_within_a_few_keystrokes(document:
         sizes.append(len(cache._entries))
     settled = sizes[2:]  # the first edits drop what only the opening analysis needed
     assert max(settled) - min(settled) <= UNUSED_ENTRIES + 16, (min(settled), max(settled))
+
+
+def test_whether_an_edited_text_may_be_cut_is_decided_from_the_lines_it_changed() -> None:
+    """`_may_still_cut` (the edited lines only) agrees with `_may_cut` (the whole text) after
+    any edit of a text that could be cut: markers, tabs, CRs, anchors and odd line breaks
+    typed anywhere, line breaks removed before them."""
+    rng = random.Random(5)
+    marks = ["---", "...", "%", "\t", "\r", "&a", "*a", " &", "\x85", "\u2028", "\n", "-", "x"]
+    agreed = 0
+    for text in (operation(60), dag(6)):
+        for _ in range(3000):
+            where = rng.randrange(len(text) + 1)
+            if rng.random() < 0.3:
+                edited = text[:where] + text[where + rng.randint(1, 4) :]
+            else:
+                edited = text[:where] + rng.choice(marks) + text[where:]
+            assert chunked._may_cut(text)
+            assert chunked._may_still_cut(text, edited) == chunked._may_cut(edited), repr(
+                edited[max(where - 20, 0) : where + 20]
+            )
+            agreed += not chunked._may_cut(edited)
+            if chunked._may_cut(edited) and rng.random() < 0.5:
+                text = edited
+    assert agreed > 500  # many edits made a text that cannot be cut

@@ -62,7 +62,7 @@ class _Piece:
     """A composed region: the entry or item it holds, and every node, to move them together."""
 
     value: Any  # an Entry (key, value) for a mapping region, a YNode for a sequence item
-    nodes: list[YNode]
+    nodes: list[YNode]  # its nodes (a composed region's all; see ``parts``)
     line: int  # the line the nodes' marks currently count from
     #: For a collection or a block: the regions inside it (moved and kept along with it).
     inner: list[tuple[tuple[Any, ...], _Piece]] = field(default_factory=list)
@@ -72,6 +72,18 @@ class _Piece:
     index: dict[Any, tuple[YNode, YNode]] | None = None
     #: The keys of ``inner``, made when first asked for (see ``_Assembler._reusable``).
     inner_keys: frozenset[tuple[Any, ...]] | None = None
+    #: For a collection or a block: the regions it is made of (``nodes`` holds only its own
+    #: node), so that assembling one does not list every node below it again.
+    parts: list[_Piece] = field(default_factory=list)
+
+    def shift(self, delta: int) -> None:
+        """Move every node of the region by ``delta`` lines."""
+        stack = [self]
+        while stack:
+            piece = stack.pop()
+            for node in piece.nodes:
+                node._dl += delta
+            stack += piece.parts
 
 
 @dataclass(slots=True)
@@ -225,7 +237,9 @@ def parse_incremental(text: str, cache: ParseCache | None) -> ParsedYaml:
     if cache is None:
         return parse_yaml(text)
     with gc_paused():
-        if text.count("\n") >= SPLIT_MIN_LINES and _may_cut(text):
+        before = cache.lines.text if cache.lines is not None else None
+        may_cut = _may_cut(text) if before is None else _may_still_cut(before, text)
+        if text.count("\n") >= SPLIT_MIN_LINES and may_cut:
             assembler = _Assembler(text, cache)
             try:
                 return assembler.parse()
@@ -254,6 +268,22 @@ def _may_cut(text: str) -> bool:
             if at == 0 or text[at - 1] in " \t\n[{,":
                 return False
     return True
+
+
+def _may_still_cut(before: str, text: str) -> bool:
+    """:func:`_may_cut` of ``text``, an edit of ``before`` for which it held: only the lines the
+    edit changed are looked at (with the line break before them and the start of the next
+    line, where a document marker would begin)."""
+    prefix = common_prefix(before, text)
+    if prefix < 3:
+        return _may_cut(text)  # the start changed: `---`, `...` or `%` may begin the text
+    suffix = common_suffix(before, text, min(len(before), len(text)) - prefix)
+    start = max(text.rfind("\n", 0, prefix), 0)
+    end = text.find("\n", len(text) - suffix)
+    region = text[start : len(text) if end < 0 else end + 4]
+    if any(mark in region for mark in "\x85\u2028\u2029\r\t&*"):
+        return _may_cut(text)  # rare in an edit: the whole text decides
+    return not any(mark in region for mark in ("\n---", "\n...", "\n%"))
 
 
 class _Assembler:
@@ -335,10 +365,7 @@ class _Assembler:
             return found
         made = len(self.made)
         node, children = self._assemble(start, stop, first, depth)
-        nodes = [node]
-        for child in children:
-            nodes += child.nodes
-        record = _Piece(node, nodes, start, self.made[made:])
+        record = _Piece(node, [node], start, self.made[made:], parts=children)
         self._remember(key, record)
         return record
 
@@ -481,10 +508,7 @@ class _Assembler:
             return found
         made = len(self.made)
         children, values = self._items(list(itertools.pairwise(cuts)), depth, is_sequence)
-        nodes: list[YNode] = []
-        for child in children:
-            nodes += child.nodes
-        record = _Piece(values, nodes, start, self.made[made:])
+        record = _Piece(values, [], start, self.made[made:], parts=children)
         record.regions = sum(child.regions for child in children)
         if not is_sequence:
             record.index = _index_of(values)
@@ -551,8 +575,7 @@ class _Assembler:
         delta = start - record.line
         if delta:
             self.moves.append((record, delta))
-            for node in record.nodes:
-                node._dl += delta
+            record.shift(delta)
             record.line = start
             for _key, inner in record.inner:
                 inner.line += delta
@@ -564,8 +587,7 @@ class _Assembler:
     def undo_moves(self) -> None:
         """Put reused regions back where they were (the text is composed whole instead)."""
         for record, delta in reversed(self.moves):
-            for node in record.nodes:
-                node._dl -= delta
+            record.shift(-delta)
             record.line -= delta
             for _key, inner in record.inner:
                 inner.line -= delta
