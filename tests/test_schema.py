@@ -200,3 +200,25 @@ def test_corpus_files_past_the_schema_have_no_schema_errors() -> None:
         if found:
             false_errors[row["file"]] = [f.message for f in found]
     assert false_errors == {}
+
+
+@pytest.mark.parametrize(
+    ("name", "key", "note"),
+    [
+        ("run_kind_switched", "operations", "is a field of the kind `dag`"),
+        ("run_kind_switched_tfjob", "container", "of the kinds `job`, `service`, `notifier`, …"),
+    ],
+)
+def test_a_key_of_another_run_kind_points_at_the_kind(name: str, key: str, note: str) -> None:
+    """A run kind changed by hand leaves the old kind's fields behind: Polyaxon rejects them (or
+    the `kind`) as extra; the error on each such key says which kind it belongs to, on `kind`."""
+    findings, _ = run((DATA / f"{name}.yaml").read_text(encoding="utf-8"))
+    assert ORACLE[f"{name}.yaml"]["stage"] == "schema"
+    [finding] = errors(findings)
+    assert (finding.code, finding.span.start.line) == ("PLX110", 4)
+    assert f"`{key}`" in finding.message
+    [related] = finding.related
+    kind = name.removeprefix("run_kind_switched").strip("_") or "job"
+    assert related.message.startswith(f"`kind` is `{kind}` here; `{key}` is a field")
+    assert related.message.endswith(note)
+    assert (related.span.start.line, related.span.start.character) == (3, 8)

@@ -691,7 +691,14 @@ class _Walker:
         )
         return False
 
-    def unknown(self, key: YNode, model_title: str, path: Path, shown: tuple[str, ...]) -> None:
+    def unknown(
+        self,
+        key: YNode,
+        model_title: str,
+        path: Path,
+        shown: tuple[str, ...],
+        related: tuple[Related, ...] = (),
+    ) -> None:
         name = key.to_py() if isinstance(key, YScalar) else "?"
         guess = _suggest(name, shown).strip()
         if guess:
@@ -705,6 +712,7 @@ class _Walker:
                 key.span,
                 f"Unknown key `{name}` in {_where(path)} ({model_title}); {fix}",
                 polyaxon="Extra inputs are not permitted",
+                related=related,
             )
         )
 
@@ -769,7 +777,16 @@ class _Walker:
             return self.wrong(node, t, path)
         return handler(self, node, t, path, owner)
 
-    def check_model(self, node: YMap, model: str, path: Path, owner: YNode) -> bool:
+    def check_model(
+        self,
+        node: YMap,
+        model: str,
+        path: Path,
+        owner: YNode,
+        kinds: tuple[YNode, tuple[str, ...]] | None = None,
+    ) -> bool:
+        """`kinds`: for a member of a union chosen by `kind`, that `kind`'s value node and the
+        other members; a key that belongs to another member gets a note on the `kind`."""
         fields = MODELS[model]
         lookup = KEY_LOOKUP[model]
         required_fields = _REQUIRED[model]
@@ -779,7 +796,11 @@ class _Walker:
             name = lookup.get(key) if isinstance(key, str) else None
             if name is None:
                 self.unknown(
-                    key_node, MODEL_TITLES.get(model, "V1" + model), path, SHOWN_KEYS[model]
+                    key_node,
+                    MODEL_TITLES.get(model, "V1" + model),
+                    path,
+                    SHOWN_KEYS[model],
+                    _other_kinds(key, model, kinds),
                 )
                 ok = False
                 continue
@@ -874,6 +895,26 @@ def _h_anydict(w: _Walker, node: YNode, t: Type, path: Path, owner: YNode) -> bo
     return True if isinstance(node, YMap) else w.wrong(node, t, path)
 
 
+def _other_kinds(
+    key: object, model: str, kinds: tuple[YNode, tuple[str, ...]] | None
+) -> tuple[Related, ...]:
+    """A note on `kind` when the unknown key is a field of other kinds of the same union."""
+    if kinds is None or not isinstance(key, str):
+        return ()
+    kind_node, members = kinds
+    owners = [m for m in members if m != model and key in KEY_LOOKUP[m]]
+    if not owners:
+        return ()
+    shown = ", ".join(f"`{m}`" for m in owners[:3]) + (", …" if len(owners) > 3 else "")
+    return (
+        Related(
+            f"`kind` is `{model}` here; `{key}` is a field of the "
+            f"{'kind' if len(owners) == 1 else 'kinds'} {shown}",
+            kind_node.span,
+        ),
+    )
+
+
 def _h_obj(w: _Walker, node: YNode, t: Type, path: Path, owner: YNode) -> bool:
     if not isinstance(node, YMap):
         return w.wrong(node, t, path)
@@ -908,7 +949,7 @@ def _h_disc(w: _Walker, node: YNode, t: Type, path: Path, owner: YNode) -> bool:
             )
         )
         return False
-    return w.check_model(node, kind, path, owner)
+    return w.check_model(node, kind, path, owner, (kind_node, members))
 
 
 def _h_k8s(w: _Walker, node: YNode, t: Type, path: Path, owner: YNode) -> bool:
@@ -1323,7 +1364,7 @@ def _h_run(w: _Walker, node: YNode, t: Type, path: Path, owner: YNode) -> bool:
             )
         )
         return False
-    return w.check_model(node, kind, path, owner)
+    return w.check_model(node, kind, path, owner, (kind_entry[1], RUN_KINDS))
 
 
 def _h_cmd(w: _Walker, node: YNode, t: Type, path: Path, owner: YNode) -> bool:
