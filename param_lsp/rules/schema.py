@@ -16,8 +16,9 @@ from decimal import Decimal, InvalidOperation
 from typing import Any, Literal
 
 from param_lsp.core.context import CheckContext
-from param_lsp.core.findings import Related, Severity
+from param_lsp.core.findings import Fix, Related, Severity
 from param_lsp.core.model import lax_bool
+from param_lsp.core.names import did_you_mean
 from param_lsp.core.schema_spec import (
     COMPONENT_ONLY_216,
     IO_RESERVED_NAMES,
@@ -244,7 +245,9 @@ RUN_KIND_MISSING = rule(
     doc="""
     A `run` without `kind` is a partial run that patches the runtime of a referenced or inline
     component. With no `component`, `hubRef`, `pathRef`, `urlRef` or `dagRef`, Polyaxon
-    reports `run.kind must be provided locally or by a referenced base.`.
+    reports `run.kind must be provided locally or by a referenced base.`. When a key of the
+    run is a misspelt `kind` (`knid: job`), the error sits on that key, with a fix that renames
+    it.
     """,
     bad="""
     kind: component
@@ -1670,14 +1673,33 @@ def _check_references(w: _Walker, root: YMap, path: Path, invalid: set[str], kin
         and not present
         and not has_component
     ):
-        w.ctx.report(
-            RUN_KIND_MISSING.at(
-                run_entry[0].span,
-                "`run` has no `kind` and nothing to take it from; add `kind: job` (or another "
-                "runtime) or reference a component.",
-                polyaxon="run.kind must be provided locally or by a referenced base.",
-            )
+        misspelt = next(
+            (
+                key_node
+                for key, (key_node, _value) in run_entry[1].index.items()
+                if isinstance(key, str) and did_you_mean(key, ("kind",)) == "kind"
+            ),
+            None,
         )
+        if misspelt is not None:
+            w.ctx.report(
+                RUN_KIND_MISSING.at(
+                    misspelt.span,
+                    f"`run` has no `kind`, and `{misspelt.to_py()}` looks like a misspelt "
+                    "`kind`; rename it to `kind`.",
+                    polyaxon="run.kind must be provided locally or by a referenced base.",
+                    fixes=(Fix("Rename to `kind`", misspelt.span, "kind", safe=True),),
+                )
+            )
+        else:
+            w.ctx.report(
+                RUN_KIND_MISSING.at(
+                    run_entry[0].span,
+                    "`run` has no `kind` and nothing to take it from; add `kind: job` (or "
+                    "another runtime) or reference a component.",
+                    polyaxon="run.kind must be provided locally or by a referenced base.",
+                )
+            )
         invalid.add("run")
 
 
