@@ -9,7 +9,7 @@ here every independent one is reported at its own range.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -65,7 +65,9 @@ MISSING_INPUT = rule(
     Every input that is not `isOptional`, has no default `value` and is not
     `delayValidation: true` must receive a param (or a matrix/join value). Polyaxon: "Input X is
     required, no param was passed." Note that `validation: {delay: true}` and the snake_case
-    `delay_validation` do **not** make an input optional (Polyaxon never reads them).
+    `delay_validation` do **not** make an input optional (Polyaxon never reads them). When a
+    param that matches no input looks like a misspelt name of the missing input (`epohcs`), the
+    error says to rename it and points at it.
     """,
     bad="""
     params: {epochs: 10}
@@ -371,14 +373,29 @@ def validate_params(target: ParamsTarget, ctx: CheckContext) -> None:
         if target.matrix is not None and _matrix_covers(target.matrix, io, ctx):
             return
         if not (io.is_optional or io.delay_validation or target.is_template):
+            misspelt = _misspelt_as(io.name, params, by_name)
             ctx.report(
                 MISSING_INPUT.at(
                     target.anchor,
-                    f"Required input `{io.name}` gets no param{_in_op(target)}; add "
-                    f"`{io.name}` under `params`.",
+                    f"Required input `{io.name}` gets no param{_in_op(target)}; "
+                    + (
+                        f"rename param `{misspelt.name}` to `{io.name}`."
+                        if misspelt is not None
+                        else f"add `{io.name}` under `params`."
+                    ),
                     polyaxon=f"Input {io.name} is required, no param was passed." + _suffix(target),
                     related=(
                         Related(f"input `{io.name}` is declared here", io.name_node.span, _src(io)),
+                        *(
+                            (
+                                Related(
+                                    f"param `{misspelt.name}` looks like a misspelt `{io.name}`",
+                                    misspelt.key_span,
+                                ),
+                            )
+                            if misspelt is not None and misspelt.key_span is not None
+                            else ()
+                        ),
                     ),
                     fixes=(),
                     input=io.name,
@@ -609,6 +626,17 @@ def _check_param_fields(param: ParamDef, target: ParamsTarget, ctx: CheckContext
 def _matrix_covers(matrix: YNode, io: IODef, ctx: CheckContext) -> bool:
     """§11.3: whether the matrix satisfies an input without a param (and its type check)."""
     return bool(matrix_inputs.covers_input(matrix, io, ctx))
+
+
+def _misspelt_as(
+    name: str, params: Mapping[str, ParamDef], by_name: Mapping[str, IODef]
+) -> ParamDef | None:
+    """A param that matches no input or output and whose did-you-mean is `name`."""
+    undeclared = [param for key, param in params.items() if key not in by_name]
+    if not undeclared:
+        return None
+    declared = tuple(by_name)
+    return next((p for p in undeclared if _remembered_guess(p, declared) == name), None)
 
 
 def _remembered_guess(param: ParamDef, declared: tuple[str, ...]) -> str | None:
