@@ -374,6 +374,19 @@ def validate_params(target: ParamsTarget, ctx: CheckContext) -> None:
             return
         if not (io.is_optional or io.delay_validation or target.is_template):
             misspelt = _misspelt_as(io.name, params, by_name)
+            notes = [Related(f"input `{io.name}` is declared here", io.name_node.span, _src(io))]
+            if misspelt is not None and misspelt.key_span is not None:
+                notes.append(
+                    Related(
+                        f"param `{misspelt.name}` looks like a misspelt `{io.name}`",
+                        misspelt.key_span,
+                    )
+                )
+            matrix_params = (
+                target.matrix.key_node("params") if isinstance(target.matrix, YMap) else None
+            )
+            if matrix_params is not None:
+                notes.append(Related(f"the matrix has no param `{io.name}`", matrix_params.span))
             ctx.report(
                 MISSING_INPUT.at(
                     target.anchor,
@@ -384,19 +397,7 @@ def validate_params(target: ParamsTarget, ctx: CheckContext) -> None:
                         else f"add `{io.name}` under `params`."
                     ),
                     polyaxon=f"Input {io.name} is required, no param was passed." + _suffix(target),
-                    related=(
-                        Related(f"input `{io.name}` is declared here", io.name_node.span, _src(io)),
-                        *(
-                            (
-                                Related(
-                                    f"param `{misspelt.name}` looks like a misspelt `{io.name}`",
-                                    misspelt.key_span,
-                                ),
-                            )
-                            if misspelt is not None and misspelt.key_span is not None
-                            else ()
-                        ),
-                    ),
+                    related=tuple(notes),
                     fixes=(),
                     input=io.name,
                 )
