@@ -221,7 +221,11 @@ OP_NO_DEFINITION = rule(
     severity=Severity.ERROR,
     polyaxon_rejects=True,
     summary="A DAG op has no component, no reference and no `run`.",
-    doc='Polyaxon: "Pipeline op has no definition field `…`".',
+    doc="""
+    Polyaxon: "Pipeline op has no definition field `…`". Polyaxon says the same when the op's
+    reference resolves to a component without a `run` (a `dagRef` to a `components` entry whose
+    `run` was removed): the message then names that component, with a note on it.
+    """,
     bad="""
     operations:
       - name: train
@@ -617,15 +621,43 @@ def _compose_op(
         op.usable = False
     elif composed.complete and composed.run is None:
         op.usable = False
+        message, related = _no_definition(op, composer)
         ctx.report(
             OP_NO_DEFINITION.at(
                 op.name_node.span,
-                f"DAG op `{op.name}` has no component, reference or `run`; add a `dagRef`, "
-                "`hubRef`, `pathRef` or inline `component`.",
+                message,
                 polyaxon=f"Pipeline op has no definition field `{op.name}`",
+                related=related,
             )
         )
     return new
+
+
+def _no_definition(op: OpNode, composer: Composer) -> tuple[str, tuple[Related, ...]]:
+    """PLX508's message: an op without any reference, or one whose component has no `run`."""
+    key = next((k for k in _DEFINITION_KEYS if op.item.get(k) is not None), None)
+    if key is None:
+        return (
+            f"DAG op `{op.name}` has no component, reference or `run`; add a `dagRef`, "
+            "`hubRef`, `pathRef` or inline `component`.",
+            (),
+        )
+    if key != "dagRef":
+        return (
+            f"DAG op `{op.name}` gets no `run` from its `{key}`; add a `run` to that component.",
+            (),
+        )
+    name = str_value(op.item.get("dagRef"))
+    target = composer.dag_components.get(name) if name and composer.dag_components else None
+    anchor = target.get("name") if target is not None else None
+    return (
+        f"DAG op `{op.name}` uses component `{name}` (`dagRef`), which has no `run`; add a "
+        "`run` to that component.",
+        (Related(f"component `{name}` is defined here", anchor.span),) if anchor else (),
+    )
+
+
+_DEFINITION_KEYS = ("dagRef", "hubRef", "pathRef", "urlRef", "component")
 
 
 def _report_dag_ref_problems(
