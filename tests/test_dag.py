@@ -194,3 +194,10 @@ def test_an_op_whose_component_has_no_run_points_at_the_component() -> None:
     assert [(r.message, r.span.start.line) for r in finding.related] == [
         ("component `trainer` is defined here", 8)
     ]
+
+
+def test_a_misspelt_output_ref_points_at_the_output_it_may_mean() -> None:
+    finding = find(analyze_case(FAMILY, "missing_output.yaml"), "PLX406", "13:49-13:52")
+    [related] = finding.related
+    assert related.message == "output `loss` of `ops.train` is declared here"
+    assert (related.span.start.line, related.span.start.character) == (16, 18)  # `{name: loss`
