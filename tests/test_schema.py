@@ -56,6 +56,13 @@ def test_case_agrees_with_oracle(name: str) -> None:
 # (file, code, (start line, start char, end line, end char), words in the message, invalid keys)
 EXPECTED = [
     ("bad_name", "PLX115", (1, 6, 1, 24), ["every monday check", "name"], {"name"}),
+    (
+        "io_validation_crash",
+        "PLX202",
+        (5, 9, 5, 12),
+        ["`MSE` of input `loss` makes Polyaxon crash", "`validation` cannot be applied", "'<='"],
+        None,
+    ),
     ("run_kind_misspelt", "PLX117", (3, 2, 3, 6), ["`knid` looks like a misspelt `kind`"], {"run"}),
     ("bad_trigger", "PLX113", (2, 9, 2, 20), ["trigger", "all_succeeded", "all_success"], None),
     ("cmd_blank", "PLX118", (2, 25, 2, 29), ["`cmd[1]` must not be blank"], {"cmd"}),

@@ -1322,6 +1322,25 @@ def _validate_default(
     if getattr(result, "ok", True):
         return None
     message = str(getattr(result, "message", "") or "")
+    if getattr(result, "crash", False):
+        validation = _validation_of(node)
+        converts = (
+            validation
+            and validate_io_value(
+                name=name,
+                io_type=io_type,
+                value=value,
+                is_optional=is_optional,
+                is_list=is_list,
+                default=None,
+            ).ok
+        )
+        cause = "its `validation` cannot be applied to it" if converts else "it cannot be read"
+        return (
+            f"Default `value` `{shown_value(value)}` of input `{_pyfmt(name)}` makes Polyaxon "
+            f"crash: {cause}; change the value" + (" or the validation." if converts else "."),
+            message,
+        )
     if not message.startswith("Could not parse value"):
         message = (
             f"Could not parse value `{_pyfmt(value)}` for `{_pyfmt(name)}`, an error was "
