@@ -246,9 +246,20 @@ def param_type(lines: list[str], entries: list[Line], rng: Rng) -> Iterator[Edit
 
 
 def param_drop(lines: list[str], entries: list[Line], rng: Rng) -> Iterator[Edit]:
+    """A param deleted; its scope is the operation that lost it (a DAG op from its first line:
+    missing params are reported on the op)."""
     for e in entries:
         if param_name(e):
-            yield delete(entries, e, block_end(lines, e))
+            edit = delete(entries, e, block_end(lines, e))
+            params = next(x for x in entries if x.index == parent(entries, e))
+            op = [
+                x
+                for x in entries
+                if x.item and x.indent == params.indent and x.index <= params.index
+            ]
+            if params.path[-1:] == ["operations"] and op:
+                edit.scope = (op[-1].index, e.index)
+            yield edit
 
 
 def param_add(lines: list[str], entries: list[Line], rng: Rng) -> Iterator[Edit]:
@@ -423,49 +434,48 @@ def key_misspell(lines: list[str], entries: list[Line], rng: Rng) -> Iterator[Ed
             yield replace(e, lines[e.index].replace(e.key + ":", wrong + ":", 1))
 
 
+def owner_block(lines: list[str], entries: list[Line], entry: Line) -> tuple[int, int]:
+    """The lines of the mapping `entry` belongs to: its parent key and the parent's block."""
+    up = parent(entries, entry)
+    owner = next((e for e in entries if e.index == up), None)
+    return (up, block_end(lines, owner) - 1) if owner else (up, len(lines) - 1)
+
+
+RUN_KINDS = ["job", "service", "dag", "jobs", "tfjob", "Job"]
+MATRIX_KINDS = ["grid", "random", "bayes", "hyperband", "mapping", "grids"]
+HP_KINDS = ["choice", "range", "uniform", "quniform", "linspace", "choices"]
+HP_SOURCES = (
+    "choice",
+    "range",
+    "linspace",
+    "uniform",
+    "logspace",
+    "pchoice",
+    "geomspace",
+    "normal",
+)
+
+
 def kinds(lines: list[str], entries: list[Line], rng: Rng) -> Iterator[Edit]:
+    """A `kind` changed; below the top level, `kind` says which fields its mapping has, so the
+    edit's scope is that mapping."""
     for e in entries:
         if e.key != "kind" or not e.rest:
             continue
         if not e.path:
-            yield replace(
-                e,
-                set_value(
-                    lines[e.index], rng.choice(["component", "operation", "Operation", "op"])
-                ),
-            )
+            choices = ["component", "operation", "Operation", "op"]
         elif e.path[-1] == "run":
-            yield replace(
-                e,
-                set_value(
-                    lines[e.index], rng.choice(["job", "service", "dag", "jobs", "tfjob", "Job"])
-                ),
-            )
+            choices = RUN_KINDS
         elif e.path[-1] == "matrix":
-            yield replace(
-                e,
-                set_value(
-                    lines[e.index],
-                    rng.choice(["grid", "random", "bayes", "hyperband", "mapping", "grids"]),
-                ),
-            )
-        elif e.rest in (
-            "choice",
-            "range",
-            "linspace",
-            "uniform",
-            "logspace",
-            "pchoice",
-            "geomspace",
-            "normal",
-        ):
-            yield replace(
-                e,
-                set_value(
-                    lines[e.index],
-                    rng.choice(["choice", "range", "uniform", "quniform", "linspace", "choices"]),
-                ),
-            )
+            choices = MATRIX_KINDS
+        elif e.rest in HP_SOURCES:
+            choices = HP_KINDS
+        else:
+            continue
+        edit = replace(e, set_value(lines[e.index], rng.choice(choices)))
+        if e.path:
+            edit.scope = owner_block(lines, entries, e)
+        yield edit
 
 
 def section_delete(lines: list[str], entries: list[Line], rng: Rng) -> Iterator[Edit]:
