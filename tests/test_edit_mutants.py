@@ -101,7 +101,8 @@ def at_the_edit(mutant: dict[str, Any], finding: Finding) -> bool:
 
 _SCHEMA = {f"PLX{n}" for n in (*range(110, 132), 102, *range(200, 204))}
 _MATRIX = {f"PLX{n}" for n in range(700, 732)}
-_CRASH = {"PLX202", "PLX302"}  # Python errors raised by Polyaxon's checks of a value
+#: Python errors raised by Polyaxon's checks of a value (a default, a param, a matrix field).
+_CRASH = {"PLX202", "PLX302", "PLX705"}
 #: Polyaxon's message -> the rules that name that cause (docs/rules.md quotes each message).
 #: Pydantic's messages name the model path: a matrix path belongs to the matrix family, any
 #: other to the schema and IO-definition rules. The first pattern that matches decides.
@@ -122,11 +123,19 @@ CAUSES: list[tuple[str, set[str]]] = [
     (r"multiple ops with the same name", {"PLX504"}),
     (r"contains an orphan ops", {"PLX509"}),
     (r"has no definition field", {"PLX508"}),
+    (r"requires a component with name", {"PLX505"}),
+    (r"^Pipeline component requires a name", {"PLX501"}),
+    (r"^Pipeline op requires a name", {"PLX503"}),
+    (r"has a an input type List\[", {"PLX408"}),
+    (r"does not exist or is not a file", {"PLX900"}),
+    (r"^unhashable type", {"PLX101"}),  # a `kind` that is a list or a mapping
     (r"unexpected keyword argument", {"PLX110"}),
     (r"^Received a non valid config", _CRASH),
     (r"not supported between|expected string or bytes-like|requires string as left", _CRASH),
     (r"is not fully defined; you should define", {"PLX202"}),  # an unknown IO type
+    (r"object has no attribute 'get'", {"PLX111"}),  # an input that is not a mapping
     (r"object has no attribute", {"PLX731"}),
+    (r"validation errors? for V1\w+\nversion\n", {"PLX103"}),
     (r"validation errors? for V1\w+\n(run\.operations\.|component\.)?matrix", _MATRIX),
     (r"validation errors? for V1\w+\n", _SCHEMA),
 ]

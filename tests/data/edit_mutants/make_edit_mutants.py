@@ -9,10 +9,11 @@ Run with the oracle's interpreter (Polyaxon 2.18.0 installed), from the reposito
 
 Every file Polyaxon accepts completely (as in `tests/data/pairs/make_pairs.py`) is a base. Each
 operator below proposes edits of a base, found by the key path of the lines it edits: a value of
-another type, a dropped, added, misspelt or renamed key, a broken ref, an input's type, default,
-options or validation, a deleted section, an indentation slip that still parses, a DAG edit, a
-template naming nothing, and style-only rewrites (flow style, CRLF, comments, non-ASCII text,
-quoting) that must not change the verdict. A fixed seed draws a few edits per operator and file.
+another type (params, defaults, schema fields, hyper-parameters), a dropped, added, misspelt,
+renamed or repeated key, a broken ref, an input's type, default, fields, options or validation,
+a deleted section, an indentation slip that still parses, a DAG edit, a template naming nothing,
+and style-only rewrites (flow style, CRLF, comments, non-ASCII text, quoting) that must not
+change the verdict. A fixed seed per operator and file draws a few edits of each.
 The oracle judges every mutant in batches (`--hub-dir` with the hub snapshot and `--url-map`
 with the polyaxon-examples URLs mapped to the corpus' `examples/`, as the corpus verdicts were
 made). Only the edits are stored: an exact `old` -> `new` replacement whose `old` occurs once in
@@ -661,6 +662,64 @@ def style_text(lines: list[str], entries: list[Line], rng: Rng) -> Iterator[Edit
             yield insert_after(e, lines, ["# Ünïcödé comment: 学習 ✓"])
 
 
+def field_value(lines: list[str], entries: list[Line], rng: Rng) -> Iterator[Edit]:
+    """A scalar field of a Polyaxon section given a value of another type."""
+    for e in entries:
+        where = e.path[-1] if e.path else ""
+        if where not in SCHEMA_PARENTS or param_name(e) or io_field(e) or e.key == "kind":
+            continue
+        if e.rest and not e.rest.startswith(("|", ">", "&", "*", "[", "{")) and "{{" not in e.rest:
+            yield replace(e, set_value(lines[e.index], rng.choice(VALUES)))
+
+
+HP_VALUES = [
+    "0.1:0.01:5", "0:1:0", "[]", "[0.5, 0.6]", "{start: 1, stop: 0, num: 3}", "abc", "1:10",
+    "[[0.9, a], [0.2, b]]", "{low: 0, high: 1}", "[1, 2, 3, 4]", "0.1:1:5:7", "{{ values }}",
+]  # fmt: skip
+
+
+def matrix_value(lines: list[str], entries: list[Line], rng: Rng) -> Iterator[Edit]:
+    """A hyper-parameter's `value`, or a numeric field of the matrix, changed."""
+    for e in entries:
+        if "matrix" not in e.path or not e.rest:
+            continue
+        if e.key == "value" and "params" in e.path:
+            value = rng.choice(HP_VALUES)
+            yield replace(e, set_value(lines[e.index], f'"{value}"' if "{{" in value else value))
+        elif e.path[-1] == "matrix" and e.key not in ("kind", "params"):
+            yield replace(e, set_value(lines[e.index], rng.choice(VALUES)))
+
+
+def io_flags(lines: list[str], entries: list[Line], rng: Rng) -> Iterator[Edit]:
+    """A field added to an input/output: list, flag, delayed validation, init, description."""
+    for e in entries:
+        if io_field(e) and e.key == "name" and e.item:
+            flag = rng.choice(
+                [
+                    "isList: true",
+                    "isList: false",
+                    "isFlag: true",
+                    "delayValidation: true",
+                    "delayValidation: maybe",
+                    "argFormat: '--x={{ x }}'",
+                    "connection: zz",
+                    "toInit: true",
+                    "description: 3",
+                    "zz_field: 1",
+                ]
+            )
+            yield insert_after(e, lines, [" " * e.indent + flag])
+
+
+def duplicate_key(lines: list[str], entries: list[Line], rng: Rng) -> Iterator[Edit]:
+    """A one-line `key: value` written again below with another value (YAML keeps the last)."""
+    for e in entries:
+        one_line = block_end(lines, e) == e.index + 1
+        if e.rest and not e.item and one_line and not e.rest.startswith(("|", ">", "&", "*")):
+            head = lines[e.index][: lines[e.index].index(":")]
+            yield insert_after(e, lines, [f"{head}: {rng.choice(VALUES)}"])
+
+
 OPERATORS: dict[str, Operator] = {
     "param-type": param_type,
     "param-drop": param_drop,
@@ -682,9 +741,13 @@ OPERATORS: dict[str, Operator] = {
     "template": templates,
     "style-flow": style_flow,
     "style-text": style_text,
+    "field-value": field_value,
+    "matrix-value": matrix_value,
+    "io-flags": io_flags,
+    "duplicate-key": duplicate_key,
 }
 #: Edits drawn per base file for the operators with few sites per file (params, IO, DAG).
-FEW_SITES = ("param-", "io-", "dag", "style-flow")
+FEW_SITES = ("param-", "io-", "dag", "style-flow", "matrix-value")
 
 
 def as_replacement(lines: list[str], edit: Edit) -> tuple[str, str] | None:
@@ -716,16 +779,22 @@ def judge(oracle: str, hub: str, scratch: Path, texts: dict[str, tuple[str, str]
         path.write_bytes(text.encode("utf-8"))
         paths.append((key, path))
     verdicts: dict[str, dict] = {}
-    for chunk in range(0, len(paths), BATCH):
-        part = paths[chunk : chunk + BATCH]
+    pending = list(paths)
+    while pending:
+        part, pending = pending[:BATCH], pending[BATCH:]
         out = subprocess.run(
             [sys.executable, oracle, *(str(p) for _, p in part), "--hub-dir", hub,
              "--url-map", f"{EXAMPLES_URL}={scratch / 'examples'}"],
             check=False, capture_output=True, text=True,
         ).stdout  # fmt: skip
         rows = {json.loads(line)["file"]: json.loads(line) for line in out.splitlines() if line}
-        for key, path in part:
-            row = rows[str(path)]
+        for number, (key, path) in enumerate(part):
+            row = rows.get(str(path))
+            if row is None:
+                # The oracle stopped at this file (a `kind` it cannot print): skip it, judge
+                # the rest of the batch again.
+                pending = part[number + 1 :] + pending
+                break
             message = "\n".join(
                 x for x in (row.get("message") or "").splitlines() if "further information" not in x
             ).replace(str(path), "FILE")
@@ -735,7 +804,7 @@ def judge(oracle: str, hub: str, scratch: Path, texts: dict[str, tuple[str, str]
                 "kind": row.get("kind"),
                 "message": message[:300],
             }
-        print(f"judged {min(chunk + BATCH, len(paths))}/{len(paths)}", file=sys.stderr)
+        print(f"judged {len(verdicts)}/{len(paths)}", file=sys.stderr)
     for _, path in paths:
         path.unlink()
     return verdicts
@@ -766,10 +835,13 @@ def enclosing(lines: list[str], entries: list[Line], edit: Edit) -> tuple[int, i
     return found if found and found[1] >= found[0] else None
 
 
-def mutants_of(base: str, text: str, rng: Rng) -> Iterator[dict]:
+def mutants_of(base: str, text: str) -> Iterator[dict]:
+    """Each operator draws with its own seeded generator (per base file), so that adding an
+    operator leaves the other operators' mutants as they were."""
     lines = text.splitlines()
     entries = scan(lines)
     for operator, propose in OPERATORS.items():
+        rng = random.Random(f"{SEED}:{base}:{operator}")
         seen: set[tuple[str, str]] = set()
         found = []
         for edit in propose(lines, entries, rng):
@@ -817,11 +889,10 @@ def apply(text: str, mutant: dict) -> str:
 
 def main(argv: list[str]) -> int:
     corpus, oracle, hub = Path(argv[0]).resolve(), argv[1], str(Path(argv[2]).resolve())
-    rng = random.Random(SEED)
     mutants: list[dict] = []
     for base in bases(corpus):
         text = (corpus / base).read_text(encoding="utf-8")
-        mutants.extend(mutants_of(base, text, rng))
+        mutants.extend(mutants_of(base, text))
     for number, mutant in enumerate(mutants):
         mutant["id"] = f"e{number:05d}-{mutant['operator']}"
     print(f"{len(mutants)} mutants", file=sys.stderr)
@@ -836,7 +907,11 @@ def main(argv: list[str]) -> int:
         }
         verdicts = judge(oracle, hub, scratch, texts)
     out = []
+    skipped = [m["id"] for m in mutants if m["id"] not in verdicts]
+    print(f"{len(skipped)} mutants the oracle could not judge: {skipped}", file=sys.stderr)
     for mutant in mutants:
+        if mutant["id"] not in verdicts:
+            continue
         ordered = {"id": mutant["id"], **{k: v for k, v in mutant.items() if k != "id"}}
         ordered["oracle"] = verdicts[mutant["id"]]
         out.append(ordered)
