@@ -364,6 +364,7 @@ def validate_params(target: ParamsTarget, ctx: CheckContext) -> None:
     by_name: dict[str, IODef] = {}
     for io in [*target.inputs, *target.outputs]:
         by_name.setdefault(io.name, io)
+    misspellings: dict[str, ParamDef] | None = None  # guessed input -> param, on first need
 
     def check_input(io: IODef) -> None:
         param = params.get(io.name)
@@ -373,7 +374,10 @@ def validate_params(target: ParamsTarget, ctx: CheckContext) -> None:
         if target.matrix is not None and _matrix_covers(target.matrix, io, ctx):
             return
         if not (io.is_optional or io.delay_validation or target.is_template):
-            misspelt = _misspelt_as(io.name, params, by_name)
+            nonlocal misspellings
+            if misspellings is None:
+                misspellings = _misspellings(params, by_name)
+            misspelt = misspellings.get(io.name)
             notes = [Related(f"input `{io.name}` is declared here", io.name_node.span, _src(io))]
             if misspelt is not None and misspelt.key_span is not None:
                 notes.append(
@@ -629,15 +633,19 @@ def _matrix_covers(matrix: YNode, io: IODef, ctx: CheckContext) -> bool:
     return bool(matrix_inputs.covers_input(matrix, io, ctx))
 
 
-def _misspelt_as(
-    name: str, params: Mapping[str, ParamDef], by_name: Mapping[str, IODef]
-) -> ParamDef | None:
-    """A param that matches no input or output and whose did-you-mean is `name`."""
+def _misspellings(
+    params: Mapping[str, ParamDef], by_name: Mapping[str, IODef]
+) -> dict[str, ParamDef]:
+    """The params that match no input or output, by the declared name each looks like."""
+    found: dict[str, ParamDef] = {}
     undeclared = [param for key, param in params.items() if key not in by_name]
-    if not undeclared:
-        return None
-    declared = tuple(by_name)
-    return next((p for p in undeclared if _remembered_guess(p, declared) == name), None)
+    if undeclared:
+        declared = tuple(by_name)
+        for param in undeclared:
+            guess = _remembered_guess(param, declared)
+            if guess is not None:
+                found.setdefault(guess, param)
+    return found
 
 
 def _remembered_guess(param: ParamDef, declared: tuple[str, ...]) -> str | None:
