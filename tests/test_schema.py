@@ -57,6 +57,13 @@ def test_case_agrees_with_oracle(name: str) -> None:
 EXPECTED = [
     ("bad_name", "PLX115", (1, 6, 1, 24), ["every monday check", "name"], {"name"}),
     (
+        "env_label_null",
+        "PLX111",
+        (7, 18, 7, 18),
+        ["`run.environment.labels.annotations` must be a value other than null; got null"],
+        None,
+    ),
+    (
         "io_validation_crash",
         "PLX202",
         (5, 9, 5, 12),

@@ -560,6 +560,7 @@ def _expected(t: Type) -> str:
         "io": "a mapping",
         "run": "a mapping",
         "poly": "a mapping (a polyaxonfile)",
+        "notnull": "a value other than null",
     }
     if tag in simple:
         if tag == "list" and t[1][0] in ("str", "int"):
@@ -612,6 +613,8 @@ def _scalar_ok(tag: str, value: Any) -> bool | None:
     """Check a scalar against a scalar type; None when the tag is not a scalar type."""
     if tag == "any":
         return True
+    if tag == "notnull":
+        return value is not None
     if tag == "str" or tag == "name":
         return isinstance(value, str)
     if tag == "bool":
@@ -1561,6 +1564,7 @@ _REQUIRED: dict[str, tuple[tuple[str, str], ...]] = {
 
 _Handler = Callable[[_Walker, YNode, Type, Path, YNode], bool]
 _HANDLERS: dict[str, _Handler] = {
+    "notnull": lambda _w, _node, _t, _path, _owner: True,  # a collection: not null
     "list": _h_list,
     "dict": _h_dict,
     "anydict": _h_anydict,
