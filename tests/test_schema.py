@@ -16,6 +16,7 @@ from param_lsp.core.context import CheckContext
 from param_lsp.core.findings import Finding, Severity
 from param_lsp.core.settings import Settings
 from param_lsp.core.yaml_tree import YMap, parse_yaml
+from param_lsp.engine.analyze import analyze
 from param_lsp.rules.document import check_header
 from param_lsp.rules.schema import check_schema
 
@@ -237,3 +238,26 @@ def test_a_key_of_another_run_kind_points_at_the_kind(name: str, key: str, note:
     assert related.message.startswith(f"`kind` is `{kind}` here; `{key}` is a field")
     assert related.message.endswith(note)
     assert (related.span.start.line, related.span.start.character) == (3, 8)
+
+
+@pytest.mark.parametrize(
+    ("name", "where"),
+    [
+        ("sandbox_on_job", (3, 2)),
+        ("sandbox_on_operation", (3, 2)),
+        ("sandbox_false_on_job", None),
+        ("sandbox_on_service", None),
+        ("sandbox_in_dag_component", None),  # DAG ops are not compiled by `polyaxon check`
+    ],
+)
+def test_sandbox_needs_a_service_run(name: str, where: tuple[int, int] | None) -> None:
+    """Polyaxon compiles the operation and refuses `plugins.sandbox` on any other run kind."""
+    path = DATA / f"{name}.yaml"
+    analysis = analyze(path.read_text(encoding="utf-8"), path, Settings(root=str(DATA)))
+    found = [(f.code, f.span.start.line, f.span.start.character) for f in errors(analysis.findings)]
+    assert ORACLE[f"{name}.yaml"]["ok"] == (where is None)
+    if where is None:
+        assert found == []
+    else:
+        assert ORACLE[f"{name}.yaml"]["stage"] == "compile"
+        assert found == [("PLX119", *where)]

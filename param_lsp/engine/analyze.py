@@ -249,6 +249,8 @@ def _check_run_patch(root: YMap, composed: Composed, broken: set[str], ctx: Chec
     if composed.broken or not composed.complete or {"runPatch", "run_patch"} & broken:
         return
     run_patch.check_run_patch(root, composed.run_kind, ctx)
+    if not ctx.settings.is_216:
+        run_patch.check_sandbox(composed, ctx)
 
 
 def _check_templates(analysis: Analysis, ctx: CheckContext) -> None:

@@ -301,7 +301,9 @@ INVALID_OBJECT = rule(
     doc="""
     Some objects validate combinations of fields: an `init` entry may set only one of
     `artifacts`, `paths`, `git`, `dockerfile`, `file`, `tensorboard`, `lineageRef`, `modelRef`,
-    `artifactRef`; a `git` init without `url` needs a `connection`.
+    `artifactRef`; a `git` init without `url` needs a `connection`. When the operation is
+    compiled, `plugins.sandbox: true` is only accepted on a `service` run (Polyaxon 2.18:
+    "plugins.sandbox is only supported on kind: service in this version").
     """,
     bad="""
     kind: component
