@@ -38,8 +38,10 @@ EXPECTED = [
      ["`a` -> `b` -> `a`"]),
     ("node_schedule.yaml", "PLX507", "8:9-8:17", ["DAG node `train` cannot define a schedule."]),
     ("op_without_definition.yaml", "PLX508", "6:15-6:20", ["no definition field `train`"]),
+    ("op_empty_dag_ref.yaml", "PLX508", "7:9-7:15", ["has an empty `dagRef`"]),
+    ("op_empty_params.yaml", "PLX300", "8:9-8:15", ["Please check: <op train>"]),
     ("op_component_without_run.yaml", "PLX508", "6:15-6:20",
-     ["uses component `trainer` (`dagRef`), which has no `run`"]),
+     ["gets no `run` from component `trainer` (its `dagRef`)"]),
     ("orphan_dependency.yaml", "PLX509", "12:24-12:29",
      ["orphan ops: `{'trian'}`", "Unknown op `trian`"]),
     ("orphan_param_ref.yaml", "PLX509", "13:23-13:34", ["orphan ops: `{'prepare'}`"]),
@@ -192,7 +194,7 @@ def test_large_dag_is_linear(tmp_path: Path) -> None:
 def test_an_op_whose_component_has_no_run_points_at_the_component() -> None:
     finding = find(analyze_case(FAMILY, "op_component_without_run.yaml"), "PLX508", "6:15-6:20")
     assert [(r.message, r.span.start.line) for r in finding.related] == [
-        ("component `trainer` is defined here", 8)
+        ("component `trainer` (its `dagRef`) is defined here, without a `run`", 8)
     ]
 
 

@@ -621,10 +621,10 @@ def _compose_op(
         op.usable = False
     elif composed.complete and composed.run is None:
         op.usable = False
-        message, related = _no_definition(op, composer)
+        span, message, related = _no_definition(op, composer)
         ctx.report(
             OP_NO_DEFINITION.at(
-                op.name_node.span,
+                span,
                 message,
                 polyaxon=f"Pipeline op has no definition field `{op.name}`",
                 related=related,
@@ -633,31 +633,53 @@ def _compose_op(
     return new
 
 
-def _no_definition(op: OpNode, composer: Composer) -> tuple[str, tuple[Related, ...]]:
-    """PLX508's message: an op without any reference, or one whose component has no `run`."""
-    key = next((k for k in _DEFINITION_KEYS if op.item.get(k) is not None), None)
-    if key is None:
+def _no_definition(op: OpNode, composer: Composer) -> tuple[Span, str, tuple[Related, ...]]:
+    """PLX508's place, message and note: an op without any reference, with an empty one, or
+    whose component has no `run` (or one without `kind`)."""
+    present = [
+        (key, entry) for key in _DEFINITION_KEYS if (entry := op.item.entry(key)) is not None
+    ]
+    for key, (key_node, value) in present:
+        if isinstance(value, YScalar) and value.value in (None, ""):
+            return (
+                key_node.span,
+                f"DAG op `{op.name}` has an empty `{key}`; name the component it uses.",
+                (),
+            )
+    if not present:
         return (
+            op.name_node.span,
             f"DAG op `{op.name}` has no component, reference or `run`; add a `dagRef`, "
             "`hubRef`, `pathRef` or inline `component`.",
             (),
         )
-    if key != "dagRef":
-        return (
-            f"DAG op `{op.name}` gets no `run` from its `{key}`; add a `run` to that component.",
-            (),
-        )
-    name = str_value(op.item.get("dagRef"))
-    target = composer.dag_components.get(name) if name and composer.dag_components else None
-    anchor = target.get("name") if target is not None else None
+    key, (_key, value) = present[0]
+    target: YNode | None = None
+    if key == "component":
+        target, label = value, "its inline `component`"
+    elif key == "dagRef":
+        name = str_value(value)
+        target = composer.dag_components.get(name) if name and composer.dag_components else None
+        label = f"component `{name}` (its `dagRef`)"
+    else:
+        label = f"the component of its `{key}`"
+    note: tuple[Related, ...] = ()
+    if isinstance(target, YMap):
+        run_key, name_key = target.key_node("run"), target.key_node("name")
+        if run_key is not None:
+            note = (Related(f"the `run` of {label}, without a `kind`", run_key.span),)
+        elif name_key is not None:
+            note = (Related(f"{label} is defined here, without a `run`", name_key.span),)
     return (
-        f"DAG op `{op.name}` uses component `{name}` (`dagRef`), which has no `run`; add a "
-        "`run` to that component.",
-        (Related(f"component `{name}` is defined here", anchor.span),) if anchor else (),
+        op.name_node.span,
+        f"DAG op `{op.name}` gets no `run` from {label}; give that component a `run` with a "
+        "`kind`.",
+        note,
     )
 
 
-_DEFINITION_KEYS = ("dagRef", "hubRef", "pathRef", "urlRef", "component")
+#: In the order Polyaxon prefers them: an inline component wins over a reference.
+_DEFINITION_KEYS = ("component", "dagRef", "hubRef", "pathRef", "urlRef")
 
 
 def _report_dag_ref_problems(
@@ -1092,7 +1114,8 @@ def _validate_op_params(
         outputs=outputs,
         strict=composed.strict,
         matrix=composed.matrix,
-        anchor_at=op.name_node,
+        # As at the top level: on the op's `params` key when it has one, else on its name.
+        anchor_at=op.item.key_node("params") or op.name_node,
         extra_info=f"<op {op.name}>",
         check_ref=check_ref,
     )
