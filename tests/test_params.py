@@ -54,6 +54,7 @@ def test_verdict_matches_polyaxon(name: str) -> None:
 EXPECTED = [
     ("missing_required_input", "PLX301", "2:1-2:7", ["Input epochs is required"]),
     ("misspelt_required_param", "PLX301", "2:1-2:7", ["rename param `epohcs` to `epochs`"]),
+    ("matrix_null", "PLX300", "3:1-3:10", ["non optional inputs/outputs"]),
     ("matrix_lacks_required_input", "PLX301", "6:1-6:10", ["Input epochs is required"]),
     ("no_params_at_all", "PLX300", "2:1-2:10", ["non optional inputs/outputs", "lr"]),
     ("int_given_text", "PLX302", "3:11-3:14", ["Cannot convert value `abc`", "`int`"]),
@@ -203,3 +204,9 @@ def test_a_required_input_the_matrix_lacks_is_pointed_at_in_the_matrix() -> None
     [finding] = [f for f in check("matrix_lacks_required_input").findings if f.code == "PLX301"]
     notes = [(r.message, r.span.start.line) for r in finding.related]
     assert ("the matrix has no param `epochs`", 3) in notes
+
+
+def test_a_null_matrix_provides_no_input_and_says_so() -> None:
+    [finding] = [f for f in check("matrix_null").findings if f.code == "PLX300"]
+    notes = [(r.message, r.span.start.line) for r in finding.related]
+    assert ("`matrix` is empty here, so it provides no input", 1) in notes

@@ -281,11 +281,13 @@ class ParamsTarget:
     outputs: list[IODef]
     strict: bool
     matrix: YNode | None
-    #: Where operation-wide problems are shown (the `params` key, the op name in a DAG, …):
+    #: Where operation-wide problems are shown (the `params` key, else the op name in a DAG, …):
     #: a node's range is only computed when a problem is shown there.
     anchor_at: YNode | Span
     #: A `kind: component` file checked as a template: required inputs are not demanded.
     is_template: bool = False
+    #: Notes for a missing input: where the document cleared what could have provided it.
+    notes: tuple[Related, ...] = ()
     #: Appended to messages inside DAG ops (Polyaxon's "Please check: <op X>").
     extra_info: str | None = None
     #: Called for params that carry a `ref` (or a templated value): the refs family checks them.
@@ -357,7 +359,8 @@ def validate_params(target: ParamsTarget, ctx: CheckContext) -> None:
                 related=tuple(
                     Related(f"required input `{io.name}`", io.name_node.span, _src(io))
                     for io in required
-                ),
+                )
+                + target.notes,
             )
         )
         return
@@ -401,7 +404,7 @@ def validate_params(target: ParamsTarget, ctx: CheckContext) -> None:
                         else f"add `{io.name}` under `params`."
                     ),
                     polyaxon=f"Input {io.name} is required, no param was passed." + _suffix(target),
-                    related=tuple(notes),
+                    related=(*notes, *target.notes),
                     fixes=(),
                     input=io.name,
                 )
