@@ -1,7 +1,7 @@
 """Single edits of real polyaxonfiles, the way users edit them, judged by Polyaxon 2.18.0.
 
 `tests/data/edit_mutants/edit_mutants.json` (made by `make_edit_mutants.py` with a fixed seed)
-holds about three thousand one-edit mutants of the valid files of the real corpus: values of
+holds about four thousand one-edit mutants of the valid files of the real corpus: values of
 another type, dropped, added, misspelt and renamed keys, broken refs, input types, defaults,
 options and validations, deleted sections and indentation slips, DAG edits, templates naming
 nothing, and style-only rewrites. For each, param-lsp must give Polyaxon's verdict (an error of a

@@ -795,9 +795,15 @@ def judge(oracle: str, hub: str, scratch: Path, texts: dict[str, tuple[str, str]
                 # the rest of the batch again.
                 pending = part[number + 1 :] + pending
                 break
-            message = "\n".join(
-                x for x in (row.get("message") or "").splitlines() if "further information" not in x
-            ).replace(str(path), "FILE")
+            message = (
+                "\n".join(
+                    x
+                    for x in (row.get("message") or "").splitlines()
+                    if "further information" not in x
+                )
+                .replace(str(path), "FILE")
+                .replace(str(scratch), "CORPUS")
+            )
             verdicts[key] = {
                 "ok": row["ok"],
                 "stage": row.get("stage"),
