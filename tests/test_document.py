@@ -96,6 +96,14 @@ def test_presets_are_checked_like_polyaxon_lints_them(name: str) -> None:
     assert "PLX905" not in {f.code for f in findings}  # never told to add a run
 
 
+def test_a_kind_less_v0_file_quotes_polyaxons_own_error() -> None:
+    message = str(DOC_ORACLE["v0_kindless_declarations.yaml"]["message"])
+    assert "declarations\n  Extra inputs are not permitted" in message
+    (finding,) = _analyze_document("v0_kindless_declarations.yaml")
+    assert finding.code == "PLX104"
+    assert "Polyaxon: Extra inputs are not permitted" in finding.full_text
+
+
 def test_preset_schema_errors_are_the_lint_errors() -> None:
     lint = str(DOC_ORACLE["preset_schema_errors.yaml"]["lint_message"])
     assert "queue\n  Input should be a valid string" in lint and "dockr" in lint

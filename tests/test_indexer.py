@@ -98,7 +98,8 @@ async def test_a_cancelled_scan_stops_and_says_so(tmp_path: Path) -> None:
     assert refusal is not None
     assert refusal.startswith(
         f"Rename refused: indexing of the workspace was cancelled after {indexer.done} of "
-        f"{6 * BATCH_FILES + 1} files, so some uses could be missed; restart the language server"
+        f"{6 * BATCH_FILES + 1} files, so some uses could be missed; index the workspace again "
+        "(command `param-lsp.indexWorkspace`"
     )
     notice = indexer.partial_notice(None)
     assert notice is not None and notice.startswith("References may be incomplete")

@@ -58,6 +58,12 @@ EXPECTED = [
     ("matrix_lacks_required_input", "PLX301", "6:1-6:10", ["Input epochs is required"]),
     ("no_params_at_all", "PLX300", "2:1-2:10", ["non optional inputs/outputs", "lr"]),
     ("int_given_text", "PLX302", "3:11-3:14", ["Cannot convert value `abc`", "`int`"]),
+    (
+        "unknown_type_param_passed",
+        "PLX302",
+        "4:19-4:20",
+        ["TypeAdapter[integer]", "type `integer`", "did you mean `int`?"],
+    ),
     ("int_given_fraction", "PLX302", "3:11-3:14", ["`1.5`", "to `int`"]),
     ("validation_gt_fails", "PLX302", "3:15-3:16", ["must be greater than `0`"]),
     ("options_fails", "PLX302", "3:8-3:13", ["must be one of the values `['adam', 'sgd']`"]),
@@ -78,6 +84,13 @@ EXPECTED = [
     ("contextonly_true_bound_still_validated", "PLX302", "3:14-3:17", ["`abc`", "`int`"]),
     ("no_run", "PLX905", "1:1-1:5", ["has no run"]),
     ("kindless_no_run", "PLX905", "1:1-1:7", ["has no run"]),
+    ("run_patch_without_run", "PLX905", "3:1-3:9", ["runPatch requires a resolved runtime"]),
+    (
+        "kindless_run_patch_without_run",
+        "PLX905",
+        "2:1-2:9",
+        ["runPatch requires a resolved runtime", "isPreset: true"],
+    ),
     ("dag_ref_top_level", "PLX906", "2:9-2:14", ["inside a DAG"]),
     ("path_ref_missing", "PLX900", "2:10-2:34", ["names no file"]),
     ("path_ref_cycle_a", "PLX901", "2:10-2:31", ["form a cycle", "path_ref_cycle_b.yaml"]),
@@ -98,6 +111,22 @@ def test_diagnostic_rule_range_and_cause(
     message = next(e[2] for e in found if e[1] == where)
     for word in words:
         assert word in message
+
+
+def test_an_unknown_io_type_without_a_value_is_a_warning_on_the_type() -> None:
+    # Polyaxon accepts the file (oracle.json): nothing gives the inputs a value yet.
+    assert ORACLE["unknown_type_no_value"]["ok"]
+    analysis = check("unknown_type_no_value")
+    found = [
+        (f.code, f.severity, f"{f.span[0].line + 1}:{f.span[0].character + 1}", f.message)
+        for f in analysis.findings
+    ]
+    assert [item[:3] for item in found] == [
+        ("PLX204", Severity.WARNING, "6:13"),
+        ("PLX204", Severity.WARNING, "9:27"),
+    ]
+    assert "Input `epochs` has type `flaot`" in found[0][3] and "`float`?" in found[0][3]
+    assert "Output `score` has type `strng`" in found[1][3] and "`str`?" in found[1][3]
 
 
 def test_every_independent_bad_value_is_reported() -> None:

@@ -106,7 +106,7 @@ class _Run:
     ignore: frozenset[str] | None = None
     finder: ConfigFinder = field(default_factory=ConfigFinder)
     workspaces: dict[Path, Workspace] = field(default_factory=dict)
-    markers: dict[Path, Path | None] = field(default_factory=dict)
+    markers: dict[str, Path | None] = field(default_factory=dict)
     settings: dict[int, tuple[ProjectConfig, Settings]] = field(default_factory=dict)
     #: folder → its files' configuration, settings and workspace: the files of a run do not
     #: change, so a folder's are found once (not once per file).
@@ -145,7 +145,7 @@ class _Run:
         return made
 
     def workspace_for(self, path: Path) -> Workspace:
-        root = _workspace_root(Path(os.path.abspath(path)).parent, self.markers)
+        root = _workspace_root(Path(os.path.dirname(os.path.abspath(path))), self.markers)
         workspace = self.workspaces.get(root)
         if workspace is None:
             workspace = self.workspaces[root] = Workspace(root=root, stable=True, track_users=False)
@@ -219,7 +219,8 @@ def _collector_for_a_run() -> None:
     where the garbage of thousands of files would pile up until a rare full collection)."""
     from param_lsp.core.yaml_tree import keep_frozen_objects
 
-    gc.collect()
+    # No collection first: the little garbage of the imports is frozen with them (a full
+    # collection here costs ~4 ms of every run).
     gc.freeze()
     keep_frozen_objects()
 
@@ -457,25 +458,30 @@ def _explicit_config(args: argparse.Namespace) -> ProjectConfig | None:
 _ROOT_MARKERS = (".git", "pyproject.toml", ".param-lsp.toml")
 
 
-def _workspace_root(start: Path, known: dict[Path, Path | None] | None = None) -> Path:
+def _workspace_root(start: Path, known: dict[str, Path | None] | None = None) -> Path:
     """The nearest folder upwards holding a VCS or project marker; else the start folder.
     ``known``: folders already looked at (folder → the marked folder at or above it, None when
     there is none), so the files of one tree share one walk."""
-    memo: dict[Path, Path | None] = {} if known is None else known
-    seen: list[Path] = []
+    memo: dict[str, Path | None] = {} if known is None else known
+    seen: list[str] = []
     found: Path | None = None
-    for folder in (start, *start.parents):
+    folder = str(start)
+    while True:
         if folder in memo:
             found = memo[folder]
             break
         seen.append(folder)
         if _has_marker(folder):
-            found = folder
+            found = Path(folder)
             break
+        parent = os.path.dirname(folder)
+        if parent == folder:
+            break
+        folder = parent
     for folder in seen:
         memo[folder] = found
     return found if found is not None else start
 
 
-def _has_marker(folder: Path) -> bool:
-    return any((folder / marker).exists() for marker in _ROOT_MARKERS)
+def _has_marker(folder: str) -> bool:
+    return any(os.path.exists(os.path.join(folder, marker)) for marker in _ROOT_MARKERS)

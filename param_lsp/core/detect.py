@@ -6,7 +6,8 @@ Polyaxon (`inputs`, `outputs`, `params`, `run`). A file is a polyaxonfile when:
 
 1. its top level has `kind: operation` or `kind: component` and no `apiVersion` or `$schema`
    (which declare another tool's schema); or
-2. it is a Polyaxon v0 file: `kind` is one of the v0 kinds (`experiment`, `group`, `job`, ...)
+2. it is a Polyaxon v0 file: `kind` is one of the v0 kinds (`experiment`, `group`, `job`, ...),
+   or it has no `kind`, `version: 1` and a v0-only section (`declarations`, `hptuning`, ...),
    and every top-level key is a Polyaxon v0 or v1 section (it gets one notice, PLX104); or
 3. it has no `kind`, every top-level key is a Polyaxon section, and it holds a marker only
    Polyaxon uses: a top-level `hubRef`, `pathRef`, `urlRef`, `dagRef`, `runPatch`, `isPreset`,
@@ -19,7 +20,8 @@ Anything with a top-level key that Polyaxon does not know (`apiVersion`, `stages
 aside). Files named on the command line or matched by the configuration's `include` are always
 checked; files matched by its `exclude` never are (:func:`selected`).
 
-The rule reads lines, not a YAML tree: the top-level keys (lines at column 0), and only for
+The rule reads lines, not a YAML tree: the top-level keys (lines at column 0, or at the
+indentation of the first line when the whole document is indented), and only for
 `run`, `matrix` and `component` their first-level children or a one-line flow mapping, so a
 folder walk or a keystroke in the editor stays cheap. A document written as one flow mapping
 (`{kind: operation, …}`) has no column-0 keys: its head is composed instead, and while it does
@@ -48,8 +50,13 @@ if TYPE_CHECKING:
 SNIFF_CHARS = 256 * 1024
 
 KINDS = frozenset({"operation", "component"})
-#: Polyaxon v0 (0.x) polyaxonfile kinds.
-V0_KINDS = frozenset({"experiment", "group", "job", "build", "notebook", "tensorboard", "pipeline"})
+#: Polyaxon v0 (0.x) polyaxonfile kinds (`plugin`: notebooks and tensorboards in early 0.x).
+V0_KINDS = frozenset(
+    {"experiment", "group", "job", "build", "notebook", "tensorboard", "pipeline", "plugin"}
+)
+#: Top-level sections only v0 polyaxonfiles have: with `version: 1` and no `kind` they make a
+#: v0 file (an override file such as `version: 1` + `declarations`, merged with `-f … -f …`).
+V0_ONLY_SECTIONS = ("hptuning", "declarations", "settings", "logging", "backend", "framework")
 #: Polyaxon v0 top-level sections that v1 dropped (polyaxon_schemas' specs: `SECTIONS`).
 V0_SECTIONS = frozenset(
     {"logging", "environment", "declarations", "hptuning", "settings", "backend", "framework",
@@ -114,17 +121,23 @@ def _key_of(line: str) -> tuple[str, str] | None:
 class _Top:
     __slots__ = ("_children", "block", "key", "value")
 
-    def __init__(self, key: str, value: str, block: tuple[list[str], int, int]) -> None:
+    def __init__(self, key: str, value: str, block: tuple[list[str] | str, int, int]) -> None:
         self.key = key
         self.value = value
-        self.block = block  # (lines, first, end): the lines below the key, up to the next one
+        #: What lies below the key, up to the next one: (lines, first, end) line numbers, or
+        #: (text, start, end) character offsets (`\n` breaks only; split when asked for).
+        self.block = block
         self._children: dict[str, str] | None = None
 
     @property
     def children(self) -> dict[str, str]:
         """First-level child keys with their inline values (read on demand)."""
         if self._children is None:
-            self._children = _children(*self.block)
+            source, first, end = self.block
+            if isinstance(source, str):
+                self._children = _children(source[first:end].split("\n"), 0, None)
+            else:
+                self._children = _children(source, first, end)
         return self._children
 
 
@@ -135,54 +148,122 @@ def _scalar(raw: str) -> str:
     return text
 
 
+def _other_breaks(text: str) -> bool:
+    """Whether ``text`` has line breaks besides `\n` (YAML 1.1 also breaks at these)."""
+    return "\r" in text or "\x85" in text or "\u2028" in text or "\u2029" in text
+
+
 def _lines(text: str) -> list[str]:
-    if "\r" in text or "\x85" in text or "\u2028" in text or "\u2029" in text:
+    if _other_breaks(text):
         return YAML_LINE_BREAK.split(text)
     return text.split("\n")  # the common case, several times faster
+
+
+#: A line that starts at column 0 with something other than a comment, with the `\n` before it
+#: (searched in the text after a `\n`: a literal first character is found by a fast scan, where
+#: `^` with MULTILINE tries every position, ten times slower).
+_TOP_LINE = re.compile(r"\n[^ \t#\n][^\n]*")
+
+
+def _is_content(line: str) -> bool:
+    stripped = line.strip()
+    return bool(stripped) and not stripped.startswith("#")
 
 
 def _top_level(text: str) -> list[_Top] | None:
     """Top-level keys with their inline value (children on demand); None if not a mapping.
 
     Indented lines are skipped at once and read only for the few keys whose children matter,
-    so a long document costs little."""
-    lines = _lines(text[:SNIFF_CHARS])
+    so a long document costs little: in the common case (only `\n` breaks) one regular
+    expression finds the lines that start at column 0, and the rest is never split."""
+    head = text[:SNIFF_CHARS]
+    if _other_breaks(head):
+        return _top_level_of_lines(YAML_LINE_BREAK.split(head))
     tops: list[_Top] = []
     seen_document = False
-    end = len(lines)
-    for number, line in enumerate(lines):
-        first = line[:1]
-        if first in ("", " ", "\t", "#"):
-            if not seen_document and line.strip() and not line.lstrip().startswith("#"):
-                seen_document = True  # indented content before any key
+    end = len(head)
+    position = 0  # where the text after the last column-0 line starts
+    for match in _TOP_LINE.finditer("\n" + head):
+        # Offsets in `head`: the match starts at the `\n` put before it.
+        start = match.start()
+        if not seen_document and any(map(_is_content, head[position:start].split("\n"))):
+            seen_document = True  # indented content before this line
+        line = match.group()[1:]
+        position = match.end() - 1
+        kind = _line_kind(line, seen_document)
+        if kind == "end":
+            end = start
+            break
+        if kind == "not-a-mapping":
+            return None
+        if kind == "directive":
             continue
-        if line.startswith(("---", "...")) and line[3:4] in ("", " ", "\t"):
-            if seen_document and line.startswith("---"):
-                end = number
-                break  # only the first document counts
-            seen_document = True
-            rest = line[3:].strip()
-            if rest and not rest.startswith("#"):
-                return None  # `--- value`: a document that starts on the marker line
-            continue
-        if first == "%":
-            continue  # a directive
         seen_document = True
+        if kind != "key":
+            continue
         parts = _key_of(line)
         if parts is None:
             if tops:
                 continue  # `- item` of the last key's sequence, or a multi-line scalar
             return None  # a sequence, a flow collection or a scalar at the top
-        key, rest = parts
+        if tops:
+            tops[-1].block = (head, tops[-1].block[1], start)
+        tops.append(_Top(parts[0], _scalar(parts[1]), (head, position + 1, end)))
+    if tops:
+        tops[-1].block = (head, tops[-1].block[1], end)
+    return tops
+
+
+def _line_kind(line: str, seen_document: bool) -> str:
+    """What a line at column 0 is: "end" (the next document starts), "marker" (`---`, `...`),
+    "not-a-mapping" (`--- value`), "directive" (`%`), or "key" (anything else)."""
+    if line.startswith(("---", "...")) and line[3:4] in ("", " ", "\t"):
+        if seen_document and line.startswith("---"):
+            return "end"  # only the first document counts
+        rest = line[3:].strip()
+        if rest and not rest.startswith("#"):
+            return "not-a-mapping"  # `--- value`: a document that starts on the marker line
+        return "marker"
+    if line[:1] == "%":
+        return "directive"
+    return "key"
+
+
+def _top_level_of_lines(lines: list[str]) -> list[_Top] | None:
+    """:func:`_top_level` for a text with other line breaks than `\n`, line by line."""
+    tops: list[_Top] = []
+    seen_document = False
+    end = len(lines)
+    for number, line in enumerate(lines):
+        if line[:1] in ("", " ", "\t", "#"):
+            if not seen_document and _is_content(line):
+                seen_document = True  # indented content before any key
+            continue
+        kind = _line_kind(line, seen_document)
+        if kind == "end":
+            end = number
+            break
+        if kind == "not-a-mapping":
+            return None
+        if kind == "directive":
+            continue
+        seen_document = True
+        if kind != "key":
+            continue
+        parts = _key_of(line)
+        if parts is None:
+            if tops:
+                continue
+            return None
         if tops:
             tops[-1].block = (lines, tops[-1].block[1], number)
-        tops.append(_Top(key, _scalar(rest), (lines, number + 1, end)))
+        tops.append(_Top(parts[0], _scalar(parts[1]), (lines, number + 1, end)))
     if tops:
         tops[-1].block = (lines, tops[-1].block[1], end)
     return tops
 
 
-def _children(lines: list[str], first: int, end: int) -> dict[str, str]:
+def _children(lines: list[str], first: int, end: int | None) -> dict[str, str]:
     children: dict[str, str] = {}
     child_indent: int | None = None
     for line in lines[first:end]:
@@ -289,9 +370,24 @@ def _flow_top_level(text: str) -> list[_Top] | None:
     return tops
 
 
+def _dedented(text: str) -> str:
+    """The head of ``text`` without the indentation of its first content line (a document whose
+    top-level keys are all indented the same is valid YAML)."""
+    head = text[:SNIFF_CHARS]
+    lines = _lines(head)
+    first = next((line for line in lines if _is_content(line)), "")
+    width = len(first) - len(first.lstrip(" "))
+    if not width:
+        return head
+    prefix = " " * width
+    return "\n".join(line[width:] if line.startswith(prefix) else line for line in lines)
+
+
 def polyaxon_kind(text: str) -> str | None:
     """How the detection rule sees a text: "v1", "v0", or None (not a polyaxonfile)."""
     tops = _top_level(text)
+    if tops == []:
+        tops = _top_level(_dedented(text))  # a whole document indented (valid YAML)
     if tops is None:
         tops = _flow_top_level(text)
     if not tops:
@@ -302,6 +398,9 @@ def polyaxon_kind(text: str) -> str | None:
         return None if keys & FOREIGN_SCHEMA_KEYS else "v1"
     if kind in V0_KINDS:
         return "v0" if keys <= SECTIONS | V0_SECTIONS and "version" in keys else None
+    if kind is None and "version" in keys and keys & set(V0_ONLY_SECTIONS):
+        version = next(top.value for top in tops if top.key == "version")
+        return "v0" if version == "1" and keys <= SECTIONS | V0_SECTIONS else None
     if kind or not keys <= SECTIONS:
         return None
     return "v1" if _has_marker(tops) else None

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import json
 from functools import cache, lru_cache
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -40,7 +39,14 @@ def is_virtual(path: Path | str | None) -> bool:
 @cache
 def _facts() -> dict[str, dict[str, dict[str, Any]]]:
     try:
-        text = resources.files("param_lsp").joinpath("data/public_hub.json").read_text("utf-8")
+        # pkgutil asks the package's loader (zip imports included) and imports nothing new;
+        # importlib.resources would import zipfile and its compressors (~4 ms) for one file.
+        import pkgutil
+
+        data_bytes = pkgutil.get_data("param_lsp", "data/public_hub.json")
+        if data_bytes is None:  # pragma: no cover - a loader without data access
+            return {}
+        text = data_bytes.decode("utf-8")
     except (OSError, ValueError):  # pragma: no cover - an install without its data
         return {}
     data = json.loads(text)
@@ -78,11 +84,14 @@ def component(ref: str) -> YMap | None:
         if key in fact:
             document[key] = fact[key]
     document["run"] = {"kind": fact.get("runKind") or "job"}
-    parsed = parse_yaml(yaml.safe_dump(document, sort_keys=False))
+    # LibYAML's emitter when present (PyYAML's own takes ~1 ms per component).
+    dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+    parsed = parse_yaml(yaml.dump(document, Dumper=dumper, sort_keys=False))
     root = parsed.root
     return root if isinstance(root, YMap) else None
 
 
+@lru_cache(maxsize=256)  # the same misspelt or unknown name recurs across files and ops
 def suggest(ref: str) -> str | None:
     """A hub name close to a `ref` whose name the snapshot does not hold (a likely typo)."""
     name, _, tag = ref.partition(":")

@@ -24,7 +24,7 @@ import datetime as _dt
 import json
 import math
 import re
-import uuid as _uuid
+import sys
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
@@ -218,7 +218,9 @@ def _conv_generic_str(value: Any, strict: bool) -> Any:
         return orjson_dumps(value)
     if isinstance(value, str):
         return value
-    if isinstance(value, _uuid.UUID):
+    # Imported lazily (with `platform`, ~4 ms of every start): no UUID exists before.
+    uuid_module = sys.modules.get("uuid")
+    if uuid_module is not None and isinstance(value, uuid_module.UUID):
         return value.hex
     if value is None:
         raise Fail
@@ -532,8 +534,10 @@ def _conv_image(value: Any, strict: bool) -> str:
 
 def _conv_uuid(value: Any, strict: bool) -> Any:
     if isinstance(value, str):
+        import uuid
+
         try:
-            return _uuid.UUID(value).hex
+            return uuid.UUID(value).hex
         except ValueError:
             raise Fail from None
     raise Fail
@@ -1314,6 +1318,25 @@ def type_repr(io_type: str, is_list: bool | None) -> str:
 def is_known_type(io_type: str) -> bool:
     """False for type strings Polyaxon cannot resolve (§6.5)."""
     return _target(io_type, False).known
+
+
+#: Common IO type names, and the spellings of other schema languages Polyaxon does not map.
+_COMMON_TYPES = (
+    "int", "float", "bool", "str", "dict", "list", "path", "uri", "image", "s3", "gcs", "wasb",
+    "uuid", "email", "date", "datetime", "timedelta", "metric", "metadata", "any",
+)  # fmt: skip
+_TYPE_ALIASES = {"integer": "int", "number": "float", "boolean": "bool", "string": "str"}
+
+
+def closest_type(io_type: str) -> str | None:
+    """The Polyaxon type an unknown type string most likely means (`integer` → `int`)."""
+    alias = _TYPE_ALIASES.get(io_type.lower())
+    if alias is not None:
+        return alias
+    import difflib  # only for a type Polyaxon does not know
+
+    close = difflib.get_close_matches(io_type, _COMMON_TYPES, 1, 0.6)
+    return close[0] if close else None
 
 
 # --------------------------------------------------------------------------------------

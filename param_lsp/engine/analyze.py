@@ -105,7 +105,7 @@ def _analyze(
 ) -> Analysis:
     families.load_all()
     settings = settings or Settings()
-    source = Path(path).absolute() if path is not None else None
+    source = _absolute(path)
     if workspace is None:
         root_dir = Path(settings.root) if settings.root else (source.parent if source else None)
         workspace = Workspace(root=root_dir)
@@ -187,6 +187,12 @@ def _analyze(
         _check_dag(analysis, ctx, workspace)
         _check_templates(analysis, ctx)
     return _finish(analysis, ctx)
+
+
+def _absolute(path: Path | str | None) -> Path | None:
+    if isinstance(path, Path) and path.is_absolute():
+        return path  # the CLI's own paths: a new Path per file costs more than the check
+    return Path(path).absolute() if path is not None else None
 
 
 #: Params findings about the match with a component's inputs/outputs (rules/params.py).

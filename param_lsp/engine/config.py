@@ -111,13 +111,15 @@ def _exists(path: Path) -> bool:
         return False
 
 
-def _own_config_file(folder: Path) -> Path | None:
-    dedicated = folder / CONFIG_FILENAME
-    if _is_file(dedicated):
-        return dedicated
-    pyproject = folder / PYPROJECT
-    if _is_file(pyproject) and _has_tool_table(pyproject):
-        return pyproject
+def _own_config_file(folder: str) -> Path | None:
+    # Strings, not Paths: a run looks at every folder of a tree (os.path returns False on the
+    # errors `_is_file` catches).
+    dedicated = os.path.join(folder, CONFIG_FILENAME)
+    if os.path.isfile(dedicated):
+        return Path(dedicated)
+    pyproject = os.path.join(folder, PYPROJECT)
+    if os.path.isfile(pyproject) and _has_tool_table(Path(pyproject)):
+        return Path(pyproject)
     return None
 
 
@@ -131,8 +133,9 @@ class ConfigFinder:
     """
 
     def __init__(self, stop: Path | None = None) -> None:
-        self._folders: dict[Path, Path | None] = {}
+        self._folders: dict[str, Path | None] = {}
         self.stop = Path(os.path.abspath(stop)) if stop is not None else None
+        self._stop = str(self.stop) if self.stop is not None else None
 
     def clear(self) -> None:
         self._folders.clear()
@@ -142,23 +145,24 @@ class ConfigFinder:
         return self.for_folder(Path(os.path.abspath(path)).parent)
 
     def for_folder(self, folder: Path) -> Path | None:
-        seen: list[Path] = []
+        seen: list[str] = []
         found: Path | None = None
-        current = folder
+        current = str(folder)
         while True:
             if current in self._folders:
                 found = self._folders[current]
                 break
             seen.append(current)
             found = _own_config_file(current)
+            parent = os.path.dirname(current)
             if (
                 found is not None
-                or current.parent == current
-                or current == self.stop
-                or _exists(current / ".git")
+                or parent == current
+                or current == self._stop
+                or os.path.exists(os.path.join(current, ".git"))
             ):
                 break
-            current = current.parent
+            current = parent
         for visited in seen:
             self._folders[visited] = found
         return found

@@ -33,6 +33,10 @@ BATCH_FILES = 16
 PROGRESS_EVERY_S = 0.2
 
 
+#: `workspace/executeCommand`: index the workspace again (after a cancelled or failed scan).
+INDEX_COMMAND = "param-lsp.indexWorkspace"
+
+
 class Indexer:
     """Owns the :class:`WorkspaceIndex` of the server's workspace folder."""
 
@@ -277,7 +281,10 @@ class Indexer:
         if scan is not None and not scan.done():
             fix = "rename again when indexing is done"
         else:
-            fix = "restart the language server to index the workspace again, then rename"
+            fix = (
+                f'index the workspace again (command `{INDEX_COMMAND}`, in VS Code "param-lsp: '
+                'Index the workspace again"), then rename'
+            )
         return f"Rename refused: {why}, so some uses could be missed; {fix}."
 
     def partial_notice(self, scan: asyncio.Task[None] | None) -> str | None:

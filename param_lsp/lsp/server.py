@@ -28,7 +28,7 @@ from param_lsp import DISTRIBUTION, __version__
 from param_lsp.lsp import watching
 from param_lsp.lsp.convert import PLAIN_LINES, Lines, path_to_uri, to_diagnostic, uri_to_path
 from param_lsp.lsp.documents import DocState, DocumentStore, drop_generated_sources, is_yaml
-from param_lsp.lsp.indexing import Indexer
+from param_lsp.lsp.indexing import INDEX_COMMAND, Indexer
 from param_lsp.lsp.options import CONFIG_SECTION, OptionsError, client_overrides, parse_options
 from param_lsp.lsp.textsync import adopt
 
@@ -512,6 +512,23 @@ async def on_initialized(ls: ParamLanguageServer, params: types.InitializedParam
     ls.scan_enabled = os.environ.get("PARAM_LSP_NO_SCAN") != "1"
     if ls.scan_enabled:
         ls.scan_task = asyncio.get_running_loop().create_task(ls.indexer.scan(ls))
+
+
+@server.command(INDEX_COMMAND)
+async def index_workspace(ls: ParamLanguageServer, *arguments: Any) -> dict[str, Any]:
+    """Index the workspace again (after a cancelled or failed scan); answers at once, the scan
+    shows its own progress. `{"started": false, "reason": ...}` when it cannot start."""
+    reason = None
+    if not ls.scan_enabled:
+        reason = "workspace indexing is turned off"
+    elif ls.store.workspace_root is None:
+        reason = "no workspace folder is open"
+    elif ls.scan_task is not None and not ls.scan_task.done():
+        reason = "the workspace is already being indexed"
+    if reason is not None:
+        return {"started": False, "reason": reason}
+    ls.scan_task = asyncio.get_running_loop().create_task(ls.indexer.scan(ls))
+    return {"started": True}
 
 
 async def _pull_configuration(ls: ParamLanguageServer) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import difflib
 
 from param_lsp.core.context import CheckContext
+from param_lsp.core.detect import V0_KINDS, V0_ONLY_SECTIONS
 from param_lsp.core.findings import Related, Severity
 from param_lsp.core.schema_spec import SECTIONS_216, SECTIONS_218
 from param_lsp.core.span import Position, Span
@@ -120,7 +121,8 @@ LEGACY_FILE = rule(
     summary="A Polyaxon v0 polyaxonfile (`kind: experiment`, `group`, ...): not checked.",
     doc="""
     Polyaxon v0 (0.x) polyaxonfiles have `version: 1` and a `kind` such as `experiment`,
-    `group`, `job`, `notebook`, `tensorboard`, `build` or `pipeline`, with sections such as
+    `group`, `job`, `notebook`, `tensorboard`, `build`, `pipeline` or (early 0.x) `plugin`,
+    or no `kind` and a v0-only section (an override file), with sections such as
     `hptuning`, `declarations`, `environment` or `settings`. Polyaxon 1.x and 2.x reject them
     (``The Polyaxonfile with kind `experiment` is not a supported value.``), and param-lsp does
     not check them: such a file gets this one notice instead of one error per old section.
@@ -146,9 +148,6 @@ LEGACY_FILE = rule(
 )
 
 KINDS = ("operation", "component")
-#: `kind`s and top-level sections only Polyaxon v0 (0.x) polyaxonfiles use.
-V0_KINDS = frozenset({"experiment", "group", "job", "build", "notebook", "tensorboard", "pipeline"})
-V0_ONLY_SECTIONS = ("hptuning", "declarations", "settings", "logging", "backend", "framework")
 
 
 def is_preset(root: YMap) -> bool:
@@ -187,7 +186,11 @@ def _report_legacy(root: YMap, kind_value: object, ctx: CheckContext) -> bool:
             polyaxon=(
                 f"The Polyaxonfile with kind `{kind_value}` is not a supported value."
                 if kind_value is not None
-                else f"Unexpected section `{legacy_key}` in Polyaxonfile."
+                # 2.16 asks for a kind first; 2.18 validates the kind-less file as a
+                # V1Polyaxonfile, where the v0 section is an extra field.
+                else "The Polyaxonfile `kind` must be specified."
+                if ctx.settings.is_216
+                else "Extra inputs are not permitted"
             ),
         )
     )

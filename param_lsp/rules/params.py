@@ -503,6 +503,13 @@ def _check_bound_param(param: ParamDef, io: IODef, target: ParamsTarget, ctx: Ch
     elif result.problem == "validation":
         rule_text = plain_values(result.detail.removeprefix("Value "))
         message = f"Param `{param.name}` fails the validation of its input: {rule_text}."
+    elif result.crash and isinstance(io.io_type, str) and not value_types.is_known_type(io.io_type):
+        close = value_types.closest_type(io.io_type)
+        fix = f"did you mean `{close}`?" if close else "use a Polyaxon type such as `int` or `str`."
+        message = (
+            f"Param `{param.name}` cannot be passed: input `{io.name}` has type "
+            f"`{io.io_type}`, which Polyaxon does not know (any value fails); fix the type: {fix}"
+        )
     elif result.crash:
         message = f"Param `{param.name}` with the value {value} makes Polyaxon crash; change it."
     else:

@@ -146,7 +146,10 @@ NO_RUN = rule(
     doc="""
     After composing the operation with its components Polyaxon needs a `run`; otherwise it
     fails with "Compile operation received an invalid configuration: the resolved Polyaxonfile
-    has no run." Add a `run` section, an inline `component`, or a reference to one.
+    has no run." Add a `run` section, an inline `component`, or a reference to one. A file with
+    a `runPatch` and nothing to patch fails first on the patch ("runPatch requires a resolved
+    runtime."), reported on `runPatch`: usually a preset missing `isPreset: true` (a preset
+    is checked as `polyaxon check --lint` checks it, without asking for a run).
     """,
     bad="""
     kind: operation
@@ -250,6 +253,19 @@ def report_no_run(composed: Composed, root: YMap, ctx: CheckContext) -> bool:
         return False
     if _defines_run(root):
         return False  # the run (or the component holding it) failed the schema, reported there
+    patch = root.key_node("runPatch")
+    if patch is not None:
+        # Polyaxon fails on the patch first (spec S10): that is the cause to name.
+        ctx.report(
+            NO_RUN.at(
+                patch.span,
+                "`runPatch` has no run to patch: nothing in the file or its references defines "
+                "one; reference a component (`pathRef`/`hubRef`), or add `isPreset: true` if "
+                "the file is a preset merged into an operation.",
+                polyaxon="runPatch requires a resolved runtime.",
+            )
+        )
+        return True
     anchor = root.key_node("kind") or (root.pairs[0][0] if root.pairs else root)
     ctx.report(
         NO_RUN.at(

@@ -38,7 +38,7 @@ from param_lsp.core.schema_spec import (
     Type,
 )
 from param_lsp.core.template_scan import has_template
-from param_lsp.core.types import is_known_type, validate_io_value
+from param_lsp.core.types import closest_type, is_known_type, validate_io_value
 from param_lsp.core.yaml_tree import YMap, YNode, YScalar, YSeq
 from param_lsp.rules import schema_values
 from param_lsp.rules.joins import check_joins_schema
@@ -465,6 +465,37 @@ IO_FLAG_NOT_BOOL = rule(
       - name: verbose
         type: bool
         isFlag: true
+    run: {kind: job, container: {image: busybox}}
+    """,
+)
+IO_UNKNOWN_TYPE = rule(
+    "PLX204",
+    "io-unknown-type",
+    family="io",
+    severity=Severity.WARNING,
+    polyaxon_rejects=False,
+    summary="An input/output `type` Polyaxon does not know, on an IO without a default.",
+    doc="""
+    Polyaxon accepts an input or output whose `type` it does not know (`integer`, `string`,
+    a misspelt `flaot`) as long as nothing gives it a value; the first value passed fails
+    (Polyaxon cannot build a parser for the type: `TypeAdapter[...] is not fully defined`),
+    so an operation that passes a param to it is rejected. The warning names the closest
+    Polyaxon type. With a default `value`, the same mistake is an error (PLX202).
+    """,
+    bad="""
+    kind: component
+    inputs:
+      - name: epochs
+        type: integer
+        isOptional: true
+    run: {kind: job, container: {image: busybox}}
+    """,
+    good="""
+    kind: component
+    inputs:
+      - name: epochs
+        type: int
+        isOptional: true
     run: {kind: job, container: {image: busybox}}
     """,
 )
@@ -1209,6 +1240,7 @@ def _h_io(w: _Walker, node: YNode, t: Type, path: Path, owner: YNode) -> bool:
     flag_node = node.get("isFlag") or node.get("is_flag")
     is_flag = bool(lax_bool(flag_node.to_py())) if flag_node is not None else False
     if value is None and not is_flag:
+        _warn_unknown_type(w, name, node, path)
         return True
     if optional_entry is not None:
         is_optional = bool(lax_bool(optional_entry[1].to_py()))
@@ -1249,6 +1281,34 @@ def _h_io(w: _Walker, node: YNode, t: Type, path: Path, owner: YNode) -> bool:
     return True
 
 
+def _warn_unknown_type(w: _Walker, name: Any, node: YMap, path: Path) -> None:
+    """PLX204: a type Polyaxon cannot parse values of, on an IO nothing gives a value yet."""
+    type_node = node.get("type")
+    io_type = type_node.to_py() if type_node is not None else None
+    if not isinstance(io_type, str) or not io_type or has_template(io_type):
+        return
+    if is_known_type(io_type):
+        return
+    assert type_node is not None
+    close = closest_type(io_type)
+    fix = f"did you mean `{close}`?" if close else "use `int`, `float`, `str`, `bool`, …"
+    w.ctx.report(
+        IO_UNKNOWN_TYPE.at(
+            type_node.span,
+            f"{_io_kind(path)} `{_pyfmt(name)}` has type `{io_type}`, which Polyaxon does not "
+            "know: any value "
+            f"passed to it fails; {fix}",
+        )
+    )
+
+
+def _io_kind(path: Path) -> str:
+    """ "Input" or "Output", from the walk path `(..., "inputs"|"outputs"), index`."""
+    parent = path[0] if isinstance(path, tuple) and path else ()
+    section = parent[1] if isinstance(parent, tuple) and len(parent) == 2 else None
+    return "Output" if section == "outputs" else "Input"
+
+
 def _report_not_optional(w: _Walker, name: Any, value_entry: tuple[YNode, YNode]) -> None:
     w.ctx.report(
         IO_NOT_OPTIONAL.at(
@@ -1276,36 +1336,9 @@ def _validation_of(node: YMap) -> dict[str, Any] | None:
     return result or None
 
 
-#: Common IO type names, and the spellings of other schema languages Polyaxon does not map.
-_IO_TYPE_NAMES = (
-    "int",
-    "float",
-    "bool",
-    "str",
-    "dict",
-    "list",
-    "path",
-    "uri",
-    "image",
-    "s3",
-    "gcs",
-    "wasb",
-    "uuid",
-    "email",
-    "date",
-    "datetime",
-    "timedelta",
-    "metric",
-    "metadata",
-    "any",
-)
-_IO_TYPE_ALIASES = {"integer": "int", "number": "float", "boolean": "bool", "string": "str"}
-
-
 def _suggest_type(io_type: str) -> str:
-    alias = _IO_TYPE_ALIASES.get(io_type.lower())
-    close = [alias] if alias else difflib.get_close_matches(io_type, _IO_TYPE_NAMES, 1, 0.6)
-    return f" Did you mean `{close[0]}`?" if close else ""
+    close = closest_type(io_type)
+    return f" Did you mean `{close}`?" if close else ""
 
 
 def _validate_default(

@@ -54,6 +54,10 @@ def workspace(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root
 
 
+#: Whether the next scans are cancelled as they begin (the user clicks "Cancel" once).
+CANCELLING = {"on": True}
+
+
 def cancel_on_begin(client: LanguageClient) -> None:
     """Answer the scan's progress `begin` with `window/workDoneProgress/cancel`, as a user
     clicking "Cancel" on the progress notification."""
@@ -61,8 +65,9 @@ def cancel_on_begin(client: LanguageClient) -> None:
 
     def on_progress(params: types.ProgressParams) -> Any:
         result = original(params)
-        if getattr(params.value, "kind", None) == "begin" or (
-            isinstance(params.value, dict) and params.value.get("kind") == "begin"
+        if CANCELLING["on"] and (
+            getattr(params.value, "kind", None) == "begin"
+            or (isinstance(params.value, dict) and params.value.get("kind") == "begin")
         ):
             client.window_work_done_progress_cancel(
                 types.WorkDoneProgressCancelParams(token=params.token)
@@ -80,12 +85,17 @@ async def client(lsp_client: LanguageClient, workspace: Path):
     await lsp_client.shutdown_session()
 
 
-async def scan_end(client: LanguageClient) -> types.WorkDoneProgressEnd:
+async def scan_end(client: LanguageClient, seen: int = 0) -> types.WorkDoneProgressEnd:
+    """The end of a scan's progress, the first one not among the ``seen`` first ones."""
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
-        for reports in client.progress_reports.values():
-            if reports and isinstance(reports[-1], types.WorkDoneProgressEnd):
-                return reports[-1]
+        ends = [
+            reports[-1]
+            for reports in client.progress_reports.values()
+            if reports and isinstance(reports[-1], types.WorkDoneProgressEnd)
+        ]
+        if len(ends) > seen:
+            return ends[seen]
         await asyncio.sleep(0.05)
     raise AssertionError("the workspace scan never ended")
 
@@ -114,7 +124,7 @@ async def test_a_cancelled_scan_refuses_rename_and_marks_references_partial(
         await client.text_document_rename_async(
             types.RenameParams(text_document=doc_id(uri), position=decl, new_name="lr")
         )
-    fix = r"cancelled after \d+ of \d+ files, .*; restart the language server"
+    fix = r"cancelled after \d+ of \d+ files, .*; index the workspace again \(command `param-lsp"
     with pytest.raises(JsonRpcException, match=fix):
         await client.text_document_rename_async(
             types.RenameParams(text_document=doc_id(uri), position=decl, new_name="lr")
@@ -140,3 +150,31 @@ async def test_a_cancelled_scan_refuses_rename_and_marks_references_partial(
     assert len(told) == 1
     assert told[0].type == types.MessageType.Warning
     assert told[0].message.startswith("References may be incomplete: indexing of the workspace")
+
+
+async def test_indexing_again_completes_the_index_and_allows_the_rename(
+    client: LanguageClient, workspace: Path
+) -> None:
+    component = workspace / "components" / "train.yaml"
+    uri = component.as_uri()
+    decl = pos(COMPONENT.split("\n").index("  - name: learning_rate"), 12)
+    CANCELLING["on"] = False
+    started = await client.workspace_execute_command_async(
+        types.ExecuteCommandParams(command="param-lsp.indexWorkspace")
+    )
+    assert started == {"started": True}
+    again = await client.workspace_execute_command_async(
+        types.ExecuteCommandParams(command="param-lsp.indexWorkspace")
+    )
+    assert again in ({"started": False, "reason": "the workspace is already being indexed"},)
+    end = await scan_end(client, seen=1)
+    assert end.message == f"{OPERATIONS + 1} polyaxonfiles"
+    stats = await client.protocol.send_request_async("$/paramLsp/stats", None)
+    assert stats.index_complete is True and stats.indexed_files == OPERATIONS + 1
+
+    edit = await client.text_document_rename_async(
+        types.RenameParams(text_document=doc_id(uri), position=decl, new_name="lr")
+    )
+    assert edit is not None and edit.changes is not None
+    # The declaration's file and every operation (its `learning_rate` param key).
+    assert len(edit.changes) == OPERATIONS + 1

@@ -93,7 +93,9 @@ export function isPolyaxonFileName(path: string, extraGlobs: readonly string[] =
 export const SNIFF_CHARS = 256 * 1024;
 
 const KINDS = new Set(["operation", "component"]);
-const V0_KINDS = new Set(["experiment", "group", "job", "build", "notebook", "tensorboard", "pipeline"]);
+const V0_KINDS = new Set(["experiment", "group", "job", "build", "notebook", "tensorboard", "pipeline", "plugin"]);
+/** Sections only v0 files have: with `version: 1` and no `kind`, a v0 override file. */
+const V0_ONLY_SECTIONS = ["hptuning", "declarations", "settings", "logging", "backend", "framework"];
 const V0_SECTIONS = new Set(["logging", "environment", "declarations", "hptuning", "settings", "backend", "framework", "model", "train", "eval", "params"]);
 const SECTIONS = new Set([
   "version", "kind", "name", "cost", "description", "tags", "isApproved", "params", "isPreset", "presets",
@@ -236,7 +238,8 @@ function flowDocumentKind(text: string): "v1" | undefined {
 
 /** How the detection rule sees a text: "v1", "v0", or undefined (not a polyaxonfile). */
 export function polyaxonKind(text: string): "v1" | "v0" | undefined {
-  const tops = topLevel(text);
+  let tops = topLevel(text);
+  if (tops !== undefined && !tops.length) tops = topLevel(dedented(text)); // a whole document indented
   if (tops === undefined) return flowDocumentKind(text);
   if (!tops || !tops.length) return undefined;
   const keys = new Set(tops.map((t) => t.key));
@@ -248,8 +251,24 @@ export function polyaxonKind(text: string): "v1" | "v0" | undefined {
     const allKnown = [...keys].every((k) => SECTIONS.has(k) || V0_SECTIONS.has(k));
     return allKnown && keys.has("version") ? "v0" : undefined;
   }
+  if (kind === undefined && keys.has("version") && V0_ONLY_SECTIONS.some((k) => keys.has(k))) {
+    const version = tops.find((t) => t.key === "version")?.value;
+    const allKnown = [...keys].every((k) => SECTIONS.has(k) || V0_SECTIONS.has(k));
+    return version === "1" && allKnown ? "v0" : undefined;
+  }
   if (kind || ![...keys].every((k) => SECTIONS.has(k))) return undefined;
   return hasMarker(tops) ? "v1" : undefined;
+}
+
+/** `text` without the indentation of its first content line (valid YAML when every top-level
+ * key is indented the same). */
+function dedented(text: string): string {
+  const lines = text.slice(0, SNIFF_CHARS).split(/\r\n|[\r\n\u0085\u2028\u2029]/);
+  const first = lines.find((line) => line.trim() && !line.trimStart().startsWith("#")) ?? "";
+  const width = first.length - first.replace(/^ +/, "").length;
+  if (!width) return text;
+  const prefix = " ".repeat(width);
+  return lines.map((line) => (line.startsWith(prefix) ? line.slice(width) : line)).join("\n");
 }
 
 /** Polyaxonfile by content: the rule `param-lsp check` uses to pick files in a folder. */
