@@ -101,11 +101,13 @@ def at_the_edit(mutant: dict[str, Any], finding: Finding) -> bool:
 
 _SCHEMA = {f"PLX{n}" for n in (*range(110, 132), 102, *range(200, 204))}
 _MATRIX = {f"PLX{n}" for n in range(700, 732)}
+_JOINS = {f"PLX{n}" for n in range(600, 653)}
 #: Python errors raised by Polyaxon's checks of a value (a default, a param, a matrix field).
-_CRASH = {"PLX202", "PLX302", "PLX705"}
+_CRASH = {"PLX202", "PLX302", "PLX652", "PLX705"}
 #: Polyaxon's message -> the rules that name that cause (docs/rules.md quotes each message).
-#: Pydantic's messages name the model path: a matrix path belongs to the matrix family, any
-#: other to the schema and IO-definition rules. The first pattern that matches decides.
+#: Pydantic's messages name the model path: a matrix path belongs to the matrix family, a
+#: joins path to the joins family, any other to the schema and IO-definition rules. The first
+#: pattern that matches decides.
 CAUSES: list[tuple[str, set[str]]] = [
     (r"^Received non valid yaml", {"PLX001", "PLX002"}),
     (r"is not a supported value", {"PLX101"}),
@@ -137,6 +139,7 @@ CAUSES: list[tuple[str, set[str]]] = [
     (r"object has no attribute", {"PLX731"}),
     (r"validation errors? for V1\w+\nversion\n", {"PLX103"}),
     (r"validation errors? for V1\w+\n(run\.operations\.|component\.)?matrix", _MATRIX),
+    (r"validation errors? for V1\w+\n(run\.operations\.|component\.)?joins", _JOINS),
     (r"validation errors? for V1\w+\n", _SCHEMA),
 ]
 

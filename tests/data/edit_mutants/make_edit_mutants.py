@@ -720,6 +720,36 @@ def duplicate_key(lines: list[str], entries: list[Line], rng: Rng) -> Iterator[E
             yield insert_after(e, lines, [f"{head}: {rng.choice(VALUES)}"])
 
 
+JOIN_EDITS = [
+    (r'\{value: ("[^"]*")\}', r"\1"),  # the short form
+    (r'\{value: ("[^"]*")\}', r"{value: \1, ref: ops.x}"),
+    (r'\{value: ("[^"]*")\}', r"{value: \1, contextOnly: true}"),
+    (r'\{value: ("[^"]*")\}', r"{value: 3}"),
+    (r'\{value: ("[^"]*")\}', r'{value: "io.loss"}'),
+    (r'\{value: ("[^"]*")\}', r'{value: "outputs"}'),
+    (r'\{value: ("[^"]*")\}', r"{valeu: \1}"),
+    (r"params: \{(\w+):", r"params: {\1x:"),
+    (r'query: ("[^"]*")', r"query: [a]"),
+    (r'query: ("[^"]*")', r"qurey: \1"),
+    (r'query: ("[^"]*")', r"query: \1, limit: abc"),
+    (r'query: ("[^"]*")', r"query: \1, limit: 5, offset: 2, sort: created_at"),
+    (r'query: ("[^"]*")', r"query: \1, sort: {a: 1}"),
+    (r"^(\s*)- \{.*\}$", r"\1- zz"),
+]
+
+
+def joins(lines: list[str], entries: list[Line], rng: Rng) -> Iterator[Edit]:
+    """A join (written in flow style in the corpus) edited inside its line."""
+    for e in entries:
+        if e.key != "joins":
+            continue
+        for index in range(e.index + 1, block_end(lines, e)):
+            for pattern, repl in JOIN_EDITS:
+                new = re.sub(pattern, repl, lines[index], count=1)
+                if new != lines[index]:
+                    yield Edit(index, index + 1, [new], (index, index), dotted(e))
+
+
 OPERATORS: dict[str, Operator] = {
     "param-type": param_type,
     "param-drop": param_drop,
@@ -745,6 +775,7 @@ OPERATORS: dict[str, Operator] = {
     "matrix-value": matrix_value,
     "io-flags": io_flags,
     "duplicate-key": duplicate_key,
+    "joins": joins,
 }
 #: Edits drawn per base file for the operators with few sites per file (params, IO, DAG).
 FEW_SITES = ("param-", "io-", "dag", "style-flow", "matrix-value")
@@ -841,6 +872,12 @@ def enclosing(lines: list[str], entries: list[Line], edit: Edit) -> tuple[int, i
     return found if found and found[1] >= found[0] else None
 
 
+def _draws(operator: str) -> int:
+    if operator == "joins":
+        return len(JOIN_EDITS) * 2  # one file has joins: all its edits
+    return PER_OPERATOR * (3 if operator.startswith(FEW_SITES) else 1)
+
+
 def mutants_of(base: str, text: str) -> Iterator[dict]:
     """Each operator draws with its own seeded generator (per base file), so that adding an
     operator leaves the other operators' mutants as they were."""
@@ -862,9 +899,7 @@ def mutants_of(base: str, text: str) -> Iterator[dict]:
             seen.add(replacement)
             found.append((edit, replacement))
         rng.shuffle(found)
-        for edit, (old, new) in found[
-            : PER_OPERATOR * (3 if operator.startswith(FEW_SITES) else 1)
-        ]:
+        for edit, (old, new) in found[: _draws(operator)]:
             scope = edit.scope or enclosing(lines, entries, edit)
             yield {
                 "base": base,
