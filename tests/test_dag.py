@@ -38,6 +38,10 @@ EXPECTED = [
      ["`a` -> `b` -> `a`"]),
     ("node_schedule.yaml", "PLX507", "8:9-8:17", ["DAG node `train` cannot define a schedule."]),
     ("op_without_definition.yaml", "PLX508", "6:15-6:20", ["no definition field `train`"]),
+    ("op_empty_dag_ref.yaml", "PLX508", "7:9-7:15", ["has an empty `dagRef`"]),
+    ("op_empty_params.yaml", "PLX300", "8:9-8:15", ["Please check: <op train>"]),
+    ("op_component_without_run.yaml", "PLX508", "6:15-6:20",
+     ["gets no `run` from component `trainer` (its `dagRef`)"]),
     ("orphan_dependency.yaml", "PLX509", "12:24-12:29",
      ["orphan ops: `{'trian'}`", "Unknown op `trian`"]),
     ("orphan_param_ref.yaml", "PLX509", "13:23-13:34", ["orphan ops: `{'prepare'}`"]),
@@ -185,3 +189,17 @@ def test_large_dag_is_linear(tmp_path: Path) -> None:
     elapsed = time.perf_counter() - started
     assert not errors(analysis), [f.message for f in errors(analysis)][:3]
     assert elapsed < 5.0
+
+
+def test_an_op_whose_component_has_no_run_points_at_the_component() -> None:
+    finding = find(analyze_case(FAMILY, "op_component_without_run.yaml"), "PLX508", "6:15-6:20")
+    assert [(r.message, r.span.start.line) for r in finding.related] == [
+        ("component `trainer` (its `dagRef`) is defined here, without a `run`", 8)
+    ]
+
+
+def test_a_misspelt_output_ref_points_at_the_output_it_may_mean() -> None:
+    finding = find(analyze_case(FAMILY, "missing_output.yaml"), "PLX406", "13:49-13:52")
+    [related] = finding.related
+    assert related.message == "output `loss` of `ops.train` is declared here"
+    assert (related.span.start.line, related.span.start.character) == (16, 18)  # `{name: loss`

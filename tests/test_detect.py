@@ -1,8 +1,9 @@
 """The polyaxonfile detection rule (core/detect.py) on real foreign YAML and real polyaxonfiles.
 
 `tests/data/foreign/` holds real non-Polyaxon YAML files from public repositories (sources and
-licences in its SOURCES.md): none of them may be picked by a folder check, the pre-commit hook or
-the server. Every `kind: operation|component` file of the shared corpus must still be found.
+licences in its SOURCES.md, licence texts in LICENSES/): none of them may be picked by a folder
+check, the pre-commit hook or the server. Every `kind: operation|component` file of the shared
+corpus must still be found.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from param_lsp.core.workspace import Workspace
 from param_lsp.engine.config import load_config
 from param_lsp.lsp.documents import _compute
 from tests.corpus_support import corpus_dir
+from tests.licence_support import licence_file, licence_problems
 
 FOREIGN = Path(__file__).parent / "data" / "foreign"
 FOREIGN_FILES = sorted(p for p in FOREIGN.rglob("*") if p.suffix in (".yaml", ".yml"))
@@ -45,6 +47,17 @@ def test_the_foreign_set_is_large_and_varied() -> None:
     on_disk = {(p.relative_to(FOREIGN).parts[0].replace("__", "/", 1),
                 "/".join(p.relative_to(FOREIGN).parts[1:])) for p in FOREIGN_FILES}  # fmt: skip
     assert on_disk == recorded
+
+
+def test_every_foreign_file_has_its_repository_and_licence_text() -> None:
+    sources = (FOREIGN / "SOURCES.md").read_text(encoding="utf-8")
+    listed = dict(re.findall(r"^\| (\S+/\S+) \| [0-9a-f]+ \| (\S+) \| \[`LICENSES/", sources, re.M))
+    rows = re.findall(r"^\| (\S+) \| `([^`]+)` \| `[0-9a-f]+` \| (\S+) \|$", sources, re.M)
+    files = {f"{repo.replace('/', '__', 1)}/{path}": (repo, lic) for repo, path, lic in rows}
+    assert len(listed) >= 35 and len(files) == len(FOREIGN_FILES)
+    assert {repo for repo, _ in files.values()} == set(listed)
+    assert all(licence_file(FOREIGN, repo).is_file() for repo in listed)
+    assert licence_problems(FOREIGN, files) == []
 
 
 def test_no_foreign_file_is_a_polyaxonfile() -> None:

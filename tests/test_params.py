@@ -53,6 +53,9 @@ def test_verdict_matches_polyaxon(name: str) -> None:
 # (case, code, range 'line:col-line:col' 1-based, words the message must contain)
 EXPECTED = [
     ("missing_required_input", "PLX301", "2:1-2:7", ["Input epochs is required"]),
+    ("misspelt_required_param", "PLX301", "2:1-2:7", ["rename param `epohcs` to `epochs`"]),
+    ("matrix_null", "PLX300", "3:1-3:10", ["non optional inputs/outputs"]),
+    ("matrix_lacks_required_input", "PLX301", "6:1-6:10", ["Input epochs is required"]),
     ("no_params_at_all", "PLX300", "2:1-2:10", ["non optional inputs/outputs", "lr"]),
     ("int_given_text", "PLX302", "3:11-3:14", ["Cannot convert value `abc`", "`int`"]),
     (
@@ -217,3 +220,22 @@ def test_did_you_mean_finds_the_transposed_name_among_many() -> None:
     assert did_you_mean("parma_1150", names) == "param_1150"
     assert did_you_mean("param_1105x", names) == "param_1105"
     assert did_you_mean("completely_else", names) is None
+
+
+def test_a_misspelt_required_param_is_pointed_at() -> None:
+    """The missing input's error names the param that looks like it, with a note on that param."""
+    [finding] = [f for f in check("misspelt_required_param").findings if f.code == "PLX301"]
+    notes = [(r.message, r.span.start.line, r.span.start.character) for r in finding.related]
+    assert ("param `epohcs` looks like a misspelt `epochs`", 3, 2) in notes
+
+
+def test_a_required_input_the_matrix_lacks_is_pointed_at_in_the_matrix() -> None:
+    [finding] = [f for f in check("matrix_lacks_required_input").findings if f.code == "PLX301"]
+    notes = [(r.message, r.span.start.line) for r in finding.related]
+    assert ("the matrix has no param `epochs`", 3) in notes
+
+
+def test_a_null_matrix_provides_no_input_and_says_so() -> None:
+    [finding] = [f for f in check("matrix_null").findings if f.code == "PLX300"]
+    notes = [(r.message, r.span.start.line) for r in finding.related]
+    assert ("`matrix` is empty here, so it provides no input", 1) in notes

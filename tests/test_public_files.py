@@ -1,15 +1,16 @@
 """Real polyaxonfiles from public repositories other than Polyaxon's, judged by Polyaxon 2.18.0.
 
 `tests/data/public/` holds the files verbatim under `<owner>__<repo>/<commit>/<path>` (sources and
-licences in its SOURCES.md) and `verdicts.json`, Polyaxon's verdict on each with what is expected
-of param-lsp: `v0` (an old-format file: exactly one PLX104 notice), `reject` (at least one error,
-from `rule` on `line` when given) or `accept` (no error). Each repository snapshot is its own
-workspace, so `pathRef`s resolve as they do in the repository.
+licences in its SOURCES.md, licence texts in LICENSES/) and `verdicts.json`, Polyaxon's verdict
+on each with what is expected of param-lsp: `v0` (an old-format file: exactly one PLX104 notice),
+`reject` (at least one error, from `rule` on `line` when given) or `accept` (no error). Each
+repository snapshot is its own workspace, so `pathRef`s resolve as they do in the repository.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from functools import cache
 from pathlib import Path
 
@@ -20,6 +21,7 @@ from param_lsp.core.findings import Severity
 from param_lsp.core.settings import Settings
 from param_lsp.core.workspace import Workspace
 from param_lsp.engine.analyze import Analysis, analyze
+from tests.licence_support import licence_file, licence_problems
 
 DATA = Path(__file__).parent / "data" / "public"
 VERDICTS: dict[str, dict[str, object]] = json.loads(
@@ -88,3 +90,16 @@ def test_the_set_covers_many_repositories_and_both_formats() -> None:
     assert len(repos) >= 20 and not any(r.startswith("polyaxon/") for r in repos)
     assert expects.count("v0") >= 100 and expects.count("accept") >= 80
     assert expects.count("reject") >= 5
+
+
+def test_every_file_has_its_repository_and_licence_text() -> None:
+    sources = (DATA / "SOURCES.md").read_text(encoding="utf-8")
+    listed = dict(re.findall(r"^\| github\.com/(\S+) \| (\S+) \(", sources, re.MULTILINE))
+    rows = re.findall(r"^\| (.+?) \| (\S+) \| [0-9a-f]{40} \| .+ \| (\S+) \|$", sources, re.M)
+    files = {local: (repo, licence) for local, repo, licence in rows}
+    assert len(listed) >= 20 and len(files) == len(VERDICTS)
+    assert {repo for repo, _ in files.values()} == set(listed)
+    assert all(listed[repo] == licence for repo, licence in files.values())
+    assert all(licence_file(DATA, repo).is_file() for repo in listed)
+    assert all(files[name][0] == VERDICTS[name]["repo"] for name in VERDICTS)
+    assert licence_problems(DATA, files) == []

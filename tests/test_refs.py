@@ -41,6 +41,7 @@ EXPECTED = [
     ("ref_template.yaml", "PLX403", "9:12-9:28", ["`{{ upstream }}`", "templates are not"]),
     ("ref_bad_entity.yaml", "PLX403", "9:12-9:21",
      ["Could not parse ref `job`", "Operation ref must be one of", "'ops'", "'runs'"]),
+    ("ref_empty.yaml", "PLX403", "10:18-10:20", ["Could not parse ref `` for param `lr`"]),
     ("ref_bad_uuid.yaml", "PLX404", "9:12-9:21", ["Param value `1234` should reference a valid"]),
     ("ops_ref_top_level.yaml", "PLX405", "9:12-9:21",
      ["reference with name `ops.train` has no such information", "only resolve inside a DAG"]),

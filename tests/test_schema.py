@@ -16,6 +16,7 @@ from param_lsp.core.context import CheckContext
 from param_lsp.core.findings import Finding, Severity
 from param_lsp.core.settings import Settings
 from param_lsp.core.yaml_tree import YMap, parse_yaml
+from param_lsp.engine.analyze import analyze
 from param_lsp.rules.document import check_header
 from param_lsp.rules.schema import check_schema
 
@@ -56,6 +57,21 @@ def test_case_agrees_with_oracle(name: str) -> None:
 # (file, code, (start line, start char, end line, end char), words in the message, invalid keys)
 EXPECTED = [
     ("bad_name", "PLX115", (1, 6, 1, 24), ["every monday check", "name"], {"name"}),
+    (
+        "env_label_null",
+        "PLX111",
+        (7, 18, 7, 18),
+        ["`run.environment.labels.annotations` must be a value other than null; got null"],
+        None,
+    ),
+    (
+        "io_validation_crash",
+        "PLX202",
+        (5, 9, 5, 12),
+        ["`MSE` of input `loss` makes Polyaxon crash", "`validation` cannot be applied", "'<='"],
+        None,
+    ),
+    ("run_kind_misspelt", "PLX117", (3, 2, 3, 6), ["`knid` looks like a misspelt `kind`"], {"run"}),
     ("bad_trigger", "PLX113", (2, 9, 2, 20), ["trigger", "all_succeeded", "all_success"], None),
     ("cmd_blank", "PLX118", (2, 25, 2, 29), ["`cmd[1]` must not be blank"], {"cmd"}),
     ("env_bool", "PLX118", (3, 9, 3, 13), ['`env.DEBUG` must be a string; quote it: "true"'], None),
@@ -200,3 +216,48 @@ def test_corpus_files_past_the_schema_have_no_schema_errors() -> None:
         if found:
             false_errors[row["file"]] = [f.message for f in found]
     assert false_errors == {}
+
+
+@pytest.mark.parametrize(
+    ("name", "key", "note"),
+    [
+        ("run_kind_switched", "operations", "is a field of the kind `dag`"),
+        ("run_kind_switched_tfjob", "container", "of the kinds `job`, `service`, `notifier`, …"),
+    ],
+)
+def test_a_key_of_another_run_kind_points_at_the_kind(name: str, key: str, note: str) -> None:
+    """A run kind changed by hand leaves the old kind's fields behind: Polyaxon rejects them (or
+    the `kind`) as extra; the error on each such key says which kind it belongs to, on `kind`."""
+    findings, _ = run((DATA / f"{name}.yaml").read_text(encoding="utf-8"))
+    assert ORACLE[f"{name}.yaml"]["stage"] == "schema"
+    [finding] = errors(findings)
+    assert (finding.code, finding.span.start.line) == ("PLX110", 4)
+    assert f"`{key}`" in finding.message
+    [related] = finding.related
+    kind = name.removeprefix("run_kind_switched").strip("_") or "job"
+    assert related.message.startswith(f"`kind` is `{kind}` here; `{key}` is a field")
+    assert related.message.endswith(note)
+    assert (related.span.start.line, related.span.start.character) == (3, 8)
+
+
+@pytest.mark.parametrize(
+    ("name", "where"),
+    [
+        ("sandbox_on_job", (3, 2)),
+        ("sandbox_on_operation", (3, 2)),
+        ("sandbox_false_on_job", None),
+        ("sandbox_on_service", None),
+        ("sandbox_in_dag_component", None),  # DAG ops are not compiled by `polyaxon check`
+    ],
+)
+def test_sandbox_needs_a_service_run(name: str, where: tuple[int, int] | None) -> None:
+    """Polyaxon compiles the operation and refuses `plugins.sandbox` on any other run kind."""
+    path = DATA / f"{name}.yaml"
+    analysis = analyze(path.read_text(encoding="utf-8"), path, Settings(root=str(DATA)))
+    found = [(f.code, f.span.start.line, f.span.start.character) for f in errors(analysis.findings)]
+    assert ORACLE[f"{name}.yaml"]["ok"] == (where is None)
+    if where is None:
+        assert found == []
+    else:
+        assert ORACLE[f"{name}.yaml"]["stage"] == "compile"
+        assert found == [("PLX119", *where)]

@@ -88,6 +88,10 @@ def _null(node: YNode | None) -> bool:
     return isinstance(node, YScalar) and node.value is None
 
 
+def _unset(node: YNode | None) -> bool:
+    return node is None or _null(node)
+
+
 def _merge_ios(
     inner: list[IODef], layer: list[IODef] | None, cleared: bool, strategy: str
 ) -> list[IODef]:
@@ -187,7 +191,8 @@ class Composer:
             strict=inner.strict or bool(layer.strict_params),
             run=layer.run if layer.run is not None else inner.run,
             run_kind=layer.run_kind or inner.run_kind,
-            matrix=root.get("matrix") if "matrix" in root else inner.matrix,
+            # `matrix: null` is no matrix (it does not clear the inner one either).
+            matrix=inner.matrix if _unset(root.get("matrix")) else root.get("matrix"),
             joins=root.get("joins") if "joins" in root else inner.joins,
             complete=inner.complete,
             broken=inner.broken,

@@ -229,7 +229,8 @@ def _read_param(
             param.value = value_entry[1].to_py()
             param.value_node = value_entry[1]
         ref = node.get("ref")
-        if ref is not None:
+        if ref is not None and not (isinstance(ref, YScalar) and ref.value is None):
+            # `ref: null` is no ref (Polyaxon's optional field); `ref: ""` is one it cannot parse.
             param.ref_node = ref
             param.ref = ref.to_py() if isinstance(ref.to_py(), str) else str(ref.to_py())
         if _VALUE_AND_REF.issuperset(node.index):  # the usual `{value: …}` or `{ref, value}`

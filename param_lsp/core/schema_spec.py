@@ -32,6 +32,9 @@ Type: TypeAlias = tuple[Any, ...]
 Field: TypeAlias = tuple[str | None, Type, bool]
 
 ANY: Type = ("any",)
+#: Any value but null (Kubernetes label, annotation and node-selector values: Polyaxon turns
+#: anything else into a string, and rejects null).
+NOTNULL: Type = ("notnull",)
 STR: Type = ("str",)
 BOOL: Type = ("bool",)
 INT: Type = ("int",)
@@ -318,9 +321,9 @@ MODELS: dict[str, dict[str, Field]] = {
     },
     # ---- sections ----
     "Environment": {
-        "labels": f(dct(ANY)),
-        "annotations": f(dct(ANY)),
-        "node_selector": f(dct(ANY), "nodeSelector"),
+        "labels": f(dct(NOTNULL)),
+        "annotations": f(dct(NOTNULL)),
+        "node_selector": f(dct(NOTNULL), "nodeSelector"),
         "affinity": f(k8s("V1Affinity")),
         "tolerations": f(k8slist("V1Toleration", "`tolerations` expects a list.")),
         "node_name": f(STR, "nodeName"),

@@ -16,13 +16,13 @@ from param_lsp.core import memo
 from param_lsp.core.chunked import parse_incremental
 from param_lsp.core.compose import Composed
 from param_lsp.core.context import CheckContext
-from param_lsp.core.findings import Finding, Severity
+from param_lsp.core.findings import Finding, Related, Severity
 from param_lsp.core.memo import DocumentCache
 from param_lsp.core.model import Layer, ParamDef, read_layer
 from param_lsp.core.settings import Settings
 from param_lsp.core.span import Span
 from param_lsp.core.workspace import MAX_FILE_BYTES, Workspace
-from param_lsp.core.yaml_tree import ParsedYaml, YMap, YNode, gc_paused, parse_yaml
+from param_lsp.core.yaml_tree import ParsedYaml, YMap, YNode, YScalar, gc_paused, parse_yaml
 from param_lsp.rules import (
     dag,
     dependent,
@@ -213,8 +213,17 @@ def _validate_params(analysis: Analysis, plan: ParamsPlan, ctx: CheckContext) ->
         is_template=is_component and analysis.settings.components_as_templates,
         check_ref=refs.check_param_ref,
         chunk_slot="document",
+        notes=_cleared_matrix(root),
     )
     params_rules.validate_params(target, ctx)
+
+
+def _cleared_matrix(root: YMap) -> tuple[Related, ...]:
+    """`matrix: null` provides no input: a note on it for the inputs left without a value."""
+    entry = root.entry("matrix")
+    if entry is None or not (isinstance(entry[1], YScalar) and entry[1].value is None):
+        return ()
+    return (Related("`matrix` is empty here, so it provides no input", entry[0].span),)
 
 
 def _check_structure(root: YMap, ctx: CheckContext) -> tuple[str | None, set[str]]:
@@ -255,6 +264,8 @@ def _check_run_patch(root: YMap, composed: Composed, broken: set[str], ctx: Chec
     if composed.broken or not composed.complete or {"runPatch", "run_patch"} & broken:
         return
     run_patch.check_run_patch(root, composed.run_kind, ctx)
+    if not ctx.settings.is_216:
+        run_patch.check_sandbox(composed, ctx)
 
 
 def _check_templates(analysis: Analysis, ctx: CheckContext) -> None:

@@ -221,7 +221,11 @@ OP_NO_DEFINITION = rule(
     severity=Severity.ERROR,
     polyaxon_rejects=True,
     summary="A DAG op has no component, no reference and no `run`.",
-    doc='Polyaxon: "Pipeline op has no definition field `…`".',
+    doc="""
+    Polyaxon: "Pipeline op has no definition field `…`". Polyaxon says the same when the op's
+    reference resolves to a component without a `run` (a `dagRef` to a `components` entry whose
+    `run` was removed): the message then names that component, with a note on it.
+    """,
     bad="""
     operations:
       - name: train
@@ -617,15 +621,65 @@ def _compose_op(
         op.usable = False
     elif composed.complete and composed.run is None:
         op.usable = False
+        span, message, related = _no_definition(op, composer)
         ctx.report(
             OP_NO_DEFINITION.at(
-                op.name_node.span,
-                f"DAG op `{op.name}` has no component, reference or `run`; add a `dagRef`, "
-                "`hubRef`, `pathRef` or inline `component`.",
+                span,
+                message,
                 polyaxon=f"Pipeline op has no definition field `{op.name}`",
+                related=related,
             )
         )
     return new
+
+
+def _no_definition(op: OpNode, composer: Composer) -> tuple[Span, str, tuple[Related, ...]]:
+    """PLX508's place, message and note: an op without any reference, with an empty one, or
+    whose component has no `run` (or one without `kind`)."""
+    present = [
+        (key, entry) for key in _DEFINITION_KEYS if (entry := op.item.entry(key)) is not None
+    ]
+    for key, (key_node, value) in present:
+        if isinstance(value, YScalar) and value.value in (None, ""):
+            return (
+                key_node.span,
+                f"DAG op `{op.name}` has an empty `{key}`; name the component it uses.",
+                (),
+            )
+    if not present:
+        return (
+            op.name_node.span,
+            f"DAG op `{op.name}` has no component, reference or `run`; add a `dagRef`, "
+            "`hubRef`, `pathRef` or inline `component`.",
+            (),
+        )
+    key, (_key, value) = present[0]
+    target: YNode | None = None
+    if key == "component":
+        target, label = value, "its inline `component`"
+    elif key == "dagRef":
+        name = str_value(value)
+        target = composer.dag_components.get(name) if name and composer.dag_components else None
+        label = f"component `{name}` (its `dagRef`)"
+    else:
+        label = f"the component of its `{key}`"
+    note: tuple[Related, ...] = ()
+    if isinstance(target, YMap):
+        run_key, name_key = target.key_node("run"), target.key_node("name")
+        if run_key is not None:
+            note = (Related(f"the `run` of {label}, without a `kind`", run_key.span),)
+        elif name_key is not None:
+            note = (Related(f"{label} is defined here, without a `run`", name_key.span),)
+    return (
+        op.name_node.span,
+        f"DAG op `{op.name}` gets no `run` from {label}; give that component a `run` with a "
+        "`kind`.",
+        note,
+    )
+
+
+#: In the order Polyaxon prefers them: an inline component wins over a reference.
+_DEFINITION_KEYS = ("component", "dagRef", "hubRef", "pathRef", "urlRef")
 
 
 def _report_dag_ref_problems(
@@ -1060,7 +1114,8 @@ def _validate_op_params(
         outputs=outputs,
         strict=composed.strict,
         matrix=composed.matrix,
-        anchor_at=op.name_node,
+        # As at the top level: on the op's `params` key when it has one, else on its name.
+        anchor_at=op.item.key_node("params") or op.name_node,
         extra_info=f"<op {op.name}>",
         check_ref=check_ref,
     )

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import operator
 import re
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -66,7 +66,9 @@ MISSING_INPUT = rule(
     Every input that is not `isOptional`, has no default `value` and is not
     `delayValidation: true` must receive a param (or a matrix/join value). Polyaxon: "Input X is
     required, no param was passed." Note that `validation: {delay: true}` and the snake_case
-    `delay_validation` do **not** make an input optional (Polyaxon never reads them).
+    `delay_validation` do **not** make an input optional (Polyaxon never reads them). When a
+    param that matches no input looks like a misspelt name of the missing input (`epohcs`), the
+    error says to rename it and points at it.
     """,
     bad="""
     params: {epochs: 10}
@@ -280,11 +282,13 @@ class ParamsTarget:
     outputs: list[IODef]
     strict: bool
     matrix: YNode | None
-    #: Where operation-wide problems are shown (the `params` key, the op name in a DAG, …):
+    #: Where operation-wide problems are shown (the `params` key, else the op name in a DAG, …):
     #: a node's range is only computed when a problem is shown there.
     anchor_at: YNode | Span
     #: A `kind: component` file checked as a template: required inputs are not demanded.
     is_template: bool = False
+    #: Notes for a missing input: where the document cleared what could have provided it.
+    notes: tuple[Related, ...] = ()
     #: Appended to messages inside DAG ops (Polyaxon's "Please check: <op X>").
     extra_info: str | None = None
     #: Called for params that carry a `ref` (or a templated value): the refs family checks them.
@@ -356,13 +360,15 @@ def validate_params(target: ParamsTarget, ctx: CheckContext) -> None:
                 related=tuple(
                     Related(f"required input `{io.name}`", io.name_node.span, _src(io))
                     for io in required
-                ),
+                )
+                + target.notes,
             )
         )
         return
     by_name: dict[str, IODef] = {}
     for io in [*target.inputs, *target.outputs]:
         by_name.setdefault(io.name, io)
+    misspellings: dict[str, ParamDef] | None = None  # guessed input -> param, on first need
 
     def check_input(io: IODef) -> None:
         param = params.get(io.name)
@@ -372,15 +378,34 @@ def validate_params(target: ParamsTarget, ctx: CheckContext) -> None:
         if target.matrix is not None and _matrix_covers(target.matrix, io, ctx):
             return
         if not (io.is_optional or io.delay_validation or target.is_template):
+            nonlocal misspellings
+            if misspellings is None:
+                misspellings = _misspellings(params, by_name)
+            misspelt = misspellings.get(io.name)
+            notes = [Related(f"input `{io.name}` is declared here", io.name_node.span, _src(io))]
+            if misspelt is not None and misspelt.key_span is not None:
+                notes.append(
+                    Related(
+                        f"param `{misspelt.name}` looks like a misspelt `{io.name}`",
+                        misspelt.key_span,
+                    )
+                )
+            matrix_params = (
+                target.matrix.key_node("params") if isinstance(target.matrix, YMap) else None
+            )
+            if matrix_params is not None:
+                notes.append(Related(f"the matrix has no param `{io.name}`", matrix_params.span))
             ctx.report(
                 MISSING_INPUT.at(
                     target.anchor,
-                    f"Required input `{io.name}` gets no param{_in_op(target)}; add "
-                    f"`{io.name}` under `params`.",
-                    polyaxon=f"Input {io.name} is required, no param was passed." + _suffix(target),
-                    related=(
-                        Related(f"input `{io.name}` is declared here", io.name_node.span, _src(io)),
+                    f"Required input `{io.name}` gets no param{_in_op(target)}; "
+                    + (
+                        f"rename param `{misspelt.name}` to `{io.name}`."
+                        if misspelt is not None
+                        else f"add `{io.name}` under `params`."
                     ),
+                    polyaxon=f"Input {io.name} is required, no param was passed." + _suffix(target),
+                    related=(*notes, *target.notes),
                     fixes=(),
                     input=io.name,
                 )
@@ -620,6 +645,21 @@ def _check_param_fields(param: ParamDef, target: ParamsTarget, ctx: CheckContext
 def _matrix_covers(matrix: YNode, io: IODef, ctx: CheckContext) -> bool:
     """§11.3: whether the matrix satisfies an input without a param (and its type check)."""
     return bool(matrix_inputs.covers_input(matrix, io, ctx))
+
+
+def _misspellings(
+    params: Mapping[str, ParamDef], by_name: Mapping[str, IODef]
+) -> dict[str, ParamDef]:
+    """The params that match no input or output, by the declared name each looks like."""
+    found: dict[str, ParamDef] = {}
+    undeclared = [param for key, param in params.items() if key not in by_name]
+    if undeclared:
+        declared = tuple(by_name)
+        for param in undeclared:
+            guess = _remembered_guess(param, declared)
+            if guess is not None:
+                found.setdefault(guess, param)
+    return found
 
 
 def _remembered_guess(param: ParamDef, declared: tuple[str, ...]) -> str | None:

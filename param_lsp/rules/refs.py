@@ -737,6 +737,7 @@ def _missing(
     namespace = parts[0].text
     key = parts[1] if len(parts) > 1 else None
     candidates: list[str] = []
+    declared: dict[str, IODef] = {}
     if ref == "dag":
         owner = "the DAG"
         if namespace == "inputs":
@@ -753,7 +754,8 @@ def _missing(
         owner = f"`{ref}`"
         ios = table.ops.get(op_name)
         if ios is not None:
-            candidates = [io.name for io in (ios[0] if namespace == "inputs" else ios[1])]
+            declared = {io.name: io for io in (ios[0] if namespace == "inputs" else ios[1])}
+            candidates = list(declared)
     if namespace == "globals":
         candidates = list(GLOBALS_CONTEXTS)
     if key is None:
@@ -778,8 +780,21 @@ def _missing(
     else:
         detail = f"{owner} has no {label} `{key.text}`{hint}"
     end = "" if detail.endswith("?") else "."
+    close = declared.get(guess) if guess else None
     return REF_TARGET_MISSING.at(
-        span, f"Param `{param.name}` refs `{value}`, but {detail}{end}", fixes=fixes, polyaxon=base
+        span,
+        f"Param `{param.name}` refs `{value}`, but {detail}{end}",
+        fixes=fixes,
+        polyaxon=base,
+        related=(
+            Related(
+                f"{label} `{close.name}` of `{ref}` is declared here",
+                close.node.span,
+                str(close.source) if close.source is not None else None,
+            ),
+        )
+        if close is not None
+        else (),
     )
 
 

@@ -11,13 +11,15 @@ with the same function (2.18 only: Polyaxon 2.16 does not validate them).
 
 from __future__ import annotations
 
+from param_lsp.core.compose import Composed
 from param_lsp.core.context import CheckContext
-from param_lsp.core.findings import Severity
+from param_lsp.core.findings import Related, Severity
+from param_lsp.core.model import lax_bool
 from param_lsp.core.schema_spec import MODEL_TITLES, RUN_KINDS
-from param_lsp.core.yaml_tree import YMap
+from param_lsp.core.yaml_tree import YMap, YScalar
 from param_lsp.rules.registry import rule
 from param_lsp.rules.registry import shown as shown_value
-from param_lsp.rules.schema import check_object
+from param_lsp.rules.schema import INVALID_OBJECT, check_object
 
 RUN_PATCH_KIND = rule(
     "PLX131",
@@ -89,3 +91,34 @@ def check_run_patch(root: YMap, run_kind: str | None, ctx: CheckContext) -> None
         ctx.findings.extend(whole.findings)
         return
     check_object(patch, replica, ctx, path)
+
+
+def check_sandbox(composed: Composed, ctx: CheckContext) -> None:
+    """`plugins.sandbox: true` on the compiled operation needs a `service` run (2.18).
+
+    The outermost layer that sets `plugins.sandbox` decides (an operation's plugins are merged
+    over its component's)."""
+    if composed.broken or not composed.complete or composed.run_kind in (None, "service"):
+        return
+    for layer in composed.layers:
+        plugins = layer.root.get("plugins")
+        entry = plugins.entry("sandbox") if isinstance(plugins, YMap) else None
+        if entry is None or (isinstance(entry[1], YScalar) and entry[1].value is None):
+            continue
+        if not lax_bool(entry[1].to_py()) or layer.source != ctx.path:
+            return
+        kind_node = composed.run.get("kind") if composed.run is not None else None
+        in_file = kind_node is not None and composed.layers[-1].source == ctx.path
+        ctx.report(
+            INVALID_OBJECT.at(
+                entry[0].span,
+                f"`plugins.sandbox` is only supported on a `service` run, and this run is a "
+                f"`{composed.run_kind}`; remove `sandbox` or make the run a `service`.",
+                polyaxon="plugins.sandbox is only supported on kind: service in this version. "
+                f"Got kind: {composed.run_kind}.",
+                related=(Related("the run's `kind`", kind_node.span),)
+                if in_file and kind_node is not None
+                else (),
+            )
+        )
+        return

@@ -16,8 +16,9 @@ from decimal import Decimal, InvalidOperation
 from typing import Any, Literal
 
 from param_lsp.core.context import CheckContext
-from param_lsp.core.findings import Related, Severity
+from param_lsp.core.findings import Fix, Related, Severity
 from param_lsp.core.model import lax_bool
+from param_lsp.core.names import did_you_mean
 from param_lsp.core.schema_spec import (
     COMPONENT_ONLY_216,
     IO_RESERVED_NAMES,
@@ -244,7 +245,9 @@ RUN_KIND_MISSING = rule(
     doc="""
     A `run` without `kind` is a partial run that patches the runtime of a referenced or inline
     component. With no `component`, `hubRef`, `pathRef`, `urlRef` or `dagRef`, Polyaxon
-    reports `run.kind must be provided locally or by a referenced base.`.
+    reports `run.kind must be provided locally or by a referenced base.`. When a key of the
+    run is a misspelt `kind` (`knid: job`), the error sits on that key, with a fix that renames
+    it.
     """,
     bad="""
     kind: component
@@ -298,7 +301,9 @@ INVALID_OBJECT = rule(
     doc="""
     Some objects validate combinations of fields: an `init` entry may set only one of
     `artifacts`, `paths`, `git`, `dockerfile`, `file`, `tensorboard`, `lineageRef`, `modelRef`,
-    `artifactRef`; a `git` init without `url` needs a `connection`.
+    `artifactRef`; a `git` init without `url` needs a `connection`. When the operation is
+    compiled, `plugins.sandbox: true` is only accepted on a `service` run (Polyaxon 2.18:
+    "plugins.sandbox is only supported on kind: service in this version").
     """,
     bad="""
     kind: component
@@ -588,6 +593,7 @@ def _expected(t: Type) -> str:
         "io": "a mapping",
         "run": "a mapping",
         "poly": "a mapping (a polyaxonfile)",
+        "notnull": "a value other than null",
     }
     if tag in simple:
         if tag == "list" and t[1][0] in ("str", "int"):
@@ -640,6 +646,8 @@ def _scalar_ok(tag: str, value: Any) -> bool | None:
     """Check a scalar against a scalar type; None when the tag is not a scalar type."""
     if tag == "any":
         return True
+    if tag == "notnull":
+        return value is not None
     if tag == "str" or tag == "name":
         return isinstance(value, str)
     if tag == "bool":
@@ -722,7 +730,14 @@ class _Walker:
         )
         return False
 
-    def unknown(self, key: YNode, model_title: str, path: Path, shown: tuple[str, ...]) -> None:
+    def unknown(
+        self,
+        key: YNode,
+        model_title: str,
+        path: Path,
+        shown: tuple[str, ...],
+        related: tuple[Related, ...] = (),
+    ) -> None:
         name = key.to_py() if isinstance(key, YScalar) else "?"
         guess = _suggest(name, shown).strip()
         if guess:
@@ -736,6 +751,7 @@ class _Walker:
                 key.span,
                 f"Unknown key `{name}` in {_where(path)} ({model_title}); {fix}",
                 polyaxon="Extra inputs are not permitted",
+                related=related,
             )
         )
 
@@ -800,7 +816,16 @@ class _Walker:
             return self.wrong(node, t, path)
         return handler(self, node, t, path, owner)
 
-    def check_model(self, node: YMap, model: str, path: Path, owner: YNode) -> bool:
+    def check_model(
+        self,
+        node: YMap,
+        model: str,
+        path: Path,
+        owner: YNode,
+        kinds: tuple[YNode, tuple[str, ...]] | None = None,
+    ) -> bool:
+        """`kinds`: for a member of a union chosen by `kind`, that `kind`'s value node and the
+        other members; a key that belongs to another member gets a note on the `kind`."""
         fields = MODELS[model]
         lookup = KEY_LOOKUP[model]
         required_fields = _REQUIRED[model]
@@ -810,7 +835,11 @@ class _Walker:
             name = lookup.get(key) if isinstance(key, str) else None
             if name is None:
                 self.unknown(
-                    key_node, MODEL_TITLES.get(model, "V1" + model), path, SHOWN_KEYS[model]
+                    key_node,
+                    MODEL_TITLES.get(model, "V1" + model),
+                    path,
+                    SHOWN_KEYS[model],
+                    _other_kinds(key, model, kinds),
                 )
                 ok = False
                 continue
@@ -909,6 +938,26 @@ def _h_anydict(w: _Walker, node: YNode, t: Type, path: Path, owner: YNode) -> bo
     return True if isinstance(node, YMap) else w.wrong(node, t, path)
 
 
+def _other_kinds(
+    key: object, model: str, kinds: tuple[YNode, tuple[str, ...]] | None
+) -> tuple[Related, ...]:
+    """A note on `kind` when the unknown key is a field of other kinds of the same union."""
+    if kinds is None or not isinstance(key, str):
+        return ()
+    kind_node, members = kinds
+    owners = [m for m in members if m != model and key in KEY_LOOKUP[m]]
+    if not owners:
+        return ()
+    shown = ", ".join(f"`{m}`" for m in owners[:3]) + (", …" if len(owners) > 3 else "")
+    return (
+        Related(
+            f"`kind` is `{model}` here; `{key}` is a field of the "
+            f"{'kind' if len(owners) == 1 else 'kinds'} {shown}",
+            kind_node.span,
+        ),
+    )
+
+
 def _h_obj(w: _Walker, node: YNode, t: Type, path: Path, owner: YNode) -> bool:
     if not isinstance(node, YMap):
         return w.wrong(node, t, path)
@@ -943,7 +992,7 @@ def _h_disc(w: _Walker, node: YNode, t: Type, path: Path, owner: YNode) -> bool:
             )
         )
         return False
-    return w.check_model(node, kind, path, owner)
+    return w.check_model(node, kind, path, owner, (kind_node, members))
 
 
 def _h_k8s(w: _Walker, node: YNode, t: Type, path: Path, owner: YNode) -> bool:
@@ -1315,6 +1364,25 @@ def _validate_default(
     if getattr(result, "ok", True):
         return None
     message = str(getattr(result, "message", "") or "")
+    if getattr(result, "crash", False):
+        validation = _validation_of(node)
+        converts = (
+            validation
+            and validate_io_value(
+                name=name,
+                io_type=io_type,
+                value=value,
+                is_optional=is_optional,
+                is_list=is_list,
+                default=None,
+            ).ok
+        )
+        cause = "its `validation` cannot be applied to it" if converts else "it cannot be read"
+        return (
+            f"Default `value` `{shown_value(value)}` of input `{_pyfmt(name)}` makes Polyaxon "
+            f"crash: {cause}; change the value" + (" or the validation." if converts else "."),
+            message,
+        )
     if not message.startswith("Could not parse value"):
         message = (
             f"Could not parse value `{_pyfmt(value)}` for `{_pyfmt(name)}`, an error was "
@@ -1360,7 +1428,7 @@ def _h_run(w: _Walker, node: YNode, t: Type, path: Path, owner: YNode) -> bool:
             )
         )
         return False
-    return w.check_model(node, kind, path, owner)
+    return w.check_model(node, kind, path, owner, (kind_entry[1], RUN_KINDS))
 
 
 def _h_cmd(w: _Walker, node: YNode, t: Type, path: Path, owner: YNode) -> bool:
@@ -1535,6 +1603,7 @@ _REQUIRED: dict[str, tuple[tuple[str, str], ...]] = {
 
 _Handler = Callable[[_Walker, YNode, Type, Path, YNode], bool]
 _HANDLERS: dict[str, _Handler] = {
+    "notnull": lambda _w, _node, _t, _path, _owner: True,  # a collection: not null
     "list": _h_list,
     "dict": _h_dict,
     "anydict": _h_anydict,
@@ -1666,14 +1735,33 @@ def _check_references(w: _Walker, root: YMap, path: Path, invalid: set[str], kin
         and not present
         and not has_component
     ):
-        w.ctx.report(
-            RUN_KIND_MISSING.at(
-                run_entry[0].span,
-                "`run` has no `kind` and nothing to take it from; add `kind: job` (or another "
-                "runtime) or reference a component.",
-                polyaxon="run.kind must be provided locally or by a referenced base.",
-            )
+        misspelt = next(
+            (
+                key_node
+                for key, (key_node, _value) in run_entry[1].index.items()
+                if isinstance(key, str) and did_you_mean(key, ("kind",)) == "kind"
+            ),
+            None,
         )
+        if misspelt is not None:
+            w.ctx.report(
+                RUN_KIND_MISSING.at(
+                    misspelt.span,
+                    f"`run` has no `kind`, and `{misspelt.to_py()}` looks like a misspelt "
+                    "`kind`; rename it to `kind`.",
+                    polyaxon="run.kind must be provided locally or by a referenced base.",
+                    fixes=(Fix("Rename to `kind`", misspelt.span, "kind", safe=True),),
+                )
+            )
+        else:
+            w.ctx.report(
+                RUN_KIND_MISSING.at(
+                    run_entry[0].span,
+                    "`run` has no `kind` and nothing to take it from; add `kind: job` (or "
+                    "another runtime) or reference a component.",
+                    polyaxon="run.kind must be provided locally or by a referenced base.",
+                )
+            )
         invalid.add("run")
 
 

@@ -1,0 +1,217 @@
+"""Single edits of real polyaxonfiles, the way users edit them, judged by Polyaxon 2.18.0.
+
+`tests/data/edit_mutants/edit_mutants.json` (made by `make_edit_mutants.py` with a fixed seed)
+holds about four thousand one-edit mutants of the valid files of the real corpus: values of
+another type, dropped, added, misspelt and renamed keys, broken refs, input types, defaults,
+options and validations, deleted sections and indentation slips, DAG edits, templates naming
+nothing, and style-only rewrites. For each, param-lsp must give Polyaxon's verdict (an error of a
+rule Polyaxon enforces, or none), and when Polyaxon rejects, report an error at the edit, of a
+rule that names Polyaxon's cause (`CAUSES`). A difference that is deliberate (a rule stricter
+than Polyaxon) or where Polyaxon is inconsistent would be listed with its reason in
+`expected_differences.json`; there is none.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from param_lsp.core.findings import Finding, Severity
+from param_lsp.core.workspace import Workspace
+from param_lsp.engine.analyze import analyze
+from param_lsp.rules.registry import RULES
+from tests.corpus_support import TEMPLATE_MESSAGES, corpus_dir, corpus_settings
+
+CORPUS = corpus_dir()
+DATA = Path(__file__).parent / "data" / "edit_mutants"
+MUTANTS: list[dict[str, Any]] = json.loads((DATA / "edit_mutants.json").read_text(encoding="utf-8"))
+#: id -> reason: where param-lsp and Polyaxon differ on purpose, or Polyaxon is inconsistent.
+EXPECTED: dict[str, str] = json.loads(
+    (DATA / "expected_differences.json").read_text(encoding="utf-8")
+)
+pytestmark = pytest.mark.skipif(
+    not (CORPUS / "oracle-verdicts.jsonl").exists(), reason=f"corpus not found at {CORPUS}"
+)
+
+
+def mutated(mutant: dict[str, Any]) -> str:
+    text = _base_text(mutant["base"])
+    if mutant.get("transform") == "crlf":
+        return text.replace("\n", "\r\n")
+    assert text.count(mutant["old"]) == 1, f"{mutant['id']}: base file changed"
+    return text.replace(mutant["old"], mutant["new"])
+
+
+@cache
+def _base_text(base: str) -> str:
+    return (CORPUS / base).read_text(encoding="utf-8")
+
+
+def polyaxon_rejects(oracle: dict[str, Any]) -> bool:
+    """A component is judged as a template: missing params alone are not a rejection."""
+    if oracle["ok"]:
+        return False
+    if oracle.get("kind") == "component" and oracle.get("stage") == "params":
+        return not any(text in oracle["message"] for text in TEMPLATE_MESSAGES)
+    return True
+
+
+def findings(mutant: dict[str, Any]) -> list[Finding]:
+    path = CORPUS / mutant["base"]
+    return analyze(mutated(mutant), path, corpus_settings(CORPUS), Workspace(root=CORPUS)).findings
+
+
+def enforced(found: list[Finding]) -> list[Finding]:
+    return [f for f in found if f.severity == Severity.ERROR and RULES[f.code].polyaxon_rejects]
+
+
+def _yaml_error_line(oracle: dict[str, Any]) -> int | None:
+    """Where PyYAML stopped (0-based), from Polyaxon's "Received non valid yaml" message."""
+    lines = re.findall(r"line (\d+), column", oracle["message"])
+    return int(lines[-1]) - 1 if oracle["stage"] == "read" and lines else None
+
+
+def at_the_edit(mutant: dict[str, Any], finding: Finding) -> bool:
+    """An error at the edit: on its lines, inside the input/output or param it edits (or, for an
+    indentation slip, the lines that moved), with a related note there, at the line where
+    Polyaxon's YAML reader stopped, or a "has no run" (PLX905, shown on `kind`)."""
+    first, last = mutant["at"]
+    places = [(first, last)]
+    if mutant["scope"]:
+        places.append(tuple(mutant["scope"]))
+    stop = _yaml_error_line(mutant["oracle"])
+    if stop is not None and finding.code == "PLX001":
+        places.append((stop, stop))
+    if any(a <= finding.span.start.line <= b for a, b in places):
+        return True
+    if any(
+        r.path in (None, str(CORPUS / mutant["base"])) and a <= r.span.start.line <= b
+        for r in finding.related
+        for a, b in places[:2]
+    ):
+        return True
+    return finding.code == "PLX905"
+
+
+_SCHEMA = {f"PLX{n}" for n in (*range(110, 132), 102, *range(200, 204))}
+_MATRIX = {f"PLX{n}" for n in range(700, 732)}
+_JOINS = {f"PLX{n}" for n in range(600, 653)}
+#: Python errors raised by Polyaxon's checks of a value (a default, a param, a matrix field).
+_CRASH = {"PLX202", "PLX302", "PLX652", "PLX705"}
+#: Polyaxon's message -> the rules that name that cause (docs/rules.md quotes each message).
+#: Pydantic's messages name the model path: a matrix path belongs to the matrix family, a
+#: joins path to the joins family, any other to the schema and IO-definition rules. The first
+#: pattern that matches decides.
+CAUSES: list[tuple[str, set[str]]] = [
+    (r"^Received non valid yaml", {"PLX001", "PLX002"}),
+    (r"is not a supported value", {"PLX101"}),
+    (r"^Unexpected section", {"PLX102"}),
+    (r"has no run\.$|^runPatch requires a resolved runtime", {"PLX905"}),
+    (r"is required, no param was passed", {"PLX301"}),
+    (r"has non optional inputs/outputs", {"PLX300"}),
+    (r"requires a matching input/output declaration", {"PLX306"}),
+    (r"^Received an invalid value `.*` for param", {"PLX401"}),
+    (r"does not correspond to hyper-param type", {"PLX730"}),
+    (r"does not correspond to the type of the value", {"PLX407"}),
+    (r"has no such information", {"PLX406"}),
+    (r"^Could not parse value", {"PLX302", "PLX202"}),
+    (r"graph is not acyclic", {"PLX510"}),
+    (r"multiple ops with the same name", {"PLX504"}),
+    (r"contains an orphan ops", {"PLX509"}),
+    (r"has no definition field", {"PLX508"}),
+    (r"requires a component with name", {"PLX505"}),
+    (r"^Pipeline component requires a name", {"PLX501"}),
+    (r"^Pipeline op requires a name", {"PLX503"}),
+    (r"has a an input type List\[", {"PLX408"}),
+    (r"does not exist or is not a file", {"PLX900"}),
+    (r"^unhashable type", {"PLX101"}),  # a `kind` that is a list or a mapping
+    (r"unexpected keyword argument", {"PLX110"}),
+    (r"^Received a non valid config", _CRASH),
+    (r"not supported between|expected string or bytes-like|requires string as left", _CRASH),
+    (r"is not fully defined; you should define", {"PLX202"}),  # an unknown IO type
+    (r"object has no attribute 'get'", {"PLX111"}),  # an input that is not a mapping
+    (r"object has no attribute", {"PLX731"}),
+    (r"validation errors? for V1\w+\nversion\n", {"PLX103"}),
+    (r"validation errors? for V1\w+\n(run\.operations\.|component\.)?matrix", _MATRIX),
+    (r"validation errors? for V1\w+\n(run\.operations\.|component\.)?joins", _JOINS),
+    (r"validation errors? for V1\w+\n", _SCHEMA),
+]
+
+
+def causes(oracle: dict[str, Any]) -> set[str] | None:
+    message = oracle["message"]
+    return next((codes for pattern, codes in CAUSES if re.search(pattern, message)), None)
+
+
+def classify(mutant: dict[str, Any]) -> str:
+    """ "agree", "false-error" (we reject, Polyaxon accepts), "missed" (Polyaxon rejects, we do
+    not), "elsewhere" (both reject, but no error of ours is at the edit) or "other-cause" (the
+    errors at the edit are not of a rule that names Polyaxon's cause)."""
+    errors = enforced(findings(mutant))
+    rejects = polyaxon_rejects(mutant["oracle"])
+    if bool(errors) != rejects:
+        return "false-error" if errors else "missed"
+    if rejects and mutant["at"] is not None:
+        at_edit = [f for f in errors if at_the_edit(mutant, f)]
+        if not at_edit:
+            return "elsewhere"
+        expected = causes(mutant["oracle"])
+        if expected is None or not {f.code for f in at_edit} & expected:
+            return "other-cause"
+    return "agree"
+
+
+@cache
+def _classified() -> dict[str, str]:
+    return {m["id"]: classify(m) for m in MUTANTS}
+
+
+def test_the_set_is_broad() -> None:
+    assert len(MUTANTS) >= 2000
+    assert len({m["base"] for m in MUTANTS}) >= 150
+    operators = Counter(m["operator"] for m in MUTANTS)
+    assert len(operators) >= 20 and min(operators.values()) >= 20
+    # Both verdicts are well represented.
+    rejected = sum(polyaxon_rejects(m["oracle"]) for m in MUTANTS)
+    assert 0.2 * len(MUTANTS) < rejected < 0.8 * len(MUTANTS)
+
+
+def test_every_rejection_has_a_known_cause() -> None:
+    unknown = [
+        m["id"] for m in MUTANTS if polyaxon_rejects(m["oracle"]) and not causes(m["oracle"])
+    ]
+    assert not unknown, unknown[:10]
+
+
+def test_every_expected_difference_names_a_mutant_and_a_reason() -> None:
+    ids = {m["id"] for m in MUTANTS}
+    assert set(EXPECTED) <= ids
+    assert all(len(reason) > 20 for reason in EXPECTED.values())
+
+
+def test_same_verdict_as_polyaxon_and_the_error_at_the_edit() -> None:
+    wrong = {
+        ident: verdict
+        for ident, verdict in _classified().items()
+        if verdict != "agree" and ident not in EXPECTED
+    }
+    assert not wrong, f"{len(wrong)} disagreements: {sorted(wrong.items())[:20]}"
+
+
+def test_expected_differences_still_differ() -> None:
+    stale = [ident for ident in EXPECTED if _classified()[ident] == "agree"]
+    assert not stale, f"listed as different but agree now: {stale}"
+
+
+def test_style_only_rewrites_keep_the_verdict() -> None:
+    """Flow style, CRLF, comments, non-ASCII text and quoting change nothing Polyaxon reads."""
+    style = [m for m in MUTANTS if m["operator"].startswith("style-")]
+    assert len(style) >= 300
+    assert all(m["oracle"]["ok"] for m in style)
+    assert all(_classified()[m["id"]] == "agree" for m in style)
