@@ -536,3 +536,52 @@ def test_whether_an_edited_text_may_be_cut_is_decided_from_the_lines_it_changed(
             if chunked._may_cut(edited) and rng.random() < 0.5:
                 text = edited
     assert agreed > 500  # many edits made a text that cannot be cut
+
+
+_STEP = """\
+      - name: step
+        inputs:
+          - {name: data, type: str}
+          - {name: lr, type: float, value: 0.1}
+        outputs:
+          - {name: result, type: str}
+          - {name: score, type: float}
+        run: {kind: job, container: {image: python:3.11, command: [python, step.py]}}
+"""
+
+
+def _dag_op_uses(op: str, component: str, text: str) -> str:
+    at = f"- name: {op}\n        dagRef: "
+    return text.replace(at + "step", at + component)
+
+
+@pytest.mark.usefixtures("cut_everything")  # chunks of two ops
+def test_dag_ops_checked_in_chunks_follow_what_other_chunks_change() -> None:
+    """The ops' params are checked in chunks: a chunk replays only while its ops, the
+    compositions of the ops they name and the shared components judged before it are the same.
+    An op whose component changes gets its downstream op (next chunk) checked again; when the
+    first ops stop using a shared component, the next op that uses it judges its template."""
+    template = _STEP.replace("step.py]", "step.py, '{{ nothing_here }}']")
+    other = template.replace("name: step\n", "name: other\n").replace(
+        "{name: result, type: str}", "{name: output, type: str}"
+    )
+    text = dag(12).replace(_STEP, template + other)
+    # op-2 names no other op: only what op-0 and op-1 judged reaches its chunk
+    text = text.replace("data: {ref: ops.op-1, value: outputs.result}", "data: {value: x}")
+    workspace = Workspace(root=DATA)
+    path = DATA / "generated.yaml"
+    uses_other = _dag_op_uses("op-0", "other", text)
+    sessions = [
+        # the upstream op's composition: op-4 names an output that op-3 no longer has
+        [uses_other, _dag_op_uses("op-3", "other", uses_other), uses_other],
+        # what was judged before: op-2 is the first op that uses `step` (and its template)
+        [text, _dag_op_uses("op-1", "other", uses_other), text],
+    ]
+    for session in sessions:
+        cache = DocumentCache()
+        keys = []
+        for edited in session:
+            _assert_same_analysis(edited, path, workspace, cache)
+            keys.append(_finding_keys(analyze(edited, path, None, workspace).findings))
+        assert keys[0] != keys[1] and keys[2] == keys[0]  # the edit changes the findings
+        assert cache.hits > 0

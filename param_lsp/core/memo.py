@@ -162,15 +162,19 @@ class DocumentCache:
         slot: Hashable,
         items: Sequence[YNode],
         check: Callable[[int, YNode], T],
+        reads: Callable[[Sequence[YNode]], tuple[object, ...]] | None = None,
+        replayed: Callable[[list[T]], None] | None = None,
     ) -> list[T]:
         """``[check(index, item) for index, item in enumerate(items)]`` with its findings, where
-        a chunk of the very same item nodes as in the last analysis replays what it gave and
-        reported then (moved along with its nodes). A short list is checked item by item.
+        a chunk of the very same item nodes as in the last analysis (and, with ``reads``, the
+        very same objects ``reads(chunk)`` names, looked at when the chunk's turn comes)
+        replays what it gave and reported then (moved along with its nodes), and is handed to
+        ``replayed``. A short list is checked item by item.
 
-        ``check`` must be a pure function of the node, its index and ``slot``. The same items
-        are the same text (an edit makes new nodes for what it changed, see ``chunked``), so a
-        chunk moves as one. The entries its checks used are kept along with it (as
-        :meth:`run` with ``carry``), ready for an edit inside it.
+        ``check`` must be a pure function of the node, its index, ``slot`` and what ``reads``
+        names. The same items are the same text (an edit makes new nodes for what it changed,
+        see ``chunked``), so a chunk moves as one. The entries its checks used are kept along
+        with it (as :meth:`run` with ``carry``), ready for an edit inside it.
         """
         if len(items) < 2 * CHUNK:
             return [check(index, item) for index, item in enumerate(items)]
@@ -184,7 +188,8 @@ class DocumentCache:
             found = table.get(key)
             first = chunk[0]
             line = first._sl + first._dl
-            if found is not None and found[0] == tuple(map(id, chunk)):
+            read = chunk if reads is None else (*chunk, *reads(chunk))
+            if found is not None and found[0] == tuple(map(id, read)):
                 entry = found[1]
                 if entry.line != line:
                     delta = line - entry.line
@@ -194,6 +199,8 @@ class DocumentCache:
                 self._keep(entry)
                 self.hits += len(chunk)  # a remembered result per item
                 results += entry.result
+                if replayed is not None:
+                    replayed(entry.result)
                 continue
             before = len(ctx.findings)
             used = self._start(True)
@@ -204,8 +211,8 @@ class DocumentCache:
             findings = ctx.findings[before:]
             span = Span(first.span.start, chunk[-1].span.end)
             if _all_inside(findings, span, here):
-                entry = _Entry(first, line, findings, made, chunk, generation, inner)
-                table[key] = (tuple(map(id, chunk)), entry)
+                entry = _Entry(first, line, findings, made, read, generation, inner)
+                table[key] = (tuple(map(id, read)), entry)
                 if self._carrying:
                     self._used.append(entry)
             else:

@@ -16,14 +16,14 @@ from __future__ import annotations
 
 import functools
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from param_lsp.core.compose import Composed, Composer
 from param_lsp.core.context import CheckContext
 from param_lsp.core.findings import Finding, Fix, Related, Severity
-from param_lsp.core.memo import latest, remembered, remembering
+from param_lsp.core.memo import canonical, latest, remembered, remembering
 from param_lsp.core.model import IODef, Layer, ParamDef, read_layer, str_value
 from param_lsp.core.names import did_you_mean, unambiguous
 from param_lsp.core.span import Span
@@ -342,7 +342,9 @@ def check_dag(
     owner = next((layer for layer in composed.layers if layer.run is composed.run), None)
     if owner is None or composed.run is None or owner.source != ctx.path:
         return None  # the pipeline lives in a referenced file, which is checked on its own
-    ops = check_dag_run(composed.run, composed.inputs, owner.source, ctx, workspace, breaks)
+    ops = check_dag_run(
+        composed.run, composed.inputs, owner.source, ctx, workspace, breaks, chunked=True
+    )
     return {id(op.item): op for op in ops.values()}
 
 
@@ -353,11 +355,14 @@ def check_dag_run(
     ctx: CheckContext,
     workspace: Workspace,
     breaks: SchemaBreaks | None = None,
+    *,
+    chunked: bool = False,
 ) -> dict[str, OpNode]:
     """Check one DAG run; returns its ops by name, composed (empty without operations).
 
     ``breaks``: the document's schema errors; an op or component they touch is still part of
-    the graph, but the params of the ops that depend on it are not checked."""
+    the graph, but the params of the ops that depend on it are not checked. ``chunked`` (the
+    document's own DAG): the ops' params are checked in chunks (see :func:`_check_ops`)."""
     ops_node = run.get("operations")
     if breaks and not isinstance(ops_node, YSeq) and breaks.error_in(ops_node) is not None:
         return {}  # `operations` is not a list: reported by the schema, nothing to walk
@@ -409,11 +414,77 @@ def check_dag_run(
         },
         entries_of=lambda name, inputs, outputs: _ref_entries(ops[name], inputs, outputs),
     )
-    seen: set[int] = set()
-    for op in ops.values():
-        if op.usable and op.composed is not None:
+    checked = [op for op in ops.values() if op.usable and op.composed is not None]
+    if chunked and ctx.memo is not None:
+        _check_ops(checked, table, source, ctx, workspace, ops, dag_inputs)
+    else:
+        seen: set[int] = set()
+        for op in checked:
             _check_op_params(op, table, source, ctx, workspace, seen, ops, dag_inputs)
     return ops
+
+
+#: What an op's params check reads of an op its refs name that does not exist.
+_NO_OP = object()
+#: ... of an op that exists without a composition.
+_NOT_COMPOSED = object()
+
+
+def _check_ops(
+    checked: list[OpNode],
+    table: ref_rules.RefTable,
+    source: Path | None,
+    ctx: CheckContext,
+    workspace: Workspace,
+    ops: dict[str, OpNode],
+    dag_inputs: list[IODef],
+) -> None:
+    """The params (and templates) of the document's own ops, in chunks of ops: a chunk whose
+    ops, compositions, upstream ops' compositions and shared state are the very objects of the
+    last analysis replays its findings (``DocumentCache.run_in_chunks``).
+
+    What an op's check reads besides its node: its composition; the compositions of the ops
+    its refs name (all in its `upstream`, remembered with its composition); the DAG's inputs
+    (by value); the inputs and runs of shared components already judged by an earlier op
+    (`seen`, replayed as what each op added). An op with `joins` or a nested DAG reads more:
+    its chunk is checked again every time."""
+    memo = ctx.memo
+    assert memo is not None
+    by_item = {id(op.item): op for op in checked}
+    dag_values = canonical(
+        tuple((io.name, io.io_type, io.is_list, io.is_output) for io in dag_inputs)
+    )
+    seen: set[int] = set()
+
+    def reads(chunk: Sequence[YNode]) -> tuple[object, ...]:
+        read: list[object] = [canonical(frozenset(seen)), dag_values]
+        for item in chunk:
+            op = by_item[id(item)]
+            composed = op.composed
+            assert composed is not None
+            read += (composed, op.upstream, canonical(op.waived))
+            if composed.run_kind == "dag" or "joins" in op.item:
+                read.append(object())  # never the same: checked every time
+            for name in op.upstream:
+                upstream = ops.get(name)
+                if upstream is None:
+                    read.append(_NO_OP)
+                else:
+                    read.append(upstream.composed or _NOT_COMPOSED)
+        return tuple(read)
+
+    def check(_index: int, item: YNode) -> frozenset[int]:
+        before = set(seen)
+        _check_op_params(by_item[id(item)], table, source, ctx, workspace, seen, ops, dag_inputs)
+        return frozenset(seen - before)
+
+    def replayed(added: list[frozenset[int]]) -> None:
+        for ids in added:
+            seen.update(ids)
+
+    memo.run_in_chunks(
+        ctx, ("dag-op-params", source), [op.item for op in checked], check, reads, replayed
+    )
 
 
 def _skip_broken(
