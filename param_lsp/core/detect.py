@@ -179,18 +179,42 @@ def _top_level(text: str) -> list[_Top] | None:
     expression finds the lines that start at column 0, and the rest is never split."""
     head = text[:SNIFF_CHARS]
     if _other_breaks(head):
-        return _top_level_of_lines(YAML_LINE_BREAK.split(head))
-    tops: list[_Top] = []
-    seen_document = False
-    end = len(head)
-    position = 0  # where the text after the last column-0 line starts
+        lines = YAML_LINE_BREAK.split(head)
+        return _tops(lines, _column_zero_of_lines(lines), len(lines))
+    return _tops(head, _column_zero_of_text(head), len(head))
+
+
+def _column_zero_of_text(head: str) -> Iterator[tuple[str, int, int]]:
+    """(line, where it starts, where the lines below it start) for the lines of a `\n`-only
+    text that start at column 0 and are not comments, as character offsets."""
     for match in _TOP_LINE.finditer("\n" + head):
         # Offsets in `head`: the match starts at the `\n` put before it.
-        start = match.start()
-        if not seen_document and any(map(_is_content, head[position:start].split("\n"))):
+        yield match.group()[1:], match.start(), match.end()
+
+
+def _column_zero_of_lines(lines: list[str]) -> Iterator[tuple[str, int, int]]:
+    """The same as line numbers, for a text with other line breaks, line by line."""
+    for number, line in enumerate(lines):
+        if line[:1] not in ("", " ", "\t", "#"):
+            yield line, number, number + 1
+
+
+def _content_between(source: str | list[str], start: int, end: int) -> bool:
+    """Whether indented content (not blank, not a comment) lies in ``source[start:end]``."""
+    part = source[start:end]
+    return any(map(_is_content, part.split("\n") if isinstance(part, str) else part))
+
+
+def _tops(
+    source: str | list[str], column_zero: Iterator[tuple[str, int, int]], end: int
+) -> list[_Top] | None:
+    tops: list[_Top] = []
+    seen_document = False
+    gap = 0  # where the lines below the last column-0 line start
+    for line, start, below in column_zero:
+        if not seen_document and _content_between(source, gap, start):
             seen_document = True  # indented content before this line
-        line = match.group()[1:]
-        position = match.end() - 1
+        gap = below
         kind = _line_kind(line, seen_document)
         if kind == "end":
             end = start
@@ -208,10 +232,10 @@ def _top_level(text: str) -> list[_Top] | None:
                 continue  # `- item` of the last key's sequence, or a multi-line scalar
             return None  # a sequence, a flow collection or a scalar at the top
         if tops:
-            tops[-1].block = (head, tops[-1].block[1], start)
-        tops.append(_Top(parts[0], _scalar(parts[1]), (head, position + 1, end)))
+            tops[-1].block = (source, tops[-1].block[1], start)
+        tops.append(_Top(parts[0], _scalar(parts[1]), (source, below, end)))
     if tops:
-        tops[-1].block = (head, tops[-1].block[1], end)
+        tops[-1].block = (source, tops[-1].block[1], end)
     return tops
 
 
@@ -228,40 +252,6 @@ def _line_kind(line: str, seen_document: bool) -> str:
     if line[:1] == "%":
         return "directive"
     return "key"
-
-
-def _top_level_of_lines(lines: list[str]) -> list[_Top] | None:
-    """:func:`_top_level` for a text with other line breaks than `\n`, line by line."""
-    tops: list[_Top] = []
-    seen_document = False
-    end = len(lines)
-    for number, line in enumerate(lines):
-        if line[:1] in ("", " ", "\t", "#"):
-            if not seen_document and _is_content(line):
-                seen_document = True  # indented content before any key
-            continue
-        kind = _line_kind(line, seen_document)
-        if kind == "end":
-            end = number
-            break
-        if kind == "not-a-mapping":
-            return None
-        if kind == "directive":
-            continue
-        seen_document = True
-        if kind != "key":
-            continue
-        parts = _key_of(line)
-        if parts is None:
-            if tops:
-                continue
-            return None
-        if tops:
-            tops[-1].block = (lines, tops[-1].block[1], number)
-        tops.append(_Top(parts[0], _scalar(parts[1]), (lines, number + 1, end)))
-    if tops:
-        tops[-1].block = (lines, tops[-1].block[1], end)
-    return tops
 
 
 def _children(lines: list[str], first: int, end: int | None) -> dict[str, str]:
