@@ -65,6 +65,22 @@ EXAMPLES_URL = "https://raw.githubusercontent.com/polyaxon/polyaxon-examples/mas
 HUB_VERDICTS = "oracle-verdicts-hub.jsonl"
 
 
+#: The hand-written bases of the edit mutants (DAGs and joins the corpus has few of).
+EDIT_BASES = HERE / "data" / "edit_mutants" / "bases"
+LOCAL_BASE = "_bases/"
+
+
+def edit_base_path(base: str) -> Path:
+    """A mutant's base file: a corpus file, or `_bases/NAME` in `EDIT_BASES`."""
+    if base.startswith(LOCAL_BASE):
+        return EDIT_BASES / base[len(LOCAL_BASE) :]
+    return corpus_dir() / base
+
+
+def edit_base_root(base: str) -> Path:
+    return EDIT_BASES if base.startswith(LOCAL_BASE) else corpus_dir()
+
+
 def corpus_settings(
     corpus: Path, target_version: str = "2.18", public_hub: bool = True
 ) -> Settings:

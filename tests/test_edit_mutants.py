@@ -26,11 +26,26 @@ from param_lsp.core.findings import Finding, Severity
 from param_lsp.core.workspace import Workspace
 from param_lsp.engine.analyze import analyze
 from param_lsp.rules.registry import RULES
-from tests.corpus_support import TEMPLATE_MESSAGES, corpus_dir, corpus_settings
+from tests.corpus_support import (
+    TEMPLATE_MESSAGES,
+    corpus_dir,
+    corpus_settings,
+    edit_base_path,
+    edit_base_root,
+)
 
 CORPUS = corpus_dir()
+base_path = edit_base_path
+base_root = edit_base_root
 DATA = Path(__file__).parent / "data" / "edit_mutants"
-MUTANTS: list[dict[str, Any]] = json.loads((DATA / "edit_mutants.json").read_text(encoding="utf-8"))
+#: The first round (`make_edit_mutants.py`) and the second (`make_edit_mutants_2.py`: flow ->
+#: block, mixed styles, comments, quoted keys, CRLF with a mistake, DAG and join edits,
+#: half-typed text, partly on the hand-written bases of `bases/`).
+FIRST: list[dict[str, Any]] = json.loads((DATA / "edit_mutants.json").read_text(encoding="utf-8"))
+SECOND: list[dict[str, Any]] = json.loads(
+    (DATA / "edit_mutants_2.json").read_text(encoding="utf-8")
+)
+MUTANTS = FIRST + SECOND
 #: id -> reason: where param-lsp and Polyaxon differ on purpose, or Polyaxon is inconsistent.
 EXPECTED: dict[str, str] = json.loads(
     (DATA / "expected_differences.json").read_text(encoding="utf-8")
@@ -42,15 +57,17 @@ pytestmark = pytest.mark.skipif(
 
 def mutated(mutant: dict[str, Any]) -> str:
     text = _base_text(mutant["base"])
+    if "old" in mutant:
+        assert text.count(mutant["old"]) == 1, f"{mutant['id']}: base file changed"
+        text = text.replace(mutant["old"], mutant["new"])
     if mutant.get("transform") == "crlf":
-        return text.replace("\n", "\r\n")
-    assert text.count(mutant["old"]) == 1, f"{mutant['id']}: base file changed"
-    return text.replace(mutant["old"], mutant["new"])
+        text = text.replace("\n", "\r\n")
+    return text
 
 
 @cache
 def _base_text(base: str) -> str:
-    return (CORPUS / base).read_text(encoding="utf-8")
+    return base_path(base).read_text(encoding="utf-8")
 
 
 def polyaxon_rejects(oracle: dict[str, Any]) -> bool:
@@ -63,8 +80,9 @@ def polyaxon_rejects(oracle: dict[str, Any]) -> bool:
 
 
 def findings(mutant: dict[str, Any]) -> list[Finding]:
-    path = CORPUS / mutant["base"]
-    return analyze(mutated(mutant), path, corpus_settings(CORPUS), Workspace(root=CORPUS)).findings
+    path = base_path(mutant["base"])
+    root = base_root(mutant["base"])
+    return analyze(mutated(mutant), path, corpus_settings(CORPUS), Workspace(root=root)).findings
 
 
 def enforced(found: list[Finding]) -> list[Finding]:
@@ -79,19 +97,21 @@ def _yaml_error_line(oracle: dict[str, Any]) -> int | None:
 
 def at_the_edit(mutant: dict[str, Any], finding: Finding) -> bool:
     """An error at the edit: on its lines, inside the input/output or param it edits (or, for an
-    indentation slip, the lines that moved), with a related note there, at the line where
+    indentation slip, the lines that moved), on a line that uses the edited name (a renamed op
+    or output, an output whose type changed), with a related note there, at the line where
     Polyaxon's YAML reader stopped, or a "has no run" (PLX905, shown on `kind`)."""
     first, last = mutant["at"]
     places = [(first, last)]
     if mutant["scope"]:
         places.append(tuple(mutant["scope"]))
+    places.extend(tuple(lines) for lines in mutant.get("uses", ()))
     stop = _yaml_error_line(mutant["oracle"])
     if stop is not None and finding.code == "PLX001":
         places.append((stop, stop))
     if any(a <= finding.span.start.line <= b for a, b in places):
         return True
     if any(
-        r.path in (None, str(CORPUS / mutant["base"])) and a <= r.span.start.line <= b
+        r.path in (None, str(base_path(mutant["base"]))) and a <= r.span.start.line <= b
         for r in finding.related
         for a, b in places[:2]
     ):

@@ -22,12 +22,18 @@ from param_lsp.core.findings import Finding, Related, Severity
 from param_lsp.core.workspace import Workspace
 from param_lsp.engine.analyze import analyze
 from param_lsp.rules.registry import RULES
-from tests.corpus_support import corpus_dir, corpus_settings
+from tests.corpus_support import corpus_dir, corpus_settings, edit_base_path, edit_base_root
 
 CORPUS = corpus_dir()
-PAIRS: list[dict[str, Any]] = json.loads(
-    (Path(__file__).parent / "data" / "pairs" / "pairs.json").read_text(encoding="utf-8")
-)
+#: `pairs.json` (one-line edits of `make_pairs.py`) and `pairs_2.json` (edits of the second
+#: round of edit mutants, `edit_mutants/make_edit_mutants_2.py`, some on its hand-written bases).
+PAIRS: list[dict[str, Any]] = [
+    pair
+    for name in ("pairs.json", "pairs_2.json")
+    for pair in json.loads(
+        (Path(__file__).parent / "data" / "pairs" / name).read_text(encoding="utf-8")
+    )
+]
 pytestmark = pytest.mark.skipif(
     not (CORPUS / "oracle-verdicts.jsonl").exists(), reason=f"corpus not found at {CORPUS}"
 )
@@ -63,11 +69,12 @@ def _apply(text: str, edits: list[dict[str, Any]]) -> str:
 
 @cache
 def _base_text(base: str) -> str:
-    return (CORPUS / base).read_text(encoding="utf-8")
+    return edit_base_path(base).read_text(encoding="utf-8")
 
 
 def _analyze(base: str, text: str) -> list[Finding]:
-    return analyze(text, CORPUS / base, corpus_settings(CORPUS), Workspace(root=CORPUS)).findings
+    path, root = edit_base_path(base), edit_base_root(base)
+    return analyze(text, path, corpus_settings(CORPUS), Workspace(root=root)).findings
 
 
 def _enforced(findings: list[Finding]) -> Counter[tuple[str, str]]:
