@@ -152,6 +152,8 @@ CAUSES: list[tuple[str, set[str]]] = [
     (r"does not exist or is not a file", {"PLX900"}),
     (r"^unhashable type", {"PLX101"}),  # a `kind` that is a list or a mapping
     (r"unexpected keyword argument", {"PLX110"}),
+    # an input/output item that is null or a number (`-` alone while typing)
+    (r"^Received a non valid config `\w+`: `argument of type '\w+' is not iterable`$", {"PLX111"}),
     (r"^Received a non valid config", _CRASH),
     (r"not supported between|expected string or bytes-like|requires string as left", _CRASH),
     (r"is not fully defined; you should define", {"PLX202"}),  # an unknown IO type

@@ -261,3 +261,23 @@ def test_sandbox_needs_a_service_run(name: str, where: tuple[int, int] | None) -
     else:
         assert ORACLE[f"{name}.yaml"]["stage"] == "compile"
         assert found == [("PLX119", *where)]
+
+
+@pytest.mark.parametrize(
+    ("name", "line", "got"),
+    [
+        ("io_item_null", 6, "got null"),
+        ("io_item_int", 7, "got the integer 3"),
+        ("io_item_str", 7, "got the string `abc`"),
+        ("io_item_list", 6, "got a list"),
+    ],
+)
+def test_an_io_item_that_is_no_mapping_quotes_polyaxon(name: str, line: int, got: str) -> None:
+    """A half-typed input/output item (`-` alone, a scalar, a list): the error is on the item and
+    carries the message Polyaxon gives for it (a crash of its IO parser)."""
+    oracle = ORACLE[f"{name}.yaml"]
+    assert oracle["stage"] == "schema"
+    findings, _ = run((DATA / f"{name}.yaml").read_text(encoding="utf-8"))
+    assert [(f.code, f.span.start.line) for f in findings] == [("PLX111", line)]
+    assert got in findings[0].message
+    assert findings[0].polyaxon == oracle["message"]

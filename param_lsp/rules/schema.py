@@ -702,11 +702,13 @@ def _pyfmt(value: Any) -> str:
 
 
 class _Walker:
-    __slots__ = ("ctx", "is_216")
+    __slots__ = ("ctx", "doc_kind", "is_216")
 
     def __init__(self, ctx: CheckContext) -> None:
         self.ctx = ctx
         self.is_216 = ctx.settings.is_216
+        #: The file's top-level `kind` (Polyaxon names it in some of its messages).
+        self.doc_kind: str | None = None
 
     # -- reporting --
     def wrong(self, node: YNode, t: Type, path: Path, extra: str = "") -> bool:
@@ -1209,9 +1211,24 @@ def _post_init(w: _Walker, node: YMap, path: Path, owner: YNode) -> bool:
     return True
 
 
+def _io_item_crash(w: _Walker, node: YNode) -> str:
+    """Polyaxon's wording when an input/output item is not a mapping: its IO parser calls
+    `.get` on a string or a list, and tests `in` on any other value (a crash it reports as a
+    non valid config of the file's kind)."""
+    if isinstance(node, YSeq):
+        return " (Polyaxon: 'list' object has no attribute 'get')"
+    value = node.to_py()
+    if isinstance(value, str):
+        return " (Polyaxon: 'str' object has no attribute 'get')"
+    return (
+        f" (Polyaxon: Received a non valid config `{w.doc_kind or 'operation'}`: "
+        f"`argument of type '{type(value).__name__}' is not iterable`)"
+    )
+
+
 def _h_io(w: _Walker, node: YNode, t: Type, path: Path, owner: YNode) -> bool:
     if not isinstance(node, YMap):
-        return w.wrong(node, t, path)
+        return w.wrong(node, t, path, _io_item_crash(w, node))
     ok = True
     name_node = node.get("name")
     name = name_node.to_py() if name_node is not None else None
@@ -1651,6 +1668,8 @@ def _check_document(w: _Walker, root: YMap, where: Where, path: Path) -> set[str
     header_owned = where == "file" and kind is not None
     sections = SECTIONS_216 if w.is_216 else SECTIONS_218
     title = _DOCUMENT_TITLES.get(kind if isinstance(kind, str) else "", "V1Polyaxonfile")
+    if path == () and isinstance(kind, str):
+        w.doc_kind = kind
     for key, (key_node, value) in root.index.items():
         if header_owned and (key in ("kind", "version") or key not in sections):
             if key not in sections:
