@@ -16,7 +16,9 @@ import pytest
 from param_lsp.core.context import CheckContext
 from param_lsp.core.findings import Finding
 from param_lsp.core.settings import Settings
+from param_lsp.core.workspace import Workspace
 from param_lsp.core.yaml_tree import YMap, YSeq, parse_yaml
+from param_lsp.engine.analyze import analyze
 from param_lsp.rules import joins as join_rules
 from param_lsp.rules.registry import RULES
 
@@ -231,3 +233,41 @@ def test_corpus_joins() -> None:
         ):
             assert errors, verdict["file"]
     assert seen >= 2
+
+
+PAIRS = DATA / "pairs"
+PAIR_VERDICTS: dict[str, dict[str, Any]] = json.loads((PAIRS / "oracle-verdicts.json").read_text())[
+    "verdicts"
+]
+
+
+def _errors(name: str) -> list[tuple[str, int]]:
+    result = analyze((PAIRS / name).read_text(), PAIRS / name, Settings(), Workspace(root=PAIRS))
+    return [(f.code, f.span.start.line) for f in result.findings if f.severity == 1]
+
+
+@pytest.mark.parametrize(
+    ("pair", "alone"),
+    [
+        (
+            "pair_null_value_and_limit",
+            {"pair_limit_alone": ("PLX604", 3), "pair_null_value_alone": ("PLX652", 9)},
+        ),
+        (
+            "pair_renamed_param_and_query",
+            {"pair_renamed_param_alone": ("PLX301", 4)},
+        ),
+    ],
+)
+def test_an_error_in_one_join_does_not_hide_what_its_params_say(
+    pair: str, alone: dict[str, tuple[str, int]]
+) -> None:
+    """Joins broken outside their `params` (a bad `limit`, a misspelt `query`) still tell which
+    params they provide: the other edits' errors (a join param without a value, a required input
+    no join provides) are reported beside theirs."""
+    assert not PAIR_VERDICTS[f"{pair}.yaml"]["ok"]
+    found = _errors(f"{pair}.yaml")
+    for name, error in alone.items():
+        assert not PAIR_VERDICTS[f"{name}.yaml"]["ok"]
+        assert _errors(f"{name}.yaml") == [error]
+        assert error in found, found

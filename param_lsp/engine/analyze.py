@@ -164,13 +164,14 @@ def _analyze(
 
     if composed.complete and not composed.broken:
         # A schema error hides only what depends on the broken part (rules/dependent.py). A
-        # broken matrix or joins still names its params (for templates), but provides nothing.
+        # broken matrix or joins still names its params (for templates), but provides nothing,
+        # unless the joins' params themselves are readable (errors only in other fields).
         plan = dependent.plan_params(
             root,
             dropped,
             composed,
             joins.with_join_params(composed.params, composed.joins)
-            if "joins" not in dropped
+            if "joins" not in dropped or dependent.readable_joins(root.get("joins"), breaks)
             else dict(composed.params),
             breaks,
             ctx,

@@ -172,7 +172,10 @@ def plan_params(
             del params[name]
             waived.add(name)
     # A broken matrix or joins may provide any input that has no param: those are not checked.
+    joins_unread = "joins" in dropped and not readable_joins(root.get("joins"), breaks)
     providers = [key for key in ("matrix", "joins") if key in dropped]
+    if not joins_unread and "joins" in providers:
+        providers.remove("joins")  # its params are merged like those of sound joins
     # A matrix broken only in fields that do not say which inputs it provides (`concurrency`,
     # `numRuns`, one hyper-parameter's value...) still provides its sound hyper-parameters: only
     # the inputs named by a broken one wait.
@@ -187,7 +190,7 @@ def plan_params(
             and io.required
             and (
                 not readable
-                or "joins" in dropped
+                or joins_unread
                 or _hp_broken(root.get("matrix"), io.name, breaks) is not None
             )
         ]
@@ -218,6 +221,25 @@ def plan_params(
 
 #: Matrix kinds whose inputs are named by `params` (and `resource`): Polyaxon's `validate_matrix`.
 _PARAMS_MATRIX_KINDS = frozenset({"grid", "random", "hyperband", "bayes", "hyperopt", "iterative"})
+
+
+def readable_joins(joins: YNode | None, breaks: SchemaBreaks) -> bool:
+    """Whether joins with schema errors still tell which params they provide: a list of
+    mappings whose `params` (when present) are mappings with sound keys, errors only elsewhere
+    (`query`, `limit`, a misspelt key...) or inside single params."""
+    if not isinstance(joins, YSeq):
+        return False
+    for item in joins.items:
+        if not isinstance(item, YMap):
+            return False
+        params = item.get("params")
+        if params is None or (isinstance(params, YScalar) and params.value is None):
+            continue
+        if not isinstance(params, YMap) or breaks.error_in(item.key_node("params")) is not None:
+            return False
+        if any(breaks.error_in(key_node) is not None for key_node, _value in params.pairs):
+            return False
+    return True
 
 
 def readable_matrix(matrix: YNode | None, breaks: SchemaBreaks) -> bool:
