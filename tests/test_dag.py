@@ -5,12 +5,16 @@ Verdicts come from Polyaxon 2.18 (tests/data/dag/oracle.json).
 
 from __future__ import annotations
 
+import json
 import time
 from pathlib import Path
 
 import pytest
 
+from param_lsp.core.findings import Severity
+from param_lsp.core.settings import Settings
 from param_lsp.core.workspace import Workspace
+from param_lsp.engine.analyze import analyze
 from param_lsp.rules.dag import _strongly_connected
 from tests.oracle_cases import (
     DATA,
@@ -203,3 +207,29 @@ def test_a_misspelt_output_ref_points_at_the_output_it_may_mean() -> None:
     [related] = finding.related
     assert related.message == "output `loss` of `ops.train` is declared here"
     assert (related.span.start.line, related.span.start.character) == (16, 18)  # `{name: loss`
+
+
+PAIRS = Path(__file__).parent / "data" / "dag" / "pairs"
+PAIR_VERDICTS: dict[str, dict[str, object]] = json.loads(
+    (PAIRS / "oracle-verdicts.json").read_text(encoding="utf-8")
+)["verdicts"]
+
+
+def _pair_errors(name: str) -> list[tuple[str, int]]:
+    path = PAIRS / name
+    result = analyze(path.read_text(encoding="utf-8"), path, Settings(), Workspace(root=PAIRS))
+    return [(f.code, f.span.start.line) for f in result.findings if f.severity == Severity.ERROR]
+
+
+def test_a_broken_param_of_an_op_leaves_its_other_params_checked() -> None:
+    """A param with a schema error (`ref` without a `value`) waits; the op's other params are
+    still checked (a ref to an output the upstream op does not have)."""
+    alone = {
+        "op_param_broken_alone.yaml": ("PLX120", 12),
+        "op_missing_output_alone.yaml": ("PLX406", 10),
+    }
+    for name, error in alone.items():
+        assert not PAIR_VERDICTS[name]["ok"]
+        assert _pair_errors(name) == [error]
+    assert not PAIR_VERDICTS["op_param_broken_and_missing_output.yaml"]["ok"]
+    assert sorted(_pair_errors("op_param_broken_and_missing_output.yaml")) == sorted(alone.values())

@@ -499,7 +499,11 @@ def _skip_broken(
             broken_components[id(item)] = (name, *found)
     for op in ops.values():
         cause = _params_break(op.item, breaks)
-        if cause is not None:
+        broken_params = _broken_params(op.item, breaks) if cause is not None else None
+        if broken_params is not None:
+            # Errors only inside single params: those wait, the op's other params are checked.
+            op.waived = op.waived | broken_params
+        elif cause is not None:
             if op.usable:
                 breaks.explain(
                     ctx,
@@ -606,6 +610,42 @@ def _params_break(item: YMap, breaks: SchemaBreaks) -> Finding | None:
             if cause is not None:
                 return cause
     return None
+
+
+def _broken_params(item: YMap, breaks: SchemaBreaks) -> frozenset[str] | None:
+    """The names of an op's params with schema errors when every error of what its params check
+    reads lies inside single params' values; None when anything else is broken."""
+    for key in _PARAMS_INPUTS:
+        entry = item.entry(key)
+        if key == "params" or entry is None:
+            continue
+        if breaks.error_in(entry[1]) is not None or breaks.error_in(entry[0]) is not None:
+            return None
+    entry = item.entry("params")
+    if entry is None or not isinstance(entry[1], YMap) or breaks.error_in(entry[0]) is not None:
+        return None
+    params = entry[1]
+    names: set[str] = set()
+    for finding in breaks.errors:
+        span = finding.span
+        if not (params.span.start <= span.start and span.end <= params.span.end):
+            continue
+        owner = next(
+            (
+                key.value
+                for key, value in params.pairs
+                if isinstance(key, YScalar)
+                and isinstance(key.value, str)
+                and value.span.start <= span.start
+                and span.end <= value.span.end
+                and value.span.start < value.span.end
+            ),
+            None,
+        )
+        if owner is None:
+            return None
+        names.add(owner)
+    return frozenset(names)
 
 
 def _named_items(
