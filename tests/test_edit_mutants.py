@@ -4,7 +4,12 @@
 holds about four thousand one-edit mutants of the valid files of the real corpus: values of
 another type, dropped, added, misspelt and renamed keys, broken refs, input types, defaults,
 options and validations, deleted sections and indentation slips, DAG edits, templates naming
-nothing, and style-only rewrites. For each, param-lsp must give Polyaxon's verdict (an error of a
+nothing, and style-only rewrites. `edit_mutants_2.json` (`make_edit_mutants_2.py`) adds a
+second round of about 2,600: flow -> block and mixed styles, comments between keys and at line
+ends, quoted keys, CRLF with a real mistake, DAG edits (renamed ops and outputs, typed edges that
+no longer match, missing or cyclic dependencies), join edits in block and flow style (partly on
+the hand-written bases of `bases/`), and half-typed text (a key without its value, `ref: ops.`,
+an unclosed flow mapping). For each, param-lsp must give Polyaxon's verdict (an error of a
 rule Polyaxon enforces, or none), and when Polyaxon rejects, report an error at the edit, of a
 rule that names Polyaxon's cause (`CAUSES`). A difference that is deliberate (a rule stricter
 than Polyaxon) or where Polyaxon is inconsistent would be listed with its reason in
@@ -237,3 +242,20 @@ def test_style_only_rewrites_keep_the_verdict() -> None:
     assert len(style) >= 300
     assert all(m["oracle"]["ok"] for m in style)
     assert all(_classified()[m["id"]] == "agree" for m in style)
+
+
+def test_the_second_round_covers_its_operators() -> None:
+    """Flow -> block and mixed styles, comments, quoted keys, CRLF with a real mistake, DAG and
+    join edits, half-typed text: each operator has mutants, the style-only ones all accepted."""
+    operators = Counter(m["operator"] for m in SECOND)
+    assert set(operators) == {
+        "style-block", "style-mixed", "style-comment", "style-quoted-key", "half-typed",
+        "dag-rename-op", "dag-output-rename", "dag-edge-type", "dag-dependencies", "join-edits",
+        "crlf-mistake",
+    }  # fmt: skip
+    assert min(operators.values()) >= 20
+    crlf = [m for m in SECOND if m["operator"] == "crlf-mistake"]
+    assert all(polyaxon_rejects(m["oracle"]) for m in crlf)
+    assert all("\r\n" in mutated(m) for m in crlf)
+    half = [m for m in SECOND if m["operator"] == "half-typed"]
+    assert sum(m["oracle"]["stage"] == "read" for m in half) > 100  # YAML errors are Polyaxon's too

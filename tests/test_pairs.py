@@ -1,7 +1,9 @@
 """Two independent errors are both reported: two-edit mutants of the real corpus.
 
 `tests/data/pairs/pairs.json` (made by `make_pairs.py` with Polyaxon 2.18.0) holds several
-hundred pairs of one-line edits of valid real files; Polyaxon rejects each edit alone. In the file
+hundred pairs of one-line edits of valid real files; Polyaxon rejects each edit alone.
+`pairs_2.json` (made by `edit_mutants/make_edit_mutants_2.py`) pairs the second round of edit
+mutants: DAG and join edits and half-typed text, on the corpus and on hand-written bases. In the file
 with both edits, param-lsp must still report what it reports for each edit alone, unless the
 other edit breaks something that edit's check truly depends on. Those dependent cases are named
 below, each with the reason from Polyaxon's semantics; anything else is a miss.
@@ -54,6 +56,16 @@ DEPENDENT = {
     "first edit is no longer in the document Polyaxon reads",
     "same-hyper-parameter": "both edits are in the same matrix hyper-parameter: its `kind` says "
     "what its `value` must be",
+    "no-run": "the other edit empties the file's component reference (`hubRef:` or `pathRef:` "
+    "with no value yet), so the file has no run: the params are checked against the referenced "
+    "component's inputs and the `runPatch` against its run kind, and there is none",
+    "same-item": "both edits are in the same param or the same input/output item: one broken "
+    "field (a null `name`, a `ref` without `value`) hides the checks across its fields (Polyaxon "
+    "validates the item's fields before the checks that combine them)",
+    "same-edge": "the other edit broke the DAG edge this edit's check reads: the op its ref names "
+    "or the output it reads is gone (renamed, misspelt), or the op's component is emptied, so "
+    "there is no output or input type to compare; or the other edit removed the only use of "
+    "the op this edit renamed",
     "explained": "the other edit broke the definition this edit's check reads (the same input, "
     "matrix hyper-parameter, component or reference): the error of the other edit carries a "
     "related-information note on this edit's line saying what waits for it",
@@ -104,6 +116,72 @@ def _same_hyper_parameter(edit: dict[str, Any], other: dict[str, Any]) -> bool:
     return len(path) >= end and path[:end] == other_path[:end]
 
 
+_NO_RUN = r"has no run\.$|^runPatch requires a resolved runtime"
+_EDGE_CODES = {"PLX406", "PLX407"}
+_BROKEN_REFERENCE = {"PLX406", "PLX505", "PLX508", "PLX509"}
+
+
+def _item_start(lines: list[str], index: int) -> int | None:
+    """The first line of the list item (`- ...`) that holds line ``index``."""
+    column = len(lines[index]) - len(lines[index].lstrip())
+    for above in range(index, -1, -1):
+        text = lines[above]
+        if not text.strip() or text.lstrip().startswith("#"):
+            continue
+        indent = len(text) - len(text.lstrip())
+        is_item = text.lstrip().startswith("- ") or text.strip() == "-"
+        if is_item and (indent < column or above == index):
+            return above
+        if indent < column - 2:
+            return None
+    return None
+
+
+def _same_item(
+    text: str, lines: range, other_lines: range, edit: dict[str, Any], other: dict[str, Any]
+) -> bool:
+    path, other_path = edit["path"].split("."), other["path"].split(".")
+    if "params" in path[:-1] and "params" in other_path[:-1]:
+        at = path.index("params") + 2
+        return path[:at] == other_path[: other_path.index("params") + 2]
+    if not {"inputs", "outputs"} & set(path) or path[:-1] != other_path[:-1]:
+        return False
+    rows = text.split("\n")
+    return _item_start(rows, lines.start) == _item_start(rows, other_lines.start) is not None
+
+
+def _same_edge(
+    alone: Counter[tuple[str, str]], text: str, base: str, other: dict[str, Any]
+) -> bool:
+    """This edit's errors are DAG edge checks (or an op renamed away) and the other edit broke
+    the same edge: its own errors name the same param or op, or it removed the renamed op's
+    only use."""
+    codes = {code for code, _message in alone}
+    if codes == {"PLX509"}:
+        names = {
+            m for _code, message in alone for m in re.findall(r"Unknown op `([^`]+)`", message)
+        }
+        return bool(names) and all(
+            name in other["old"]
+            and not re.search(
+                rf"ops\.{re.escape(name)}\b|[\[ ,-] ?{re.escape(name)}\s*[\],\n]", text
+            )
+            for name in names
+        )
+    if not codes <= _EDGE_CODES:
+        return False
+    other_errors = _enforced(_analyze(base, _apply(_base_text(base), [other])))
+    named = set()
+    for _code, message in alone:
+        named.update(re.findall(r"Param `([^`]+)`|`ops\.([^`.]+)`", message))
+    names = {n for pair in named for n in pair if n}
+    return any(
+        code in _BROKEN_REFERENCE
+        and any(f"`{name}`" in message or f"`ops.{name}`" in message for name in names)
+        for code, message in other_errors
+    )
+
+
 def _explains(related: Related, lines: range, edit: dict[str, Any]) -> bool:
     """A note on another error covers the edited lines, or names the edited param."""
     if related.path is not None:
@@ -142,8 +220,8 @@ def classify(pair: dict[str, Any]) -> list[str]:
             result.append("yaml-syntax")
         elif "is not a supported value" in other["oracle"]["message"]:
             result.append("unsupported-kind")
-        elif "Unsupported run.kind" in other["oracle"]["message"] and edit["path"].startswith(
-            "run"
+        elif "Unsupported run.kind" in other["oracle"]["message"] and re.match(
+            r"(component\.)?run\b", edit["path"]
         ):
             result.append("unknown-run-kind")
         elif (
@@ -159,6 +237,14 @@ def classify(pair: dict[str, Any]) -> list[str]:
             result.append("same-hyper-parameter")
         elif any(_explains(related, lines, edit) for f in findings for related in f.related):
             result.append("explained")
+        elif re.search(_NO_RUN, other["oracle"]["message"]) and re.match(
+            r"(params|runPatch)\b", edit["path"]
+        ):
+            result.append("no-run")
+        elif _same_item(text, lines, _edit_lines(text, other), edit, other):
+            result.append("same-item")
+        elif _same_edge(alone, text, base, other):
+            result.append("same-edge")
         else:
             result.append("miss")
     return result
@@ -208,3 +294,13 @@ def test_unknown_kinds_say_what_they_leave_unchecked() -> None:
         findings = [f for f in _analyze(pair["base"], text) if f.code in ("PLX101", "PLX114")]
         assert findings, pair["id"]
         assert all("not checked until `kind` is fixed" in f.related[0].message for f in findings)
+
+
+def test_the_second_round_pairs_come_from_its_operators() -> None:
+    """`pairs_2.json`: pairs of the second round's edits (DAG and join edits, half-typed text),
+    each rejected alone, none that leaves the YAML unreadable."""
+    second = [pair for pair in PAIRS if pair["id"].startswith("q")]
+    assert len(second) >= 150
+    families = Counter(edit["family"] for pair in second for edit in pair["edits"])
+    assert {"half-typed", "join-edits", "dag-rename-op", "dag-dependencies"} <= set(families)
+    assert all(edit["oracle"]["stage"] != "read" for pair in second for edit in pair["edits"])
