@@ -411,7 +411,7 @@ def join_edits(lines: list[str], entries: list[Line], rng: Rng) -> Iterator[Edit
     the hand-written bases add joins written both ways)."""
     del rng
     for e in entries:
-        if e.key != "joins" or e.path:
+        if e.key != "joins":
             continue
         for index in range(e.index + 1, block_end(lines, e)):
             for pattern, repl in [*JOIN_EDITS, *JOIN_BLOCK_EDITS]:
