@@ -233,3 +233,15 @@ def test_a_broken_param_of_an_op_leaves_its_other_params_checked() -> None:
         assert _pair_errors(name) == [error]
     assert not PAIR_VERDICTS["op_param_broken_and_missing_output.yaml"]["ok"]
     assert sorted(_pair_errors("op_param_broken_and_missing_output.yaml")) == sorted(alone.values())
+
+
+def test_an_output_whose_name_is_not_typed_yet_leaves_the_ops_params_checked() -> None:
+    """A component output with an empty `name:` (being typed) may become any output: the params
+    of the op using that component that are bound to its sound inputs are still checked."""
+    assert not PAIR_VERDICTS["unnamed_output_alone.yaml"]["ok"]
+    assert _pair_errors("unnamed_output_alone.yaml") == [("PLX111", 21)]
+    assert not PAIR_VERDICTS["unnamed_output_and_missing_output.yaml"]["ok"]
+    assert sorted(_pair_errors("unnamed_output_and_missing_output.yaml")) == [
+        ("PLX111", 21),
+        ("PLX406", 10),
+    ]

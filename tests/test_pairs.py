@@ -3,8 +3,8 @@
 `tests/data/pairs/pairs.json` (made by `make_pairs.py` with Polyaxon 2.18.0) holds several
 hundred pairs of one-line edits of valid real files; Polyaxon rejects each edit alone.
 `pairs_2.json` (made by `edit_mutants/make_edit_mutants_2.py`) pairs the second round of edit
-mutants: DAG and join edits and half-typed text, on the corpus and on hand-written bases. In the file
-with both edits, param-lsp must still report what it reports for each edit alone, unless the
+mutants: DAG and join edits and half-typed text, on the corpus and on hand-written bases. In the
+file with both edits, param-lsp must still report what it reports for each edit alone, unless the
 other edit breaks something that edit's check truly depends on. Those dependent cases are named
 below, each with the reason from Polyaxon's semantics; anything else is a miss.
 """

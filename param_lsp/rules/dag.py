@@ -520,6 +520,10 @@ def _skip_broken(
             if broken is None:
                 continue
             name, cause, waived = broken
+            if waived is not None and UNNAMED_IO in waived:
+                sound = {io.name for io in (*op.composed.inputs, *op.composed.outputs)}
+                waived = (waived - {UNNAMED_IO}) | (set(op.composed.params) - sound)
+                waived = frozenset(waived)
             if waived is not None:
                 bound = sorted(waived & set(op.composed.params))
                 if bound and op.usable:
@@ -582,6 +586,16 @@ def _component_break(
                 continue
             name = io.entry("name") if isinstance(io, YMap) else None
             if (
+                name is not None
+                and isinstance(name[1], YScalar)
+                and name[1].value is None
+                and not any(finding.span == io.span for finding in breaks.errors)
+            ):
+                # A name not typed yet: the item may become any input/output, so only the
+                # params bound to none of the sound ones wait.
+                waived.add(UNNAMED_IO)
+                continue
+            if (
                 name is None
                 or not isinstance(name[1], YScalar)
                 or not isinstance(name[1].value, str)
@@ -592,6 +606,10 @@ def _component_break(
                 return cause, None
             waived.add(name[1].value)
     return cause, frozenset(waived)
+
+
+#: In the names `_component_break` returns: an input/output whose `name` is still empty.
+UNNAMED_IO = "\x00unnamed"
 
 
 #: Keys of an op whose contents its params check reads (a bad `name` or `trigger` is not one).
