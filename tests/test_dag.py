@@ -245,3 +245,17 @@ def test_an_output_whose_name_is_not_typed_yet_leaves_the_ops_params_checked() -
         ("PLX111", 21),
         ("PLX406", 10),
     ]
+
+
+def test_joins_broken_outside_their_params_leave_the_ops_params_checked() -> None:
+    """A DAG op whose join has a bad `query` still has its params checked (a ref to an output
+    the upstream op does not have), beside the join's error."""
+    alone = {
+        "op_join_broken_alone.yaml": ("PLX604", 11),
+        "op_join_missing_output_alone.yaml": ("PLX406", 15),
+    }
+    for name, error in alone.items():
+        assert not PAIR_VERDICTS[name]["ok"]
+        assert _pair_errors(name) == [error]
+    assert not PAIR_VERDICTS["op_join_broken_and_missing_output.yaml"]["ok"]
+    assert sorted(_pair_errors("op_join_broken_and_missing_output.yaml")) == sorted(alone.values())

@@ -31,7 +31,7 @@ from param_lsp.core.workspace import Workspace
 from param_lsp.core.yaml_tree import YMap, YNode, YScalar, YSeq
 from param_lsp.rules import refs as ref_rules
 from param_lsp.rules import templates
-from param_lsp.rules.dependent import SchemaBreaks
+from param_lsp.rules.dependent import SchemaBreaks, readable_joins
 from param_lsp.rules.joins import with_join_params
 from param_lsp.rules.params import ParamsTarget, validate_params
 from param_lsp.rules.references import composer as new_composer
@@ -633,16 +633,37 @@ def _params_break(item: YMap, breaks: SchemaBreaks) -> Finding | None:
 def _broken_params(item: YMap, breaks: SchemaBreaks) -> frozenset[str] | None:
     """The names of an op's params with schema errors when every error of what its params check
     reads lies inside single params' values; None when anything else is broken."""
+    names: set[str] = set()
     for key in _PARAMS_INPUTS:
         entry = item.entry(key)
         if key == "params" or entry is None:
             continue
-        if breaks.error_in(entry[1]) is not None or breaks.error_in(entry[0]) is not None:
+        if breaks.error_in(entry[1]) is None and breaks.error_in(entry[0]) is None:
+            continue
+        if key != "joins" or breaks.error_in(entry[0]) is not None:
             return None
+        if not readable_joins(entry[1], breaks):
+            return None
+        # Joins broken outside their params still provide them (the broken ones wait).
+        assert isinstance(entry[1], YSeq)
+        for join in entry[1].items:
+            join_params = join.get("params") if isinstance(join, YMap) else None
+            if isinstance(join_params, YMap):
+                broken = _params_in_error(join_params, breaks, inside_only=False)
+                assert broken is not None
+                names |= broken
     entry = item.entry("params")
-    if entry is None or not isinstance(entry[1], YMap) or breaks.error_in(entry[0]) is not None:
-        return None
-    params = entry[1]
+    if entry is None:
+        return frozenset(names)
+    if not isinstance(entry[1], YMap) or breaks.error_in(entry[0]) is not None:
+        return None if breaks.error_in(entry[1]) or breaks.error_in(entry[0]) else frozenset(names)
+    broken = _params_in_error(entry[1], breaks, inside_only=True)
+    return None if broken is None else frozenset(names | broken)
+
+
+def _params_in_error(params: YMap, breaks: SchemaBreaks, *, inside_only: bool) -> set[str] | None:
+    """The names of the params (of a `params` mapping) holding a schema error; None when an
+    error is not inside one param's value (and ``inside_only``)."""
     names: set[str] = set()
     for finding in breaks.errors:
         span = finding.span
@@ -661,9 +682,11 @@ def _broken_params(item: YMap, breaks: SchemaBreaks) -> frozenset[str] | None:
             None,
         )
         if owner is None:
-            return None
+            if inside_only:
+                return None
+            continue
         names.add(owner)
-    return frozenset(names)
+    return names
 
 
 def _named_items(
