@@ -259,3 +259,20 @@ def test_joins_broken_outside_their_params_leave_the_ops_params_checked() -> Non
         assert _pair_errors(name) == [error]
     assert not PAIR_VERDICTS["op_join_broken_and_missing_output.yaml"]["ok"]
     assert sorted(_pair_errors("op_join_broken_and_missing_output.yaml")) == sorted(alone.values())
+
+
+def test_an_op_without_a_name_still_has_its_dependencies_checked() -> None:
+    """An op whose name is being typed (`- name:`) is not in the graph, but a dependency it
+    names that is no op of the DAG is still reported beside the missing name."""
+    assert _pair_errors("nameless_op_alone.yaml") == [("PLX503", 7)]
+    assert _pair_errors("orphan_dependency_alone.yaml") == [("PLX509", 9)]
+    for name in (
+        "nameless_op_alone",
+        "orphan_dependency_alone",
+        "nameless_op_and_orphan_dependency",
+    ):
+        assert not PAIR_VERDICTS[f"{name}.yaml"]["ok"]
+    assert _pair_errors("nameless_op_and_orphan_dependency.yaml") == [
+        ("PLX503", 7),
+        ("PLX509", 9),
+    ]

@@ -402,7 +402,7 @@ def check_dag_run(
     if breaks:
         _skip_broken(ops, components, breaks, ctx)
     _build_graph(ops)
-    _report_orphans(ops, ctx)
+    _report_orphans(ops, ctx, _nameless_ops(ops_node))
     _report_cycles(ops, ctx)
     table = ref_rules.build_ref_table(
         dag_inputs,
@@ -973,15 +973,30 @@ def _source_of(op: OpNode) -> Path | None:
     return None
 
 
-def _report_orphans(ops: dict[str, OpNode], ctx: CheckContext) -> None:
-    orphans = sorted({name for op in ops.values() for name in op.upstream if name not in ops})
+def _nameless_ops(ops_node: YSeq) -> list[OpNode]:
+    """The ops with no name (reported as such): not in the graph, but what they name upstream
+    is still checked (a name being typed does not hide a misspelt dependency)."""
+    found = []
+    for item in ops_node.items:
+        if isinstance(item, YMap) and not str_value(item.get("name")):
+            op = OpNode("", item, item.pairs[0][0] if item.pairs else item)
+            op.upstream = _upstream(op)
+            found.append(op)
+    return found
+
+
+def _report_orphans(
+    ops: dict[str, OpNode], ctx: CheckContext, nameless: Sequence[OpNode] = ()
+) -> None:
+    every = [*ops.values(), *nameless]
+    orphans = sorted({name for op in every for name in op.upstream if name not in ops})
     if not orphans:
         return
     shown = ", ".join(f"'{name}'" for name in orphans[:MAX_LISTED])
     more = len(orphans) - MAX_LISTED
     listed = "{" + shown + (f", … and {more} more" if more > 0 else "") + "}"
     names = tuple(ops)
-    for op in ops.values():
+    for op in every:
         for name, nodes in op.upstream.items():
             if name in ops:
                 continue
