@@ -28,6 +28,7 @@ from typing import Any
 import pytest
 
 from param_lsp.core.findings import Finding, Severity
+from param_lsp.core.memo import DocumentCache
 from param_lsp.core.workspace import Workspace
 from param_lsp.engine.analyze import analyze
 from param_lsp.rules.registry import RULES
@@ -51,6 +52,7 @@ SECOND: list[dict[str, Any]] = json.loads(
     (DATA / "edit_mutants_2.json").read_text(encoding="utf-8")
 )
 MUTANTS = FIRST + SECOND
+BY_ID = {m["id"]: m for m in MUTANTS}
 #: id -> reason: where param-lsp and Polyaxon differ on purpose, or Polyaxon is inconsistent.
 EXPECTED: dict[str, str] = json.loads(
     (DATA / "expected_differences.json").read_text(encoding="utf-8")
@@ -85,6 +87,12 @@ def polyaxon_rejects(oracle: dict[str, Any]) -> bool:
 
 
 def findings(mutant: dict[str, Any]) -> list[Finding]:
+    return _findings(mutant["id"])
+
+
+@cache
+def _findings(ident: str) -> list[Finding]:
+    mutant = BY_ID[ident]
     path = base_path(mutant["base"])
     root = base_root(mutant["base"])
     return analyze(mutated(mutant), path, corpus_settings(CORPUS), Workspace(root=root)).findings
@@ -259,3 +267,31 @@ def test_the_second_round_covers_its_operators() -> None:
     assert all("\r\n" in mutated(m) for m in crlf)
     half = [m for m in SECOND if m["operator"] == "half-typed"]
     assert sum(m["oracle"]["stage"] == "read" for m in half) > 100  # YAML errors are Polyaxon's too
+
+
+def test_no_edit_makes_the_analysis_fail() -> None:
+    """Half-typed text, broken YAML, any edit: the analysis never fails (PLX007)."""
+    failed = [m["id"] for m in MUTANTS if any(f.code == "PLX007" for f in findings(m))]
+    assert not failed, failed[:10]
+
+
+def test_half_typed_edits_in_an_editor_session_match_fresh_analyses() -> None:
+    """As in an editor: each base, then its half-typed edits one after another, analysed with
+    the document's cache (what the language server does on each keystroke) give the findings
+    of a fresh analysis of the same text."""
+    by_base: dict[str, list[dict[str, Any]]] = {}
+    for m in SECOND:
+        if m["operator"] == "half-typed":
+            by_base.setdefault(m["base"], []).append(m)
+    settings = corpus_settings(CORPUS)
+    for base, mutants in sorted(by_base.items()):
+        path, workspace, cache = base_path(base), Workspace(root=base_root(base)), DocumentCache()
+        analyze(_base_text(base), path, settings, workspace, cache)
+        for mutant in mutants:
+            session = analyze(mutated(mutant), path, settings, workspace, cache).findings
+            assert _keys(session) == _keys(findings(mutant)), mutant["id"]
+            analyze(_base_text(base), path, settings, workspace, cache)
+
+
+def _keys(found: list[Finding]) -> list[str]:
+    return sorted(repr((f.code, f.message, f.span, f.severity, f.related)) for f in found)
