@@ -276,3 +276,34 @@ def test_an_op_without_a_name_still_has_its_dependencies_checked() -> None:
         ("PLX503", 7),
         ("PLX509", 9),
     ]
+
+
+@pytest.mark.parametrize(
+    ("name", "error", "note"),
+    [
+        ("half_op_name", ("PLX503", 5), "`train` is not checked until this op has a name"),
+        (
+            "half_component_name",
+            ("PLX501", 13),
+            "`dagRef: trainer` of op `train` is not checked until this component has a name",
+        ),
+        ("half_dag_ref", ("PLX508", 6), None),
+        ("half_output_name", ("PLX111", 15), None),
+    ],
+)
+def test_a_name_or_reference_being_typed_reports_only_itself(
+    name: str, error: tuple[str, int], note: str | None
+) -> None:
+    """An op or component name, a `dagRef` or an output name left empty while typing: Polyaxon
+    stops at it, and so does every check that reads it (the refs to the op, the ops using the
+    component, the outputs of the op): one error, with a note on what waits for it."""
+    verdict = PAIR_VERDICTS[f"{name}.yaml"]
+    assert not verdict["ok"]
+    path = PAIRS / f"{name}.yaml"
+    result = analyze(path.read_text(encoding="utf-8"), path, Settings(), Workspace(root=PAIRS))
+    found = [f for f in result.findings if f.severity == Severity.ERROR]
+    assert [(f.code, f.span.start.line) for f in found] == [error]
+    if found[0].polyaxon and verdict["stage"] == "dag":
+        assert found[0].polyaxon.rstrip(".") == str(verdict["message"]).rstrip(".")
+    if note is not None:
+        assert any(note in related.message for related in found[0].related)

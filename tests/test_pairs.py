@@ -65,10 +65,12 @@ DEPENDENT = {
     "same-edge": "the other edit broke the DAG edge this edit's check reads: the op its ref names "
     "or the output it reads is gone (renamed, misspelt), or the op's component is emptied, so "
     "there is no output or input type to compare; or the other edit removed the only use of "
-    "the op this edit renamed",
+    "the op this edit renamed, or the op this edit's param belongs to lost its component (an "
+    "empty `dagRef`)",
     "explained": "the other edit broke the definition this edit's check reads (the same input, "
     "matrix hyper-parameter, component or reference): the error of the other edit carries a "
-    "related-information note on this edit's line saying what waits for it",
+    "related-information note on this edit's line saying what waits for it (or naming the op "
+    "this edit's error calls unknown: an op whose name is being typed may be that op)",
 }
 
 
@@ -150,8 +152,22 @@ def _same_item(
     return _item_start(rows, lines.start) == _item_start(rows, other_lines.start) is not None
 
 
+def _op_of_line(rows: list[str], index: int) -> str | None:
+    """The name of the list item (`- name: X`) above line ``index`` with less indentation."""
+    indent = len(rows[index]) - len(rows[index].lstrip())
+    for above in range(index - 1, -1, -1):
+        match = re.match(r"^(\s*)- name:\s*(\S+)", rows[above])
+        if match and len(match.group(1)) < indent:
+            return match.group(2)
+    return None
+
+
 def _same_edge(
-    alone: Counter[tuple[str, str]], text: str, base: str, other: dict[str, Any]
+    alone: Counter[tuple[str, str]],
+    text: str,
+    base: str,
+    edit: dict[str, Any],
+    other: dict[str, Any],
 ) -> bool:
     """This edit's errors are DAG edge checks (or an op renamed away) and the other edit broke
     the same edge: its own errors name the same param or op, or it removed the renamed op's
@@ -170,7 +186,21 @@ def _same_edge(
         )
     if not codes <= _EDGE_CODES:
         return False
-    other_errors = _enforced(_analyze(base, _apply(_base_text(base), [other])))
+    other_alone = _analyze(base, _apply(_base_text(base), [other]))
+    other_errors = _enforced(other_alone)
+    # The op whose params this edit's errors are on lost its component (an empty `dagRef`).
+    this_text = _apply(_base_text(base), [edit])
+    rows = this_text.split("\n")
+    this_ops = {
+        _op_of_line(rows, f.span.start.line)
+        for f in _analyze(base, this_text)
+        if (f.code, f.message) in alone
+    }
+    if any(
+        f.code == "PLX508" and any(f"op `{op}`" in f.message for op in this_ops if op)
+        for f in other_alone
+    ):
+        return True
     named = set()
     for _code, message in alone:
         named.update(re.findall(r"Param `([^`]+)`|`ops\.([^`.]+)`", message))
@@ -183,14 +213,27 @@ def _same_edge(
 
 
 def _explains(related: Related, lines: range, edit: dict[str, Any]) -> bool:
-    """A note on another error covers the edited lines, or names the edited param."""
+    """A note on another error covers the edited lines (or points at a name on the last edited
+    line: what the edit added there), or names the edited param."""
     if related.path is not None:
         return False
     if related.span.start.line <= lines.start and lines.stop - 1 <= related.span.end.line:
         return True
+    if related.span.start.line == related.span.end.line == lines.stop - 1:
+        return True
     path = edit["path"].split(".")
     name = path[path.index("params") + 1] if "params" in path[:-1] else None
     return name is not None and f"param `{name}` " in related.message
+
+
+def _waits_on_a_note(alone: Counter[tuple[str, str]], findings: list[Finding]) -> bool:
+    """Each op name this edit's errors call unknown is named by a note of another error as
+    waiting for it (an op whose name is being typed may be that op)."""
+    names = {m for _code, message in alone for m in re.findall(r"Unknown op `([^`]+)`", message)}
+    notes = [related.message for f in findings for related in f.related]
+    return bool(names) and all(
+        any(f"`{name}` is not checked until" in note for note in notes) for name in names
+    )
 
 
 def classify(pair: dict[str, Any]) -> list[str]:
@@ -235,7 +278,9 @@ def classify(pair: dict[str, Any]) -> list[str]:
             result.append("duplicate-key")
         elif _same_hyper_parameter(edit, other):
             result.append("same-hyper-parameter")
-        elif any(_explains(related, lines, edit) for f in findings for related in f.related):
+        elif any(_explains(related, lines, edit) for f in findings for related in f.related) or (
+            _waits_on_a_note(alone, findings)
+        ):
             result.append("explained")
         elif re.search(_NO_RUN, other["oracle"]["message"]) and re.match(
             r"(params|runPatch)\b", edit["path"]
@@ -243,7 +288,7 @@ def classify(pair: dict[str, Any]) -> list[str]:
             result.append("no-run")
         elif _same_item(text, lines, _edit_lines(text, other), edit, other):
             result.append("same-item")
-        elif _same_edge(alone, text, base, other):
+        elif _same_edge(alone, text, base, edit, other):
             result.append("same-edge")
         else:
             result.append("miss")

@@ -333,6 +333,9 @@ class OpNode:
     waived: frozenset[str] = frozenset()
     #: upstream op name → the nodes that create the edge (dependency entries, refs)
     upstream: dict[str, list[YNode]] = field(default_factory=dict)
+    #: The op's component has an input/output whose name is not typed yet: what its outputs
+    #: are is not known (refs to them wait).
+    unnamed_io: bool = False
 
 
 def check_dag(
@@ -398,7 +401,7 @@ def check_dag_run(
         )
         op.composed, op.usable = composed, usable
         problems += new
-    _report_dag_ref_problems(problems, components, ctx, ops)
+    _report_dag_ref_problems(problems, components, ctx, ops, _nameless(run.get("components")))
     if breaks:
         _skip_broken(ops, components, breaks, ctx)
     _build_graph(ops)
@@ -408,7 +411,11 @@ def check_dag_run(
         dag_inputs,
         {
             name: (op.composed.inputs, op.composed.outputs)
-            if op.composed is not None and op.composed.complete and not op.composed.broken
+            if op.composed is not None
+            and op.composed.complete
+            and not op.composed.broken
+            and not op.unnamed_io
+            and not _definition_missing(op)
             else None
             for name, op in ops.items()
         },
@@ -471,6 +478,7 @@ def _check_ops(
                     read.append(_NO_OP)
                 else:
                     read.append(upstream.composed or _NOT_COMPOSED)
+                    read.append(upstream.unnamed_io)
         return tuple(read)
 
     def check(_index: int, item: YNode) -> frozenset[int]:
@@ -521,6 +529,7 @@ def _skip_broken(
                 continue
             name, cause, waived = broken
             if waived is not None and UNNAMED_IO in waived:
+                op.unnamed_io = True
                 sound = {io.name for io in (*op.composed.inputs, *op.composed.outputs)}
                 waived = (waived - {UNNAMED_IO}) | (set(op.composed.params) - sound)
                 waived = frozenset(waived)
@@ -834,11 +843,35 @@ def _no_definition(op: OpNode, composer: Composer) -> tuple[Span, str, tuple[Rel
 _DEFINITION_KEYS = ("component", "dagRef", "hubRef", "pathRef", "urlRef")
 
 
+def _definition_missing(op: OpNode) -> bool:
+    """An op with no component, reference or `run`, or an empty one (being typed): its inputs
+    and outputs are unknown, not empty (PLX508 says what is missing)."""
+    composed = op.composed
+    if composed is None or composed.run is not None:
+        return False
+    present = [op.item.get(key) for key in _DEFINITION_KEYS if key in op.item]
+    return not present or any(
+        isinstance(value, YScalar) and value.value in (None, "") for value in present
+    )
+
+
+def _nameless(node: YNode | None) -> list[YNode]:
+    """Where the "has no `name`" findings of a DAG list's nameless items are (their first key)."""
+    if not isinstance(node, YSeq):
+        return []
+    return [
+        item.pairs[0][0] if item.pairs else item
+        for item in node.items
+        if isinstance(item, YMap) and not str_value(item.get("name"))
+    ]
+
+
 def _report_dag_ref_problems(
     problems: list[tuple[str, YNode, tuple[str, ...], str]],
     components: dict[str, YMap],
     ctx: CheckContext,
     ops: dict[str, OpNode],
+    nameless_components: Sequence[YNode] = (),
 ) -> None:
     seen: set[tuple[int, str]] = set()
     for kind, node, names, op_name in problems:
@@ -846,7 +879,17 @@ def _report_dag_ref_problems(
         if key in seen:
             continue  # a component shared by several ops: one finding at its dagRef
         seen.add(key)
-        if kind == "unknown":
+        if kind == "unknown" and nameless_components:
+            # A component whose name is being typed may be the one this op means.
+            _note_on_nameless(
+                ctx,
+                COMPONENT_NO_NAME.code,
+                nameless_components[0],
+                f"`dagRef: {names[0]}` of op `{op_name}` is not checked until this component "
+                f"has a name (it may be `{names[0]}`)",
+                node.span,
+            )
+        elif kind == "unknown":
             guess = did_you_mean(names[0], list(components))
             fix = f"did you mean `{guess}`?" if guess else "add it to the DAG's `components`."
             op = ops.get(op_name)
@@ -973,6 +1016,17 @@ def _source_of(op: OpNode) -> Path | None:
     return None
 
 
+def _note_on_nameless(ctx: CheckContext, code: str, anchor: YNode, note: str, span: Span) -> None:
+    """Add ``note`` to the "has no `name`" finding (``code``) reported at ``anchor``."""
+    for index, finding in enumerate(ctx.findings):
+        if finding.code == code and finding.span == anchor.span:
+            if all(related.message != note for related in finding.related):
+                ctx.findings[index] = replace(
+                    finding, related=(*finding.related, Related(note, span))
+                )
+            return
+
+
 def _nameless_ops(ops_node: YSeq) -> list[OpNode]:
     """The ops with no name (reported as such): not in the graph, but what they name upstream
     is still checked (a name being typed does not hide a misspelt dependency)."""
@@ -989,7 +1043,27 @@ def _report_orphans(
     ops: dict[str, OpNode], ctx: CheckContext, nameless: Sequence[OpNode] = ()
 ) -> None:
     every = [*ops.values(), *nameless]
-    orphans = sorted({name for op in every for name in op.upstream if name not in ops})
+    waiting: set[str] = set()
+    if nameless:
+        # An op whose name is being typed may be the op these names mean: they wait (a note
+        # on the missing name says so); the names the nameless ops use are still checked.
+        used_by_nameless = {name for op in nameless for name in op.upstream}
+        for op in ops.values():
+            for name, nodes in op.upstream.items():
+                if name in ops or name in used_by_nameless:
+                    continue
+                waiting.add(name)
+                for node in nodes:
+                    _note_on_nameless(
+                        ctx,
+                        OP_NO_NAME.code,
+                        nameless[0].name_node,
+                        f"`{name}` is not checked until this op has a name (it may be `{name}`)",
+                        node.span,
+                    )
+    orphans = sorted(
+        {name for op in every for name in op.upstream if name not in ops and name not in waiting}
+    )
     if not orphans:
         return
     shown = ", ".join(f"'{name}'" for name in orphans[:MAX_LISTED])
@@ -998,7 +1072,7 @@ def _report_orphans(
     names = tuple(ops)
     for op in every:
         for name, nodes in op.upstream.items():
-            if name in ops:
+            if name in ops or name in waiting:
                 continue
             guess = did_you_mean(name, names)
             fix = f"did you mean `{guess}`?" if guess else "add the op or fix the name."
