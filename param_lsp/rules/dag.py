@@ -72,7 +72,9 @@ COMPONENT_NO_NAME = rule(
     summary="An entry of a DAG's `components` has no `name`.",
     doc="""
     Components of a DAG are referenced by `dagRef: <name>`; Polyaxon 2.18 rejects an entry
-    without a name even when nothing uses it: "Pipeline component requires a name."
+    without a name even when nothing uses it: "Pipeline component requires a name." While a
+    component has no name (being typed), a `dagRef` naming no component is not reported as
+    unknown (the component may become that one): a note on this error lists them.
     """,
     bad="""
     components:
@@ -115,6 +117,9 @@ OP_NO_NAME = rule(
     doc="""
     Ops are nodes of the graph and are referenced by name (`dependencies`, `ops.<name>`).
     Polyaxon 2.18: "Pipeline op requires a name." (2.16 said "Pipeline's graph is not acyclic.")
+    While an op has no name (being typed), the names other ops use that no op has are not
+    reported as unknown (the op may become one of them): a note on this error lists them. The
+    names the op without a name uses itself are still checked.
     """,
     bad="""
     operations:
