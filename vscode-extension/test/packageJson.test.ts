@@ -44,4 +44,16 @@ describe("package.json", () => {
     assert.match(manifest.scripts.bundle, /npm run bundle:graph/);
     assert.match(manifest.scripts["bundle:graph"], /--outfile=dist\/graph-webview\.js/);
   });
+
+  it("contributes the server's index command to the palette, under the server's own id", () => {
+    // The language client registers the server's commands; the palette entry must use that id.
+    const indexing = fs.readFileSync(
+      path.join(__dirname, "..", "..", "param_lsp", "lsp", "indexing.py"),
+      "utf8",
+    );
+    const serverId = /^INDEX_COMMAND = "([^"]+)"$/m.exec(indexing)?.[1];
+    assert.equal(serverId, "param-lsp.indexWorkspace");
+    const commands = manifest.contributes.commands.map((c: { command: string }) => c.command);
+    assert.ok(commands.includes(serverId));
+  });
 });
