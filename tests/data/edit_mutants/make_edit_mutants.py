@@ -878,13 +878,21 @@ def _draws(operator: str) -> int:
     return PER_OPERATOR * (3 if operator.startswith(FEW_SITES) else 1)
 
 
-def mutants_of(base: str, text: str) -> Iterator[dict]:
-    """Each operator draws with its own seeded generator (per base file), so that adding an
-    operator leaves the other operators' mutants as they were."""
+def drawn_edits(
+    base: str,
+    text: str,
+    operators: dict[str, Operator],
+    seed: int,
+    draws: Callable[[str], int],
+    keep: Callable[[str, str], bool],
+) -> Iterator[tuple[str, Edit, str, str, list[str], list[Line]]]:
+    """(operator, edit, old, new, lines, entries) for the edits each operator draws: with its
+    own seeded generator (per base file), so that adding an operator leaves the other
+    operators' mutants as they were; ``keep(operator, mutated text)`` filters them."""
     lines = text.splitlines()
     entries = scan(lines)
-    for operator, propose in OPERATORS.items():
-        rng = random.Random(f"{SEED}:{base}:{operator}")
+    for operator, propose in operators.items():
+        rng = random.Random(f"{seed}:{base}:{operator}")
         seen: set[tuple[str, str]] = set()
         found = []
         for edit in propose(lines, entries, rng):
@@ -893,23 +901,33 @@ def mutants_of(base: str, text: str) -> Iterator[dict]:
                 continue
             if text.count(replacement[0]) != 1:
                 continue
-            mutated = text.replace(*replacement)
-            if operator == "indent-slip" and not parses(mutated):
-                continue  # a slip that still parses
+            if not keep(operator, text.replace(*replacement)):
+                continue
             seen.add(replacement)
             found.append((edit, replacement))
         rng.shuffle(found)
-        for edit, (old, new) in found[: _draws(operator)]:
-            scope = edit.scope or enclosing(lines, entries, edit)
-            yield {
-                "base": base,
-                "operator": operator,
-                "path": edit.path,
-                "old": old,
-                "new": new,
-                "at": list(edit.at),
-                "scope": list(scope) if scope else None,
-            }
+        for edit, (old, new) in found[: draws(operator)]:
+            yield operator, edit, old, new, lines, entries
+
+
+def _kept(operator: str, mutated: str) -> bool:
+    return operator != "indent-slip" or parses(mutated)  # a slip that still parses
+
+
+def mutants_of(base: str, text: str) -> Iterator[dict]:
+    for operator, edit, old, new, lines, entries in drawn_edits(
+        base, text, OPERATORS, SEED, _draws, _kept
+    ):
+        scope = edit.scope or enclosing(lines, entries, edit)
+        yield {
+            "base": base,
+            "operator": operator,
+            "path": edit.path,
+            "old": old,
+            "new": new,
+            "at": list(edit.at),
+            "scope": list(scope) if scope else None,
+        }
     if "\r" not in text:
         yield {
             "base": base,

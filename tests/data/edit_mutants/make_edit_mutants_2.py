@@ -41,10 +41,10 @@ from make_edit_mutants import (
     Edit,
     Line,
     Rng,
-    as_replacement,
     bases,
     block_end,
     dotted,
+    drawn_edits,
     enclosing,
     insert_after,
     io_field,
@@ -52,7 +52,6 @@ from make_edit_mutants import (
     judge,
     parent,
     replace,
-    scan,
     set_value,
     style_flow,
 )
@@ -452,43 +451,32 @@ def draws(operator: str) -> int:
 
 
 def mutants_of(base: str, text: str) -> Iterator[dict]:
-    lines = text.splitlines()
-    entries = scan(lines)
     data = loads(text)
-    for operator, propose in OPERATORS.items():
-        rng = random.Random(f"{SEED}:{base}:{operator}")
-        seen: set[tuple[str, str]] = set()
-        found = []
-        for edit in propose(lines, entries, rng):
-            replacement = as_replacement(lines, edit)
-            if replacement is None or replacement in seen or replacement[0] == replacement[1]:
-                continue
-            if text.count(replacement[0]) != 1:
-                continue
-            mutated = text.replace(*replacement)
-            if operator.startswith(STYLE) and loads(mutated) != data:
-                continue  # a style rewrite must not change what Polyaxon reads
-            seen.add(replacement)
-            found.append((edit, replacement))
-        rng.shuffle(found)
-        for edit, (old, new) in found[: draws(operator)]:
-            scope = edit.scope or enclosing(lines, entries, edit)
-            uses = getattr(edit, "uses", None)
-            if uses:
-                # the lines after the edit moved by the number of lines it added
-                shift = len(edit.new) - (edit.end - edit.start)
-                uses = [[a + (shift if a >= edit.end else 0), b + (shift if b >= edit.end else 0)]
-                        for a, b in uses]  # fmt: skip
-            yield {
-                "base": base,
-                "operator": operator,
-                "path": edit.path,
-                "old": old,
-                "new": new,
-                "at": list(edit.at),
-                "scope": list(scope) if scope else None,
-                **({"uses": uses} if uses else {}),
-            }
+
+    def keep(operator: str, mutated: str) -> bool:
+        # a style rewrite must not change what Polyaxon reads
+        return not operator.startswith(STYLE) or loads(mutated) == data
+
+    for operator, edit, old, new, lines, entries in drawn_edits(
+        base, text, OPERATORS, SEED, draws, keep
+    ):
+        scope = edit.scope or enclosing(lines, entries, edit)
+        uses = getattr(edit, "uses", None)
+        if uses:
+            # the lines after the edit moved by the number of lines it added
+            shift = len(edit.new) - (edit.end - edit.start)
+            uses = [[a + (shift if a >= edit.end else 0), b + (shift if b >= edit.end else 0)]
+                    for a, b in uses]  # fmt: skip
+        yield {
+            "base": base,
+            "operator": operator,
+            "path": edit.path,
+            "old": old,
+            "new": new,
+            "at": list(edit.at),
+            "scope": list(scope) if scope else None,
+            **({"uses": uses} if uses else {}),
+        }
 
 
 def crlf_mistakes(first_round: list[dict], count: int) -> list[dict]:
