@@ -18,7 +18,7 @@ from param_lsp.core.settings import Settings
 from param_lsp.core.workspace import Workspace
 from param_lsp.engine.analyze import analyze
 from param_lsp.rules.families import load_all
-from param_lsp.rules.registry import RULES
+from param_lsp.rules.registry import RULES, shown
 from tests.corpus_support import corpus_dir
 
 DATA = Path(__file__).parent / "data"
@@ -131,3 +131,36 @@ def test_polyaxon_wording_is_kept_apart() -> None:
 
 
 RULES_SPAN = __import__("param_lsp.core.span", fromlist=["Span"]).Span.of(0, 0, 0, 1)
+
+
+@pytest.mark.parametrize(
+    ("value", "written"),
+    [
+        ("abc", "abc"),
+        ("3", '"3"'),
+        ("true", '"true"'),
+        ("yes", '"yes"'),
+        ("~", '"~"'),
+        ("1.0e+3", '"1.0e+3"'),  # PyYAML's YAML 1.1 floats need a dot and a signed exponent
+        ("1.0e3", "1.0e3"),
+        ("1e3", "1e3"),
+        ("", '""'),
+        (" padded", '" padded"'),
+        (3, "3"),
+        (None, "null"),
+        (False, "false"),
+    ],
+)
+def test_values_are_shown_as_they_must_be_written(value: object, written: str) -> None:
+    """A string that YAML would read as another type when unquoted is shown quoted, so a
+    message about `"3"` does not look like one about the number 3."""
+    assert shown(value) == written
+
+
+def test_a_quoted_number_given_to_a_bool_input_is_shown_quoted() -> None:
+    text = (
+        'kind: operation\nparams:\n  flag: {value: "3"}\ncomponent:\n'
+        "  inputs: [{name: flag, type: bool}]\n  run: {kind: job, container: {image: x}}\n"
+    )
+    messages = [f.message for f in analyze(text, None, Settings()).findings]
+    assert messages == ['Param `flag` expects type `bool`; got `"3"`.']

@@ -111,7 +111,9 @@ def shown(value: Any) -> str:
     import json
 
     if isinstance(value, str):
-        return value
+        # A string YAML would read as something else unquoted (`"3"`, `"true"`, `""`) is shown
+        # quoted, as it must be written.
+        return json.dumps(value, ensure_ascii=False) if _reads_otherwise(value) else value
     if value is None:
         return "null"
     if isinstance(value, bool):
@@ -122,6 +124,16 @@ def shown(value: Any) -> str:
         return json.dumps(value, default=str, ensure_ascii=False)
     except (TypeError, ValueError):
         return str(value)
+
+
+def _reads_otherwise(text: str) -> bool:
+    """Whether ``text`` written as a plain YAML scalar is not this string (YAML 1.1 typing)."""
+    if not text or text != text.strip():
+        return True
+    import yaml
+
+    tag = yaml.resolver.Resolver().resolve(yaml.ScalarNode, text, (True, False))
+    return tag != "tag:yaml.org,2002:str"
 
 
 RULES: dict[str, Rule] = {}
