@@ -187,7 +187,8 @@ class ParamLanguageServer(LanguageServer):
         #: The workspace's polyaxonfiles that are not open (references/rename across files).
         self.indexer = Indexer(self.store)
         self.scan_task: asyncio.Task[None] | None = None
-        self.scan_enabled = True
+        #: Decided at start (the index command may arrive before `initialized` is handled).
+        self.scan_enabled = os.environ.get("PARAM_LSP_NO_SCAN") != "1"
         #: Files reported by workspace/didChangeWatchedFiles, not yet re-indexed.
         self.watched_changes: dict[Path, types.FileChangeType] = {}
         self.watch_task: asyncio.Task[None] | None = None
@@ -512,8 +513,7 @@ async def on_initialized(ls: ParamLanguageServer, params: types.InitializedParam
     drop_generated_sources()  # the memory is then reused by the first analysis
     await _pull_configuration(ls)
     await watching.register_watchers(ls)
-    ls.scan_enabled = os.environ.get("PARAM_LSP_NO_SCAN") != "1"
-    if ls.scan_enabled:
+    if ls.scan_enabled and (ls.scan_task is None or ls.scan_task.done()):
         ls.scan_task = asyncio.get_running_loop().create_task(ls.indexer.scan(ls))
 
 

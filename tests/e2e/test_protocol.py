@@ -224,6 +224,16 @@ async def test_invalid_options_fall_back_to_defaults(
     assert client.messages[0].type == types.MessageType.Warning
 
 
+async def test_indexing_again_says_when_indexing_is_turned_off(
+    bad_options_client: LanguageClient,
+) -> None:
+    # This server runs with PARAM_LSP_NO_SCAN=1 (a workspace folder, but no scan).
+    answer = await bad_options_client.workspace_execute_command_async(
+        types.ExecuteCommandParams(command="param-lsp.indexWorkspace")
+    )
+    assert answer == {"started": False, "reason": "workspace indexing is turned off"}
+
+
 async def test_project_configuration_file_applies_under_client_settings(
     client: LanguageClient, workspace: Path
 ) -> None:

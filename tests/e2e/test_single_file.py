@@ -108,3 +108,10 @@ async def test_component_input_references_say_they_may_be_incomplete(
     assert len(told) == 1, told  # once, not per request
     assert told[0].startswith("References may be incomplete: no workspace folder is open")
     assert "`learning_rate`" in told[0]
+
+
+async def test_indexing_again_says_there_is_no_workspace_to_index(client: LanguageClient) -> None:
+    answer = await client.workspace_execute_command_async(
+        types.ExecuteCommandParams(command="param-lsp.indexWorkspace")
+    )
+    assert answer == {"started": False, "reason": "no workspace folder is open"}
