@@ -64,6 +64,11 @@ def test_neovim_graph_lenses_and_value_hovers(nvim: str, tmp_path: Path) -> None
     assert "output `model` of op `train`, type `path`" in by_step["hover-ref"]["value"]
     # The component alone: the input's default.
     assert "**learning_rate** (`float`) = `0.001`" in by_step["hover-template"]["value"]
+    # The README's Neovim call of the index command (scans are off in this session).
+    assert by_step["index-command"]["answer"] == {
+        "started": False,
+        "reason": "workspace indexing is turned off",
+    }
 
 
 def test_documented_graph_config_is_the_tested_one() -> None:

@@ -84,6 +84,14 @@ local ok, err = pcall(function()
   vim.wait(10000, function() return #vim.lsp.get_clients({ bufnr = comp, name = "param_lsp" }) > 0 end, 10)
   out({ step = "hover-template", value = hover_at(comp, "{{ learning_rate }}", 4) or "" })
 
+  -- 5. The index command, called as the README documents it for Neovim 0.11.
+  local answer
+  -- (a handler added to read the answer; the README's call has none)
+  vim.lsp.get_clients({ name = "param_lsp" })[1]:exec_cmd(
+    { command = "param-lsp.indexWorkspace" }, nil, function(_, result) answer = result end)
+  vim.wait(10000, function() return answer ~= nil end, 20)
+  out({ step = "index-command", answer = answer or vim.NIL })
+
   vim.lsp.stop_client(client.id)
   out({ ok = true })
 end)
