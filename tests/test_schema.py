@@ -60,7 +60,7 @@ EXPECTED = [
     (
         "env_label_null",
         "PLX111",
-        (7, 6, 7, 17),  # an empty value has no width: the finding sits on its key
+        (7, 18, 7, 18),
         ["`run.environment.labels.annotations` must be a value other than null; got null"],
         None,
     ),

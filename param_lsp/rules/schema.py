@@ -711,19 +711,12 @@ class _Walker:
         self.doc_kind: str | None = None
 
     # -- reporting --
-    def wrong(
-        self, node: YNode, t: Type, path: Path, extra: str = "", *, at: YNode | None = None
-    ) -> bool:
-        """Report ``node`` as not of type ``t``. An empty value (`key:` with nothing after it)
-        has no width to underline: the finding then sits on ``at``, the key that owns it."""
-        span = node.span
-        if at is not None and span.start == span.end:
-            span = at.span
+    def wrong(self, node: YNode, t: Type, path: Path, extra: str = "") -> bool:
         reason = schema_values.value_reason(t, node)
         if reason is not None:
             self.ctx.report(
                 schema_values.INVALID_VALUE.at(
-                    span,
+                    node.span,
                     f"{_where(path)} must be {_expected(t)}; got {_describe(node)}.",
                     polyaxon=reason,
                 )
@@ -732,7 +725,7 @@ class _Walker:
         extra, polyaxon = _polyaxon_extra(extra)
         self.ctx.report(
             WRONG_TYPE.at(
-                span,
+                node.span,
                 f"{_where(path)} must be {_expected(t)}; got {_describe(node)}.{extra}",
                 polyaxon=polyaxon,
             )
@@ -782,7 +775,7 @@ class _Walker:
             ok = _scalar_ok(tag, node.value)
             if ok is not None:
                 if not ok:
-                    return self.wrong(node, t, path, at=owner)
+                    return self.wrong(node, t, path)
                 if tag == "name":
                     return self.check_name(node, path)
                 return True
@@ -808,13 +801,12 @@ class _Walker:
                     if inner[0] in ("enum", "oneof") or _scalar_ok(inner[0], node.value):
                         return self.check(node, inner, path, owner)
                     if inner[0] in ("datetime", "timedelta"):
-                        return self.wrong(node, t, path, at=owner)
+                        return self.wrong(node, t, path)
                     return self.wrong(
                         node,
                         t,
                         path,
                         f" (Polyaxon: Value must be a reference, received `{node.value}` instead.)",
-                        at=owner,
                     )
                 return self.check(node, t[1], path, owner)
         elif tag == "ref":
@@ -823,7 +815,7 @@ class _Walker:
             return True
         handler = _HANDLERS.get(tag)
         if handler is None:
-            return self.wrong(node, t, path, at=owner)
+            return self.wrong(node, t, path)
         return handler(self, node, t, path, owner)
 
     def check_model(
@@ -886,7 +878,7 @@ class _Walker:
 
 def _h_list(w: _Walker, node: YNode, t: Type, path: Path, owner: YNode) -> bool:
     if not isinstance(node, YSeq):
-        return w.wrong(node, t, path, at=owner)
+        return w.wrong(node, t, path)
     memo = w.ctx.memo
     if memo is not None and len(node.items) > 1:
         # A whole list an edit did not touch (the incremental parse keeps it as it was).
@@ -927,7 +919,7 @@ def _list_items(w: _Walker, node: YSeq, t: Type, path: Path) -> bool:
 
 def _h_dict(w: _Walker, node: YNode, t: Type, path: Path, owner: YNode) -> bool:
     if not isinstance(node, YMap):
-        return w.wrong(node, t, path, at=owner)
+        return w.wrong(node, t, path)
     ok = True
     value_t = t[1]
     for key, (key_node, value) in node.index.items():
@@ -945,7 +937,7 @@ def _h_dict(w: _Walker, node: YNode, t: Type, path: Path, owner: YNode) -> bool:
 
 
 def _h_anydict(w: _Walker, node: YNode, t: Type, path: Path, owner: YNode) -> bool:
-    return True if isinstance(node, YMap) else w.wrong(node, t, path, at=owner)
+    return True if isinstance(node, YMap) else w.wrong(node, t, path)
 
 
 def _other_kinds(
@@ -970,13 +962,13 @@ def _other_kinds(
 
 def _h_obj(w: _Walker, node: YNode, t: Type, path: Path, owner: YNode) -> bool:
     if not isinstance(node, YMap):
-        return w.wrong(node, t, path, at=owner)
+        return w.wrong(node, t, path)
     return w.check_model(node, t[1], path, owner)
 
 
 def _h_disc(w: _Walker, node: YNode, t: Type, path: Path, owner: YNode) -> bool:
     if not isinstance(node, YMap):
-        return w.wrong(node, t, path, at=owner)
+        return w.wrong(node, t, path)
     members, title = UNIONS[t[1]]
     kind_entry = node.entry("kind")
     if kind_entry is None:
@@ -1051,7 +1043,7 @@ def _h_k8slist(w: _Walker, node: YNode, t: Type, path: Path, owner: YNode) -> bo
     if not isinstance(node, YSeq):
         message = t[2]
         if message is None:
-            return w.wrong(node, t, path, at=owner)
+            return w.wrong(node, t, path)
         w.ctx.report(
             WRONG_TYPE.at(
                 node.span,
@@ -1099,7 +1091,7 @@ def _h_oneof(w: _Walker, node: YNode, t: Type, path: Path, owner: YNode) -> bool
                 return _h_list(w, node, alt, path, owner)
     if any(_shape_ok(node, alt) for alt in alternatives):
         return True
-    return w.wrong(node, t, path, at=owner)
+    return w.wrong(node, t, path)
 
 
 def _h_strlist(w: _Walker, node: YNode, t: Type, path: Path, owner: YNode) -> bool:
@@ -1110,7 +1102,7 @@ def _h_strlist(w: _Walker, node: YNode, t: Type, path: Path, owner: YNode) -> bo
 
 def _h_params(w: _Walker, node: YNode, t: Type, path: Path, owner: YNode) -> bool:
     if not isinstance(node, YMap):
-        return w.wrong(node, t, path, " (Polyaxon: Input should be a valid dictionary)", at=owner)
+        return w.wrong(node, t, path, " (Polyaxon: Input should be a valid dictionary)")
     memo = w.ctx.memo
     if memo is not None and len(node.pairs) > 1:
         return memo.run(
@@ -1158,7 +1150,6 @@ def _h_fullparam(w: _Walker, node: YNode, t: Type, path: Path, owner: YNode) -> 
             t,
             path,
             " Only operation `params` accept the short form; here write `{value: ...}`.",
-            at=owner,
         )
     return w.check_model(node, "Param", path, owner)
 
@@ -1237,7 +1228,7 @@ def _io_item_crash(w: _Walker, node: YNode) -> str:
 
 def _h_io(w: _Walker, node: YNode, t: Type, path: Path, owner: YNode) -> bool:
     if not isinstance(node, YMap):
-        return w.wrong(node, t, path, _io_item_crash(w, node), at=owner)
+        return w.wrong(node, t, path, _io_item_crash(w, node))
     ok = True
     name_node = node.get("name")
     name = name_node.to_py() if name_node is not None else None
@@ -1429,7 +1420,7 @@ def _validate_default(
 
 def _h_run(w: _Walker, node: YNode, t: Type, path: Path, owner: YNode) -> bool:
     if not isinstance(node, YMap):
-        return w.wrong(node, t, path, " (Polyaxon: Input should be a valid dictionary)", at=owner)
+        return w.wrong(node, t, path, " (Polyaxon: Input should be a valid dictionary)")
     kind_entry = node.entry("kind")
     if kind_entry is None:
         return True  # a partial run (Dict), checked against the referenced base at compile time
@@ -1460,7 +1451,7 @@ def _h_run(w: _Walker, node: YNode, t: Type, path: Path, owner: YNode) -> bool:
 def _h_cmd(w: _Walker, node: YNode, t: Type, path: Path, owner: YNode) -> bool:
     if isinstance(node, YScalar):
         if not isinstance(node.value, str):
-            return w.wrong(node, ("oneof", ("str",), ("list", ("str",))), path, at=owner)
+            return w.wrong(node, ("oneof", ("str",), ("list", ("str",))), path)
         if not node.value.strip():
             w.ctx.report(INVALID_SHORTCUT.at(node.span, "`cmd` must not be blank; give a command."))
             return False
@@ -1479,7 +1470,7 @@ def _h_cmd(w: _Walker, node: YNode, t: Type, path: Path, owner: YNode) -> bool:
                 )
                 ok = False
         return ok
-    return w.wrong(node, ("oneof", ("str",), ("list", ("str",))), path, at=owner)
+    return w.wrong(node, ("oneof", ("str",), ("list", ("str",))), path)
 
 
 def _h_env(w: _Walker, node: YNode, t: Type, path: Path, owner: YNode) -> bool:
@@ -1502,7 +1493,7 @@ def _h_env(w: _Walker, node: YNode, t: Type, path: Path, owner: YNode) -> bool:
         if not isinstance(key, str):
             ok = w.wrong(key_node, ("str",), (path, str(key)))
         elif not isinstance(py, str):
-            ok = w.wrong(value, ("str",), (path, key), at=key_node)
+            ok = w.wrong(value, ("str",), (path, key))
     return ok
 
 
@@ -1589,7 +1580,7 @@ def _h_resources(w: _Walker, node: YNode, t: Type, path: Path, owner: YNode) -> 
 
 def _h_poly(w: _Walker, node: YNode, t: Type, path: Path, owner: YNode) -> bool:
     if not isinstance(node, YMap):
-        return w.wrong(node, t, path, at=owner)
+        return w.wrong(node, t, path)
     return not _check_document(w, node, t[1], path)
 
 
@@ -1600,7 +1591,7 @@ def _h_matrix(w: _Walker, node: YNode, t: Type, path: Path, owner: YNode) -> boo
 def _h_image(w: _Walker, node: YNode, t: Type, path: Path, owner: YNode) -> bool:
     """A StrictStr that clipped accepts as a docker image."""
     if not (isinstance(node, YScalar) and isinstance(node.value, str)):
-        return bool(w.wrong(node, ("str",), path, at=owner))
+        return bool(w.wrong(node, ("str",), path))
     reason = schema_values.docker_image_error(node.value)
     if reason is None:
         return True
