@@ -60,7 +60,7 @@ EXPECTED = [
     (
         "env_label_null",
         "PLX111",
-        (7, 18, 7, 18),
+        (7, 18, 7, 18),  # the rule's own position; the analysis moves it onto the key
         ["`run.environment.labels.annotations` must be a value other than null; got null"],
         None,
     ),

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import re
+from dataclasses import dataclass, field, replace
 from enum import IntEnum
 from typing import Any
 
-from param_lsp.core.span import Span
+from param_lsp.core.span import YAML_LINE_BREAK, Span
 
 
 class Severity(IntEnum):
@@ -70,3 +71,35 @@ class Finding:
     def sort_key(self) -> tuple[int, int, int, int, str]:
         s = self.span
         return (s.start.line, s.start.character, s.end.line, s.end.character, self.code)
+
+
+#: The key, or the `-` of a list item, that an empty value on a line comes after.
+_EMPTY_VALUE_OWNER = re.compile(
+    r"""(?<![^\s{,\[])("[^"]*"|'[^']*'|[^\s{},\[\]:"'#-][^{},\[\]:#]*?)[ \t]*:[ \t]*$"""
+    r"""|(?<!\S)(-)[ \t]*$"""
+)
+
+
+def widen_empty_spans(
+    findings: list[Finding], text: str, keep: frozenset[str] = frozenset()
+) -> list[Finding]:
+    """Findings on an empty value (`key:` or `- ` with nothing after it) have no width for an
+    editor to underline: they are moved onto the key (or the dash) the value belongs to, in
+    every style (`{value: }` too). Codes in ``keep`` stay where they are (a YAML syntax error
+    sits at the parser's own mark)."""
+    if all(f.span.start != f.span.end or f.code in keep for f in findings):
+        return findings  # the common case: no text is split
+    lines = YAML_LINE_BREAK.split(text)
+    out: list[Finding] = []
+    for finding in findings:
+        start = finding.span.start
+        if finding.span.start == finding.span.end and finding.code not in keep:
+            line = lines[start.line] if start.line < len(lines) else ""
+            # A key is looked for in the last 256 characters only: a hostile line of thousands
+            # of key characters must not cost a search from each of them.
+            match = _EMPTY_VALUE_OWNER.search(line, max(0, start.character - 256), start.character)
+            if match is not None:
+                first, last = match.span(1) if match.group(1) else match.span(2)
+                finding = replace(finding, span=Span.of(start.line, first, start.line, last))
+        out.append(finding)
+    return out

@@ -16,7 +16,7 @@ from param_lsp.core import memo
 from param_lsp.core.chunked import parse_incremental
 from param_lsp.core.compose import Composed
 from param_lsp.core.context import CheckContext
-from param_lsp.core.findings import Finding, Related, Severity
+from param_lsp.core.findings import Finding, Related, Severity, widen_empty_spans
 from param_lsp.core.memo import DocumentCache
 from param_lsp.core.model import Layer, ParamDef, read_layer
 from param_lsp.core.settings import Settings
@@ -284,9 +284,14 @@ def _check_dag(analysis: Analysis, ctx: CheckContext, workspace: Workspace) -> N
         analysis.dag_ops = ops
 
 
+#: Findings that stay at their zero-width position: PyYAML's own mark of a syntax error.
+_AT_THEIR_MARK = frozenset({syntax.YAML_SYNTAX.code})
+
+
 def _finish(analysis: Analysis, ctx: CheckContext) -> Analysis:
     # Suppress before severity overrides, so that `off` in settings also silences PLX010.
     kept = apply_suppressions(ctx.findings, analysis.text, analysis.parsed)
+    kept = widen_empty_spans(kept, analysis.text, _AT_THEIR_MARK)
     analysis.findings = apply_severity_overrides(kept, analysis.settings)
     analysis.findings.sort(key=Finding.sort_key)
     return analysis
