@@ -14,11 +14,13 @@ from __future__ import annotations
 import json
 import os
 import re
-import select
-import subprocess
 import sys
 import threading
 from collections import OrderedDict
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import subprocess
 
 #: How long one match may run.
 TIMEOUT_S = 0.5
@@ -56,6 +58,8 @@ class _Worker:
 
     def _start(self) -> subprocess.Popen[bytes]:
         if self.proc is None or self.proc.poll() is not None:
+            import subprocess  # only when a pattern needs the helper: most runs never start it
+
             self.proc = subprocess.Popen(
                 [sys.executable, "-I", "-S", "-c", _WORKER, str(os.getpid())],
                 stdin=subprocess.PIPE,
@@ -85,6 +89,8 @@ class _Worker:
             return answer
 
     def _ask(self, pattern: str, value: str, timeout: float) -> bool | None:
+        import select
+
         proc = self._start()
         assert proc.stdin is not None and proc.stdout is not None
         try:

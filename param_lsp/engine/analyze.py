@@ -7,7 +7,6 @@ independent later stages; a stage only skips what an earlier error made untrustw
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import cast
@@ -80,6 +79,8 @@ def analyze(
         except Exception as exc:  # a bug of ours must not leave an editor with stale diagnostics
             if cache is not None:
                 cache.forget()
+            import logging  # only on this path: the CLI never needs logging otherwise
+
             logging.getLogger("param_lsp").exception("analysis failed")
             analysis = Analysis(
                 text=text,

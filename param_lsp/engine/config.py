@@ -39,7 +39,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import tomllib
 from collections.abc import Mapping
 from functools import lru_cache
 from pathlib import Path
@@ -240,6 +239,8 @@ def settings_from(config: ProjectConfig, overrides: Mapping[str, Any] | None = N
 @lru_cache(maxsize=64)
 def _load_config_file(source: Path, _mtime_ns: int, _size: int) -> ProjectConfig:
     """Parsed once per (path, mtime, size), so the language server can call this per keystroke."""
+    import tomllib  # only when there is a configuration file to read
+
     got = read_file(source, MAX_CONFIG_BYTES)
     if got.data is None:
         reason = {"too-large": f"larger than {MAX_CONFIG_BYTES:,} bytes", "missing": "missing"}

@@ -7,7 +7,6 @@ here; a rule module declares each rule once with :func:`rule` and creates findin
 from __future__ import annotations
 
 import re
-import textwrap
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,17 +14,37 @@ from param_lsp.core.findings import Finding, Fix, Related, Severity
 from param_lsp.core.span import Span
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
 class Rule:
+    """One rule; there is one object per rule (codes and names are unique), so rules compare
+    by identity."""
+
     code: str
     name: str
     family: str
     severity: Severity
     polyaxon_rejects: bool
     summary: str
-    doc: str
-    bad: str
-    good: str
+    #: The explanation and the examples as written in the rule's module (indented): the
+    #: reference reads them through :attr:`doc`, :attr:`bad` and :attr:`good`, a check never.
+    doc_source: str = ""
+    bad_source: str = ""
+    good_source: str = ""
+
+    @property
+    def doc(self) -> str:
+        """The explanation (the summary when there is none)."""
+        return _dedent(self.doc_source).strip() or self.summary
+
+    @property
+    def bad(self) -> str:
+        """An example the rule reports."""
+        return _dedent(self.bad_source).strip("\n")
+
+    @property
+    def good(self) -> str:
+        """The same example, fixed."""
+        return _dedent(self.good_source).strip("\n")
 
     def at(
         self,
@@ -136,6 +155,12 @@ def _reads_otherwise(text: str) -> bool:
     return tag != "tag:yaml.org,2002:str"
 
 
+def _dedent(text: str) -> str:
+    import textwrap  # the docs are read by `param-lsp rules`, hovers and SARIF, not by checks
+
+    return textwrap.dedent(text)
+
+
 RULES: dict[str, Rule] = {}
 _NAMES: set[str] = set()
 
@@ -164,9 +189,9 @@ def rule(
         severity=severity,
         polyaxon_rejects=polyaxon_rejects,
         summary=summary,
-        doc=textwrap.dedent(doc).strip() or summary,
-        bad=textwrap.dedent(bad).strip("\n"),
-        good=textwrap.dedent(good).strip("\n"),
+        doc_source=doc,
+        bad_source=bad,
+        good_source=good,
     )
     RULES[code] = new
     _NAMES.add(name)
