@@ -85,7 +85,7 @@ POOL_MIN_FILES = 200
 POOL_CHUNK = 48
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
 class _Problem:
     """A file that could not be checked (written to stderr after the report)."""
 
@@ -95,7 +95,7 @@ class _Problem:
 Outcome = FileResult | _Problem | None
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False, repr=False)
 class _Run:
     """What one process needs to check files; its caches live as long as the run."""
 

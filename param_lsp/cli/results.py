@@ -13,7 +13,7 @@ class UsageError(Exception):
     """A command-line usage problem (exit code 2)."""
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False, repr=False)
 class FileResult:
     display: str
     text: str | None

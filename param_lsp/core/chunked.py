@@ -57,7 +57,7 @@ class _Fallback(Exception):
     """The text cannot be assembled from its regions exactly: compose it whole."""
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False, repr=False)
 class _Piece:
     """A composed region: the entry or item it holds, and every node, to move them together."""
 
@@ -86,7 +86,7 @@ class _Piece:
             stack += piece.parts
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False, repr=False)
 class LineTable:
     """Each line of a text with its indentation, whether it holds content (not blank, not a
     comment) and where it starts (``offsets`` has one more entry: the text's length + 1)."""
@@ -151,7 +151,7 @@ class LineTable:
         return cls(text, lines, indents, content, offsets)
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False, repr=False)
 class ParseCache:
     """What one document's last parse composed, by region text; owned by one document."""
 
@@ -174,7 +174,7 @@ class ParseCache:
         return table.lines
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False, repr=False)
 class _Layout:
     """Where the items of an assembled collection start, and how they are grouped in blocks."""
 

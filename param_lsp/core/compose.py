@@ -44,7 +44,7 @@ class FindingKind(Protocol):
     ) -> Finding: ...
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
 class CompositionReports:
     """The rules composition reports, and the check of a referenced document's own errors."""
 
@@ -60,7 +60,7 @@ class CompositionReports:
 _STRATEGIES = ("post_merge", "pre_merge", "replace", "isnull")
 
 
-@dataclass(slots=True, eq=False)
+@dataclass(slots=True, eq=False, repr=False)
 class Composed:
     """An operation with its whole component chain merged (what `validate_params` sees)."""
 
@@ -127,7 +127,7 @@ def _merge_params(
     return merged
 
 
-@dataclass(slots=True, eq=False)
+@dataclass(slots=True, eq=False, repr=False)
 class _Shared:
     """One referenced file's check and composition, shared by the files that reference it."""
 

@@ -13,7 +13,7 @@ if TYPE_CHECKING:
     from param_lsp.core.memo import DocumentCache
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False, repr=False)
 class CheckContext:
     settings: Settings
     path: Path | None = None

@@ -30,7 +30,7 @@ CHUNK = 64
 UNUSED_ENTRIES = 64
 
 
-@dataclass(slots=True, eq=False)
+@dataclass(slots=True, eq=False, repr=False)
 class _Entry:
     node: YNode  # kept alive, so that its id cannot be reused by another node
     line: int  # the node's first line when the findings were made
@@ -44,7 +44,7 @@ class _Entry:
     inner: tuple[_Entry, ...] = ()
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False, repr=False)
 class DocumentCache:
     """Owned by one document; used by one analysis at a time."""
 

@@ -58,7 +58,7 @@ def str_value(node: YNode | None) -> str | None:
     return None
 
 
-@dataclass(slots=True, eq=False)
+@dataclass(slots=True, eq=False, repr=False)
 class IODef:
     name: str
     node: YMap
@@ -164,7 +164,7 @@ def read_ios(node: YNode | None, *, is_output: bool, source: Path | None) -> lis
     )
 
 
-@dataclass(slots=True, eq=False)
+@dataclass(slots=True, eq=False, repr=False)
 class ParamDef:
     name: str
     key_node: YNode | None
@@ -280,7 +280,7 @@ _CAMEL_OF = {
 }  # fmt: skip
 
 
-@dataclass(slots=True, eq=False)
+@dataclass(slots=True, eq=False, repr=False)
 class Layer:
     """One document of a composition chain: a file, an inline component, or a DAG entry."""
 

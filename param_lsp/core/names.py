@@ -81,7 +81,7 @@ def did_you_mean(name: str, candidates: Sequence[str]) -> str | None:
     return best[2]
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False, repr=False)
 class _Bucket:
     #: (lowered, position, name), sorted; and the same with the lowered name reversed.
     forwards: list[tuple[str, int, str]]

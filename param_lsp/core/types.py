@@ -956,7 +956,7 @@ _register_structs()
 # --------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
 class _Target:
     repr: str
     loadable: bool

@@ -23,7 +23,7 @@ from param_lsp.core.yaml_tree import ParsedYaml, parse_yaml
 MAX_FILE_BYTES = 5 * 1024 * 1024
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
 class ReadResult:
     path: Path
     parsed: ParsedYaml | None = None
@@ -31,7 +31,7 @@ class ReadResult:
     error: str | None = None  # "missing", "outside", "too-large", "unreadable", "not-utf8"
 
 
-@dataclass
+@dataclass(eq=False, repr=False)
 class Workspace:
     """Root folders plus in-memory overrides; shared by the CLI run and the language server.
 

@@ -83,7 +83,7 @@ COMPOSER_SAFE_DEPTH = 5_000
 MAX_EXPANDED_NODES = 1_000_000
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
 class YamlProblem:
     """A reason PyYAML (and therefore Polyaxon) cannot read the document."""
 
@@ -255,7 +255,7 @@ def walk(root: YNode) -> Iterator[YNode]:
             stack.extend(node.items)
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False, repr=False)
 class ParsedYaml:
     root: YNode | None
     problems: list[YamlProblem]

@@ -44,7 +44,7 @@ from param_lsp.rules.suppressions import apply_suppressions
 SUPPORTED_KINDS = (None, "operation", "component")
 
 
-@dataclass(slots=True, eq=False)
+@dataclass(slots=True, eq=False, repr=False)
 class Analysis:
     text: str
     path: Path | None

@@ -326,7 +326,7 @@ NESTED_DAG_ISSUE = rule(
 )
 
 
-@dataclass(slots=True, eq=False)
+@dataclass(slots=True, eq=False, repr=False)
 class OpNode:
     name: str
     item: YMap

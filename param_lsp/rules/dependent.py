@@ -35,7 +35,7 @@ _KEEPABLE_SHAPES: dict[str, type] = {
 }
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False, repr=False)
 class SchemaBreaks:
     """The schema errors of one document, to tell which of its parts are broken."""
 
@@ -107,7 +107,7 @@ def _first_error(breaks: SchemaBreaks, nodes: Iterable[YNode | None]) -> Finding
     return None
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False, repr=False)
 class ParamsPlan:
     """What the params check may read: None for `params` means "skip the check"."""
 

@@ -327,7 +327,7 @@ def is_null(node: YNode) -> bool:
     return isinstance(node, YScalar) and node.value is None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
 class RuleSet:
     """The rules one family uses for the generic checks."""
 
@@ -358,7 +358,7 @@ def enum_values(leaf_name: str) -> tuple[str, ...]:
     return _ENUM_VALUES.get(leaf_name, ())
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
 class Field:
     """One model field: displayed (alias) name, snake_case spelling, value check."""
 

@@ -318,7 +318,7 @@ _ALL_FORMS = frozenset({"mapping", "list", "string"})
 _NO_STRING = frozenset({"mapping", "list"})
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
 class HpKind:
     """One hyper-parameter kind: its value fields (in order) and validators."""
 
@@ -874,7 +874,7 @@ _EARLY_STOPPING = _or_template(
 )  # fmt: skip
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
 class _ParamsMode:
     template_crashes: bool  # grid/bayes: a templated string crashes (`.items()`)
     empty_invalid: bool  # grid/bayes: `{}` becomes None and fails the re-validation

@@ -20,7 +20,7 @@ from param_lsp.rules.matrix import (
 )
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
 class MatrixCoverage:
     """What a matrix says about one input that has no param.
 

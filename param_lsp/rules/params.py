@@ -273,7 +273,7 @@ def is_template_value(value: Any) -> bool:
     return has_template(value)
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False, repr=False)
 class ParamsTarget:
     """What `validate_params` works on: one (composed) operation."""
 

@@ -336,7 +336,7 @@ JOIN_VALUE_CRASH = rule(
 # ------------------------------------------------------------------------------ DAG ref table
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False, repr=False)
 class RefEntry:
     """What `<ref>.<value>` resolves to: a type string and list-ness (§12.3)."""
 
@@ -345,7 +345,7 @@ class RefEntry:
     io: IODef | None = None
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False, repr=False)
 class RefTable:
     """The DAG reference context (§12.3), built once per DAG."""
 
@@ -425,7 +425,7 @@ def op_ref_entries(name: str, inputs: list[IODef], outputs: list[IODef]) -> dict
 # ------------------------------------------------------------------------------ value syntax
 
 
-@dataclass(slots=True, frozen=True)
+@dataclass(slots=True, frozen=True, eq=False, repr=False)
 class ValuePart:
     text: str  # stripped, as Polyaxon compares it
     start: int  # offset of the stripped text in the original value string

@@ -85,7 +85,7 @@ class _TextRange(NamedTuple):
     end: Position
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False, repr=False)
 class Directive:
     kind: str  # "ignore", "ignore-next-line", "ignore-file"
     span: Span  # the whole directive, `#` to `]`

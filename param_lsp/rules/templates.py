@@ -135,7 +135,7 @@ _JINJA_WORDS = frozenset(
 )  # fmt: skip
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False, repr=False)
 class TemplateScope:
     """What a template can name at one place of a document."""
 
@@ -236,7 +236,7 @@ class TemplatePath:
         return ".".join(segment.name for segment in self.segments)
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False, repr=False)
 class TemplateExpr:
     """One `{{ … }}` of a string: its span (offsets of `{{` and after `}}`) and its paths."""
 
