@@ -73,6 +73,33 @@ def results_of(root: Path) -> list[FileResult]:
     return out
 
 
+@pytest.mark.parametrize(
+    "value",
+    [
+        {},
+        [],
+        "",
+        {"a": [], "b": {}},
+        [[], {}, [[]]],
+        {'é \u2028 \x1b " \\ \t': ["\u202e", "\ud800", 0, -12, 3.5, 1e300, None, True, False]},
+        {"a": {"b": {"c": [1, [2, [3, {"d": "e"}]]]}}},
+    ],
+    ids=[
+        "empty-dict",
+        "empty-list",
+        "empty-string",
+        "empties",
+        "nested-empties",
+        "scalars",
+        "deep",
+    ],
+)
+def test_indented_writes_what_json_dumps_writes(value: object) -> None:
+    assert json_report.indented(value) == json.dumps(value, indent=2, ensure_ascii=False)
+    expected = json.dumps({"x": value}, indent=2, ensure_ascii=False)
+    assert "{\n  " + '"x": ' + json_report.indented(value, "  ") + "\n}" == expected
+
+
 @pytest.mark.parametrize("count", [0, 1, 6])
 def test_streamed_documents_are_the_whole_documents(tmp_path: Path, count: int) -> None:
     folder_of_files(tmp_path, count)
