@@ -12,14 +12,16 @@ from collections.abc import Callable, Hashable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from param_lsp.core.chunked import ParseCache
 from param_lsp.core.context import CheckContext
 from param_lsp.core.detect import Detection
 from param_lsp.core.findings import Finding
 from param_lsp.core.span import Position, Span
 from param_lsp.core.yaml_tree import YNode
+
+if TYPE_CHECKING:
+    from param_lsp.core.chunked import ParseCache
 
 T = TypeVar("T")
 #: Items per chunk of :meth:`DocumentCache.check_in_chunks`.
@@ -44,11 +46,18 @@ class _Entry:
     inner: tuple[_Entry, ...] = ()
 
 
+def _new_parse_cache() -> ParseCache:
+    # The incremental parser serves editors only: `param-lsp check` never loads it.
+    from param_lsp.core.chunked import ParseCache
+
+    return ParseCache()
+
+
 @dataclass(slots=True, eq=False, repr=False)
 class DocumentCache:
     """Owned by one document; used by one analysis at a time."""
 
-    parse: ParseCache = field(default_factory=ParseCache)
+    parse: ParseCache = field(default_factory=_new_parse_cache)
     #: What the detection rule saw in the last version (see ``detect.detect``).
     detection: Detection | None = None
     #: What the remembered results also depend on (settings, workspace state): a change
@@ -250,7 +259,7 @@ class DocumentCache:
         self._clean.clear()
         self._mapped.clear()
         self._chunks.clear()
-        self.parse = ParseCache()
+        self.parse = _new_parse_cache()
         self._entries.clear()
         self._canon_previous.clear()
         self._canon_current.clear()

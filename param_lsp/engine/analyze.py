@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import cast
 
 from param_lsp.core import memo
-from param_lsp.core.chunked import parse_incremental
 from param_lsp.core.compose import Composed
 from param_lsp.core.context import CheckContext
 from param_lsp.core.findings import Finding, Related, Severity, widen_empty_spans
@@ -126,7 +125,12 @@ def _analyze(
             )
         )
         return _finish(analysis, ctx)
-    parsed = parse_yaml(text) if cache is None else parse_incremental(text, cache.parse)
+    if cache is None:
+        parsed = parse_yaml(text)
+    else:  # an editor's document: its next version re-parses only what changed
+        from param_lsp.core.chunked import parse_incremental
+
+        parsed = parse_incremental(text, cache.parse)
     analysis.parsed = parsed
     root = syntax.report_parse(parsed, text, ctx)
     analysis.root = root
