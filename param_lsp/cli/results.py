@@ -15,6 +15,8 @@ class UsageError(Exception):
 
 @dataclass(slots=True, eq=False, repr=False)
 class FileResult:
+    """One checked file: its name as shown, its text (None once not needed) and findings."""
+
     display: str
     text: str | None
     findings: list[Finding] = field(default_factory=list)

@@ -15,6 +15,8 @@ if TYPE_CHECKING:
 
 @dataclass(slots=True, eq=False, repr=False)
 class CheckContext:
+    """What the rules of one analysis share: the settings, the file and the findings so far."""
+
     settings: Settings
     path: Path | None = None
     findings: list[Finding] = field(default_factory=list)

@@ -34,6 +34,8 @@ UNUSED_ENTRIES = 64
 
 @dataclass(slots=True, eq=False, repr=False)
 class _Entry:
+    """The findings and result of one check of one node, remembered for the next version."""
+
     node: YNode  # kept alive, so that its id cannot be reused by another node
     line: int  # the node's first line when the findings were made
     findings: list[Finding]

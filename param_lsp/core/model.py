@@ -60,6 +60,8 @@ def str_value(node: YNode | None) -> str | None:
 
 @dataclass(slots=True, eq=False, repr=False)
 class IODef:
+    """One input or output of a component, as declared."""
+
     name: str
     node: YMap
     is_output: bool
@@ -166,6 +168,8 @@ def read_ios(node: YNode | None, *, is_output: bool, source: Path | None) -> lis
 
 @dataclass(slots=True, eq=False, repr=False)
 class ParamDef:
+    """One param of an operation or op (or of `-P`): its value or ref and where it is written."""
+
     name: str
     key_node: YNode | None
     node: YNode | None

@@ -83,6 +83,8 @@ def did_you_mean(name: str, candidates: Sequence[str]) -> str | None:
 
 @dataclass(slots=True, eq=False, repr=False)
 class _Bucket:
+    """The candidate names of one length, sorted forwards and backwards."""
+
     #: (lowered, position, name), sorted; and the same with the lowered name reversed.
     forwards: list[tuple[str, int, str]]
     backwards: list[tuple[str, int, str]]

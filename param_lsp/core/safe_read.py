@@ -22,6 +22,8 @@ _FLAGS |= getattr(os, "O_CLOEXEC", 0)
 
 @dataclass(frozen=True, slots=True, eq=False, repr=False)
 class FileRead:
+    """The bytes of a file, or why they could not be read."""
+
     data: bytes | None = None
     #: (mtime_ns, size) of the descriptor that was read, for caches.
     key: tuple[int, int] | None = None

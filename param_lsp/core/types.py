@@ -48,6 +48,8 @@ __all__ = [
 
 @dataclass(frozen=True, slots=True)
 class ValueCheck:
+    """The verdict on one value for one type: converted, or how Polyaxon would reject it."""
+
     ok: bool
     value: Any = None
     message: str | None = None  # Polyaxon's own message
@@ -958,6 +960,8 @@ _register_structs()
 
 @dataclass(frozen=True, slots=True, eq=False, repr=False)
 class _Target:
+    """What a type string converts to: Polyaxon's repr of it and its converter."""
+
     repr: str
     loadable: bool
     known: bool

@@ -25,6 +25,8 @@ MAX_FILE_BYTES = 5 * 1024 * 1024
 
 @dataclass(frozen=True, slots=True, eq=False, repr=False)
 class ReadResult:
+    """A referenced file as the workspace read it: parsed, or why not."""
+
     path: Path
     parsed: ParsedYaml | None = None
     text: str | None = None

@@ -257,6 +257,8 @@ def walk(root: YNode) -> Iterator[YNode]:
 
 @dataclass(slots=True, eq=False, repr=False)
 class ParsedYaml:
+    """A parsed document: its tree (None if unreadable), its problems and duplicate keys."""
+
     root: YNode | None
     problems: list[YamlProblem]
     duplicates: list[tuple[YNode, YNode]]  # (duplicate key node, first key node)

@@ -45,6 +45,8 @@ SUPPORTED_KINDS = (None, "operation", "component")
 
 @dataclass(slots=True, eq=False, repr=False)
 class Analysis:
+    """Everything one analysis of a text found, for the CLI and the editor features."""
+
     text: str
     path: Path | None
     settings: Settings

@@ -328,6 +328,8 @@ NESTED_DAG_ISSUE = rule(
 
 @dataclass(slots=True, eq=False, repr=False)
 class OpNode:
+    """One op of a DAG, its component and the ops it depends on."""
+
     name: str
     item: YMap
     name_node: YNode

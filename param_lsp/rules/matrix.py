@@ -876,6 +876,8 @@ _EARLY_STOPPING = _or_template(
 
 @dataclass(frozen=True, slots=True, eq=False, repr=False)
 class _ParamsMode:
+    """How a matrix kind treats its `params` (templated strings, `{}`)."""
+
     template_crashes: bool  # grid/bayes: a templated string crashes (`.items()`)
     empty_invalid: bool  # grid/bayes: `{}` becomes None and fails the re-validation
     restriction: str | None  # "grid" / "bayes"

@@ -427,6 +427,8 @@ def op_ref_entries(name: str, inputs: list[IODef], outputs: list[IODef]) -> dict
 
 @dataclass(slots=True, frozen=True, eq=False, repr=False)
 class ValuePart:
+    """One `.`-part of a ref value, stripped, with its offsets in the value."""
+
     text: str  # stripped, as Polyaxon compares it
     start: int  # offset of the stripped text in the original value string
     end: int

@@ -87,6 +87,8 @@ class _TextRange(NamedTuple):
 
 @dataclass(slots=True, eq=False, repr=False)
 class Directive:
+    """One `# param-lsp: ignore...` comment, what it covers and what it silenced."""
+
     kind: str  # "ignore", "ignore-next-line", "ignore-file"
     span: Span  # the whole directive, `#` to `]`
     codes: dict[str, Span]  # normalised code → span of the entry (empty: every rule)
