@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Sequence
+from json.encoder import encode_basestring
 from typing import Any, TextIO
 
 from param_lsp.cli.results import FileResult, shown_path
 from param_lsp.core.span import EditorLines
 
-#: One scalar as JSON (`ensure_ascii=False`), by the C encoder.
+#: A scalar as JSON (`ensure_ascii=False`), by the C encoder.
 _scalar = json.JSONEncoder(ensure_ascii=False).encode
 
 
@@ -40,12 +41,15 @@ def indented(value: Any, indent: str = "") -> str:
     the pure-Python encoder that ``indent`` selects (it yields every chunk from generators,
     and was the dearest part of the report of a folder)."""
     if isinstance(value, str):
-        return _scalar(value)
+        return encode_basestring(value)  # what json writes for a string with ensure_ascii=False
     if not value and isinstance(value, dict | list):
         return "{}" if isinstance(value, dict) else "[]"
     if isinstance(value, dict):
         inner = indent + "  "
-        items = [f"{inner}{_scalar(key)}: {indented(item, inner)}" for key, item in value.items()]
+        items = [
+            f"{inner}{encode_basestring(key)}: {indented(item, inner)}"
+            for key, item in value.items()
+        ]
         return "{\n" + ",\n".join(items) + "\n" + indent + "}"
     if isinstance(value, list):
         inner = indent + "  "
