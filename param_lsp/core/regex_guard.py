@@ -11,11 +11,11 @@ every keystroke waits at most once per (pattern, value).
 
 from __future__ import annotations
 
+import _thread
 import json
 import os
 import re
 import sys
-import threading
 from collections import OrderedDict
 from typing import TYPE_CHECKING
 
@@ -52,7 +52,8 @@ class RegexTimeout(Exception):
 
 class _Worker:
     def __init__(self) -> None:
-        self.lock = threading.Lock()
+        # What `threading.Lock()` returns, without importing `threading` into every check.
+        self.lock = _thread.allocate_lock()
         self.proc: subprocess.Popen[bytes] | None = None
         self.answers: OrderedDict[tuple[str, str], bool | None] = OrderedDict()
 
