@@ -41,6 +41,7 @@ from typing import TYPE_CHECKING
 
 import yaml
 
+from param_lsp.core.lazy_regex import LazyPattern
 from param_lsp.core.schema_spec import SECTIONS_218
 from param_lsp.core.span import YAML_LINE_BREAK, common_prefix, common_suffix
 
@@ -83,10 +84,10 @@ MATRIX_KINDS = frozenset(
 _NOT_KEY_START = frozenset("#-?:{}[]!&*|>%@`,")
 #: Flow mappings are read up to this length (a value longer than that is not a marker).
 FLOW_CHARS = 4096
-_FLOW_KIND = re.compile(r"""[{,][ \t]*['"]?kind['"]?[ \t]*:[ \t]*['"]?([A-Za-z_]+)""")
-_FLOW_FOREIGN = re.compile(r"""[{,][ \t]*['"]?(?:apiVersion|\$schema)['"]?[ \t]*:""")
+_FLOW_KIND = LazyPattern(r"""[{,][ \t]*['"]?kind['"]?[ \t]*:[ \t]*['"]?([A-Za-z_]+)""")
+_FLOW_FOREIGN = LazyPattern(r"""[{,][ \t]*['"]?(?:apiVersion|\$schema)['"]?[ \t]*:""")
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-_FLOW_RUN = re.compile(r"\brun[ \t]*:[ \t]*\{[^{}]{0,4096}?\bkind\b")
+_FLOW_RUN = LazyPattern(r"\brun[ \t]*:[ \t]*\{[^{}]{0,4096}?\bkind\b")
 
 
 def _key_of(line: str) -> tuple[str, str] | None:

@@ -10,6 +10,7 @@ import re
 from typing import Any
 
 from param_lsp.core.conversion import Fail
+from param_lsp.core.lazy_regex import LazyPattern
 
 _U64_MAX = 2**64 - 1
 I64_MIN = -(2**63)
@@ -44,8 +45,8 @@ def _has_surrogate(obj: Any) -> bool:
     return False
 
 
-_JSON_INT_RE = re.compile(r"-?(?:0|[1-9][0-9]*)")
-_JSON_FLOAT_RE = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?")
+_JSON_INT_RE = LazyPattern(r"-?(?:0|[1-9][0-9]*)")
+_JSON_FLOAT_RE = LazyPattern(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?")
 _JSON_LITERALS: dict[str, Any] = {"true": True, "false": False, "null": None}
 
 
@@ -114,7 +115,7 @@ def _orjson_float(number: float) -> str:
 
 _JSON_ESCAPES = {'"': '\\"', "\\": "\\\\", "\b": "\\b", "\f": "\\f", "\n": "\\n", "\r": "\\r"}
 _JSON_ESCAPES["\t"] = "\\t"
-_JSON_ESCAPE_RE = re.compile(r'["\\\x00-\x1f]')
+_JSON_ESCAPE_RE = LazyPattern(r'["\\\x00-\x1f]')
 
 
 def _orjson_str(text: str) -> str:

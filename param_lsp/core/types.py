@@ -31,6 +31,7 @@ from functools import lru_cache
 from typing import Any
 
 from param_lsp.core.conversion import Conv, Crash, Fail
+from param_lsp.core.lazy_regex import LazyPattern
 from param_lsp.core.regex_guard import RegexTimeout, regex_match
 from param_lsp.core.strict_json import I64_MIN, json_loads, orjson_dumps
 from param_lsp.core.template_scan import has_template
@@ -248,13 +249,13 @@ def _strict(base: Conv) -> Conv:
 
 # ---- dates and durations -------------------------------------------------------------
 
-_DATE_RE = re.compile(r"(\d{4})-(\d{2})-(\d{2})", re.ASCII)
-_DATETIME_RE = re.compile(
+_DATE_RE = LazyPattern(r"(\d{4})-(\d{2})-(\d{2})", re.ASCII)
+_DATETIME_RE = LazyPattern(
     r"(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?"
     r"(?:[Zz]|[+-]([01]\d|2[0-3]):?[0-5]\d)?",
     re.ASCII,
 )
-_TIMESTAMP_STR_RE = re.compile(r"[+-]?\d+(?:\.(\d*))?", re.ASCII)
+_TIMESTAMP_STR_RE = LazyPattern(r"[+-]?\d+(?:\.(\d*))?", re.ASCII)
 _EPOCH = _dt.date(1970, 1, 1)
 
 
@@ -309,10 +310,10 @@ def _conv_date(value: Any, strict: bool) -> _dt.date:
     raise Fail
 
 
-_ISO_COMPONENT_RE = re.compile(r"(\d+)(?:[.,](\d+))?([A-Z])", re.ASCII)
+_ISO_COMPONENT_RE = LazyPattern(r"(\d+)(?:[.,](\d+))?([A-Z])", re.ASCII)
 _ISO_DATE_UNITS = {"Y": 365 * 86400, "M": 30 * 86400, "W": 7 * 86400, "D": 86400}
 _ISO_TIME_UNITS = {"H": 3600, "M": 60, "S": 1}
-_CLOCK_DURATION_RE = re.compile(
+_CLOCK_DURATION_RE = LazyPattern(
     r"(?:(\d+) ?(?:days?|d)(?:, ?| ?))?(?:(\d+):(\d{2})(?::(\d{2})(?:\.(\d+))?)?)?",
     re.IGNORECASE | re.ASCII,
 )
@@ -444,7 +445,7 @@ _BYTE_UNITS = {
     "pbit": 10**15 // 8,
     "ebit": 10**18 // 8,
 }
-_BYTE_SIZE_RE = re.compile(r"^\s*(\d*\.?\d+)\s*(\w+)?", re.IGNORECASE)
+_BYTE_SIZE_RE = LazyPattern(r"^\s*(\d*\.?\d+)\s*(\w+)?", re.IGNORECASE)
 
 
 def _conv_byte_size(value: Any, strict: bool) -> int:

@@ -8,6 +8,7 @@ from functools import lru_cache
 from typing import Any
 
 from param_lsp.core.conversion import Conv, Fail
+from param_lsp.core.lazy_regex import LazyPattern
 
 
 class _Url:
@@ -316,8 +317,8 @@ def url_conv(cls: type[_Url], schemes: frozenset[str] | None) -> Conv:
     return conv
 
 
-_WASB_HOST_RE = re.compile(r"([^@]+)@([^.]+)\.blob\.core\.windows\.net")
-_HTTPS_WASB_HOST_RE = re.compile(r"([^@]+)\.blob\.core\.windows\.net")
+_WASB_HOST_RE = LazyPattern(r"([^@]+)@([^.]+)\.blob\.core\.windows\.net")
+_HTTPS_WASB_HOST_RE = LazyPattern(r"([^@]+)\.blob\.core\.windows\.net")
 
 
 def _check_bucket(cls: type[_Url], url: str) -> None:

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from param_lsp.core.findings import Finding, Fix, Related, Severity
+from param_lsp.core.lazy_regex import LazyPattern
 from param_lsp.core.span import Span
 
 
@@ -113,7 +114,7 @@ Every diagnostic message is one short sentence in param-lsp's own voice:
    prints it on a second line (`Polyaxon: ...`), editors show it as related information.
 """
 
-_REPR_COLLECTION = re.compile(r"`?[\[{(]((?:'[^'\n]*'(?:, )?)+)[\]})]`?")
+_REPR_COLLECTION = LazyPattern(r"`?[\[{(]((?:'[^'\n]*'(?:, )?)+)[\]})]`?")
 
 
 def plain_values(text: str) -> str:

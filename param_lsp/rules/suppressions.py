@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from param_lsp.core.findings import Finding, Fix, Severity
+from param_lsp.core.lazy_regex import LazyPattern
 from param_lsp.core.span import Position, Span
 from param_lsp.core.yaml_tree import ParsedYaml, YScalar, walk
 from param_lsp.rules.registry import RULES, rule
@@ -70,7 +71,7 @@ UNKNOWN_SUPPRESSION_CODE = rule(
 #: Findings about suppressions themselves are not offered a suppression.
 SUPPRESSION_CODES = frozenset({UNUSED_SUPPRESSION.code, UNKNOWN_SUPPRESSION_CODE.code})
 
-_DIRECTIVE = re.compile(
+_DIRECTIVE = LazyPattern(
     r"#[ \t]*param-lsp:[ \t]*(?P<kind>ignore-next-line|ignore-file|ignore)\b"
     r"(?:[ \t]*\[(?P<codes>[^\]\n]*)\])?"
 )

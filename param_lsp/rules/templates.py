@@ -22,6 +22,7 @@ from pathlib import Path
 from param_lsp.core.compose import Composed
 from param_lsp.core.context import CheckContext
 from param_lsp.core.findings import Fix, Severity
+from param_lsp.core.lazy_regex import LazyPattern
 from param_lsp.core.memo import canonical, check_in_chunks, remembered
 from param_lsp.core.model import IODef, ParamDef, read_layer
 from param_lsp.core.settings import Settings
@@ -252,8 +253,8 @@ _TOKEN = re.compile(
     r"""(?P<ws>\s+)|(?P<name>[A-Za-z_][A-Za-z0-9_]*)|(?P<str>'[^'\\]*(?:\\.[^'\\]*)*'|"[^"\\]*(?:\\.[^"\\]*)*")"""
     r"""|(?P<num>\d+(?:\.\d+)?)|(?P<op>[.\[\]|(),:=<>!+\-*/%~{}])"""
 )
-_BLOCK = re.compile(r"{%-?(.*?)-?%}", re.S)
-_BOUND = re.compile(r"\b(?:for|set)\s+([A-Za-z_][A-Za-z0-9_]*(?:\s*,\s*[A-Za-z_]\w*)*)")
+_BLOCK = LazyPattern(r"{%-?(.*?)-?%}", re.S)
+_BOUND = LazyPattern(r"\b(?:for|set)\s+([A-Za-z_][A-Za-z0-9_]*(?:\s*,\s*[A-Za-z_]\w*)*)")
 
 
 def find_templates(text: str) -> list[TemplateExpr]:
