@@ -12,7 +12,10 @@ import pytest
 from param_lsp.cli.main import main
 from param_lsp.cli.reporters import json_report, sarif
 from param_lsp.cli.results import FileResult
+from param_lsp.core.findings import Finding, Severity
+from param_lsp.core.span import Span
 from param_lsp.engine.analyze import analyze
+from tests.corpus_support import corpus_dir
 
 COMPONENT = (
     "kind: component\ninputs:\n  - {name: lr, type: float}\n"
@@ -73,31 +76,48 @@ def results_of(root: Path) -> list[FileResult]:
     return out
 
 
-@pytest.mark.parametrize(
-    "value",
-    [
-        {},
-        [],
-        "",
-        {"a": [], "b": {}},
-        [[], {}, [[]]],
-        {'é \u2028 \x1b " \\ \t': ["\u202e", "\ud800", 0, -12, 3.5, 1e300, None, True, False]},
-        {"a": {"b": {"c": [1, [2, [3, {"d": "e"}]]]}}},
-    ],
-    ids=[
-        "empty-dict",
-        "empty-list",
-        "empty-string",
-        "empties",
-        "nested-empties",
-        "scalars",
-        "deep",
-    ],
-)
-def test_indented_writes_what_json_dumps_writes(value: object) -> None:
-    assert json_report.indented(value) == json.dumps(value, indent=2, ensure_ascii=False)
-    expected = json.dumps({"x": value}, indent=2, ensure_ascii=False)
-    assert "{\n  " + '"x": ' + json_report.indented(value, "  ") + "\n}" == expected
+def _edge_results() -> list[FileResult]:
+    """Results of every shape: no findings, findings with and without Polyaxon's words,
+    characters JSON escapes, lines editors break differently, no text (an unread file)."""
+    at = Span.of(0, 2, 1, 0)
+    return [
+        FileResult("clean.yaml", "a: 1\n", []),
+        FileResult(
+            'd\u00e9j\u00e0 "q" \\ \x1b\udcff.yaml',
+            "kind: x\u2028y\r\nz: \u00e9\n",
+            [
+                Finding("PLX001", 'Key `\u00e9` "x" \\ \t \u2028 \ud800', at),
+                Finding(
+                    "PLX002", "second", Span.of(1, 1, 1, 2), Severity.WARNING, polyaxon="\u202e!"
+                ),
+                Finding("PLX003", "", Span.of(5, 0, 9, 99), Severity.HINT, polyaxon=""),
+            ],
+        ),
+        FileResult("unread.yaml", None, [Finding("PLX009", "too large", at, Severity.INFORMATION)]),
+    ]
+
+
+def test_each_entry_is_the_text_json_dumps_writes() -> None:
+    for result in _edge_results():
+        whole = json.dumps(json_report.to_json([result]), indent=2, ensure_ascii=False)
+        streamed = io.StringIO()
+        json_report.report([result], streamed)
+        assert streamed.getvalue() == whole + "\n"
+
+
+@pytest.mark.skipif(not corpus_dir().is_dir(), reason="real corpus not found")
+def test_the_real_corpus_report_is_the_text_json_dumps_writes() -> None:
+    root = corpus_dir()
+    results = [
+        FileResult(str(path), text, analyze(text, path).findings)
+        for path in sorted(root.rglob("*.y*ml"))
+        for text in [path.read_text(errors="replace")]
+    ]
+    assert sum(len(result.findings) for result in results) > 100
+    streamed = io.StringIO()
+    json_report.report(results, streamed)
+    whole = json.dumps(json_report.to_json(results), indent=2, ensure_ascii=False)
+    assert streamed.getvalue() == whole + "\n"
 
 
 @pytest.mark.parametrize("count", [0, 1, 6])

@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Sequence
 from json.encoder import encode_basestring
 from typing import Any, TextIO
 
 from param_lsp.cli.results import FileResult, shown_path
 from param_lsp.core.span import EditorLines
-
-#: A scalar as JSON (`ensure_ascii=False`), by the C encoder.
-_scalar = json.JSONEncoder(ensure_ascii=False).encode
 
 
 def to_json(results: Sequence[FileResult]) -> dict[str, Any]:
@@ -35,29 +31,51 @@ def _file(result: FileResult) -> dict[str, Any]:
     return {"path": shown_path(result.display), "diagnostics": diagnostics}
 
 
-def indented(value: Any, indent: str = "") -> str:
-    """``json.dumps(value, indent=2, ensure_ascii=False)`` for dicts with string keys, lists
-    and scalars, each line after the first starting with ``indent``: the same text, without
-    the pure-Python encoder that ``indent`` selects (it yields every chunk from generators,
-    and was the dearest part of the report of a folder)."""
-    if isinstance(value, str):
-        return encode_basestring(value)  # what json writes for a string with ensure_ascii=False
-    if not value and isinstance(value, dict | list):
-        return "{}" if isinstance(value, dict) else "[]"
-    if isinstance(value, dict):
-        inner = indent + "  "
-        items = [
-            f"{inner}{encode_basestring(key)}: {indented(item, inner)}"
-            for key, item in value.items()
-        ]
-        return "{\n" + ",\n".join(items) + "\n" + indent + "}"
-    if isinstance(value, list):
-        inner = indent + "  "
-        items = [inner + indented(item, inner) for item in value]
-        return "[\n" + ",\n".join(items) + "\n" + indent + "]"
-    if type(value) is int:
-        return str(value)  # as json writes an int (its encoder is set up anew for each one)
-    return _scalar(value)
+# A file's object as `json.dumps(_file(result), indent=2, ensure_ascii=False)` lays it out,
+# indented under "files". `indent` makes json use its pure-Python encoder, whose generators
+# cost more than the rest of the report; the fixed shape is written here instead, strings
+# still escaped by json (tests hold the two to the same text).
+_ENTRY = '{{\n      "path": {path},\n      "diagnostics": {diagnostics}\n    }}'
+_DIAGNOSTIC = """{{
+          "code": {code},
+          "severity": {severity},
+          "message": {message},
+          "range": {{
+            "start": {{
+              "line": {start.line},
+              "character": {start.character}
+            }},
+            "end": {{
+              "line": {end.line},
+              "character": {end.character}
+            }}
+          }}{polyaxon}
+        }}"""
+
+
+def _entry(result: FileResult) -> str:
+    """The text of ``_file(result)`` in the document (see ``_ENTRY``)."""
+    path = encode_basestring(shown_path(result.display))
+    if not result.findings:
+        return _ENTRY.format(path=path, diagnostics="[]")
+    lines = EditorLines(result.text) if result.text is not None else None
+    diagnostics = []
+    for f in result.findings:
+        span = lines.span_to_editor(f.span) if lines else f.span
+        polyaxon = ',\n          "polyaxon": ' + encode_basestring(f.polyaxon) if f.polyaxon else ""
+        diagnostics.append(
+            _DIAGNOSTIC.format(
+                code=encode_basestring(f.code),
+                severity=encode_basestring(f.severity.label),
+                message=encode_basestring(f.message),
+                start=span.start,
+                end=span.end,
+                polyaxon=polyaxon,
+            )
+        )
+    return _ENTRY.format(
+        path=path, diagnostics="[\n        " + ",\n        ".join(diagnostics) + "\n      ]"
+    )
 
 
 def report(results: Iterable[FileResult], out: TextIO) -> int:
@@ -65,7 +83,7 @@ def report(results: Iterable[FileResult], out: TextIO) -> int:
     count = 0
     for result in results:
         out.write('{\n  "version": 1,\n  "files": [\n    ' if count == 0 else ",\n    ")
-        out.write(indented(_file(result), "    "))
+        out.write(_entry(result))
         count += 1
     out.write('{\n  "version": 1,\n  "files": []\n}\n' if count == 0 else "\n  ]\n}\n")
     return count
