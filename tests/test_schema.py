@@ -128,7 +128,7 @@ EXPECTED = [
         "wrong_type_int",
         "PLX111",
         (2, 14, 2, 17),
-        ["termination.maxRetries", "integer", "the string `3`"],
+        ["termination.maxRetries", "integer", "the string `\"3\"`", "remove the quotes"],
         None,
     ),
 ]
@@ -281,3 +281,52 @@ def test_an_io_item_that_is_no_mapping_quotes_polyaxon(name: str, line: int, got
     assert [(f.code, f.span.start.line) for f in findings] == [("PLX111", line)]
     assert got in findings[0].message
     assert findings[0].polyaxon == oracle["message"]
+
+
+_RUN = "kind: operation\nversion: 1.1\ncomponent:\n  run: {kind: job, container: {image: x}}\n"
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        # Each is rejected by Polyaxon 2.18 (pydantic: string_type, model_type, int_type,
+        # bool_parsing, list_type); the message says how to write what it wants.
+        (
+            "name: yes",
+            '`name` must be a string; got the boolean yes; quote it to keep it as text: `"yes"`.',
+        ),
+        (
+            "tags: [train, 2024-01-01]",
+            "`tags[1]` must be a string; got the date 2024-01-01; quote it to keep it as text: "
+            '`"2024-01-01"`.',
+        ),
+        (
+            "environment: [gpu]",
+            "`environment` must be a mapping; got a list; write it as a mapping (`key: value` "
+            "lines or `{key: value}`).",
+        ),
+        (
+            'termination: {maxRetries: "3"}',
+            "`termination.maxRetries` must be an integer or a `{{ ... }}` template; got the "
+            'string `"3"`; remove the quotes: `3`.',
+        ),
+        (
+            "termination: {maxRetries: three}",
+            "`termination.maxRetries` must be an integer or a `{{ ... }}` template; got the "
+            "string `three`; use a whole number.",
+        ),
+        (
+            "cache: {disable: maybe}",
+            "`cache.disable` must be a boolean or a `{{ ... }}` template; got the string "
+            "`maybe`; use `true` or `false`.",
+        ),
+        (
+            "dependencies: train",
+            "`dependencies` must be a list of strings or a `{{ ... }}` template; got the string "
+            "`train`; write it as a list (`- item` lines or `[a, b]`).",
+        ),
+    ],
+)
+def test_a_value_of_the_wrong_type_gets_the_way_to_write_it(line: str, message: str) -> None:
+    found = [f for f in analyze(_RUN + line + "\n").findings if f.code == "PLX111"]
+    assert [f.message for f in found] == [message]

@@ -411,9 +411,42 @@ def _describe(node: YNode) -> str:
     if isinstance(value, float):
         return f"the number {node.text}"
     if isinstance(value, str):
-        shown = value if len(value) <= 60 else value[:57] + "..."
+        shown = shown_value(value) if len(value) <= 60 else value[:57] + "..."
         return f"the string `{shown}`"
     return f"the {type(value).__name__} {node.text}"
+
+
+_MAPPINGS = frozenset(
+    ("anydict", "obj", "disc", "k8s", "dict", "params", "fullparam", "io", "run", "poly")
+)
+_LISTS = frozenset(("list", "k8slist"))
+_STRINGS = frozenset(("str", "name", "strlist"))
+_INTEGERS = frozenset(("int", "laxint", "posint"))
+
+
+def _fix(node: YNode, t: Type) -> str:
+    """How to write the value the type wants, as `; <fix>` (empty when there is no simple one)."""
+    while t[0] == "ref":  # a template is always accepted too: the fix is for the literal
+        t = t[1]
+    tags = {x[0] for x in t[1:]} if t[0] == "oneof" else {t[0]}
+    if isinstance(node, YScalar) and node.value is None:
+        return "; give it a value or remove the key"
+    if tags & _STRINGS and isinstance(node, YScalar):
+        return f'; quote it to keep it as text: `"{node.text}"`'
+    if tags & _MAPPINGS:
+        return "; write it as a mapping (`key: value` lines or `{key: value}`)"
+    if tags & _LISTS:
+        return "; write it as a list (`- item` lines or `[a, b]`)"
+    if tags & {"bool"}:
+        return "; use `true` or `false`"
+    if tags & _INTEGERS and isinstance(node, YScalar):
+        text = node.value if isinstance(node.value, str) else ""
+        if text.strip().lstrip("+-").isdigit():
+            return f"; remove the quotes: `{text.strip()}`"
+        return "; use a whole number"
+    if tags & _STRINGS:
+        return "; write it as one string"
+    return ""
 
 
 def _expected(t: Type) -> str:
@@ -447,7 +480,7 @@ def _expected(t: Type) -> str:
     }
     if tag in simple:
         if tag == "list" and t[1][0] in ("str", "int"):
-            return f"a list of {_expected(t[1])[2:]}s"
+            return f"a list of {_expected(t[1]).split(' ', 1)[1]}s"
         return simple[tag]
     if tag == "enum":
         return "one of " + ", ".join(f"`{v}`" for v in t[2])
@@ -568,10 +601,12 @@ class Walker:
             )
             return False
         extra, polyaxon = _polyaxon_extra(extra)
+        # An extra sentence says what to write instead; otherwise the fix for this mismatch.
+        fix = "" if extra else _fix(node, t)
         self.ctx.report(
             WRONG_TYPE.at(
                 node.span,
-                f"{_where(path)} must be {_expected(t)}; got {_describe(node)}.{extra}",
+                f"{_where(path)} must be {_expected(t)}; got {_describe(node)}{fix}.{extra}",
                 polyaxon=polyaxon,
             )
         )
