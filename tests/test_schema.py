@@ -128,7 +128,7 @@ EXPECTED = [
         "wrong_type_int",
         "PLX111",
         (2, 14, 2, 17),
-        ["termination.maxRetries", "integer", "the string `\"3\"`", "remove the quotes"],
+        ["termination.maxRetries", "integer", 'the string `"3"`', "remove the quotes"],
         None,
     ),
 ]
@@ -330,3 +330,28 @@ _RUN = "kind: operation\nversion: 1.1\ncomponent:\n  run: {kind: job, container:
 def test_a_value_of_the_wrong_type_gets_the_way_to_write_it(line: str, message: str) -> None:
     found = [f for f in analyze(_RUN + line + "\n").findings if f.code == "PLX111"]
     assert [f.message for f in found] == [message]
+
+
+@pytest.mark.parametrize(
+    ("line", "replaced", "new_text"),
+    [
+        ("name: yes", "yes", '"yes"'),
+        ("tags: [train, 2024-01-01]", "2024-01-01", '"2024-01-01"'),
+        ('termination: {maxRetries: "3"}', '"3"', "3"),
+    ],
+)
+def test_quoting_fixes_replace_exactly_the_value(line: str, replaced: str, new_text: str) -> None:
+    text = _RUN + line + "\n"
+    (finding,) = [f for f in analyze(text).findings if f.code == "PLX111"]
+    (fix,) = finding.fixes
+    start = text.index(line) + line.index(replaced)
+    assert (fix.span.start.line, fix.span.start.character) == (4, line.index(replaced))
+    assert (fix.span.end.line, fix.span.end.character) == (4, line.index(replaced) + len(replaced))
+    assert fix.new_text == new_text and fix.safe
+    fixed = text[:start] + new_text + text[start + len(replaced) :]
+    assert [f for f in analyze(fixed).findings if f.code == "PLX111"] == []
+
+
+def test_a_mapping_where_a_string_is_wanted_gets_no_edit() -> None:
+    (finding,) = analyze(_RUN + "description: {a: 1}\n").findings
+    assert finding.code == "PLX111" and finding.fixes == ()

@@ -424,29 +424,37 @@ _STRINGS = frozenset(("str", "name", "strlist"))
 _INTEGERS = frozenset(("int", "laxint", "posint"))
 
 
-def _fix(node: YNode, t: Type) -> str:
-    """How to write the value the type wants, as `; <fix>` (empty when there is no simple one)."""
+def _fix(node: YNode, t: Type) -> tuple[str, Fix | None]:
+    """How to write the value the type wants, as `; <fix>` (empty when there is no simple one),
+    and the edit that does it when it is mechanical (quoting, unquoting)."""
     while t[0] == "ref":  # a template is always accepted too: the fix is for the literal
         t = t[1]
     tags = {x[0] for x in t[1:]} if t[0] == "oneof" else {t[0]}
     if isinstance(node, YScalar) and node.value is None:
-        return "; give it a value or remove the key"
-    if tags & _STRINGS and isinstance(node, YScalar):
-        return f'; quote it to keep it as text: `"{node.text}"`'
+        return "; give it a value or remove the key", None
+    if tags & _STRINGS and isinstance(node, YScalar) and "\n" not in node.text:
+        quoted = f'"{node.text}"'
+        return (
+            f"; quote it to keep it as text: `{quoted}`",
+            Fix(f"Quote the value: {quoted}", node.span, quoted, safe=True),
+        )
     if tags & _MAPPINGS:
-        return "; write it as a mapping (`key: value` lines or `{key: value}`)"
+        return "; write it as a mapping (`key: value` lines or `{key: value}`)", None
     if tags & _LISTS:
-        return "; write it as a list (`- item` lines or `[a, b]`)"
+        return "; write it as a list (`- item` lines or `[a, b]`)", None
     if tags & {"bool"}:
-        return "; use `true` or `false`"
+        return "; use `true` or `false`", None
     if tags & _INTEGERS and isinstance(node, YScalar):
-        text = node.value if isinstance(node.value, str) else ""
-        if text.strip().lstrip("+-").isdigit():
-            return f"; remove the quotes: `{text.strip()}`"
-        return "; use a whole number"
+        text = node.value.strip() if isinstance(node.value, str) else ""
+        if text.lstrip("+-").isdigit() and node.style in ("'", '"'):
+            return (
+                f"; remove the quotes: `{text}`",
+                Fix(f"Remove the quotes: {text}", node.span, text, safe=True),
+            )
+        return "; use a whole number", None
     if tags & _STRINGS:
-        return "; write it as one string"
-    return ""
+        return "; write it as one string", None
+    return "", None
 
 
 def _expected(t: Type) -> str:
@@ -602,12 +610,13 @@ class Walker:
             return False
         extra, polyaxon = _polyaxon_extra(extra)
         # An extra sentence says what to write instead; otherwise the fix for this mismatch.
-        fix = "" if extra else _fix(node, t)
+        fix, edit = ("", None) if extra else _fix(node, t)
         self.ctx.report(
             WRONG_TYPE.at(
                 node.span,
                 f"{_where(path)} must be {_expected(t)}; got {_describe(node)}{fix}.{extra}",
                 polyaxon=polyaxon,
+                fixes=(edit,) if edit is not None else (),
             )
         )
         return False
