@@ -355,3 +355,47 @@ def test_quoting_fixes_replace_exactly_the_value(line: str, replaced: str, new_t
 def test_a_mapping_where_a_string_is_wanted_gets_no_edit() -> None:
     (finding,) = analyze(_RUN + "description: {a: 1}\n").findings
     assert finding.code == "PLX111" and finding.fixes == ()
+
+
+_JOB = "kind: operation\nversion: 1.1\ncomponent:\n  run:\n"
+
+
+@pytest.mark.parametrize(
+    ("text", "code", "misspelt", "replacement"),
+    [
+        # Each rejected by Polyaxon 2.18 (extra_forbidden, "Unsupported run.kind", "Unexpected
+        # section", V1Container's unexpected keyword); each fix is the only close name.
+        (
+            _JOB + "    kind: job\n    contaier: {image: busybox}\n",
+            "PLX110",
+            "contaier",
+            "container",
+        ),
+        (_JOB + "    kind: servic\n", "PLX114", "servic", "service"),
+        (
+            _JOB + "    kind: job\n    container: {image: busybox, imagePullPolic: Always}\n",
+            "PLX110",
+            "imagePullPolic",
+            "imagePullPolicy",
+        ),
+        ("kind: operation\nversion: 1.1\nrun_patch: {}\n", "PLX102", "run_patch", "runPatch"),
+        ("kind: operation\nversion: 1.1\nparms: {}\n", "PLX102", "parms", "params"),
+    ],
+)
+def test_a_misspelt_key_or_run_kind_gets_a_safe_replacement(
+    text: str, code: str, misspelt: str, replacement: str
+) -> None:
+    (finding,) = [f for f in analyze(text).findings if f.code == code]
+    (fix,) = finding.fixes
+    assert fix.new_text == replacement and fix.safe
+    line = text.split("\n")[fix.span.start.line]
+    assert line[fix.span.start.character : fix.span.end.character] == misspelt
+    fixed = text.replace(misspelt, replacement, 1)
+    assert [f for f in analyze(fixed).findings if f.code == code] == []
+
+
+def test_no_rename_onto_a_key_the_mapping_already_has() -> None:
+    text = _JOB + "    kind: job\n    container: {image: busybox}\n    contaier: {image: x}\n"
+    (finding,) = [f for f in analyze(text).findings if f.code == "PLX110"]
+    assert "did you mean `container`?" in finding.message
+    assert finding.fixes == ()

@@ -16,7 +16,7 @@ from param_lsp.core.schema_spec import SECTIONS_216, SECTIONS_218
 from param_lsp.core.span import Position, Span
 from param_lsp.core.yaml_tree import YMap, YScalar
 from param_lsp.rules.registry import rule
-from param_lsp.rules.schema import is_number
+from param_lsp.rules.schema import is_number, rename_fix
 
 MISSING_KIND = rule(
     "PLX100",
@@ -262,20 +262,24 @@ def check_header(root: YMap, ctx: CheckContext) -> str | None:
         if key in sections:
             continue
         fix = "remove it or move it into the section it belongs to"
+        guess: tuple[str, bool] | None = None
         if isinstance(key, str):
             camel = _camel(key)
             if camel != key and camel in sections:
                 fix = f"top-level keys are camelCase: use `{camel}`"
+                guess = (camel, True)
             else:
-                close = difflib.get_close_matches(key, sections, n=1, cutoff=0.75)
+                close = difflib.get_close_matches(key, sections, n=2, cutoff=0.75)
                 if close:
                     fix = f"did you mean `{close[0]}`?"
+                    guess = (close[0], len(close) == 1)
         ctx.report(
             UNEXPECTED_SECTION.at(
                 key_node.span,
                 f"Unknown top-level section `{key}`; {fix}",
                 polyaxon=f"Unexpected section `{key}` in {where}. Please check the Polyaxonfile "
                 "specification for this version.",
+                fixes=rename_fix(key_node, guess, root.index),
             )
         )
     return str(kind_value)

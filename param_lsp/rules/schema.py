@@ -11,7 +11,7 @@ from __future__ import annotations
 import difflib
 import math
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from decimal import Decimal, InvalidOperation
 from typing import Any, Literal
 
@@ -372,6 +372,11 @@ def _snake(key: str) -> str:
     return _CAMEL2.sub(r"\1_\2", _CAMEL1.sub(r"\1_\2", key)).lower()
 
 
+def _camel(key: str) -> str:
+    head, *rest = key.split("_")
+    return head + "".join(part[:1].upper() + part[1:] for part in rest)
+
+
 def _segments(path: WalkPath) -> list[str | int]:
     segments: list[str | int] = []
     while path:
@@ -565,14 +570,25 @@ def _scalar_ok(tag: str, value: Any) -> bool | None:
     return None
 
 
-def _suggest(key: object, options: tuple[str, ...] | list[str]) -> str:
+def _guess(key: object, options: tuple[str, ...] | list[str]) -> tuple[str, bool] | None:
+    """The option ``key`` most likely means, and whether it is the only close one."""
     if not isinstance(key, str):
-        return ""
-    close = difflib.get_close_matches(key, list(options), n=1, cutoff=0.75)
+        return None
+    close = difflib.get_close_matches(key, list(options), n=2, cutoff=0.75)
     if not close:
         snake = _snake(key)
         close = [o for o in options if _snake(o) == snake and o != key]
-    return f" Did you mean `{close[0]}`?" if close else ""
+    return (close[0], len(close) == 1) if close else None
+
+
+def rename_fix(
+    node: YNode, guess: tuple[str, bool] | None, present: Collection[object] = ()
+) -> tuple[Fix, ...]:
+    """Replace a misspelt key or value with the guess (safe for `check --fix` when it is the
+    only close candidate); none when the mapping already has that key."""
+    if guess is None or guess[0] in present or node.span.start.line != node.span.end.line:
+        return ()
+    return (Fix(f"Replace with `{guess[0]}`", node.span, guess[0], safe=guess[1]),)
 
 
 def _polyaxon_extra(extra: str) -> tuple[str, str]:
@@ -628,11 +644,13 @@ class Walker:
         path: WalkPath,
         shown: tuple[str, ...],
         related: tuple[Related, ...] = (),
+        present: Collection[object] = (),
     ) -> None:
+        """``present``: the mapping's keys (a rename onto one of them is not offered)."""
         name = key.to_py() if isinstance(key, YScalar) else "?"
-        guess = _suggest(name, shown).strip()
+        guess = _guess(name, shown)
         if guess:
-            fix = guess[0].lower() + guess[1:]
+            fix = f"did you mean `{guess[0]}`?"
         elif len(shown) <= 20:
             fix = "expected one of " + ", ".join(f"`{k}`" for k in shown) + "."
         else:
@@ -643,6 +661,7 @@ class Walker:
                 f"Unknown key `{name}` in {_where(path)} ({model_title}); {fix}",
                 polyaxon="Extra inputs are not permitted",
                 related=related,
+                fixes=rename_fix(key, guess, present),
             )
         )
 
@@ -731,6 +750,7 @@ class Walker:
                     path,
                     SHOWN_KEYS[model],
                     _other_kinds(key, model, kinds),
+                    present=node.index,
                 )
                 ok = False
                 continue
@@ -905,12 +925,16 @@ def _h_k8s(w: Walker, node: YNode, t: Type, path: WalkPath, owner: YNode) -> boo
             continue
         shown = sorted(known)
         name = key if isinstance(key, str) else str(key)
+        guess = _guess(_snake(name), shown)
+        if guess is not None and "_" not in name:  # written camelCase: suggest camelCase
+            guess = (_camel(guess[0]), guess[1])
         w.ctx.report(
             UNKNOWN_KEY.at(
                 key_node.span,
                 f"Unknown key `{name}` in {_where(path)} (Kubernetes {cls}); expected one of "
                 + ", ".join(f"`{k}`" for k in shown)
-                + f".{_suggest(_snake(name), shown)}",
+                + (f". Did you mean `{guess[0]}`?" if guess else "."),
+                fixes=rename_fix(key_node, guess, node.index),
             )
         )
         ok = False
@@ -1108,14 +1132,17 @@ def _h_run(w: Walker, node: YNode, t: Type, path: WalkPath, owner: YNode) -> boo
         return True  # a partial run (Dict), checked against the referenced base at compile time
     kind = kind_entry[1].to_py()
     if not isinstance(kind, str) or kind not in RUN_KINDS:
+        run_guess = _guess(kind, RUN_KINDS)
         w.ctx.report(
             UNKNOWN_RUN_KIND.at(
                 kind_entry[1].span,
                 f"`run.kind` must be a Polyaxon runtime; got `{shown_value(kind)}`; "
                 + (
-                    _suggest(kind, RUN_KINDS).strip().replace("Did", "did", 1)
-                    or "use one of " + ", ".join(f"`{k}`" for k in RUN_KINDS) + "."
+                    f"did you mean `{run_guess[0]}`?"
+                    if run_guess
+                    else "use one of " + ", ".join(f"`{k}`" for k in RUN_KINDS) + "."
                 ),
+                fixes=rename_fix(kind_entry[1], run_guess),
                 polyaxon=f"Unsupported run.kind: {kind!r}.",
                 related=(
                     Related(
@@ -1361,7 +1388,7 @@ def _check_document(w: Walker, root: YMap, where: Where, path: WalkPath) -> set[
         if name is not None and w.is_216 and _forbidden_216(str(key), kind, where):
             name = None
         if name is None:
-            w.unknown(key_node, title, path, SHOWN_KEYS["Polyaxonfile"])
+            w.unknown(key_node, title, path, SHOWN_KEYS["Polyaxonfile"], present=root.index)
             invalid.add(str(key))
             continue
         _alias, t, _required = fields[name]
