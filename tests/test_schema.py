@@ -399,3 +399,14 @@ def test_no_rename_onto_a_key_the_mapping_already_has() -> None:
     (finding,) = [f for f in analyze(text).findings if f.code == "PLX110"]
     assert "did you mean `container`?" in finding.message
     assert finding.fixes == ()
+
+
+def test_a_misspelt_document_kind_gets_a_safe_replacement() -> None:
+    # Polyaxon 2.18: "The Polyaxonfile with kind `operaton` is not a supported value."
+    text = "kind: operaton\nversion: 1.1\ncomponent:\n  run: {kind: job, container: {image: x}}\n"
+    (finding,) = analyze(text).findings
+    assert finding.code == "PLX101"
+    (fix,) = finding.fixes
+    assert (fix.new_text, fix.safe) == ("operation", True)
+    assert (fix.span.start.line, fix.span.start.character, fix.span.end.character) == (0, 6, 14)
+    assert analyze(text.replace("operaton", "operation")).findings == []

@@ -228,15 +228,18 @@ def check_header(root: YMap, ctx: CheckContext) -> str | None:
 
     assert kind_entry is not None
     if kind_value not in KINDS:
+        kind_guess: tuple[str, bool] | None = None
         if kind_value == "compiled_operation":
             fix = "compiled files cannot be checked; check the `operation` it came from"
         else:
-            close = difflib.get_close_matches(str(kind_value), KINDS, n=1, cutoff=0.6)
+            close = difflib.get_close_matches(str(kind_value), KINDS, n=2, cutoff=0.6)
             fix = f"did you mean `{close[0]}`?" if close else "use one of them"
+            kind_guess = (close[0], len(close) == 1) if close else None
         ctx.report(
             UNSUPPORTED_KIND.at(
                 kind_entry[1].span,
                 f"`kind` must be `operation` or `component`; got `{kind_value}`; {fix}",
+                fixes=rename_fix(kind_entry[1], kind_guess),
                 polyaxon=f"The Polyaxonfile with kind `{kind_value}` is not a supported value.",
                 related=(
                     Related(
