@@ -8,7 +8,6 @@ once against it. Matrix and joins internals belong to :mod:`param_lsp.rules.matr
 
 from __future__ import annotations
 
-import difflib
 import math
 import re
 from collections.abc import Callable, Collection
@@ -18,7 +17,7 @@ from typing import Any, Literal
 from param_lsp.core.context import CheckContext
 from param_lsp.core.findings import Fix, Related, Severity
 from param_lsp.core.model import lax_bool
-from param_lsp.core.names import did_you_mean
+from param_lsp.core.names import closest_word, did_you_mean, replacement_fix
 from param_lsp.core.schema_spec import (
     COMPONENT_ONLY_216,
     K8S_KEYS,
@@ -571,24 +570,14 @@ def _scalar_ok(tag: str, value: Any) -> bool | None:
 
 
 def _guess(key: object, options: tuple[str, ...] | list[str]) -> tuple[str, bool] | None:
-    """The option ``key`` most likely means, and whether it is the only close one."""
-    if not isinstance(key, str):
-        return None
-    close = difflib.get_close_matches(key, list(options), n=2, cutoff=0.75)
-    if not close:
+    """The option ``key`` most likely means (also `run_patch` for `runPatch`), and whether it is
+    the only close one."""
+    guess = closest_word(key, options)
+    if guess is None and isinstance(key, str):
         snake = _snake(key)
-        close = [o for o in options if _snake(o) == snake and o != key]
-    return (close[0], len(close) == 1) if close else None
-
-
-def rename_fix(
-    node: YNode, guess: tuple[str, bool] | None, present: Collection[object] = ()
-) -> tuple[Fix, ...]:
-    """Replace a misspelt key or value with the guess (safe for `check --fix` when it is the
-    only close candidate); none when the mapping already has that key."""
-    if guess is None or guess[0] in present or node.span.start.line != node.span.end.line:
-        return ()
-    return (Fix(f"Replace with `{guess[0]}`", node.span, guess[0], safe=guess[1]),)
+        same = [o for o in options if _snake(o) == snake and o != key]
+        guess = (same[0], len(same) == 1) if same else None
+    return guess
 
 
 def _polyaxon_extra(extra: str) -> tuple[str, str]:
@@ -661,7 +650,7 @@ class Walker:
                 f"Unknown key `{name}` in {_where(path)} ({model_title}); {fix}",
                 polyaxon="Extra inputs are not permitted",
                 related=related,
-                fixes=rename_fix(key, guess, present),
+                fixes=replacement_fix(key, guess, present),
             )
         )
 
@@ -934,7 +923,7 @@ def _h_k8s(w: Walker, node: YNode, t: Type, path: WalkPath, owner: YNode) -> boo
                 f"Unknown key `{name}` in {_where(path)} (Kubernetes {cls}); expected one of "
                 + ", ".join(f"`{k}`" for k in shown)
                 + (f". Did you mean `{guess[0]}`?" if guess else "."),
-                fixes=rename_fix(key_node, guess, node.index),
+                fixes=replacement_fix(key_node, guess, node.index),
             )
         )
         ok = False
@@ -1142,7 +1131,7 @@ def _h_run(w: Walker, node: YNode, t: Type, path: WalkPath, owner: YNode) -> boo
                     if run_guess
                     else "use one of " + ", ".join(f"`{k}`" for k in RUN_KINDS) + "."
                 ),
-                fixes=rename_fix(kind_entry[1], run_guess),
+                fixes=replacement_fix(kind_entry[1], run_guess),
                 polyaxon=f"Unsupported run.kind: {kind!r}.",
                 related=(
                     Related(
