@@ -543,3 +543,29 @@ _SWEPT = (
 def test_missing_and_null_matrix_fields_say_the_fix(matrix: str, code: str, message: str) -> None:
     found = analyze(_SWEPT + matrix).findings
     assert [(f.code, f.message) for f in found] == [(code, message)]
+
+
+@pytest.mark.parametrize(
+    ("matrix", "code", "misspelt", "replacement", "safe"),
+    [
+        # Rejected by Polyaxon 2.18 (a union tag it does not know).
+        ("  kind: gird\n  params:\n    lr: {kind: choice, value: [0.1]}\n", "PLX701", "gird",
+         "grid", True),
+        ("  kind: grid\n  params:\n    lr: {kind: logspce, value: [0.1, 1, 3]}\n", "PLX710",
+         "logspce", "logspace", True),
+        # `choice` and `pchoice` are both close: offered in the editor, never applied unattended.
+        ("  kind: grid\n  params:\n    lr: {kind: choise, value: [0.1]}\n", "PLX710", "choise",
+         "choice", False),
+    ],
+)  # fmt: skip
+def test_a_misspelt_matrix_or_hyper_parameter_kind_gets_a_replacement(
+    matrix: str, code: str, misspelt: str, replacement: str, safe: bool
+) -> None:
+    text = _SWEPT + matrix
+    (finding,) = [f for f in analyze(text).findings if f.code == code]
+    assert f"`{replacement}`" in finding.message
+    (fix,) = finding.fixes
+    assert (fix.new_text, fix.safe) == (replacement, safe)
+    line = text.split("\n")[fix.span.start.line]
+    assert line[fix.span.start.character : fix.span.end.character] == misspelt
+    assert analyze(text.replace(misspelt, replacement)).findings == []

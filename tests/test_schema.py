@@ -410,3 +410,23 @@ def test_a_misspelt_document_kind_gets_a_safe_replacement() -> None:
     assert (fix.new_text, fix.safe) == ("operation", True)
     assert (fix.span.start.line, fix.span.start.character, fix.span.end.character) == (0, 6, 14)
     assert analyze(text.replace("operaton", "operation")).findings == []
+
+
+@pytest.mark.parametrize(
+    ("line", "misspelt", "replacement"),
+    [
+        # Rejected by Polyaxon 2.18: a union tag it does not know; not one of the literals.
+        ('schedule: {kind: crn, cron: "0 0 * * *"}', "crn", "cron"),
+        ("patchStrategy: replac", "replac", "replace"),
+    ],
+)
+def test_a_misspelt_choice_gets_a_safe_replacement(
+    line: str, misspelt: str, replacement: str
+) -> None:
+    text = _RUN + line + "\n"
+    (finding,) = [f for f in analyze(text).findings if f.code == "PLX113"]
+    assert finding.message.endswith(f"; did you mean `{replacement}`?")
+    (fix,) = finding.fixes
+    assert (fix.new_text, fix.safe) == (replacement, True)
+    assert text.split("\n")[4][fix.span.start.character : fix.span.end.character] == misspelt
+    assert analyze(text.replace(misspelt, replacement)).findings == []

@@ -683,10 +683,13 @@ class Walker:
                         return True
                 except TypeError:
                     pass
+                guess = closest_word(value, [str(v) for v in t[2]])
                 self.ctx.report(
                     INVALID_ENUM.at(
                         node.span,
-                        f"{_where(path)} must be {_expected(t)}; got {_describe(node)}.",
+                        f"{_where(path)} must be {_expected(t)}; got {_describe(node)}"
+                        + (f"; did you mean `{guess[0]}`?" if guess else "."),
+                        fixes=replacement_fix(node, guess),
                     )
                 )
                 return False
@@ -883,12 +886,15 @@ def _h_disc(w: Walker, node: YNode, t: Type, path: WalkPath, owner: YNode) -> bo
     kind_node = kind_entry[1]
     kind = kind_node.to_py()
     if not isinstance(kind, str) or kind not in members:
+        guess = closest_word(kind, members)
         w.ctx.report(
             INVALID_ENUM.at(
                 kind_node.span,
                 f"`{_fmt_path((path, 'kind'))}` must be one of "
                 + ", ".join(f"`{m}`" for m in members)
-                + f", got {_describe(kind_node)}.",
+                + f"; got {_describe(kind_node)}"
+                + (f"; did you mean `{guess[0]}`?" if guess else "."),
+                fixes=replacement_fix(kind_node, guess),
             )
         )
         return False
