@@ -104,6 +104,27 @@ def test_a_kind_less_v0_file_quotes_polyaxons_own_error() -> None:
     assert "Polyaxon: Extra inputs are not permitted" in finding.full_text
 
 
+@pytest.mark.parametrize(
+    ("name", "anchor", "what"),
+    [
+        ("v0_headerless_build_run.yaml", (0, 0, 5), "a `build` section with `image`"),
+        ("v0_kindless_build_override.yaml", (3, 0, 5), "a `build` section with `build_steps`"),
+        ("v0_kindless_run_override.yaml", (1, 0, 3), "a `run` section with `cmd`"),
+        ("v0_kindless_project.yaml", (3, 0, 7), "a `project` section"),
+    ],
+)
+def test_a_kind_less_v0_file_is_named_by_its_v0_section(
+    name: str, anchor: tuple[int, int, int], what: str
+) -> None:
+    """Early 0.x files (a `project`, no `kind`), override files with a v0 `build` or `run`, and
+    experiments missing their header: one notice on the v0 section, quoting Polyaxon's error."""
+    (finding,) = _analyze_document(name)
+    span = finding.span
+    assert (span.start.line, span.start.character, span.end.character) == anchor
+    assert finding.message.startswith(f"Polyaxon v0 polyaxonfile ({what}): not checked")
+    assert finding.polyaxon in str(DOC_ORACLE[name]["message"])
+
+
 def test_preset_schema_errors_are_the_lint_errors() -> None:
     lint = str(DOC_ORACLE["preset_schema_errors.yaml"]["lint_message"])
     assert "queue\n  Input should be a valid string" in lint and "dockr" in lint
