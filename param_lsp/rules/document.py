@@ -180,9 +180,8 @@ def _child_keys(root: YMap, key: str) -> list[str]:
 
 def _kindless_v0_section(root: YMap) -> str | None:
     """The section that makes a file without `kind` a v0 one (detect.kindless_v0_section)."""
-    if root.entry("version") is None:
-        version = None
-    else:
+    version = None
+    if root.entry("version") is not None:
         version = "1" if _version_is_one(root) else "other"
     keys = {str(key) for key, _entry in root.items()}
     return kindless_v0_section(keys, version, lambda key: _child_keys(root, key))
