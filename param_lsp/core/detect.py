@@ -352,7 +352,9 @@ def _flow_top_level(text: str) -> list[_Top] | None:
         )
     try:
         root = next(yaml.compose_all(head, Loader=_LOADER), None)
-    except yaml.YAMLError:
+    except (yaml.YAMLError, UnicodeEncodeError, RecursionError):
+        # Not YAML, a lone surrogate of an editor buffer (LibYAML reads UTF-8 only), or too
+        # deeply nested: not a polyaxonfile this rule can see.
         return None
     if not isinstance(root, yaml.MappingNode):
         return None

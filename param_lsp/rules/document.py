@@ -7,8 +7,6 @@ by the schema instead (snake_case allowed); ``version`` is ignored unless it is 
 
 from __future__ import annotations
 
-import difflib
-
 from param_lsp.core.context import CheckContext
 from param_lsp.core.detect import (
     V0_BUILD_KEYS,
@@ -18,6 +16,7 @@ from param_lsp.core.detect import (
     kindless_v0_section,
 )
 from param_lsp.core.findings import Related, Severity
+from param_lsp.core.names import closest_word, replacement_fix
 from param_lsp.core.schema_spec import SECTIONS_216, SECTIONS_218
 from param_lsp.core.span import Position, Span
 from param_lsp.core.yaml_tree import YMap, YScalar
@@ -263,15 +262,17 @@ def check_header(root: YMap, ctx: CheckContext) -> str | None:
 
     assert kind_entry is not None
     if kind_value not in KINDS:
+        kind_guess: tuple[str, bool] | None = None
         if kind_value == "compiled_operation":
             fix = "compiled files cannot be checked; check the `operation` it came from"
         else:
-            close = difflib.get_close_matches(str(kind_value), KINDS, n=1, cutoff=0.6)
-            fix = f"did you mean `{close[0]}`?" if close else "use one of them"
+            kind_guess = closest_word(str(kind_value), KINDS, cutoff=0.6)
+            fix = f"did you mean `{kind_guess[0]}`?" if kind_guess else "use one of them"
         ctx.report(
             UNSUPPORTED_KIND.at(
                 kind_entry[1].span,
                 f"`kind` must be `operation` or `component`; got `{kind_value}`; {fix}",
+                fixes=replacement_fix(kind_entry[1], kind_guess),
                 polyaxon=f"The Polyaxonfile with kind `{kind_value}` is not a supported value.",
                 related=(
                     Related(
@@ -297,20 +298,23 @@ def check_header(root: YMap, ctx: CheckContext) -> str | None:
         if key in sections:
             continue
         fix = "remove it or move it into the section it belongs to"
+        guess: tuple[str, bool] | None = None
         if isinstance(key, str):
             camel = _camel(key)
             if camel != key and camel in sections:
                 fix = f"top-level keys are camelCase: use `{camel}`"
+                guess = (camel, True)
             else:
-                close = difflib.get_close_matches(key, sections, n=1, cutoff=0.75)
-                if close:
-                    fix = f"did you mean `{close[0]}`?"
+                guess = closest_word(key, sorted(sections))
+                if guess:
+                    fix = f"did you mean `{guess[0]}`?"
         ctx.report(
             UNEXPECTED_SECTION.at(
                 key_node.span,
                 f"Unknown top-level section `{key}`; {fix}",
                 polyaxon=f"Unexpected section `{key}` in {where}. Please check the Polyaxonfile "
                 "specification for this version.",
+                fixes=replacement_fix(key_node, guess, root.index),
             )
         )
     return str(kind_value)

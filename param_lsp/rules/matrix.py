@@ -412,7 +412,11 @@ def _check_hp(w: Walker, name: str, key_node: YNode, node: YNode, path: str) -> 
         return None
     kind_node = node.get("kind")
     if kind_node is None:
-        w.report(HP_KIND, key_node.span, f"Matrix param `{name}` has no `kind`.")
+        w.report(
+            HP_KIND,
+            key_node.span,
+            f"Matrix param `{name}` has no `kind`; add one such as `kind: choice`.",
+        )
         return None
     hp = hp_kind_of(node)
     if hp is None:
@@ -445,7 +449,7 @@ def _check_hp(w: Walker, name: str, key_node: YNode, node: YNode, path: str) -> 
             w.report(
                 MATRIX_MISSING_FIELD,
                 key_node.span,
-                f"`value` is required for the `{hp.name}` matrix param `{name}`.",
+                f"`value` is required for the `{hp.name}` matrix param `{name}`; add it.",
                 field="value",
             )
             return None
@@ -619,7 +623,7 @@ def _check_range_values(
                 HP_ORDER,
                 nodes[second].span,
                 f"{label}: `{second}` ({values[1]}) must be strictly greater than `{first}` "
-                f"({values[0]}).",
+                f"({values[0]}); swap them.",
             )
             ok = False
     if hp.required == 3 and not values[2]:
