@@ -117,16 +117,21 @@ class _Run:
         folder = os.path.dirname(os.path.abspath(path))
         known = self.folders.get(folder)
         if known is None:
-            config = self.config_for(path)
-            known = (config, self._settings_of(config), self.workspace_for(path))
+            config = self._config_in(folder)
+            known = (config, self._settings_of(config), self._workspace_in(folder))
             self.folders[folder] = known
         return known
 
     def config_for(self, path: Path) -> ProjectConfig:
+        return self._config_in(os.path.dirname(os.path.abspath(path)))
+
+    def _config_in(self, folder: str) -> ProjectConfig:
+        """The configuration of the files in ``folder``: an absolute path as a string, as the
+        walks take it (no `Path` made per folder)."""
         if self.explicit_config is not None:
             return self.explicit_config
         try:
-            return self.finder.load(path)
+            return self.finder.load_folder(folder)
         except ConfigError as exc:
             raise UsageError(str(exc)) from exc
 
@@ -145,7 +150,10 @@ class _Run:
         return made
 
     def workspace_for(self, path: Path) -> Workspace:
-        root = _workspace_root(Path(os.path.dirname(os.path.abspath(path))), self.markers)
+        return self._workspace_in(os.path.dirname(os.path.abspath(path)))
+
+    def _workspace_in(self, folder: str) -> Workspace:
+        root = _workspace_root(folder, self.markers)
         workspace = self.workspaces.get(root)
         if workspace is None:
             workspace = self.workspaces[root] = Workspace(root=root, stable=True, track_users=False)
@@ -458,11 +466,11 @@ def _explicit_config(args: argparse.Namespace) -> ProjectConfig | None:
 _ROOT_MARKERS = (".git", "pyproject.toml", ".param-lsp.toml")
 
 
-def _workspace_root(start: Path, known: dict[str, str | None] | None = None) -> Path:
+def _workspace_root(start: Path | str, known: dict[str, str | None] | None = None) -> Path:
     """The nearest folder upwards holding a VCS or project marker; else the start folder.
     ``known``: folders already looked at, so the files of one tree share one walk."""
     found = nearest_upwards(str(start), _marked, {} if known is None else known)
-    return Path(found) if found is not None else start
+    return Path(found if found is not None else start)
 
 
 def _marked(folder: str) -> str | None:

@@ -144,7 +144,7 @@ class ConfigFinder:
         """The configuration file of a file (its folder need not be checked to be one)."""
         return self.for_folder(Path(os.path.abspath(path)).parent)
 
-    def for_folder(self, folder: Path) -> Path | None:
+    def for_folder(self, folder: Path | str) -> Path | None:
         return nearest_upwards(str(folder), _own_config_file, self._folders, last=self._ends_walk)
 
     def _ends_walk(self, folder: str) -> bool:
@@ -153,6 +153,12 @@ class ConfigFinder:
     def load(self, path: Path) -> ProjectConfig:
         """The configuration of a file (raises ConfigError if unusable)."""
         source = self.for_file(path)
+        return EMPTY_CONFIG if source is None else load_config_file(source)
+
+    def load_folder(self, folder: Path | str) -> ProjectConfig:
+        """The configuration of the files in ``folder``, an absolute path (raises ConfigError
+        if unusable)."""
+        source = self.for_folder(folder)
         return EMPTY_CONFIG if source is None else load_config_file(source)
 
 
