@@ -235,6 +235,17 @@ def test_a_required_input_the_matrix_lacks_is_pointed_at_in_the_matrix() -> None
     assert ("the matrix has no param `epochs`", 3) in notes
 
 
+def test_a_required_input_the_first_mapping_row_lacks_is_pointed_at_in_that_row() -> None:
+    """Polyaxon reads a `mapping` matrix's params from its first row only (a later row without
+    the input is accepted): the note is on the first row."""
+    [finding] = [
+        f for f in check("matrix_mapping_first_row_lacks_input").findings if f.code == "PLX301"
+    ]
+    notes = [(r.message, r.span.start.line) for r in finding.related]
+    assert ("the matrix's first `values` row (the one Polyaxon reads) has no `opt`", 7) in notes
+    assert ORACLE["matrix_mapping_later_row_lacks_input"]["ok"]
+
+
 def test_a_null_matrix_provides_no_input_and_says_so() -> None:
     [finding] = [f for f in check("matrix_null").findings if f.code == "PLX300"]
     notes = [(r.message, r.span.start.line) for r in finding.related]

@@ -14,7 +14,7 @@ tag understood by :mod:`param_lsp.rules.schema`:
   snake_case, are attributes of the class);
 * ``("k8slist", class name, message)``: a list of them, a non-list gives ``message``;
 * ``("oneof", T, ...)``: a scalar union (first alternative whose shape matches);
-* special tags handled by code: ``strlist``, ``name``, ``params``, ``fullparams``, ``io``,
+* special tags handled by code: ``strlist``, ``uuidlist`` (run UUIDs), ``name``, ``params``, ``fullparams``, ``io``,
   ``run``, ``cmd``, ``env``, ``resources``, ``poly``, ``matrix``, ``joins``, ``image`` (a
   docker image, :mod:`param_lsp.rules.schema_values`).
 
@@ -384,7 +384,7 @@ MODELS: dict[str, dict[str, Field]] = {
     },
     "TensorboardType": {
         "port": f(ref(INT)),
-        "uuids": f(ref(lst(STR))),
+        "uuids": f(("uuidlist",)),
         "use_names": f(ref(BOOL), "useNames"),
         "path_prefix": f(STR, "pathPrefix"),
         "plugins": f(ref(lst(STR))),

@@ -23,7 +23,7 @@ from param_lsp.core.model import IODef, ParamDef
 from param_lsp.core.names import did_you_mean, unambiguous
 from param_lsp.core.span import Span
 from param_lsp.core.template_scan import has_template
-from param_lsp.core.yaml_tree import YMap, YNode
+from param_lsp.core.yaml_tree import YMap, YNode, YSeq
 from param_lsp.rules import matrix_inputs
 from param_lsp.rules.registry import plain_values, rule, shown
 
@@ -395,6 +395,16 @@ def validate_params(target: ParamsTarget, ctx: CheckContext) -> None:
             )
             if matrix_params is not None:
                 notes.append(Related(f"the matrix has no param `{io.name}`", matrix_params.span))
+            elif isinstance(target.matrix, YMap):
+                rows = target.matrix.get("values")
+                if isinstance(rows, YSeq) and rows.items and isinstance(rows.items[0], YMap):
+                    notes.append(
+                        Related(
+                            f"the matrix's first `values` row (the one Polyaxon reads) has no "
+                            f"`{io.name}`",
+                            rows.items[0].span,
+                        )
+                    )
             ctx.report(
                 MISSING_INPUT.at(
                     target.anchor,

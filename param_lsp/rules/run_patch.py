@@ -94,31 +94,42 @@ def check_run_patch(root: YMap, run_kind: str | None, ctx: CheckContext) -> None
 
 
 def check_sandbox(composed: Composed, ctx: CheckContext) -> None:
-    """`plugins.sandbox: true` on the compiled operation needs a `service` run (2.18).
+    """`plugins.sandbox: true` or `plugins.ssh: true` on the compiled operation needs a
+    `service` run (2.18); `sandbox` is checked first, as Polyaxon does.
 
-    The outermost layer that sets `plugins.sandbox` decides (an operation's plugins are merged
-    over its component's)."""
+    The outermost layer that sets a plugin decides (an operation's plugins are merged over its
+    component's)."""
     if composed.broken or not composed.complete or composed.run_kind in (None, "service"):
         return
+    for plugin in ("sandbox", "ssh"):
+        if _service_plugin(composed, ctx, plugin):
+            return
+
+
+def _service_plugin(composed: Composed, ctx: CheckContext, plugin: str) -> bool:
+    """Report `plugins.<plugin>` enabled on a run that is not a service; whether it is on."""
     for layer in composed.layers:
         plugins = layer.root.get("plugins")
-        entry = plugins.entry("sandbox") if isinstance(plugins, YMap) else None
+        entry = plugins.entry(plugin) if isinstance(plugins, YMap) else None
         if entry is None or (isinstance(entry[1], YScalar) and entry[1].value is None):
             continue
-        if not lax_bool(entry[1].to_py()) or layer.source != ctx.path:
-            return
+        if not lax_bool(entry[1].to_py()):
+            return False
+        if layer.source != ctx.path:
+            return True  # on, but set in a file that is not this one
         kind_node = composed.run.get("kind") if composed.run is not None else None
         in_file = kind_node is not None and composed.layers[-1].source == ctx.path
         ctx.report(
             INVALID_OBJECT.at(
                 entry[0].span,
-                f"`plugins.sandbox` is only supported on a `service` run, and this run is a "
-                f"`{composed.run_kind}`; remove `sandbox` or make the run a `service`.",
-                polyaxon="plugins.sandbox is only supported on kind: service in this version. "
+                f"`plugins.{plugin}` is only supported on a `service` run, and this run is a "
+                f"`{composed.run_kind}`; remove `{plugin}` or make the run a `service`.",
+                polyaxon=f"plugins.{plugin} is only supported on kind: service in this version. "
                 f"Got kind: {composed.run_kind}.",
                 related=(Related("the run's `kind`", kind_node.span),)
                 if in_file and kind_node is not None
                 else (),
             )
         )
-        return
+        return True
+    return False
