@@ -14,9 +14,9 @@ tag understood by :mod:`param_lsp.rules.schema`:
   snake_case, are attributes of the class);
 * ``("k8slist", class name, message)``: a list of them, a non-list gives ``message``;
 * ``("oneof", T, ...)``: a scalar union (first alternative whose shape matches);
-* special tags handled by code: ``strlist``, ``uuidlist`` (run UUIDs), ``name``, ``params``, ``fullparams``, ``io``,
-  ``run``, ``cmd``, ``env``, ``resources``, ``poly``, ``matrix``, ``joins``, ``image`` (a
-  docker image, :mod:`param_lsp.rules.schema_values`).
+* special tags handled by code: ``strlist``, ``uuidlist`` (run UUIDs), ``name``, ``params``,
+  ``fullparams``, ``io``, ``run``, ``cmd``, ``env``, ``resources``, ``poly``, ``matrix``,
+  ``joins``, ``image`` (a docker image, :mod:`param_lsp.rules.schema_values`).
 
 A model is ``{field name: (alias or None, type, required)}``; both spellings are accepted
 (pydantic ``populate_by_name``).

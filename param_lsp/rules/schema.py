@@ -591,7 +591,8 @@ def _expected(t: Type) -> str:
         "dict": "a mapping",
         "strlist": "a list of strings (or a comma-separated string)",
         "uuid": "a run UUID (32 hexadecimal digits)",
-        "uuidlist": "a list of run UUIDs, a comma-separated string of them or a `{{ ... }}` template",
+        "uuidlist": "a list of run UUIDs, a comma-separated string of them or a `{{ ... }}` "
+        "template",
         "name": "a string",
         "params": "a mapping",
         "fullparam": "a mapping (full-form param)",
