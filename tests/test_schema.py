@@ -336,3 +336,21 @@ def test_tensorboard_init_takes_run_uuids(name: str, where: tuple[int, int] | No
     found = [(f.code, f.span.start.line, f.span.start.character) for f in errors(analysis.findings)]
     assert ORACLE[f"{name}.yaml"]["ok"] == (where is None)
     assert found == ([] if where is None else [("PLX111", *where)])
+
+
+@pytest.mark.parametrize(
+    ("name", "note_line"), [("io_default_fails_validation", 6), ("io_validation_crash", 6)]
+)
+def test_a_default_the_validation_refuses_points_at_the_validation(
+    name: str, note_line: int
+) -> None:
+    """A default that fails (or crashes) its input's `validation` is reported on the value,
+    with a note on the `validation` it fails: editing either is the fix."""
+    path = DATA / f"{name}.yaml"
+    analysis = analyze(path.read_text(encoding="utf-8"), path, Settings(root=str(DATA)))
+    assert not ORACLE[f"{name}.yaml"]["ok"]
+    [finding] = errors(analysis.findings)
+    assert finding.code == "PLX202"
+    assert [(r.message, r.span.start.line) for r in finding.related] == [
+        ("the `validation` it fails", note_line)
+    ]

@@ -1319,8 +1319,14 @@ def _h_io(w: _Walker, node: YNode, t: Type, path: Path, owner: YNode) -> bool:
         is_list = bool(lax_bool(list_node.to_py())) if list_node is not None else False
         messages = _validate_default(name, io_type, value, is_optional, is_list, node)
         if messages is not None:
-            ours, polyaxon = messages
+            ours, polyaxon, by_validation = messages
             span = value_entry[1].span
+            validation_key = node.key_node("validation") if by_validation else None
+            notes = (
+                (Related("the `validation` it fails", validation_key.span),)
+                if validation_key is not None
+                else ()
+            )
             if isinstance(io_type, str) and not is_known_type(io_type) and type_node is not None:
                 # The cause is the type, not the value: Polyaxon cannot build a parser for it.
                 span = type_node.span
@@ -1329,7 +1335,7 @@ def _h_io(w: _Walker, node: YNode, t: Type, path: Path, owner: YNode) -> bool:
                     f"know, so its default `value` cannot be parsed; use a Polyaxon type such "
                     f"as `int`, `float`, `str` or `bool`.{_suggest_type(io_type)}"
                 )
-            w.ctx.report(IO_BAD_DEFAULT.at(span, ours, polyaxon=polyaxon))
+            w.ctx.report(IO_BAD_DEFAULT.at(span, ours, polyaxon=polyaxon, related=notes))
             return False
     if not is_optional and value is not None and value_entry is not None:
         _report_not_optional(w, name, value_entry)
@@ -1409,8 +1415,9 @@ def _suggest_type(io_type: str) -> str:
 
 def _validate_default(
     name: Any, io_type: str, value: Any, is_optional: bool, is_list: bool, node: YMap
-) -> tuple[str, str] | None:
-    """(our message, Polyaxon's) when the default value does not parse or validate."""
+) -> tuple[str, str, bool] | None:
+    """(our message, Polyaxon's, whether the `validation` is the cause) when the default value
+    does not parse or validate."""
     try:
         result = validate_io_value(
             name=name,
@@ -1444,6 +1451,7 @@ def _validate_default(
             f"Default `value` `{shown_value(value)}` of input `{_pyfmt(name)}` makes Polyaxon "
             f"crash: {cause}; change the value" + (" or the validation." if converts else "."),
             message,
+            bool(converts),
         )
     if not message.startswith("Could not parse value"):
         message = (
@@ -1460,7 +1468,7 @@ def _validate_default(
             f"Default `value` of input `{_pyfmt(name)}` must be {expected}; got "
             f"`{shown_value(value)}`."
         )
-    return ours, message
+    return ours, message, problem == "validation"
 
 
 def _h_run(w: _Walker, node: YNode, t: Type, path: Path, owner: YNode) -> bool:
