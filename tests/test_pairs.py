@@ -3,7 +3,9 @@
 `tests/data/pairs/pairs.json` (made by `make_pairs.py` with Polyaxon 2.18.0) holds several
 hundred pairs of one-line edits of valid real files; Polyaxon rejects each edit alone.
 `pairs_2.json` (made by `edit_mutants/make_edit_mutants_2.py`) pairs the second round of edit
-mutants: DAG and join edits and half-typed text, on the corpus and on hand-written bases. In the
+mutants: DAG and join edits and half-typed text, on the corpus and on hand-written bases.
+`pairs_3.json` (`edit_mutants/make_edit_mutants_3.py`) pairs the third round's: other run and
+matrix kinds, sections, IO and param types, YAML 1.1 retyping. In the
 file with both edits, param-lsp must still report what it reports for each edit alone, unless the
 other edit breaks something that edit's check truly depends on. Those dependent cases are named
 below, each with the reason from Polyaxon's semantics; anything else is a miss.
@@ -31,7 +33,7 @@ CORPUS = corpus_dir()
 #: round of edit mutants, `edit_mutants/make_edit_mutants_2.py`, some on its hand-written bases).
 PAIRS: list[dict[str, Any]] = [
     pair
-    for name in ("pairs.json", "pairs_2.json")
+    for name in ("pairs.json", "pairs_2.json", "pairs_3.json")
     for pair in json.loads(
         (Path(__file__).parent / "data" / "pairs" / name).read_text(encoding="utf-8")
     )
@@ -57,8 +59,9 @@ DEPENDENT = {
     "same-hyper-parameter": "both edits are in the same matrix hyper-parameter: its `kind` says "
     "what its `value` must be",
     "no-run": "the other edit empties the file's component reference (`hubRef:` or `pathRef:` "
-    "with no value yet), so the file has no run: the params are checked against the referenced "
-    "component's inputs and the `runPatch` against its run kind, and there is none",
+    "with no value yet) or makes it a number, a boolean or a list, so the file has no run: the "
+    "params are checked against the referenced component's inputs and the `runPatch` against "
+    "its run kind, and there is none",
     "same-item": "both edits are in the same param or the same input/output item: one broken "
     "field (a null `name`, a `ref` without `value`) hides the checks across its fields (Polyaxon "
     "validates the item's fields before the checks that combine them)",
@@ -67,6 +70,13 @@ DEPENDENT = {
     "there is no output or input type to compare; or the other edit removed the only use of "
     "the op this edit renamed, or the op this edit's param belongs to lost its component (an "
     "empty `dagRef`)",
+    "other-kind": "the other edit changes the `kind` of the run, matrix, schedule or policy "
+    "this edit is in (or of the run a `runPatch` or `plugins.ssh`/`sandbox` is checked against) "
+    "to another kind: that kind's model says which fields the section has and how they are "
+    "read (Polyaxon validates the section as the new kind's model)",
+    "preset": "the other edit makes the file a preset (`isPreset` set to a value Polyaxon "
+    "takes as true): a preset is checked by its sections' schema only, as `polyaxon check "
+    "--lint` checks it, never against a run",
     "explained": "the other edit broke the definition this edit's check reads (the same input, "
     "matrix hyper-parameter, component or reference): the error of the other edit carries a "
     "related-information note on this edit's line saying what waits for it (or naming the op "
@@ -212,6 +222,21 @@ def _same_edge(
     )
 
 
+def _kind_changed(edit: dict[str, Any], other: dict[str, Any]) -> bool:
+    """The other edit changes a section's `kind` and this edit is in that section, or is a
+    `runPatch` or plugin checked against the file's run kind."""
+    path = other["path"].split(".")
+    if len(path) < 2 or path[-1] != "kind" or not re.search(r"^\s*kind:", other["new"], re.M):
+        return False
+    owner = ".".join(path[:-1])
+    if edit["path"].startswith(owner + "."):
+        return True
+    checked_against_run = re.match(r"(runPatch|plugins)\b", edit["path"]) or re.search(
+        r"^(runPatch|plugins):", edit["new"], re.M
+    )
+    return path[-2] == "run" and len(path) <= 3 and bool(checked_against_run)
+
+
 def _explains(related: Related, lines: range, edit: dict[str, Any]) -> bool:
     """A note on another error covers the edited lines (or points at a name on the last edited
     line: what the edit added there), or names the edited param."""
@@ -282,10 +307,15 @@ def classify(pair: dict[str, Any]) -> list[str]:
             _waits_on_a_note(alone, findings)
         ):
             result.append("explained")
-        elif re.search(_NO_RUN, other["oracle"]["message"]) and re.match(
-            r"(params|runPatch)\b", edit["path"]
-        ):
+        elif (
+            re.search(_NO_RUN, other["oracle"]["message"])
+            or other["path"] in ("hubRef", "pathRef", "urlRef")
+        ) and re.match(r"(params|runPatch)\b", edit["path"]):
             result.append("no-run")
+        elif _kind_changed(edit, other):
+            result.append("other-kind")
+        elif other["path"] == "kind" and re.search(r"^isPreset: ", other["new"], re.M):
+            result.append("preset")
         elif _same_item(text, lines, _edit_lines(text, other), edit, other):
             result.append("same-item")
         elif _same_edge(alone, text, base, edit, other):
@@ -339,6 +369,16 @@ def test_unknown_kinds_say_what_they_leave_unchecked() -> None:
         findings = [f for f in _analyze(pair["base"], text) if f.code in ("PLX101", "PLX114")]
         assert findings, pair["id"]
         assert all("not checked until `kind` is fixed" in f.related[0].message for f in findings)
+
+
+def test_the_third_round_pairs_come_from_its_operators() -> None:
+    """`pairs_3.json`: pairs of the third round's edits (other run and matrix kinds, sections,
+    IO and param types, YAML 1.1 retyping), each rejected alone, none unreadable YAML."""
+    third = [pair for pair in PAIRS if pair["id"].startswith("r")]
+    assert len(third) >= 1000
+    families = Counter(edit["family"] for pair in third for edit in pair["edits"])
+    assert {"run-kind", "field-insert", "run-fields", "yaml-retype", "io-typed"} <= set(families)
+    assert all(edit["oracle"]["stage"] != "read" for pair in third for edit in pair["edits"])
 
 
 def test_the_second_round_pairs_come_from_its_operators() -> None:

@@ -10,6 +10,9 @@ templates, every IO type with values of each, IO and param fields (`isList`, `ar
 (`yes`, `0x1F`, `1_000`, `.5`, `~`, dates, `010`, `1:30`) and style-only rewrites (anchors and
 aliases, whole sections in flow style).
 
+It also writes `../pairs/pairs_3.json`: pairs of this round's edits of one base, each rejected
+by Polyaxon alone (drawn as the second round's pairs are), judged together.
+
 Run with the oracle's interpreter (Polyaxon 2.18.0 installed), from the repository root:
 
     /work/oracle-venv/bin/python tests/data/edit_mutants/make_edit_mutants_3.py \
@@ -56,7 +59,7 @@ from make_edit_mutants import (
     replace,
     set_value,
 )
-from make_edit_mutants_2 import LOCAL, apply, base_text, loads
+from make_edit_mutants_2 import LOCAL, apply, base_text, draw_pairs, loads
 
 SEED = 2027
 HERE = Path(__file__).parent
@@ -927,6 +930,36 @@ def field_cross(lines: list[str], entries: list[Line], rng: Rng) -> Iterator[Edi
                 yield _with_scope(replace(e, set_value(lines[e.index], value)), scope)
 
 
+def param_cross(lines: list[str], entries: list[Line], rng: Rng) -> Iterator[Edit]:
+    """A param `x` passed to an input `x` of every IO type with values of every type (and the
+    input a list or not): the params stage (an operation) or the DAG stage (an op)."""
+    del rng
+    pooled = sorted({v for values in IO_VALUES.values() for v in values} | {"null", "''"})
+    value = next((e for e in entries if e.key == "value" and e.path[-1:] == ["x"]), None)
+    kind = next(
+        (e for e in entries if e.key == "type" and io_field(e) and lines[e.index - 1].strip()
+         == "- name: x"), None
+    )  # fmt: skip
+    if value is None or kind is None:
+        return
+    first, last = sorted((value, kind), key=lambda e: e.index)
+    for io_type in sorted(IO_VALUES):
+        for item in pooled:
+            for is_list in (False, True):
+                body = lines[first.index : last.index + 1]
+                body[value.index - first.index] = set_value(lines[value.index], item)
+                typed = set_value(lines[kind.index], io_type)
+                if is_list:
+                    typed += "\n" + " " * kind.indent + "isList: true"
+                body[kind.index - first.index] = typed
+                body = "\n".join(body).split("\n")
+                shift = len(body) - (last.index + 1 - first.index)
+                at = value.index + (shift if value.index > kind.index else 0)
+                scope = kind.index + (shift if kind.index > value.index else 0)
+                yield Edit(first.index, last.index + 1, body, (at, at), dotted(value),
+                           (scope - 1, scope + int(is_list)))  # fmt: skip
+
+
 OPERATORS = {
     "run-fields": run_fields,
     "field-insert": field_insert,
@@ -942,6 +975,7 @@ OPERATORS = {
     "hp-cross": hp_cross,
     "io-cross": io_cross,
     "field-cross": field_cross,
+    "param-cross": param_cross,
 }
 #: How many edits of the crossing operators each hand-written base gets (the rest none).
 CROSS_DRAWS = {
@@ -951,6 +985,8 @@ CROSS_DRAWS = {
     ("hp-cross", "matrix_random_iter"): 120,
     ("io-cross", "io_types"): 700,
     ("io-cross", "dag_component"): 120,
+    ("param-cross", "param_cross_op"): 700,
+    ("param-cross", "param_cross_dag"): 500,
 }
 STYLE = ("style-",)
 #: The corpus has few files of these areas: the hand-written bases get more draws.
@@ -1003,6 +1039,46 @@ def _known_verdicts() -> dict[tuple[str, str, str, str], dict]:
     if not target.exists() or "--rejudge" in sys.argv:
         return {}
     return {_key(m): m["oracle"] for m in json.loads(target.read_text(encoding="utf-8"))}
+
+
+PAIRS_FILE = HERE.parent / "pairs" / "pairs_3.json"
+
+
+def _known_pair_verdicts() -> dict[tuple[str, ...], dict]:
+    if not PAIRS_FILE.exists() or "--rejudge" in sys.argv:
+        return {}
+    return {
+        (p["base"], *(x for e in p["edits"] for x in (e["old"], e["new"]))): p["oracle"]
+        for p in json.loads(PAIRS_FILE.read_text(encoding="utf-8"))
+    }
+
+
+def write_pairs(pairs: list[tuple[dict, dict]], verdicts: dict[str, dict]) -> None:
+    """`../pairs/pairs_3.json`: two of this round's edits of one base, each rejected alone."""
+    rows = []
+    for n, (a, b) in enumerate(pairs):
+        key = f"r{n:04d}"
+        if key not in verdicts:
+            continue
+        rows.append(
+            {
+                "id": f"{key}-{a['operator']}+{b['operator']}",
+                "base": a["base"],
+                "edits": [
+                    {
+                        "family": e["operator"],
+                        "path": e["path"],
+                        "old": e["old"],
+                        "new": e["new"],
+                        "oracle": {k: e["oracle"][k] for k in ("ok", "stage", "message")},
+                    }
+                    for e in (a, b)
+                ],
+                "oracle": {k: verdicts[key][k] for k in ("ok", "stage", "message")},
+            }
+        )
+    PAIRS_FILE.write_text(json.dumps(rows, indent=1) + "\n", encoding="utf-8")
+    print(f"{len(rows)} pairs written to {PAIRS_FILE}", file=sys.stderr)
 
 
 def crlf_variants(mutants: list[dict], count: int) -> list[dict]:
@@ -1065,6 +1141,20 @@ def main(argv: list[str]) -> int:
             if m["id"] in verdicts:
                 m["oracle"] = verdicts[m["id"]]
                 mutants.append(m)
+        pairs = draw_pairs([m for m in mutants if "transform" not in m], texts)
+        known_pairs = _known_pair_verdicts()
+        pair_verdicts = {}
+        pair_texts = {}
+        for n, (a, b) in enumerate(pairs):
+            key = (a["base"], a["old"], a["new"], b["old"], b["new"])
+            if key in known_pairs:
+                pair_verdicts[f"r{n:04d}"] = known_pairs[key]
+            else:
+                text = texts[a["base"]].replace(a["old"], a["new"]).replace(b["old"], b["new"])
+                pair_texts[f"r{n:04d}"] = (a["base"], text)
+        print(f"{len(pairs)} pairs", file=sys.stderr)
+        pair_verdicts.update(judge(oracle, hub, scratch, pair_texts))
+    write_pairs(pairs, pair_verdicts)
     out = [{"id": m["id"], **{k: v for k, v in m.items() if k != "id"}} for m in mutants]
     target = HERE / "edit_mutants_3.json"
     target.write_text(json.dumps(out, indent=0, ensure_ascii=False) + "\n", encoding="utf-8")
