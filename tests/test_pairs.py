@@ -65,6 +65,9 @@ DEPENDENT = {
     "same-item": "both edits are in the same param or the same input/output item: one broken "
     "field (a null `name`, a `ref` without `value`) hides the checks across its fields (Polyaxon "
     "validates the item's fields before the checks that combine them)",
+    "same-binding": "one edit is in a param and the other in the input it is passed to: one "
+    "check reads both (the value against the input's type, list flag and validation) and "
+    "reports once, on the param, with a note on the input",
     "same-edge": "the other edit broke the DAG edge this edit's check reads: the op its ref names "
     "or the output it reads is gone (renamed, misspelt), or the op's component is emptied, so "
     "there is no output or input type to compare; or the other edit removed the only use of "
@@ -226,7 +229,7 @@ def _kind_changed(edit: dict[str, Any], other: dict[str, Any]) -> bool:
     """The other edit changes a section's `kind` and this edit is in that section, or is a
     `runPatch` or plugin checked against the file's run kind."""
     path = other["path"].split(".")
-    if len(path) < 2 or path[-1] != "kind" or not re.search(r"^\s*kind:", other["new"], re.M):
+    if len(path) < 2 or path[-1] != "kind" or not re.search(r"^\s*(- )?kind:", other["new"], re.M):
         return False
     owner = ".".join(path[:-1])
     if edit["path"].startswith(owner + "."):
@@ -235,6 +238,22 @@ def _kind_changed(edit: dict[str, Any], other: dict[str, Any]) -> bool:
         r"^(runPatch|plugins):", edit["new"], re.M
     )
     return path[-2] == "run" and len(path) <= 3 and bool(checked_against_run)
+
+
+def _same_binding(
+    text: str, base: str, findings: list[Finding], lines: range, other_lines: range
+) -> bool:
+    """An error on the other edit's lines (a param) has a note in the input/output item this
+    edit is in: the param and the input it is passed to are checked together."""
+    rows = text.split("\n")
+    item = _item_start(rows, lines.start)
+    here = (None, str(edit_base_path(base)))
+    return item is not None and any(
+        related.path in here and _item_start(rows, related.span.start.line) == item
+        for f in findings
+        if f.severity == Severity.ERROR and f.span.start.line in other_lines
+        for related in f.related
+    )
 
 
 def _explains(related: Related, lines: range, edit: dict[str, Any]) -> bool:
@@ -318,6 +337,8 @@ def classify(pair: dict[str, Any]) -> list[str]:
             result.append("preset")
         elif _same_item(text, lines, _edit_lines(text, other), edit, other):
             result.append("same-item")
+        elif _same_binding(text, base, findings, lines, _edit_lines(text, other)):
+            result.append("same-binding")
         elif _same_edge(alone, text, base, edit, other):
             result.append("same-edge")
         else:

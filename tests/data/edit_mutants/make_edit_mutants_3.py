@@ -960,6 +960,49 @@ def param_cross(lines: list[str], entries: list[Line], rng: Rng) -> Iterator[Edi
                            (scope - 1, scope + int(is_list)))  # fmt: skip
 
 
+def _scalar_block(lines: list[str], entries: list[Line], e: Line) -> list[Line] | None:
+    """The children of block mapping `e` when they are all one-line plain scalars."""
+    if e.rest or e.item:
+        return None
+    end = block_end(lines, e)
+    fields = [x for x in entries if e.index < x.index < end]
+    if len(fields) < 2 or end - e.index - 1 != len(fields):
+        return None
+    if any(x.indent != fields[0].indent or x.item or not _flow_value(x.rest) for x in fields):
+        return None
+    return fields
+
+
+def style_merge(lines: list[str], entries: list[Line], rng: Rng) -> Iterator[Edit]:
+    """A block mapping's first fields moved into a YAML merge key (`<<: {a: 1, b: 2}`)."""
+    del rng
+    for e in entries:
+        fields = _scalar_block(lines, entries, e)
+        if fields is None:
+            continue
+        pad = " " * fields[0].indent
+        merged = ", ".join(f"{x.key}: {x.rest}" for x in fields[:-1])
+        new = [lines[e.index], f"{pad}<<: {{{merged}}}", lines[fields[-1].index]]
+        yield Edit(e.index, fields[-1].index + 1, new, (e.index, e.index + 2), dotted(e))
+
+
+def merge_value(lines: list[str], entries: list[Line], rng: Rng) -> Iterator[Edit]:
+    """A field of a block mapping given, inside a YAML merge key, a value of `FIELDS`."""
+    for e in entries:
+        fields = _scalar_block(lines, entries, e)
+        if fields is None:
+            continue
+        for field in fields:
+            values = FIELDS.get(field.key)
+            if not values:
+                continue
+            value = rng.choice([v for v in values if v != field.rest])
+            pad = " " * field.indent
+            new = [f"{pad}<<: {{{field.key}: {value}}}"]
+            yield Edit(field.index, field.index + 1, new, (field.index, field.index),
+                       dotted(field), owner_block(lines, entries, field))  # fmt: skip
+
+
 OPERATORS = {
     "run-fields": run_fields,
     "field-insert": field_insert,
@@ -976,6 +1019,8 @@ OPERATORS = {
     "io-cross": io_cross,
     "field-cross": field_cross,
     "param-cross": param_cross,
+    "style-merge": style_merge,
+    "merge-value": merge_value,
 }
 #: How many edits of the crossing operators each hand-written base gets (the rest none).
 CROSS_DRAWS = {
@@ -1058,8 +1103,8 @@ def write_pairs(pairs: list[tuple[dict, dict]], verdicts: dict[str, dict]) -> No
     rows = []
     for n, (a, b) in enumerate(pairs):
         key = f"r{n:04d}"
-        if key not in verdicts:
-            continue
+        if key not in verdicts or verdicts[key]["ok"]:
+            continue  # not judged, or the two edits cancel out (a list value, then `isList`)
         rows.append(
             {
                 "id": f"{key}-{a['operator']}+{b['operator']}",
