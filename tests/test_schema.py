@@ -354,3 +354,30 @@ def test_a_default_the_validation_refuses_points_at_the_validation(
     assert [(r.message, r.span.start.line) for r in finding.related] == [
         ("the `validation` it fails", note_line)
     ]
+
+
+@pytest.mark.parametrize(
+    ("name", "where"),
+    [
+        ("termination_probe_exec_extra", ("PLX110", 3, 17)),
+        ("termination_probe_exec_ok", None),
+        ("termination_probe_http_no_port", ("PLX112", 3, 10)),
+        ("termination_probe_http_extra", ("PLX110", 3, 27)),
+        ("termination_probe_http_snake_key", None),
+        ("termination_pod_failure_policy_no_rules", ("PLX112", 3, 2)),
+        ("termination_pod_failure_policy_rule_unchecked", None),  # only its own keys
+        ("termination_pod_failure_policy_template", ("PLX111", 3, 20)),
+        ("termination_pod_failure_policy_extra", ("PLX110", 3, 32)),
+    ],
+)
+def test_termination_probe_and_pod_failure_policy_are_kubernetes_objects(
+    name: str, where: tuple[str, int, int] | None
+) -> None:
+    """A culling probe's `exec`/`http` and `podFailurePolicy` are built with the Kubernetes
+    client: its own keys only (either spelling), `http.port` and `rules` required, no
+    template."""
+    path = DATA / f"{name}.yaml"
+    analysis = analyze(path.read_text(encoding="utf-8"), path, Settings(root=str(DATA)))
+    found = [(f.code, f.span.start.line, f.span.start.character) for f in errors(analysis.findings)]
+    assert ORACLE[f"{name}.yaml"]["ok"] == (where is None)
+    assert found == ([] if where is None else [where])

@@ -68,7 +68,8 @@ UNKNOWN_KEY = rule(
     permitted` and `polyaxon check` fails. Nested objects accept both the camelCase alias and
     the snake_case field name (`toInit`/`to_init`), but not both at once: next to the alias, the
     snake_case key is rejected as extra. Kubernetes objects (`container`,
-    `volumes`, `sidecars`) accept the attributes of the Kubernetes client class. Typical causes
+    `volumes`, `sidecars`, a termination probe's `exec` and `http`, `podFailurePolicy`) accept
+    the attributes of the Kubernetes client class. Typical causes
     are typos, keys from older Polyaxon versions (`secretResources`), or keys placed one level
     too high or too low.
     """,
