@@ -258,7 +258,8 @@ def _same_binding(
 
 def _explains(related: Related, lines: range, edit: dict[str, Any]) -> bool:
     """A note on another error covers the edited lines (or points at a name on the last edited
-    line: what the edit added there), or names the edited param."""
+    line: what the edit added there), names the edited param or says that the params of its op
+    wait."""
     if related.path is not None:
         return False
     if related.span.start.line <= lines.start and lines.stop - 1 <= related.span.end.line:
@@ -267,7 +268,14 @@ def _explains(related: Related, lines: range, edit: dict[str, Any]) -> bool:
         return True
     path = edit["path"].split(".")
     name = path[path.index("params") + 1] if "params" in path[:-1] else None
-    return name is not None and f"param `{name}` " in related.message
+    if name is not None and f"param `{name}` " in related.message:
+        return True
+    # a note on the `params` of the op the edited param belongs to: they all wait
+    return (
+        name is not None
+        and related.message.startswith("the params of op ")
+        and related.span.start.line <= lines.start
+    )
 
 
 def _waits_on_a_note(alone: Counter[tuple[str, str]], findings: list[Finding]) -> bool:
