@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import textwrap
 from pathlib import Path
 
@@ -281,3 +282,30 @@ def test_dedicated_file_takes_one_form(tmp_path: Path, content: str) -> None:
     write(tmp_path / ".param-lsp.toml", content)
     with pytest.raises(ConfigError, match=r"beside \[tool.param-lsp\]"):
         load_config(tmp_path / "op.yaml")
+
+
+def test_one_upward_walk_finds_the_nearest_marked_folder_and_remembers_every_folder_passed(
+    tmp_path: Path,
+) -> None:
+    from param_lsp.core.workspace import nearest_upwards
+
+    deep = tmp_path / "repo" / "team" / "project"
+    deep.mkdir(parents=True)
+    (tmp_path / "repo" / ".git").mkdir()
+    probed: list[str] = []
+
+    def marked(folder: str) -> str | None:
+        probed.append(folder)
+        return folder if os.path.exists(os.path.join(folder, ".git")) else None
+
+    memo: dict[str, str | None] = {}
+    assert nearest_upwards(str(deep), marked, memo) == str(tmp_path / "repo")
+    assert len(probed) == 3
+    assert memo[str(deep.parent)] == str(tmp_path / "repo")
+    # A sibling below a folder already looked at costs no probe.
+    sibling = deep.parent / "other"
+    sibling.mkdir()
+    assert nearest_upwards(str(sibling), marked, memo) == str(tmp_path / "repo")
+    assert len(probed) == 4
+    # A walk told to end at `team` does not reach the repository.
+    assert nearest_upwards(str(deep), marked, {}, last=lambda f: f.endswith("team")) is None

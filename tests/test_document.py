@@ -104,6 +104,41 @@ def test_a_kind_less_v0_file_quotes_polyaxons_own_error() -> None:
     assert "Polyaxon: Extra inputs are not permitted" in finding.full_text
 
 
+@pytest.mark.parametrize(
+    ("name", "anchor", "what"),
+    [
+        ("v0_headerless_build_run.yaml", (0, 0, 5), "a `build` section with `image`"),
+        ("v0_kindless_build_override.yaml", (3, 0, 5), "a `build` section with `build_steps`"),
+        ("v0_kindless_run_override.yaml", (1, 0, 3), "a `run` section with `cmd`"),
+        ("v0_kindless_project.yaml", (3, 0, 7), "a `project` section"),
+    ],
+)
+def test_a_kind_less_v0_file_is_named_by_its_v0_section(
+    name: str, anchor: tuple[int, int, int], what: str
+) -> None:
+    """Early 0.x files (a `project`, no `kind`), override files with a v0 `build` or `run`, and
+    experiments missing their header: one notice on the v0 section, quoting Polyaxon's error."""
+    (finding,) = _analyze_document(name)
+    span = finding.span
+    assert (span.start.line, span.start.character, span.end.character) == anchor
+    assert finding.message.startswith(f"Polyaxon v0 polyaxonfile ({what}): not checked")
+    assert finding.polyaxon in str(DOC_ORACLE[name]["message"])
+
+
+@pytest.mark.parametrize("name", sorted(n for n in DOC_ORACLE if n.startswith("shortcut_")))
+def test_root_shortcuts_create_the_run(name: str) -> None:
+    """Polyaxon 2.18's root shortcuts (`container`, `cmd`, `env`, `ports`, ...) create a job (a
+    service for `ports`) when nothing else defines a run; only a null one creates nothing."""
+    verdict = DOC_ORACLE[name]
+    errors = [f for f in _analyze_document(name) if f.severity == Severity.ERROR]
+    assert bool(errors) == (not verdict["ok"]), [f.message for f in errors]
+    if verdict["stage"] == "compile":
+        assert [f.code for f in errors] == ["PLX905"]
+        assert errors[0].polyaxon in str(verdict["message"])
+    elif verdict["stage"] == "schema":
+        assert [f.code for f in errors] == ["PLX118"]  # the blank `cmd`, not a missing run
+
+
 def test_preset_schema_errors_are_the_lint_errors() -> None:
     lint = str(DOC_ORACLE["preset_schema_errors.yaml"]["lint_message"])
     assert "queue\n  Input should be a valid string" in lint and "dockr" in lint

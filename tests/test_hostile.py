@@ -1014,3 +1014,34 @@ def test_messages_that_arrive_together_are_read_in_one_read() -> None:
     # as much as could be read at once each time, then the end
     total = len(data + long_line + data)
     assert reads == [stdio.READ_BYTES, total - stdio.READ_BYTES, 0]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "\x85" * 7 + "{{ \ud800",  # a lone surrogate an editor buffer can hold
+        "{kind: job, x: \ud800}",
+        "{a: " + "[" * 20_000,  # nested deeper than the composer's recursion allows
+    ],
+)
+def test_detection_of_an_unreadable_flow_document_says_no(text: str) -> None:
+    from param_lsp.core.detect import looks_like_polyaxonfile
+
+    assert looks_like_polyaxonfile(text) is False
+
+
+def test_a_flow_polyaxonfile_with_a_lone_surrogate_is_still_detected() -> None:
+    from param_lsp.core.detect import looks_like_polyaxonfile
+
+    # Decided from its top-level `kind` without composing (the rule editors use while typing).
+    assert looks_like_polyaxonfile("{kind: operation, x: \ud800}") is True
+
+
+@pytest.mark.parametrize(
+    "text", ["kind: operation\nx: [\nname: \ud800\n", "kind: operation\nx: " + "[" * 20_000]
+)
+def test_recovering_a_broken_buffer_gives_up_on_what_no_blanked_line_cures(text: str) -> None:
+    from param_lsp.features.document import recover_text
+
+    recovered = recover_text(text)
+    assert recovered is None or "\ud800" not in recovered

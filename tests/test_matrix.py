@@ -18,6 +18,7 @@ from param_lsp.core.context import CheckContext
 from param_lsp.core.findings import Finding
 from param_lsp.core.settings import Settings
 from param_lsp.core.yaml_tree import YMap, YSeq, parse_yaml
+from param_lsp.engine.analyze import analyze
 from param_lsp.rules import matrix as matrix_rules
 from param_lsp.rules import matrix_inputs
 from param_lsp.rules.registry import RULES
@@ -503,3 +504,68 @@ def test_corpus_matrix() -> None:
             rejected += 1
             assert errors, verdict["file"]
     assert rejected >= 10 and accepted >= 10
+
+
+_SWEPT = (
+    "kind: operation\nversion: 1.1\ncomponent:\n  inputs: [{name: lr, type: float}]\n"
+    "  run: {kind: job, container: {image: busybox}}\nmatrix:\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("matrix", "code", "message"),
+    [
+        # Each is rejected by Polyaxon 2.18 (pydantic: missing, int_type on null, a union
+        # without its tag); the message ends with the fix.
+        (
+            "  kind: random\n  params:\n    lr: {kind: uniform, value: [0.1, 0.2]}\n",
+            "PLX703",
+            "`numRuns` is required for a `random` matrix (missing in `matrix`); add it.",
+        ),
+        (
+            "  kind: random\n  numRuns: null\n  params:\n"
+            "    lr: {kind: uniform, value: [0.1, 0.2]}\n",
+            "PLX704",
+            "`matrix.numRuns` cannot be null; give it a value.",
+        ),
+        (
+            "  kind: grid\n  params:\n    lr: {value: [0.1, 0.2]}\n",
+            "PLX710",
+            "Matrix param `lr` has no `kind`; add one such as `kind: choice`.",
+        ),
+        (
+            "  kind: grid\n  params:\n    lr: {kind: choice}\n",
+            "PLX703",
+            "`value` is required for the `choice` matrix param `lr`; add it.",
+        ),
+    ],
+)
+def test_missing_and_null_matrix_fields_say_the_fix(matrix: str, code: str, message: str) -> None:
+    found = analyze(_SWEPT + matrix).findings
+    assert [(f.code, f.message) for f in found] == [(code, message)]
+
+
+@pytest.mark.parametrize(
+    ("matrix", "code", "misspelt", "replacement", "safe"),
+    [
+        # Rejected by Polyaxon 2.18 (a union tag it does not know).
+        ("  kind: gird\n  params:\n    lr: {kind: choice, value: [0.1]}\n", "PLX701", "gird",
+         "grid", True),
+        ("  kind: grid\n  params:\n    lr: {kind: logspce, value: [0.1, 1, 3]}\n", "PLX710",
+         "logspce", "logspace", True),
+        # `choice` and `pchoice` are both close: offered in the editor, never applied unattended.
+        ("  kind: grid\n  params:\n    lr: {kind: choise, value: [0.1]}\n", "PLX710", "choise",
+         "choice", False),
+    ],
+)  # fmt: skip
+def test_a_misspelt_matrix_or_hyper_parameter_kind_gets_a_replacement(
+    matrix: str, code: str, misspelt: str, replacement: str, safe: bool
+) -> None:
+    text = _SWEPT + matrix
+    (finding,) = [f for f in analyze(text).findings if f.code == code]
+    assert f"`{replacement}`" in finding.message
+    (fix,) = finding.fixes
+    assert (fix.new_text, fix.safe) == (replacement, safe)
+    line = text.split("\n")[fix.span.start.line]
+    assert line[fix.span.start.character : fix.span.end.character] == misspelt
+    assert analyze(text.replace(misspelt, replacement)).findings == []

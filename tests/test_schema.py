@@ -128,7 +128,7 @@ EXPECTED = [
         "wrong_type_int",
         "PLX111",
         (2, 14, 2, 17),
-        ["termination.maxRetries", "integer", "the string `3`"],
+        ["termination.maxRetries", "integer", 'the string `"3"`', "remove the quotes"],
         None,
     ),
 ]
@@ -381,3 +381,152 @@ def test_termination_probe_and_pod_failure_policy_are_kubernetes_objects(
     found = [(f.code, f.span.start.line, f.span.start.character) for f in errors(analysis.findings)]
     assert ORACLE[f"{name}.yaml"]["ok"] == (where is None)
     assert found == ([] if where is None else [where])
+
+
+_RUN = "kind: operation\nversion: 1.1\ncomponent:\n  run: {kind: job, container: {image: x}}\n"
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        # Each is rejected by Polyaxon 2.18 (pydantic: string_type, model_type, int_type,
+        # bool_parsing, list_type); the message says how to write what it wants.
+        (
+            "name: yes",
+            '`name` must be a string; got the boolean yes; quote it to keep it as text: `"yes"`.',
+        ),
+        (
+            "tags: [train, 2024-01-01]",
+            "`tags[1]` must be a string; got the date 2024-01-01; quote it to keep it as text: "
+            '`"2024-01-01"`.',
+        ),
+        (
+            "environment: [gpu]",
+            "`environment` must be a mapping; got a list; write it as a mapping (`key: value` "
+            "lines or `{key: value}`).",
+        ),
+        (
+            'termination: {maxRetries: "3"}',
+            "`termination.maxRetries` must be an integer or a `{{ ... }}` template; got the "
+            'string `"3"`; remove the quotes: `3`.',
+        ),
+        (
+            "termination: {maxRetries: three}",
+            "`termination.maxRetries` must be an integer or a `{{ ... }}` template; got the "
+            "string `three`; use a whole number.",
+        ),
+        (
+            "cache: {disable: maybe}",
+            "`cache.disable` must be a boolean or a `{{ ... }}` template; got the string "
+            "`maybe`; use `true` or `false`.",
+        ),
+        (
+            "dependencies: train",
+            "`dependencies` must be a list of strings or a `{{ ... }}` template; got the string "
+            "`train`; write it as a list (`- item` lines or `[a, b]`).",
+        ),
+    ],
+)
+def test_a_value_of_the_wrong_type_gets_the_way_to_write_it(line: str, message: str) -> None:
+    found = [f for f in analyze(_RUN + line + "\n").findings if f.code == "PLX111"]
+    assert [f.message for f in found] == [message]
+
+
+@pytest.mark.parametrize(
+    ("line", "replaced", "new_text"),
+    [
+        ("name: yes", "yes", '"yes"'),
+        ("tags: [train, 2024-01-01]", "2024-01-01", '"2024-01-01"'),
+        ('termination: {maxRetries: "3"}', '"3"', "3"),
+    ],
+)
+def test_quoting_fixes_replace_exactly_the_value(line: str, replaced: str, new_text: str) -> None:
+    text = _RUN + line + "\n"
+    (finding,) = [f for f in analyze(text).findings if f.code == "PLX111"]
+    (fix,) = finding.fixes
+    start = text.index(line) + line.index(replaced)
+    assert (fix.span.start.line, fix.span.start.character) == (4, line.index(replaced))
+    assert (fix.span.end.line, fix.span.end.character) == (4, line.index(replaced) + len(replaced))
+    assert fix.new_text == new_text and fix.safe
+    fixed = text[:start] + new_text + text[start + len(replaced) :]
+    assert [f for f in analyze(fixed).findings if f.code == "PLX111"] == []
+
+
+def test_a_mapping_where_a_string_is_wanted_gets_no_edit() -> None:
+    (finding,) = analyze(_RUN + "description: {a: 1}\n").findings
+    assert finding.code == "PLX111" and finding.fixes == ()
+
+
+_JOB = "kind: operation\nversion: 1.1\ncomponent:\n  run:\n"
+
+
+@pytest.mark.parametrize(
+    ("text", "code", "misspelt", "replacement"),
+    [
+        # Each rejected by Polyaxon 2.18 (extra_forbidden, "Unsupported run.kind", "Unexpected
+        # section", V1Container's unexpected keyword); each fix is the only close name.
+        (
+            _JOB + "    kind: job\n    contaier: {image: busybox}\n",
+            "PLX110",
+            "contaier",
+            "container",
+        ),
+        (_JOB + "    kind: servic\n", "PLX114", "servic", "service"),
+        (
+            _JOB + "    kind: job\n    container: {image: busybox, imagePullPolic: Always}\n",
+            "PLX110",
+            "imagePullPolic",
+            "imagePullPolicy",
+        ),
+        ("kind: operation\nversion: 1.1\nrun_patch: {}\n", "PLX102", "run_patch", "runPatch"),
+        ("kind: operation\nversion: 1.1\nparms: {}\n", "PLX102", "parms", "params"),
+    ],
+)
+def test_a_misspelt_key_or_run_kind_gets_a_safe_replacement(
+    text: str, code: str, misspelt: str, replacement: str
+) -> None:
+    (finding,) = [f for f in analyze(text).findings if f.code == code]
+    (fix,) = finding.fixes
+    assert fix.new_text == replacement and fix.safe
+    line = text.split("\n")[fix.span.start.line]
+    assert line[fix.span.start.character : fix.span.end.character] == misspelt
+    fixed = text.replace(misspelt, replacement, 1)
+    assert [f for f in analyze(fixed).findings if f.code == code] == []
+
+
+def test_no_rename_onto_a_key_the_mapping_already_has() -> None:
+    text = _JOB + "    kind: job\n    container: {image: busybox}\n    contaier: {image: x}\n"
+    (finding,) = [f for f in analyze(text).findings if f.code == "PLX110"]
+    assert "did you mean `container`?" in finding.message
+    assert finding.fixes == ()
+
+
+def test_a_misspelt_document_kind_gets_a_safe_replacement() -> None:
+    # Polyaxon 2.18: "The Polyaxonfile with kind `operaton` is not a supported value."
+    text = "kind: operaton\nversion: 1.1\ncomponent:\n  run: {kind: job, container: {image: x}}\n"
+    (finding,) = analyze(text).findings
+    assert finding.code == "PLX101"
+    (fix,) = finding.fixes
+    assert (fix.new_text, fix.safe) == ("operation", True)
+    assert (fix.span.start.line, fix.span.start.character, fix.span.end.character) == (0, 6, 14)
+    assert analyze(text.replace("operaton", "operation")).findings == []
+
+
+@pytest.mark.parametrize(
+    ("line", "misspelt", "replacement"),
+    [
+        # Rejected by Polyaxon 2.18: a union tag it does not know; not one of the literals.
+        ('schedule: {kind: crn, cron: "0 0 * * *"}', "crn", "cron"),
+        ("patchStrategy: replac", "replac", "replace"),
+    ],
+)
+def test_a_misspelt_choice_gets_a_safe_replacement(
+    line: str, misspelt: str, replacement: str
+) -> None:
+    text = _RUN + line + "\n"
+    (finding,) = [f for f in analyze(text).findings if f.code == "PLX113"]
+    assert finding.message.endswith(f"; did you mean `{replacement}`?")
+    (fix,) = finding.fixes
+    assert (fix.new_text, fix.safe) == (replacement, True)
+    assert text.split("\n")[4][fix.span.start.character : fix.span.end.character] == misspelt
+    assert analyze(text.replace(misspelt, replacement)).findings == []

@@ -24,7 +24,7 @@ from param_lsp.core.findings import Finding, Severity
 from param_lsp.core.safe_read import read_file
 from param_lsp.core.settings import Settings
 from param_lsp.core.span import Span
-from param_lsp.core.workspace import MAX_FILE_BYTES, Workspace
+from param_lsp.core.workspace import MAX_FILE_BYTES, Workspace, nearest_upwards
 from param_lsp.engine.analyze import analyze
 from param_lsp.engine.config import (
     EMPTY_CONFIG,
@@ -106,7 +106,7 @@ class _Run:
     ignore: frozenset[str] | None = None
     finder: ConfigFinder = field(default_factory=ConfigFinder)
     workspaces: dict[Path, Workspace] = field(default_factory=dict)
-    markers: dict[str, Path | None] = field(default_factory=dict)
+    markers: dict[str, str | None] = field(default_factory=dict)
     settings: dict[int, tuple[ProjectConfig, Settings]] = field(default_factory=dict)
     #: folder → its files' configuration, settings and workspace: the files of a run do not
     #: change, so a folder's are found once (not once per file).
@@ -458,30 +458,14 @@ def _explicit_config(args: argparse.Namespace) -> ProjectConfig | None:
 _ROOT_MARKERS = (".git", "pyproject.toml", ".param-lsp.toml")
 
 
-def _workspace_root(start: Path, known: dict[str, Path | None] | None = None) -> Path:
+def _workspace_root(start: Path, known: dict[str, str | None] | None = None) -> Path:
     """The nearest folder upwards holding a VCS or project marker; else the start folder.
-    ``known``: folders already looked at (folder → the marked folder at or above it, None when
-    there is none), so the files of one tree share one walk."""
-    memo: dict[str, Path | None] = {} if known is None else known
-    seen: list[str] = []
-    found: Path | None = None
-    folder = str(start)
-    while True:
-        if folder in memo:
-            found = memo[folder]
-            break
-        seen.append(folder)
-        if _has_marker(folder):
-            found = Path(folder)
-            break
-        parent = os.path.dirname(folder)
-        if parent == folder:
-            break
-        folder = parent
-    for folder in seen:
-        memo[folder] = found
-    return found if found is not None else start
+    ``known``: folders already looked at, so the files of one tree share one walk."""
+    found = nearest_upwards(str(start), _marked, {} if known is None else known)
+    return Path(found) if found is not None else start
 
 
-def _has_marker(folder: str) -> bool:
-    return any(os.path.exists(os.path.join(folder, marker)) for marker in _ROOT_MARKERS)
+def _marked(folder: str) -> str | None:
+    if any(os.path.exists(os.path.join(folder, marker)) for marker in _ROOT_MARKERS):
+        return folder
+    return None

@@ -7,8 +7,10 @@ Polyaxon (`inputs`, `outputs`, `params`, `run`). A file is a polyaxonfile when:
 1. its top level has `kind: operation` or `kind: component` and no `apiVersion` or `$schema`
    (which declare another tool's schema); or
 2. it is a Polyaxon v0 file: `kind` is one of the v0 kinds (`experiment`, `group`, `job`, ...),
-   or it has no `kind`, `version: 1` and a v0-only section (`declarations`, `hptuning`, ...),
-   and every top-level key is a Polyaxon v0 or v1 section (it gets one notice, PLX104); or
+   or it has no `kind`, `version: 1` and a v0-only section (`declarations`, `hptuning`,
+   `project`, ...) or a v0 `build` (`image`, ...) or `run` (`cmd`), or no `kind` and no
+   `version` but both a v0 `build` and a v0 `run` (:func:`kindless_v0_section`); and every
+   top-level key is a Polyaxon v0 or v1 section (it gets one notice, PLX104); or
 3. it has no `kind`, every top-level key is a Polyaxon section, and it holds a marker only
    Polyaxon uses: a top-level `hubRef`, `pathRef`, `urlRef`, `dagRef`, `runPatch`, `isPreset`,
    `patchStrategy`, `skipOnUpstreamSkip` or `isApproved`; a `run` or inline `component` whose
@@ -34,7 +36,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -56,13 +58,22 @@ V0_KINDS = frozenset(
     {"experiment", "group", "job", "build", "notebook", "tensorboard", "pipeline", "plugin"}
 )
 #: Top-level sections only v0 polyaxonfiles have: with `version: 1` and no `kind` they make a
-#: v0 file (an override file such as `version: 1` + `declarations`, merged with `-f … -f …`).
-V0_ONLY_SECTIONS = ("hptuning", "declarations", "settings", "logging", "backend", "framework")
-#: Polyaxon v0 top-level sections that v1 dropped (polyaxon_schemas' specs: `SECTIONS`).
+#: v0 file (an override file such as `version: 1` + `declarations`, merged with `-f … -f …`, or
+#: an early 0.x file, which had a `project` section and no `kind`).
+V0_ONLY_SECTIONS = (
+    "hptuning", "declarations", "settings", "logging", "backend", "framework", "project"
+)  # fmt: skip
+#: Polyaxon v0 top-level sections that v1 dropped (polyaxon_schemas' specs: `SECTIONS`), and
+#: the keys of a v0 `kind: build` file, which holds its build's fields at the top level.
 V0_SECTIONS = frozenset(
     {"logging", "environment", "declarations", "hptuning", "settings", "backend", "framework",
-     "model", "train", "eval", "params"}
+     "model", "train", "eval", "params", "project",
+     "image", "build_steps", "env_vars", "nocache", "lang_env", "dockerfile", "context"}
 )  # fmt: skip
+#: Keys of a v0 `build` (a v1 `build` names a `hubRef`) and of a v0 `run` (a v1 `run` has a
+#: `kind`): a kind-less file whose `build` or `run` holds one is a v0 experiment.
+V0_BUILD_KEYS = frozenset({"image", "dockerfile", "build_steps"})
+V0_RUN_KEYS = frozenset({"cmd"})
 SECTIONS = frozenset(SECTIONS_218)
 #: Top-level keys that no other tool uses.
 MARKER_KEYS = frozenset(
@@ -341,7 +352,9 @@ def _flow_top_level(text: str) -> list[_Top] | None:
         )
     try:
         root = next(yaml.compose_all(head, Loader=_LOADER), None)
-    except yaml.YAMLError:
+    except (yaml.YAMLError, UnicodeEncodeError, RecursionError):
+        # Not YAML, a lone surrogate of an editor buffer (LibYAML reads UTF-8 only), or too
+        # deeply nested: not a polyaxonfile this rule can see.
         return None
     if not isinstance(root, yaml.MappingNode):
         return None
@@ -452,12 +465,43 @@ def _kind_of(tops: list[_Top] | None) -> str | None:
         return None if keys & FOREIGN_SCHEMA_KEYS else "v1"
     if kind in V0_KINDS:
         return "v0" if keys <= SECTIONS | V0_SECTIONS and "version" in keys else None
-    if kind is None and "version" in keys and keys & set(V0_ONLY_SECTIONS):
-        version = next(top.value for top in tops if top.key == "version")
-        return "v0" if version == "1" and keys <= SECTIONS | V0_SECTIONS else None
+    if kind is None and keys <= SECTIONS | V0_SECTIONS:
+        version = next((top.value for top in tops if top.key == "version"), None)
+        children = {top.key: top.children for top in tops if top.key in ("build", "run")}
+        if kindless_v0_section(keys, version, lambda key: children.get(key, ())) is not None:
+            return "v0"
     if kind or not keys <= SECTIONS:
         return None
     return "v1" if _has_marker(tops) else None
+
+
+def kindless_v0_section(
+    keys: Collection[str], version: str | None, child_keys: Callable[[str], Collection[str]]
+) -> str | None:
+    """The section that makes a file without `kind` a Polyaxon v0 polyaxonfile, or None.
+
+    With `version: 1`: a v0-only section (:data:`V0_ONLY_SECTIONS`), else a v0 `build` (one
+    of :data:`V0_BUILD_KEYS`, no `hubRef`) or `run` (one of :data:`V0_RUN_KEYS`, no `kind`).
+    Without a `version`: a v0 `build` and a v0 `run` both (an experiment missing its header).
+    ``keys`` are the top-level keys, ``version`` the `version` as written (None when absent),
+    ``child_keys(section)`` the keys of a section's mapping (empty for anything else).
+    """
+    if version is not None and version != "1":
+        return None
+    if version is not None:
+        only = next((key for key in V0_ONLY_SECTIONS if key in keys), None)
+        if only is not None:
+            return only
+    body = [key for key in ("build", "run") if key in keys and _v0_body(key, child_keys(key))]
+    if version is not None:
+        return body[0] if body else None
+    return body[0] if len(body) == 2 else None
+
+
+def _v0_body(section: str, children: Collection[str]) -> bool:
+    if section == "build":
+        return "hubRef" not in children and any(key in children for key in V0_BUILD_KEYS)
+    return "kind" not in children and any(key in children for key in V0_RUN_KEYS)
 
 
 def looks_like_polyaxonfile(text: str) -> bool:

@@ -1,21 +1,54 @@
 """Did-you-mean: the closest of many names to a misspelt one, bounded in cost.
 
 One implementation for every suggestion the rules and features make (params, ops, templates,
-refs, public hub components) and for `check --fix`'s choice of an unambiguous candidate.
+refs, public hub components) and for `check --fix`'s choice of an unambiguous candidate; and
+:func:`closest_word` for the fixed vocabularies of the schema (keys, kinds, types), with the
+quick fix that replaces a misspelt word (:func:`replacement_fix`).
 """
 
 from __future__ import annotations
 
 import bisect
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from param_lsp.core.findings import Fix
+
+if TYPE_CHECKING:
+    from param_lsp.core.yaml_tree import YNode
 
 #: With more candidates of a close length than this, only the ones nearest to the name in
 #: alphabetical order (those sharing the longest prefix with it) are compared: with thousands
 #: of misspelt names against thousands of declared ones, comparing every pair takes minutes.
 MAX_GUESS_CANDIDATES = 64
 _NEIGHBOURS = 8  # per length, on each side of the name
+
+
+def closest_word(
+    word: object, vocabulary: Sequence[str], cutoff: float = 0.75
+) -> tuple[str, bool] | None:
+    """The word of a fixed vocabulary ``word`` most likely misspells (difflib's similarity at
+    least ``cutoff``: a slip in a short word such as `jbo` or `flaot` stays within it, where an
+    edit-distance bound of a third of the length would not), and whether it is the only one
+    that close (safe for `check --fix`)."""
+    if not isinstance(word, str):
+        return None
+    import difflib  # only for a word that is not in the vocabulary
+
+    close = difflib.get_close_matches(word, list(vocabulary), n=2, cutoff=cutoff)
+    return (close[0], len(close) == 1) if close else None
+
+
+def replacement_fix(
+    node: YNode, guess: tuple[str, bool] | None, present: Collection[object] = ()
+) -> tuple[Fix, ...]:
+    """ "Replace with `guess`" for a misspelt key or value on one line (safe for `check --fix`
+    when the guess is the only close word); none when the mapping already has that key."""
+    if guess is None or guess[0] in present or node.span.start.line != node.span.end.line:
+        return ()
+    return (Fix(f"Replace with `{guess[0]}`", node.span, guess[0], safe=guess[1]),)
 
 
 def unambiguous(name: str, guess: str | None, candidates: Sequence[str]) -> bool:

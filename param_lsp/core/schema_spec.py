@@ -30,6 +30,9 @@ from param_lsp.core.k8s_schema import K8S_FIELDS, K8S_ROOTS
 
 Type: TypeAlias = tuple[Any, ...]
 Field: TypeAlias = tuple[str | None, Type, bool]
+#: Where the schema walk stands: ``()`` at the top, else ``(parent, key)`` (built on every step
+#: of the walk, so appending one key must not copy the whole path).
+WalkPath: TypeAlias = tuple[()] | tuple["WalkPath", str | int]
 
 ANY: Type = ("any",)
 #: Any value but null (Kubernetes label, annotation and node-selector values: Polyaxon turns

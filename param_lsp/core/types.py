@@ -1333,9 +1333,9 @@ def closest_type(io_type: str) -> str | None:
     alias = _TYPE_ALIASES.get(io_type.lower())
     if alias is not None:
         return alias
-    import difflib  # only for a type Polyaxon does not know
+    from param_lsp.core.names import closest_word  # only for a type Polyaxon does not know
 
-    close = difflib.get_close_matches(io_type, _COMMON_TYPES, 1, 0.6)
+    close = closest_word(io_type, _COMMON_TYPES, cutoff=0.6)
     return close[0] if close else None
 
 

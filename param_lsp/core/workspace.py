@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import os
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from param_lsp.core.safe_read import read_file
 from param_lsp.core.yaml_tree import ParsedYaml, parse_yaml
@@ -256,13 +256,46 @@ def _real(path: Path) -> Path:
     return Path(os.path.realpath(path))
 
 
+T = TypeVar("T")
+
+
+def nearest_upwards(
+    folder: str,
+    probe: Callable[[str], T | None],
+    memo: dict[str, T | None],
+    *,
+    last: Callable[[str], bool] | None = None,
+) -> T | None:
+    """What ``probe`` finds in ``folder`` or the nearest parent folder where it finds anything
+    (None: nothing up to the filesystem root, or up to a folder ``last`` says ends the walk).
+
+    ``memo`` remembers each folder looked at (folder → the answer at or above it), so the
+    files of one tree share one walk: the project markers, the configuration file and the
+    repository root are all found this way."""
+    seen: list[str] = []
+    found: T | None = None
+    current = folder
+    while True:
+        if current in memo:
+            found = memo[current]
+            break
+        seen.append(current)
+        found = probe(current)
+        parent = os.path.dirname(current)
+        if found is not None or parent == current or (last is not None and last(current)):
+            break
+        current = parent
+    for visited in seen:
+        memo[visited] = found
+    return found
+
+
+def holds_git(folder: str) -> bool:
+    return os.path.exists(os.path.join(folder, ".git"))
+
+
 def repository_root(folder: Path) -> Path:
     """The nearest folder from ``folder`` upwards that holds `.git`; else ``folder``."""
     folder = _norm(folder)
-    for candidate in (folder, *folder.parents):
-        try:
-            if (candidate / ".git").exists():
-                return candidate
-        except OSError:
-            break
-    return folder
+    found = nearest_upwards(str(folder), lambda f: f if holds_git(f) else None, {})
+    return Path(found) if found is not None else folder

@@ -48,6 +48,7 @@ from typing import Any
 from param_lsp.core.project import EMPTY_CONFIG, ProjectConfig
 from param_lsp.core.safe_read import read_file
 from param_lsp.core.settings import Settings, SettingsError, field_name
+from param_lsp.core.workspace import holds_git, nearest_upwards
 from param_lsp.rules.families import load_all
 from param_lsp.rules.registry import RULES
 
@@ -145,27 +146,10 @@ class ConfigFinder:
         return self.for_folder(Path(os.path.abspath(path)).parent)
 
     def for_folder(self, folder: Path) -> Path | None:
-        seen: list[str] = []
-        found: Path | None = None
-        current = str(folder)
-        while True:
-            if current in self._folders:
-                found = self._folders[current]
-                break
-            seen.append(current)
-            found = _own_config_file(current)
-            parent = os.path.dirname(current)
-            if (
-                found is not None
-                or parent == current
-                or current == self._stop
-                or os.path.exists(os.path.join(current, ".git"))
-            ):
-                break
-            current = parent
-        for visited in seen:
-            self._folders[visited] = found
-        return found
+        return nearest_upwards(str(folder), _own_config_file, self._folders, last=self._ends_walk)
+
+    def _ends_walk(self, folder: str) -> bool:
+        return folder == self._stop or holds_git(folder)
 
     def load(self, path: Path) -> ProjectConfig:
         """The configuration of a file (raises ConfigError if unusable)."""

@@ -85,8 +85,8 @@ def recover_text(text: str) -> str | None:
                 return None
             blanked.add(fresh[0])
             continue
-        except yaml.YAMLError:
-            return None
+        except (yaml.YAMLError, UnicodeEncodeError, RecursionError):
+            return None  # not a syntax error a blanked line can cure
         return candidate if blanked else None
     return None
 

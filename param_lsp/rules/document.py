@@ -7,11 +7,16 @@ by the schema instead (snake_case allowed); ``version`` is ignored unless it is 
 
 from __future__ import annotations
 
-import difflib
-
 from param_lsp.core.context import CheckContext
-from param_lsp.core.detect import V0_KINDS, V0_ONLY_SECTIONS
+from param_lsp.core.detect import (
+    V0_BUILD_KEYS,
+    V0_KINDS,
+    V0_ONLY_SECTIONS,
+    V0_RUN_KEYS,
+    kindless_v0_section,
+)
 from param_lsp.core.findings import Related, Severity
+from param_lsp.core.names import closest_word, replacement_fix
 from param_lsp.core.schema_spec import SECTIONS_216, SECTIONS_218
 from param_lsp.core.span import Position, Span
 from param_lsp.core.yaml_tree import YMap, YScalar
@@ -122,8 +127,11 @@ LEGACY_FILE = rule(
     doc="""
     Polyaxon v0 (0.x) polyaxonfiles have `version: 1` and a `kind` such as `experiment`,
     `group`, `job`, `notebook`, `tensorboard`, `build`, `pipeline` or (early 0.x) `plugin`,
-    or no `kind` and a v0-only section (an override file), with sections such as
-    `hptuning`, `declarations`, `environment` or `settings`. Polyaxon 1.x and 2.x reject them
+    or no `kind` and a v0-only section (an override file, or an early 0.x file with a
+    `project` section), with sections such as `hptuning`, `declarations`, `environment` or
+    `settings`; a kind-less file whose `build` has an `image` (`dockerfile`, `build_steps`) and
+    whose `run` has a `cmd` is one too, with `version: 1` or without a `version` (a v1 `build`
+    names a `hubRef`, a v1 `run` has a `kind`). Polyaxon 1.x and 2.x reject them
     (``The Polyaxonfile with kind `experiment` is not a supported value.``), and param-lsp does
     not check them: such a file gets this one notice instead of one error per old section.
     Port it to `version: 1.1` with `kind: operation` or `kind: component` to have it checked.
@@ -164,18 +172,44 @@ def _version_is_one(root: YMap) -> bool:
     return not isinstance(value, bool) and value == 1
 
 
+def _child_keys(root: YMap, key: str) -> list[str]:
+    node = root.get(key)
+    return [str(k) for k in node.index] if isinstance(node, YMap) else []
+
+
+def _kindless_v0_section(root: YMap) -> str | None:
+    """The section that makes a file without `kind` a v0 one (detect.kindless_v0_section)."""
+    version = None
+    if root.entry("version") is not None:
+        version = "1" if _version_is_one(root) else "other"
+    keys = {str(key) for key, _entry in root.items()}
+    return kindless_v0_section(keys, version, lambda key: _child_keys(root, key))
+
+
 def _report_legacy(root: YMap, kind_value: object, ctx: CheckContext) -> bool:
     """One notice for a Polyaxon v0 file; True when the file is one."""
     kind_entry = root.entry("kind")
-    legacy_key = next((key for key in V0_ONLY_SECTIONS if root.entry(key) is not None), None)
+    legacy_key = _kindless_v0_section(root) if kind_value is None else None
+    polyaxon_218 = "Extra inputs are not permitted"
     if isinstance(kind_value, str) and kind_value in V0_KINDS and kind_entry is not None:
         anchor = kind_entry[1].span
         what = f"`kind: {kind_value}`"
-    elif kind_value is None and legacy_key is not None and _version_is_one(root):
+    elif legacy_key is not None:
         entry = root.entry(legacy_key)
         assert entry is not None
         anchor = entry[0].span
-        what = f"a `{legacy_key}` section"
+        if legacy_key in V0_ONLY_SECTIONS:
+            what = f"a `{legacy_key}` section"
+        else:
+            v0_keys = V0_BUILD_KEYS if legacy_key == "build" else V0_RUN_KEYS
+            child = next(k for k in _child_keys(root, legacy_key) if k in v0_keys)
+            what = f"a `{legacy_key}` section with `{child}`"
+            # Polyaxon 2.18 reads a v1 `build` (which needs a `hubRef`) or a v1 `run`.
+            polyaxon_218 = (
+                "Field required"
+                if legacy_key == "build"
+                else "run.kind must be provided locally or by a referenced base."
+            )
     else:
         return False
     ctx.report(
@@ -190,7 +224,7 @@ def _report_legacy(root: YMap, kind_value: object, ctx: CheckContext) -> bool:
                 # V1Polyaxonfile, where the v0 section is an extra field.
                 else "The Polyaxonfile `kind` must be specified."
                 if ctx.settings.is_216
-                else "Extra inputs are not permitted"
+                else polyaxon_218
             ),
         )
     )
@@ -228,15 +262,17 @@ def check_header(root: YMap, ctx: CheckContext) -> str | None:
 
     assert kind_entry is not None
     if kind_value not in KINDS:
+        kind_guess: tuple[str, bool] | None = None
         if kind_value == "compiled_operation":
             fix = "compiled files cannot be checked; check the `operation` it came from"
         else:
-            close = difflib.get_close_matches(str(kind_value), KINDS, n=1, cutoff=0.6)
-            fix = f"did you mean `{close[0]}`?" if close else "use one of them"
+            kind_guess = closest_word(str(kind_value), KINDS, cutoff=0.6)
+            fix = f"did you mean `{kind_guess[0]}`?" if kind_guess else "use one of them"
         ctx.report(
             UNSUPPORTED_KIND.at(
                 kind_entry[1].span,
                 f"`kind` must be `operation` or `component`; got `{kind_value}`; {fix}",
+                fixes=replacement_fix(kind_entry[1], kind_guess),
                 polyaxon=f"The Polyaxonfile with kind `{kind_value}` is not a supported value.",
                 related=(
                     Related(
@@ -262,20 +298,23 @@ def check_header(root: YMap, ctx: CheckContext) -> str | None:
         if key in sections:
             continue
         fix = "remove it or move it into the section it belongs to"
+        guess: tuple[str, bool] | None = None
         if isinstance(key, str):
             camel = _camel(key)
             if camel != key and camel in sections:
                 fix = f"top-level keys are camelCase: use `{camel}`"
+                guess = (camel, True)
             else:
-                close = difflib.get_close_matches(key, sections, n=1, cutoff=0.75)
-                if close:
-                    fix = f"did you mean `{close[0]}`?"
+                guess = closest_word(key, sorted(sections))
+                if guess:
+                    fix = f"did you mean `{guess[0]}`?"
         ctx.report(
             UNEXPECTED_SECTION.at(
                 key_node.span,
                 f"Unknown top-level section `{key}`; {fix}",
                 polyaxon=f"Unexpected section `{key}` in {where}. Please check the Polyaxonfile "
                 "specification for this version.",
+                fixes=replacement_fix(key_node, guess, root.index),
             )
         )
     return str(kind_value)

@@ -6,6 +6,7 @@ from param_lsp.rules import (  # noqa: F401
     configuration,
     dag,
     document,
+    inputs_outputs,
     joins,
     matrix,
     matrix_inputs,

@@ -424,7 +424,7 @@ class Walker:
                     self.report(
                         self.rules.missing,
                         anchor,
-                        f"`{spec.name}` is required for {what} (missing in `{label}`).",
+                        f"`{spec.name}` is required for {what} (missing in `{label}`); add it.",
                         field=spec.name,
                     )
                 continue
@@ -433,7 +433,8 @@ class Walker:
             if is_null(value):
                 if not spec.nullable:
                     ok = False
-                    self.report(self.rules.invalid, value.span, f"`{path}` cannot be null.")
+                    fix = "give it a value" if spec.required else "give it a value or remove it"
+                    self.report(self.rules.invalid, value.span, f"`{path}` cannot be null; {fix}.")
                 continue
             if spec.guard is not None and not self.guard(value, path, spec.guard):
                 ok = False

@@ -15,6 +15,7 @@ from typing import Any
 
 from param_lsp.core.context import CheckContext
 from param_lsp.core.findings import Severity
+from param_lsp.core.names import closest_word, replacement_fix
 from param_lsp.core.span import Span
 from param_lsp.core.yaml_tree import YMap, YNode, YScalar, YSeq
 from param_lsp.rules.joins import (
@@ -412,15 +413,21 @@ def _check_hp(w: Walker, name: str, key_node: YNode, node: YNode, path: str) -> 
         return None
     kind_node = node.get("kind")
     if kind_node is None:
-        w.report(HP_KIND, key_node.span, f"Matrix param `{name}` has no `kind`.")
+        w.report(
+            HP_KIND,
+            key_node.span,
+            f"Matrix param `{name}` has no `kind`; add one such as `kind: choice`.",
+        )
         return None
     hp = hp_kind_of(node)
     if hp is None:
+        guess = closest_word(kind_node.to_py(), tuple(HP_KINDS))
         w.report(
             HP_KIND,
             kind_node.span,
-            f"Matrix param `{name}` has an unknown kind {show(kind_node)}; expected one of "
-            f"{_HP_KIND_NAMES}.",
+            f"Matrix param `{name}` has an unknown kind {show(kind_node)}; "
+            + (f"did you mean `{guess[0]}`?" if guess else f"expected one of {_HP_KIND_NAMES}."),
+            fixes=replacement_fix(kind_node, guess),
         )
         return None
     ok = True
@@ -445,7 +452,7 @@ def _check_hp(w: Walker, name: str, key_node: YNode, node: YNode, path: str) -> 
             w.report(
                 MATRIX_MISSING_FIELD,
                 key_node.span,
-                f"`value` is required for the `{hp.name}` matrix param `{name}`.",
+                f"`value` is required for the `{hp.name}` matrix param `{name}`; add it.",
                 field="value",
             )
             return None
@@ -619,7 +626,7 @@ def _check_range_values(
                 HP_ORDER,
                 nodes[second].span,
                 f"{label}: `{second}` ({values[1]}) must be strictly greater than `{first}` "
-                f"({values[0]}).",
+                f"({values[0]}); swap them.",
             )
             ok = False
     if hp.required == 3 and not values[2]:
@@ -1093,10 +1100,14 @@ def check_matrix_schema(
             hint = " `tpe` is new in Polyaxon 2.18; 2.16 calls it `hyperopt`."
         elif isinstance(kind, str) and kind.lower() in kinds:
             hint = f" Kinds are lowercase: `{kind.lower()}`."
+        guess = closest_word(kind, kinds) if not hint else None
+        if guess:
+            hint = f" Did you mean `{guess[0]}`?"
         walker.report(
             MATRIX_KIND,
             kind_node.span,
             f"Unknown matrix kind {show(kind_node)}; expected one of {names}.{hint}",
+            fixes=replacement_fix(kind_node, guess),
         )
         return False
     fields = MATRIX_KINDS[kind]

@@ -146,7 +146,9 @@ NO_RUN = rule(
     doc="""
     After composing the operation with its components Polyaxon needs a `run`; otherwise it
     fails with "Compile operation received an invalid configuration: the resolved Polyaxonfile
-    has no run." Add a `run` section, an inline `component`, or a reference to one. A file with
+    has no run." Add a `run` section, an inline `component`, or a reference to one. In 2.18
+    a root shortcut (`container`, `cmd`, `env`, `resources`, `environment`, `init`,
+    `connections`, `sidecars`, `volumes`; `ports` for a service) creates the run too. A file with
     a `runPatch` and nothing to patch fails first on the patch ("runPatch requires a resolved
     runtime."), reported on `runPatch`: usually a preset missing `isPreset: true` (a preset
     is checked as `polyaxon check --lint` checks it, without asking for a run).
@@ -253,6 +255,9 @@ def report_no_run(composed: Composed, root: YMap, ctx: CheckContext) -> bool:
         return False
     if _defines_run(root):
         return False  # the run (or the component holding it) failed the schema, reported there
+    roots = [root, *(layer.root for layer in composed.layers)]
+    if not ctx.settings.is_216 and any(map(_shortcut_creates_run, roots)):
+        return False  # a root shortcut creates the run (a job, or a service for `ports`)
     patch = root.key_node("runPatch")
     if patch is not None:
         # Polyaxon fails on the patch first (spec S10): that is the cause to name.
@@ -277,6 +282,24 @@ def report_no_run(composed: Composed, root: YMap, ctx: CheckContext) -> bool:
         )
     )
     return True
+
+
+#: Root shortcuts (Polyaxon 2.18, spec S9) that create the run when nothing else defines one:
+#: `ports` a service, the others a job (a null value creates nothing, but `container: null`).
+_RUN_SHORTCUTS = ("container", "ports", "cmd", "env", "resources", "environment", "init",
+                  "connections", "sidecars", "volumes")  # fmt: skip
+
+
+def _shortcut_creates_run(root: YMap) -> bool:
+    for key in _RUN_SHORTCUTS:
+        entry = root.entry(key)
+        if entry is None:
+            continue
+        value = entry[1]
+        # `container` counts even when null; a blank `cmd` is the schema's error to report
+        if key == "container" or not (isinstance(value, YScalar) and value.value is None):
+            return True
+    return False
 
 
 _RUN_SOURCES = ("run", "component", "pathRef", "path_ref", "hubRef", "hub_ref", "urlRef",

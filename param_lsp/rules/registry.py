@@ -106,6 +106,11 @@ def plain_values(text: str) -> str:
     return _REPR_COLLECTION.sub(names, text)
 
 
+def python_str(value: Any) -> str:
+    """A value as Python's `str.format` prints it (the wording of Polyaxon's own messages)."""
+    return str(value)
+
+
 def shown(value: Any) -> str:
     """A YAML value as the user would write it, for messages (never a Python repr)."""
     import json

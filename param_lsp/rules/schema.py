@@ -1,4 +1,4 @@
-"""The "schema" and "io" rule families: what pydantic rejects when Polyaxon 2.18 validates a
+"""The "schema" rule family: what pydantic rejects when Polyaxon 2.18 validates a
 polyaxonfile (`V1Polyaxonfile`/`V1Operation`/`V1Component`, spec §4, §5, §7.1–7.2, §21.2).
 
 The schema itself is data (:mod:`param_lsp.core.schema_spec`); this module walks the YAML tree
@@ -8,10 +8,9 @@ once against it. Matrix and joins internals belong to :mod:`param_lsp.rules.matr
 
 from __future__ import annotations
 
-import difflib
 import math
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from decimal import Decimal, InvalidOperation
 from typing import Any, Literal
 from uuid import UUID
@@ -19,10 +18,9 @@ from uuid import UUID
 from param_lsp.core.context import CheckContext
 from param_lsp.core.findings import Fix, Related, Severity
 from param_lsp.core.model import lax_bool
-from param_lsp.core.names import did_you_mean
+from param_lsp.core.names import closest_word, did_you_mean, replacement_fix
 from param_lsp.core.schema_spec import (
     COMPONENT_ONLY_216,
-    IO_RESERVED_NAMES,
     K8S_KEYS,
     K8S_REQUIRED,
     KEY_LOOKUP,
@@ -37,20 +35,18 @@ from param_lsp.core.schema_spec import (
     SHOWN_KEYS,
     UNIONS,
     Type,
+    WalkPath,
 )
 from param_lsp.core.template_scan import has_template
-from param_lsp.core.types import closest_type, is_known_type, validate_io_value
 from param_lsp.core.yaml_tree import YMap, YNode, YScalar, YSeq
 from param_lsp.rules import schema_values
+from param_lsp.rules.inputs_outputs import check_io
 from param_lsp.rules.joins import check_joins_schema
 from param_lsp.rules.matrix import check_matrix_schema
-from param_lsp.rules.registry import plain_values, rule
+from param_lsp.rules.registry import python_str, rule
 from param_lsp.rules.registry import shown as shown_value
 
 Where = Literal["file", "inline", "dag-op", "dag-component", "referenced"]
-#: Where a node sits, for messages and memo keys: ``()`` at the top, else ``(parent, key)``
-#: (built on every step of the walk, so appending one key must not copy the whole path).
-Path = tuple[()] | tuple["Path", str | int]
 
 # --------------------------------------------------------------------------------------------
 # Rules
@@ -356,153 +352,6 @@ PARAM_REF_VALUE = rule(
         value: outputs.lr
     """,
 )
-IO_RESERVED = rule(
-    "PLX200",
-    "io-reserved-name",
-    family="io",
-    severity=Severity.ERROR,
-    polyaxon_rejects=True,
-    summary="An input/output named `globals`, `params` or `connections`.",
-    doc="""
-    These names are taken by the template context. Polyaxon reports `Received an
-    input/output with a name in ['globals', 'params', 'connections'], please use a different
-    name that does not already taken by the context`.
-    """,
-    bad="""
-    kind: component
-    inputs:
-      - name: params
-        type: dict
-    run: {kind: job, container: {image: busybox}}
-    """,
-    good="""
-    kind: component
-    inputs:
-      - name: config
-        type: dict
-    run: {kind: job, container: {image: busybox}}
-    """,
-)
-IO_NOT_OPTIONAL = rule(
-    "PLX201",
-    "io-default-not-optional",
-    family="io",
-    severity=Severity.ERROR,
-    polyaxon_rejects=True,
-    summary="An input/output with a default `value` and `isOptional: false`.",
-    doc="""
-    A default value makes an input optional. Declaring `isOptional: false` together with a
-    `value` is contradictory: `IO ... is not optional and has default value .... Please either
-    make it optional or remove the default value.`.
-    """,
-    bad="""
-    kind: component
-    inputs:
-      - name: lr
-        type: float
-        value: 0.1
-        isOptional: false
-    run: {kind: job, container: {image: busybox}}
-    """,
-    good="""
-    kind: component
-    inputs:
-      - name: lr
-        type: float
-        value: 0.1
-    run: {kind: job, container: {image: busybox}}
-    """,
-)
-IO_BAD_DEFAULT = rule(
-    "PLX202",
-    "io-invalid-default",
-    family="io",
-    severity=Severity.ERROR,
-    polyaxon_rejects=True,
-    summary="An input/output default `value` that does not parse as its `type` or validation.",
-    doc="""
-    Polyaxon parses an IO's default value exactly like a param value (§6), and checks it
-    against `validation`, when the IO is defined. Templates are not exempt for non-string
-    types: `type: int` with `value: "{{ x }}"` is rejected. When the `type` itself is one
-    Polyaxon does not know (`integer`, `string`, …), the finding is on the `type`, with the
-    closest Polyaxon type; without a default such a type is accepted until a param is passed.
-    """,
-    bad="""
-    kind: component
-    inputs:
-      - name: epochs
-        type: int
-        value: ten
-    run: {kind: job, container: {image: busybox}}
-    """,
-    good="""
-    kind: component
-    inputs:
-      - name: epochs
-        type: int
-        value: 10
-    run: {kind: job, container: {image: busybox}}
-    """,
-)
-IO_FLAG_NOT_BOOL = rule(
-    "PLX203",
-    "io-flag-not-bool",
-    family="io",
-    severity=Severity.ERROR,
-    polyaxon_rejects=True,
-    summary="`isFlag: true` on an input/output whose type is not `bool`.",
-    doc="""
-    Only boolean inputs can be rendered as command-line flags: `IO type ... cannot be a flag,
-    it must be of type `bool``.
-    """,
-    bad="""
-    kind: component
-    inputs:
-      - name: verbose
-        type: str
-        isFlag: true
-    run: {kind: job, container: {image: busybox}}
-    """,
-    good="""
-    kind: component
-    inputs:
-      - name: verbose
-        type: bool
-        isFlag: true
-    run: {kind: job, container: {image: busybox}}
-    """,
-)
-IO_UNKNOWN_TYPE = rule(
-    "PLX204",
-    "io-unknown-type",
-    family="io",
-    severity=Severity.WARNING,
-    polyaxon_rejects=False,
-    summary="An input/output `type` Polyaxon does not know, on an IO without a default.",
-    doc="""
-    Polyaxon accepts an input or output whose `type` it does not know (`integer`, `string`,
-    a misspelt `flaot`) as long as nothing gives it a value; the first value passed fails
-    (Polyaxon cannot build a parser for the type: `TypeAdapter[...] is not fully defined`),
-    so an operation that passes a param to it is rejected. The warning names the closest
-    Polyaxon type. With a default `value`, the same mistake is an error (PLX202).
-    """,
-    bad="""
-    kind: component
-    inputs:
-      - name: epochs
-        type: integer
-        isOptional: true
-    run: {kind: job, container: {image: busybox}}
-    """,
-    good="""
-    kind: component
-    inputs:
-      - name: epochs
-        type: int
-        isOptional: true
-    run: {kind: job, container: {image: busybox}}
-    """,
-)
 
 # --------------------------------------------------------------------------------------------
 # Helpers
@@ -526,7 +375,12 @@ def _snake(key: str) -> str:
     return _CAMEL2.sub(r"\1_\2", _CAMEL1.sub(r"\1_\2", key)).lower()
 
 
-def _segments(path: Path) -> list[str | int]:
+def _camel(key: str) -> str:
+    head, *rest = key.split("_")
+    return head + "".join(part[:1].upper() + part[1:] for part in rest)
+
+
+def _segments(path: WalkPath) -> list[str | int]:
     segments: list[str | int] = []
     while path:
         path, segment = path
@@ -535,7 +389,7 @@ def _segments(path: Path) -> list[str | int]:
     return segments
 
 
-def _fmt_path(path: Path) -> str:
+def _fmt_path(path: WalkPath) -> str:
     out = ""
     for seg in _segments(path):
         if isinstance(seg, int):
@@ -545,7 +399,7 @@ def _fmt_path(path: Path) -> str:
     return out or "the top level"
 
 
-def _where(path: Path) -> str:
+def _where(path: WalkPath) -> str:
     return f"`{_fmt_path(path)}`" if path else "the top level"
 
 
@@ -565,9 +419,50 @@ def _describe(node: YNode) -> str:
     if isinstance(value, float):
         return f"the number {node.text}"
     if isinstance(value, str):
-        shown = value if len(value) <= 60 else value[:57] + "..."
+        shown = shown_value(value) if len(value) <= 60 else value[:57] + "..."
         return f"the string `{shown}`"
     return f"the {type(value).__name__} {node.text}"
+
+
+_MAPPINGS = frozenset(
+    ("anydict", "obj", "disc", "k8s", "dict", "params", "fullparam", "io", "run", "poly")
+)
+_LISTS = frozenset(("list", "k8slist"))
+_STRINGS = frozenset(("str", "name", "strlist"))
+_INTEGERS = frozenset(("int", "laxint", "posint"))
+
+
+def _fix(node: YNode, t: Type) -> tuple[str, Fix | None]:
+    """How to write the value the type wants, as `; <fix>` (empty when there is no simple one),
+    and the edit that does it when it is mechanical (quoting, unquoting)."""
+    while t[0] == "ref":  # a template is always accepted too: the fix is for the literal
+        t = t[1]
+    tags = {x[0] for x in t[1:]} if t[0] == "oneof" else {t[0]}
+    if isinstance(node, YScalar) and node.value is None:
+        return "; give it a value or remove the key", None
+    if tags & _STRINGS and isinstance(node, YScalar) and "\n" not in node.text:
+        quoted = f'"{node.text}"'
+        return (
+            f"; quote it to keep it as text: `{quoted}`",
+            Fix(f"Quote the value: {quoted}", node.span, quoted, safe=True),
+        )
+    if tags & _MAPPINGS:
+        return "; write it as a mapping (`key: value` lines or `{key: value}`)", None
+    if tags & _LISTS:
+        return "; write it as a list (`- item` lines or `[a, b]`)", None
+    if tags & {"bool"}:
+        return "; use `true` or `false`", None
+    if tags & _INTEGERS and isinstance(node, YScalar):
+        text = node.value.strip() if isinstance(node.value, str) else ""
+        if text.lstrip("+-").isdigit() and node.style in ("'", '"'):
+            return (
+                f"; remove the quotes: `{text}`",
+                Fix(f"Remove the quotes: {text}", node.span, text, safe=True),
+            )
+        return "; use a whole number", None
+    if tags & _STRINGS:
+        return "; write it as one string", None
+    return "", None
 
 
 def _expected(t: Type) -> str:
@@ -604,7 +499,7 @@ def _expected(t: Type) -> str:
     }
     if tag in simple:
         if tag == "list" and t[1][0] in ("str", "int"):
-            return f"a list of {_expected(t[1])[2:]}s"
+            return f"a list of {_expected(t[1]).split(' ', 1)[1]}s"
         return simple[tag]
     if tag == "enum":
         return "one of " + ", ".join(f"`{v}`" for v in t[2])
@@ -691,14 +586,15 @@ def _scalar_ok(tag: str, value: Any) -> bool | None:
     return None
 
 
-def _suggest(key: object, options: tuple[str, ...] | list[str]) -> str:
-    if not isinstance(key, str):
-        return ""
-    close = difflib.get_close_matches(key, list(options), n=1, cutoff=0.75)
-    if not close:
+def _guess(key: object, options: tuple[str, ...] | list[str]) -> tuple[str, bool] | None:
+    """The option ``key`` most likely means (also `run_patch` for `runPatch`), and whether it is
+    the only close one."""
+    guess = closest_word(key, options)
+    if guess is None and isinstance(key, str):
         snake = _snake(key)
-        close = [o for o in options if _snake(o) == snake and o != key]
-    return f" Did you mean `{close[0]}`?" if close else ""
+        same = [o for o in options if _snake(o) == snake and o != key]
+        guess = (same[0], len(same) == 1) if same else None
+    return guess
 
 
 def _polyaxon_extra(extra: str) -> tuple[str, str]:
@@ -708,17 +604,12 @@ def _polyaxon_extra(extra: str) -> tuple[str, str]:
     return extra, ""
 
 
-def _pyfmt(value: Any) -> str:
-    """How Python's `str.format` prints a safe_load value (Polyaxon messages)."""
-    return str(value)
-
-
 # --------------------------------------------------------------------------------------------
 # Walker
 # --------------------------------------------------------------------------------------------
 
 
-class _Walker:
+class Walker:
     __slots__ = ("ctx", "doc_kind", "is_216")
 
     def __init__(self, ctx: CheckContext) -> None:
@@ -728,7 +619,7 @@ class _Walker:
         self.doc_kind: str | None = None
 
     # -- reporting --
-    def wrong(self, node: YNode, t: Type, path: Path, extra: str = "") -> bool:
+    def wrong(self, node: YNode, t: Type, path: WalkPath, extra: str = "") -> bool:
         reason = schema_values.value_reason(t, node)
         if reason is not None:
             self.ctx.report(
@@ -740,11 +631,14 @@ class _Walker:
             )
             return False
         extra, polyaxon = _polyaxon_extra(extra)
+        # An extra sentence says what to write instead; otherwise the fix for this mismatch.
+        fix, edit = ("", None) if extra else _fix(node, t)
         self.ctx.report(
             WRONG_TYPE.at(
                 node.span,
-                f"{_where(path)} must be {_expected(t)}; got {_describe(node)}.{extra}",
+                f"{_where(path)} must be {_expected(t)}; got {_describe(node)}{fix}.{extra}",
                 polyaxon=polyaxon,
+                fixes=(edit,) if edit is not None else (),
             )
         )
         return False
@@ -753,14 +647,16 @@ class _Walker:
         self,
         key: YNode,
         model_title: str,
-        path: Path,
+        path: WalkPath,
         shown: tuple[str, ...],
         related: tuple[Related, ...] = (),
+        present: Collection[object] = (),
     ) -> None:
+        """``present``: the mapping's keys (a rename onto one of them is not offered)."""
         name = key.to_py() if isinstance(key, YScalar) else "?"
-        guess = _suggest(name, shown).strip()
+        guess = _guess(name, shown)
         if guess:
-            fix = guess[0].lower() + guess[1:]
+            fix = f"did you mean `{guess[0]}`?"
         elif len(shown) <= 20:
             fix = "expected one of " + ", ".join(f"`{k}`" for k in shown) + "."
         else:
@@ -771,10 +667,11 @@ class _Walker:
                 f"Unknown key `{name}` in {_where(path)} ({model_title}); {fix}",
                 polyaxon="Extra inputs are not permitted",
                 related=related,
+                fixes=replacement_fix(key, guess, present),
             )
         )
 
-    def both_spellings(self, key: YNode, alias_key: YNode, alias: str, path: Path) -> None:
+    def both_spellings(self, key: YNode, alias_key: YNode, alias: str, path: WalkPath) -> None:
         """A field given both as `alias` and by its snake_case name: pydantic reads the alias
         and rejects the other spelling as an extra key."""
         name = key.to_py() if isinstance(key, YScalar) else "?"
@@ -789,7 +686,7 @@ class _Walker:
             )
         )
 
-    def missing(self, owner: YNode, field: str, path: Path) -> None:
+    def missing(self, owner: YNode, field: str, path: WalkPath) -> None:
         self.ctx.report(
             MISSING_FIELD.at(
                 owner.span,
@@ -799,7 +696,7 @@ class _Walker:
         )
 
     # -- generic --
-    def check(self, node: YNode, t: Type, path: Path, owner: YNode) -> bool:
+    def check(self, node: YNode, t: Type, path: WalkPath, owner: YNode) -> bool:
         tag = t[0]
         if isinstance(node, YScalar):
             if node.tag.endswith(":timestamp") and isinstance(node.value, str):
@@ -818,10 +715,13 @@ class _Walker:
                         return True
                 except TypeError:
                     pass
+                guess = closest_word(value, [str(v) for v in t[2]])
                 self.ctx.report(
                     INVALID_ENUM.at(
                         node.span,
-                        f"{_where(path)} must be {_expected(t)}; got {_describe(node)}.",
+                        f"{_where(path)} must be {_expected(t)}; got {_describe(node)}"
+                        + (f"; did you mean `{guess[0]}`?" if guess else "."),
+                        fixes=replacement_fix(node, guess),
                     )
                 )
                 return False
@@ -854,7 +754,7 @@ class _Walker:
         self,
         node: YMap,
         model: str,
-        path: Path,
+        path: WalkPath,
         owner: YNode,
         kinds: tuple[YNode, tuple[str, ...]] | None = None,
     ) -> bool:
@@ -874,6 +774,7 @@ class _Walker:
                     path,
                     SHOWN_KEYS[model],
                     _other_kinds(key, model, kinds),
+                    present=node.index,
                 )
                 ok = False
                 continue
@@ -895,7 +796,7 @@ class _Walker:
         return ok
 
     # -- special scalars --
-    def check_name(self, node: YScalar, path: Path) -> bool:
+    def check_name(self, node: YScalar, path: WalkPath) -> bool:
         value = node.value
         if NAME_RE.match(value) or has_template(value):
             return True
@@ -912,7 +813,7 @@ class _Walker:
 # -- handlers for non-scalar and special tags --------------------------------------------------
 
 
-def _h_list(w: _Walker, node: YNode, t: Type, path: Path, owner: YNode) -> bool:
+def _h_list(w: Walker, node: YNode, t: Type, path: WalkPath, owner: YNode) -> bool:
     if not isinstance(node, YSeq):
         return w.wrong(node, t, path)
     memo = w.ctx.memo
@@ -928,7 +829,7 @@ def _h_list(w: _Walker, node: YNode, t: Type, path: Path, owner: YNode) -> bool:
     return _list_items(w, node, t, path)
 
 
-def _list_items(w: _Walker, node: YSeq, t: Type, path: Path) -> bool:
+def _list_items(w: Walker, node: YSeq, t: Type, path: WalkPath) -> bool:
     item_t = t[1]
     memo = w.ctx.memo
     if memo is None:
@@ -953,7 +854,7 @@ def _list_items(w: _Walker, node: YSeq, t: Type, path: Path) -> bool:
     return all(memo.run_in_chunks(w.ctx, ("schema-items", id(item_t), path), node.items, check))
 
 
-def _h_dict(w: _Walker, node: YNode, t: Type, path: Path, owner: YNode) -> bool:
+def _h_dict(w: Walker, node: YNode, t: Type, path: WalkPath, owner: YNode) -> bool:
     if not isinstance(node, YMap):
         return w.wrong(node, t, path)
     ok = True
@@ -972,7 +873,7 @@ def _h_dict(w: _Walker, node: YNode, t: Type, path: Path, owner: YNode) -> bool:
     return ok
 
 
-def _h_anydict(w: _Walker, node: YNode, t: Type, path: Path, owner: YNode) -> bool:
+def _h_anydict(w: Walker, node: YNode, t: Type, path: WalkPath, owner: YNode) -> bool:
     return True if isinstance(node, YMap) else w.wrong(node, t, path)
 
 
@@ -996,13 +897,13 @@ def _other_kinds(
     )
 
 
-def _h_obj(w: _Walker, node: YNode, t: Type, path: Path, owner: YNode) -> bool:
+def _h_obj(w: Walker, node: YNode, t: Type, path: WalkPath, owner: YNode) -> bool:
     if not isinstance(node, YMap):
         return w.wrong(node, t, path)
     return w.check_model(node, t[1], path, owner)
 
 
-def _h_disc(w: _Walker, node: YNode, t: Type, path: Path, owner: YNode) -> bool:
+def _h_disc(w: Walker, node: YNode, t: Type, path: WalkPath, owner: YNode) -> bool:
     if not isinstance(node, YMap):
         return w.wrong(node, t, path)
     members, title = UNIONS[t[1]]
@@ -1021,19 +922,22 @@ def _h_disc(w: _Walker, node: YNode, t: Type, path: Path, owner: YNode) -> bool:
     kind_node = kind_entry[1]
     kind = kind_node.to_py()
     if not isinstance(kind, str) or kind not in members:
+        guess = closest_word(kind, members)
         w.ctx.report(
             INVALID_ENUM.at(
                 kind_node.span,
                 f"`{_fmt_path((path, 'kind'))}` must be one of "
                 + ", ".join(f"`{m}`" for m in members)
-                + f", got {_describe(kind_node)}.",
+                + f"; got {_describe(kind_node)}"
+                + (f"; did you mean `{guess[0]}`?" if guess else "."),
+                fixes=replacement_fix(kind_node, guess),
             )
         )
         return False
     return w.check_model(node, kind, path, owner, (kind_node, members))
 
 
-def _h_k8s(w: _Walker, node: YNode, t: Type, path: Path, owner: YNode) -> bool:
+def _h_k8s(w: Walker, node: YNode, t: Type, path: WalkPath, owner: YNode) -> bool:
     cls = t[1]
     if not isinstance(node, YMap):
         w.ctx.report(
@@ -1052,12 +956,16 @@ def _h_k8s(w: _Walker, node: YNode, t: Type, path: Path, owner: YNode) -> bool:
             continue
         shown = sorted(known)
         name = key if isinstance(key, str) else str(key)
+        guess = _guess(_snake(name), shown)
+        if guess is not None and "_" not in name:  # written camelCase: suggest camelCase
+            guess = (_camel(guess[0]), guess[1])
         w.ctx.report(
             UNKNOWN_KEY.at(
                 key_node.span,
                 f"Unknown key `{name}` in {_where(path)} (Kubernetes {cls}); expected one of "
                 + ", ".join(f"`{k}`" for k in shown)
-                + f".{_suggest(_snake(name), shown)}",
+                + (f". Did you mean `{guess[0]}`?" if guess else "."),
+                fixes=replacement_fix(key_node, guess, node.index),
             )
         )
         ok = False
@@ -1075,7 +983,7 @@ def _h_k8s(w: _Walker, node: YNode, t: Type, path: Path, owner: YNode) -> bool:
     return ok
 
 
-def _h_k8slist(w: _Walker, node: YNode, t: Type, path: Path, owner: YNode) -> bool:
+def _h_k8slist(w: Walker, node: YNode, t: Type, path: WalkPath, owner: YNode) -> bool:
     if not isinstance(node, YSeq):
         message = t[2]
         if message is None:
@@ -1115,7 +1023,7 @@ def _shape_ok(node: YNode, t: Type) -> bool:
     return tag in ("obj", "anydict")
 
 
-def _h_oneof(w: _Walker, node: YNode, t: Type, path: Path, owner: YNode) -> bool:
+def _h_oneof(w: Walker, node: YNode, t: Type, path: WalkPath, owner: YNode) -> bool:
     alternatives = t[1:]
     if isinstance(node, YMap):
         for alt in alternatives:
@@ -1130,13 +1038,13 @@ def _h_oneof(w: _Walker, node: YNode, t: Type, path: Path, owner: YNode) -> bool
     return w.wrong(node, t, path)
 
 
-def _h_strlist(w: _Walker, node: YNode, t: Type, path: Path, owner: YNode) -> bool:
+def _h_strlist(w: Walker, node: YNode, t: Type, path: WalkPath, owner: YNode) -> bool:
     if isinstance(node, YScalar) and isinstance(node.value, str):
         return True
     return _h_list(w, node, ("list", ("str",)), path, owner)
 
 
-def _h_uuidlist(w: _Walker, node: YNode, t: Type, path: Path, owner: YNode) -> bool:
+def _h_uuidlist(w: Walker, node: YNode, t: Type, path: WalkPath, owner: YNode) -> bool:
     """Run UUIDs: a list, or a comma-separated string that Polyaxon splits (a template is
     left as it is)."""
     if isinstance(node, YScalar) and isinstance(node.value, str):
@@ -1146,7 +1054,7 @@ def _h_uuidlist(w: _Walker, node: YNode, t: Type, path: Path, owner: YNode) -> b
     return _h_list(w, node, ("list", ("uuid",)), path, owner)
 
 
-def _h_params(w: _Walker, node: YNode, t: Type, path: Path, owner: YNode) -> bool:
+def _h_params(w: Walker, node: YNode, t: Type, path: WalkPath, owner: YNode) -> bool:
     if not isinstance(node, YMap):
         return w.wrong(node, t, path, " (Polyaxon: Input should be a valid dictionary)")
     memo = w.ctx.memo
@@ -1157,7 +1065,7 @@ def _h_params(w: _Walker, node: YNode, t: Type, path: Path, owner: YNode) -> boo
     return _param_entries(w, node, path)
 
 
-def _param_entries(w: _Walker, node: YMap, path: Path) -> bool:
+def _param_entries(w: Walker, node: YMap, path: WalkPath) -> bool:
     ok = True
     memo = w.ctx.memo
     for key, (key_node, value) in node.index.items():
@@ -1189,7 +1097,7 @@ def _param_entries(w: _Walker, node: YMap, path: Path) -> bool:
     return ok
 
 
-def _h_fullparam(w: _Walker, node: YNode, t: Type, path: Path, owner: YNode) -> bool:
+def _h_fullparam(w: Walker, node: YNode, t: Type, path: WalkPath, owner: YNode) -> bool:
     if not isinstance(node, YMap):
         return w.wrong(
             node,
@@ -1200,7 +1108,7 @@ def _h_fullparam(w: _Walker, node: YNode, t: Type, path: Path, owner: YNode) -> 
     return w.check_model(node, "Param", path, owner)
 
 
-def _post_param(w: _Walker, node: YMap, path: Path, owner: YNode) -> bool:
+def _post_param(w: Walker, node: YMap, path: WalkPath, owner: YNode) -> bool:
     ref_entry = node.entry("ref")
     if ref_entry is None or not ref_entry[1].to_py():
         return True
@@ -1212,10 +1120,10 @@ def _post_param(w: _Walker, node: YMap, path: Path, owner: YNode) -> bool:
         PARAM_REF_VALUE.at(
             ref_entry[1].span,
             f"`{_fmt_path(path)}` has a `ref`, so its `value` must be a string; got "
-            f"`{_pyfmt(py)}`; set `value` to what to take from the reference, e.g. "
+            f"`{python_str(py)}`; set `value` to what to take from the reference, e.g. "
             "`outputs.name`.",
             polyaxon=f"Value must be of type string when a ref is provided, received "
-            f"`{_pyfmt(py)}` instead.",
+            f"`{python_str(py)}` instead.",
         )
     )
     return False
@@ -1227,7 +1135,7 @@ _INIT_SOURCES = (
 )  # fmt: skip
 
 
-def _post_init(w: _Walker, node: YMap, path: Path, owner: YNode) -> bool:
+def _post_init(w: Walker, node: YMap, path: WalkPath, owner: YNode) -> bool:
     sources = _INIT_SOURCES
     count = sum(1 for s in sources if (v := node.get(s)) is not None and v.to_py())
     if count > 1:
@@ -1257,222 +1165,7 @@ def _post_init(w: _Walker, node: YMap, path: Path, owner: YNode) -> bool:
     return True
 
 
-def _io_item_crash(w: _Walker, node: YNode) -> str:
-    """Polyaxon's wording when an input/output item is not a mapping: its IO parser calls
-    `.get` on a string or a list, and tests `in` on any other value (a crash it reports as a
-    non valid config of the file's kind)."""
-    if isinstance(node, YSeq):
-        return " (Polyaxon: 'list' object has no attribute 'get')"
-    value = node.to_py()
-    if isinstance(value, str):
-        return " (Polyaxon: 'str' object has no attribute 'get')"
-    return (
-        f" (Polyaxon: Received a non valid config `{w.doc_kind or 'operation'}`: "
-        f"`argument of type '{type(value).__name__}' is not iterable`)"
-    )
-
-
-def _h_io(w: _Walker, node: YNode, t: Type, path: Path, owner: YNode) -> bool:
-    if not isinstance(node, YMap):
-        return w.wrong(node, t, path, _io_item_crash(w, node))
-    ok = True
-    name_node = node.get("name")
-    name = name_node.to_py() if name_node is not None else None
-    value_entry = node.entry("value")
-    optional_entry = node.entry("isOptional") or node.entry("is_optional")
-    if (
-        value_entry is not None
-        and optional_entry is not None
-        and optional_entry[1].to_py() is False
-    ):
-        _report_not_optional(w, name, value_entry)
-        ok = False
-    ok = w.check_model(node, "IO", path, owner) and ok
-    if isinstance(name, str) and name in IO_RESERVED_NAMES and name_node is not None:
-        w.ctx.report(
-            IO_RESERVED.at(
-                name_node.span,
-                f"Input/output name `{name}` is reserved for the context (`globals`, `params`, "
-                "`connections`); rename it.",
-                polyaxon="Received an input/output with a name in ['globals', 'params', "
-                "'connections'], please use a different name that does not already taken by the "
-                "context",
-            )
-        )
-        ok = False
-    if not ok:
-        return False
-    # `validate_io` (after field validation)
-    value = value_entry[1].to_py() if value_entry is not None else None
-    flag_node = node.get("isFlag") or node.get("is_flag")
-    is_flag = bool(lax_bool(flag_node.to_py())) if flag_node is not None else False
-    if value is None and not is_flag:
-        _warn_unknown_type(w, name, node, path)
-        return True
-    if optional_entry is not None:
-        is_optional = bool(lax_bool(optional_entry[1].to_py()))
-    else:
-        is_optional = value_entry is not None
-    type_node = node.get("type")
-    io_type = type_node.to_py() if type_node is not None else None
-    if io_type and value is not None and value_entry is not None:
-        list_node = node.get("isList") or node.get("is_list")
-        is_list = bool(lax_bool(list_node.to_py())) if list_node is not None else False
-        messages = _validate_default(name, io_type, value, is_optional, is_list, node)
-        if messages is not None:
-            ours, polyaxon, by_validation = messages
-            span = value_entry[1].span
-            validation_key = node.key_node("validation") if by_validation else None
-            notes = (
-                (Related("the `validation` it fails", validation_key.span),)
-                if validation_key is not None
-                else ()
-            )
-            if isinstance(io_type, str) and not is_known_type(io_type) and type_node is not None:
-                # The cause is the type, not the value: Polyaxon cannot build a parser for it.
-                span = type_node.span
-                ours = (
-                    f"Input `{_pyfmt(name)}` has type `{io_type}`, which Polyaxon does not "
-                    f"know, so its default `value` cannot be parsed; use a Polyaxon type such "
-                    f"as `int`, `float`, `str` or `bool`.{_suggest_type(io_type)}"
-                )
-            w.ctx.report(IO_BAD_DEFAULT.at(span, ours, polyaxon=polyaxon, related=notes))
-            return False
-    if not is_optional and value is not None and value_entry is not None:
-        _report_not_optional(w, name, value_entry)
-        return False
-    if is_flag and io_type != "bool" and flag_node is not None:
-        w.ctx.report(
-            IO_FLAG_NOT_BOOL.at(
-                flag_node.span,
-                f"`isFlag: true` needs type `bool`; input `{_pyfmt(name)}` has type "
-                f"`{_pyfmt(io_type)}`; remove `isFlag` or make it a `bool`.",
-                polyaxon=f"IO type `{_pyfmt(io_type)}` cannot be a flag, it must be of type `bool`",
-            )
-        )
-        return False
-    return True
-
-
-def _warn_unknown_type(w: _Walker, name: Any, node: YMap, path: Path) -> None:
-    """PLX204: a type Polyaxon cannot parse values of, on an IO nothing gives a value yet."""
-    type_node = node.get("type")
-    io_type = type_node.to_py() if type_node is not None else None
-    if not isinstance(io_type, str) or not io_type or has_template(io_type):
-        return
-    if is_known_type(io_type):
-        return
-    assert type_node is not None
-    close = closest_type(io_type)
-    fix = f"did you mean `{close}`?" if close else "use `int`, `float`, `str`, `bool`, …"
-    w.ctx.report(
-        IO_UNKNOWN_TYPE.at(
-            type_node.span,
-            f"{_io_kind(path)} `{_pyfmt(name)}` has type `{io_type}`, which Polyaxon does not "
-            "know: any value "
-            f"passed to it fails; {fix}",
-        )
-    )
-
-
-def _io_kind(path: Path) -> str:
-    """ "Input" or "Output", from the walk path `(..., "inputs"|"outputs"), index`."""
-    parent = path[0] if isinstance(path, tuple) and path else ()
-    section = parent[1] if isinstance(parent, tuple) and len(parent) == 2 else None
-    return "Output" if section == "outputs" else "Input"
-
-
-def _report_not_optional(w: _Walker, name: Any, value_entry: tuple[YNode, YNode]) -> None:
-    w.ctx.report(
-        IO_NOT_OPTIONAL.at(
-            value_entry[0].span,
-            f"Input `{_pyfmt(name)}` has a default `value` but `isOptional: false`; set "
-            "`isOptional: true` or remove the default.",
-            polyaxon=f"IO `{_pyfmt(name)}` is not optional and has default value "
-            f"`{_pyfmt(value_entry[1].to_py())}`. Please either make it optional or remove the "
-            "default value.",
-        )
-    )
-
-
-def _validation_of(node: YMap) -> dict[str, Any] | None:
-    validation = node.get("validation")
-    result: dict[str, Any] = {}
-    if isinstance(validation, YMap):
-        result.update(validation.to_py())
-    options = node.get("options")
-    if options is not None and options.to_py() is not None:
-        result["options"] = options.to_py()
-    delay = node.get("delay_validation")
-    if delay is not None and delay.to_py() is not None:
-        result["delay"] = delay.to_py()
-    return result or None
-
-
-def _suggest_type(io_type: str) -> str:
-    close = closest_type(io_type)
-    return f" Did you mean `{close}`?" if close else ""
-
-
-def _validate_default(
-    name: Any, io_type: str, value: Any, is_optional: bool, is_list: bool, node: YMap
-) -> tuple[str, str, bool] | None:
-    """(our message, Polyaxon's, whether the `validation` is the cause) when the default value
-    does not parse or validate."""
-    try:
-        result = validate_io_value(
-            name=name,
-            io_type=io_type,
-            value=value,
-            is_optional=is_optional,
-            is_list=is_list,
-            default=None,
-            validation=_validation_of(node),
-        )
-    except Exception:
-        return None
-    if getattr(result, "ok", True):
-        return None
-    message = str(getattr(result, "message", "") or "")
-    if getattr(result, "crash", False):
-        validation = _validation_of(node)
-        converts = (
-            validation
-            and validate_io_value(
-                name=name,
-                io_type=io_type,
-                value=value,
-                is_optional=is_optional,
-                is_list=is_list,
-                default=None,
-            ).ok
-        )
-        cause = "its `validation` cannot be applied to it" if converts else "it cannot be read"
-        return (
-            f"Default `value` `{shown_value(value)}` of input `{_pyfmt(name)}` makes Polyaxon "
-            f"crash: {cause}; change the value" + (" or the validation." if converts else "."),
-            message,
-            bool(converts),
-        )
-    if not message.startswith("Could not parse value"):
-        message = (
-            f"Could not parse value `{_pyfmt(value)}` for `{_pyfmt(name)}`, an error was "
-            f"encountered: {message}"
-        )
-    problem = getattr(result, "problem", "")
-    expected = f"a list of `{io_type}`" if is_list else f"type `{io_type}`"
-    if problem == "validation":
-        detail = plain_values(str(getattr(result, "detail", "")).removeprefix("Value "))
-        ours = f"Default `value` of input `{_pyfmt(name)}` fails its validation: {detail}."
-    else:
-        ours = (
-            f"Default `value` of input `{_pyfmt(name)}` must be {expected}; got "
-            f"`{shown_value(value)}`."
-        )
-    return ours, message, problem == "validation"
-
-
-def _h_run(w: _Walker, node: YNode, t: Type, path: Path, owner: YNode) -> bool:
+def _h_run(w: Walker, node: YNode, t: Type, path: WalkPath, owner: YNode) -> bool:
     if not isinstance(node, YMap):
         return w.wrong(node, t, path, " (Polyaxon: Input should be a valid dictionary)")
     kind_entry = node.entry("kind")
@@ -1480,14 +1173,17 @@ def _h_run(w: _Walker, node: YNode, t: Type, path: Path, owner: YNode) -> bool:
         return True  # a partial run (Dict), checked against the referenced base at compile time
     kind = kind_entry[1].to_py()
     if not isinstance(kind, str) or kind not in RUN_KINDS:
+        run_guess = _guess(kind, RUN_KINDS)
         w.ctx.report(
             UNKNOWN_RUN_KIND.at(
                 kind_entry[1].span,
                 f"`run.kind` must be a Polyaxon runtime; got `{shown_value(kind)}`; "
                 + (
-                    _suggest(kind, RUN_KINDS).strip().replace("Did", "did", 1)
-                    or "use one of " + ", ".join(f"`{k}`" for k in RUN_KINDS) + "."
+                    f"did you mean `{run_guess[0]}`?"
+                    if run_guess
+                    else "use one of " + ", ".join(f"`{k}`" for k in RUN_KINDS) + "."
                 ),
+                fixes=replacement_fix(kind_entry[1], run_guess),
                 polyaxon=f"Unsupported run.kind: {kind!r}.",
                 related=(
                     Related(
@@ -1502,7 +1198,7 @@ def _h_run(w: _Walker, node: YNode, t: Type, path: Path, owner: YNode) -> bool:
     return w.check_model(node, kind, path, owner, (kind_entry[1], RUN_KINDS))
 
 
-def _h_cmd(w: _Walker, node: YNode, t: Type, path: Path, owner: YNode) -> bool:
+def _h_cmd(w: Walker, node: YNode, t: Type, path: WalkPath, owner: YNode) -> bool:
     if isinstance(node, YScalar):
         if not isinstance(node.value, str):
             return w.wrong(node, ("oneof", ("str",), ("list", ("str",))), path)
@@ -1527,7 +1223,7 @@ def _h_cmd(w: _Walker, node: YNode, t: Type, path: Path, owner: YNode) -> bool:
     return w.wrong(node, ("oneof", ("str",), ("list", ("str",))), path)
 
 
-def _h_env(w: _Walker, node: YNode, t: Type, path: Path, owner: YNode) -> bool:
+def _h_env(w: Walker, node: YNode, t: Type, path: WalkPath, owner: YNode) -> bool:
     if not isinstance(node, YMap):
         w.ctx.report(
             INVALID_SHORTCUT.at(node.span, "`env` must be a mapping of names to string values.")
@@ -1599,7 +1295,7 @@ def _resource_error(key: str, value: Any) -> str | None:
     return None
 
 
-def _h_resources(w: _Walker, node: YNode, t: Type, path: Path, owner: YNode) -> bool:
+def _h_resources(w: Walker, node: YNode, t: Type, path: WalkPath, owner: YNode) -> bool:
     if not isinstance(node, YMap):
         w.ctx.report(
             INVALID_SHORTCUT.at(
@@ -1632,17 +1328,17 @@ def _h_resources(w: _Walker, node: YNode, t: Type, path: Path, owner: YNode) -> 
     return True
 
 
-def _h_poly(w: _Walker, node: YNode, t: Type, path: Path, owner: YNode) -> bool:
+def _h_poly(w: Walker, node: YNode, t: Type, path: WalkPath, owner: YNode) -> bool:
     if not isinstance(node, YMap):
         return w.wrong(node, t, path)
     return not _check_document(w, node, t[1], path)
 
 
-def _h_matrix(w: _Walker, node: YNode, t: Type, path: Path, owner: YNode) -> bool:
+def _h_matrix(w: Walker, node: YNode, t: Type, path: WalkPath, owner: YNode) -> bool:
     return bool(check_matrix_schema(node, w.ctx))
 
 
-def _h_image(w: _Walker, node: YNode, t: Type, path: Path, owner: YNode) -> bool:
+def _h_image(w: Walker, node: YNode, t: Type, path: WalkPath, owner: YNode) -> bool:
     """A StrictStr that clipped accepts as a docker image."""
     if not (isinstance(node, YScalar) and isinstance(node.value, str)):
         return bool(w.wrong(node, ("str",), path))
@@ -1660,7 +1356,7 @@ def _h_image(w: _Walker, node: YNode, t: Type, path: Path, owner: YNode) -> bool
     return False
 
 
-def _h_joins(w: _Walker, node: YNode, t: Type, path: Path, owner: YNode) -> bool:
+def _h_joins(w: Walker, node: YNode, t: Type, path: WalkPath, owner: YNode) -> bool:
     return bool(check_joins_schema(node, w.ctx))
 
 
@@ -1672,7 +1368,7 @@ _REQUIRED: dict[str, tuple[tuple[str, str], ...]] = {
     for model, fields in MODELS.items()
 }
 
-_Handler = Callable[[_Walker, YNode, Type, Path, YNode], bool]
+_Handler = Callable[[Walker, YNode, Type, WalkPath, YNode], bool]
 _HANDLERS: dict[str, _Handler] = {
     "notnull": lambda _w, _node, _t, _path, _owner: True,  # a collection: not null
     "list": _h_list,
@@ -1687,7 +1383,7 @@ _HANDLERS: dict[str, _Handler] = {
     "uuidlist": _h_uuidlist,
     "params": _h_params,
     "fullparam": _h_fullparam,
-    "io": _h_io,
+    "io": check_io,
     "run": _h_run,
     "cmd": _h_cmd,
     "env": _h_env,
@@ -1697,7 +1393,7 @@ _HANDLERS: dict[str, _Handler] = {
     "joins": _h_joins,
     "image": _h_image,
 }
-_POST: dict[str, Callable[[_Walker, YMap, Path, YNode], bool]] = {
+_POST: dict[str, Callable[[Walker, YMap, WalkPath, YNode], bool]] = {
     "Param": _post_param,
     "Init": _post_init,
 }
@@ -1713,7 +1409,7 @@ _REF_KEYS = (
 _DOCUMENT_TITLES = {"component": "V1Component", "operation": "V1Operation"}
 
 
-def _check_document(w: _Walker, root: YMap, where: Where, path: Path) -> set[str]:
+def _check_document(w: Walker, root: YMap, where: Where, path: WalkPath) -> set[str]:
     """Validate one polyaxonfile mapping; returns the top-level keys with invalid contents."""
     invalid: set[str] = set()
     lookup = KEY_LOOKUP["Polyaxonfile"]
@@ -1734,7 +1430,7 @@ def _check_document(w: _Walker, root: YMap, where: Where, path: Path) -> set[str
         if name is not None and w.is_216 and _forbidden_216(str(key), kind, where):
             name = None
         if name is None:
-            w.unknown(key_node, title, path, SHOWN_KEYS["Polyaxonfile"])
+            w.unknown(key_node, title, path, SHOWN_KEYS["Polyaxonfile"], present=root.index)
             invalid.add(str(key))
             continue
         _alias, t, _required = fields[name]
@@ -1758,7 +1454,9 @@ def _forbidden_216(key: str, kind: object, where: Where) -> bool:
     return False
 
 
-def _check_references(w: _Walker, root: YMap, path: Path, invalid: set[str], kind: object) -> None:
+def _check_references(
+    w: Walker, root: YMap, path: WalkPath, invalid: set[str], kind: object
+) -> None:
     preset = root.get("isPreset") or root.get("is_preset")
     if preset is not None and preset.to_py():
         return
@@ -1841,14 +1539,14 @@ def _check_references(w: _Walker, root: YMap, path: Path, invalid: set[str], kin
 
 def check_schema(root: YMap, ctx: CheckContext, *, where: Where = "file") -> set[str]:
     """Report every schema error of ``root``; return the top-level keys with invalid contents."""
-    return _check_document(_Walker(ctx), root, where, ())
+    return _check_document(Walker(ctx), root, where, ())
 
 
 def check_object(node: YMap, model: str, ctx: CheckContext, path: tuple[str, ...]) -> bool:
     """Check ``node`` as the model ``model`` found at ``path`` (keys from the top).
 
     Returns True when it is valid."""
-    walk_path: Path = ()
+    walk_path: WalkPath = ()
     for key in path:
         walk_path = (walk_path, key)
-    return _Walker(ctx).check_model(node, model, walk_path, node)
+    return Walker(ctx).check_model(node, model, walk_path, node)

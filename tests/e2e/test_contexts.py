@@ -994,6 +994,41 @@ async def test_did_you_mean_an_option(client: LanguageClient, workspace: Path, s
     assert codes(await wait_diagnostics(client, uri, 2)) == []
 
 
+@pytest.mark.parametrize("style", STYLES)
+async def test_a_misspelt_key_and_a_yaml_typed_value_are_fixed_in_the_editor(
+    client: LanguageClient, workspace: Path, style: str
+) -> None:
+    # Polyaxon 2.18 rejects both mistakes (extra_forbidden; string_type on the boolean `yes`).
+    run = (
+        "  run:\n    kind: job\n    contaier:\n      image: python\n"
+        if style == "block"
+        else "  run: {kind: job, contaier: {image: python}}\n"
+    )
+    text = "kind: operation\nname: yes\ncomponent:\n" + run
+    uri = await opened(client, workspace, text)
+    (rename,) = await fixes_for(client, uri, "PLX110")
+    assert rename.title == "Replace with `container`" and rename.is_preferred
+    assert rename.edit is not None and rename.edit.changes is not None
+    fixed = apply_edits(text, list(rename.edit.changes[uri]))
+    assert fixed == text.replace("contaier", "container")
+    change_doc(client, uri, 2, fixed)
+    assert codes(await wait_diagnostics(client, uri, 2)) == ["PLX111"]
+    diagnostic = client.diagnostics[uri][0]
+    result = await client.text_document_code_action_async(
+        types.CodeActionParams(
+            text_document=doc_id(uri),
+            range=diagnostic.range,
+            context=types.CodeActionContext(diagnostics=[diagnostic]),
+        )
+    )
+    (quote,) = [a for a in result or [] if isinstance(a, types.CodeAction) and "Quote" in a.title]
+    assert quote.edit is not None and quote.edit.changes is not None
+    quoted = apply_edits(fixed, list(quote.edit.changes[uri]))
+    assert quoted == fixed.replace("name: yes", 'name: "yes"')
+    change_doc(client, uri, 3, quoted)
+    assert codes(await wait_diagnostics(client, uri, 3)) == []
+
+
 async def test_typing_inside_a_flow_mapping_written_over_several_lines(
     client: LanguageClient, workspace: Path
 ) -> None:

@@ -94,9 +94,17 @@ export const SNIFF_CHARS = 256 * 1024;
 
 const KINDS = new Set(["operation", "component"]);
 const V0_KINDS = new Set(["experiment", "group", "job", "build", "notebook", "tensorboard", "pipeline", "plugin"]);
-/** Sections only v0 files have: with `version: 1` and no `kind`, a v0 override file. */
-const V0_ONLY_SECTIONS = ["hptuning", "declarations", "settings", "logging", "backend", "framework"];
-const V0_SECTIONS = new Set(["logging", "environment", "declarations", "hptuning", "settings", "backend", "framework", "model", "train", "eval", "params"]);
+/** Sections only v0 files have: with `version: 1` and no `kind`, a v0 override file (or an early
+ * 0.x file, with a `project`). */
+const V0_ONLY_SECTIONS = ["hptuning", "declarations", "settings", "logging", "backend", "framework", "project"];
+/** v0 sections v1 dropped, and the top-level keys of a v0 `kind: build` file. */
+const V0_SECTIONS = new Set([
+  "logging", "environment", "declarations", "hptuning", "settings", "backend", "framework", "model", "train", "eval",
+  "params", "project", "image", "build_steps", "env_vars", "nocache", "lang_env", "dockerfile", "context",
+]);
+/** Keys of a v0 `build` (a v1 `build` names a `hubRef`) and of a v0 `run` (a v1 `run` has a `kind`). */
+const V0_BUILD_KEYS = ["image", "dockerfile", "build_steps"];
+const V0_RUN_KEYS = ["cmd"];
 const SECTIONS = new Set([
   "version", "kind", "name", "cost", "description", "tags", "isApproved", "params", "isPreset", "presets",
   "patchStrategy", "template", "cache", "queue", "plugins", "namespace", "build", "hooks", "events",
@@ -251,13 +259,27 @@ export function polyaxonKind(text: string): "v1" | "v0" | undefined {
     const allKnown = [...keys].every((k) => SECTIONS.has(k) || V0_SECTIONS.has(k));
     return allKnown && keys.has("version") ? "v0" : undefined;
   }
-  if (kind === undefined && keys.has("version") && V0_ONLY_SECTIONS.some((k) => keys.has(k))) {
+  if (kind === undefined && [...keys].every((k) => SECTIONS.has(k) || V0_SECTIONS.has(k))) {
     const version = tops.find((t) => t.key === "version")?.value;
-    const allKnown = [...keys].every((k) => SECTIONS.has(k) || V0_SECTIONS.has(k));
-    return version === "1" && allKnown ? "v0" : undefined;
+    if (kindlessV0(tops, keys, version)) return "v0";
   }
   if (kind || ![...keys].every((k) => SECTIONS.has(k))) return undefined;
   return hasMarker(tops) ? "v1" : undefined;
+}
+
+/** A file without `kind` is a v0 one with `version: 1` and a v0-only section, a v0 `build` or a
+ * v0 `run`; or with no `version` and both a v0 `build` and a v0 `run` (detect.kindless_v0_section). */
+function kindlessV0(tops: Top[], keys: Set<string>, version: string | undefined): boolean {
+  if (version !== undefined && version !== "1") return false;
+  if (version !== undefined && V0_ONLY_SECTIONS.some((k) => keys.has(k))) return true;
+  const last = new Map(tops.map((top) => [top.key, top.children]));
+  const build = last.get("build");
+  const run = last.get("run");
+  const body = [
+    build !== undefined && !build.has("hubRef") && V0_BUILD_KEYS.some((k) => build.has(k)),
+    run !== undefined && !run.has("kind") && V0_RUN_KEYS.some((k) => run.has(k)),
+  ].filter(Boolean).length;
+  return version !== undefined ? body > 0 : body === 2;
 }
 
 /** `text` without the indentation of its first content line (valid YAML when every top-level
