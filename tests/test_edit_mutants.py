@@ -193,7 +193,12 @@ CAUSES: list[tuple[str, set[str]]] = [
         {"PLX202", "PLX302"},
     ),
     (r"^Received a non valid config", _CRASH),
-    (r"not supported between|expected string or bytes-like|requires string as left", _CRASH),
+    (
+        r"not supported between|expected string or bytes-like|requires string as left"
+        r"|^unsupported operand type",
+        _CRASH,
+    ),
+    (r"^Received undeclared param `", {"PLX305"}),
     (r"is not fully defined; you should define", {"PLX202", "PLX302"}),  # an unknown IO type
     (r"object has no attribute 'get'", {"PLX111"}),  # an input that is not a mapping
     (r"^'list' object has no attribute 'to_dict'", {"PLX111"}),  # a `validation` list

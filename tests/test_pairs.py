@@ -64,7 +64,8 @@ DEPENDENT = {
     "its run kind, and there is none",
     "same-item": "both edits are in the same param or the same input/output item: one broken "
     "field (a null `name`, a `ref` without `value`) hides the checks across its fields (Polyaxon "
-    "validates the item's fields before the checks that combine them)",
+    "validates the item's fields before the checks that combine them); or this edit's error is "
+    "about a param (its value, an undeclared name) whose fields the other edit broke",
     "same-binding": "one edit is in a param and the other in the input it is passed to: one "
     "check reads both (the value against the input's type, list flag and validation) and "
     "reports once, on the param, with a note on the input",
@@ -74,7 +75,8 @@ DEPENDENT = {
     "the op this edit renamed, or the op this edit's param belongs to lost its component (an "
     "empty `dagRef`)",
     "other-kind": "the other edit changes the `kind` of the run, matrix, schedule or policy "
-    "this edit is in (or of the run a `runPatch` or `plugins.ssh`/`sandbox` is checked against) "
+    "this edit is in (or of the run a `runPatch`, a root shortcut or `plugins.ssh`/`sandbox` is "
+    "checked against) "
     "to another kind: that kind's model says which fields the section has and how they are "
     "read (Polyaxon validates the section as the new kind's model)",
     "preset": "the other edit makes the file a preset (`isPreset` set to a value Polyaxon "
@@ -165,6 +167,13 @@ def _same_item(
     return _item_start(rows, lines.start) == _item_start(rows, other_lines.start) is not None
 
 
+def _about_a_param_the_other_broke(alone: Counter[tuple[str, str]], other: dict[str, Any]) -> bool:
+    """Every error of this edit is about a param (`Param `x` ...`) whose fields the other edit
+    broke (a schema error in `params.x`): a broken param is not checked further."""
+    names = {n for _code, message in alone for n in re.findall(r"^Param `([^`]+)`", message)}
+    return len(names) == 1 and f"{other['path']}.".startswith(f"params.{next(iter(names))}.")
+
+
 def _op_of_line(rows: list[str], index: int) -> str | None:
     """The name of the list item (`- name: X`) above line ``index`` with less indentation."""
     indent = len(rows[index]) - len(rows[index].lstrip())
@@ -235,7 +244,7 @@ def _kind_changed(edit: dict[str, Any], other: dict[str, Any]) -> bool:
     if edit["path"].startswith(owner + "."):
         return True
     checked_against_run = re.match(r"(runPatch|plugins)\b", edit["path"]) or re.search(
-        r"^(runPatch|plugins):", edit["new"], re.M
+        r"^(runPatch|plugins|ports|container|cmd|env|resources|init|sidecars):", edit["new"], re.M
     )
     return path[-2] == "run" and len(path) <= 3 and bool(checked_against_run)
 
@@ -343,7 +352,9 @@ def classify(pair: dict[str, Any]) -> list[str]:
             result.append("other-kind")
         elif other["path"] == "kind" and re.search(r"^isPreset: ", other["new"], re.M):
             result.append("preset")
-        elif _same_item(text, lines, _edit_lines(text, other), edit, other):
+        elif _same_item(text, lines, _edit_lines(text, other), edit, other) or (
+            _about_a_param_the_other_broke(alone, other)
+        ):
             result.append("same-item")
         elif _same_binding(text, base, findings, lines, _edit_lines(text, other)):
             result.append("same-binding")

@@ -530,3 +530,31 @@ def test_a_misspelt_choice_gets_a_safe_replacement(
     assert (fix.new_text, fix.safe) == (replacement, True)
     assert text.split("\n")[4][fix.span.start.character : fix.span.end.character] == misspelt
     assert analyze(text.replace(misspelt, replacement)).findings == []
+
+
+@pytest.mark.parametrize(
+    ("name", "where"),
+    [
+        ("shortcut_job_ports", (2, 0)),
+        ("shortcut_job_ports_null", None),  # a null shortcut patches nothing
+        ("shortcut_dag_container_null", (2, 0)),  # but `container: null` does
+        ("shortcut_dag_env", (2, 0)),  # `env` patches the main container
+        ("shortcut_dag_environment", None),
+        ("shortcut_pt_ports", (2, 0)),  # a distributed run takes it on each replica
+        ("shortcut_pt_container", None),
+        ("shortcut_op_inline_ports", (3, 2)),
+        ("shortcut_op_root_ports_no_run", None),  # `ports` then creates a service
+    ],
+)
+def test_a_root_shortcut_patches_a_field_the_run_kind_has(
+    name: str, where: tuple[int, int] | None
+) -> None:
+    """Root shortcuts patch the compiled run like a `runPatch` of its kind: `ports` only on a
+    service, the main container not on a DAG (PLX118, on the shortcut's key)."""
+    path = DATA / f"{name}.yaml"
+    analysis = analyze(path.read_text(encoding="utf-8"), path, Settings(root=str(DATA)))
+    found = [(f.code, f.span.start.line, f.span.start.character) for f in errors(analysis.findings)]
+    assert ORACLE[f"{name}.yaml"]["ok"] == (where is None)
+    if where is not None:
+        assert ORACLE[f"{name}.yaml"]["stage"] == "compile"
+    assert found == ([] if where is None else [("PLX118", *where)])

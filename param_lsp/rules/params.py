@@ -297,6 +297,8 @@ class ParamsTarget:
     #: the fields above (no DAG context in ``check_ref``): long lists are then checked in
     #: chunks that an unchanged, clean chunk of the last analysis lets skip.
     chunk_slot: Hashable | None = None
+    #: The `strictParams` key of this file that makes the params strict, for a note.
+    strict_key: YNode | None = None
 
     @property
     def anchor(self) -> Span:
@@ -528,12 +530,17 @@ def _check_bound_param(param: ParamDef, io: IODef, target: ParamsTarget, ctx: Ch
         message = f"Param `{param.name}` with the value {value} makes Polyaxon crash; change it."
     else:
         message = f"Param `{param.name}` does not accept the value {value}."
+    notes = [Related(f"`{io.name}` is declared here", io.node.span, _src(io))]
+    if io.validation is not None and (result.problem == "validation" or result.crash):
+        validation_key = io.node.key_node("validation") if isinstance(io.node, YMap) else None
+        if validation_key is not None:
+            notes.append(Related(f"the `validation` of `{io.name}`", validation_key.span, _src(io)))
     ctx.report(
         INVALID_VALUE.at(
             span,
             message,
             polyaxon=result.message or "",
-            related=(Related(f"`{io.name}` is declared here", io.node.span, _src(io)),),
+            related=tuple(notes),
             input=io.name,
         )
     )
@@ -596,6 +603,9 @@ def _check_undeclared(
                 ),
                 polyaxon=f"Received undeclared param `{param.name}`{_suffix(target)}",
                 fixes=fixes,
+                related=(Related("`strictParams` is set here", target.strict_key.span),)
+                if target.strict_key is not None
+                else (),
             )
         )
         return

@@ -15,11 +15,11 @@ from param_lsp.core.compose import Composed
 from param_lsp.core.context import CheckContext
 from param_lsp.core.findings import Related, Severity
 from param_lsp.core.model import lax_bool
-from param_lsp.core.schema_spec import MODEL_TITLES, RUN_KINDS
+from param_lsp.core.schema_spec import MODEL_TITLES, MODELS, RUN_KINDS
 from param_lsp.core.yaml_tree import YMap, YScalar
 from param_lsp.rules.registry import rule
 from param_lsp.rules.registry import shown as shown_value
-from param_lsp.rules.schema import INVALID_OBJECT, check_object
+from param_lsp.rules.schema import INVALID_OBJECT, INVALID_SHORTCUT, check_object
 
 RUN_PATCH_KIND = rule(
     "PLX131",
@@ -133,3 +133,54 @@ def _service_plugin(composed: Composed, ctx: CheckContext, plugin: str) -> bool:
         )
         return True
     return False
+
+
+#: Root shortcut -> the run field it patches (Polyaxon 2.18 `apply_shortcuts`: `cmd`, `env`
+#: and `resources` patch the main container).
+_SHORTCUT_FIELDS = {
+    "ports": "ports",
+    "container": "container",
+    "cmd": "container",
+    "env": "container",
+    "resources": "container",
+    "environment": "environment",
+    "init": "init",
+    "connections": "connections",
+    "sidecars": "sidecars",
+    "volumes": "volumes",
+}
+
+
+def check_shortcuts(root: YMap, composed: Composed, ctx: CheckContext) -> None:
+    """Root shortcuts patch the composed run as a `runPatch` of its kind does (2.18, spec S9):
+    a shortcut whose run field the run kind has not (`ports` on anything but a service,
+    `container` or `init` on a DAG) fails when the operation is compiled. A distributed run
+    takes the patch on each replica."""
+    run_kind = composed.run_kind
+    if composed.broken or not composed.complete or run_kind not in RUN_KINDS:
+        return
+    fields = MODELS[run_kind]
+    replica = _REPLICAS.get(run_kind)
+    layers = [root]
+    inline = root.get("component")
+    if isinstance(inline, YMap):
+        layers.append(inline)
+    for layer in layers:
+        for key, field in _SHORTCUT_FIELDS.items():
+            entry = layer.entry(key)
+            if entry is None or field in fields or (replica and field in MODELS[replica]):
+                continue
+            key_node, value = entry
+            if key != "container" and isinstance(value, YScalar) and not value.value:
+                continue  # a null (or blank `cmd`) patches nothing
+            where = f"`{field}`" if field == key else f"main container (`{field}`)"
+            fix = "make the run a `service` or remove it" if key == "ports" else "remove it"
+            ctx.report(
+                INVALID_SHORTCUT.at(
+                    key_node.span,
+                    f"`{key}` patches the run's {where}, which a `{run_kind}` run does not "
+                    f"have; {fix}.",
+                    polyaxon=f"validation error for {MODEL_TITLES.get(run_kind, run_kind)}: "
+                    f"{field}: Extra inputs are not permitted",
+                )
+            )

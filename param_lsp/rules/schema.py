@@ -266,12 +266,17 @@ INVALID_SHORTCUT = rule(
     family="schema",
     severity=Severity.ERROR,
     polyaxon_rejects=True,
-    summary="An invalid root shortcut (`cmd`, `env`, `resources`).",
+    summary="An invalid root shortcut (`cmd`, `env`, `resources`), or one the run kind has no "
+    "field for.",
     doc="""
     Polyaxon 2.18 root shortcuts are validated eagerly: `cmd` is a non-blank string or a
     non-empty list of non-blank strings; `env` maps names to *string* values (quote numbers
     and booleans); `resources` keys are `cpu`, `memory`, `gpu` or an extended resource
-    `vendor/name`, and each value is a number or a `request..limit` range.
+    `vendor/name`, and each value is a number or a `request..limit` range. When the operation
+    is compiled, each shortcut patches the run as a `runPatch` of its kind does: `ports` only
+    exists on a `service` run, and a `dag` run has no main container (`container`, `cmd`,
+    `env`, `resources`), `init` or `sidecars` (a distributed run takes the patch on each
+    replica).
     """,
     bad="""
     kind: component
