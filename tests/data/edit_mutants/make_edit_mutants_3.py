@@ -7,8 +7,13 @@ iterative, mapping: every field, range forms, distributions, early stopping), ho
 schedules, cache, termination, plugins, build, presets, patch strategy, queue, namespace, cost,
 templates, every IO type with values of each, IO and param fields (`isList`, `argFormat`,
 `connection`, `toInit`, `toEnv`, `validation`, `options`), values YAML 1.1 reads as another type
-(`yes`, `0x1F`, `1_000`, `.5`, `~`, dates, `010`, `1:30`) and style-only rewrites (anchors and
-aliases, whole sections in flow style).
+(`yes`, `0x1F`, `1_000`, `.5`, `~`, dates, `010`, `1:30`), YAML merge keys, and style-only
+rewrites (anchors and aliases, merge keys, whole sections in flow style). Besides the sampled
+operators, the `*-cross` ones take every combination on a few hand-written bases: every
+hyper-parameter kind with every value form of `HP_CROSS`, every IO type with values of every
+type as a default (`io-cross`) and as a param of an operation and of a DAG op (`param-cross`),
+and every field of `FIELDS` with all its values (`field-cross`). A few of the rejected edits are
+judged again in a file with CRLF line ends (`transform: crlf`).
 
 It also writes `../pairs/pairs_3.json`: pairs of this round's edits of one base, each rejected
 by Polyaxon alone (drawn as the second round's pairs are), judged together.
@@ -17,6 +22,10 @@ Run with the oracle's interpreter (Polyaxon 2.18.0 installed), from the reposito
 
     /work/oracle-venv/bin/python tests/data/edit_mutants/make_edit_mutants_3.py \
         ../shared/corpus/real ../shared/tools/polyaxon_verdict.py ../shared/hub
+
+The verdicts already in `edit_mutants_3.json` and `pairs_3.json` are reused for the same edits
+(the oracle is deterministic and judging all takes about ten minutes); `--rejudge` judges all
+again, `--count` only counts the edits each operator draws.
 
 The bases are the first round's (every file of the corpus Polyaxon accepts completely) and the
 hand-written files of `bases/` (names starting with `_bases/`; each is accepted by Polyaxon as
