@@ -8,7 +8,7 @@ UV_VERSION := 0.13.9
 UV := .uv/bin/uv
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: venv check-examples test test-latest lint typecheck rules-doc slow bench fuzz dist smoke-dist clean
+.PHONY: venv check-examples test test-latest lint typecheck rules-doc slow bench sweep fuzz dist smoke-dist clean
 
 $(UV):
 	$(PYTHON) -m venv .uv
@@ -76,6 +76,11 @@ slow: venv
 # Performance figures (not part of the tests): table on stdout, JSON in benchmarks/results/.
 bench: venv
 	$(BIN)/python -m benchmarks
+
+# Every editor feature at every line of every real and public polyaxonfile and of five broken or
+# restyled versions of each (tests/test_feature_sweep.py; the default suite takes every 12th file).
+sweep: venv
+	PARAM_LSP_SWEEP_ALL=1 $(BIN)/pytest -q -p no:cacheprovider tests/test_feature_sweep.py
 
 # Long random-edit fuzzing of the real server (tests/fuzz/README.md); FUZZ_EXAMPLES sessions.
 FUZZ_EXAMPLES ?= 10000

@@ -26,6 +26,7 @@ ROOTS = (
     "V1HostAlias",
     "V1SecurityContext",
     "V1PodDNSConfig",
+    "V1PodFailurePolicy",
 )
 _CLASS = re.compile(r"\b(?:V\d\w*|CoreV\d\w*)\b")
 

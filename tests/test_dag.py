@@ -81,6 +81,9 @@ EXPECTED = [
     ("nested_dag.yaml", "PLX511", "12:25-12:32",
      ["requires a component with name `missing`", "nested DAG of op `outer`"]),
     ("nested_dag.yaml", "PLX511", "15:32-15:37", ["orphan ops: `{'ghost'}`"]),
+    ("op_bad_ref_alone.yaml", "PLX403", "9:19-9:22", ["`ops` needs a name: `ops.<name>`"]),
+    ("op_dag_ref_not_a_name.yaml", "PLX111", "7:15-7:16", ["must be a string"]),
+    ("op_dag_ref_not_a_name.yaml", "PLX403", "9:19-9:22", ["`ops` needs a name: `ops.<name>`"]),
 ]  # fmt: skip
 
 
@@ -107,6 +110,14 @@ def test_every_rejected_case_has_an_expectation() -> None:
 def test_accepted_pipelines_have_no_errors(name: str) -> None:
     assert oracle(FAMILY)[name]["ok"]
     assert not errors(analyze_case(FAMILY, name))
+
+
+def test_an_op_whose_reference_is_no_name_still_has_its_refs_checked() -> None:
+    """`dagRef: 3` is a schema error (and nothing else: no "gets no `run`" on top of it); the
+    op's params are not checked against a component it has not, but whether each `ref` is well
+    formed does not depend on one."""
+    analysis = analyze_case(FAMILY, "op_dag_ref_not_a_name.yaml")
+    assert [f.code for f in errors(analysis)] == ["PLX111", "PLX403"]
 
 
 def test_cycle_is_reported_at_every_edge_and_nothing_else() -> None:

@@ -9,8 +9,19 @@ second round of about 2,600: flow -> block and mixed styles, comments between ke
 ends, quoted keys, CRLF with a real mistake, DAG edits (renamed ops and outputs, typed edges that
 no longer match, missing or cyclic dependencies), join edits in block and flow style (partly on
 the hand-written bases of `bases/`), and half-typed text (a key without its value, `ref: ops.`,
-an unclosed flow mapping). For each, param-lsp must give Polyaxon's verdict (an error of a
-rule Polyaxon enforces, or none), and when Polyaxon rejects, report an error at the edit, of a
+an unclosed flow mapping). `edit_mutants_3.json` (`make_edit_mutants_3.py`) adds a third
+round of about 10,100 for what the first two did not reach, partly on new hand-written bases:
+run kinds other than `job` (service, DAG, Dask, Ray, MPI, PyTorch, TF, tuner, notifier,
+cleaner, and kinds Polyaxon does not support) and their replicas, the matrix kinds in depth,
+hooks, events, schedules, cache, termination, plugins, build and the operation's own fields,
+every IO type with values of each, IO and param fields, fields added, deleted and given values
+of other types, every hyper-parameter kind crossed with edge-case values (steps of zero,
+reversed bounds, dates, probabilities), every IO type crossed with values of every type (as
+a default, as an operation's param and as a DAG op's param),
+YAML 1.1 retyping, anchors and aliases, merge keys (`<<: {...}`, with the fields as they
+were or with a mistake inside), whole sections in flow style, and some of these
+mistakes again with CRLF line ends. For each, param-lsp must give Polyaxon's verdict (an error
+of a rule Polyaxon enforces, or none), and when Polyaxon rejects, report an error at the edit, of a
 rule that names Polyaxon's cause (`CAUSES`). A difference that is deliberate (a rule stricter
 than Polyaxon) or where Polyaxon is inconsistent would be listed with its reason in
 `expected_differences.json`; there is none.
@@ -51,7 +62,11 @@ FIRST: list[dict[str, Any]] = json.loads((DATA / "edit_mutants.json").read_text(
 SECOND: list[dict[str, Any]] = json.loads(
     (DATA / "edit_mutants_2.json").read_text(encoding="utf-8")
 )
-MUTANTS = FIRST + SECOND
+#: The third round (`make_edit_mutants_3.py`): run kinds other than `job`, replica specs, the
+#: matrix kinds in depth, hooks, events, schedules, cache, termination, plugins, build, every
+#: IO type, IO and param fields, YAML 1.1 retyping, anchors and whole sections in flow style.
+THIRD: list[dict[str, Any]] = json.loads((DATA / "edit_mutants_3.json").read_text(encoding="utf-8"))
+MUTANTS = FIRST + SECOND + THIRD
 BY_ID = {m["id"]: m for m in MUTANTS}
 #: id -> reason: where param-lsp and Polyaxon differ on purpose, or Polyaxon is inconsistent.
 EXPECTED: dict[str, str] = json.loads(
@@ -155,6 +170,8 @@ CAUSES: list[tuple[str, set[str]]] = [
     (r"has no such information", {"PLX406"}),
     (r"^Could not parse value", {"PLX302", "PLX202"}),
     (r"graph is not acyclic", {"PLX510"}),
+    (r"it has no ops to validate components", {"PLX500"}),
+    (r"cannot define a schedule\.$", {"PLX507"}),
     (r"multiple ops with the same name", {"PLX504"}),
     (r"contains an orphan ops", {"PLX509"}),
     (r"has no definition field", {"PLX508"}),
@@ -165,12 +182,27 @@ CAUSES: list[tuple[str, set[str]]] = [
     (r"does not exist or is not a file", {"PLX900"}),
     (r"^unhashable type", {"PLX101"}),  # a `kind` that is a list or a mapping
     (r"unexpected keyword argument", {"PLX110"}),
-    # an input/output item that is null or a number (`-` alone while typing)
-    (r"^Received a non valid config `\w+`: `argument of type '\w+' is not iterable`$", {"PLX111"}),
+    # an input/output item that is null or a number (`-` alone while typing), or a value that
+    # a `validation` (`contains`, `excludes`) cannot be applied to: the same Python error
+    (r"argument of type '\w+' is not iterable`?$", {"PLX111", "PLX731", *_CRASH}),
+    (r"it does not expect a list of values from the join", {"PLX651"}),
+    (r"^list index out of range$", {"PLX403"}),  # `ref: ops` with no op name
+    # an IO type YAML reads as a number (`type: 1e3`, `type: '010'`)
+    (
+        r"^Forward reference must be an expression|^Unable to generate pydantic-core schema",
+        {"PLX202", "PLX302"},
+    ),
     (r"^Received a non valid config", _CRASH),
-    (r"not supported between|expected string or bytes-like|requires string as left", _CRASH),
-    (r"is not fully defined; you should define", {"PLX202"}),  # an unknown IO type
+    (
+        r"not supported between|expected string or bytes-like|requires string as left"
+        r"|^unsupported operand type",
+        _CRASH,
+    ),
+    (r"^Received undeclared param `", {"PLX305"}),
+    (r"is not fully defined; you should define", {"PLX202", "PLX302"}),  # an unknown IO type
     (r"object has no attribute 'get'", {"PLX111"}),  # an input that is not a mapping
+    (r"^'list' object has no attribute 'to_dict'", {"PLX111"}),  # a `validation` list
+    (r"^'NoneType' object has no attribute 'items'$", {"PLX607"}),  # a join without params
     (r"object has no attribute", {"PLX731"}),
     (r"validation errors? for V1\w+\nversion\n", {"PLX103"}),
     (r"validation errors? for V1\w+\n(run\.operations\.|component\.)?matrix", _MATRIX),
@@ -267,6 +299,33 @@ def test_the_second_round_covers_its_operators() -> None:
     assert all("\r\n" in mutated(m) for m in crlf)
     half = [m for m in SECOND if m["operator"] == "half-typed"]
     assert sum(m["oracle"]["stage"] == "read" for m in half) > 100  # YAML errors are Polyaxon's too
+
+
+def test_the_third_round_covers_its_operators() -> None:
+    """Run kinds, matrix kinds, sections, IO types and fields, YAML 1.1 retyping and style
+    rewrites: each operator has mutants in both verdicts (the style-only ones all accepted),
+    on the corpus and on the hand-written bases, some again with CRLF line ends."""
+    operators = Counter(m["operator"] for m in THIRD)
+    assert set(operators) == {
+        "run-fields", "field-insert", "field-delete", "run-kind", "matrix-forms", "io-typed",
+        "io-fields", "param-fields", "yaml-retype", "style-flow-section", "style-anchor",
+        "hp-cross", "io-cross", "field-cross", "param-cross", "style-merge", "merge-value",
+    }  # fmt: skip
+    assert min(operators.values()) >= 70
+    for operator in operators:
+        verdicts = {polyaxon_rejects(m["oracle"]) for m in THIRD if m["operator"] == operator}
+        assert verdicts == ({False} if operator.startswith("style-") else {False, True})
+    run_kinds = {
+        m["new"].split("kind: ")[-1].strip()
+        for m in THIRD
+        if m["operator"] == "run-kind" and m["path"].endswith("run.kind")
+    }
+    assert {"service", "dag", "daskcluster", "raycluster", "mpijob", "pytorchjob", "tfjob"} <= (
+        run_kinds
+    )
+    assert sum(m["base"].startswith("_bases/") for m in THIRD) > 2000
+    crlf = [m for m in THIRD if m.get("transform") == "crlf"]
+    assert len(crlf) >= 100 and all(polyaxon_rejects(m["oracle"]) for m in crlf)
 
 
 def test_no_edit_makes_the_analysis_fail() -> None:

@@ -3,7 +3,9 @@
 `tests/data/pairs/pairs.json` (made by `make_pairs.py` with Polyaxon 2.18.0) holds several
 hundred pairs of one-line edits of valid real files; Polyaxon rejects each edit alone.
 `pairs_2.json` (made by `edit_mutants/make_edit_mutants_2.py`) pairs the second round of edit
-mutants: DAG and join edits and half-typed text, on the corpus and on hand-written bases. In the
+mutants: DAG and join edits and half-typed text, on the corpus and on hand-written bases.
+`pairs_3.json` (`edit_mutants/make_edit_mutants_3.py`) pairs the third round's: other run and
+matrix kinds, sections, IO and param types, YAML 1.1 retyping. In the
 file with both edits, param-lsp must still report what it reports for each edit alone, unless the
 other edit breaks something that edit's check truly depends on. Those dependent cases are named
 below, each with the reason from Polyaxon's semantics; anything else is a miss.
@@ -31,7 +33,7 @@ CORPUS = corpus_dir()
 #: round of edit mutants, `edit_mutants/make_edit_mutants_2.py`, some on its hand-written bases).
 PAIRS: list[dict[str, Any]] = [
     pair
-    for name in ("pairs.json", "pairs_2.json")
+    for name in ("pairs.json", "pairs_2.json", "pairs_3.json")
     for pair in json.loads(
         (Path(__file__).parent / "data" / "pairs" / name).read_text(encoding="utf-8")
     )
@@ -57,16 +59,29 @@ DEPENDENT = {
     "same-hyper-parameter": "both edits are in the same matrix hyper-parameter: its `kind` says "
     "what its `value` must be",
     "no-run": "the other edit empties the file's component reference (`hubRef:` or `pathRef:` "
-    "with no value yet), so the file has no run: the params are checked against the referenced "
-    "component's inputs and the `runPatch` against its run kind, and there is none",
+    "with no value yet) or makes it a number, a boolean or a list, so the file has no run: the "
+    "params are checked against the referenced component's inputs and the `runPatch` against "
+    "its run kind, and there is none",
     "same-item": "both edits are in the same param or the same input/output item: one broken "
     "field (a null `name`, a `ref` without `value`) hides the checks across its fields (Polyaxon "
-    "validates the item's fields before the checks that combine them)",
+    "validates the item's fields before the checks that combine them); or this edit's error is "
+    "about a param (its value, an undeclared name) whose fields the other edit broke",
+    "same-binding": "one edit is in a param and the other in the input it is passed to: one "
+    "check reads both (the value against the input's type, list flag and validation) and "
+    "reports once, on the param, with a note on the input",
     "same-edge": "the other edit broke the DAG edge this edit's check reads: the op its ref names "
     "or the output it reads is gone (renamed, misspelt), or the op's component is emptied, so "
     "there is no output or input type to compare; or the other edit removed the only use of "
     "the op this edit renamed, or the op this edit's param belongs to lost its component (an "
     "empty `dagRef`)",
+    "other-kind": "the other edit changes the `kind` of the run, matrix, schedule or policy "
+    "this edit is in (or of the run a `runPatch`, a root shortcut or `plugins.ssh`/`sandbox` is "
+    "checked against) "
+    "to another kind: that kind's model says which fields the section has and how they are "
+    "read (Polyaxon validates the section as the new kind's model)",
+    "preset": "the other edit makes the file a preset (`isPreset` set to a value Polyaxon "
+    "takes as true): a preset is checked by its sections' schema only, as `polyaxon check "
+    "--lint` checks it, never against a run",
     "explained": "the other edit broke the definition this edit's check reads (the same input, "
     "matrix hyper-parameter, component or reference): the error of the other edit carries a "
     "related-information note on this edit's line saying what waits for it (or naming the op "
@@ -152,6 +167,13 @@ def _same_item(
     return _item_start(rows, lines.start) == _item_start(rows, other_lines.start) is not None
 
 
+def _about_a_param_the_other_broke(alone: Counter[tuple[str, str]], other: dict[str, Any]) -> bool:
+    """Every error of this edit is about a param (`Param `x` ...`) whose fields the other edit
+    broke (a schema error in `params.x`): a broken param is not checked further."""
+    names = {n for _code, message in alone for n in re.findall(r"^Param `([^`]+)`", message)}
+    return len(names) == 1 and f"{other['path']}.".startswith(f"params.{next(iter(names))}.")
+
+
 def _op_of_line(rows: list[str], index: int) -> str | None:
     """The name of the list item (`- name: X`) above line ``index`` with less indentation."""
     indent = len(rows[index]) - len(rows[index].lstrip())
@@ -212,9 +234,41 @@ def _same_edge(
     )
 
 
+def _kind_changed(edit: dict[str, Any], other: dict[str, Any]) -> bool:
+    """The other edit changes a section's `kind` and this edit is in that section, or is a
+    `runPatch` or plugin checked against the file's run kind."""
+    path = other["path"].split(".")
+    if len(path) < 2 or path[-1] != "kind" or not re.search(r"^\s*(- )?kind:", other["new"], re.M):
+        return False
+    owner = ".".join(path[:-1])
+    if edit["path"].startswith(owner + "."):
+        return True
+    checked_against_run = re.match(r"(runPatch|plugins)\b", edit["path"]) or re.search(
+        r"^(runPatch|plugins|ports|container|cmd|env|resources|init|sidecars):", edit["new"], re.M
+    )
+    return path[-2] == "run" and len(path) <= 3 and bool(checked_against_run)
+
+
+def _same_binding(
+    text: str, base: str, findings: list[Finding], lines: range, other_lines: range
+) -> bool:
+    """An error on the other edit's lines (a param) has a note in the input/output item this
+    edit is in: the param and the input it is passed to are checked together."""
+    rows = text.split("\n")
+    item = _item_start(rows, lines.start)
+    here = (None, str(edit_base_path(base)))
+    return item is not None and any(
+        related.path in here and _item_start(rows, related.span.start.line) == item
+        for f in findings
+        if f.severity == Severity.ERROR and f.span.start.line in other_lines
+        for related in f.related
+    )
+
+
 def _explains(related: Related, lines: range, edit: dict[str, Any]) -> bool:
     """A note on another error covers the edited lines (or points at a name on the last edited
-    line: what the edit added there), or names the edited param."""
+    line: what the edit added there), names the edited param or says that the params of its op
+    wait."""
     if related.path is not None:
         return False
     if related.span.start.line <= lines.start and lines.stop - 1 <= related.span.end.line:
@@ -223,7 +277,14 @@ def _explains(related: Related, lines: range, edit: dict[str, Any]) -> bool:
         return True
     path = edit["path"].split(".")
     name = path[path.index("params") + 1] if "params" in path[:-1] else None
-    return name is not None and f"param `{name}` " in related.message
+    if name is not None and f"param `{name}` " in related.message:
+        return True
+    # a note on the `params` of the op the edited param belongs to: they all wait
+    return (
+        name is not None
+        and related.message.startswith("the params of op ")
+        and related.span.start.line <= lines.start
+    )
 
 
 def _waits_on_a_note(alone: Counter[tuple[str, str]], findings: list[Finding]) -> bool:
@@ -282,12 +343,21 @@ def classify(pair: dict[str, Any]) -> list[str]:
             _waits_on_a_note(alone, findings)
         ):
             result.append("explained")
-        elif re.search(_NO_RUN, other["oracle"]["message"]) and re.match(
-            r"(params|runPatch)\b", edit["path"]
-        ):
+        elif (
+            re.search(_NO_RUN, other["oracle"]["message"])
+            or other["path"] in ("hubRef", "pathRef", "urlRef")
+        ) and re.match(r"(params|runPatch)\b", edit["path"]):
             result.append("no-run")
-        elif _same_item(text, lines, _edit_lines(text, other), edit, other):
+        elif _kind_changed(edit, other):
+            result.append("other-kind")
+        elif other["path"] == "kind" and re.search(r"^isPreset: ", other["new"], re.M):
+            result.append("preset")
+        elif _same_item(text, lines, _edit_lines(text, other), edit, other) or (
+            _about_a_param_the_other_broke(alone, other)
+        ):
             result.append("same-item")
+        elif _same_binding(text, base, findings, lines, _edit_lines(text, other)):
+            result.append("same-binding")
         elif _same_edge(alone, text, base, edit, other):
             result.append("same-edge")
         else:
@@ -339,6 +409,16 @@ def test_unknown_kinds_say_what_they_leave_unchecked() -> None:
         findings = [f for f in _analyze(pair["base"], text) if f.code in ("PLX101", "PLX114")]
         assert findings, pair["id"]
         assert all("not checked until `kind` is fixed" in f.related[0].message for f in findings)
+
+
+def test_the_third_round_pairs_come_from_its_operators() -> None:
+    """`pairs_3.json`: pairs of the third round's edits (other run and matrix kinds, sections,
+    IO and param types, YAML 1.1 retyping), each rejected alone, none unreadable YAML."""
+    third = [pair for pair in PAIRS if pair["id"].startswith("r")]
+    assert len(third) >= 1000
+    families = Counter(edit["family"] for pair in third for edit in pair["edits"])
+    assert {"run-kind", "field-insert", "run-fields", "yaml-retype", "io-typed"} <= set(families)
+    assert all(edit["oracle"]["stage"] != "read" for pair in third for edit in pair["edits"])
 
 
 def test_the_second_round_pairs_come_from_its_operators() -> None:

@@ -56,6 +56,8 @@ EXPECTED = [
     ("misspelt_required_param", "PLX301", "2:1-2:7", ["rename param `epohcs` to `epochs`"]),
     ("matrix_null", "PLX300", "3:1-3:10", ["non optional inputs/outputs"]),
     ("matrix_lacks_required_input", "PLX301", "6:1-6:10", ["Input epochs is required"]),
+    ("param_fails_validation_note", "PLX302", "5:12-5:15", ["must be less than `0.1`"]),
+    ("strict_params_note", "PLX305", "7:3-7:8", ["Received undeclared param `extra`"]),
     ("no_params_at_all", "PLX300", "2:1-2:10", ["non optional inputs/outputs", "lr"]),
     ("int_given_text", "PLX302", "3:11-3:14", ["Cannot convert value `abc`", "`int`"]),
     (
@@ -233,6 +235,33 @@ def test_a_required_input_the_matrix_lacks_is_pointed_at_in_the_matrix() -> None
     [finding] = [f for f in check("matrix_lacks_required_input").findings if f.code == "PLX301"]
     notes = [(r.message, r.span.start.line) for r in finding.related]
     assert ("the matrix has no param `epochs`", 3) in notes
+
+
+def test_a_required_input_the_first_mapping_row_lacks_is_pointed_at_in_that_row() -> None:
+    """Polyaxon reads a `mapping` matrix's params from its first row only (a later row without
+    the input is accepted): the note is on the first row."""
+    [finding] = [
+        f for f in check("matrix_mapping_first_row_lacks_input").findings if f.code == "PLX301"
+    ]
+    notes = [(r.message, r.span.start.line) for r in finding.related]
+    assert ("the matrix's first `values` row (the one Polyaxon reads) has no `opt`", 7) in notes
+    assert ORACLE["matrix_mapping_later_row_lacks_input"]["ok"]
+
+
+def test_a_param_that_fails_the_validation_of_its_input_points_at_the_validation() -> None:
+    [finding] = [f for f in check("param_fails_validation_note").findings if f.code == "PLX302"]
+    assert "must be less than `0.1`" in str(ORACLE["param_fails_validation_note"]["message"])
+    notes = [(r.message, r.span.start.line) for r in finding.related]
+    assert notes == [("`ratio` is declared here", 7), ("the `validation` of `ratio`", 9)]
+
+
+def test_an_undeclared_param_under_strict_params_points_at_the_switch() -> None:
+    [finding] = [f for f in check("strict_params_note").findings if f.code == "PLX305"]
+    assert "Received undeclared param `extra`" in str(ORACLE["strict_params_note"]["message"])
+    assert finding.span.start.line == 6
+    assert [(r.message, r.span.start.line) for r in finding.related] == [
+        ("`strictParams` is set here", 2)
+    ]
 
 
 def test_a_null_matrix_provides_no_input_and_says_so() -> None:

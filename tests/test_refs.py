@@ -9,6 +9,7 @@ import pytest
 
 from param_lsp.core.model import ParamDef
 from param_lsp.core.yaml_tree import YMap, parse_yaml
+from param_lsp.engine.analyze import analyze
 from param_lsp.rules.refs import split_ref_value
 from param_lsp.rules.templates import scalar_sub_span
 from tests.oracle_cases import (
@@ -162,3 +163,24 @@ def test_param_without_value_node_falls_back_to_its_anchor() -> None:
     ctx = CheckContext(settings=Settings())
     check_param_ref(param, None, ctx)
     assert [f.code for f in ctx.findings] == ["PLX401", "PLX404"]
+
+
+def test_a_ref_to_an_output_with_no_close_name_lists_the_outputs() -> None:
+    # Polyaxon 2.18: "Param `metric` has a ref value `outputs.accuracy`, but reference with name
+    # `ops.train` has no such information, ..."
+    text = (
+        "version: 1.1\nkind: operation\ncomponent:\n  run:\n    kind: dag\n    operations:\n"
+        "      - name: train\n        component:\n"
+        "          outputs: [{name: loss, type: float}, {name: model, type: str}]\n"
+        "          run: {kind: job, container: {image: x}}\n"
+        "      - name: report\n        params:\n"
+        "          metric: {ref: ops.train, value: outputs.accuracy}\n        component:\n"
+        "          inputs: [{name: metric, type: float}]\n"
+        "          run: {kind: job, container: {image: x}}\n"
+    )
+    (finding,) = analyze(text).findings
+    assert (finding.code, finding.message) == (
+        "PLX406",
+        "Param `metric` refs `outputs.accuracy`, but `ops.train` has no output `accuracy`; use "
+        "one of its outputs: `loss`, `model`.",
+    )

@@ -248,10 +248,15 @@ def test_a_key_of_another_run_kind_points_at_the_kind(name: str, key: str, note:
         ("sandbox_false_on_job", None),
         ("sandbox_on_service", None),
         ("sandbox_in_dag_component", None),  # DAG ops are not compiled by `polyaxon check`
+        ("ssh_on_job", (3, 2)),
+        ("ssh_and_sandbox_on_dask", (4, 2)),  # `sandbox` is Polyaxon's first check
+        ("ssh_off_sandbox_on_operation", None),  # the operation's `ssh: false` wins
+        ("ssh_on_service", None),
     ],
 )
 def test_sandbox_needs_a_service_run(name: str, where: tuple[int, int] | None) -> None:
-    """Polyaxon compiles the operation and refuses `plugins.sandbox` on any other run kind."""
+    """Polyaxon compiles the operation and refuses `plugins.sandbox` and `plugins.ssh` on any
+    other run kind; the error names the plugin Polyaxon names."""
     path = DATA / f"{name}.yaml"
     analysis = analyze(path.read_text(encoding="utf-8"), path, Settings(root=str(DATA)))
     found = [(f.code, f.span.start.line, f.span.start.character) for f in errors(analysis.findings)]
@@ -261,6 +266,8 @@ def test_sandbox_needs_a_service_run(name: str, where: tuple[int, int] | None) -
     else:
         assert ORACLE[f"{name}.yaml"]["stage"] == "compile"
         assert found == [("PLX119", *where)]
+        plugin = "sandbox" if "plugins.sandbox" in ORACLE[f"{name}.yaml"]["message"] else "ssh"
+        assert f"`plugins.{plugin}` is only supported" in errors(analysis.findings)[0].message
 
 
 @pytest.mark.parametrize(
@@ -281,6 +288,99 @@ def test_an_io_item_that_is_no_mapping_quotes_polyaxon(name: str, line: int, got
     assert [(f.code, f.span.start.line) for f in findings] == [("PLX111", line)]
     assert got in findings[0].message
     assert findings[0].polyaxon == oracle["message"]
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("both_spellings_operation", [(4, 2, "max_retries", 3), (7, 4, "hub_ref", 6)]),
+        ("both_spellings_param", [(3, 26, "to_env", 3)]),
+        ("snake_spelling_alone", []),
+    ],
+)
+def test_a_field_given_in_both_spellings(
+    name: str, expected: list[tuple[int, int, str, int]]
+) -> None:
+    """A field's snake_case name is accepted alone, but next to its camelCase alias pydantic
+    reads the alias and rejects the snake_case key as extra: an error on that key, with a note
+    on the alias."""
+    path = DATA / f"{name}.yaml"
+    analysis = analyze(path.read_text(encoding="utf-8"), path, Settings(root=str(DATA)))
+    assert ORACLE[f"{name}.yaml"]["ok"] == (not expected)
+    for *_, key, _alias_line in expected:
+        assert f"{key}\n  Extra inputs are not permitted" in str(ORACLE[f"{name}.yaml"]["message"])
+    found = errors(analysis.findings)
+    assert [(f.code, f.span.start.line, f.span.start.character) for f in found] == [
+        ("PLX110", line, column) for line, column, _, _ in expected
+    ]
+    for finding, (_, _, key, alias_line) in zip(found, expected, strict=True):
+        assert finding.message.startswith(f"`{key}` repeats")
+        assert [r.span.start.line for r in finding.related] == [alias_line]
+
+
+@pytest.mark.parametrize(
+    ("name", "where"),
+    [
+        ("tensorboard_uuids_not_uuid", (5, 28)),
+        ("tensorboard_uuids_comma_string", None),  # Polyaxon splits it
+        ("tensorboard_uuids_comma_string_bad", (5, 27)),
+        ("tensorboard_uuids_template_item", (5, 28)),  # an item is not a template
+        ("tensorboard_uuids_template", None),
+        ("tensorboard_uuids_int_item", (5, 62)),
+    ],
+)
+def test_tensorboard_init_takes_run_uuids(name: str, where: tuple[int, int] | None) -> None:
+    """A tensorboard init's `uuids` are run UUIDs: a list of them or a comma-separated string."""
+    path = DATA / f"{name}.yaml"
+    analysis = analyze(path.read_text(encoding="utf-8"), path, Settings(root=str(DATA)))
+    found = [(f.code, f.span.start.line, f.span.start.character) for f in errors(analysis.findings)]
+    assert ORACLE[f"{name}.yaml"]["ok"] == (where is None)
+    assert found == ([] if where is None else [("PLX111", *where)])
+
+
+@pytest.mark.parametrize(
+    ("name", "note_line"), [("io_default_fails_validation", 6), ("io_validation_crash", 6)]
+)
+def test_a_default_the_validation_refuses_points_at_the_validation(
+    name: str, note_line: int
+) -> None:
+    """A default that fails (or crashes) its input's `validation` is reported on the value,
+    with a note on the `validation` it fails: editing either is the fix."""
+    path = DATA / f"{name}.yaml"
+    analysis = analyze(path.read_text(encoding="utf-8"), path, Settings(root=str(DATA)))
+    assert not ORACLE[f"{name}.yaml"]["ok"]
+    [finding] = errors(analysis.findings)
+    assert finding.code == "PLX202"
+    assert [(r.message, r.span.start.line) for r in finding.related] == [
+        ("the `validation` it fails", note_line)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("name", "where"),
+    [
+        ("termination_probe_exec_extra", ("PLX110", 3, 17)),
+        ("termination_probe_exec_ok", None),
+        ("termination_probe_http_no_port", ("PLX112", 3, 10)),
+        ("termination_probe_http_extra", ("PLX110", 3, 27)),
+        ("termination_probe_http_snake_key", None),
+        ("termination_pod_failure_policy_no_rules", ("PLX112", 3, 2)),
+        ("termination_pod_failure_policy_rule_unchecked", None),  # only its own keys
+        ("termination_pod_failure_policy_template", ("PLX111", 3, 20)),
+        ("termination_pod_failure_policy_extra", ("PLX110", 3, 32)),
+    ],
+)
+def test_termination_probe_and_pod_failure_policy_are_kubernetes_objects(
+    name: str, where: tuple[str, int, int] | None
+) -> None:
+    """A culling probe's `exec`/`http` and `podFailurePolicy` are built with the Kubernetes
+    client: its own keys only (either spelling), `http.port` and `rules` required, no
+    template."""
+    path = DATA / f"{name}.yaml"
+    analysis = analyze(path.read_text(encoding="utf-8"), path, Settings(root=str(DATA)))
+    found = [(f.code, f.span.start.line, f.span.start.character) for f in errors(analysis.findings)]
+    assert ORACLE[f"{name}.yaml"]["ok"] == (where is None)
+    assert found == ([] if where is None else [where])
 
 
 _RUN = "kind: operation\nversion: 1.1\ncomponent:\n  run: {kind: job, container: {image: x}}\n"
@@ -430,3 +530,31 @@ def test_a_misspelt_choice_gets_a_safe_replacement(
     assert (fix.new_text, fix.safe) == (replacement, True)
     assert text.split("\n")[4][fix.span.start.character : fix.span.end.character] == misspelt
     assert analyze(text.replace(misspelt, replacement)).findings == []
+
+
+@pytest.mark.parametrize(
+    ("name", "where"),
+    [
+        ("shortcut_job_ports", (2, 0)),
+        ("shortcut_job_ports_null", None),  # a null shortcut patches nothing
+        ("shortcut_dag_container_null", (2, 0)),  # but `container: null` does
+        ("shortcut_dag_env", (2, 0)),  # `env` patches the main container
+        ("shortcut_dag_environment", None),
+        ("shortcut_pt_ports", (2, 0)),  # a distributed run takes it on each replica
+        ("shortcut_pt_container", None),
+        ("shortcut_op_inline_ports", (3, 2)),
+        ("shortcut_op_root_ports_no_run", None),  # `ports` then creates a service
+    ],
+)
+def test_a_root_shortcut_patches_a_field_the_run_kind_has(
+    name: str, where: tuple[int, int] | None
+) -> None:
+    """Root shortcuts patch the compiled run like a `runPatch` of its kind: `ports` only on a
+    service, the main container not on a DAG (PLX118, on the shortcut's key)."""
+    path = DATA / f"{name}.yaml"
+    analysis = analyze(path.read_text(encoding="utf-8"), path, Settings(root=str(DATA)))
+    found = [(f.code, f.span.start.line, f.span.start.character) for f in errors(analysis.findings)]
+    assert ORACLE[f"{name}.yaml"]["ok"] == (where is None)
+    if where is not None:
+        assert ORACLE[f"{name}.yaml"]["stage"] == "compile"
+    assert found == ([] if where is None else [("PLX118", *where)])

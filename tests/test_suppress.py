@@ -9,7 +9,7 @@ import pytest
 
 from param_lsp.core.findings import Finding, Fix, Severity
 from param_lsp.core.settings import Settings
-from param_lsp.core.span import Span
+from param_lsp.core.span import Span, split_lines
 from param_lsp.core.yaml_tree import parse_yaml
 from param_lsp.engine.analyze import analyze
 from param_lsp.rules.suppressions import (
@@ -230,3 +230,27 @@ def test_line_fix_round_trips_on_the_examples(name: str) -> None:
         after = analyze(_apply(text, fix), path).findings
         same = [f for f in after if f.code == finding.code and f.message == finding.message]
         assert not same, f"{finding.code} still reported after {fix.new_text!r}"
+
+
+@pytest.mark.parametrize("ending", ["\r", "\r\r\n", "\x85"])
+def test_line_fix_follows_the_yaml_lines_of_any_line_break(ending: str) -> None:
+    """A lone CR (or NEL) is a line break for YAML, so finding lines count it: the comment
+    goes at the end of the finding's own line, not of the `\\n`-separated one."""
+    from param_lsp.features.code_actions import apply_edits
+    from param_lsp.features.results import TextEdit
+
+    text = base().replace("\n", ending)
+    finding = check(text)[0]
+    assert finding.code == "PLX303"
+    fix = suppression_fix(finding, text, parse_yaml(text))
+    assert fix is not None
+    line = split_lines(text)[fix.span.start.line]
+    assert line.startswith("  lr: {value: 0.1}") and fix.span.end.character == len(line)
+    fixed = apply_edits(text, [TextEdit(fix.span, fix.new_text)])
+    assert codes(check(fixed)) == ["PLX302"]
+
+
+def test_inserted_lines_keep_a_crlf_file_crlf() -> None:
+    text = base().replace("\n", "\r\n")
+    finding = check(text)[1]
+    assert file_suppression_fix(finding, text).new_text.endswith("]\r\n")

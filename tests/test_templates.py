@@ -98,6 +98,11 @@ def test_find_templates_offsets_and_unclosed() -> None:
         ("'literal' ~ name", ["name"]),
         ("connections[store].url", ["connections.store.url"]),
         ("true and not none", []),
+        # Jinja names are Python identifiers: non-ASCII letters too (Jinja renders
+        # `{{ día }}` with `día=1` as `1`), never a leading digit
+        ("día", ["día"]),
+        ("params.año.value ~ 学習", ["params.año.value", "学習"]),
+        ("x1 + 2", ["x1"]),
     ],
 )
 def test_parse_paths(expression: str, paths: list[str]) -> None:
@@ -107,7 +112,23 @@ def test_parse_paths(expression: str, paths: list[str]) -> None:
 @given(
     st.lists(
         st.sampled_from(
-            ["a", "globals", "uuid", "_x1", "9", "loop", "true", "in", ".", " ", "\t", "|", "["]
+            [
+                "a",
+                "globals",
+                "uuid",
+                "_x1",
+                "9",
+                "loop",
+                "true",
+                "in",
+                ".",
+                " ",
+                "\t",
+                "|",
+                "[",
+                "é",
+                "٣",
+            ]
         ),
         max_size=8,
     ).map("".join),
@@ -119,6 +140,7 @@ def test_a_lone_dotted_name_is_read_as_the_tokenizer_reads_it(inner: str, base: 
 
 def test_bound_names_of_jinja_blocks() -> None:
     assert bound_names("{% for a, b in x %}{{ a }}{% endfor %}{% set c = 1 %}") == {"a", "b", "c"}
+    assert bound_names("{% for año in x %}{% endfor %}") == {"año"}
 
 
 def test_namespaces_for_top_level_and_dag_op() -> None:

@@ -416,6 +416,23 @@ K8S_FIELDS: dict[str, dict[str, tuple[str, str]]] = {
         "name": ("name", "str"),
         "value": ("value", "str"),
     },
+    "V1PodFailurePolicy": {
+        "rules": ("rules", "list[V1PodFailurePolicyRule]"),
+    },
+    "V1PodFailurePolicyOnExitCodesRequirement": {
+        "container_name": ("containerName", "str"),
+        "operator": ("operator", "str"),
+        "values": ("values", "list[int]"),
+    },
+    "V1PodFailurePolicyOnPodConditionsPattern": {
+        "status": ("status", "str"),
+        "type": ("type", "str"),
+    },
+    "V1PodFailurePolicyRule": {
+        "action": ("action", "str"),
+        "on_exit_codes": ("onExitCodes", "V1PodFailurePolicyOnExitCodesRequirement"),
+        "on_pod_conditions": ("onPodConditions", "list[V1PodFailurePolicyOnPodConditionsPattern]"),
+    },
     "V1PortworxVolumeSource": {
         "fs_type": ("fsType", "str"),
         "read_only": ("readOnly", "bool"),
@@ -645,4 +662,5 @@ K8S_ROOTS: tuple[str, ...] = (
     "V1HostAlias",
     "V1SecurityContext",
     "V1PodDNSConfig",
+    "V1PodFailurePolicy",
 )

@@ -14,9 +14,9 @@ tag understood by :mod:`param_lsp.rules.schema`:
   snake_case, are attributes of the class);
 * ``("k8slist", class name, message)``: a list of them, a non-list gives ``message``;
 * ``("oneof", T, ...)``: a scalar union (first alternative whose shape matches);
-* special tags handled by code: ``strlist``, ``name``, ``params``, ``fullparams``, ``io``,
-  ``run``, ``cmd``, ``env``, ``resources``, ``poly``, ``matrix``, ``joins``, ``image`` (a
-  docker image, :mod:`param_lsp.rules.schema_values`).
+* special tags handled by code: ``strlist``, ``uuidlist`` (run UUIDs), ``name``, ``params``,
+  ``fullparams``, ``io``, ``run``, ``cmd``, ``env``, ``resources``, ``poly``, ``matrix``,
+  ``joins``, ``image`` (a docker image, :mod:`param_lsp.rules.schema_values`).
 
 A model is ``{field name: (alias or None, type, required)}``; both spellings are accepted
 (pydantic ``populate_by_name``).
@@ -120,10 +120,17 @@ RUN_KINDS = (
 #: Kubernetes client classes Polyaxon instantiates: attribute names (snake_case; camelCase
 #: keys are converted). Read from the generated client schema (:mod:`k8s_schema`), which also
 #: describes what lies below (completion and hover walk it; Polyaxon checks only this level).
-K8S_KEYS: dict[str, frozenset[str]] = {cls: frozenset(K8S_FIELDS[cls]) for cls in K8S_ROOTS}
+#: Besides the roots, a termination probe's `exec` and `http` actions are such objects.
+K8S_KEYS: dict[str, frozenset[str]] = {
+    cls: frozenset(K8S_FIELDS[cls]) for cls in (*K8S_ROOTS, "V1ExecAction", "V1HTTPGetAction")
+}
 
 #: Kubernetes client attributes that must not be None (client-side validation).
-K8S_REQUIRED: dict[str, tuple[str, ...]] = {"V1Volume": ("name",)}
+K8S_REQUIRED: dict[str, tuple[str, ...]] = {
+    "V1Volume": ("name",),
+    "V1HTTPGetAction": ("port",),
+    "V1PodFailurePolicy": ("rules",),
+}
 
 _ENV = ref(obj("Environment"))
 _CONNECTIONS = ref(lst(STR))
@@ -387,7 +394,7 @@ MODELS: dict[str, dict[str, Field]] = {
     },
     "TensorboardType": {
         "port": f(ref(INT)),
-        "uuids": f(ref(lst(STR))),
+        "uuids": f(("uuidlist",)),
         "use_names": f(ref(BOOL), "useNames"),
         "path_prefix": f(STR, "pathPrefix"),
         "plugins": f(ref(lst(STR))),
@@ -404,10 +411,10 @@ MODELS: dict[str, dict[str, Field]] = {
         "timeout": f(ref(INT)),
         "culling": f(obj("Culling")),
         "probe": f(obj("ActivityProbe")),
-        "pod_failure_policy": f(ref(ANYDICT), "podFailurePolicy"),
+        "pod_failure_policy": f(k8s("V1PodFailurePolicy"), "podFailurePolicy"),
     },
     "Culling": {"timeout": f(LAXINT)},
-    "ActivityProbe": {"exec": f(ANYDICT), "http": f(ANYDICT)},
+    "ActivityProbe": {"exec": f(k8s("V1ExecAction")), "http": f(k8s("V1HTTPGetAction"))},
     "Plugins": {
         **{
             name: f(ref(BOOL), alias)

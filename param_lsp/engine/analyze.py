@@ -16,7 +16,7 @@ from param_lsp.core.compose import Composed
 from param_lsp.core.context import CheckContext
 from param_lsp.core.findings import Finding, Related, Severity, widen_empty_spans
 from param_lsp.core.memo import DocumentCache
-from param_lsp.core.model import Layer, ParamDef, read_layer
+from param_lsp.core.model import Layer, ParamDef, lax_bool, read_layer
 from param_lsp.core.settings import Settings
 from param_lsp.core.span import Span
 from param_lsp.core.workspace import MAX_FILE_BYTES, Workspace
@@ -222,8 +222,20 @@ def _validate_params(analysis: Analysis, plan: ParamsPlan, ctx: CheckContext) ->
         check_ref=refs.check_param_ref,
         chunk_slot="document",
         notes=_cleared_matrix(root),
+        strict_key=_strict_key(root) if composed.strict else None,
     )
     params_rules.validate_params(target, ctx)
+
+
+def _strict_key(root: YMap) -> YNode | None:
+    """This file's `strictParams` key that turns strictness on (the operation's own, else its
+    inline component's), for the note on an undeclared param."""
+    inline = root.get("component")
+    for layer in (root, inline if isinstance(inline, YMap) else None):
+        entry = layer.entry("strictParams") if layer is not None else None
+        if entry is not None and lax_bool(entry[1].to_py()):
+            return entry[0]
+    return None
 
 
 def _cleared_matrix(root: YMap) -> tuple[Related, ...]:
@@ -274,6 +286,7 @@ def _check_run_patch(root: YMap, composed: Composed, broken: set[str], ctx: Chec
     run_patch.check_run_patch(root, composed.run_kind, ctx)
     if not ctx.settings.is_216:
         run_patch.check_sandbox(composed, ctx)
+        run_patch.check_shortcuts(root, composed, ctx)
 
 
 def _check_templates(analysis: Analysis, ctx: CheckContext) -> None:

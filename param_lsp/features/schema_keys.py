@@ -40,6 +40,10 @@ def _unwrap(t: Any) -> Any:
     return t
 
 
+#: What a boolean field is offered (YAML 1.1 reads `yes`/`on` too; these are the ones to write).
+BOOLEAN_VALUES = ("true", "false")
+
+
 def _describe(t: Any) -> str:
     t = _unwrap(t)
     if t is None:
@@ -247,7 +251,8 @@ def _check_doc(check: Any) -> tuple[str, tuple[str, ...]]:
         return "any value", ()
     tag = shape[0]
     if tag == "leaf":
-        return LEAVES.get(shape[1], "a value"), enum_values(shape[1])
+        values = BOOLEAN_VALUES if shape[1] == "bool" else enum_values(shape[1])
+        return LEAVES.get(shape[1], "a value"), values
     if tag == "model":
         return shape[2], ()
     if tag == "disc":
@@ -307,9 +312,11 @@ def keys_at(steps: tuple[PathStep, ...], kind_of: KindOf) -> list[KeyInfo]:
     for name, (alias, t, required) in spec.MODELS[data].items():
         key = alias or name
         inner = _unwrap(t)
-        values: tuple[str, ...] = (
-            tuple(inner[2]) if inner is not None and inner[0] == "enum" else ()
-        )
+        values: tuple[str, ...] = ()
+        if inner is not None and inner[0] == "enum":
+            values = tuple(inner[2])
+        elif inner is not None and inner[0] == "bool":
+            values = BOOLEAN_VALUES
         if key == "kind" and data == "Polyaxonfile":
             values = ("operation", "component")
         doc = docs.get(key) or f"{title} field: {_describe(t)}."

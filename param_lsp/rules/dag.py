@@ -24,7 +24,7 @@ from param_lsp.core.compose import Composed, Composer
 from param_lsp.core.context import CheckContext
 from param_lsp.core.findings import Finding, Fix, Related, Severity
 from param_lsp.core.memo import canonical, latest, remembered, remembering
-from param_lsp.core.model import IODef, Layer, ParamDef, read_layer, str_value
+from param_lsp.core.model import IODef, Layer, ParamDef, read_layer, read_params, str_value
 from param_lsp.core.names import did_you_mean, unambiguous
 from param_lsp.core.span import Span
 from param_lsp.core.workspace import Workspace
@@ -429,6 +429,7 @@ def check_dag_run(
         entries_of=lambda name, inputs, outputs: _ref_entries(ops[name], inputs, outputs),
     )
     checked = [op for op in ops.values() if op.usable and op.composed is not None]
+    _check_unchecked_refs(ops, source, ctx)
     if chunked and ctx.memo is not None:
         _check_ops(checked, table, source, ctx, workspace, ops, dag_inputs)
     else:
@@ -436,6 +437,18 @@ def check_dag_run(
         for op in checked:
             _check_op_params(op, table, source, ctx, workspace, seen, ops, dag_inputs)
     return ops
+
+
+def _check_unchecked_refs(ops: dict[str, OpNode], source: Path | None, ctx: CheckContext) -> None:
+    """The refs of an op whose params are not checked (its component is missing or broken):
+    whether each is well formed (`ops.<name>`, `runs.<uuid>`, `dag`) does not depend on the
+    component, so it is checked all the same."""
+    for op in ops.values():
+        if op.usable and op.composed is not None:
+            continue
+        for param in read_params(op.item.get("params"), source=source).values():
+            if isinstance(param.ref, str):
+                ref_rules.check_ref_syntax(param, param.ref, ctx)
 
 
 #: What an op's params check reads of an op its refs name that does not exist.
@@ -787,7 +800,7 @@ def _compose_op(
         check_run_patch(op.item, composed.run_kind, ctx)
     if composed.broken:
         op.usable = False
-    elif composed.complete and composed.run is None:
+    elif composed.complete and composed.run is None and not _reference_not_a_name(op):
         op.usable = False
         span, message, related = _no_definition(op, composer)
         ctx.report(
@@ -798,7 +811,20 @@ def _compose_op(
                 related=related,
             )
         )
+    elif composed.complete and composed.run is None:
+        op.usable = False  # a reference that is no name: its schema error says so (PLX111)
     return new
+
+
+def _reference_not_a_name(op: OpNode) -> bool:
+    """The op's first reference is a number, a boolean or a list (`dagRef: 3`)."""
+    for key in _DEFINITION_KEYS:
+        value = op.item.get(key)
+        if value is not None and key != "component":
+            return not (isinstance(value, YScalar) and isinstance(value.value, str | None))
+        if value is not None:
+            return False
+    return False
 
 
 def _no_definition(op: OpNode, composer: Composer) -> tuple[Span, str, tuple[Related, ...]]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any, Protocol
 
 from param_lsp.core.context import CheckContext
-from param_lsp.core.findings import Severity
+from param_lsp.core.findings import Related, Severity
 from param_lsp.core.model import lax_bool
 from param_lsp.core.schema_spec import IO_RESERVED_NAMES, Type, WalkPath
 from param_lsp.core.template_scan import has_template
@@ -263,8 +263,14 @@ def check_io(w: ModelWalker, node: YNode, t: Type, path: WalkPath, owner: YNode)
         is_list = bool(lax_bool(list_node.to_py())) if list_node is not None else False
         messages = _validate_default(name, io_type, value, is_optional, is_list, node)
         if messages is not None:
-            ours, polyaxon = messages
+            ours, polyaxon, by_validation = messages
             span = value_entry[1].span
+            validation_key = node.key_node("validation") if by_validation else None
+            notes = (
+                (Related("the `validation` it fails", validation_key.span),)
+                if validation_key is not None
+                else ()
+            )
             if isinstance(io_type, str) and not is_known_type(io_type) and type_node is not None:
                 # The cause is the type, not the value: Polyaxon cannot build a parser for it.
                 span = type_node.span
@@ -273,7 +279,7 @@ def check_io(w: ModelWalker, node: YNode, t: Type, path: WalkPath, owner: YNode)
                     f"know, so its default `value` cannot be parsed; use a Polyaxon type such "
                     f"as `int`, `float`, `str` or `bool`.{_suggest_type(io_type)}"
                 )
-            w.ctx.report(IO_BAD_DEFAULT.at(span, ours, polyaxon=polyaxon))
+            w.ctx.report(IO_BAD_DEFAULT.at(span, ours, polyaxon=polyaxon, related=notes))
             return False
     if not is_optional and value is not None and value_entry is not None:
         _report_not_optional(w, name, value_entry)
@@ -354,8 +360,9 @@ def _suggest_type(io_type: str) -> str:
 
 def _validate_default(
     name: Any, io_type: str, value: Any, is_optional: bool, is_list: bool, node: YMap
-) -> tuple[str, str] | None:
-    """(our message, Polyaxon's) when the default value does not parse or validate."""
+) -> tuple[str, str, bool] | None:
+    """(our message, Polyaxon's, whether the `validation` is the cause) when the default value
+    does not parse or validate."""
     try:
         result = validate_io_value(
             name=name,
@@ -389,6 +396,7 @@ def _validate_default(
             f"Default `value` `{shown_value(value)}` of input `{python_str(name)}` makes Polyaxon "
             f"crash: {cause}; change the value" + (" or the validation." if converts else "."),
             message,
+            bool(converts),
         )
     if not message.startswith("Could not parse value"):
         message = (
@@ -405,4 +413,4 @@ def _validate_default(
             f"Default `value` of input `{python_str(name)}` must be {expected}; got "
             f"`{shown_value(value)}`."
         )
-    return ours, message
+    return ours, message, problem == "validation"

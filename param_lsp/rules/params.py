@@ -23,7 +23,7 @@ from param_lsp.core.model import IODef, ParamDef
 from param_lsp.core.names import did_you_mean, unambiguous
 from param_lsp.core.span import Span
 from param_lsp.core.template_scan import has_template
-from param_lsp.core.yaml_tree import YMap, YNode
+from param_lsp.core.yaml_tree import YMap, YNode, YSeq
 from param_lsp.rules import matrix_inputs
 from param_lsp.rules.registry import plain_values, rule, shown
 
@@ -297,6 +297,8 @@ class ParamsTarget:
     #: the fields above (no DAG context in ``check_ref``): long lists are then checked in
     #: chunks that an unchanged, clean chunk of the last analysis lets skip.
     chunk_slot: Hashable | None = None
+    #: The `strictParams` key of this file that makes the params strict, for a note.
+    strict_key: YNode | None = None
 
     @property
     def anchor(self) -> Span:
@@ -395,6 +397,16 @@ def validate_params(target: ParamsTarget, ctx: CheckContext) -> None:
             )
             if matrix_params is not None:
                 notes.append(Related(f"the matrix has no param `{io.name}`", matrix_params.span))
+            elif isinstance(target.matrix, YMap):
+                rows = target.matrix.get("values")
+                if isinstance(rows, YSeq) and rows.items and isinstance(rows.items[0], YMap):
+                    notes.append(
+                        Related(
+                            f"the matrix's first `values` row (the one Polyaxon reads) has no "
+                            f"`{io.name}`",
+                            rows.items[0].span,
+                        )
+                    )
             ctx.report(
                 MISSING_INPUT.at(
                     target.anchor,
@@ -518,12 +530,17 @@ def _check_bound_param(param: ParamDef, io: IODef, target: ParamsTarget, ctx: Ch
         message = f"Param `{param.name}` with the value {value} makes Polyaxon crash; change it."
     else:
         message = f"Param `{param.name}` does not accept the value {value}."
+    notes = [Related(f"`{io.name}` is declared here", io.node.span, _src(io))]
+    if io.validation is not None and (result.problem == "validation" or result.crash):
+        validation_key = io.node.key_node("validation") if isinstance(io.node, YMap) else None
+        if validation_key is not None:
+            notes.append(Related(f"the `validation` of `{io.name}`", validation_key.span, _src(io)))
     ctx.report(
         INVALID_VALUE.at(
             span,
             message,
             polyaxon=result.message or "",
-            related=(Related(f"`{io.name}` is declared here", io.node.span, _src(io)),),
+            related=tuple(notes),
             input=io.name,
         )
     )
@@ -586,6 +603,9 @@ def _check_undeclared(
                 ),
                 polyaxon=f"Received undeclared param `{param.name}`{_suffix(target)}",
                 fixes=fixes,
+                related=(Related("`strictParams` is set here", target.strict_key.span),)
+                if target.strict_key is not None
+                else (),
             )
         )
         return

@@ -456,6 +456,10 @@ def split_ref_value(value: str) -> tuple[str, tuple[ValuePart, ...]]:
     return inner, tuple(parts)
 
 
+#: A message lists at most this many names.
+MAX_NAMES_SHOWN = 8
+
+
 def _value_span(param: ParamDef, start: int | None = None, end: int | None = None) -> Span:
     node = param.value_node
     if node is None:
@@ -780,6 +784,10 @@ def _missing(
     elif not candidates:
         detail = f"{owner} has no {label}s"
     else:
+        if not hint:
+            shown = ", ".join(f"`{name}`" for name in candidates[:MAX_NAMES_SHOWN])
+            more = " …" if len(candidates) > MAX_NAMES_SHOWN else ""
+            hint = f"; use one of its {label}s: {shown}{more}"
         detail = f"{owner} has no {label} `{key.text}`{hint}"
     end = "" if detail.endswith("?") else "."
     close = declared.get(guess) if guess else None

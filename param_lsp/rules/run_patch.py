@@ -15,11 +15,11 @@ from param_lsp.core.compose import Composed
 from param_lsp.core.context import CheckContext
 from param_lsp.core.findings import Related, Severity
 from param_lsp.core.model import lax_bool
-from param_lsp.core.schema_spec import MODEL_TITLES, RUN_KINDS
+from param_lsp.core.schema_spec import MODEL_TITLES, MODELS, RUN_KINDS
 from param_lsp.core.yaml_tree import YMap, YScalar
 from param_lsp.rules.registry import rule
 from param_lsp.rules.registry import shown as shown_value
-from param_lsp.rules.schema import INVALID_OBJECT, check_object
+from param_lsp.rules.schema import INVALID_OBJECT, INVALID_SHORTCUT, check_object
 
 RUN_PATCH_KIND = rule(
     "PLX131",
@@ -94,31 +94,93 @@ def check_run_patch(root: YMap, run_kind: str | None, ctx: CheckContext) -> None
 
 
 def check_sandbox(composed: Composed, ctx: CheckContext) -> None:
-    """`plugins.sandbox: true` on the compiled operation needs a `service` run (2.18).
+    """`plugins.sandbox: true` or `plugins.ssh: true` on the compiled operation needs a
+    `service` run (2.18); `sandbox` is checked first, as Polyaxon does.
 
-    The outermost layer that sets `plugins.sandbox` decides (an operation's plugins are merged
-    over its component's)."""
+    The outermost layer that sets a plugin decides (an operation's plugins are merged over its
+    component's)."""
     if composed.broken or not composed.complete or composed.run_kind in (None, "service"):
         return
+    for plugin in ("sandbox", "ssh"):
+        if _service_plugin(composed, ctx, plugin):
+            return
+
+
+def _service_plugin(composed: Composed, ctx: CheckContext, plugin: str) -> bool:
+    """Report `plugins.<plugin>` enabled on a run that is not a service; whether it is on."""
     for layer in composed.layers:
         plugins = layer.root.get("plugins")
-        entry = plugins.entry("sandbox") if isinstance(plugins, YMap) else None
+        entry = plugins.entry(plugin) if isinstance(plugins, YMap) else None
         if entry is None or (isinstance(entry[1], YScalar) and entry[1].value is None):
             continue
-        if not lax_bool(entry[1].to_py()) or layer.source != ctx.path:
-            return
+        if not lax_bool(entry[1].to_py()):
+            return False
+        if layer.source != ctx.path:
+            return True  # on, but set in a file that is not this one
         kind_node = composed.run.get("kind") if composed.run is not None else None
         in_file = kind_node is not None and composed.layers[-1].source == ctx.path
         ctx.report(
             INVALID_OBJECT.at(
                 entry[0].span,
-                f"`plugins.sandbox` is only supported on a `service` run, and this run is a "
-                f"`{composed.run_kind}`; remove `sandbox` or make the run a `service`.",
-                polyaxon="plugins.sandbox is only supported on kind: service in this version. "
+                f"`plugins.{plugin}` is only supported on a `service` run, and this run is a "
+                f"`{composed.run_kind}`; remove `{plugin}` or make the run a `service`.",
+                polyaxon=f"plugins.{plugin} is only supported on kind: service in this version. "
                 f"Got kind: {composed.run_kind}.",
                 related=(Related("the run's `kind`", kind_node.span),)
                 if in_file and kind_node is not None
                 else (),
             )
         )
+        return True
+    return False
+
+
+#: Root shortcut -> the run field it patches (Polyaxon 2.18 `apply_shortcuts`: `cmd`, `env`
+#: and `resources` patch the main container).
+_SHORTCUT_FIELDS = {
+    "ports": "ports",
+    "container": "container",
+    "cmd": "container",
+    "env": "container",
+    "resources": "container",
+    "environment": "environment",
+    "init": "init",
+    "connections": "connections",
+    "sidecars": "sidecars",
+    "volumes": "volumes",
+}
+
+
+def check_shortcuts(root: YMap, composed: Composed, ctx: CheckContext) -> None:
+    """Root shortcuts patch the composed run as a `runPatch` of its kind does (2.18, spec S9):
+    a shortcut whose run field the run kind has not (`ports` on anything but a service,
+    `container` or `init` on a DAG) fails when the operation is compiled. A distributed run
+    takes the patch on each replica."""
+    run_kind = composed.run_kind
+    if composed.broken or not composed.complete or run_kind not in RUN_KINDS:
         return
+    fields = MODELS[run_kind]
+    replica = _REPLICAS.get(run_kind)
+    layers = [root]
+    inline = root.get("component")
+    if isinstance(inline, YMap):
+        layers.append(inline)
+    for layer in layers:
+        for key, field in _SHORTCUT_FIELDS.items():
+            entry = layer.entry(key)
+            if entry is None or field in fields or (replica and field in MODELS[replica]):
+                continue
+            key_node, value = entry
+            if key != "container" and isinstance(value, YScalar) and not value.value:
+                continue  # a null (or blank `cmd`) patches nothing
+            where = f"`{field}`" if field == key else f"main container (`{field}`)"
+            fix = "make the run a `service` or remove it" if key == "ports" else "remove it"
+            ctx.report(
+                INVALID_SHORTCUT.at(
+                    key_node.span,
+                    f"`{key}` patches the run's {where}, which a `{run_kind}` run does not "
+                    f"have; {fix}.",
+                    polyaxon=f"validation error for {MODEL_TITLES.get(run_kind, run_kind)}: "
+                    f"{field}: Extra inputs are not permitted",
+                )
+            )

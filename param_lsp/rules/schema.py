@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable, Collection
 from decimal import Decimal, InvalidOperation
 from typing import Any, Literal
+from uuid import UUID
 
 from param_lsp.core.context import CheckContext
 from param_lsp.core.findings import Fix, Related, Severity
@@ -61,8 +62,10 @@ UNKNOWN_KEY = rule(
     doc="""
     Every Polyaxon object forbids unknown keys: pydantic reports `Extra inputs are not
     permitted` and `polyaxon check` fails. Nested objects accept both the camelCase alias and
-    the snake_case field name (`toInit`/`to_init`); Kubernetes objects (`container`,
-    `volumes`, `sidecars`) accept the attributes of the Kubernetes client class. Typical causes
+    the snake_case field name (`toInit`/`to_init`), but not both at once: next to the alias, the
+    snake_case key is rejected as extra. Kubernetes objects (`container`,
+    `volumes`, `sidecars`, a termination probe's `exec` and `http`, `podFailurePolicy`) accept
+    the attributes of the Kubernetes client class. Typical causes
     are typos, keys from older Polyaxon versions (`secretResources`), or keys placed one level
     too high or too low.
     """,
@@ -263,12 +266,17 @@ INVALID_SHORTCUT = rule(
     family="schema",
     severity=Severity.ERROR,
     polyaxon_rejects=True,
-    summary="An invalid root shortcut (`cmd`, `env`, `resources`).",
+    summary="An invalid root shortcut (`cmd`, `env`, `resources`), or one the run kind has no "
+    "field for.",
     doc="""
     Polyaxon 2.18 root shortcuts are validated eagerly: `cmd` is a non-blank string or a
     non-empty list of non-blank strings; `env` maps names to *string* values (quote numbers
     and booleans); `resources` keys are `cpu`, `memory`, `gpu` or an extended resource
-    `vendor/name`, and each value is a number or a `request..limit` range.
+    `vendor/name`, and each value is a number or a `request..limit` range. When the operation
+    is compiled, each shortcut patches the run as a `runPatch` of its kind does: `ports` only
+    exists on a `service` run, and a `dag` run has no main container (`container`, `cmd`,
+    `env`, `resources`), `init` or `sidecars` (a distributed run takes the patch on each
+    replica).
     """,
     bad="""
     kind: component
@@ -298,8 +306,9 @@ INVALID_OBJECT = rule(
     Some objects validate combinations of fields: an `init` entry may set only one of
     `artifacts`, `paths`, `git`, `dockerfile`, `file`, `tensorboard`, `lineageRef`, `modelRef`,
     `artifactRef`; a `git` init without `url` needs a `connection`. When the operation is
-    compiled, `plugins.sandbox: true` is only accepted on a `service` run (Polyaxon 2.18:
-    "plugins.sandbox is only supported on kind: service in this version").
+    compiled, `plugins.sandbox: true` and `plugins.ssh: true` are only accepted on a `service`
+    run (Polyaxon 2.18: "plugins.sandbox is only supported on kind: service in this version",
+    and the same for `plugins.ssh`; `sandbox` is checked first).
     """,
     bad="""
     kind: component
@@ -482,6 +491,9 @@ def _expected(t: Type) -> str:
         "k8slist": "a list",
         "dict": "a mapping",
         "strlist": "a list of strings (or a comma-separated string)",
+        "uuid": "a run UUID (32 hexadecimal digits)",
+        "uuidlist": "a list of run UUIDs, a comma-separated string of them or a `{{ ... }}` "
+        "template",
         "name": "a string",
         "params": "a mapping",
         "fullparam": "a mapping (full-form param)",
@@ -524,17 +536,25 @@ def _is_laxint(value: Any) -> bool:
     if isinstance(value, float):
         return math.isfinite(value) and value == int(value)
     if isinstance(value, str):
-        text = value.strip()
+        # pydantic reads an integer from a string of digits (a sign, `_` between digits), with
+        # a fraction of zeros at most: `3`, `1_000`, `3.00`, not `1e3`, `3.` or `.5`.
+        whole, dot, fraction = value.strip().partition(".")
+        if dot and (not fraction or fraction.strip("0")):
+            return False
         try:
-            int(text)
+            int(whole)
         except ValueError:
-            try:
-                number = float(text)
-            except ValueError:
-                return False
-            return math.isfinite(number) and number == int(number)
+            return False
         return True
     return False
+
+
+def _is_uuid(text: str) -> bool:
+    try:
+        UUID(text)
+    except ValueError:
+        return False
+    return True
 
 
 def _scalar_ok(tag: str, value: Any) -> bool | None:
@@ -562,6 +582,8 @@ def _scalar_ok(tag: str, value: Any) -> bool | None:
         return is_number(value)
     if tag == "sfloat":
         return isinstance(value, (int, float)) and not isinstance(value, bool)
+    if tag == "uuid":
+        return isinstance(value, str) and _is_uuid(value)
     if tag == "datetime":
         return schema_values.datetime_error(value) is None
     if tag == "timedelta":
@@ -651,6 +673,21 @@ class Walker:
                 polyaxon="Extra inputs are not permitted",
                 related=related,
                 fixes=replacement_fix(key, guess, present),
+            )
+        )
+
+    def both_spellings(self, key: YNode, alias_key: YNode, alias: str, path: WalkPath) -> None:
+        """A field given both as `alias` and by its snake_case name: pydantic reads the alias
+        and rejects the other spelling as an extra key."""
+        name = key.to_py() if isinstance(key, YScalar) else "?"
+        related = (Related(f"`{alias}` is set here", alias_key.span),)
+        self.ctx.report(
+            UNKNOWN_KEY.at(
+                key.span,
+                f"`{name}` repeats `{alias}` in {_where(path)}: Polyaxon reads `{alias}` and "
+                f"rejects `{name}` as an unknown key; keep one of them.",
+                polyaxon="Extra inputs are not permitted",
+                related=related,
             )
         )
 
@@ -746,7 +783,11 @@ class Walker:
                 )
                 ok = False
                 continue
-            _alias, t, required = fields[name]
+            alias, t, required = fields[name]
+            if alias is not None and key == name and alias in node.index:
+                self.both_spellings(key_node, node.index[alias][0], alias, path)
+                ok = False
+                continue
             if not required and value.__class__ is YScalar and value.value is None:
                 continue
             ok = check(value, t, (path, str(key)), key_node) and ok
@@ -1006,6 +1047,16 @@ def _h_strlist(w: Walker, node: YNode, t: Type, path: WalkPath, owner: YNode) ->
     if isinstance(node, YScalar) and isinstance(node.value, str):
         return True
     return _h_list(w, node, ("list", ("str",)), path, owner)
+
+
+def _h_uuidlist(w: Walker, node: YNode, t: Type, path: WalkPath, owner: YNode) -> bool:
+    """Run UUIDs: a list, or a comma-separated string that Polyaxon splits (a template is
+    left as it is)."""
+    if isinstance(node, YScalar) and isinstance(node.value, str):
+        if has_template(node.value) or all(_is_uuid(p.strip()) for p in node.value.split(",")):
+            return True
+        return w.wrong(node, t, path)
+    return _h_list(w, node, ("list", ("uuid",)), path, owner)
 
 
 def _h_params(w: Walker, node: YNode, t: Type, path: WalkPath, owner: YNode) -> bool:
@@ -1334,6 +1385,7 @@ _HANDLERS: dict[str, _Handler] = {
     "k8slist": _h_k8slist,
     "oneof": _h_oneof,
     "strlist": _h_strlist,
+    "uuidlist": _h_uuidlist,
     "params": _h_params,
     "fullparam": _h_fullparam,
     "io": check_io,

@@ -23,7 +23,7 @@ from typing import NamedTuple
 
 from param_lsp.core.findings import Finding, Fix, Severity
 from param_lsp.core.lazy_regex import LazyPattern
-from param_lsp.core.span import Position, Span
+from param_lsp.core.span import YAML_LINE_BREAK, Position, Span, split_lines
 from param_lsp.core.yaml_tree import ParsedYaml, YScalar, walk
 from param_lsp.rules.registry import RULES, rule
 
@@ -145,7 +145,7 @@ def apply_suppressions(
 
 def find_directives(text: str, parsed: ParsedYaml | None) -> list[Directive]:
     """Every suppression comment of ``text`` (a `#` inside a YAML string is not a comment)."""
-    lines = text.split("\n")
+    lines = split_lines(text)
     scalars = list(_multiline_or_quoted_scalars(parsed))
     directives: list[Directive] = []
     for number, line in enumerate(lines):
@@ -174,7 +174,7 @@ def suppression_fix(finding: Finding, text: str, parsed: ParsedYaml | None = Non
     The comment goes at the end of the finding's logical line when that is safe, else an
     `ignore-next-line` comment is inserted above it with the same indentation.
     """
-    lines = text.split("\n")
+    lines = split_lines(text)
     line_no = finding.span.start.line
     if not 0 <= line_no < len(lines):
         return None
@@ -205,7 +205,7 @@ def suppression_fix(finding: Finding, text: str, parsed: ParsedYaml | None = Non
     return Fix(
         title,
         Span.of(line_no, 0, line_no, 0),
-        f"{indent}# param-lsp: ignore-next-line[{finding.code}]\n",
+        f"{indent}# param-lsp: ignore-next-line[{finding.code}]{_line_break(text)}",
     )
 
 
@@ -214,8 +214,14 @@ def file_suppression_fix(finding: Finding, text: str) -> Fix:
     return Fix(
         f"Suppress {finding.code} in this file",
         Span.of(0, 0, 0, 0),
-        f"# param-lsp: ignore-file[{finding.code}]\n",
+        f"# param-lsp: ignore-file[{finding.code}]{_line_break(text)}",
     )
+
+
+def _line_break(text: str) -> str:
+    """The file's own line break, for an inserted line (a CRLF file stays CRLF)."""
+    match = YAML_LINE_BREAK.search(text)
+    return match.group() if match else "\n"
 
 
 def _parse_codes(match: re.Match[str], line: int) -> dict[str, Span]:

@@ -250,11 +250,11 @@ class TemplateExpr:
 
 
 _TOKEN = re.compile(
-    r"""(?P<ws>\s+)|(?P<name>[A-Za-z_][A-Za-z0-9_]*)|(?P<str>'[^'\\]*(?:\\.[^'\\]*)*'|"[^"\\]*(?:\\.[^"\\]*)*")"""
+    r"""(?P<ws>\s+)|(?P<name>[^\W\d]\w*)|(?P<str>'[^'\\]*(?:\\.[^'\\]*)*'|"[^"\\]*(?:\\.[^"\\]*)*")"""
     r"""|(?P<num>\d+(?:\.\d+)?)|(?P<op>[.\[\]|(),:=<>!+\-*/%~{}])"""
 )
 _BLOCK = LazyPattern(r"{%-?(.*?)-?%}", re.S)
-_BOUND = LazyPattern(r"\b(?:for|set)\s+([A-Za-z_][A-Za-z0-9_]*(?:\s*,\s*[A-Za-z_]\w*)*)")
+_BOUND = LazyPattern(r"\b(?:for|set)\s+([^\W\d]\w*(?:\s*,\s*[^\W\d]\w*)*)")
 
 
 def find_templates(text: str) -> list[TemplateExpr]:
@@ -294,7 +294,7 @@ def bound_names(text: str) -> set[str]:
 
 
 #: A lone dotted name (`globals.uuid`), by far the most common expression.
-_DOTTED = re.compile(r"\s*([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*)\s*")
+_DOTTED = re.compile(r"\s*([^\W\d]\w*(?:\.[^\W\d]\w*)*)\s*")
 
 
 def parse_paths(inner: str, base: int = 0) -> list[TemplatePath]:

@@ -249,6 +249,18 @@ COMPLETION_CASES = {
         {"succeeded", "failed", "done"},
         set(),
     ),
+    "boolean value": (
+        OP + "cache:\n  disable: |\n",
+        OP + "cache: {disable: |}\n",
+        {"true", "false"},
+        {"yes", "on"},
+    ),
+    "boolean value of a matrix field": (
+        OP + "matrix:\n  kind: hyperband\n  resume: |\n",
+        OP + "matrix: {kind: hyperband, resume: |}\n",
+        {"true", "false"},
+        set(),
+    ),
     # Below the first level: expected keys are Polyaxon's models (V1OptimizationMetric,
     # V1MetricEarlyStopping, V1TruncationStoppingPolicy, V1HpRange's mapping form, V1Hook,
     # V1Param) and the Kubernetes client classes Polyaxon builds (V1ResourceRequirements,
