@@ -13,9 +13,10 @@ import pytest
 from param_lsp.core.lazy_regex import LazyPattern
 
 #: Loaded only when needed: the regex helper process (a `validation.regex` with repetition),
-#: logging (an analysis that fails), tomllib (a configuration file), textwrap (rule docs), the
-#: editors' incremental parser, and threading (nothing of a check).
+#: logging (an analysis that fails), tomllib (a configuration file), textwrap (rule docs), uuid
+#: (a UUID value), the editors' incremental parser, and threading (nothing of a check).
 NOT_FOR_A_PLAIN_CHECK = (
+    "uuid",
     "subprocess",
     "select",
     "threading",

@@ -13,7 +13,6 @@ import re
 from collections.abc import Callable, Collection
 from decimal import Decimal, InvalidOperation
 from typing import Any, Literal
-from uuid import UUID
 
 from param_lsp.core.context import CheckContext
 from param_lsp.core.findings import Fix, Related, Severity
@@ -550,6 +549,8 @@ def _is_laxint(value: Any) -> bool:
 
 
 def _is_uuid(text: str) -> bool:
+    from uuid import UUID  # as in core.types: `uuid` (and `platform`) only for a UUID field
+
     try:
         UUID(text)
     except ValueError:
