@@ -14,9 +14,11 @@ from param_lsp.core.lazy_regex import LazyPattern
 
 #: Loaded only when needed: the regex helper process (a `validation.regex` with repetition),
 #: logging (an analysis that fails), tomllib (a configuration file), textwrap (rule docs), uuid
-#: (a UUID value), the editors' incremental parser, and threading (nothing of a check).
+#: (a UUID value), decimal (a resources range), the editors' incremental parser, and threading
+#: (nothing of a check).
 NOT_FOR_A_PLAIN_CHECK = (
     "uuid",
+    "decimal",
     "subprocess",
     "select",
     "threading",

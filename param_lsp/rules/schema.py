@@ -11,11 +11,11 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable, Collection
-from decimal import Decimal, InvalidOperation
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from param_lsp.core.context import CheckContext
 from param_lsp.core.findings import Fix, Related, Severity
+from param_lsp.core.lazy_regex import LazyPattern
 from param_lsp.core.model import lax_bool
 from param_lsp.core.names import closest_word, did_you_mean, replacement_fix
 from param_lsp.core.schema_spec import (
@@ -44,6 +44,9 @@ from param_lsp.rules.joins import check_joins_schema
 from param_lsp.rules.matrix import check_matrix_schema
 from param_lsp.rules.registry import python_str, rule
 from param_lsp.rules.registry import shown as shown_value
+
+if TYPE_CHECKING:
+    from decimal import Decimal
 
 Where = Literal["file", "inline", "dag-op", "dag-component", "referenced"]
 
@@ -365,11 +368,12 @@ NAME_RE = re.compile(r"^[-a-zA-Z0-9_]+\Z")
 _CAMEL1 = re.compile(r"([A-Z]+)([A-Z][a-z])")
 _CAMEL2 = re.compile(r"([a-z\d])([A-Z])")
 _NUMBER = r"(\d+(\.\d*)?|\.\d+)"
-_CPU_VALUE = re.compile(_NUMBER + r"[mun]?", re.ASCII)
-_MEMORY_VALUE = re.compile(_NUMBER + r"([KMGTPE]i|[kMGTPE])?", re.ASCII)
+_CPU_VALUE = LazyPattern(_NUMBER + r"[mun]?", re.ASCII)
+_MEMORY_VALUE = LazyPattern(_NUMBER + r"([KMGTPE]i|[kMGTPE])?", re.ASCII)
 _MAX_INT = 2**63
-_SUFFIXES: dict[str, Decimal | int] = {
-    "": 1, "m": Decimal("0.001"), "u": Decimal("0.000001"), "n": Decimal("0.000000001"),
+#: Quantity suffix → factor (exact decimals as text: `decimal` is imported for a range only).
+_SUFFIXES: dict[str, str | int] = {
+    "": 1, "m": "0.001", "u": "0.000001", "n": "0.000000001",
     "k": 10**3, "M": 10**6, "G": 10**9, "T": 10**12, "P": 10**15, "E": 10**18,
     "Ki": 2**10, "Mi": 2**20, "Gi": 2**30, "Ti": 2**40, "Pi": 2**50, "Ei": 2**60,
 }  # fmt: skip
@@ -1254,6 +1258,8 @@ def _h_env(w: Walker, node: YNode, t: Type, path: WalkPath, owner: YNode) -> boo
 
 
 def _quantity(text: str) -> Decimal | None:
+    from decimal import Decimal, InvalidOperation
+
     match = re.fullmatch(r"(\d+(?:\.\d*)?|\.\d+)([a-zA-Z]*)", text)
     if not match or match.group(2) not in _SUFFIXES:
         return None
