@@ -38,3 +38,10 @@ def test_schema_key_hover_reads_as_english(line: int, column: int, expected: str
     found = hover(view_of(TEXT), Position(line, column))
     assert found is not None
     assert found.markdown == expected
+
+
+def test_a_matrix_kind_hover_says_what_the_kind_decides() -> None:
+    text = "kind: operation\nmatrix:\n  kind: grid\n  params:\n    lr: {kind: choice, value: [1]}\n"
+    found = hover(view_of(text), Position(2, 2))
+    assert found is not None
+    assert found.markdown == "**kind**: The kind of the matrix, which decides the fields it takes."

@@ -294,6 +294,8 @@ def keys_at(steps: tuple[PathStep, ...], kind_of: KindOf) -> list[KeyInfo]:
         for f in fields:
             about, enum = _check_doc(f.check)
             doc = f"`{f.name}` of {_article(title)}: {about}."
+            if f.name == "kind" and about == "any value":
+                doc = f"The kind of {_article(title)}, which decides the fields it takes."
             if f.required:
                 doc += " Required."
             found_fields.append(KeyInfo(f.name, doc, enum))
