@@ -64,11 +64,11 @@ def _describe(t: Any) -> str:
     if tag == "enum":
         return "one of " + ", ".join(f"`{v}`" for v in t[2])
     if tag == "list":
-        return "a list of " + _describe(t[1]).removeprefix("a ").removeprefix("an ")
+        return "a list of " + _plural(_describe(t[1]))
     if tag == "k8slist":
         return f"a list of Kubernetes {t[1]}"
     if tag == "dict":
-        return "a mapping of names to " + _describe(t[1]).removeprefix("a ").removeprefix("an ")
+        return "a mapping of names to " + _plural(_describe(t[1]))
     if tag == "obj":
         return spec.MODEL_TITLES.get(t[1], f"V1{t[1]}")
     if tag == "disc":
@@ -76,6 +76,12 @@ def _describe(t: Any) -> str:
     if tag == "k8s":
         return f"a Kubernetes {t[1]}"
     return "a value"
+
+
+def _plural(described: str) -> str:
+    """`a string` → `strings`; a longer description keeps its words (`Kubernetes V1EnvVar`)."""
+    bare = described.removeprefix("a ").removeprefix("an ")
+    return bare + "s" if bare.isalpha() else bare
 
 
 #: Where a path stands in the schema: ("model", name) of schema_spec, ("k8s", client class),
@@ -259,7 +265,7 @@ def _check_doc(check: Any) -> tuple[str, tuple[str, ...]]:
         return shape[2] + " (by `kind`)", ()
     if tag == "list":
         inner, _values = _check_doc(shape[1])
-        return "a list of " + inner.removeprefix("a ").removeprefix("an "), ()
+        return "a list of " + _plural(inner), ()
     if tag == "params":
         return "params by name, in full form (`{value: ...}`)", ()
     if tag == "hp_params":
@@ -288,6 +294,8 @@ def keys_at(steps: tuple[PathStep, ...], kind_of: KindOf) -> list[KeyInfo]:
         for f in fields:
             about, enum = _check_doc(f.check)
             doc = f"`{f.name}` of {_article(title)}: {about}."
+            if f.name == "kind" and about == "any value":
+                doc = f"The kind of {_article(title)}, which decides the fields it takes."
             if f.required:
                 doc += " Required."
             found_fields.append(KeyInfo(f.name, doc, enum))
@@ -320,6 +328,9 @@ def keys_at(steps: tuple[PathStep, ...], kind_of: KindOf) -> list[KeyInfo]:
         if key == "kind" and data == "Polyaxonfile":
             values = ("operation", "component")
         doc = docs.get(key) or f"{title} field: {_describe(t)}."
+        if key == "kind" and key not in docs:
+            # The model of a union chosen by `kind` (a run, a schedule, …) is named by it.
+            doc = f"`{data}`: the kind of this {title}, which decides the fields it takes."
         if required:
             doc += " Required."
         found.append(KeyInfo(key, doc, values))
@@ -334,9 +345,9 @@ def _article(title: str) -> str:
 
 def _k8s_doc(text: str) -> str:
     if text.startswith("list["):
-        return "a list of " + _k8s_doc(text[5:-1]).removeprefix("a ").removeprefix("an ")
+        return "a list of " + _plural(_k8s_doc(text[5:-1]))
     if text.startswith("dict["):
-        return "a mapping of names to " + _k8s_doc(text[5:-1].split(",", 1)[1].strip())
+        return "a mapping of names to " + _plural(_k8s_doc(text[5:-1].split(",", 1)[1].strip()))
     return {
         "str": "a string",
         "int": "an integer",
