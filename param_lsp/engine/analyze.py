@@ -60,6 +60,8 @@ class Analysis:
     #: The schema errors of the document, to skip dependent checks.
     schema_breaks: SchemaBreaks | None = None
     findings: list[Finding] = field(default_factory=list)
+    #: The workspace references were read from (the graph composes nested DAGs with it).
+    workspace: Workspace | None = None
 
     @property
     def has_errors(self) -> bool:
@@ -116,7 +118,7 @@ def _analyze(
         # The same path object as the last analysis: what was remembered compares by identity.
         source = cast(Path | None, cache.canonical(source))
     ctx = CheckContext(settings=settings, path=source, memo=cache)
-    analysis = Analysis(text=text, path=source, settings=settings)
+    analysis = Analysis(text=text, path=source, settings=settings, workspace=workspace)
 
     if len(text) > MAX_FILE_BYTES:
         ctx.report(

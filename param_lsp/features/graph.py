@@ -7,6 +7,14 @@ Nodes are the DAG's ops (name, component, run kind, matrix/join flags) and the D
 types. A name that is not an op (or an undeclared DAG input) becomes a *missing* node so that the
 broken edge can be drawn. Findings of the analysis are attached to the edge or node whose YAML
 they sit in, so renderers can mark them.
+
+An op whose component is itself a DAG (inline, `dagRef`, `pathRef`) carries that DAG's graph
+(`GraphNode.inner`, recursively up to `MAX_NESTED_DEPTH` levels, a DAG that contains itself is
+not expanded again). Inner node ids are prefixed with the op's id (`ops.outer/ops.inner`); an
+inner node written in another file than the graphed document names that file. Findings inside
+a nested DAG of the document go to its inner nodes and edges; the findings of a DAG written in
+another file come from checking it as a nested DAG (PLX511 warnings), as Polyaxon does not
+validate nested ops at check time.
 """
 
 from __future__ import annotations
@@ -28,6 +36,11 @@ from param_lsp.rules.dag import OpNode
 
 #: Node kinds: a DAG op, a DAG input (source), a name that resolves to nothing.
 OP, INPUT, MISSING = "op", "input", "missing"
+#: Deepest nesting drawn (the DAG of an op of a DAG ... of the document's DAG); deeper DAGs stay
+#: single nodes marked `graphOmitted: "depth"`.
+MAX_NESTED_DEPTH = 4
+#: Why an op whose component is a DAG has no inner graph.
+OMITTED_DEPTH, OMITTED_CYCLE = "depth", "cycle"
 #: Edge kinds.
 PARAM, DEPENDENCY, EVENT = "param", "dependency", "event"
 
@@ -64,6 +77,12 @@ class GraphNode:
     #: A DAG input's type.
     io_type: str | None = None
     findings: list[GraphFinding] = field(default_factory=list)
+    #: The file the node is written in when it is not the graphed document (a pathRef's DAG).
+    file: Path | None = None
+    #: An op whose component is a DAG: that DAG's graph.
+    inner: PipelineGraph | None = None
+    #: An op whose component is a DAG not expanded: `depth` (nested too deep) or `cycle`.
+    inner_omitted: str | None = None
 
     @property
     def has_error(self) -> bool:
@@ -79,6 +98,12 @@ class GraphNode:
             data["type"] = self.io_type
         data["range"] = self.span.to_json() if self.span is not None else None
         data["findings"] = [f.to_json() for f in self.findings]
+        if self.file is not None:
+            data["file"] = str(self.file)
+        if self.inner is not None:
+            data["graph"] = self.inner.inner_json()
+        if self.inner_omitted is not None:
+            data["graphOmitted"] = self.inner_omitted
         return data
 
 
@@ -114,6 +139,8 @@ class GraphEdge:
     #: Where findings belong to this edge (the whole param entry, the dependency entry).
     extents: tuple[Span, ...] = ()
     findings: list[GraphFinding] = field(default_factory=list)
+    #: The file the edge is written in when it is not the graphed document.
+    file: Path | None = None
 
     @property
     def has_error(self) -> bool:
@@ -126,7 +153,7 @@ class GraphEdge:
         return self.kind
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        data = {
             "source": self.source,
             "target": self.target,
             "kind": self.kind,
@@ -136,6 +163,9 @@ class GraphEdge:
             "range": self.span.to_json() if self.span is not None else None,
             "findings": [f.to_json() for f in self.findings],
         }
+        if self.file is not None:
+            data["file"] = str(self.file)
+        return data
 
 
 def _port_json(port: Port | None) -> dict[str, Any] | None:
@@ -157,6 +187,10 @@ class PipelineGraph:
     other_findings: list[GraphFinding] = field(default_factory=list)
     #: Where `operations:` is written (code lens anchor).
     operations_span: Span | None = None
+    #: The DAG's `run` (where its findings are looked for).
+    run_span: Span | None = None
+    #: An inner graph written in another file than the graphed document: that file.
+    file: Path | None = None
     _by_id: dict[str, GraphNode] = field(default_factory=dict, repr=False, compare=False)
 
     def node(self, node_id: str) -> GraphNode | None:
@@ -166,10 +200,30 @@ class PipelineGraph:
             by_id.update((node.id, node) for node in self.nodes)
         return by_id.get(node_id)
 
+    def graphs(self) -> list[tuple[PipelineGraph, GraphNode | None]]:
+        """This graph and, depth first, every nested DAG's graph with the op that runs it."""
+        found: list[tuple[PipelineGraph, GraphNode | None]] = [(self, None)]
+        for node in self.nodes:
+            if node.inner is not None:
+                inner = node.inner.graphs()
+                found += [(inner[0][0], node), *inner[1:]]
+        return found
+
+    def all_nodes(self) -> list[GraphNode]:
+        """The nodes of this graph and of its nested DAGs."""
+        return [node for graph, _ in self.graphs() for node in graph.nodes]
+
+    def all_edges(self) -> list[GraphEdge]:
+        return [edge for graph, _ in self.graphs() for edge in graph.edges]
+
     def all_findings(self) -> list[GraphFinding]:
-        found = [f for node in self.nodes for f in node.findings]
-        found += [f for edge in self.edges for f in edge.findings]
-        return found + self.other_findings
+        """The findings of this graph and of its nested DAGs."""
+        found: list[GraphFinding] = []
+        for graph, _ in self.graphs():
+            found += [f for node in graph.nodes for f in node.findings]
+            found += [f for edge in graph.edges for f in edge.findings]
+            found += graph.other_findings
+        return found
 
     def count(self, severity: Severity) -> int:
         return sum(1 for f in self.all_findings() if f.severity == severity)
@@ -195,6 +249,18 @@ class PipelineGraph:
             "findings": [f.to_json() for f in self.other_findings],
         }
 
+    def inner_json(self) -> dict[str, Any]:
+        """A nested DAG's graph, as the `graph` of the op that runs it."""
+        data: dict[str, Any] = {
+            "path": str(self.path) if self.path is not None else None,
+            "nodes": [node.to_json() for node in self.nodes],
+            "edges": [edge.to_json() for edge in self.edges],
+            "findings": [f.to_json() for f in self.other_findings],
+        }
+        if self.file is not None:
+            data["file"] = str(self.file)
+        return data
+
 
 def _unique(items: Iterable[str]) -> list[str]:
     return list(dict.fromkeys(items))
@@ -211,11 +277,28 @@ def input_id(name: str) -> str:
 # ------------------------------------------------------------------------------------ building
 
 
-def build_graph(analysis: Analysis | None, findings: list[Finding] | None = None) -> PipelineGraph:
+@dataclass(slots=True)
+class _Nesting:
+    """What expanding nested DAGs needs: how the document was analysed, and the DAGs being
+    expanded (file, position of their `run`), so that a DAG that contains itself stops."""
+
+    analysis: Analysis
+    stack: frozenset[tuple[Path | None, int, int]]
+    depth: int = 0
+
+
+def _dag_key(source: Path | None, run: YMap) -> tuple[Path | None, int, int]:
+    return (source, run.span.start.line, run.span.start.character)
+
+
+def build_graph(
+    analysis: Analysis | None, findings: list[Finding] | None = None, *, nested: bool = True
+) -> PipelineGraph:
     """The graph of the document's own DAG (empty when it has none, or when it lives elsewhere).
 
     ``findings`` replaces the analysis' own (an editor passes the current text's findings when
-    the graph comes from the last analysis that had a tree)."""
+    the graph comes from the last analysis that had a tree). ``nested``: ops whose component is
+    a DAG carry that DAG's graph."""
     graph = PipelineGraph(analysis.path if analysis is not None else None)
     if analysis is None:
         return graph
@@ -231,22 +314,37 @@ def build_graph(analysis: Analysis | None, findings: list[Finding] | None = None
     run = composed.run
     if run is None:
         return graph
-    graph.is_dag = True
-    graph.operations_span = (run.key_node("operations") or run).span
+    nesting = _Nesting(analysis, frozenset({_dag_key(analysis.path, run)})) if nested else None
+    _fill(graph, run, list(composed.inputs), list(analysis.dag_ops.values()), "", nesting)
+    _attach(graph, analysis.findings if findings is None else findings, run.span)
+    return graph
+
+
+def _fill(
+    graph: PipelineGraph,
+    run: YMap,
+    dag_inputs: list[IODef],
+    ops: list[OpNode],
+    prefix: str,
+    nesting: _Nesting | None,
+) -> None:
+    """The nodes and edges of one DAG (ids prefixed with ``prefix``), its nested DAGs too."""
     from param_lsp.rules import refs as ref_rules
 
-    ops = list(analysis.dag_ops.values())
+    graph.is_dag = True
+    graph.operations_span = (run.key_node("operations") or run).span
+    graph.run_span = run.span
     names = {op.name for op in ops}
-    dag_inputs: list[IODef] = list(composed.inputs)
     for io in dag_inputs:
         graph.nodes.append(
             GraphNode(
-                input_id(io.name),
+                prefix + input_id(io.name),
                 io.name,
                 INPUT,
                 span=io.name_node.span,
                 extent=io.node.span,
                 io_type=io.io_type,
+                file=graph.file,
             )
         )
     table = ref_rules.build_ref_table(
@@ -259,31 +357,74 @@ def build_graph(analysis: Analysis | None, findings: list[Finding] | None = None
         },
     )
     for op in ops:
-        graph.nodes.append(_op_node(op))
+        node = _op_node(op, prefix, graph.file)
+        graph.nodes.append(node)
+        if nesting is not None:
+            _nest(graph, node, op, nesting)
     missing: dict[str, GraphNode] = {}
 
     def source_of(kind: str, name: str) -> str:
         if kind == OP and name in names:
-            return op_id(name)
+            return prefix + op_id(name)
         if kind == INPUT and any(io.name == name for io in dag_inputs):
-            return input_id(name)
-        node_id = op_id(name) if kind == OP else input_id(name)
+            return prefix + input_id(name)
+        node_id = prefix + (op_id(name) if kind == OP else input_id(name))
         if node_id not in missing:
             missing[node_id] = GraphNode(node_id, name if kind == OP else f"dag.inputs.{name}",
-                                         MISSING)  # fmt: skip
+                                         MISSING, file=graph.file)  # fmt: skip
         return node_id
 
     for op in ops:
-        graph.edges += _op_edges(op, source_of, table, analysis.path)
+        edges = _op_edges(op, source_of, table, graph.path, prefix + op_id(op.name))
+        for edge in edges:
+            edge.file = graph.file
+        graph.edges += edges
     graph.nodes += missing.values()
-    _attach(graph, analysis.findings if findings is None else findings, run)
-    return graph
 
 
-def _op_node(op: OpNode) -> GraphNode:
+def _nest(graph: PipelineGraph, node: GraphNode, op: OpNode, nesting: _Nesting) -> None:
+    """Gives an op whose component is a DAG that DAG's graph (checked as Polyaxon would check a
+    nested DAG, to know its ops' components)."""
+    from param_lsp.core.context import CheckContext
+    from param_lsp.rules.dag import _as_nested, check_dag_run
+
+    composed = op.composed
+    if composed is None or composed.run_kind != "dag" or composed.run is None:
+        return
+    run = composed.run
+    owner = next((layer for layer in composed.layers if layer.run is run), None)
+    source = owner.source if owner is not None else graph.path
+    key = _dag_key(source, run)
+    if key in nesting.stack:
+        node.inner_omitted = OMITTED_CYCLE
+        return
+    if nesting.depth >= MAX_NESTED_DEPTH:
+        node.inner_omitted = OMITTED_DEPTH
+        return
+    analysis = nesting.analysis
+    ctx = CheckContext(settings=analysis.settings, path=source)
+    workspace = analysis.workspace
+    if workspace is None:
+        from param_lsp.core.workspace import Workspace
+
+        workspace = Workspace(root=source.parent if source is not None else None)
+    ops = check_dag_run(run, list(composed.inputs), source, ctx, workspace)
+    if not ops:
+        return  # no operations: drawn as a single node (the finding is the op's)
+    inner = PipelineGraph(source, file=source if source != analysis.path else None)
+    deeper = _Nesting(analysis, nesting.stack | {key}, nesting.depth + 1)
+    _fill(inner, run, list(composed.inputs), list(ops.values()), node.id + "/", deeper)
+    node.inner = inner
+    if source != graph.path:
+        # Written in another file: the document's analysis did not check it.
+        _attach(inner, [_as_nested(f, op.name) for f in ctx.findings], run.span)
+
+
+def _op_node(op: OpNode, prefix: str = "", file: Path | None = None) -> GraphNode:
     composed = op.composed
     item: YMap = op.item
-    node = GraphNode(op_id(op.name), op.name, OP, span=op.name_node.span, extent=item.span)
+    node = GraphNode(prefix + op_id(op.name), op.name, OP, span=op.name_node.span,
+                     extent=item.span, file=file)  # fmt: skip
     node.component = component_label(item, composed)
     node.run_kind = composed.run_kind if composed is not None else None
     node.matrix = _present(item.get("matrix")) or (
@@ -312,11 +453,12 @@ def component_label(item: YMap, composed: Composed | None) -> str | None:
     return None
 
 
-def _op_edges(op: OpNode, source_of: Any, table: Any, path: Path | None) -> list[GraphEdge]:
+def _op_edges(
+    op: OpNode, source_of: Any, table: Any, path: Path | None, target: str
+) -> list[GraphEdge]:
     from param_lsp.rules import refs as ref_rules
 
     edges: list[GraphEdge] = []
-    target = op_id(op.name)
     dependencies = op.item.get("dependencies")
     if isinstance(dependencies, YSeq):
         for entry in dependencies.items:
@@ -410,12 +552,24 @@ def _inside(span: Span, outer: Span) -> bool:
     return outer.start <= span.start and span.end <= outer.end
 
 
-def _attach(graph: PipelineGraph, findings: list[Finding], run: YMap) -> None:
-    """Each finding inside the DAG goes to the innermost edge, else node, that contains it.
+def _attach(graph: PipelineGraph, findings: list[Finding], run_span: Span) -> None:
+    """Each finding inside the DAG goes to the innermost edge, else node, that contains it;
+    inside a nested DAG written in the same file, to that DAG's graph.
 
     Op entries and input declarations do not overlap: the node is found by bisection, then only
     that op's own edges are looked at (a DAG of 500 ops with as many findings stays cheap)."""
-    run_span = run.span
+    # Nested DAGs of this file: inline (inside their op) or `components[]` entries (dagRef).
+    nested = [
+        node.inner
+        for node in graph.nodes
+        if node.inner is not None and node.inner.path == graph.path
+        and node.inner.run_span is not None
+    ]  # fmt: skip
+    pending: dict[int, tuple[PipelineGraph, list[Finding]]] = {}
+
+    def nested_in(span: Span) -> PipelineGraph | None:
+        return next((g for g in nested if _inside(span, g.run_span)), None)  # type: ignore[arg-type]
+
     placed = sorted(
         (node for node in graph.nodes if node.extent is not None),
         key=lambda node: node.extent.start,  # type: ignore[union-attr]
@@ -427,6 +581,10 @@ def _attach(graph: PipelineGraph, findings: list[Finding], run: YMap) -> None:
     for finding in findings:
         item = GraphFinding(finding.code, finding.severity, finding.message, finding.span)
         span = finding.span
+        inner = nested_in(span) if nested else None
+        if inner is not None:
+            pending.setdefault(id(inner), (inner, []))[1].append(finding)
+            continue
         index = bisect.bisect_right(starts, span.start) - 1
         node = placed[index] if index >= 0 else None
         if node is None or node.extent is None or not _inside(span, node.extent):
@@ -441,6 +599,9 @@ def _attach(graph: PipelineGraph, findings: list[Finding], run: YMap) -> None:
         at_name = next((e for e in own if e.span == span and not e.extents), None)
         # Else a finding at the op's name made by an edge from its component (no own YAML).
         (edge or at_name or node).findings.append(item)
+    for inner, found in pending.values():
+        assert inner.run_span is not None
+        _attach(inner, found, inner.run_span)
 
 
 def _edge_size(span: Span, edge: GraphEdge) -> tuple[int, int]:
