@@ -28,6 +28,10 @@ GRAPHS = [
     ROOT / "examples" / "pipeline.yaml",
     ROOT / "examples" / "mistakes" / "bad-refs.yaml",
     *(
+        ROOT / "tests" / "data" / "graph" / "nested" / name
+        for name in ("inline.yaml", "two_levels.yaml", "parent.yaml", "loop_a.yaml")
+    ),
+    *(
         corpus_dir() / name
         for name in (
             "cli-fixtures/pipelines/simple_dag_pipeline.yml",
