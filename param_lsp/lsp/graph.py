@@ -2,15 +2,18 @@
 
 `param-lsp.graph` with arguments `[uri, format]` (format `mermaid`, the default, `dot` or
 `json`) answers the graph of the open document as text (Mermaid, DOT) or as the JSON object,
-whose ranges are in the client's position encoding. Code lenses: one above `operations:`
-("Pipeline graph: 3 ops · 1 error") and one above each op ("2 upstream · 3 downstream"); they
-run the client's graph command when it named one in `initializationOptions.graphCommand`
-(the VS Code extension opens its graph view), else `param-lsp.graph`.
+whose ranges are in the client's position encoding (the ranges of a nested DAG written in another
+file, whose nodes name it in `file`, in that file's; such an object also gets its `uri`). Code
+lenses: one above `operations:` ("Pipeline graph: 3 ops · 1 error") and one above each op ("2
+upstream · 3 downstream"); they run the client's graph command when it named one in
+`initializationOptions.graphCommand` (the VS Code extension opens its graph view), else
+`param-lsp.graph`.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from lsprotocol import types
@@ -41,15 +44,43 @@ def _lines(ls: ParamLanguageServer, view: DocumentView) -> Lines:
     return Lines(view.lines, ls.workspace.position_codec, view.text)
 
 
-def _client_ranges(data: Any, lines: Lines) -> Any:
-    """The JSON with every `range` converted to the client's position encoding."""
+def _file_lines(ls: ParamLanguageServer, view: DocumentView) -> Callable[[str], Lines | None]:
+    """The lines of another file (a pathRef's DAG), as the analysis read it."""
+    from pathlib import Path
+
+    from param_lsp.lsp.convert import Lines
+
+    workspace = view.analysis.workspace if view.analysis is not None else None
+    cache: dict[str, Lines | None] = {}
+
+    def lines_of(file: str) -> Lines | None:
+        if file not in cache:
+            got = workspace.read(Path(file), track=False, parse=False) if workspace else None
+            text = got.text if got is not None else None
+            cache[file] = Lines.of(text, ls.workspace.position_codec) if text is not None else None
+        return cache[file]
+
+    return lines_of
+
+
+def _client_ranges(
+    data: Any, lines: Lines, lines_of: Callable[[str], Lines | None] | None = None
+) -> Any:
+    """The JSON with every `range` converted to the client's position encoding (within an
+    object that names its `file`, with that file's lines)."""
+    from pathlib import Path
+
     from param_lsp.core.span import Position, Span
 
     if isinstance(data, list):
-        return [_client_ranges(item, lines) for item in data]
+        return [_client_ranges(item, lines, lines_of) for item in data]
     if not isinstance(data, dict):
         return data
     out: dict[str, Any] = {}
+    file = data.get("file")
+    if isinstance(file, str) and lines_of is not None:
+        lines = lines_of(file) or lines
+        out["uri"] = Path(file).as_uri()
     for key, value in data.items():
         if key == "range" and isinstance(value, dict):
             start, end = value["start"], value["end"]
@@ -63,7 +94,7 @@ def _client_ranges(data: Any, lines: Lines) -> Any:
                 "end": {"line": converted.end.line, "character": converted.end.character},
             }
         else:
-            out[key] = _client_ranges(value, lines)
+            out[key] = _client_ranges(value, lines, lines_of)
     return out
 
 
@@ -82,7 +113,7 @@ def execute_graph(ls: ParamLanguageServer, arguments: list[Any] | None) -> Any:
         raise ValueError(f"{uri} is not an open polyaxonfile")
     graph, view = found
     if fmt == "json":
-        data = _client_ranges(graph.to_json(), _lines(ls, view))
+        data = _client_ranges(graph.to_json(), _lines(ls, view), _file_lines(ls, view))
         data["uri"] = uri
         return data
     return render(graph, fmt)

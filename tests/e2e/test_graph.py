@@ -268,3 +268,41 @@ async def test_hover_in_a_component_shows_what_each_operation_gives(
     assert "= `0.005` (param of op `train` in `pipeline" in value
     value = await hover_text(client, uri, at(text, "--data=", "dataset"))
     assert "set by `ops.prepare` output `dataset` at run time (op `train` in `pipeline" in value
+
+
+CHILD_DAG = """\
+kind: component
+inputs: [{name: source, type: str}]
+run:
+  kind: dag
+  operations:
+    - {description: "☃ 😀", name: read, component: {run: {kind: job, container: {image: x}}}}
+"""
+
+
+async def test_graph_json_of_a_nested_dag_in_another_file(
+    client: LanguageClient, workspace: Path
+) -> None:
+    child = workspace / "child_dag.yaml"
+    child.write_text(CHILD_DAG)
+    parent = (
+        "kind: component\nrun:\n  kind: dag\n  operations:\n"
+        "    - name: child\n      pathRef: ./child_dag.yaml\n"
+        "      params: {source: {value: hello}}\n"
+    )
+    uri = await opened(client, workspace, parent)
+    data = await graph(client, uri, "json")
+    assert isinstance(data, dict)
+    (op,) = data["nodes"]
+    inner = op["graph"]
+    assert inner["uri"] == child.as_uri() and "uri" not in op
+    read = next(n for n in inner["nodes"] if n["id"] == "ops.child/ops.read")
+    assert read["uri"] == child.as_uri()
+    # The range is in the child file's lines, in the client's encoding (UTF-16: 😀 counts 2).
+    line = CHILD_DAG.split("\n")[5]
+    before = line[: line.index("read")]
+    assert read["range"]["start"] == {
+        "line": 5,
+        "character": len(before.encode("utf-16-le")) // 2,
+    }
+    assert len(before.encode("utf-16-le")) // 2 != len(before)
