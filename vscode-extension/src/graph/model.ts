@@ -23,6 +23,25 @@ export interface GraphNode {
   type?: string | null;
   range: LspRange | null;
   findings: GraphFinding[];
+  /** A node written in another file than the graphed document (a pathRef's DAG): that file. */
+  file?: string;
+  /** ... and its uri (the server adds it next to `file`). */
+  uri?: string;
+  /** An op whose component is a DAG: that DAG's graph (ids prefixed with this node's id). */
+  graph?: NestedGraph;
+  /** An op whose component is a DAG that is not expanded: nested too deep, or contains itself. */
+  graphOmitted?: "depth" | "cycle";
+}
+
+export interface NestedGraph {
+  /** The file the nested DAG is written in. */
+  path: string | null;
+  /** Set when that is another file than the graphed document (with its `uri`). */
+  file?: string;
+  uri?: string;
+  nodes: GraphNode[];
+  edges: GraphEdge[];
+  findings: GraphFinding[];
 }
 
 export interface Port {
@@ -41,6 +60,8 @@ export interface GraphEdge {
   label: string;
   range: LspRange | null;
   findings: GraphFinding[];
+  file?: string;
+  uri?: string;
 }
 
 export interface PipelineGraph {
@@ -60,4 +81,5 @@ export type ToWebview =
   | { type: "unavailable"; reason: string };
 
 /** Messages from the webview to the extension. */
-export type FromWebview = { type: "reveal"; range: LspRange } | { type: "ready" };
+/** `uri`: the range is in another file than the graphed document (a nested DAG's). */
+export type FromWebview = { type: "reveal"; range: LspRange; uri?: string } | { type: "ready" };

@@ -132,8 +132,10 @@ class GraphPanel {
     }
     const { start, end } = message.range;
     const range = new vscode.Range(start.line, start.character, end.line, end.character);
+    // A nested DAG written in another file (a pathRef) is revealed in that file.
+    const target = message.uri ? vscode.Uri.parse(message.uri) : this.uri;
     const visible = vscode.window.visibleTextEditors.find((e) => e.document.uri.toString() === this.uri.toString());
-    const editor = await vscode.window.showTextDocument(this.uri, {
+    const editor = await vscode.window.showTextDocument(target, {
       viewColumn: visible?.viewColumn ?? vscode.ViewColumn.One,
       selection: range,
       preserveFocus: false,
@@ -158,6 +160,15 @@ class GraphPanel {
   .node.input rect { fill: var(--vscode-editorInfo-background, rgba(3,102,214,.12)); stroke: #3794ff; }
   .node.missing rect { stroke-dasharray: 5 3; }
   .node.broken rect { fill: rgba(215,58,73,.15); stroke: #d73a49; stroke-width: 2.5; }
+  .cluster > rect { fill: var(--vscode-editorWidget-background, rgba(127,127,127,.06)); stroke: var(--vscode-foreground); stroke-opacity: .45; stroke-dasharray: 4 3; }
+  .cluster.broken > rect { stroke: #d73a49; stroke-opacity: 1; stroke-width: 2.5; }
+  .cluster-label { cursor: pointer; }
+  .cluster-label text { fill: var(--vscode-foreground); font-size: 12px; }
+  .cluster-label text.name { font-weight: 600; }
+  .cluster-label text.detail { opacity: .75; }
+  .toggle { cursor: pointer; }
+  .node .toggle rect, .cluster .toggle rect { fill: var(--vscode-button-background, #0e639c); stroke: none; }
+  .node .toggle text, .cluster .toggle text { fill: var(--vscode-button-foreground, #fff); font-size: 12px; font-weight: 700; }
   .node, .edge { cursor: pointer; }
   .node text { fill: var(--vscode-foreground); font-size: 12px; }
   .node text.name { font-weight: 600; }

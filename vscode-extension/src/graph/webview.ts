@@ -1,9 +1,11 @@
 /// <reference lib="dom" />
 // Runs inside the graph webview (bundled for the browser with dagre): draws the layout as SVG,
-// marks broken nodes and edges in red, and asks the extension to reveal the YAML on a click.
+// marks broken nodes and edges in red, and asks the extension to reveal the YAML on a click. An op
+// whose component is a DAG is a box around that DAG's graph, collapsed and expanded with its
+// toggle (the choice is kept while the panel is open).
 
-import { layoutGraph, Layout, PlacedEdge, PlacedNode } from "./layout";
-import { FromWebview, GraphFinding, LspRange, PipelineGraph, ToWebview } from "./model";
+import { allFindings, layoutGraph, Layout, PlacedCluster, PlacedEdge, PlacedNode } from "./layout";
+import { FromWebview, LspRange, PipelineGraph, ToWebview } from "./model";
 
 declare function acquireVsCodeApi(): { postMessage(message: FromWebview): void };
 
@@ -23,8 +25,48 @@ function el<K extends keyof SVGElementTagNameMap>(name: K, attrs: Record<string,
   return node;
 }
 
-function reveal(range: LspRange | null): void {
-  if (range) vscode.postMessage({ type: "reveal", range });
+function reveal(range: LspRange | null, uri?: string): void {
+  if (range) vscode.postMessage(uri ? { type: "reveal", range, uri } : { type: "reveal", range });
+}
+
+/** The user's expand (true) / collapse (false) choice per op whose component is a DAG. */
+const choices = new Map<string, boolean>();
+let shown: { graph: PipelineGraph; title: string } | null = null;
+
+function toggle(root: SVGGElement, x: number, y: number, expand: boolean, id: string): void {
+  const button = titled(el("g", { class: "toggle", "data-toggle": id }), expand ? "Expand the nested DAG" : "Collapse the nested DAG");
+  button.appendChild(el("rect", { x: x - 7, y: y - 7, width: 14, height: 14, rx: 3 }));
+  const mark = el("text", { x, y: y + 4, "text-anchor": "middle" });
+  mark.textContent = expand ? "+" : "−";
+  button.appendChild(mark);
+  button.addEventListener("click", (event) => {
+    event.stopPropagation();
+    choices.set(id, expand);
+    if (shown) render(shown.graph, shown.title);
+  });
+  root.appendChild(button);
+}
+
+function drawCluster(root: SVGGElement, cluster: PlacedCluster): void {
+  const group = titled(el("g", { class: `cluster${cluster.broken ? " broken" : ""}`, "data-id": cluster.id }), cluster.tooltip);
+  const left = cluster.x - cluster.width / 2;
+  const top = cluster.y - cluster.height / 2;
+  group.appendChild(el("rect", { x: left, y: top, width: cluster.width, height: cluster.height, rx: 8 }));
+  const label = el("g", { class: "cluster-label" });
+  cluster.lines.forEach((line, i) => {
+    const text = el("text", {
+      x: cluster.labelAt.x,
+      y: cluster.labelAt.y - ((cluster.lines.length - 1) * 16) / 2 + i * 16 + 4,
+      "text-anchor": "middle",
+      class: i === 0 ? "name" : "detail",
+    });
+    text.textContent = line;
+    label.appendChild(text);
+  });
+  label.addEventListener("click", () => reveal(cluster.range, cluster.uri));
+  group.appendChild(label);
+  toggle(group, left + 10, top + 10, false, cluster.id);
+  root.appendChild(group);
 }
 
 function titled<T extends SVGElement>(node: T, text: string): T {
@@ -65,7 +107,7 @@ function drawEdge(root: SVGGElement, edge: PlacedEdge, index: number): void {
       group.appendChild(text);
     });
   }
-  group.addEventListener("click", () => reveal(edge.range));
+  group.addEventListener("click", () => reveal(edge.range, edge.uri));
   root.appendChild(group);
 }
 
@@ -82,11 +124,13 @@ function drawNode(root: SVGGElement, node: PlacedNode): void {
     text.textContent = line;
     group.appendChild(text);
   });
-  group.addEventListener("click", () => reveal(node.range));
+  group.addEventListener("click", () => reveal(node.range, node.uri));
+  if (node.collapsed) toggle(group, node.x + node.width / 2 - 10, node.y - node.height / 2 + 10, true, node.id);
   root.appendChild(group);
 }
 
 function render(graph: PipelineGraph, title: string): void {
+  shown = { graph, title };
   const header = document.getElementById("header")!;
   const stage = document.getElementById("stage")!;
   const legend = document.getElementById("legend")!;
@@ -99,7 +143,7 @@ function render(graph: PipelineGraph, title: string): void {
     document.body.dataset.errors = "0";
     return;
   }
-  const layout: Layout = layoutGraph(graph, measure);
+  const layout: Layout = layoutGraph(graph, measure, choices);
   header.textContent = `${title}: ${graph.nodes.filter((n) => n.kind === "op").length} ops · ${layout.errors} error${layout.errors === 1 ? "" : "s"}`;
   document.body.dataset.errors = String(layout.errors);
   // Scaled down to the panel's width (never up): the viewBox keeps the proportions.
@@ -112,28 +156,27 @@ function render(graph: PipelineGraph, title: string): void {
     defs.appendChild(marker);
   }
   svg.appendChild(defs);
+  const clusters = el("g");
   const edges = el("g");
   const nodes = el("g");
+  [...layout.clusters].sort((a, b) => a.depth - b.depth).forEach((cluster) => drawCluster(clusters, cluster));
   layout.edges.forEach((edge, i) => drawEdge(edges, edge, i));
   layout.nodes.forEach((node) => drawNode(nodes, node));
-  svg.append(edges, nodes);
+  svg.append(clusters, edges, nodes);
   stage.appendChild(svg);
-  const errors: GraphFinding[] = [
-    ...graph.nodes.flatMap((n) => n.findings),
-    ...graph.edges.flatMap((e) => e.findings),
-    ...graph.findings,
-  ].filter((f) => f.severity === "error");
+  const errors = allFindings(graph).filter(({ finding }) => finding.severity === "error");
   if (errors.length) {
     const head = document.createElement("div");
     head.className = "legend-head";
     head.innerHTML = '<span class="swatch"></span> red = error (click to go to it)';
     legend.appendChild(head);
   }
-  for (const finding of errors) {
+  for (const { finding, uri } of errors) {
     const row = document.createElement("div");
     row.className = "legend-row";
-    row.textContent = `${finding.code} line ${finding.range.start.line + 1}: ${finding.message}`;
-    row.addEventListener("click", () => reveal(finding.range));
+    const where = uri ? `${decodeURIComponent(uri.split("/").pop() ?? "")} ` : "";
+    row.textContent = `${finding.code} ${where}line ${finding.range.start.line + 1}: ${finding.message}`;
+    row.addEventListener("click", () => reveal(finding.range, uri));
     legend.appendChild(row);
   }
 }
