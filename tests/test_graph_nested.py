@@ -212,3 +212,10 @@ def test_cli_json_carries_nested_graphs(capsys: pytest.CaptureFixture[str]) -> N
     assert mid["id"] == "ops.outer/ops.mid"
     assert [n["id"] for n in mid["graph"]["nodes"]][-1] == "ops.outer/ops.mid/ops.ghost"
     assert "file" not in mid["graph"]
+
+
+def test_readme_shows_the_nested_example_as_printed() -> None:
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
+    after = readme.split("`tests/data/graph/nested/parent.yaml`", 1)[1]
+    block = after.split("```mermaid\n", 1)[1].split("```", 1)[0]
+    assert block == to_mermaid(graph_of(DATA / "parent.yaml"))
