@@ -28,14 +28,17 @@ GRAPH_COMMAND = "param-lsp.graph"
 log = logging.getLogger(__name__)
 
 
-def graph_of(ls: ParamLanguageServer, uri: str) -> tuple[PipelineGraph, Any] | None:
-    """The graph of an open document and its view (None when the document is not ours)."""
+def graph_of(
+    ls: ParamLanguageServer, uri: str, *, nested: bool = True
+) -> tuple[PipelineGraph, Any] | None:
+    """The graph of an open document and its view (None when the document is not ours);
+    ``nested``: with the graphs of nested DAGs."""
     from param_lsp.features.graph import build_graph
 
     view = ls.view_of(uri)
     if view is None:
         return None
-    return build_graph(view.analysis, findings=view.findings or None), view
+    return build_graph(view.analysis, findings=view.findings or None, nested=nested), view
 
 
 def _lines(ls: ParamLanguageServer, view: DocumentView) -> Lines:
@@ -133,7 +136,8 @@ def code_lenses(ls: ParamLanguageServer, uri: str) -> list[types.CodeLens]:
     from param_lsp.core.findings import Severity
     from param_lsp.features.graph import OP, lens_counts
 
-    found = graph_of(ls, uri)
+    # The lenses count the document's own ops and findings: nested DAGs are not expanded.
+    found = graph_of(ls, uri, nested=False)
     if found is None:
         return []
     graph, view = found

@@ -2,7 +2,11 @@
 // pipeline: the code lenses show, the "Show pipeline graph" lens opens the graph webview beside
 // the editor (3 ops, 1 DAG input, 3 edges, nothing red), a value hover on a ref's value shows the
 // output it takes, an edit that breaks a ref turns its edge
-// red within a second, and a click on a node or an edge moves the editor to that op or ref.
+// red within a second, and a click on a node or an edge moves the editor to that op or ref. Then
+// nested.polyaxon.yaml, whose op `child` runs the DAG of child_dag.yaml (a pathRef): the graph
+// follows the editor and draws `child` as a box around that DAG's ops, a click on one opens
+// child_dag.yaml at it (the graph stays on nested.polyaxon.yaml), and the box's toggle collapses
+// it to a single node and expands it again.
 // Prints JSON lines.
 // Env: CS_URL, CHROMIUM, SHOT (screenshot path), PUPPETEER (puppeteer-core module path).
 const puppeteer = require(process.env.PUPPETEER || "puppeteer-core");
@@ -42,6 +46,7 @@ async function graphState(frame) {
   return frame.evaluate(() => ({
     header: document.getElementById("header")?.textContent || "",
     nodes: [...document.querySelectorAll("#stage .node")].map((n) => ({ id: n.getAttribute("data-id"), broken: n.classList.contains("broken") })),
+    clusters: [...document.querySelectorAll("#stage .cluster")].map((c) => c.getAttribute("data-id")),
     edges: [...document.querySelectorAll("#stage .edge")].map((e) => ({ label: [...e.querySelectorAll(".label")].map((t) => t.textContent).join(" "), broken: e.classList.contains("broken") })),
     legend: [...document.querySelectorAll("#legend .legend-row")].map((r) => r.textContent),
   }));
@@ -189,6 +194,62 @@ async function graphState(frame) {
       "the cursor on the broken ref (Ln 29)",
     );
     log("revealed-edge", { line: refLine });
+
+    // A nested DAG in another file: the graph follows the editor to nested.polyaxon.yaml.
+    await chord(page, ["Control"], "KeyB"); // the side bar back
+    const nestedName = "nested.polyaxon.yaml";
+    const nestedRow = await page.waitForSelector(`.explorer-folders-view .monaco-list-row[aria-label*="${nestedName}"]`, { timeout: 30000 });
+    await nestedRow.click({ count: 2 });
+    await page.waitForSelector(`.tabs-container .tab.active[aria-label*="${nestedName}"]`, { timeout: 20000 });
+    const inner = ["ops.child/dag.inputs.source", "ops.child/ops.read", "ops.child/ops.report"];
+    const nested = await waitFor(
+      async () => {
+        const state = await graphState(frame);
+        return state.clusters.includes("ops.child") && inner.every((id) => state.nodes.some((n) => n.id === id)) ? state : null;
+      },
+      30000,
+      "the nested DAG of `child` drawn as a box",
+    );
+    log("nested", nested);
+    if (!nested.header.startsWith(nestedName)) throw new Error(`header ${nested.header}`);
+    // A click on `read` opens child_dag.yaml at that op (line 7), the graph stays.
+    await waitFor(() => frame.click('#stage .node[data-id="ops.child/ops.read"]').then(() => true), 10000, "a click on `read`");
+    await page.waitForSelector('.tabs-container .tab.active[aria-label*="child_dag.yaml"]', { timeout: 20000 });
+    const childLine = await waitFor(
+      async () => {
+        const text = await page.$$eval(".statusbar-item", (items) => items.map((i) => i.textContent || "").join(" "));
+        const match = /Ln (\d+), Col (\d+)/.exec(text);
+        return match && match[1] === "7" ? match[0] : null;
+      },
+      10000,
+      "the cursor on `read` in child_dag.yaml (Ln 7)",
+    );
+    await sleep(500);
+    const stays = await graphState(frame);
+    if (!stays.header.startsWith(nestedName) || !stays.clusters.includes("ops.child")) throw new Error(`the graph moved: ${stays.header}`);
+    log("revealed-nested", { line: childLine });
+    // Collapse the box, then expand it again.
+    await frame.click('#stage .cluster[data-id="ops.child"] .toggle');
+    const collapsed = await waitFor(
+      async () => {
+        const state = await graphState(frame);
+        return state.clusters.length === 0 && state.nodes.some((n) => n.id === "ops.child") && !state.nodes.some((n) => inner.includes(n.id)) ? state : null;
+      },
+      5000,
+      "`child` collapsed to one node",
+    );
+    log("collapsed", { nodes: collapsed.nodes.map((n) => n.id) });
+    await frame.click('#stage .node[data-id="ops.child"] .toggle');
+    await waitFor(
+      async () => {
+        const state = await graphState(frame);
+        return state.clusters.includes("ops.child") && inner.every((id) => state.nodes.some((n) => n.id === id)) ? state : null;
+      },
+      5000,
+      "`child` expanded again",
+    );
+    log("expanded");
+    if (process.env.SHOT) await page.screenshot({ path: process.env.SHOT.replace(/\.png$/, "-nested.png") });
     ok = true;
   } catch (error) {
     console.log(JSON.stringify({ ok: false, error: String(error) }));

@@ -13,7 +13,8 @@
 # (e2e/fake-python-extension) reports a selected interpreter: the bundled server must run with it.
 # With PARAM_LSP_E2E_SCENARIO=graph, the bundled server again, on the example pipeline
 # (examples/pipeline.yaml and its components): e2e/graph_e2e.js checks the code lenses, the
-# "Show pipeline graph" view, a value hover, a broken ref's edge turning red and click-to-reveal.
+# "Show pipeline graph" view, a value hover, a broken ref's edge turning red and click-to-reveal,
+# then a nested DAG of another file: its box, a click into that file, collapse and expand.
 # Usage: e2e/run-e2e.sh [SCREENSHOT.png]   Env: PARAM_LSP_E2E_DIR, PARAM_LSP_E2E_PORT (8931),
 # PARAM_LSP_E2E_SCENARIO (bundled | other-program | python-extension | graph).
 # Everything it writes is a temporary folder or SCREENSHOT (make e2e: the ignored .e2e/).
@@ -50,6 +51,9 @@ if [ "$SCENARIO" = graph ]; then
   # The example pipeline (`*.polyaxon.yaml` gives it the extension's language) and its components.
   cp "$REPO/examples/pipeline.yaml" "$CS/ws/pipeline.polyaxon.yaml"
   cp -r "$REPO/examples/components" "$CS/ws/components"
+  # A DAG whose op runs the DAG of another file (pathRef): drawn as a box around its ops.
+  cp "$REPO/tests/data/graph/nested/parent.yaml" "$CS/ws/nested.polyaxon.yaml"
+  cp "$REPO/tests/data/graph/nested/child_dag.yaml" "$CS/ws/child_dag.yaml"
   DRIVER=graph_e2e.js
 fi
 SERVER_SETTING=""

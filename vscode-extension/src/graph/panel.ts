@@ -46,6 +46,8 @@ class GraphPanel {
   private uri: vscode.Uri;
   private timer: NodeJS.Timeout | undefined;
   private requested = 0;
+  /** A file the view itself opened (a nested DAG's): showing it does not switch the graph. */
+  private openedHere: string | undefined;
 
   constructor(
     context: vscode.ExtensionContext,
@@ -71,7 +73,10 @@ class GraphPanel {
       }),
       vscode.window.onDidChangeActiveTextEditor((editor) => {
         const doc = editor?.document;
-        if (doc && doc.languageId === LANGUAGE_ID && doc.uri.toString() !== this.uri.toString()) this.show(doc.uri, false);
+        // (Switching the language of the file just opened passes through no active editor.)
+        if (!doc || doc.uri.toString() === this.openedHere) return;
+        this.openedHere = undefined;
+        if (doc.languageId === LANGUAGE_ID && doc.uri.toString() !== this.uri.toString()) this.show(doc.uri, false);
       }),
     );
     this.panel.onDidDispose(() => this.dispose());
@@ -134,6 +139,7 @@ class GraphPanel {
     const range = new vscode.Range(start.line, start.character, end.line, end.character);
     // A nested DAG written in another file (a pathRef) is revealed in that file.
     const target = message.uri ? vscode.Uri.parse(message.uri) : this.uri;
+    this.openedHere = message.uri ? target.toString() : undefined;
     const visible = vscode.window.visibleTextEditors.find((e) => e.document.uri.toString() === this.uri.toString());
     const editor = await vscode.window.showTextDocument(target, {
       viewColumn: visible?.viewColumn ?? vscode.ViewColumn.One,
