@@ -1,7 +1,8 @@
 """Nested DAGs in the pipeline graph: an op whose component is a DAG carries that DAG's graph.
 
-The files are in tests/data/graph/nested/; Polyaxon 2.18 accepts inline.yaml, two_levels.yaml
-and parent.yaml (it does not validate the ops of nested DAGs, where the broken edges are).
+The files are in tests/data/graph/nested/; Polyaxon 2.18 accepts inline.yaml, two_levels.yaml,
+shared.yaml and parent.yaml (it does not validate the ops of nested DAGs, where the broken edges
+are).
 """
 
 from __future__ import annotations
@@ -127,6 +128,18 @@ def test_two_levels_through_a_dag_ref_with_a_missing_inner_op() -> None:
     assert [f.code for f in ghost_edge.findings] == ["PLX511"]
     assert graph.other_findings == [] and outer.inner.other_findings == []
     assert [g.path for g, _ in graph.graphs()] == [(DATA / "two_levels.yaml").resolve()] * 3
+
+
+def test_two_ops_running_the_same_dag_component_each_get_their_finding() -> None:
+    graph = graph_of(DATA / "shared.yaml")
+    found = {}
+    for op in graph.nodes:
+        assert op.inner is not None
+        (edge,) = op.inner.edges
+        assert edge.source == f"{op.id}/ops.ghost"
+        found[op.name] = [f.message for f in edge.findings]
+    assert {name: len(messages) for name, messages in found.items()} == {"first": 1, "second": 1}
+    assert "op `first`" in found["first"][0] and "op `second`" in found["second"][0]
 
 
 def test_error_inside_a_nested_dag_is_on_the_inner_node(tmp_path: Path) -> None:

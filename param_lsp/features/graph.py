@@ -558,17 +558,22 @@ def _attach(graph: PipelineGraph, findings: list[Finding], run_span: Span) -> No
 
     Op entries and input declarations do not overlap: the node is found by bisection, then only
     that op's own edges are looked at (a DAG of 500 ops with as many findings stays cheap)."""
+    from param_lsp.rules.dag import nested_prefix
+
     # Nested DAGs of this file: inline (inside their op) or `components[]` entries (dagRef).
     nested = [
-        node.inner
+        (node.inner, nested_prefix(node.name))
         for node in graph.nodes
         if node.inner is not None and node.inner.path == graph.path
         and node.inner.run_span is not None
     ]  # fmt: skip
     pending: dict[int, tuple[PipelineGraph, list[Finding]]] = {}
 
-    def nested_in(span: Span) -> PipelineGraph | None:
-        return next((g for g in nested if _inside(span, g.run_span)), None)  # type: ignore[arg-type]
+    def nested_in(finding: Finding) -> PipelineGraph | None:
+        found = [(g, prefix) for g, prefix in nested if _inside(finding.span, g.run_span)]  # type: ignore[arg-type]
+        if len(found) > 1:  # ops running the same DAG component: the one the finding names
+            return next((g for g, prefix in found if prefix in finding.message), found[0][0])
+        return found[0][0] if found else None
 
     placed = sorted(
         (node for node in graph.nodes if node.extent is not None),
@@ -581,7 +586,7 @@ def _attach(graph: PipelineGraph, findings: list[Finding], run_span: Span) -> No
     for finding in findings:
         item = GraphFinding(finding.code, finding.severity, finding.message, finding.span)
         span = finding.span
-        inner = nested_in(span) if nested else None
+        inner = nested_in(finding) if nested else None
         if inner is not None:
             pending.setdefault(id(inner), (inner, []))[1].append(finding)
             continue

@@ -1433,12 +1433,18 @@ def _check_nested(
         ctx.report(_as_nested(finding, op.name))
 
 
+def nested_prefix(op_name: str) -> str:
+    """How a finding inside the nested DAG of op ``op_name`` begins (the pipeline graph reads it
+    to tell apart the ops that run the same DAG component)."""
+    return f"In the nested DAG of op `{op_name}` (not validated by Polyaxon): "
+
+
 def _as_nested(finding: Finding, op_name: str) -> Finding:
     if finding.severity > Severity.WARNING:
         return finding
     return NESTED_DAG_ISSUE.at(
         finding.span,
-        f"In the nested DAG of op `{op_name}` (not validated by Polyaxon): {finding.message}",
+        nested_prefix(op_name) + finding.message,
         related=finding.related,
         fixes=finding.fixes,
         polyaxon=finding.polyaxon,
