@@ -232,3 +232,19 @@ def test_readme_shows_the_nested_example_as_printed() -> None:
     after = readme.split("`tests/data/graph/nested/parent.yaml`", 1)[1]
     block = after.split("```mermaid\n", 1)[1].split("```", 1)[0]
     assert block == to_mermaid(graph_of(DATA / "parent.yaml"))
+
+
+def test_hub_ref_mapped_to_a_local_dag_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "flows.yaml").write_text((DATA / "child_dag.yaml").read_text())
+    (tmp_path / ".param-lsp.toml").write_text('[hub-map]\n"acme-flow" = "flows.yaml"\n')
+    (tmp_path / "main.yaml").write_text(
+        "kind: component\nrun:\n  kind: dag\n  operations:\n"
+        "    - {name: flow, hubRef: acme-flow, params: {source: {value: hello}}}\n"
+    )
+    assert main(["graph", "--format", "json", str(tmp_path / "main.yaml")]) == 0
+    (flow,) = json.loads(capsys.readouterr().out)["nodes"]
+    assert flow["component"] == "hub:acme-flow"
+    assert flow["graph"]["file"] == str((tmp_path / "flows.yaml").resolve())
+    assert [n["name"] for n in flow["graph"]["nodes"]] == ["source", "read", "report"]
