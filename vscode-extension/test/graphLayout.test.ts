@@ -138,6 +138,9 @@ describe("nested DAG layout", () => {
     const box = layout.clusters[0];
     assert.ok(Math.abs(box.labelAt.x - box.x) <= box.width / 2 && Math.abs(box.labelAt.y - box.y) <= box.height / 2);
     assert.deepEqual(box.lines, ["child", "./child_dag.yaml · dag"]);
+    // ... in its first column, left of the nested DAG's nodes.
+    const input = layout.nodes.find((n) => n.id === "ops.child/dag.inputs.source")!;
+    assert.ok(box.labelAt.x < input.x - input.width / 2, JSON.stringify([box.labelAt, input.x]));
   });
 
   it("routes an edge into the box to the nested DAG input it feeds", () => {

@@ -174,12 +174,24 @@ export function layoutGraph(graph: PipelineGraph, measure: Measure, choices: Rea
     }
   };
   visit(graph.nodes, undefined, 0);
-  // The label of a box: an invisible first node of the box reserves its room (dagre sizes
-  // compound nodes from their children only).
+  // The label of a box: an invisible node of the box reserves its room (dagre sizes compound
+  // nodes from their children only), in the box's first column (unrouted edges to the nested
+  // DAG's first nodes put it there).
+  const boxIds = new Set(boxes.map((b) => b.node.id));
   for (const { node } of boxes) {
     const lines = nodeLines(node);
     g.setNode(`${node.id}#label`, { width: Math.max(...lines.map(measure)) + 16, height: lines.length * CLUSTER_LINE });
     g.setParent(`${node.id}#label`, node.id);
+  }
+  for (const { node } of boxes) {
+    const label = `${node.id}#label`;
+    const inner = node.graph!;
+    const fed = new Set(inner.edges.map((e) => e.target));
+    for (const first of inner.nodes.filter((n) => !fed.has(n.id))) {
+      // (dagre takes no edge to a box: to a nested box's label instead)
+      const target = boxIds.has(first.id) ? `${first.id}#label` : first.id;
+      g.setEdge(label, target, { width: 0, height: 0, weight: 1 }, `${label}>${target}`);
+    }
   }
   const byId = new Map<string, GraphNode>();
   const collect = (nodes: GraphNode[]): void => {
