@@ -1041,6 +1041,47 @@ async def test_a_misspelt_key_and_a_yaml_typed_value_are_fixed_in_the_editor(
     assert codes(await wait_diagnostics(client, uri, 3)) == []
 
 
+@pytest.mark.parametrize(
+    ("params", "fixed"),
+    [
+        ("params: {extra: {value: 1}}\n", "params: {extra: {value: 1, contextOnly: true}}\n"),
+        (
+            "params:\n  extra:\n    value: 1\n",
+            "params:\n  extra:\n    value: 1\n    contextOnly: true\n",
+        ),
+        (
+            "params:\n  extra: {value: 1,\n    }\n",
+            "params:\n  extra: {value: 1, contextOnly: true\n    }\n",
+        ),
+    ],
+)
+async def test_a_context_value_can_be_declared_one_in_the_editor(
+    client: LanguageClient, workspace: Path, params: str, fixed: str
+) -> None:
+    # Polyaxon 2.18 accepts both versions (an unknown param is a context value); the warning
+    # goes once `contextOnly: true` says it is one on purpose.
+    head = "kind: operation\n"
+    tail = "component:\n  run: {kind: job, container: {image: python}}\n"
+    text = head + params + tail
+    uri = await opened(client, workspace, text)
+    diagnostics = [d for d in client.diagnostics[uri] if d.code == "PLX303"]
+    result = await client.text_document_code_action_async(
+        types.CodeActionParams(
+            text_document=doc_id(uri),
+            range=diagnostics[0].range,
+            context=types.CodeActionContext(diagnostics=diagnostics),
+        )
+    )
+    (action,) = [
+        a for a in result or [] if isinstance(a, types.CodeAction) and "contextOnly" in a.title
+    ]
+    assert action.title == "Set `contextOnly: true` on `extra`"
+    assert action.edit is not None and action.edit.changes is not None
+    assert apply_edits(text, list(action.edit.changes[uri])) == head + fixed + tail
+    change_doc(client, uri, 2, head + fixed + tail)
+    assert codes(await wait_diagnostics(client, uri, 2)) == []
+
+
 async def test_typing_inside_a_flow_mapping_written_over_several_lines(
     client: LanguageClient, workspace: Path
 ) -> None:
