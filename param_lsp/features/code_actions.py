@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from param_lsp.core.findings import Finding
 from param_lsp.core.locate import split_line
-from param_lsp.core.model import IODef
 from param_lsp.core.span import Span
 from param_lsp.core.yaml_tree import YMap, YScalar
 from param_lsp.features.document import DocumentView
@@ -12,6 +11,8 @@ from param_lsp.features.index import CallSite
 from param_lsp.features.results import CodeAction, FileEdits, TextEdit
 
 MISSING_PARAM_CODES = frozenset({"PLX300", "PLX301"})
+#: A param that matches no input or output, kept as a context value (rules/params.py).
+CONTEXT_VALUE_CODE = "PLX303"
 #: What "Add missing required params" writes as each value: Polyaxon rejects `null` for a
 #: required input ("No value was provided for the non optional key"), so the param stays
 #: flagged until the user types its value (an empty string would be accepted silently).
@@ -41,6 +42,10 @@ def code_actions(view: DocumentView, span: Span) -> list[CodeAction]:
         option_fix = _option_fix(view, finding)
         if option_fix is not None:
             actions.append(option_fix)
+        if finding.code == CONTEXT_VALUE_CODE:
+            context_fix = _context_only_fix(view, finding)
+            if context_fix is not None:
+                actions.append(context_fix)
         if finding.code in MISSING_PARAM_CODES:
             site = _site_for_finding(view, finding)
             if site is not None and id(site) not in missing_done:
@@ -50,6 +55,32 @@ def code_actions(view: DocumentView, span: Span) -> list[CodeAction]:
                     actions.append(action)
     actions.extend(_suppressions(view, span))
     return actions
+
+
+def _context_only_fix(view: DocumentView, finding: Finding) -> CodeAction | None:
+    """A param that matches no input or output (PLX303): "Set `contextOnly: true`", which
+    declares it a context value on purpose (the other way out, renaming, is the rule's own
+    did-you-mean fix)."""
+    site = _site_for_finding(view, finding)
+    if site is None:
+        return None
+    for param in site.params.values():
+        key = param.key_node
+        node = param.node
+        if key is None or key.span != finding.span or not isinstance(node, YMap):
+            continue
+        if "contextOnly" in node or "context_only" in node:
+            return None
+        if not (node.pairs or _is_flow(node, view.lines)):
+            return None
+        edit = _append_entries(node, ["contextOnly: true"], view.lines)
+        return CodeAction(
+            title=f"Set `contextOnly: true` on `{param.name}`",
+            edits=(FileEdits(None, (edit,)),),
+            fixes_codes=(finding.code,),
+            fixes_spans=(finding.span,),
+        )
+    return None
 
 
 def _option_fix(view: DocumentView, finding: Finding) -> CodeAction | None:
@@ -142,22 +173,10 @@ def add_missing_params(view: DocumentView, site: CallSite, finding: Finding) -> 
     names = missing_required(site)
     if not names:
         return None
-    ios = {io.name: io for io in site.inputs}
     params = site.params_node
     lines = view.lines
-    if isinstance(params, YMap) and _is_flow(params, lines):
-        edit = _flow_insert(params, names, ios, lines)
-    elif isinstance(params, YMap) and params.pairs:
-        # Block mapping: append after its last entry, at the column of its keys.
-        column = params.pairs[0][0].start.character
-        last_line = max(
-            value.end.line if value.end.character > 0 else value.end.line - 1
-            for _key, value in params.pairs
-        )
-        last_line = min(max(last_line, params.pairs[-1][0].start.line), len(lines) - 1)
-        insert_at = Span.of(last_line, len(lines[last_line]), last_line, len(lines[last_line]))
-        text = "".join(f"\n{' ' * column}{name}: {REQUIRED_PLACEHOLDER}" for name in names)
-        edit = TextEdit(insert_at, text)
+    if isinstance(params, YMap) and (params.pairs or _is_flow(params, lines)):
+        edit = _append_entries(params, [f"{name}: {REQUIRED_PLACEHOLDER}" for name in names], lines)
     elif isinstance(params, YScalar) and params.value is None and params.start == params.end:
         # `params:` with nothing after it: the entries go below the key.
         key = site.node.key_node("params")
@@ -201,12 +220,24 @@ def _is_flow(node: YMap, lines: list[str]) -> bool:
     )
 
 
-def _flow_insert(
-    params: YMap, names: list[str], ios: dict[str, IODef], lines: list[str]
-) -> TextEdit:
+def _append_entries(node: YMap, entries: list[str], lines: list[str]) -> TextEdit:
+    """``entries`` (`key: value` texts) added to a mapping that has entries or braces: inside
+    the braces of a flow mapping, else after a block mapping's last entry at its keys' column."""
+    if _is_flow(node, lines):
+        return _flow_insert(node, ", ".join(entries), lines)
+    column = node.pairs[0][0].start.character
+    last_line = max(
+        value.end.line if value.end.character > 0 else value.end.line - 1
+        for _key, value in node.pairs
+    )
+    last_line = min(max(last_line, node.pairs[-1][0].start.line), len(lines) - 1)
+    insert_at = Span.of(last_line, len(lines[last_line]), last_line, len(lines[last_line]))
+    return TextEdit(insert_at, "".join(f"\n{' ' * column}{entry}" for entry in entries))
+
+
+def _flow_insert(params: YMap, entries: str, lines: list[str]) -> TextEdit:
     """Entries for a flow mapping, inside its braces: after the last entry (`, name: value`,
     or after its trailing comma) or, when it is empty, right after `{`."""
-    entries = ", ".join(f"{name}: {REQUIRED_PLACEHOLDER}" for name in names)
     if params.pairs:
         end = params.pairs[-1][1].end
         rest = lines[end.line][end.character :] if end.line < len(lines) else ""

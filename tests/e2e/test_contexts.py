@@ -950,7 +950,10 @@ async def test_requests_right_after_did_open_get_the_full_answer(
 # ---------------------------------------------------------------- quick fixes
 
 
-async def fixes_for(client: LanguageClient, uri: str, code: str) -> list[types.CodeAction]:
+async def actions_for(
+    client: LanguageClient, uri: str, code: str, titled: str
+) -> list[types.CodeAction]:
+    """The code actions offered on the first `code` diagnostic whose title holds ``titled``."""
     diagnostics = [d for d in client.diagnostics[uri] if d.code == code]
     assert diagnostics, f"no {code}: {codes(client.diagnostics[uri])}"
     result = await client.text_document_code_action_async(
@@ -960,7 +963,11 @@ async def fixes_for(client: LanguageClient, uri: str, code: str) -> list[types.C
             context=types.CodeActionContext(diagnostics=diagnostics),
         )
     )
-    return [a for a in result or [] if isinstance(a, types.CodeAction) and "Replace" in a.title]
+    return [a for a in result or [] if isinstance(a, types.CodeAction) and titled in a.title]
+
+
+async def fixes_for(client: LanguageClient, uri: str, code: str) -> list[types.CodeAction]:
+    return await actions_for(client, uri, code, "Replace")
 
 
 @pytest.mark.parametrize("style", STYLES)
@@ -1025,20 +1032,43 @@ async def test_a_misspelt_key_and_a_yaml_typed_value_are_fixed_in_the_editor(
     assert fixed == text.replace("contaier", "container")
     change_doc(client, uri, 2, fixed)
     assert codes(await wait_diagnostics(client, uri, 2)) == ["PLX111"]
-    diagnostic = client.diagnostics[uri][0]
-    result = await client.text_document_code_action_async(
-        types.CodeActionParams(
-            text_document=doc_id(uri),
-            range=diagnostic.range,
-            context=types.CodeActionContext(diagnostics=[diagnostic]),
-        )
-    )
-    (quote,) = [a for a in result or [] if isinstance(a, types.CodeAction) and "Quote" in a.title]
+    (quote,) = await actions_for(client, uri, "PLX111", "Quote")
     assert quote.edit is not None and quote.edit.changes is not None
     quoted = apply_edits(fixed, list(quote.edit.changes[uri]))
     assert quoted == fixed.replace("name: yes", 'name: "yes"')
     change_doc(client, uri, 3, quoted)
     assert codes(await wait_diagnostics(client, uri, 3)) == []
+
+
+@pytest.mark.parametrize(
+    ("params", "fixed"),
+    [
+        ("params: {extra: {value: 1}}\n", "params: {extra: {value: 1, contextOnly: true}}\n"),
+        (
+            "params:\n  extra:\n    value: 1\n",
+            "params:\n  extra:\n    value: 1\n    contextOnly: true\n",
+        ),
+        (
+            "params:\n  extra: {value: 1,\n    }\n",
+            "params:\n  extra: {value: 1, contextOnly: true\n    }\n",
+        ),
+    ],
+)
+async def test_a_context_value_can_be_declared_one_in_the_editor(
+    client: LanguageClient, workspace: Path, params: str, fixed: str
+) -> None:
+    # Polyaxon 2.18 accepts both versions (an unknown param is a context value); the warning
+    # goes once `contextOnly: true` says it is one on purpose.
+    head = "kind: operation\n"
+    tail = "component:\n  run: {kind: job, container: {image: python}}\n"
+    text = head + params + tail
+    uri = await opened(client, workspace, text)
+    (action,) = await actions_for(client, uri, "PLX303", "contextOnly")
+    assert action.title == "Set `contextOnly: true` on `extra`"
+    assert action.edit is not None and action.edit.changes is not None
+    assert apply_edits(text, list(action.edit.changes[uri])) == head + fixed + tail
+    change_doc(client, uri, 2, head + fixed + tail)
+    assert codes(await wait_diagnostics(client, uri, 2)) == []
 
 
 async def test_typing_inside_a_flow_mapping_written_over_several_lines(
