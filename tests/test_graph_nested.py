@@ -248,3 +248,28 @@ def test_hub_ref_mapped_to_a_local_dag_file(
     assert flow["component"] == "hub:acme-flow"
     assert flow["graph"]["file"] == str((tmp_path / "flows.yaml").resolve())
     assert [n["name"] for n in flow["graph"]["nodes"]] == ["source", "read", "report"]
+
+
+def test_dot_edge_into_a_nested_dag_ends_at_the_input_it_feeds(tmp_path: Path) -> None:
+    path = tmp_path / "feeds.yaml"
+    path.write_text(
+        "kind: component\nrun:\n  kind: dag\n  operations:\n"
+        "    - name: up\n"
+        "      component:\n"
+        "        outputs: [{name: o, type: int}]\n"
+        "        run: {kind: job, container: {image: x}}\n"
+        "    - name: sub\n"
+        "      params: {second: {ref: ops.up, value: outputs.o}, first: {value: 1}}\n"
+        "      component:\n"
+        "        inputs: [{name: first, type: int}, {name: second, type: int}]\n"
+        "        run:\n"
+        "          kind: dag\n"
+        "          operations:\n"
+        "            - {name: a, component: {run: {kind: job, container: {image: x}}}}\n"
+    )
+    graph = graph_of(path)
+    sub = graph.nodes[1].inner
+    assert sub is not None
+    assert [n.name for n in sub.nodes] == ["first", "second", "a"]  # n2, n3, n4
+    out = to_dot(graph)
+    assert '  n0 -> n3 [label="outputs.o (int) → second (int)", lhead=cluster_n1];' in out

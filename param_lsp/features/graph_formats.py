@@ -17,6 +17,7 @@ from param_lsp.features.graph import (
     INPUT,
     MISSING,
     OMITTED_CYCLE,
+    PARAM,
     GraphEdge,
     GraphFinding,
     GraphNode,
@@ -238,7 +239,7 @@ def to_dot(graph: PipelineGraph) -> str:
             tail = node_id(_anchor(source).id)
             attrs.append(f"ltail=cluster_{node_id(source.id)}")
         if target is not None and target.inner is not None:
-            head = node_id(_anchor(target).id)
+            head = node_id(_anchor(target, edge).id)
             attrs.append(f"lhead=cluster_{node_id(target.id)}")
         out.append(f"  {tail} -> {head} [{', '.join(attrs)}];")
     errors = _errors(graph)
@@ -279,9 +280,11 @@ def _dot_nodes(
         out.append(f"{indent}{node_id(node.id)} [{', '.join(attrs)}];")
 
 
-def _anchor(node: GraphNode) -> GraphNode:
+def _anchor(node: GraphNode, edge: GraphEdge | None = None) -> GraphNode:
     """A node drawn inside the cluster of an op whose component is a DAG (DOT edges end at
-    nodes, not clusters)."""
+    nodes, not clusters): for a param edge into it, the nested DAG input it feeds."""
     while node.inner is not None and node.inner.nodes:
-        node = node.inner.nodes[0]
+        inner = node.inner.nodes
+        name = edge.input.name if edge is not None and edge.kind == PARAM and edge.input else None
+        node = next((n for n in inner if n.kind == INPUT and n.name == name), inner[0])
     return node
