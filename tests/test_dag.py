@@ -84,6 +84,17 @@ EXPECTED = [
     ("op_bad_ref_alone.yaml", "PLX403", "9:19-9:22", ["`ops` needs a name: `ops.<name>`"]),
     ("op_dag_ref_not_a_name.yaml", "PLX111", "7:15-7:16", ["must be a string"]),
     ("op_dag_ref_not_a_name.yaml", "PLX403", "9:19-9:22", ["`ops` needs a name: `ops.<name>`"]),
+    # A nested DAG's references are resolved with the file (spec §21.6 step 3, R5): errors there.
+    ("nested_ref_missing.yaml", "PLX900", "13:26-13:51",
+     ["`pathRef: ./components/missing.yaml` names no file"]),
+    ("op_path_ref_to_broken_dag.yaml", "PLX902", "8:18-8:56",
+     ["is not a valid component: `pathRef: ./missing.yaml` names no file"]),
+    ("path_ref_to_broken_dag.yaml", "PLX902", "3:10-3:48",
+     ["is not a valid component: `pathRef: ./missing.yaml` names no file"]),
+    ("path_ref_to_dag_with_invalid_leaf.yaml", "PLX902", "3:10-3:49",
+     ["`pathRef: ./invalid_leaf.yaml` is not a valid component", "input `a` must be type `int`"]),
+    ("path_ref_dag_cycle.yaml", "PLX901", "8:18-8:43",
+     ["The references form a cycle", "cycle_b.yaml` -> pathRef `", "cycle_a.yaml`); break it"]),
 ]  # fmt: skip
 
 

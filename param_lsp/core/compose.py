@@ -24,7 +24,7 @@ from param_lsp.core.model import IODef, Layer, ParamDef, read_layer
 from param_lsp.core.settings import Settings
 from param_lsp.core.span import Span
 from param_lsp.core.workspace import Workspace
-from param_lsp.core.yaml_tree import ParsedYaml, YMap, YNode, YScalar
+from param_lsp.core.yaml_tree import ParsedYaml, YMap, YNode, YScalar, YSeq
 
 
 class FindingKind(Protocol):
@@ -140,6 +140,12 @@ class _Shared:
     composed: Composed | None
     sub_findings: list[Finding]
 
+
+#: How deep nested DAGs of a referenced file have their references resolved (a guard: the
+#: references themselves are followed with cycle detection).
+MAX_NESTED_DAGS = 8
+#: Keys whose value is read from elsewhere (a file, the hub, a URL) or is a component itself.
+_RESOLVED_KEYS = ("pathRef", "path_ref", "hubRef", "hub_ref", "urlRef", "url_ref", "component")
 
 #: (referencing file's folder, pathRef value) → the referenced file's absolute path (a DAG's
 #: ops and the files of a folder name the same few components).
@@ -502,6 +508,12 @@ class Composer:
             sub = CheckContext(settings=settings, path=target)
             inner = Composer(sub, self.workspace, self.reports)
             composed = inner.compose(inner_layer, chain=(*chain, target))
+            if (
+                composed.run_kind == "dag"
+                and isinstance(composed.run, YMap)
+                and not settings.is_216  # 2.16 follows no reference inside a referenced file
+            ):
+                inner.resolve_dag_references(composed.run, target, chain=(*chain, target))
             self.reads.extend(inner.reads)
             outcome = (inner_findings, inner_layer, composed, sub.findings)
             deps = ((target, parsed), *inner.reads)
@@ -512,6 +524,28 @@ class Composer:
         del self.reads[reads_before:]
         self.reads.extend(deps)
         return outcome
+
+    def resolve_dag_references(
+        self, run: YMap, source: Path | None, *, chain: tuple[Path, ...], depth: int = 0
+    ) -> None:
+        """R5: a DAG's `operations[]` and `components[]` entries have their references resolved
+        when the file holding the DAG is (a missing file, a cycle or an invalid component there
+        fails the reference to that file), and so do the DAGs those entries hold, recursively.
+        Their params are not checked: Polyaxon does not validate nested DAGs further."""
+        if depth >= MAX_NESTED_DAGS:
+            return
+        for section in ("operations", "components"):
+            items = run.get(section)
+            if not isinstance(items, YSeq):
+                continue
+            for item in items.items:
+                if not isinstance(item, YMap) or (
+                    "dagRef" in item and not any(key in item for key in _RESOLVED_KEYS)
+                ):
+                    continue  # a `dagRef` names an entry of the same DAG: nothing to read
+                composed = self.compose(read_layer(item, source), chain=chain)
+                if composed.run_kind == "dag" and isinstance(composed.run, YMap):
+                    self.resolve_dag_references(composed.run, source, chain=chain, depth=depth + 1)
 
     def _still_valid(self, entry: _Shared, chain: tuple[Path, ...]) -> bool:
         for path, parsed in entry.deps[1:]:

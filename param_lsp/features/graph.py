@@ -417,7 +417,8 @@ def _nest(graph: PipelineGraph, node: GraphNode, op: OpNode, nesting: _Nesting) 
     node.inner = inner
     if source != graph.path:
         # Written in another file: the document's analysis did not check it.
-        _attach(inner, [_as_nested(f, op.name) for f in ctx.findings], run.span)
+        is_216 = analysis.settings.is_216
+        _attach(inner, [_as_nested(f, op.name, is_216=is_216) for f in ctx.findings], run.span)
 
 
 def _op_node(op: OpNode, prefix: str = "", file: Path | None = None) -> GraphNode:

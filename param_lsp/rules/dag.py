@@ -8,8 +8,10 @@ component with the typed DAG reference table. Polyaxon stops at the first error;
 independent problem is reported at its own range, and a stage only skips ops that an earlier
 error made untrustworthy.
 
-Ops of a nested DAG (an op whose component is itself a DAG) are not validated by Polyaxon. They
-are checked here too, but what is found there is reported as a warning (rule PLX511).
+Ops of a nested DAG (an op whose component is itself a DAG) are not validated by Polyaxon, except
+that their references are resolved (a missing file, a cycle or an invalid referenced component is
+an error, as at the top). They are checked here too, but what else is found there is reported as
+a warning (rule PLX511).
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ from param_lsp.rules import templates
 from param_lsp.rules.dependent import SchemaBreaks, readable_joins
 from param_lsp.rules.joins import with_join_params
 from param_lsp.rules.params import ParamsTarget, validate_params
+from param_lsp.rules.references import PATH_REF_MISSING, REFERENCE_CYCLE, REFERENCED_INVALID
 from param_lsp.rules.references import composer as new_composer
 from param_lsp.rules.registry import Rule, rule
 from param_lsp.rules.run_patch import check_run_patch
@@ -304,7 +307,9 @@ NESTED_DAG_ISSUE = rule(
     `polyaxon check` validates the ops of the top-level DAG only; the ops of a DAG used as an op
     of another DAG are first validated when that inner pipeline is compiled on the cluster.
     param-lsp checks them with the same rules and reports what it finds as warnings.
-    Deliberately stricter than Polyaxon.
+    Deliberately stricter than Polyaxon. Their references are the exception: Polyaxon resolves
+    them with the file, so a missing file, a reference cycle or an invalid referenced component
+    in a nested DAG (inline, or in a file a `pathRef` names) is an error (PLX900–PLX902).
     """,
     bad="""
     operations:
@@ -1430,7 +1435,7 @@ def _check_nested(
     sub = CheckContext(settings=ctx.settings, path=ctx.path)
     check_dag_run(composed.run, composed.inputs, source, sub, workspace)
     for finding in sub.findings:
-        ctx.report(_as_nested(finding, op.name))
+        ctx.report(_as_nested(finding, op.name, is_216=ctx.settings.is_216))
 
 
 def nested_prefix(op_name: str) -> str:
@@ -1439,8 +1444,17 @@ def nested_prefix(op_name: str) -> str:
     return f"In the nested DAG of op `{op_name}` (not validated by Polyaxon): "
 
 
-def _as_nested(finding: Finding, op_name: str) -> Finding:
+#: What Polyaxon does check in a nested DAG: its entries' references are resolved with the
+#: file (spec §21.6 step 3, R5), so a missing file, a cycle or an invalid component fails it.
+_RESOLVED_IN_NESTED = frozenset(
+    rule_.code for rule_ in (PATH_REF_MISSING, REFERENCE_CYCLE, REFERENCED_INVALID)
+)
+
+
+def _as_nested(finding: Finding, op_name: str, *, is_216: bool = False) -> Finding:
     if finding.severity > Severity.WARNING:
+        return finding
+    if finding.code in _RESOLVED_IN_NESTED and not is_216:  # 2.18's resolution pass
         return finding
     return NESTED_DAG_ISSUE.at(
         finding.span,
