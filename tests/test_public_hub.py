@@ -145,3 +145,19 @@ def test_editor_features_use_the_hub_component_without_a_file() -> None:
     shown = hover.hover(view, Position(3, 3))
     assert shown is not None and "`kaniko:latest` (Polyaxon public hub)" in shown.markdown
     assert navigation.definition(view, Position(3, 3)) == []  # nothing to jump to
+
+
+def test_hub_ref_completion_offers_the_hub_map_first_then_the_public_hub() -> None:
+    from param_lsp.core.span import Position
+    from param_lsp.features.completion import complete
+    from param_lsp.features.document import view_of
+
+    text = "kind: operation\nhubRef: \n"
+    mapped = Settings(hub_map={"acme/trainer:v2": "components/trainer.yaml"})
+    labels = [item.label for item in complete(view_of(text, None, mapped), Position(1, 8))]
+    assert labels[0] == "acme/trainer:v2"
+    assert {"tensorboard", "tensorboard:multi-runs", "kaniko"} <= set(labels)
+    off = Settings(hub_map={"acme/trainer:v2": "t.yaml"}, public_hub=False)
+    assert [item.label for item in complete(view_of(text, None, off), Position(1, 8))] == [
+        "acme/trainer:v2"
+    ]

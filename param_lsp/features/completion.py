@@ -336,6 +336,8 @@ def _value_items(view: DocumentView, cur: Cursor) -> list[CompletionItem]:
         )
     elif key == "kind" and len(parent) >= 3 and parent[-3] == "matrix" and parent[-2] == "params":
         items = _table(knowledge.HP_KINDS, ItemKind.ENUM, "kind")
+    elif key in ("hubRef", "hub_ref"):
+        items = _hub_items(view)
     elif key in ("dagRef", "dag_ref"):
         items = [
             CompletionItem(
@@ -364,6 +366,57 @@ def _value_items(view: DocumentView, cur: Cursor) -> list[CompletionItem]:
             }
         items = _table({v: docs.get(v, "") for v in values}, ItemKind.ENUM, key)
     return [_with_edit(i, edit) for i in items]
+
+
+def _hub_items(view: DocumentView) -> list[CompletionItem]:
+    """`hubRef` values: the project's `hub_map` entries first, then the bundled public hub's
+    components (`name:tag`; `name` alone means `latest`), unless the public hub is off."""
+    settings = view.analysis.settings if view.analysis is not None else None
+    items = [
+        CompletionItem(
+            label=ref,
+            kind=ItemKind.REFERENCE,
+            detail=f"hub-map: {target}",
+            sort_text=f"0{n:04d}",
+        )
+        for n, (ref, target) in enumerate(sorted((settings.hub_map if settings else {}).items()))
+    ]
+    if settings is not None and not settings.public_hub:
+        return items
+    from param_lsp.core import public_hub
+
+    mapped = {item.label for item in items}
+    refs = [
+        f"{name}:{tag}" if tag != "latest" else name
+        for name in public_hub.names()
+        for tag in public_hub.tags(name)
+    ]
+    items += [
+        CompletionItem(
+            label=ref,
+            kind=ItemKind.REFERENCE,
+            detail="Polyaxon public hub",
+            documentation=lambda ref=ref: _hub_doc(ref),  # type: ignore[misc]
+            sort_text=f"1{n:04d}",
+        )
+        for n, ref in enumerate(refs)
+        if ref not in mapped
+    ]
+    return items
+
+
+def _hub_doc(ref: str) -> str:
+    from param_lsp.core import public_hub
+
+    fact = public_hub.facts(ref) or {}
+    inputs = ", ".join(f"`{io.get('name')}`" for io in fact.get("inputs", []) or [])
+    outputs = ", ".join(f"`{io.get('name')}`" for io in fact.get("outputs", []) or [])
+    lines = [f"**{ref}** ({fact.get('runKind') or 'job'})"]
+    if inputs:
+        lines.append(f"inputs: {inputs}")
+    if outputs:
+        lines.append(f"outputs: {outputs}")
+    return "\n\n".join(lines)
 
 
 def _param_value_items(io: IODef) -> list[CompletionItem]:

@@ -249,6 +249,12 @@ COMPLETION_CASES = {
         {"succeeded", "failed", "done"},
         set(),
     ),
+    "hub component": (
+        "kind: operation\nhubRef: |\n",
+        "{kind: operation, hubRef: |}\n",
+        {"tensorboard", "kaniko", "tensorboard:multi-runs"},
+        {"kind"},
+    ),
     "boolean value": (
         OP + "cache:\n  disable: |\n",
         OP + "cache: {disable: |}\n",
