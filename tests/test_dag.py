@@ -329,3 +329,26 @@ def test_a_name_or_reference_being_typed_reports_only_itself(
         assert found[0].polyaxon.rstrip(".") == str(verdict["message"]).rstrip(".")
     if note is not None:
         assert any(note in related.message for related in found[0].related)
+
+
+def test_a_warning_of_a_referenced_file_is_shown_on_the_reference(tmp_path: Path) -> None:
+    """A warning met while resolving a referenced DAG (an op's hub name that is misspelt, a
+    `pathRef` out of the workspace) belongs to that file: it is reported on the `pathRef` of the
+    checked file, pointing at its place in the other file, never at its own line numbers."""
+    (tmp_path / ".git").mkdir()
+    work = tmp_path / "ws"
+    work.mkdir()
+    (tmp_path / "outside.yaml").write_text("kind: component\nrun: {kind: job}\n")
+    (work / "sub.yaml").write_text(
+        "version: 1.1\nkind: component\nrun:\n  kind: dag\n  operations:\n"
+        "    - {name: x, hubRef: kanikoo}\n    - {name: z, pathRef: ../outside.yaml}\n"
+    )
+    text = "version: 1.1\nkind: operation\npathRef: ./sub.yaml\n"
+    path = work / "op.yaml"
+    found = analyze(text, path, Settings(root=str(work)), Workspace(root=work)).findings
+    assert sorted(f.code for f in found) == ["PLX903", "PLX907"]
+    for finding in found:
+        assert (finding.span.start.line, finding.span.start.character) == (2, 9)
+        assert finding.message.startswith("Through `pathRef: ./sub.yaml`: ")
+        assert finding.related[0].path == str(work / "sub.yaml")
+        assert finding.related[0].span.start.line in (5, 6)

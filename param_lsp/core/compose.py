@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Protocol
 
@@ -460,12 +460,19 @@ class Composer:
                 )
                 composed.broken = True
                 break
+            # A note or warning of the referenced file (or deeper) is shown on the reference,
+            # pointing at where it stands: its own range belongs to another file.
             self.ctx.report(
-                self.reports.unresolved_remote.at(
-                    node.span, f"Through `{kind}: {ref}`: {finding.message}"
+                replace(
+                    finding,
+                    span=node.span,
+                    message=f"Through `{kind}: {ref}`: {finding.message}",
+                    related=(
+                        Related(f"[{finding.code}] {finding.message}", finding.span, str(target)),
+                        *finding.related,
+                    ),
+                    fixes=(),  # its edits are for the other file
                 )
-                if finding.code == self.reports.unresolved_remote.code
-                else finding
             )
         return inner_layer, composed
 
