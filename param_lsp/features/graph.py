@@ -386,7 +386,7 @@ def _nest(graph: PipelineGraph, node: GraphNode, op: OpNode, nesting: _Nesting) 
     """Gives an op whose component is a DAG that DAG's graph (checked as Polyaxon would check a
     nested DAG, to know its ops' components)."""
     from param_lsp.core.context import CheckContext
-    from param_lsp.rules.dag import _as_nested, check_dag_run
+    from param_lsp.rules.dag import as_nested_finding, check_dag_run
 
     composed = op.composed
     if composed is None or composed.run_kind != "dag" or composed.run is None:
@@ -418,7 +418,8 @@ def _nest(graph: PipelineGraph, node: GraphNode, op: OpNode, nesting: _Nesting) 
     if source != graph.path:
         # Written in another file: the document's analysis did not check it.
         is_216 = analysis.settings.is_216
-        _attach(inner, [_as_nested(f, op.name, is_216=is_216) for f in ctx.findings], run.span)
+        nested = [as_nested_finding(f, op.name, is_216=is_216) for f in ctx.findings]
+        _attach(inner, nested, run.span)
 
 
 def _op_node(op: OpNode, prefix: str = "", file: Path | None = None) -> GraphNode:

@@ -1435,7 +1435,7 @@ def _check_nested(
     sub = CheckContext(settings=ctx.settings, path=ctx.path)
     check_dag_run(composed.run, composed.inputs, source, sub, workspace)
     for finding in sub.findings:
-        ctx.report(_as_nested(finding, op.name, is_216=ctx.settings.is_216))
+        ctx.report(as_nested_finding(finding, op.name, is_216=ctx.settings.is_216))
 
 
 def nested_prefix(op_name: str) -> str:
@@ -1451,7 +1451,9 @@ _RESOLVED_IN_NESTED = frozenset(
 )
 
 
-def _as_nested(finding: Finding, op_name: str, *, is_216: bool = False) -> Finding:
+def as_nested_finding(finding: Finding, op_name: str, *, is_216: bool = False) -> Finding:
+    """How a finding inside the nested DAG of op ``op_name`` is reported: a PLX511 warning,
+    except what Polyaxon 2.18 does check there (reference resolution) and notes."""
     if finding.severity > Severity.WARNING:
         return finding
     if finding.code in _RESOLVED_IN_NESTED and not is_216:  # 2.18's resolution pass
