@@ -9,6 +9,7 @@ quick fix that replaces a misspelt word (:func:`replacement_fix`).
 from __future__ import annotations
 
 import bisect
+import re
 from collections import OrderedDict
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
@@ -24,6 +25,22 @@ if TYPE_CHECKING:
 #: of misspelt names against thousands of declared ones, comparing every pair takes minutes.
 MAX_GUESS_CANDIDATES = 64
 _NEIGHBOURS = 8  # per length, on each side of the name
+
+
+_ACRONYM_WORD = re.compile(r"([A-Z]+)([A-Z][a-z])")
+_WORD_BOUNDARY = re.compile(r"([a-z\d])([A-Z])")
+
+
+def snake_case(key: str) -> str:
+    """`imagePullPolicy` → `image_pull_policy` (how Polyaxon and the Kubernetes client spell
+    attributes; both spellings are accepted in a polyaxonfile)."""
+    return _WORD_BOUNDARY.sub(r"\1_\2", _ACRONYM_WORD.sub(r"\1_\2", key)).lower()
+
+
+def camel_case(key: str) -> str:
+    """`run_patch` → `runPatch` (how a polyaxonfile's keys are written)."""
+    head, *rest = key.split("_")
+    return head + "".join(part[:1].upper() + part[1:] for part in rest)
 
 
 def closest_word(

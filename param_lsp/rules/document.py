@@ -16,7 +16,7 @@ from param_lsp.core.detect import (
     kindless_v0_section,
 )
 from param_lsp.core.findings import Related, Severity
-from param_lsp.core.names import closest_word, replacement_fix
+from param_lsp.core.names import camel_case, closest_word, replacement_fix
 from param_lsp.core.schema_spec import SECTIONS_216, SECTIONS_218
 from param_lsp.core.span import Position, Span
 from param_lsp.core.yaml_tree import YMap, YScalar
@@ -300,7 +300,7 @@ def check_header(root: YMap, ctx: CheckContext) -> str | None:
         fix = "remove it or move it into the section it belongs to"
         guess: tuple[str, bool] | None = None
         if isinstance(key, str):
-            camel = _camel(key)
+            camel = camel_case(key)
             if camel != key and camel in sections:
                 fix = f"top-level keys are camelCase: use `{camel}`"
                 guess = (camel, True)
@@ -318,11 +318,6 @@ def check_header(root: YMap, ctx: CheckContext) -> str | None:
             )
         )
     return str(kind_value)
-
-
-def _camel(key: str) -> str:
-    head, *rest = key.split("_")
-    return head + "".join(part[:1].upper() + part[1:] for part in rest)
 
 
 def _check_version(root: YMap, ctx: CheckContext, *, is_216: bool, is_preset: bool) -> None:

@@ -17,7 +17,13 @@ from param_lsp.core.context import CheckContext
 from param_lsp.core.findings import Fix, Related, Severity
 from param_lsp.core.lazy_regex import LazyPattern
 from param_lsp.core.model import lax_bool
-from param_lsp.core.names import closest_word, did_you_mean, replacement_fix
+from param_lsp.core.names import (
+    camel_case,
+    closest_word,
+    did_you_mean,
+    replacement_fix,
+    snake_case,
+)
 from param_lsp.core.schema_spec import (
     COMPONENT_ONLY_216,
     K8S_KEYS,
@@ -365,8 +371,6 @@ PARAM_REF_VALUE = rule(
 # --------------------------------------------------------------------------------------------
 
 NAME_RE = re.compile(r"^[-a-zA-Z0-9_]+\Z")
-_CAMEL1 = re.compile(r"([A-Z]+)([A-Z][a-z])")
-_CAMEL2 = re.compile(r"([a-z\d])([A-Z])")
 _NUMBER = r"(\d+(\.\d*)?|\.\d+)"
 _CPU_VALUE = LazyPattern(_NUMBER + r"[mun]?", re.ASCII)
 _MEMORY_VALUE = LazyPattern(_NUMBER + r"([KMGTPE]i|[kMGTPE])?", re.ASCII)
@@ -377,15 +381,6 @@ _SUFFIXES: dict[str, str | int] = {
     "k": 10**3, "M": 10**6, "G": 10**9, "T": 10**12, "P": 10**15, "E": 10**18,
     "Ki": 2**10, "Mi": 2**20, "Gi": 2**30, "Ti": 2**40, "Pi": 2**50, "Ei": 2**60,
 }  # fmt: skip
-
-
-def _snake(key: str) -> str:
-    return _CAMEL2.sub(r"\1_\2", _CAMEL1.sub(r"\1_\2", key)).lower()
-
-
-def _camel(key: str) -> str:
-    head, *rest = key.split("_")
-    return head + "".join(part[:1].upper() + part[1:] for part in rest)
 
 
 def _segments(path: WalkPath) -> list[str | int]:
@@ -601,8 +596,8 @@ def _guess(key: object, options: tuple[str, ...] | list[str]) -> tuple[str, bool
     the only close one."""
     guess = closest_word(key, options)
     if guess is None and isinstance(key, str):
-        snake = _snake(key)
-        same = [o for o in options if _snake(o) == snake and o != key]
+        snake = snake_case(key)
+        same = [o for o in options if snake_case(o) == snake and o != key]
         guess = (same[0], len(same) == 1) if same else None
     return guess
 
@@ -962,13 +957,13 @@ def _h_k8s(w: Walker, node: YNode, t: Type, path: WalkPath, owner: YNode) -> boo
     known = K8S_KEYS[cls]
     ok = True
     for key, (key_node, _value) in node.index.items():
-        if isinstance(key, str) and _snake(key) in known:
+        if isinstance(key, str) and snake_case(key) in known:
             continue
         shown = sorted(known)
         name = key if isinstance(key, str) else str(key)
-        guess = _guess(_snake(name), shown)
+        guess = _guess(snake_case(name), shown)
         if guess is not None and "_" not in name:  # written camelCase: suggest camelCase
-            guess = (_camel(guess[0]), guess[1])
+            guess = (camel_case(guess[0]), guess[1])
         w.ctx.report(
             UNKNOWN_KEY.at(
                 key_node.span,
