@@ -38,7 +38,7 @@ from param_lsp.rules.joins import with_join_params
 from param_lsp.rules.params import ParamsTarget, validate_params
 from param_lsp.rules.references import PATH_REF_MISSING, REFERENCE_CYCLE, REFERENCED_INVALID
 from param_lsp.rules.references import composer as new_composer
-from param_lsp.rules.registry import Rule, rule
+from param_lsp.rules.registry import MAX_LISTED, Rule, rule
 from param_lsp.rules.run_patch import check_run_patch
 
 NO_OPERATIONS = rule(
@@ -1150,8 +1150,6 @@ def _op_name_fix(node: YNode, name: str, guess: str | None, safe: bool) -> tuple
     return (Fix(f"Replace with `{guess}`", span, guess, safe=safe),)
 
 
-#: Lists in messages (orphan ops, the steps of a cycle) show at most this many names.
-MAX_LISTED = 10
 #: Up to this many ops in a cycle, each dependency's message names its shortest cycle.
 EXACT_CYCLES_UP_TO = 64
 

@@ -23,7 +23,7 @@ from param_lsp.core.names import did_you_mean, unambiguous
 from param_lsp.core.span import Span
 from param_lsp.core.template_scan import has_template, template_span
 from param_lsp.core.yaml_tree import YMap, YNode
-from param_lsp.rules.registry import rule, shown
+from param_lsp.rules.registry import MAX_LISTED, rule, shown
 from param_lsp.rules.templates import scalar_sub_span
 
 # Python set reprs exactly as Polyaxon prints them under PYTHONHASHSEED=0 (§15.2).
@@ -456,10 +456,6 @@ def split_ref_value(value: str) -> tuple[str, tuple[ValuePart, ...]]:
     return inner, tuple(parts)
 
 
-#: A message lists at most this many names.
-MAX_NAMES_SHOWN = 8
-
-
 def _value_span(param: ParamDef, start: int | None = None, end: int | None = None) -> Span:
     node = param.value_node
     if node is None:
@@ -785,8 +781,8 @@ def _missing(
         detail = f"{owner} has no {label}s"
     else:
         if not hint:
-            shown = ", ".join(f"`{name}`" for name in candidates[:MAX_NAMES_SHOWN])
-            more = " …" if len(candidates) > MAX_NAMES_SHOWN else ""
+            shown = ", ".join(f"`{name}`" for name in candidates[:MAX_LISTED])
+            more = " …" if len(candidates) > MAX_LISTED else ""
             hint = f"; use one of its {label}s: {shown}{more}"
         detail = f"{owner} has no {label} `{key.text}`{hint}"
     end = "" if detail.endswith("?") else "."

@@ -117,6 +117,10 @@ Every diagnostic message is one short sentence in param-lsp's own voice:
 _REPR_COLLECTION = LazyPattern(r"`?[\[{(]((?:'[^'\n]*'(?:, )?)+)[\]})]`?")
 
 
+#: A message lists at most this many names (orphan ops, the steps of a cycle, an op's outputs).
+MAX_LISTED = 10
+
+
 def plain_values(text: str) -> str:
     """Python reprs of strings collections (`{'a', 'b'}`, `['a']`) as backticked names."""
 
